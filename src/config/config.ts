@@ -1,0 +1,55 @@
+import { resolve, join } from 'node:path';
+
+/** Every setting of a Tributary process. Parsed once, in the composition root, and passed down. */
+export interface Config {
+  /** TCP port of the API and UI (`PORT`, default 8080; 0 picks a free port). */
+  port: number;
+  /** Interface to bind (`HOST`, default 127.0.0.1). */
+  host: string;
+  /** Data directory: embedded database, lake, master key, credentials (`TRIBUTARY_HOME`, default `./.tributary`). */
+  home: string;
+  /** PostgreSQL connection string (`DATABASE_URL`); unset means the embedded PGlite database under the home. */
+  databaseUrl: string | null;
+  /** Root of the local Parquet lake (`TRIBUTARY_LAKE`, default `$TRIBUTARY_HOME/lake`). */
+  lakeDir: string;
+  /** 32-byte key for secrets at rest (`TRIBUTARY_MASTER_KEY`, base64 or hex); unset means a key file under the home. */
+  masterKey: Buffer | null;
+  /** How often the scheduler looks for due flows, in ms (`TRIBUTARY_SCHEDULER_TICK_MS`, default 5000). */
+  schedulerTickMs: number;
+  /** Seconds a file must be left unmodified before a run takes it (`TRIBUTARY_SETTLE_SECONDS`, default 0). */
+  settleSeconds: number;
+  /** Lifetime of issued access tokens in seconds (`TRIBUTARY_TOKEN_TTL_SECONDS`, default 86400 as IMS). */
+  tokenTtlSeconds: number;
+}
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+function masterKey(raw: string | undefined): Buffer | null {
+  if (!raw) return null;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) throw new ConfigError('TRIBUTARY_MASTER_KEY must be 32 bytes, as 64 hex digits or base64');
+  return key;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const home = resolve(env.TRIBUTARY_HOME || '.tributary');
+  return {
+    port: integer(env, 'PORT', 8080),
+    host: env.HOST || '127.0.0.1',
+    home,
+    databaseUrl: env.DATABASE_URL || null,
+    lakeDir: resolve(env.TRIBUTARY_LAKE || join(home, 'lake')),
+    masterKey: masterKey(env.TRIBUTARY_MASTER_KEY),
+    schedulerTickMs: integer(env, 'TRIBUTARY_SCHEDULER_TICK_MS', 5000, 50),
+    settleSeconds: integer(env, 'TRIBUTARY_SETTLE_SECONDS', 0),
+    tokenTtlSeconds: integer(env, 'TRIBUTARY_TOKEN_TTL_SECONDS', 86400, 1),
+  };
+}

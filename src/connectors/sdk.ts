@@ -1,0 +1,69 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The connector contract. Connectors know nothing of the platform: they get plain auth params
+ * (secrets already decrypted) and answer in storage terms. Flow Service turns that into AEP shapes.
+ */
+
+/** An AEP connection spec as `GET /connectionSpecs` returns it, owned by the connector. */
+export interface ConnectionSpec {
+  id: string;
+  name: string;
+  providerId: string;
+  version: string;
+  attributes: { category: string; isSource: boolean; uiAttributes?: Record<string, unknown> };
+  /** One entry per auth method; `spec` is the JSON Schema of `auth.params`; secret fields carry `"format": "password"`. */
+  authSpec: Array<{ name: string; type: string; spec: Record<string, unknown> }>;
+  sourceSpec?: Record<string, unknown>;
+  exploreSpec?: Record<string, unknown>;
+  permissionsInfo?: Record<string, unknown>;
+}
+
+/** One object in a storage, addressed by an absolute, `/`-separated path. */
+export interface StorageEntry {
+  type: 'file' | 'folder';
+  name: string;
+  /** Absolute within the connection's root, starting with "/" (folders end without "/"). */
+  path: string;
+  /** Bytes; files only. */
+  size?: number;
+  /** Last modification, epoch ms; files only. */
+  modifiedAt?: number;
+  /** A version tag from the storage (S3 ETag), when it has one. */
+  etag?: string;
+}
+
+/** Why a connector call failed, so Flow Service can tell bad credentials from an unreachable host. */
+export type ConnectorFailure = 'bad_credentials' | 'unreachable' | 'permission_denied' | 'not_found' | 'invalid_params' | 'path_escape' | 'transient';
+
+export class ConnectorError extends Error {
+  constructor(
+    readonly failure: ConnectorFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An opened connection to one storage. */
+export interface FileStorage {
+  /** Proves the credentials work and the root is reachable; throws ConnectorError. */
+  check(): Promise<void>;
+  /** The direct children of a folder ("/" is the root), folders first, then files, by name. */
+  list(folder: string): Promise<StorageEntry[]>;
+  /** Every file under a folder; with `recursive`, in sub-folders too. Streams: never loads a huge folder whole. */
+  walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry>;
+  /** The entry at a path, or null when nothing is there. */
+  stat(path: string): Promise<StorageEntry | null>;
+  /** The bytes of a file, as a stream. */
+  read(path: string): Promise<Readable>;
+  close(): Promise<void>;
+}
+
+/** A kind of storage: its spec, and how to open it with a connection's auth params. */
+export interface FileConnector {
+  spec: ConnectionSpec;
+  /** Names of the auth params that are secrets (encrypted at rest, never returned). */
+  secretParams: readonly string[];
+  open(params: Record<string, unknown>): FileStorage;
+}

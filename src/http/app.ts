@@ -1,0 +1,52 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { Platform } from '../platform.js';
+import { registerAuth } from './auth.js';
+import { handleError, renderError, styleFor } from './errors.js';
+import { imsRoutes } from './ims/routes.js';
+import { schemaRegistryRoutes } from './schema-registry/routes.js';
+import { catalogRoutes } from './catalog/routes.js';
+import { conversionRoutes } from './conversion/routes.js';
+import { exportRoutes } from './export/routes.js';
+import { flowServiceRoutes } from './flow-service/routes.js';
+
+export interface AppOptions {
+  /** Pino logger options, or false for none (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+/** Headers that carry secrets; the logger never prints them. */
+const REDACTED = ['req.headers.authorization', 'req.headers["x-api-key"]'];
+
+/** Builds the HTTP API over a platform. Does not listen: `main.ts` does, tests use `inject`. */
+export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
+  const logger = options.logger === undefined || options.logger === true ? { level: 'info', redact: REDACTED } : options.logger;
+  const app = Fastify({ logger, bodyLimit: 32 * 1024 * 1024, genReqId: () => crypto.randomUUID() });
+
+  await app.register(formbody);
+  // AEP clients send JSON under several media types (JSON Patch, vendor types): parse them all as JSON.
+  app.addContentTypeParser(/^application\/[\w.+-]*\+json/, { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch (error) {
+      (error as { statusCode?: number }).statusCode = 400;
+      done(error as Error, undefined);
+    }
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    const rendered = renderError(styleFor(request.url), 404, `No route for ${request.method} ${request.url.split('?')[0]}`);
+    void reply.status(rendered.status).send(rendered.body);
+  });
+
+  registerAuth(app, platform.identity);
+  await app.register(imsRoutes(platform.identity));
+  await app.register(flowServiceRoutes(platform.flowService), { prefix: '/data/foundation/flowservice' });
+  await app.register(schemaRegistryRoutes(platform.schemaRegistry), { prefix: '/data/foundation/schemaregistry' });
+  await app.register(catalogRoutes(platform.catalog), { prefix: '/data/foundation/catalog' });
+  await app.register(conversionRoutes(platform.dataPrep), { prefix: '/data/foundation/conversion' });
+  await app.register(exportRoutes(platform.dataAccess), { prefix: '/data/foundation/export' });
+  app.get('/health', async () => ({ status: 'ok' }));
+  return app;
+}

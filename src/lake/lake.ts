@@ -1,0 +1,38 @@
+import type { Readable } from 'node:stream';
+
+/** Where a batch lives in the lake. Every path the lake builds comes from these ids alone. */
+export interface BatchLocation {
+  orgId: string;
+  sandboxId: string;
+  datasetId: string;
+  batchId: string;
+}
+
+export interface LakeFile {
+  /** Name relative to the batch, e.g. "part-00000.parquet". */
+  name: string;
+  size: number;
+}
+
+/**
+ * A batch being written. Writers (DuckDB) put files under `dir`, a local folder; nothing there is
+ * visible to readers until `commit`, which moves the files into the lake in one step.
+ */
+export interface BatchStaging {
+  readonly dir: string;
+  commit(): Promise<LakeFile[]>;
+  discard(): Promise<void>;
+}
+
+/** The Parquet data lake: datasets → batches → files. */
+export interface Lake {
+  stage(location: BatchLocation): Promise<BatchStaging>;
+  /** Files of a committed batch; empty when the batch was never committed. */
+  listFiles(location: BatchLocation): Promise<LakeFile[]>;
+  /** A committed file's bytes, optionally a byte range (inclusive end). */
+  readFile(location: BatchLocation, name: string, range?: { start: number; end: number }): Promise<Readable>;
+  /** Local paths of every committed Parquet file of a dataset (for DuckDB queries). */
+  datasetFiles(location: Omit<BatchLocation, 'batchId'>): Promise<string[]>;
+  /** Removes a batch's files (REVERT, failed commit cleanup). */
+  removeBatch(location: BatchLocation): Promise<void>;
+}

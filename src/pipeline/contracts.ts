@@ -1,0 +1,90 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The pipeline's inputs and outputs. A run (Flow Service) or an upload (Batch Ingestion) hands
+ * the pipeline source files, a format, a mapping and a target schema; the pipeline writes valid
+ * rows as Parquet into a staging folder and reports every failed row.
+ */
+
+/** How the source files are encoded (a source connection's `data.format` and `data.properties`). */
+export interface SourceFormat {
+  format: 'delimited' | 'json' | 'parquet';
+  /** Single character; default ",". */
+  columnDelimiter?: string;
+  /** Default "UTF-8"; "ISO-8859-1" allowed for delimited files. */
+  encoding?: string;
+  compressionType?: 'bzip2' | 'gzip' | 'deflate' | 'zipDeflate' | 'tarGzip' | 'tar';
+  /** Delimited files: first line holds the column names (default true). */
+  header?: boolean;
+  isMultiLineJson?: boolean;
+}
+
+export interface SourceFile {
+  /** The path the connector gave, kept in row errors and run manifests. */
+  path: string;
+  size: number;
+  open(): Promise<Readable>;
+}
+
+/** One mapping in the normalised form (both AEP request forms are turned into this). */
+export interface FieldMapping {
+  sourceType: 'ATTRIBUTE' | 'EXPRESSION' | 'STATIC';
+  /** Column name, expression text or static value. */
+  source: string;
+  /** XDM path with dots, e.g. "person.name.firstName" or "_id". */
+  destination: string;
+  /** Identity mapping: the value also goes to identityMap[namespaceCode]. */
+  identity?: { namespaceCode: string; primary?: boolean };
+}
+
+/** A row that did not make it, and why. Row numbers count data rows from 1 within the file. */
+export interface RowError {
+  file: string;
+  row: number;
+  /** e.g. "PARSE-1001", "MAPPER-2001", "TYPE-3001", "XDM-4001". */
+  code: string;
+  message: string;
+  /** The XDM path or source column concerned, when there is one. */
+  field?: string;
+}
+
+/** A resolved XDM schema (`xed-full`: one `properties` tree) and a check of one row against it. */
+export interface TargetSchema {
+  schema: Record<string, unknown>;
+  /** Returns the violations of one mapped row; empty when valid. */
+  validate(row: Record<string, unknown>): Array<{ path: string; message: string }>;
+}
+
+export interface IngestRequest {
+  files: SourceFile[];
+  format: SourceFormat;
+  /** Null ingests rows as they are (XDM-shaped JSON/Parquet). */
+  mappings: FieldMapping[] | null;
+  target: TargetSchema;
+  /** Local folder of the batch's staging area; Parquet files are written here. */
+  outputDir: string;
+  /** Stops between files when set (cancellation, shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface FileOutcome {
+  path: string;
+  inputBytes: number;
+  inputRecordCount: number;
+  outputRecordCount: number;
+  failedRecordCount: number;
+  /** Set when the whole file failed (unreadable, bad compression); its rows count as failed. */
+  error?: { code: string; message: string };
+}
+
+export interface IngestResult {
+  files: FileOutcome[];
+  inputRecordCount: number;
+  outputRecordCount: number;
+  failedRecordCount: number;
+  inputBytes: number;
+  /** Bytes of Parquet written into outputDir. */
+  outputBytes: number;
+  /** Every failed row (bounded by the pipeline: past a cap only counts grow). */
+  rowErrors: RowError[];
+}

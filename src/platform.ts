@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Config } from './config/config.js';
+import { openDb, type Db } from './store/db.js';
+import { migrate } from './store/migrate.js';
+import { SecretBox } from './security/secret-box.js';
+import { TokenIssuer } from './security/tokens.js';
+import { IdentityService, type Credentials } from './services/identity/index.js';
+import { SchemaRegistryService } from './services/schema-registry/index.js';
+import { CatalogService } from './services/catalog/index.js';
+import { DataPrepService } from './services/data-prep/index.js';
+import { DataAccessService } from './services/export/index.js';
+import { FlowService } from './services/flow-service/index.js';
+import { openLocalLake, type Lake } from './lake/index.js';
+
+/** Everything a Tributary process is made of, wired once. `main.ts` and the tests build it the same way. */
+export interface Platform {
+  config: Config;
+  db: Db;
+  secrets: SecretBox;
+  lake: Lake;
+  identity: IdentityService;
+  schemaRegistry: SchemaRegistryService;
+  catalog: CatalogService;
+  dataPrep: DataPrepService;
+  dataAccess: DataAccessService;
+  flowService: FlowService;
+  close(): Promise<void>;
+}
+
+/** The master key: from the configuration, or generated once and kept under the home, readable only by its owner. */
+function loadMasterKey(config: Config): Buffer {
+  if (config.masterKey) return config.masterKey;
+  const file = join(config.home, 'master.key');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex'), { mode: 0o600 });
+  return key;
+}
+
+export async function createPlatform(config: Config): Promise<Platform> {
+  mkdirSync(config.home, { recursive: true });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: join(config.home, 'db') });
+  await migrate(db);
+  const secrets = new SecretBox(loadMasterKey(config));
+  const lake = openLocalLake(config.lakeDir);
+  const identity = new IdentityService(db, new TokenIssuer(loadMasterKey(config), config.tokenTtlSeconds));
+  const schemaRegistry = new SchemaRegistryService(db);
+  const catalog = new CatalogService(db, lake);
+  const dataPrep = new DataPrepService(db);
+  const dataAccess = new DataAccessService(catalog);
+  const flowService = new FlowService();
+  return {
+    config,
+    db,
+    secrets,
+    lake,
+    identity,
+    schemaRegistry,
+    catalog,
+    dataPrep,
+    dataAccess,
+    flowService,
+    async close() {
+      await db.close();
+    },
+  };
+}
+
+/**
+ * The first start creates an org, its `prod` sandbox and a client, and keeps them in
+ * `credentials.json` (0600); later starts reuse that file.
+ */
+export async function ensureCredentials(platform: Platform): Promise<Credentials> {
+  const file = join(platform.config.home, 'credentials.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Credentials;
+  const credentials = await platform.identity.bootstrap();
+  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return credentials;
+}

@@ -1,0 +1,2 @@
+// Placeholder until Flow Service lands.
+export class FlowService {}

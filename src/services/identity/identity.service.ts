@@ -1,0 +1,117 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from '../../store/db.js';
+import { hashSecret, verifySecret } from '../../security/passwords.js';
+import type { TokenIssuer } from '../../security/tokens.js';
+import { ServiceError } from '../errors.js';
+import type { Scope } from '../scope.js';
+
+export interface Credentials {
+  imsOrg: string;
+  tenantId: string;
+  sandboxName: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** What the caller sent besides the token: the gateway headers of every AEP call. */
+export interface RequestIdentity {
+  bearer: string | undefined;
+  apiKey: string | undefined;
+  orgHeader: string | undefined;
+  sandboxHeader: string | undefined;
+}
+
+interface ClientRow {
+  client_id: string;
+  org_id: string;
+  secret_hash: string;
+  secret_version: number;
+  revoked_at: Date | null;
+}
+
+const DEFAULT_SANDBOX = 'prod';
+
+/** Orgs, sandboxes, API clients and access tokens. */
+export class IdentityService {
+  constructor(
+    private readonly db: Db,
+    private readonly tokens: TokenIssuer,
+  ) {}
+
+  /** Creates an org with its production sandbox and returns it; the tenant id is derived from the org name when not given. */
+  async createOrg(input: { name: string; tenantId?: string }): Promise<{ orgId: string; tenantId: string; sandboxId: string }> {
+    const orgId = `${randomBytes(12).toString('hex').toUpperCase()}@AdobeOrg`;
+    const tenantId = input.tenantId ?? `${input.name.toLowerCase().replace(/[^a-z0-9]/g, '')}${randomBytes(3).toString('hex')}`;
+    if (!/^[a-z][a-z0-9]{2,}$/.test(tenantId)) throw new ServiceError('invalid', 'tenantId must be lower-case letters and digits, starting with a letter');
+    const sandboxId = randomUUID();
+    await this.db.transaction(async (tx) => {
+      await tx.query('insert into orgs (id, tenant_id, name) values ($1, $2, $3)', [orgId, tenantId, input.name]);
+      await tx.query(
+        `insert into sandboxes (id, org_id, name, title, type, state, is_default) values ($1, $2, $3, 'Production', 'production', 'active', true)`,
+        [sandboxId, orgId, DEFAULT_SANDBOX],
+      );
+    });
+    return { orgId, tenantId, sandboxId };
+  }
+
+  /** Creates an API client of an org; the secret is returned once and stored only as a hash. */
+  async createClient(orgId: string, name: string): Promise<{ clientId: string; clientSecret: string }> {
+    const clientId = randomBytes(16).toString('hex');
+    const clientSecret = `p8e-${randomBytes(24).toString('base64url')}`;
+    await this.db.query('insert into api_clients (client_id, org_id, name, secret_hash) values ($1, $2, $3, $4)', [
+      clientId,
+      orgId,
+      name,
+      await hashSecret(clientSecret),
+    ]);
+    return { clientId, clientSecret };
+  }
+
+  /** First start: one org, its `prod` sandbox and one client. */
+  async bootstrap(): Promise<Credentials> {
+    const org = await this.createOrg({ name: 'Tributary' });
+    const client = await this.createClient(org.orgId, 'default');
+    return { imsOrg: org.orgId, tenantId: org.tenantId, sandboxName: DEFAULT_SANDBOX, ...client };
+  }
+
+  /** The IMS client-credentials grant. */
+  async issueToken(clientId: string, clientSecret: string): Promise<{ accessToken: string; expiresIn: number }> {
+    const rows = await this.db.query<ClientRow>('select * from api_clients where client_id = $1', [clientId]);
+    const client = rows[0];
+    // One message for an unknown client and a wrong secret: the answer must not tell which client ids exist.
+    if (!client || client.revoked_at || !(await verifySecret(clientSecret, client.secret_hash))) {
+      throw new ServiceError('unauthenticated', 'invalid client credentials', 'invalid_client');
+    }
+    const { token, expiresIn } = await this.tokens.issue({ clientId, orgId: client.org_id, secretVersion: client.secret_version });
+    return { accessToken: token, expiresIn };
+  }
+
+  /**
+   * Checks the gateway headers of a call and returns the org and sandbox it acts in.
+   * The codes follow Adobe's API gateway: 401013 for a bad token, 403003 for a bad API key.
+   */
+  async authorize(request: RequestIdentity): Promise<Scope> {
+    if (!request.bearer) throw new ServiceError('unauthenticated', 'Oauth token is missing', '401013');
+    const check = await this.tokens.check(request.bearer);
+    if (!check.ok) throw new ServiceError('unauthenticated', check.reason === 'expired' ? 'Oauth token has expired' : 'Oauth token is not valid', '401013');
+    const { claims } = check;
+    const rows = await this.db.query<ClientRow & { tenant_id: string }>(
+      'select c.*, o.tenant_id from api_clients c join orgs o on o.id = c.org_id where c.client_id = $1',
+      [claims.clientId],
+    );
+    const client = rows[0];
+    if (!client || client.revoked_at || client.secret_version !== claims.secretVersion || client.org_id !== claims.orgId) {
+      throw new ServiceError('unauthenticated', 'Oauth token is not valid', '401013');
+    }
+    if (!request.apiKey) throw new ServiceError('forbidden', 'Api Key is required', '403000');
+    if (request.apiKey !== client.client_id) throw new ServiceError('forbidden', 'Api Key is invalid', '403003');
+    if (!request.orgHeader) throw new ServiceError('forbidden', 'x-gw-ims-org-id header is required', '403025');
+    if (request.orgHeader !== client.org_id) throw new ServiceError('forbidden', 'Profile is not valid for the x-gw-ims-org-id', '403025');
+    const sandboxName = (request.sandboxHeader || DEFAULT_SANDBOX).toLowerCase();
+    const sandbox = (
+      await this.db.query<{ id: string }>(`select id from sandboxes where org_id = $1 and name = $2 and state <> 'deleted'`, [client.org_id, sandboxName])
+    )[0];
+    if (!sandbox) throw new ServiceError('forbidden', `Sandbox "${sandboxName}" does not exist in this org or is not accessible`, '403027');
+    return { orgId: client.org_id, tenantId: client.tenant_id, sandboxId: sandbox.id, sandboxName, clientId: client.client_id };
+  }
+}

@@ -1,0 +1,1 @@
+export { IdentityService, type Credentials, type RequestIdentity } from './identity.service.js';

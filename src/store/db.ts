@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+
+/**
+ * The one database interface of the product. Both backends speak PostgreSQL's dialect:
+ * PGlite (embedded, one process) and a PostgreSQL server (any number of processes).
+ */
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs parameterless SQL that may hold several statements (migrations, pg-boss). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction; rolls back when it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  constructor(private readonly lite: PGlite) {}
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.lite.query<T>(sql, params)).rows;
+  }
+  async exec(sql: string): Promise<void> {
+    await this.lite.exec(sql);
+  }
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.lite.transaction(async (tx) =>
+      work({
+        query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows,
+        exec: async (sql: string) => void (await tx.exec(sql)),
+      }),
+    );
+  }
+  async close(): Promise<void> {
+    await this.lite.close();
+  }
+}
+
+class PostgresDb implements Db {
+  readonly kind = 'postgres' as const;
+  constructor(private readonly pool: pg.Pool) {}
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, params)).rows as T[];
+  }
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work({
+        query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
+        exec: async (sql: string) => void (await client.query(sql)),
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+// int8 and numeric come back as strings by default; our counters fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** Opens PostgreSQL when a URL is given, else the embedded PGlite database kept in `dataDir`. */
+export async function openDb(options: { databaseUrl: string | null; dataDir: string }): Promise<Db> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    await pool.query('select 1');
+    return new PostgresDb(pool);
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const lite = new PGlite(options.dataDir);
+  await lite.waitReady;
+  return new PgliteDb(lite);
+}
