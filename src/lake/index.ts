@@ -1,7 +1,10 @@
-// Placeholder until the local lake lands.
 export type { Lake, BatchLocation, BatchStaging, LakeFile } from './lake.js';
 import type { Lake } from './lake.js';
+import { LocalLake } from './local-lake.js';
 
-export function openLocalLake(_root: string): Lake {
-  return {} as Lake;
+/** The lake in a local folder (the default; an object-store lake implements the same interface). */
+export function openLocalLake(root: string): Lake {
+  return new LocalLake(root);
 }
+
+export { LocalLake };

@@ -31,8 +31,15 @@ export interface Lake {
   listFiles(location: BatchLocation): Promise<LakeFile[]>;
   /** A committed file's bytes, optionally a byte range (inclusive end). */
   readFile(location: BatchLocation, name: string, range?: { start: number; end: number }): Promise<Readable>;
-  /** Local paths of every committed Parquet file of a dataset (for DuckDB queries). */
-  datasetFiles(location: Omit<BatchLocation, 'batchId'>): Promise<string[]>;
-  /** Removes a batch's files (REVERT, failed commit cleanup). */
+  /**
+   * Local paths of every committed Parquet file of a dataset (for DuckDB queries), or of the given batches only
+   * (the Catalog passes its successful batches, so a batch committed by a process that died before recording it is never read).
+   */
+  datasetFiles(location: Omit<BatchLocation, 'batchId'>, batchIds?: string[]): Promise<string[]>;
+  /** Removes a batch's files (REVERT, failed commit cleanup). Readers see all of the batch or none of it. */
   removeBatch(location: BatchLocation): Promise<void>;
+  /** Removes every staging area left for a batch id (start-up recovery after a crash). */
+  abandonStaging(batchId: string): Promise<void>;
+  /** Removes a dataset's committed batches (dataset deletion). */
+  removeDataset(location: Omit<BatchLocation, 'batchId'>): Promise<void>;
 }

@@ -1,7 +1,14 @@
-// Placeholder until Catalog lands: the interface the rest of the platform relies on.
-import type { Db } from '../../store/db.js';
-import type { Lake } from '../../lake/lake.js';
-
-export class CatalogService {
-  constructor(readonly db: Db, readonly lake: Lake) {}
-}
+export { CatalogService, BATCH_ERRORS, batchIdOfDataSetFile, dataSetFileId, type CatalogOptions } from './catalog.service.js';
+export type { DatasetFilters } from './datasets.repo.js';
+export type { BatchFilters } from './batches.repo.js';
+export type {
+  BatchError,
+  BatchOutcome,
+  BatchRecord,
+  BatchStatus,
+  BeginBatchInput,
+  DataSetFile,
+  DatasetRecord,
+  InputFileOutcome,
+  SchemaRef,
+} from './types.js';

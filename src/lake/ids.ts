@@ -1,0 +1,28 @@
+import { ServiceError } from '../services/errors.js';
+
+/**
+ * Every lake path is built from ids, so an id must be one plain path segment: no separators, no "." or "..",
+ * nothing a shell or an object store would treat specially. Org ids carry "@" ("…@AdobeOrg"), so it is allowed.
+ */
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9@._-]{0,127}$/;
+
+export function assertSegment(kind: string, value: string): string {
+  if (typeof value !== 'string' || !SEGMENT.test(value) || value.includes('..')) {
+    throw new ServiceError('invalid', `invalid ${kind} for the lake: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * A file name inside a batch: relative, "/"-separated parts (partition folders such as "city=Paris/data_0.parquet").
+ * Partition values are data, so parts may hold any character except separators and controls; "." and ".." never.
+ */
+export function assertFileName(name: string): string {
+  const bad = () => new ServiceError('invalid', `invalid file name: ${JSON.stringify(name)}`);
+  if (typeof name !== 'string' || name.length === 0 || name.length > 1024) throw bad();
+  for (const part of name.split('/')) {
+    // eslint-disable-next-line no-control-regex
+    if (part === '' || part === '.' || part === '..' || /[\\\u0000-\u001f]/.test(part)) throw bad();
+  }
+  return name;
+}

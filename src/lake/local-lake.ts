@@ -1,0 +1,159 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { ServiceError } from '../services/errors.js';
+import { assertFileName, assertSegment } from './ids.js';
+import type { BatchLocation, BatchStaging, Lake, LakeFile } from './lake.js';
+
+/** Staging and trash live under the root so that a commit or a removal is a rename within one filesystem. */
+const STAGING = '_staging';
+
+/** Files of a folder, recursively, as "/"-separated names relative to it; hidden files (writers' temporaries) are skipped. */
+async function walk(dir: string, prefix = ''): Promise<LakeFile[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const files: LakeFile[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.')) continue;
+    const name = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) files.push(...(await walk(join(dir, entry.name), name)));
+    else if (entry.isFile()) files.push({ name, size: (await stat(join(dir, entry.name))).size });
+  }
+  return files;
+}
+
+/** Flushes a file or folder to disk, so that a crash after the commit's rename cannot leave truncated files behind it. */
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+class LocalStaging implements BatchStaging {
+  private state: 'open' | 'committed' | 'discarded' = 'open';
+
+  constructor(
+    readonly dir: string,
+    private readonly target: string,
+    private readonly parent: string,
+  ) {}
+
+  async commit(): Promise<LakeFile[]> {
+    if (this.state !== 'open') throw new ServiceError('conflict', `staging area already ${this.state}`);
+    const files = await walk(this.dir);
+    for (const file of files) await fsyncPath(join(this.dir, file.name));
+    await mkdir(this.parent, { recursive: true });
+    // rename() silently replaces an empty folder; a batch is committed once, so an existing target is an error.
+    if (await exists(this.target)) throw new ServiceError('conflict', 'batch is already committed in the lake');
+    // The one step that publishes the batch: readers see either no folder or the complete one.
+    await rename(this.dir, this.target);
+    await fsyncPath(this.parent).catch(() => undefined);
+    this.state = 'committed';
+    return files;
+  }
+
+  async discard(): Promise<void> {
+    // Once committed, the folder belongs to the lake; removing it is removeBatch's job.
+    if (this.state !== 'open') return;
+    this.state = 'discarded';
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** The lake in a local folder: `{root}/{orgId}/{sandboxId}/{datasetId}/{batchId}/…`. */
+export class LocalLake implements Lake {
+  constructor(readonly root: string) {}
+
+  private datasetDir(location: Omit<BatchLocation, 'batchId'>): string {
+    return join(
+      this.root,
+      assertSegment('org id', location.orgId),
+      assertSegment('sandbox id', location.sandboxId),
+      assertSegment('dataset id', location.datasetId),
+    );
+  }
+
+  private batchDir(location: BatchLocation): string {
+    return join(this.datasetDir(location), assertSegment('batch id', location.batchId));
+  }
+
+  async stage(location: BatchLocation): Promise<BatchStaging> {
+    const target = this.batchDir(location);
+    const dir = join(this.root, STAGING, `${location.batchId}-${randomBytes(6).toString('hex')}`);
+    await mkdir(dir, { recursive: true });
+    return new LocalStaging(dir, target, this.datasetDir(location));
+  }
+
+  listFiles(location: BatchLocation): Promise<LakeFile[]> {
+    return walk(this.batchDir(location));
+  }
+
+  async readFile(location: BatchLocation, name: string, range?: { start: number; end: number }): Promise<Readable> {
+    const path = join(this.batchDir(location), assertFileName(name));
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile()) throw new ServiceError('not_found', `file not found: ${name}`);
+    if (range && (range.start < 0 || range.end < range.start)) throw new ServiceError('invalid', 'invalid byte range');
+    return createReadStream(path, range ? { start: range.start, end: Math.min(range.end, info.size - 1) } : {});
+  }
+
+  async datasetFiles(location: Omit<BatchLocation, 'batchId'>, batchIds?: string[]): Promise<string[]> {
+    const dir = this.datasetDir(location);
+    const folders = batchIds ? batchIds.map((id) => assertSegment('batch id', id)) : await readdir(dir).catch(() => [] as string[]);
+    const paths: string[] = [];
+    for (const folder of folders) {
+      const files = await walk(join(dir, folder));
+      paths.push(...files.filter((f) => f.name.endsWith('.parquet')).map((f) => join(dir, folder, f.name)));
+    }
+    return paths;
+  }
+
+  async removeBatch(location: BatchLocation): Promise<void> {
+    await this.moveAndRemove(this.batchDir(location), location.batchId);
+  }
+
+  async removeDataset(location: Omit<BatchLocation, 'batchId'>): Promise<void> {
+    await this.moveAndRemove(this.datasetDir(location), location.datasetId);
+  }
+
+  async abandonStaging(batchId: string): Promise<void> {
+    assertSegment('batch id', batchId);
+    const staging = join(this.root, STAGING);
+    const entries = await readdir(staging).catch(() => [] as string[]);
+    await Promise.all(
+      entries.filter((e) => e.startsWith(`${batchId}-`)).map((e) => rm(join(staging, e), { recursive: true, force: true })),
+    );
+  }
+
+  /** Renames a folder out of sight before deleting it, so no reader ever lists a half-deleted batch. */
+  private async moveAndRemove(dir: string, id: string): Promise<void> {
+    const trash = join(this.root, STAGING, `trash-${id}-${randomBytes(6).toString('hex')}`);
+    await mkdir(join(this.root, STAGING), { recursive: true });
+    try {
+      await rename(dir, trash);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    await rm(trash, { recursive: true, force: true });
+  }
+}

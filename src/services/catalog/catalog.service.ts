@@ -1,0 +1,377 @@
+import type { Readable } from 'node:stream';
+import type { Db, Queryable } from '../../store/db.js';
+import type { BatchLocation, BatchStaging, Lake, LakeFile } from '../../lake/lake.js';
+import type { RowError } from '../../pipeline/contracts.js';
+import { ServiceError, conflict, invalid, notFound } from '../errors.js';
+import type { Scope } from '../scope.js';
+import { BATCH_ID, newBatchId, newDatasetId } from './ids.js';
+import { isBadRegex } from './list-query.js';
+import { readDatasetInput, tableName } from './dataset-input.js';
+import * as datasets from './datasets.repo.js';
+import * as batches from './batches.repo.js';
+import type { BatchError, BatchOutcome, BatchRecord, BeginBatchInput, DataSetFile, DatasetRecord } from './types.js';
+
+export interface CatalogOptions {
+  /** Checks a dataset's `schemaRef.id` against the Schema Registry; when absent, any id is accepted. */
+  schemaExists?: (scope: Scope, schemaId: string) => Promise<boolean>;
+  /** Row errors kept per batch (the counts stay exact past it). Default 10,000. */
+  maxRowErrors?: number;
+}
+
+const DEFAULT_MAX_ROW_ERRORS = 10_000;
+
+/** One dataSetFile per batch, named after it (Data Access ids look like "<batchId>-1"). */
+export const dataSetFileId = (batchId: string) => `${batchId}-1`;
+
+export function batchIdOfDataSetFile(fileId: string): string | null {
+  const match = /^(.+)-1$/.exec(fileId);
+  return match && BATCH_ID.test(match[1]!) ? match[1]! : null;
+}
+
+/** Failures a batch can end with that are not row errors. */
+export const BATCH_ERRORS = {
+  allRowsFailed: 'TRIB-BATCH-1001',
+  commitFailed: 'TRIB-BATCH-1002',
+  abandoned: 'TRIB-BATCH-1003',
+} as const;
+
+/** The batch-level summary of row errors: one entry per error code, with its count and first message. */
+function summarise(rowErrors: RowError[], failedRecordCount: number): BatchError[] {
+  const byCode = new Map<string, { count: number; first: RowError }>();
+  for (const error of rowErrors) {
+    const entry = byCode.get(error.code);
+    if (entry) entry.count++;
+    else byCode.set(error.code, { count: 1, first: error });
+  }
+  const summary = [...byCode.entries()].map(([code, { count, first }]) => ({
+    code,
+    description: `${count} row(s) failed with ${code}; first: ${first.message} (${first.file}, row ${first.row})`,
+  }));
+  const unlisted = failedRecordCount - rowErrors.length;
+  if (unlisted > 0 && summary.length > 0) summary.push({ code: 'TRIB-ROWS-MORE', description: `${unlisted} more failed row(s) are counted but not listed` });
+  return summary;
+}
+
+/**
+ * Catalog: datasets and batches, and the lifecycle that lands a batch in the lake.
+ * A batch's files are listed and served only once it is `success`; until then they sit in a staging area
+ * no reader looks at, and a failure discards them.
+ */
+export class CatalogService {
+  private readonly maxRowErrors: number;
+
+  constructor(
+    readonly db: Db,
+    readonly lake: Lake,
+    private readonly options: CatalogOptions = {},
+  ) {
+    this.maxRowErrors = options.maxRowErrors ?? DEFAULT_MAX_ROW_ERRORS;
+  }
+
+  // ── datasets ────────────────────────────────────────────────────────────────────────────────
+
+  /** `POST /dataSets`: validates the body and creates the dataset; returns its id. */
+  async createDataset(scope: Scope, body: unknown): Promise<string> {
+    const input = readDatasetInput(body);
+    if (this.options.schemaExists && !(await this.options.schemaExists(scope, input.schemaRef.id))) {
+      throw invalid(`schemaRef.id "${input.schemaRef.id}" is not a schema of this sandbox`, 'CAT-1002-400');
+    }
+    if (!('adobe/pqs/table' in input.tags)) input.tags = { ...input.tags, 'adobe/pqs/table': [tableName(input.name)] };
+    const id = newDatasetId();
+    await datasets.insertDataset(this.db, scope, { id, viewId: newDatasetId() }, input);
+    return id;
+  }
+
+  async getDataset(scope: Scope, id: string): Promise<DatasetRecord> {
+    const dataset = await datasets.findDataset(this.db, scope, id);
+    if (!dataset) throw notFound(`dataset "${id}" not found`, 'CAT-1001-404');
+    return dataset;
+  }
+
+  listDatasets(scope: Scope, query: datasets.DatasetFilters = {}): Promise<DatasetRecord[]> {
+    return this.filtering(() => datasets.selectDatasets(this.db, scope, query));
+  }
+
+  /** Deletes a dataset, its batches and their files. Refused while a batch is being written into it. */
+  async deleteDataset(scope: Scope, id: string): Promise<void> {
+    await this.getDataset(scope, id);
+    const inFlight = await batches.selectBatches(this.db, scope, { dataSet: id, status: batches.IN_FLIGHT.join(','), limit: 1 });
+    if (inFlight.length > 0) throw conflict(`dataset "${id}" has batch ${inFlight[0]!.id} in progress; delete it once the batch ends`);
+    await datasets.deleteDatasetRow(this.db, scope, id);
+    await this.lake.removeDataset({ orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId: id });
+  }
+
+  /** Local paths of the Parquet files of a dataset's successful batches (for SQL over the lake). */
+  async datasetFiles(scope: Scope, datasetId: string): Promise<string[]> {
+    await this.getDataset(scope, datasetId);
+    const ids = await batches.selectSuccessfulBatchIds(this.db, scope, datasetId);
+    if (ids.length === 0) return [];
+    return this.lake.datasetFiles({ orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId }, ids);
+  }
+
+  // ── batches: reading ────────────────────────────────────────────────────────────────────────
+
+  async getBatch(scope: Scope, id: string): Promise<BatchRecord> {
+    const batch = await batches.findBatch(this.db, scope, id);
+    if (!batch) throw notFound(`batch "${id}" not found`, 'CAT-1003-404');
+    return batch;
+  }
+
+  listBatches(scope: Scope, query: batches.BatchFilters = {}): Promise<BatchRecord[]> {
+    return this.filtering(() => batches.selectBatches(this.db, scope, query));
+  }
+
+  /** A batch's committed files; empty unless the batch is `success`. */
+  async batchFiles(scope: Scope, batchId: string): Promise<{ batch: BatchRecord; files: LakeFile[] }> {
+    const batch = await this.getBatch(scope, batchId);
+    return { batch, files: batch.status === 'success' ? await batches.selectFiles(this.db, batchId) : [] };
+  }
+
+  /** One committed file of a `success` batch, with its bytes (or a byte range, inclusive end). */
+  async openBatchFile(
+    scope: Scope,
+    batchId: string,
+    name: string,
+    range?: { start: number; end: number },
+  ): Promise<{ file: LakeFile; stream: Readable }> {
+    const { batch, files } = await this.batchFiles(scope, batchId);
+    const file = files.find((f) => f.name === name);
+    if (!file) throw notFound(`file "${name}" not found in batch ${batchId}`);
+    return { file, stream: await this.lake.readFile(this.location(scope, batch.datasetId, batchId), name, range) };
+  }
+
+  /** A batch's kept row errors, in the order they were reported. */
+  async batchRowErrors(scope: Scope, batchId: string, page = { start: 0, limit: this.maxRowErrors }): Promise<{ total: number; rowErrors: RowError[] }> {
+    await this.getBatch(scope, batchId);
+    const [total, rowErrors] = await Promise.all([batches.countRowErrors(this.db, batchId), batches.selectRowErrors(this.db, batchId, page)]);
+    return { total, rowErrors };
+  }
+
+  async batchInputFiles(scope: Scope, batchId: string): Promise<BatchOutcome['inputFiles']> {
+    await this.getBatch(scope, batchId);
+    return batches.selectInputFiles(this.db, batchId);
+  }
+
+  /** The dataSetFiles of successful batches (`GET /dataSetFiles?dataSetId=`), newest first. */
+  async listDataSetFiles(scope: Scope, query: { dataSetId?: string; batchId?: string; limit?: string | number; start?: string | number }): Promise<DataSetFile[]> {
+    const found = await this.listBatches(scope, {
+      status: 'success',
+      ...(query.dataSetId ? { dataSet: query.dataSetId } : {}),
+      ...(query.batchId ? { batch: query.batchId } : {}),
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
+      ...(query.start !== undefined ? { start: query.start } : {}),
+    });
+    return found.map((batch) => this.toDataSetFile(batch));
+  }
+
+  async getDataSetFile(scope: Scope, fileId: string): Promise<DataSetFile> {
+    const batchId = batchIdOfDataSetFile(fileId);
+    const batch = batchId ? await batches.findBatch(this.db, scope, batchId) : null;
+    if (!batch || batch.status !== 'success') throw notFound(`dataSetFile "${fileId}" not found`);
+    return this.toDataSetFile(batch);
+  }
+
+  private toDataSetFile(batch: BatchRecord): DataSetFile {
+    return {
+      dataSetFileId: dataSetFileId(batch.id),
+      dataSetId: batch.datasetId,
+      batchId: batch.id,
+      created: batch.completed ?? batch.updated,
+      updated: batch.updated,
+      records: batch.recordCount ?? 0,
+      size: batch.size ?? 0,
+      isValid: true,
+    };
+  }
+
+  // ── batches: lifecycle ──────────────────────────────────────────────────────────────────────
+
+  /**
+   * Opens a batch on a dataset: the row starts `loading` (as AEP's batches do), a staging area is made in
+   * the lake, and the batch is `processing` while the caller writes Parquet files into `staging.dir`.
+   */
+  async beginBatch(scope: Scope, input: BeginBatchInput): Promise<{ batchId: string; staging: BatchStaging }> {
+    await this.getDataset(scope, input.datasetId);
+    const batchId = newBatchId();
+    await batches.insertBatch(this.db, scope, {
+      id: batchId,
+      datasetId: input.datasetId,
+      inputFormat: input.inputFormat,
+      tags: input.tags ?? {},
+      relatedObjects: [{ type: 'dataSet', id: input.datasetId }, ...(input.relatedObjects ?? [])],
+    });
+    let staging: BatchStaging;
+    try {
+      staging = await this.lake.stage(this.location(scope, input.datasetId, batchId));
+    } catch (error) {
+      await this.failBatch(scope, batchId, null, [{ code: BATCH_ERRORS.commitFailed, description: `could not open the batch's staging area: ${(error as Error).message}` }]);
+      throw error;
+    }
+    await batches.setProcessing(this.db, batchId);
+    return { batchId, staging };
+  }
+
+  /**
+   * Ends a batch with what the pipeline produced. The staged files are committed to the lake first, then one
+   * transaction records them and marks the batch `success`. A batch where every row failed, or whose commit
+   * fails, ends `failed` with nothing landed.
+   */
+  async finishBatch(
+    scope: Scope,
+    batchId: string,
+    staging: BatchStaging,
+    outcome: BatchOutcome,
+  ): Promise<{ status: 'success' | 'failed'; files: LakeFile[] }> {
+    const batch = await this.getBatch(scope, batchId);
+    if (!batches.IN_FLIGHT.includes(batch.status)) {
+      await staging.discard();
+      throw conflict(`batch ${batchId} is ${batch.status}; only a batch in progress can be finished`);
+    }
+    const errors = [...(outcome.errors ?? []), ...summarise(outcome.rowErrors, outcome.failedRecordCount)];
+    if (outcome.recordCount === 0 && outcome.failedRecordCount > 0) {
+      const allFailed = { code: BATCH_ERRORS.allRowsFailed, description: `all ${outcome.failedRecordCount} record(s) failed; nothing was ingested` };
+      await this.failBatch(scope, batchId, staging, [allFailed, ...errors], outcome.rowErrors, outcome);
+      return { status: 'failed', files: [] };
+    }
+
+    let files: LakeFile[];
+    try {
+      files = await staging.commit();
+    } catch (error) {
+      const description = `could not commit the batch to the lake: ${(error as Error).message}`;
+      await this.failBatch(scope, batchId, staging, [{ code: BATCH_ERRORS.commitFailed, description }, ...errors], outcome.rowErrors, outcome);
+      return { status: 'failed', files: [] };
+    }
+
+    const size = files.reduce((sum, f) => sum + f.size, 0);
+    try {
+      await this.db.transaction(async (tx) => {
+        const done = await batches.finalise(tx, batchId, {
+          status: 'success',
+          recordCount: outcome.recordCount,
+          failedRecordCount: outcome.failedRecordCount,
+          size,
+          errors,
+          metrics: this.metrics(outcome, files),
+        });
+        if (!done) throw conflict(`batch ${batchId} stopped being in progress while it was committed`);
+        await batches.insertFiles(tx, batchId, files);
+        await this.recordDetails(tx, batchId, outcome);
+        await datasets.noteBatchOutcome(tx, batch.datasetId, batchId, 'success');
+      });
+    } catch (error) {
+      // The files are in the lake but the Catalog does not list them: take them back out so nothing half-done remains.
+      await this.lake.removeBatch(this.location(scope, batch.datasetId, batchId)).catch(() => undefined);
+      if (!(error instanceof ServiceError)) {
+        await this.failBatch(scope, batchId, null, [{ code: BATCH_ERRORS.commitFailed, description: 'could not record the batch' }]).catch(() => undefined);
+      }
+      throw error;
+    }
+    return { status: 'success', files };
+  }
+
+  /** Ends a batch as `failed`: its staging area is discarded and its errors (and row errors) are kept. */
+  async failBatch(
+    scope: Scope,
+    batchId: string,
+    staging: BatchStaging | null,
+    errors: Array<{ code: string; description: string }>,
+    rowErrors: RowError[] = [],
+    counts?: Pick<BatchOutcome, 'recordCount' | 'failedRecordCount' | 'inputFiles'>,
+  ): Promise<void> {
+    const batch = await this.getBatch(scope, batchId);
+    await staging?.discard();
+    await this.lake.abandonStaging(batchId);
+    if (batch.status === 'failed') return;
+    if (!batches.IN_FLIGHT.includes(batch.status)) throw conflict(`batch ${batchId} is ${batch.status}; it can no longer fail`);
+    const outcome: BatchOutcome = {
+      recordCount: 0,
+      failedRecordCount: counts?.failedRecordCount ?? rowErrors.length,
+      inputFiles: counts?.inputFiles ?? [],
+      rowErrors,
+    };
+    await this.db.transaction(async (tx) => {
+      const done = await batches.finalise(tx, batchId, {
+        status: 'failed',
+        recordCount: 0,
+        failedRecordCount: outcome.failedRecordCount,
+        size: 0,
+        errors,
+        metrics: this.metrics(outcome, []),
+      });
+      if (!done) return;
+      await this.recordDetails(tx, batchId, outcome);
+      await datasets.noteBatchOutcome(tx, batch.datasetId, batchId, 'failed');
+    });
+  }
+
+  /** Keeps a long batch from looking abandoned to `recoverStaleBatches({ olderThanMs })` in another process. */
+  async touchBatch(scope: Scope, batchId: string): Promise<void> {
+    await this.getBatch(scope, batchId);
+    await batches.touch(this.db, batchId);
+  }
+
+  /**
+   * Start-up recovery: batches left `loading`/`processing` by a process that died become `failed`, and whatever
+   * they staged or half-committed is removed. With one process (the default), run it before any worker starts
+   * and leave `olderThanMs` at 0; with several, pass a delay longer than the interval at which workers touch
+   * their batches. Returns the ids of the batches it failed.
+   */
+  async recoverStaleBatches(options: { olderThanMs?: number } = {}): Promise<string[]> {
+    const stale = await batches.selectStale(this.db, options.olderThanMs ?? 0);
+    const recovered: string[] = [];
+    for (const row of stale) {
+      const location = { orgId: row.org_id, sandboxId: row.sandbox_id, datasetId: row.dataset_id, batchId: row.id };
+      await this.lake.abandonStaging(row.id);
+      // The process may have died between the lake commit and the Catalog update.
+      await this.lake.removeBatch(location);
+      const done = await this.db.transaction(async (tx) => {
+        const changed = await batches.finalise(tx, row.id, {
+          status: 'failed',
+          recordCount: 0,
+          failedRecordCount: 0,
+          size: 0,
+          errors: [{ code: BATCH_ERRORS.abandoned, description: 'the process writing this batch stopped before it finished' }],
+          metrics: {},
+        });
+        if (changed) await datasets.noteBatchOutcome(tx, row.dataset_id, row.id, 'failed');
+        return changed;
+      });
+      if (done) recovered.push(row.id);
+    }
+    return recovered;
+  }
+
+  // ── helpers ─────────────────────────────────────────────────────────────────────────────────
+
+  private location(scope: Scope, datasetId: string, batchId: string): BatchLocation {
+    return { orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId, batchId };
+  }
+
+  private metrics(outcome: BatchOutcome, files: LakeFile[]): Record<string, unknown> {
+    return {
+      inputFileCount: outcome.inputFiles.length,
+      inputByteSize: outcome.inputFiles.reduce((sum, f) => sum + f.size, 0),
+      inputRecordCount: outcome.recordCount + outcome.failedRecordCount,
+      outputRecordCount: outcome.recordCount,
+      failedRecordCount: outcome.failedRecordCount,
+      outputFileCount: files.length,
+      outputByteSize: files.reduce((sum, f) => sum + f.size, 0),
+    };
+  }
+
+  private async recordDetails(tx: Queryable, batchId: string, outcome: BatchOutcome): Promise<void> {
+    await batches.insertInputFiles(tx, batchId, outcome.inputFiles);
+    await batches.insertRowErrors(tx, batchId, outcome.rowErrors.slice(0, this.maxRowErrors));
+  }
+
+  /** A client's bad `~` pattern in a filter is its mistake, not a server fault. */
+  private async filtering<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isBadRegex(error)) throw invalid(`property: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+}

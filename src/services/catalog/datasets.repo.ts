@@ -1,0 +1,153 @@
+import type { Queryable } from '../../store/db.js';
+import type { Scope } from '../scope.js';
+import { type FieldMap, type ListQuery, SqlParams, orderClause, paging, propertyConditions } from './list-query.js';
+import type { DatasetInput } from './dataset-input.js';
+import type { DatasetRecord } from './types.js';
+
+/** SQL ↔ Catalog JSON for datasets, in one place. */
+
+interface DatasetRow {
+  id: string;
+  org_id: string;
+  sandbox_id: string;
+  name: string;
+  description: string | null;
+  schema_ref: DatasetRecord['schemaRef'];
+  tags: Record<string, unknown>;
+  file_description: Record<string, unknown> | null;
+  extra: { enableErrorDiagnostics?: boolean; observableSchema?: Record<string, unknown> };
+  view_id: string;
+  created_client: string;
+  created_user: string;
+  updated_user: string;
+  last_batch_id: string | null;
+  last_batch_status: string | null;
+  last_successful_batch: string | null;
+  last_failed_batch: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const ms = (d: Date | string) => new Date(d).getTime();
+
+function toRecord(row: DatasetRow): DatasetRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    ...(row.description !== null ? { description: row.description } : {}),
+    version: '1.0.0',
+    imsOrg: row.org_id,
+    sandboxId: row.sandbox_id,
+    created: ms(row.created_at),
+    updated: ms(row.updated_at),
+    createdClient: row.created_client,
+    createdUser: row.created_user,
+    updatedUser: row.updated_user,
+    viewId: row.view_id,
+    schemaRef: row.schema_ref,
+    tags: row.tags,
+    ...(row.file_description ? { fileDescription: row.file_description } : {}),
+    ...row.extra,
+    files: `@/dataSetFiles?dataSetId=${row.id}`,
+    ...(row.last_batch_id ? { lastBatchId: row.last_batch_id, lastBatchStatus: row.last_batch_status ?? undefined } : {}),
+    ...(row.last_successful_batch ? { lastSuccessfulBatch: row.last_successful_batch } : {}),
+    ...(row.last_failed_batch ? { lastFailedBatch: row.last_failed_batch } : {}),
+  };
+}
+
+export const DATASET_FIELDS: FieldMap = {
+  id: { column: 'id', kind: 'text' },
+  name: { column: 'name', kind: 'text' },
+  description: { column: 'description', kind: 'text' },
+  created: { column: 'created_at', kind: 'time' },
+  updated: { column: 'updated_at', kind: 'time' },
+  createdClient: { column: 'created_client', kind: 'text' },
+  createdUser: { column: 'created_user', kind: 'text' },
+  viewId: { column: 'view_id', kind: 'text' },
+  'schemaRef.id': { column: 'schema_id', kind: 'text' },
+  lastBatchId: { column: 'last_batch_id', kind: 'text' },
+  lastBatchStatus: { column: 'last_batch_status', kind: 'text' },
+};
+
+export async function insertDataset(
+  db: Queryable,
+  scope: Scope,
+  ids: { id: string; viewId: string },
+  input: DatasetInput,
+): Promise<void> {
+  const extra = {
+    ...(input.enableErrorDiagnostics !== undefined ? { enableErrorDiagnostics: input.enableErrorDiagnostics } : {}),
+    ...(input.observableSchema !== undefined ? { observableSchema: input.observableSchema } : {}),
+  };
+  const user = `${scope.clientId}@AdobeID`;
+  await db.query(
+    `insert into datasets (id, org_id, sandbox_id, name, description, schema_ref, schema_id, tags, file_description, extra,
+       view_id, created_client, created_user, updated_user)
+     values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13, $13)`,
+    [
+      ids.id,
+      scope.orgId,
+      scope.sandboxId,
+      input.name,
+      input.description ?? null,
+      JSON.stringify(input.schemaRef),
+      input.schemaRef.id,
+      JSON.stringify(input.tags),
+      input.fileDescription ? JSON.stringify(input.fileDescription) : null,
+      JSON.stringify(extra),
+      ids.viewId,
+      scope.clientId,
+      user,
+    ],
+  );
+}
+
+export async function findDataset(db: Queryable, scope: Scope, id: string): Promise<DatasetRecord | null> {
+  const rows = await db.query<DatasetRow>('select * from datasets where id = $1 and org_id = $2 and sandbox_id = $3', [
+    id,
+    scope.orgId,
+    scope.sandboxId,
+  ]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** Direct filters Catalog accepts as plain query parameters on `GET /dataSets`. */
+export interface DatasetFilters extends ListQuery {
+  name?: string;
+  schemaRefId?: string;
+}
+
+export async function selectDatasets(db: Queryable, scope: Scope, query: DatasetFilters): Promise<DatasetRecord[]> {
+  const params = new SqlParams();
+  const where = [`org_id = ${params.add(scope.orgId)}`, `sandbox_id = ${params.add(scope.sandboxId)}`];
+  if (query.name !== undefined) where.push(`name = ${params.add(query.name)}`);
+  if (query.schemaRefId !== undefined) where.push(`schema_id = ${params.add(query.schemaRefId)}`);
+  where.push(...propertyConditions(query.property, DATASET_FIELDS, params));
+  const { limit, start } = paging(query);
+  const order = orderClause(query.orderBy, DATASET_FIELDS, 'created_at desc', 'id');
+  const rows = await db.query<DatasetRow>(
+    `select * from datasets where ${where.join(' and ')} order by ${order} limit ${params.add(limit)} offset ${params.add(start)}`,
+    params.values,
+  );
+  return rows.map(toRecord);
+}
+
+export async function deleteDatasetRow(db: Queryable, scope: Scope, id: string): Promise<boolean> {
+  const rows = await db.query('delete from datasets where id = $1 and org_id = $2 and sandbox_id = $3 returning id', [
+    id,
+    scope.orgId,
+    scope.sandboxId,
+  ]);
+  return rows.length > 0;
+}
+
+/** Keeps the dataset's lastBatch* fields in step with its batches. */
+export async function noteBatchOutcome(db: Queryable, datasetId: string, batchId: string, status: 'success' | 'failed'): Promise<void> {
+  await db.query(
+    `update datasets set last_batch_id = $2, last_batch_status = $3,
+       last_successful_batch = case when $3 = 'success' then $2 else last_successful_batch end,
+       last_failed_batch = case when $3 = 'failed' then $2 else last_failed_batch end
+     where id = $1`,
+    [datasetId, batchId, status],
+  );
+}
