@@ -17,6 +17,10 @@ export interface SourceFormat {
   /** Delimited files: first line holds the column names (default true). */
   header?: boolean;
   isMultiLineJson?: boolean;
+  /** Delimited files: the quote character (default `"`). */
+  quoteChar?: string;
+  /** Delimited files: the character escaping a quote inside quotes (default: the quote itself, as in RFC 4180). */
+  escapeChar?: string;
 }
 
 export interface SourceFile {
@@ -63,8 +67,14 @@ export interface IngestRequest {
   target: TargetSchema;
   /** Local folder of the batch's staging area; Parquet files are written here. */
   outputDir: string;
-  /** Stops between files when set (cancellation, shutdown). */
+  /** Stops between files and between row batches when aborted (cancellation, shutdown); ingest then rejects with the abort reason. */
   signal?: AbortSignal;
+  /** Most RowErrors kept in the result (default 10,000); past it only the counts grow. */
+  maxRowErrors?: number;
+  /** Folder for the pipeline's scratch files (default: the OS temp folder). */
+  workDir?: string;
+  /** Limits of the columnar engine (defaults: memoryLimit "1GB", threads 2). */
+  engine?: { memoryLimit?: string; threads?: number };
 }
 
 export interface FileOutcome {

@@ -1,0 +1,50 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+/** Settings of the columnar engine one ingest uses. */
+export interface EngineOptions {
+  /** DuckDB's default is 80% of RAM, far too much for a worker that runs beside others. */
+  memoryLimit?: string;
+  threads?: number;
+  /** Where DuckDB may spill when an operation outgrows memoryLimit. */
+  tempDirectory?: string;
+}
+
+export interface Engine {
+  connection: DuckDBConnection;
+  close(): void;
+}
+
+/**
+ * An in-memory DuckDB of its own per ingest: runs never share state, and closing it frees
+ * everything the run used, whatever happened.
+ */
+export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
+  const settings: Record<string, string> = {
+    memory_limit: options.memoryLimit ?? '1GB',
+    threads: String(options.threads ?? 2),
+    // Row numbers in row errors rely on rows coming out in file order.
+    preserve_insertion_order: 'true',
+  };
+  if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
+  const instance = await DuckDBInstance.create(':memory:', settings);
+  const connection = await instance.connect();
+  // Timestamps are written and read back in UTC, never in the host's zone.
+  await connection.run(`SET TimeZone = 'UTC'`);
+  return {
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** A SQL string literal. DuckDB takes file paths and options only as literals, not as parameters. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A quoted SQL identifier, for XDM field names such as "_id" or "xdm:foo". */
+export function sqlIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,47 @@
+/**
+ * Error codes the pipeline reports. Row codes land in RowError.code; file codes in FileOutcome.error.
+ * The prefixes group them by stage so a reader of a run's errors knows where a row was lost.
+ */
+export const RowCode = {
+  /** A delimited row whose column count differs from the header's. */
+  raggedRow: 'PARSE-1001',
+  /** A JSON line that is not valid JSON or not an object. */
+  badJson: 'PARSE-1002',
+  /** An expression calls a function that is not implemented (yet). */
+  unsupportedFunction: 'MAPPER-2001',
+  /** An expression cannot be parsed. */
+  badExpression: 'MAPPER-2002',
+  /** A mapping's destination is not a field of the target schema. */
+  unknownDestination: 'MAPPER-2003',
+  /** A value cannot be converted to its target field's type. */
+  typeMismatch: 'TYPE-3001',
+  /** The mapped row breaks the target schema. */
+  schemaViolation: 'XDM-4001',
+  /** The mapped row holds no field of the target schema, so it has nothing to land. */
+  emptyRow: 'XDM-4002',
+} as const;
+
+export const FileCode = {
+  /** The source could not be opened or read. */
+  unreadable: 'FILE-5001',
+  /** The bytes are not valid for the declared compression. */
+  badCompression: 'FILE-5002',
+  unsupportedCompression: 'FILE-5003',
+  unsupportedEncoding: 'FILE-5004',
+  /** The parser gave up on the file as a whole (invalid UTF-8, broken Parquet, malformed JSON document). */
+  unparsable: 'FILE-5005',
+  /** The format options are not usable (e.g. a delimiter of several characters). */
+  badFormat: 'FILE-5006',
+  /** The valid rows could not be written as Parquet. */
+  writeFailed: 'FILE-5007',
+} as const;
+
+/** A failure that loses a whole file: it becomes FileOutcome.error and none of the file's rows land. */
+export class FileFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The ingestion pipeline: source files → records → mapped XDM rows → validated → Parquet.
+ * Stages live in their own folders (source/, read/, mapping/, schema/, write/) so each can be
+ * replaced (a vectorised mapper, more formats) without touching the others.
+ */
+export type * from './contracts.js';
+export { ingest } from './ingest.js';
+export { previewFile, type FilePreview } from './preview.js';
+export { RowCode, FileCode } from './errors.js';

@@ -1,0 +1,150 @@
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FileOutcome, IngestRequest, IngestResult, RowError, SourceFile } from './contracts.js';
+import { openEngine, type Engine } from './engine/duckdb.js';
+import { FileFailure, RowCode } from './errors.js';
+import { compileMapper, type Mapper } from './mapping/mapper.js';
+import { readRecords } from './read/index.js';
+import { rootField, type XdmField } from './schema/xdm-fields.js';
+import { spool } from './source/spool.js';
+import { ParquetSink } from './write/parquet-sink.js';
+
+const DEFAULT_MAX_ROW_ERRORS = 10_000;
+/** Violations reported for one row; a row failing on hundreds of fields needs only the first few. */
+const MAX_VIOLATIONS_PER_ROW = 10;
+
+type ObjectField = Extract<XdmField, { kind: 'object' }>;
+
+/** What one ingest shares across its files. */
+interface Run {
+  request: IngestRequest;
+  engine: Engine;
+  scratch: string;
+  root: ObjectField;
+  mapper: Mapper;
+  errors: RowErrorLog;
+  nextPart: number;
+}
+
+/**
+ * Source files → Parquet in `outputDir`: each file is copied locally (decompressed, UTF-8), read
+ * into records, mapped, coerced and validated; valid rows become one `part-NNNNN.parquet` per
+ * file, failed rows become RowErrors. A file that cannot be read fails alone and lands nothing.
+ */
+export async function ingest(request: IngestRequest): Promise<IngestResult> {
+  await mkdir(request.outputDir, { recursive: true });
+  const scratch = await mkdtemp(join(request.workDir ?? tmpdir(), 'tributary-ingest-'));
+  const engine = await openEngine({ ...request.engine, tempDirectory: join(scratch, 'duckdb') });
+  try {
+    const root = rootField(request.target.schema);
+    const run: Run = {
+      request,
+      engine,
+      scratch,
+      root,
+      mapper: compileMapper(request.mappings, root),
+      errors: new RowErrorLog(request.maxRowErrors ?? DEFAULT_MAX_ROW_ERRORS),
+      nextPart: await firstFreePart(request.outputDir),
+    };
+    const files: FileOutcome[] = [];
+    let outputBytes = 0;
+    for (const file of request.files) {
+      request.signal?.throwIfAborted();
+      const { outcome, bytes } = await ingestFile(run, file);
+      files.push(outcome);
+      outputBytes += bytes;
+    }
+    const sum = (key: 'inputRecordCount' | 'outputRecordCount' | 'failedRecordCount' | 'inputBytes') => files.reduce((n, f) => n + f[key], 0);
+    return {
+      files,
+      inputRecordCount: sum('inputRecordCount'),
+      outputRecordCount: sum('outputRecordCount'),
+      failedRecordCount: sum('failedRecordCount'),
+      inputBytes: sum('inputBytes'),
+      outputBytes,
+      rowErrors: run.errors.kept,
+    };
+  } finally {
+    engine.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOutcome; bytes: number }> {
+  const { request, engine, scratch } = run;
+  const outcome: FileOutcome = { path: file.path, inputBytes: 0, inputRecordCount: 0, outputRecordCount: 0, failedRecordCount: 0 };
+  const local = join(scratch, 'source');
+  const sink = new ParquetSink(engine, run.root, join(scratch, 'rows.ndjson'));
+  try {
+    const spooled = await spool(file, request.format, local, request.signal ? { signal: request.signal } : {});
+    outcome.inputBytes = spooled.inputBytes;
+    for await (const batch of readRecords(engine, local, request.format)) {
+      request.signal?.throwIfAborted();
+      const valid: Array<Record<string, unknown>> = [];
+      for (const record of batch) {
+        outcome.inputRecordCount++;
+        const row = processRecord(run, file.path, record);
+        if (row) valid.push(row);
+        else outcome.failedRecordCount++;
+      }
+      await sink.add(valid);
+    }
+    const partPath = join(request.outputDir, `part-${String(run.nextPart).padStart(5, '0')}.parquet`);
+    const bytes = await sink.finish(partPath);
+    if (bytes > 0) run.nextPart++;
+    outcome.outputRecordCount = sink.rows;
+    return { outcome, bytes };
+  } catch (error) {
+    await sink.discard();
+    if (!(error instanceof FileFailure)) throw error;
+    outcome.error = { code: error.code, message: error.message };
+    outcome.outputRecordCount = 0;
+    outcome.failedRecordCount = outcome.inputRecordCount;
+    return { outcome, bytes: 0 };
+  } finally {
+    await rm(local, { force: true });
+  }
+}
+
+/** Maps, coerces and validates one record; returns the row to write, or null after logging why not. */
+function processRecord(run: Run, path: string, record: { row: number; values: Record<string, unknown> | null; error?: { code: string; message: string } }): Record<string, unknown> | null {
+  const { errors, mapper, request, root } = run;
+  if (!record.values) {
+    errors.add({ file: path, row: record.row, code: record.error?.code ?? RowCode.badJson, message: record.error?.message ?? 'unreadable record' });
+    return null;
+  }
+  const mapped = mapper(record.values);
+  if (!mapped.row) {
+    for (const issue of mapped.issues) errors.add({ file: path, row: record.row, ...issue });
+    return null;
+  }
+  const violations = request.target.validate(mapped.row);
+  if (violations.length > 0) {
+    for (const v of violations.slice(0, MAX_VIOLATIONS_PER_ROW)) {
+      errors.add({ file: path, row: record.row, code: RowCode.schemaViolation, message: v.path ? `${v.path}: ${v.message}` : v.message, ...(v.path ? { field: v.path } : {}) });
+    }
+    return null;
+  }
+  if (!Object.keys(mapped.row).some((key) => root.properties.has(key))) {
+    // Such a row would have no column to land in.
+    errors.add({ file: path, row: record.row, code: RowCode.emptyRow, message: 'the row has no value for any field of the target schema' });
+    return null;
+  }
+  return mapped.row;
+}
+
+/** Keeps row errors up to a cap; past it only counts grow (the counts live in FileOutcome). */
+class RowErrorLog {
+  readonly kept: RowError[] = [];
+  constructor(private readonly max: number) {}
+  add(error: RowError): void {
+    if (this.kept.length < this.max) this.kept.push(error);
+  }
+}
+
+/** Part numbers continue after files already in the folder, so a second ingest into one batch overwrites nothing. */
+async function firstFreePart(dir: string): Promise<number> {
+  const numbers = (await readdir(dir)).map((name) => /^part-(\d+)\.parquet$/.exec(name)?.[1]).filter((n): n is string => n !== undefined).map(Number);
+  return numbers.length ? Math.max(...numbers) + 1 : 0;
+}

@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SourceFile, SourceFormat } from './contracts.js';
+import { openEngine } from './engine/duckdb.js';
+import { readRecords } from './read/index.js';
+import { spool } from './source/spool.js';
+
+export interface FilePreview {
+  columns: Array<{ name: string; type: string }>;
+  rows: Array<Record<string, unknown>>;
+}
+
+/** Enough text for any sensible number of preview rows; the rest of the file is not fetched. */
+const PREVIEW_BYTES = 4 << 20;
+
+/**
+ * The first rows of a file and a type for each column guessed from them, as Flow Service's
+ * explore `preview=true` shows. Types: "string", "integer", "double", "boolean", "object", "array".
+ */
+export async function previewFile(file: SourceFile, format: SourceFormat, limit = 10): Promise<FilePreview> {
+  const scratch = await mkdtemp(join(tmpdir(), 'tributary-preview-'));
+  const engine = await openEngine({ memoryLimit: '256MB', threads: 1 });
+  try {
+    const local = join(scratch, 'source');
+    // Parquet and whole-document JSON can only be read complete; lines can be cut at a line end.
+    const whole = format.format === 'parquet' || (format.format === 'json' && format.isMultiLineJson);
+    await spool(file, format, local, whole ? {} : { maxBytes: PREVIEW_BYTES });
+    const rows: Array<Record<string, unknown>> = [];
+    for await (const batch of readRecords(engine, local, format, limit)) {
+      for (const record of batch) if (record.values && rows.length < limit) rows.push(record.values);
+    }
+    return { columns: inferColumns(rows), rows };
+  } finally {
+    engine.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+const INTEGER = /^[+-]?\d{1,15}$/;
+const DOUBLE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Column order is first appearance; a column's type is the narrowest one all its sample values fit. */
+export function inferColumns(rows: Array<Record<string, unknown>>): Array<{ name: string; type: string }> {
+  const types = new Map<string, string | null>();
+  for (const row of rows) {
+    for (const [name, value] of Object.entries(row)) {
+      const seen = types.get(name) ?? null;
+      const type = typeOfValue(value);
+      types.set(name, type === null ? seen : seen === null ? type : widen(seen, type));
+    }
+  }
+  return [...types].map(([name, type]) => ({ name, type: type ?? 'string' }));
+}
+
+function typeOfValue(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'double';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'object') return 'object';
+  const text = String(value).trim();
+  if (INTEGER.test(text)) return 'integer';
+  if (DOUBLE.test(text)) return 'double';
+  if (/^(true|false)$/i.test(text)) return 'boolean';
+  return 'string';
+}
+
+function widen(a: string, b: string): string {
+  if (a === b) return a;
+  if ((a === 'integer' && b === 'double') || (a === 'double' && b === 'integer')) return 'double';
+  return 'string';
+}

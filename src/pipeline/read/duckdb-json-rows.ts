@@ -1,0 +1,26 @@
+import { type Engine } from '../engine/duckdb.js';
+import { FileCode, FileFailure, RowCode } from '../errors.js';
+import type { RecordBatches, SourceRecord } from './records.js';
+
+/**
+ * Streams a query whose single column holds each record as JSON text, as plain records. Used
+ * for sources DuckDB must parse as a whole (Parquet, multi-line JSON); going through JSON gives
+ * every format the same plain values (strings, numbers, booleans, objects, arrays).
+ */
+export async function* jsonRowsOf(engine: Engine, sql: string, what: string): RecordBatches {
+  let row = 0;
+  try {
+    const result = await engine.connection.stream(sql);
+    for await (const rows of result.yieldRowsJs()) {
+      const batch: SourceRecord[] = [];
+      for (const [json] of rows as Array<[string | null]>) {
+        row++;
+        const value: unknown = json === null ? null : JSON.parse(json);
+        batch.push(typeof value === 'object' && value !== null && !Array.isArray(value) ? { row, values: value as Record<string, unknown> } : { row, values: null, error: { code: RowCode.badJson, message: 'the record is not a JSON object' } });
+      }
+      yield batch;
+    }
+  } catch (error) {
+    throw new FileFailure(FileCode.unparsable, `cannot read the ${what} file: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,47 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { createGunzip, createInflate, createInflateRaw } from 'node:zlib';
+import type { SourceFormat } from '../contracts.js';
+import { FileCode, FileFailure } from '../errors.js';
+
+/**
+ * The stream that turns a source file's bytes into plain bytes for its declared compression,
+ * or null when the file is not compressed.
+ */
+export function decompressor(compressionType: SourceFormat['compressionType'] | undefined): Transform | null {
+  switch (compressionType) {
+    case undefined:
+      return null;
+    case 'gzip':
+      return createGunzip();
+    case 'deflate':
+      return new DeflateAuto();
+    default:
+      throw new FileFailure(FileCode.unsupportedCompression, `unsupported compressionType "${String(compressionType)}": supported are gzip and deflate`);
+  }
+}
+
+/**
+ * "deflate" files come both as zlib streams (RFC 1950, what most tools write) and as raw
+ * deflate (RFC 1951). The first two bytes tell them apart: a zlib header names method 8 and
+ * is a multiple of 31.
+ */
+class DeflateAuto extends Transform {
+  private inner: Transform | null = null;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (!this.inner) {
+      const zlibHeader = chunk.length >= 2 && (chunk[0]! & 0x0f) === 8 && ((chunk[0]! << 8) | chunk[1]!) % 31 === 0;
+      this.inner = zlibHeader ? createInflate() : createInflateRaw();
+      this.inner.on('data', (data: Buffer) => this.push(data));
+      this.inner.on('error', (error) => this.destroy(error));
+    }
+    if (this.inner.write(chunk)) done();
+    else this.inner.once('drain', () => done());
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (!this.inner) return done();
+    this.inner.once('end', () => done());
+    this.inner.end();
+  }
+}

@@ -1,0 +1,169 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ingest, type FieldMapping } from '../../src/pipeline/index.js';
+import { memoryFile, query, targetSchema } from './support.js';
+
+const MAPPINGS: FieldMapping[] = [
+  { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id' },
+  { sourceType: 'ATTRIBUTE', source: 'first_name', destination: 'person.name.firstName' },
+  { sourceType: 'ATTRIBUTE', source: 'last_name', destination: 'person.name.lastName' },
+  { sourceType: 'ATTRIBUTE', source: 'email', destination: 'personalEmail.address', identity: { namespaceCode: 'Email', primary: true } },
+  { sourceType: 'ATTRIBUTE', source: 'birth', destination: 'person.birthDate' },
+  { sourceType: 'ATTRIBUTE', source: 'points', destination: 'loyalty.points' },
+];
+
+const CSV = [
+  'id,first_name,last_name,email,birth,points',
+  '1,Ann,Lee,ann@example.com,1990-01-02,10',
+  '2,Bob,Short', // ragged: too few columns
+  '3,"Multi',
+  'line",Ray,ray@example.com,1985-12-31,', // a quoted newline; empty points → no value
+  '4,Cy,Doe,not-an-email,1970-05-05,3', // fails XDM validation (email format)
+  '5,Di,Fox,di@example.com,1999-02-30,4', // fails coercion: no such date
+  '6,Ed,Kim,ed@example.com,2001-07-08,7,extra', // ragged: too many columns
+  '7,"Quote ""Q""",Lu,lu@example.com,,notanumber', // fails coercion: integer
+  '8,Flo,Zed,flo@example.com,2000-01-01,99',
+  '',
+].join('\n');
+
+describe('ingest: delimited files', () => {
+  let out: string;
+  beforeEach(() => {
+    out = mkdtempSync(join(tmpdir(), 'pipeline-test-'));
+  });
+  afterEach(() => rmSync(out, { recursive: true, force: true }));
+
+  it('maps, validates and writes nested Parquet; bad rows become row errors with exact counts', async () => {
+    const result = await ingest({ files: [memoryFile('/in/people.csv', CSV)], format: { format: 'delimited' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+
+    expect(result.inputRecordCount).toBe(8);
+    expect(result.outputRecordCount).toBe(3);
+    expect(result.failedRecordCount).toBe(5);
+    expect(result.files[0]).toMatchObject({ path: '/in/people.csv', inputRecordCount: 8, outputRecordCount: 3, failedRecordCount: 5 });
+    expect(result.files[0]!.error).toBeUndefined();
+    expect(result.inputBytes).toBe(Buffer.byteLength(CSV));
+
+    const errors = result.rowErrors.map((e) => ({ row: e.row, code: e.code, field: e.field }));
+    expect(errors).toEqual([
+      { row: 2, code: 'PARSE-1001', field: undefined },
+      { row: 4, code: 'XDM-4001', field: 'personalEmail.address' },
+      { row: 5, code: 'TYPE-3001', field: 'person.birthDate' },
+      { row: 6, code: 'PARSE-1001', field: undefined },
+      { row: 7, code: 'TYPE-3001', field: 'loyalty.points' },
+    ]);
+    expect(result.rowErrors.every((e) => e.file === '/in/people.csv' && e.message.length > 0)).toBe(true);
+
+    expect(readdirSync(out)).toEqual(['part-00000.parquet']);
+    const file = join(out, 'part-00000.parquet');
+    const rows = await query(`SELECT _id, person.name.firstName AS first, person.birthDate AS birth, loyalty.points AS points,
+        identityMap['Email'][1].id AS email, identityMap['Email'][1].primary AS primary
+      FROM read_parquet('${file}') ORDER BY _id`);
+    expect(rows).toEqual([
+      { _id: '1', first: 'Ann', birth: '1990-01-02', points: 10, email: 'ann@example.com', primary: true },
+      { _id: '3', first: 'Multi\nline', birth: '1985-12-31', points: null, email: 'ray@example.com', primary: true },
+      { _id: '8', first: 'Flo', birth: '2000-01-01', points: 99, email: 'flo@example.com', primary: true },
+    ]);
+    const types = await query(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${file}'))`);
+    expect(Object.fromEntries(types.map((t) => [t.column_name, t.column_type]))).toMatchObject({
+      _id: 'VARCHAR',
+      person: 'STRUCT("name" STRUCT(firstName VARCHAR, lastName VARCHAR), birthDate DATE)',
+      loyalty: 'STRUCT(points INTEGER)',
+    });
+    expect(result.outputBytes).toBeGreaterThan(0);
+  });
+
+  it('reads gzip-compressed files', async () => {
+    const file = memoryFile('/in/people.csv.gz', gzipSync(CSV));
+    const result = await ingest({ files: [file], format: { format: 'delimited', compressionType: 'gzip' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+    expect([result.inputRecordCount, result.outputRecordCount, result.failedRecordCount]).toEqual([8, 3, 5]);
+    expect(result.inputBytes).toBe(gzipSync(CSV).length);
+  });
+
+  it('reads a semicolon-delimited ISO-8859-1 file', async () => {
+    const text = 'id;first_name;last_name\n1;Zoë;Müller\n2;"A;B";Ça\n';
+    const file = memoryFile('/in/latin.csv', Buffer.from(text, 'latin1'));
+    const result = await ingest({ files: [file], format: { format: 'delimited', columnDelimiter: ';', encoding: 'ISO-8859-1' }, mappings: MAPPINGS.slice(0, 3), target: targetSchema(), outputDir: out });
+    expect(result.outputRecordCount).toBe(2);
+    const rows = await query(`SELECT person.name.firstName AS f, person.name.lastName AS l FROM read_parquet('${join(out, 'part-00000.parquet')}') ORDER BY _id`);
+    expect(rows).toEqual([
+      { f: 'Zoë', l: 'Müller' },
+      { f: 'A;B', l: 'Ça' },
+    ]);
+  });
+
+  it('fails an unreadable file alone and keeps the others', async () => {
+    const broken = memoryFile('/in/broken.csv.gz', Buffer.from('this is not gzip at all'));
+    const good = memoryFile('/in/good.csv.gz', gzipSync('id,first_name\n1,Ann\n'));
+    const result = await ingest({ files: [broken, good], format: { format: 'delimited', compressionType: 'gzip' }, mappings: MAPPINGS.slice(0, 2), target: targetSchema(), outputDir: out });
+    expect(result.files[0]!.error?.code).toBe('FILE-5002');
+    expect(result.files[1]).toMatchObject({ outputRecordCount: 1, failedRecordCount: 0 });
+    expect(result.outputRecordCount).toBe(1);
+    expect(readdirSync(out)).toEqual(['part-00000.parquet']);
+  });
+
+  it('reports an unsupported compression as a file error', async () => {
+    const result = await ingest({ files: [memoryFile('/in/a.csv.bz2', 'x')], format: { format: 'delimited', compressionType: 'bzip2' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+    expect(result.files[0]!.error).toMatchObject({ code: 'FILE-5003' });
+    expect(result.files[0]!.error!.message).toMatch(/unsupported compressionType "bzip2"/);
+  });
+
+  it('supports static values, ${…} references, and fails rows on unsupported functions', async () => {
+    const text = 'id,First Name,score,active,when\n1,Ann,3.5,TRUE,2020-01-02 03:04:05\n2,Bob,x,false,1589398646000\n';
+    const mappings: FieldMapping[] = [
+      { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id' },
+      { sourceType: 'EXPRESSION', source: '${First Name}', destination: 'person.name.firstName' },
+      { sourceType: 'STATIC', source: 'Static', destination: 'person.name.lastName' },
+      { sourceType: 'ATTRIBUTE', source: 'active', destination: 'active' },
+      { sourceType: 'ATTRIBUTE', source: 'when', destination: 'createdAt' },
+      { sourceType: 'ATTRIBUTE', source: 'score', destination: 'score' },
+    ];
+    const result = await ingest({ files: [memoryFile('/in/e.csv', text)], format: { format: 'delimited' }, mappings, target: targetSchema(), outputDir: out });
+    expect(result.rowErrors.map((e) => [e.row, e.code, e.field])).toEqual([[2, 'TYPE-3001', 'score']]);
+    const rows = await query(`SELECT _id, person.name.firstName AS f, person.name.lastName AS l, active, strftime(createdAt, '%Y-%m-%dT%H:%M:%S') AS at, score
+      FROM read_parquet('${join(out, 'part-00000.parquet')}')`);
+    expect(rows).toEqual([{ _id: '1', f: 'Ann', l: 'Static', active: true, at: '2020-01-02T03:04:05', score: 3.5 }]);
+
+    const unsupported = await ingest({
+      files: [memoryFile('/in/e.csv', text)],
+      format: { format: 'delimited' },
+      mappings: [...mappings.slice(0, 1), { sourceType: 'EXPRESSION', source: 'concat(${First Name}, " ", id)', destination: 'person.name.firstName' }],
+      target: targetSchema(),
+      outputDir: out,
+    });
+    expect(unsupported.failedRecordCount).toBe(2);
+    expect(unsupported.rowErrors[0]).toMatchObject({ code: 'MAPPER-2001', field: 'person.name.firstName' });
+    expect(unsupported.rowErrors[0]!.message).toMatch(/concat/);
+  });
+
+  it('handles headerless files, CRLF line ends and tabs', async () => {
+    const text = '1\tAnn\r\n2\tBob\r\n';
+    const result = await ingest({
+      files: [memoryFile('/in/t.tsv', text)],
+      format: { format: 'delimited', columnDelimiter: '\t', header: false },
+      mappings: [
+        { sourceType: 'ATTRIBUTE', source: '_c0', destination: '_id' },
+        { sourceType: 'ATTRIBUTE', source: '_c1', destination: 'person.name.firstName' },
+      ],
+      target: targetSchema(),
+      outputDir: out,
+    });
+    expect(result.outputRecordCount).toBe(2);
+    const rows = await query(`SELECT _id, person.name.firstName AS f FROM read_parquet('${join(out, 'part-00000.parquet')}') ORDER BY _id`);
+    expect(rows).toEqual([
+      { _id: '1', f: 'Ann' },
+      { _id: '2', f: 'Bob' },
+    ]);
+  });
+
+  it('counts an empty file and a header-only file as zero rows', async () => {
+    const result = await ingest({ files: [memoryFile('/in/empty.csv', ''), memoryFile('/in/header.csv', 'id,first_name\n')], format: { format: 'delimited' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+    expect(result.files.map((f) => [f.inputRecordCount, f.error])).toEqual([
+      [0, undefined],
+      [0, undefined],
+    ]);
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
