@@ -104,7 +104,7 @@ export class LocalLake implements Lake {
     return new LocalStaging(dir, target, this.datasetDir(location));
   }
 
-  listFiles(location: BatchLocation): Promise<LakeFile[]> {
+  async listFiles(location: BatchLocation): Promise<LakeFile[]> {
     return walk(this.batchDir(location));
   }
 

@@ -1,6 +1,89 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { CatalogService } from '../../services/catalog/index.js';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { BatchFilters, CatalogService, DatasetFilters } from '../../services/catalog/index.js';
 
-export function catalogRoutes(_catalog: CatalogService): FastifyPluginAsync {
-  return async () => {};
+/**
+ * Catalog routes (mounted under `/data/foundation/catalog`). Catalog answers with objects keyed by id, and
+ * with `["@/dataSets/<id>"]` on create; `properties=a,b` trims each object to those fields.
+ */
+
+type Query = Record<string, string | string[] | undefined>;
+
+/** Repeated parameters keep their first value, except `property`, which may be given several times. */
+function listQuery(request: FastifyRequest): Record<string, string> & { property?: string[] } {
+  const query = request.query as Query;
+  const out: Record<string, string> & { property?: string[] } = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (key === 'property') out.property = Array.isArray(value) ? value : [value];
+    else out[key] = Array.isArray(value) ? value[0]! : value;
+  }
+  return out;
+}
+
+/** Only the fields a client asked for with `properties=`. */
+function pick<T extends object>(object: T, properties: string | undefined): Partial<T> | T {
+  if (!properties) return object;
+  const wanted = new Set(properties.split(',').map((p) => p.trim()));
+  return Object.fromEntries(Object.entries(object).filter(([key]) => wanted.has(key))) as Partial<T>;
+}
+
+/** The keyed object Catalog answers lists and reads with. `datasetId` is ours; Catalog shows it in relatedObjects. */
+function keyed<T extends { id: string }>(objects: T[], properties: string | undefined): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const object of objects) {
+    const { datasetId: _, ...shown } = object as T & { datasetId?: string };
+    body[object.id] = pick(shown, properties);
+  }
+  return body;
+}
+
+export function catalogRoutes(catalog: CatalogService): FastifyPluginAsync {
+  return async (app) => {
+    // `?requestDataSource=true` (sent by the tutorial) asks AEP to also create a data source; nothing to do here.
+    app.post('/dataSets', async (request, reply) => {
+      const id = await catalog.createDataset(request.scope, request.body);
+      return reply.status(201).send([`@/dataSets/${id}`]);
+    });
+
+    app.get('/dataSets', async (request) => {
+      const query = listQuery(request);
+      const filters: DatasetFilters = { ...query, ...(query['schemaRef.id'] ? { schemaRefId: query['schemaRef.id'] } : {}) };
+      return keyed(await catalog.listDatasets(request.scope, filters), query.properties);
+    });
+
+    app.get<{ Params: { id: string } }>('/dataSets/:id', async (request) =>
+      keyed([await catalog.getDataset(request.scope, request.params.id)], listQuery(request).properties),
+    );
+
+    app.delete<{ Params: { id: string } }>('/dataSets/:id', async (request) => {
+      await catalog.deleteDataset(request.scope, request.params.id);
+      return [`@/dataSets/${request.params.id}`];
+    });
+
+    app.get('/batches', async (request) => {
+      const query = listQuery(request);
+      return keyed(await catalog.listBatches(request.scope, query as BatchFilters), query.properties);
+    });
+
+    app.get<{ Params: { id: string } }>('/batches/:id', async (request) =>
+      keyed([await catalog.getBatch(request.scope, request.params.id)], listQuery(request).properties),
+    );
+
+    // The `files` link of a dataset ("@/dataSetFiles?dataSetId=…"): one dataSetFile per successful batch.
+    app.get('/dataSetFiles', async (request) => {
+      const query = listQuery(request);
+      const files = await catalog.listDataSetFiles(request.scope, {
+        dataSetId: query.dataSetId,
+        batchId: query.batchId,
+        limit: query.limit,
+        start: query.start,
+      });
+      return keyed(files.map((f) => ({ id: f.dataSetFileId, ...f, version: '1.0.0' })), query.properties);
+    });
+
+    app.get<{ Params: { id: string } }>('/dataSetFiles/:id', async (request) => {
+      const file = await catalog.getDataSetFile(request.scope, request.params.id);
+      return keyed([{ id: file.dataSetFileId, ...file, version: '1.0.0' }], listQuery(request).properties);
+    });
+  };
 }

@@ -1,6 +1,2 @@
-// Placeholder until Data Access lands.
-import type { CatalogService } from '../catalog/index.js';
-
-export class DataAccessService {
-  constructor(readonly catalog: CatalogService) {}
-}
+export { DataAccessService } from './data-access.service.js';
+export type { DataSetFileEntry, FileEntry, LinkBase, Listing, MetaContent, Page } from './data-access.service.js';
