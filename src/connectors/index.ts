@@ -1,13 +1,33 @@
-// Placeholder until the connectors land.
 import type { FileConnector } from './sdk.js';
-export * from './sdk.js';
+import { amazonS3 } from './amazon-s3/index.js';
+import { localFolder } from './local-folder/index.js';
 
+export * from './sdk.js';
+export { selectFiles, normalizePath } from './files/index.js';
+export { amazonS3, AMAZON_S3_SPEC_ID } from './amazon-s3/index.js';
+export { localFolder, LOCAL_FOLDER_SPEC_ID } from './local-folder/index.js';
+
+/** The connectors a platform knows, by connection spec id. */
 export class ConnectorRegistry {
-  constructor(private readonly connectors: FileConnector[] = []) {}
+  private readonly byId = new Map<string, FileConnector>();
+
+  constructor(connectors: FileConnector[] = []) {
+    for (const connector of connectors) {
+      if (this.byId.has(connector.spec.id)) throw new Error(`Two connectors share the connection spec id ${connector.spec.id}`);
+      this.byId.set(connector.spec.id, connector);
+    }
+  }
+
   get(specId: string): FileConnector | undefined {
-    return this.connectors.find((c) => c.spec.id === specId);
+    return this.byId.get(specId);
   }
+
   all(): FileConnector[] {
-    return [...this.connectors];
+    return [...this.byId.values()];
   }
+}
+
+/** Every file connector Tributary ships. */
+export function defaultConnectors(): FileConnector[] {
+  return [localFolder, amazonS3];
 }

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConnectorRegistry, defaultConnectors } from '../../src/connectors/index.js';
+
+describe('ConnectorRegistry', () => {
+  const registry = new ConnectorRegistry(defaultConnectors());
+
+  it('finds the shipped connectors by spec id', () => {
+    expect(registry.get('ecadc60c-7455-4d87-84dc-2a0e293d997b')?.spec.name).toBe('amazon-s3');
+    expect(registry.get('9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5')?.spec.name).toBe('local-folder');
+    expect(registry.get('nope')).toBeUndefined();
+    expect(registry.all().map((c) => c.spec.name)).toEqual(['local-folder', 'amazon-s3']);
+  });
+
+  it('ships specs shaped like AEP’s', () => {
+    for (const { spec, secretParams } of registry.all()) {
+      expect(spec).toMatchObject({ version: '1.0', attributes: { category: 'CloudStorage', isSource: true } });
+      expect(spec.authSpec.length).toBeGreaterThan(0);
+      const properties = (spec.authSpec[0].spec as { properties: Record<string, { format?: string }> }).properties;
+      for (const name of secretParams) expect(properties[name]?.format).toBe('password');
+      const passwords = Object.entries(properties).filter(([, p]) => p.format === 'password').map(([n]) => n);
+      expect(passwords.sort()).toEqual([...secretParams].sort());
+    }
+  });
+
+  it('refuses two connectors with one spec id', () => {
+    const [local] = defaultConnectors();
+    expect(() => new ConnectorRegistry([local, local])).toThrow(/share/);
+  });
+});
