@@ -176,6 +176,9 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
     const listed = (await t.call('GET', `${CATALOG}/batches?dataSet=${datasetId}`)).json();
     expect(Object.keys(listed)).toEqual([batchId]);
     expect((await t.call('GET', `${CATALOG}/batches?dataSet=${datasetId}&status=failed`)).json()).toEqual({});
+    const filtered = (await t.call('GET', `${CATALOG}/batches?property=status==success&property=recordCount>=3&orderBy=desc:created`)).json();
+    expect(Object.keys(filtered)).toEqual([batchId]);
+    expect((await t.call('GET', `${CATALOG}/batches?createdAfter=${Date.now() + 60_000}`)).json()).toEqual({});
 
     const dataset = (await t.call('GET', `${CATALOG}/dataSets/${datasetId}`)).json()[datasetId];
     expect(dataset).toMatchObject({ lastBatchId: batchId, lastBatchStatus: 'success', lastSuccessfulBatch: batchId });
@@ -223,6 +226,10 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
     const beyond = await t.call('GET', `${EXPORT}/files/${batchId}-1?path=part-00000.parquet`, undefined, { range: `bytes=${bytes.length}-` });
     expect(beyond.statusCode).toBe(416);
     expect(beyond.headers['content-range']).toBe(`bytes */${bytes.length}`);
+
+    const head = await t.call('HEAD', `${EXPORT}/files/${batchId}-1?path=part-00000.parquet`);
+    expect(head.statusCode).toBe(200);
+    expect(Number(head.headers['content-length'])).toBe(bytes.length);
 
     expect((await t.call('GET', `${EXPORT}/files/${batchId}-1?path=nope.parquet`)).statusCode).toBe(404);
     expect((await t.call('GET', `${EXPORT}/files/${batchId}-1?path=../../../etc/passwd`)).statusCode).toBe(404);
@@ -311,6 +318,12 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
     const datasetDir = join(t.platform.config.lakeDir, scope.orgId, scope.sandboxId, datasetId);
     expect(readdirSync(datasetDir)).toEqual([batchId]);
     expect(await t.platform.catalog.recoverStaleBatches()).toEqual([]);
+
+    // With several processes, only batches nobody has touched for a while count as abandoned.
+    const { batchId: live, staging: liveStaging } = await t.platform.catalog.beginBatch(scope, { datasetId });
+    await t.platform.catalog.touchBatch(scope, live);
+    expect(await t.platform.catalog.recoverStaleBatches({ olderThanMs: 60_000 })).toEqual([]);
+    await t.platform.catalog.failBatch(scope, live, liveStaging, [{ code: 'TEST', description: 'done' }]);
   });
 
   it('hides datasets and batches from other sandboxes and orgs', async () => {
