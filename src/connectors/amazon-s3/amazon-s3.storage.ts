@@ -105,12 +105,9 @@ export class AmazonS3Storage implements FileStorage {
     if (location.bucket === null || location.key === '') throw new ConnectorError('not_found', `${location.path} is not a file`);
     try {
       const { Body } = await this.client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+      // The Node request handler always answers with the response message itself, a Readable.
       if (Body instanceof Readable) return Body;
-      // Only in runtimes without Node streams; kept so a different request handler cannot break reads.
-      if (Body && typeof (Body as { transformToWebStream?: unknown }).transformToWebStream === 'function') {
-        return Readable.fromWeb((Body as unknown as { transformToWebStream(): import('node:stream/web').ReadableStream }).transformToWebStream());
-      }
-      throw new ConnectorError('transient', `No body for s3://${location.bucket}/${location.key}`);
+      throw new ConnectorError('transient', `No readable body for s3://${location.bucket}/${location.key}`);
     } catch (error) {
       throw s3Error(error, `Reading s3://${location.bucket}/${location.key}`);
     }
