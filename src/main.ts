@@ -5,9 +5,13 @@ import { buildApp } from './http/app.js';
 /** The composition root: the only module that reads the environment. */
 async function serve(): Promise<void> {
   const config = loadConfig(process.env);
-  const platform = await createPlatform(config);
+  const logLevel = process.env.LOG_LEVEL ?? 'info';
+  let logBackground: (message: string, fields?: Record<string, unknown>) => void = () => undefined;
+  const platform = await createPlatform(config, { log: (message, fields) => logBackground(message, fields) });
   const credentials = await ensureCredentials(platform);
-  const app = await buildApp(platform, { logger: { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] } });
+  const app = await buildApp(platform, { logger: { level: logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] } });
+  logBackground = (message, fields) => app.log.info(fields ?? {}, message);
+  await platform.startBackground();
   const address = await app.listen({ port: config.port, host: config.host });
   const base = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   process.stdout.write(

@@ -11,8 +11,11 @@ import { SchemaRegistryService } from './services/schema-registry/index.js';
 import { CatalogService } from './services/catalog/index.js';
 import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
-import { FlowService } from './services/flow-service/index.js';
+import { FlowService, Scheduler } from './services/flow-service/index.js';
 import { openLocalLake, type Lake } from './lake/index.js';
+import { ConnectorRegistry, defaultConnectors } from './connectors/index.js';
+import { ingest, previewFile } from './pipeline/index.js';
+import { RUN_QUEUE, startQueue, type JobQueue } from './store/queue.js';
 
 /** Everything a Tributary process is made of, wired once. `main.ts` and the tests build it the same way. */
 export interface Platform {
@@ -26,7 +29,16 @@ export interface Platform {
   dataPrep: DataPrepService;
   dataAccess: DataAccessService;
   flowService: FlowService;
+  queue: JobQueue;
+  scheduler: Scheduler;
+  /** Starts the scheduler and an in-process worker (the embedded, one-process mode). */
+  startBackground(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  /** Where background work reports problems; the server passes its logger. */
+  log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 /** The master key: from the configuration, or generated once and kept under the home, readable only by its owner. */
@@ -39,18 +51,35 @@ function loadMasterKey(config: Config): Buffer {
   return key;
 }
 
-export async function createPlatform(config: Config): Promise<Platform> {
+export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const log = options.log ?? (() => undefined);
   mkdirSync(config.home, { recursive: true });
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: join(config.home, 'db') });
   await migrate(db);
-  const secrets = new SecretBox(loadMasterKey(config));
+  const masterKey = loadMasterKey(config);
+  const secrets = new SecretBox(masterKey);
   const lake = openLocalLake(config.lakeDir);
-  const identity = new IdentityService(db, new TokenIssuer(loadMasterKey(config), config.tokenTtlSeconds));
+  const identity = new IdentityService(db, new TokenIssuer(masterKey, config.tokenTtlSeconds));
   const schemaRegistry = new SchemaRegistryService(db);
   const catalog = new CatalogService(db, lake);
   const dataPrep = new DataPrepService(db);
   const dataAccess = new DataAccessService(catalog);
-  const flowService = new FlowService();
+  const queue = await startQueue(db);
+  const flowService = new FlowService({
+    db,
+    queue,
+    secrets,
+    connectors: new ConnectorRegistry(defaultConnectors()),
+    identity,
+    catalog,
+    dataPrep,
+    schemaRegistry,
+    pipeline: { ingest, previewFile },
+    settleSeconds: config.settleSeconds,
+    log,
+  });
+  const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }));
+  let background = false;
   return {
     config,
     db,
@@ -62,7 +91,22 @@ export async function createPlatform(config: Config): Promise<Platform> {
     dataPrep,
     dataAccess,
     flowService,
+    queue,
+    scheduler,
+    async startBackground() {
+      if (background) return;
+      background = true;
+      // One process owns the embedded database: whatever was in flight when it last stopped is dead.
+      if (db.kind === 'pglite') {
+        await catalog.recoverStaleBatches();
+        await flowService.executor.failInterruptedRuns();
+      }
+      scheduler.start();
+      await queue.work(RUN_QUEUE, async (data) => flowService.executor.execute(String(data.runId)));
+    },
     async close() {
+      await scheduler.stop();
+      await queue.stop();
       await db.close();
     },
   };

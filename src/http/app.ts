@@ -21,7 +21,13 @@ const REDACTED = ['req.headers.authorization', 'req.headers["x-api-key"]'];
 /** Builds the HTTP API over a platform. Does not listen: `main.ts` does, tests use `inject`. */
 export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger === undefined || options.logger === true ? { level: 'info', redact: REDACTED } : options.logger;
-  const app = Fastify({ logger, bodyLimit: 32 * 1024 * 1024, genReqId: () => crypto.randomUUID() });
+  const app = Fastify({
+    logger,
+    bodyLimit: 32 * 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    // AEP documents some paths with a trailing slash (`PATCH /connections/{id}/`): both forms route the same.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
 
   await app.register(formbody);
   // AEP clients send JSON under several media types (JSON Patch, vendor types): parse them all as JSON.

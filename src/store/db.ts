@@ -15,6 +15,8 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /** Runs parameterless SQL that may hold several statements and returns the rows of the last one (pg-boss needs this). */
+  execRows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   /** Runs `work` in one transaction; rolls back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -29,6 +31,10 @@ class PgliteDb implements Db {
   }
   async exec(sql: string): Promise<void> {
     await this.lite.exec(sql);
+  }
+  async execRows<T>(sql: string): Promise<T[]> {
+    const results = await this.lite.exec(sql);
+    return (results[results.length - 1]?.rows ?? []) as T[];
   }
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.lite.transaction(async (tx) =>
@@ -52,6 +58,11 @@ class PostgresDb implements Db {
   }
   async exec(sql: string): Promise<void> {
     await this.pool.query(sql);
+  }
+  async execRows<T>(sql: string): Promise<T[]> {
+    const result = (await this.pool.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+    const last = Array.isArray(result) ? result[result.length - 1] : result;
+    return (last?.rows ?? []) as T[];
   }
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();

@@ -1,6 +1,71 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { FlowService } from '../../services/flow-service/index.js';
+import type { EndpointRole } from '../../services/flow-service/endpoint-connections.service.js';
+import { header, nextPageHref } from '../paging.js';
 
-export function flowServiceRoutes(_flows: FlowService): FastifyPluginAsync {
-  return async () => {};
+type WithId = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string> }>;
+type Listing = FastifyRequest<{ Querystring: Record<string, unknown> }>;
+
+/** Flow Service at `/data/foundation/flowservice`: single reads come wrapped in `{items:[…]}`, as AEP answers. */
+export function flowServiceRoutes(flows: FlowService): FastifyPluginAsync {
+  return async (app) => {
+    const next = (request: FastifyRequest) => nextPageHref(request, 'continuationToken');
+
+    app.get('/connectionSpecs', async (request: Listing) => flows.listConnectionSpecs(request.query, next(request)));
+    app.get('/connectionSpecs/:id', async (request: WithId) => flows.getConnectionSpec(request.params.id));
+    app.get('/flowSpecs', async (request: Listing) => flows.listFlowSpecs(request.query, next(request)));
+    app.get('/flowSpecs/:id', async (request: WithId) => flows.getFlowSpec(request.params.id));
+
+    // Base connections.
+    app.post('/connections', async (request, reply) => reply.status(201).send(await flows.connections.create(request.scope, request.body)));
+    app.get('/connections', async (request: Listing) => flows.connections.list(request.scope, request.query, next(request)));
+    app.get('/connections/:id', async (request: WithId) => ({ items: [await flows.connections.get(request.scope, request.params.id)] }));
+    app.patch('/connections/:id', async (request: WithId) =>
+      flows.connections.patch(request.scope, request.params.id, header(request, 'if-match'), request.body),
+    );
+    app.delete('/connections/:id', async (request: WithId, reply) => {
+      await flows.connections.delete(request.scope, request.params.id);
+      return reply.status(204).send();
+    });
+    app.get('/connections/:id/test', async (request: WithId) => {
+      await flows.connections.test(request.scope, request.params.id);
+      return { result: true };
+    });
+    app.get('/connections/:id/explore', async (request: WithId) => flows.explorer.explore(request.scope, request.params.id, request.query));
+
+    // Source and target connections share one shape.
+    const endpointRoutes = (path: string, role: EndpointRole) => {
+      app.post(path, async (request, reply) => reply.status(201).send(await flows.endpoints.create(request.scope, role, request.body)));
+      app.get(path, async (request: Listing) => flows.endpoints.list(request.scope, role, request.query, next(request)));
+      app.get(`${path}/:id`, async (request: WithId) => ({ items: [await flows.endpoints.get(request.scope, role, request.params.id)] }));
+      app.patch(`${path}/:id`, async (request: WithId) =>
+        flows.endpoints.patch(request.scope, role, request.params.id, header(request, 'if-match'), request.body),
+      );
+      app.delete(`${path}/:id`, async (request: WithId, reply) => {
+        await flows.endpoints.delete(request.scope, role, request.params.id);
+        return reply.status(204).send();
+      });
+    };
+    endpointRoutes('/sourceConnections', 'source');
+    endpointRoutes('/targetConnections', 'target');
+
+    // Flows.
+    app.post('/flows', async (request, reply) => reply.status(201).send(await flows.flows.create(request.scope, request.body)));
+    app.get('/flows', async (request: Listing) => flows.flows.list(request.scope, request.query, next(request)));
+    app.get('/flows/:id', async (request: WithId) => ({ items: [await flows.flows.get(request.scope, request.params.id)] }));
+    app.patch('/flows/:id', async (request: WithId) => flows.flows.patch(request.scope, request.params.id, header(request, 'if-match'), request.body));
+    app.delete('/flows/:id', async (request: WithId, reply) => {
+      await flows.flows.delete(request.scope, request.params.id);
+      return reply.status(204).send();
+    });
+    app.post('/flows/:id/action', async (request: WithId) =>
+      flows.flows.action(request.scope, request.params.id, String(request.query.op ?? ''), header(request, 'if-match')),
+    );
+
+    // Runs.
+    app.get('/runs', async (request: Listing) => flows.runs.list(request.scope, request.query, next(request)));
+    app.post('/runs', async (request, reply) => reply.status(201).send(await flows.runs.create(request.scope, request.body)));
+    app.get('/runs/:id', async (request: WithId) => ({ items: [await flows.runs.get(request.scope, request.params.id)] }));
+    app.post('/runs/:id/action', async (request: WithId) => flows.runs.action(request.scope, request.params.id, String(request.query.op ?? '')));
+  };
 }

@@ -1,2 +1,82 @@
-// Placeholder until Flow Service lands.
-export class FlowService {}
+import type { Db } from '../../store/db.js';
+import type { JobQueue } from '../../store/queue.js';
+import type { SecretBox } from '../../security/secret-box.js';
+import type { ConnectorRegistry, ConnectionSpec } from '../../connectors/index.js';
+import type { IdentityService } from '../identity/index.js';
+import { notFound } from '../errors.js';
+import { applyListQuery, parseListQuery } from './listing.js';
+import { ConnectionsService } from './connections.service.js';
+import { EndpointConnectionsService } from './endpoint-connections.service.js';
+import { FlowsService } from './flows.service.js';
+import { RunsService } from './runs.service.js';
+import { RunExecutor } from './run-executor.js';
+import { Scheduler } from './scheduler.js';
+import { Explorer } from './explore.js';
+import { dataLakeSpec } from './specs/data-lake.js';
+import { flowSpecs, type FlowSpec } from './specs/flow-specs.js';
+import type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from './ports.js';
+
+export type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from './ports.js';
+export { Scheduler } from './scheduler.js';
+export { RunExecutor } from './run-executor.js';
+
+export interface FlowServiceDeps {
+  db: Db;
+  queue: JobQueue;
+  secrets: SecretBox;
+  connectors: ConnectorRegistry;
+  identity: IdentityService;
+  catalog: CatalogPort;
+  dataPrep: DataPrepPort;
+  schemaRegistry: SchemaRegistryPort;
+  pipeline: PipelinePort;
+  settleSeconds: number;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Flow Service: connection and flow specs, connections, source and target connections, flows and runs. */
+export class FlowService {
+  readonly connections: ConnectionsService;
+  readonly endpoints: EndpointConnectionsService;
+  readonly flows: FlowsService;
+  readonly runs: RunsService;
+  readonly explorer: Explorer;
+  readonly executor: RunExecutor;
+  private readonly connectionSpecs: ConnectionSpec[];
+  private readonly flowSpecs: FlowSpec[];
+
+  constructor(deps: FlowServiceDeps) {
+    const sourceSpecs = deps.connectors.all().map((c) => c.spec);
+    this.connectionSpecs = [...sourceSpecs, dataLakeSpec];
+    this.flowSpecs = flowSpecs(
+      sourceSpecs.map((s) => s.id),
+      dataLakeSpec.id,
+    );
+    this.connections = new ConnectionsService(deps.db, deps.secrets, deps.connectors);
+    this.endpoints = new EndpointConnectionsService(deps.db, this.connections, deps.catalog);
+    this.flows = new FlowsService(deps.db, this.flowSpecs, this.endpoints, deps.dataPrep);
+    this.runs = new RunsService(deps.db, deps.queue);
+    this.explorer = new Explorer(this.connections, deps.pipeline);
+    this.executor = new RunExecutor({ ...deps, flows: this.flows, endpoints: this.endpoints, connections: this.connections });
+  }
+
+  listConnectionSpecs(query: Record<string, unknown>, nextHref: (token: string) => string) {
+    return applyListQuery(this.connectionSpecs, parseListQuery(query), nextHref);
+  }
+
+  getConnectionSpec(id: string): { items: ConnectionSpec[] } {
+    const spec = this.connectionSpecs.find((s) => s.id === id);
+    if (!spec) throw notFound(`Connection spec ${id} not found`, 'FLOW-1004');
+    return { items: [spec] };
+  }
+
+  listFlowSpecs(query: Record<string, unknown>, nextHref: (token: string) => string) {
+    return applyListQuery(this.flowSpecs, parseListQuery(query), nextHref);
+  }
+
+  getFlowSpec(id: string): { items: FlowSpec[] } {
+    const spec = this.flowSpecs.find((s) => s.id === id);
+    if (!spec) throw notFound(`Flow spec ${id} not found`, 'FLOW-1004');
+    return { items: [spec] };
+  }
+}

@@ -86,6 +86,16 @@ export class IdentityService {
     return { accessToken: token, expiresIn };
   }
 
+  /** The scope of background work (a scheduled run) that acts for an org and sandbox without a caller. */
+  async systemScope(orgId: string, sandboxId: string): Promise<Scope> {
+    const rows = await this.db.query<{ tenant_id: string; name: string }>(
+      'select o.tenant_id, s.name from sandboxes s join orgs o on o.id = s.org_id where s.org_id = $1 and s.id = $2',
+      [orgId, sandboxId],
+    );
+    if (!rows[0]) throw new ServiceError('not_found', `sandbox ${sandboxId} of org ${orgId} does not exist`);
+    return { orgId, sandboxId, tenantId: rows[0].tenant_id, sandboxName: rows[0].name, clientId: 'tributary-scheduler' };
+  }
+
   /**
    * Checks the gateway headers of a call and returns the org and sandbox it acts in.
    * The codes follow Adobe's API gateway: 401013 for a bad token, 403003 for a bad API key.

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../store/db.js';
+import type { Scope } from '../scope.js';
+import { conflict, invalid, notFound } from '../errors.js';
+import { applyListQuery, parseListQuery, type Page } from './listing.js';
+import { checkId, checkIfMatch, newEtag, optionalString, quoteEtag, renderResource, requireObject, requireString, type ResourceRow } from './resource.js';
+import { patchDocument } from './json-patch.js';
+import { firstRunAt, parseSchedule, renderSchedule, type Schedule } from './schedule.js';
+import type { EndpointConnectionsService } from './endpoint-connections.service.js';
+import type { FlowSpec } from './specs/flow-specs.js';
+import type { DataPrepPort } from './ports.js';
+
+interface FlowRow extends ResourceRow {
+  state: 'enabled' | 'disabled';
+  next_run_at: Date | string | null;
+  last_operation: Record<string, unknown>;
+}
+
+interface LastRunRow {
+  id: string;
+  status: string;
+  started_at: Date | string | null;
+  completed_at: Date | string | null;
+}
+
+/** The parts of a flow a run needs. */
+export interface FlowPlan {
+  id: string;
+  orgId: string;
+  sandboxId: string;
+  state: 'enabled' | 'disabled';
+  schedule: Schedule;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  mapping: { id: string; version: number | undefined } | null;
+  createdAt: number;
+}
+
+const ms = (v: Date | string | null) => (v === null ? undefined : new Date(v).getTime());
+
+/** Dataflows: a source, a target, a mapping and a schedule. */
+export class FlowsService {
+  constructor(
+    private readonly db: Db,
+    private readonly specs: FlowSpec[],
+    private readonly endpoints: EndpointConnectionsService,
+    private readonly dataPrep: DataPrepPort,
+  ) {}
+
+  private async normalise(scope: Scope, input: Record<string, unknown>) {
+    const flowSpecRef = requireObject(input.flowSpec, 'flowSpec');
+    const spec = this.specs.find((s) => s.id === flowSpecRef.id);
+    if (!spec) throw invalid(`flowSpec.id ${String(flowSpecRef.id)} is not a flow spec of this platform`);
+    const sources = input.sourceConnectionIds;
+    const targets = input.targetConnectionIds;
+    if (!Array.isArray(sources) || sources.length !== 1) throw invalid('sourceConnectionIds must list exactly one source connection');
+    if (!Array.isArray(targets) || targets.length !== 1) throw invalid('targetConnectionIds must list exactly one target connection');
+    const sourceId = String(sources[0]);
+    const targetId = String(targets[0]);
+    if (!(await this.endpoints.exists(scope, 'source', sourceId))) throw invalid(`source connection ${sourceId} does not exist in this sandbox`);
+    if (!(await this.endpoints.exists(scope, 'target', targetId))) throw invalid(`target connection ${targetId} does not exist in this sandbox`);
+    const source = await this.endpoints.get(scope, 'source', sourceId);
+    const sourceSpecId = (source.connectionSpec as { id: string }).id;
+    if (!spec.sourceConnectionSpecIds.includes(sourceSpecId)) throw invalid(`flow spec ${spec.name} does not accept sources of spec ${sourceSpecId}`);
+    const transformations = input.transformations === undefined ? [] : input.transformations;
+    if (!Array.isArray(transformations)) throw invalid('transformations must be an array');
+    for (const t of transformations) {
+      const transformation = requireObject(t, 'transformations[]');
+      if (transformation.name !== 'Mapping') continue;
+      const params = requireObject(transformation.params, 'transformations[].params');
+      const mappingId = requireString(params.mappingId, 'transformations[].params.mappingId');
+      const version = params.mappingVersion === undefined ? undefined : Number(params.mappingVersion);
+      if (version !== undefined && !Number.isInteger(version)) throw invalid('mappingVersion must be an integer');
+      await this.dataPrep.getMappings(scope, mappingId, version).catch(() => {
+        throw invalid(`mapping set ${mappingId}${version !== undefined ? ` version ${version}` : ''} does not exist in this sandbox`);
+      });
+    }
+    const schedule = parseSchedule(input.scheduleParams);
+    const doc = {
+      name: requireString(input.name, 'name'),
+      description: optionalString(input.description, 'description') ?? '',
+      flowSpec: { id: spec.id, version: String(flowSpecRef.version ?? spec.version) },
+      sourceConnectionIds: [sourceId],
+      targetConnectionIds: [targetId],
+      transformations,
+      scheduleParams: renderSchedule(schedule),
+    };
+    return { doc, schedule };
+  }
+
+  async create(scope: Scope, body: unknown): Promise<{ id: string; etag: string }> {
+    const { doc, schedule } = await this.normalise(scope, requireObject(body, 'body'));
+    const id = randomUUID();
+    const etag = newEtag();
+    const now = Date.now();
+    await this.db.query(
+      `insert into flows (id, org_id, sandbox_id, doc, state, next_run_at, last_operation, etag, created_client, updated_client)
+       values ($1, $2, $3, $4, 'enabled', $5, $6, $7, $8, $8)`,
+      [id, scope.orgId, scope.sandboxId, doc, new Date(firstRunAt(schedule, now)), { started: now, updated: 0, operation: 'create' }, etag, scope.clientId],
+    );
+    return { id, etag: quoteEtag(etag) };
+  }
+
+  private async row(scope: Scope, id: string): Promise<FlowRow> {
+    const rows = await this.db.query<FlowRow>('select * from flows where id = $1 and org_id = $2 and sandbox_id = $3', [
+      checkId(id, 'Flow'),
+      scope.orgId,
+      scope.sandboxId,
+    ]);
+    if (!rows[0]) throw notFound(`Flow ${id} not found`, 'FLOW-1004');
+    return rows[0];
+  }
+
+  private async render(scope: Scope, row: FlowRow): Promise<Record<string, unknown>> {
+    const last = (
+      await this.db.query<LastRunRow>('select id, status, started_at, completed_at from flow_runs where flow_id = $1 order by created_at desc limit 1', [row.id])
+    )[0];
+    const sourceIds = row.doc.sourceConnectionIds as string[];
+    const targetIds = row.doc.targetConnectionIds as string[];
+    const inherited = async (role: 'source' | 'target', ids: string[]) =>
+      Promise.all(
+        ids.map(async (id) => {
+          const c = await this.endpoints.get(scope, role, id).catch(() => null);
+          return c ? { id, connectionSpec: c.connectionSpec, ...(c.baseConnectionId ? { baseConnection: { id: c.baseConnectionId } } : {}) } : { id };
+        }),
+      );
+    return {
+      ...renderResource(row, scope),
+      inheritedAttributes: { sourceConnections: await inherited('source', sourceIds), targetConnections: await inherited('target', targetIds) },
+      runs: `/runs?property=flowId==${row.id}`,
+      lastOperation: row.last_operation,
+      ...(last
+        ? { lastRunDetails: { id: last.id, state: last.status, startedAtUTC: ms(last.started_at), completedAtUTC: ms(last.completed_at) } }
+        : {}),
+    };
+  }
+
+  async get(scope: Scope, id: string): Promise<Record<string, unknown>> {
+    return this.render(scope, await this.row(scope, id));
+  }
+
+  async list(scope: Scope, query: Record<string, unknown>, nextHref: (token: string) => string): Promise<Page<Record<string, unknown>>> {
+    const parsed = parseListQuery(query);
+    const rows = await this.db.query<FlowRow>('select * from flows where org_id = $1 and sandbox_id = $2 order by created_at', [scope.orgId, scope.sandboxId]);
+    const items = await Promise.all(rows.map((r) => this.render(scope, r)));
+    return applyListQuery(items, parsed, nextHref);
+  }
+
+  private async update(scope: Scope, row: FlowRow, changes: { doc?: Record<string, unknown>; state?: string; nextRunAt?: Date | null; operation: string }) {
+    const etag = newEtag();
+    const lastOperation = { started: Date.now(), updated: Number(row.last_operation.updated ?? 0) + 1, operation: changes.operation };
+    const updated = await this.db.query(
+      `update flows set doc = $1, state = $2, next_run_at = $3, last_operation = $4, etag = $5, updated_client = $6, updated_at = now()
+       where id = $7 and etag = $8 returning id`,
+      [
+        changes.doc ?? row.doc,
+        changes.state ?? row.state,
+        changes.nextRunAt === undefined ? row.next_run_at : changes.nextRunAt,
+        lastOperation,
+        etag,
+        scope.clientId,
+        row.id,
+        row.etag,
+      ],
+    );
+    if (updated.length === 0) throw conflict('The flow changed meanwhile; read it again and retry', 'FLOW-1012');
+    return { id: row.id, etag: quoteEtag(etag) };
+  }
+
+  async patch(scope: Scope, id: string, ifMatch: string | undefined, body: unknown): Promise<{ id: string; etag: string }> {
+    const row = await this.row(scope, id);
+    checkIfMatch(ifMatch, row.etag, true);
+    const patched = patchDocument(row.doc, body, ['/name', '/description', '/scheduleParams', '/transformations']);
+    const { doc, schedule } = await this.normalise(scope, patched);
+    const scheduleChanged = JSON.stringify(doc.scheduleParams) !== JSON.stringify(row.doc.scheduleParams);
+    return this.update(scope, row, {
+      doc,
+      operation: 'update',
+      ...(scheduleChanged && row.state === 'enabled' ? { nextRunAt: new Date(firstRunAt(schedule, Date.now())) } : {}),
+    });
+  }
+
+  /** `POST /flows/{id}/action?op=ENABLE|DISABLE`. */
+  async action(scope: Scope, id: string, op: string, ifMatch: string | undefined): Promise<{ id: string; etag: string }> {
+    const row = await this.row(scope, id);
+    checkIfMatch(ifMatch, row.etag, false);
+    switch (op.toUpperCase()) {
+      case 'ENABLE': {
+        const schedule = parseSchedule(row.doc.scheduleParams);
+        return this.update(scope, row, { state: 'enabled', nextRunAt: new Date(firstRunAt(schedule, Date.now())), operation: 'enable' });
+      }
+      case 'DISABLE':
+        return this.update(scope, row, { state: 'disabled', nextRunAt: null, operation: 'disable' });
+      default:
+        throw invalid(`op must be ENABLE or DISABLE; got "${op}"`);
+    }
+  }
+
+  async delete(scope: Scope, id: string): Promise<void> {
+    const row = await this.row(scope, id);
+    const running = await this.db.query(`select id from flow_runs where flow_id = $1 and status in ('pending', 'inProgress') limit 1`, [row.id]);
+    if (running.length) throw conflict('The flow has a run in progress; disable it and retry once the run ends', 'FLOW-1010');
+    await this.db.query('delete from flows where id = $1', [row.id]);
+  }
+
+  /** The flow as the run executor reads it, found by id alone (the job carries no scope). */
+  async plan(flowId: string): Promise<FlowPlan | null> {
+    const row = (await this.db.query<FlowRow & { org_id: string; sandbox_id: string }>('select * from flows where id = $1', [flowId]))[0];
+    if (!row) return null;
+    const mapping = (row.doc.transformations as Array<{ name: string; params?: Record<string, unknown> }>).find((t) => t.name === 'Mapping');
+    return {
+      id: row.id,
+      orgId: row.org_id,
+      sandboxId: row.sandbox_id,
+      state: row.state,
+      schedule: parseSchedule(row.doc.scheduleParams),
+      sourceConnectionId: (row.doc.sourceConnectionIds as string[])[0]!,
+      targetConnectionId: (row.doc.targetConnectionIds as string[])[0]!,
+      mapping: mapping?.params
+        ? { id: String(mapping.params.mappingId), version: mapping.params.mappingVersion === undefined ? undefined : Number(mapping.params.mappingVersion) }
+        : null,
+      createdAt: new Date(row.created_at).getTime(),
+    };
+  }
+}

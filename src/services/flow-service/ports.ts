@@ -1,0 +1,39 @@
+import type { Scope } from '../scope.js';
+import type { BatchStaging, LakeFile } from '../../lake/lake.js';
+import type { FieldMapping, IngestRequest, IngestResult, RowError, SourceFile, SourceFormat, TargetSchema } from '../../pipeline/contracts.js';
+
+/** What Flow Service needs from the other services, and nothing more. */
+
+export interface CatalogPort {
+  getDataset(scope: Scope, id: string): Promise<{ id: string; schemaRef?: { id: string; contentType?: string } }>;
+  beginBatch(
+    scope: Scope,
+    input: { datasetId: string; inputFormat?: Record<string, unknown>; tags?: Record<string, unknown>; relatedObjects?: Array<{ type: string; id: string }> },
+  ): Promise<{ batchId: string; staging: BatchStaging }>;
+  finishBatch(
+    scope: Scope,
+    batchId: string,
+    staging: BatchStaging,
+    outcome: {
+      recordCount: number;
+      failedRecordCount: number;
+      inputFiles: Array<{ path: string; size: number; records: number; failed: number }>;
+      rowErrors: RowError[];
+      errors?: Array<{ code: string; description: string }>;
+    },
+  ): Promise<{ status: 'success' | 'failed'; files: LakeFile[] }>;
+  failBatch(scope: Scope, batchId: string, staging: BatchStaging | null, errors: Array<{ code: string; description: string }>, rowErrors?: RowError[]): Promise<void>;
+}
+
+export interface DataPrepPort {
+  getMappings(scope: Scope, id: string, version?: number): Promise<{ id: string; version: number; xdmSchema: string; mappings: FieldMapping[] }>;
+}
+
+export interface SchemaRegistryPort {
+  targetSchema(scope: Scope, schemaId: string): Promise<TargetSchema>;
+}
+
+export interface PipelinePort {
+  ingest(request: IngestRequest): Promise<IngestResult>;
+  previewFile(file: SourceFile, format: SourceFormat, limit?: number): Promise<{ columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>> }>;
+}

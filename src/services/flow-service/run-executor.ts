@@ -1,0 +1,260 @@
+import type { Db } from '../../store/db.js';
+import type { StorageEntry } from '../../connectors/index.js';
+import { selectFiles } from '../../connectors/index.js';
+import type { SourceFile } from '../../pipeline/contracts.js';
+import type { Scope } from '../scope.js';
+import type { IdentityService } from '../identity/index.js';
+import { connectorFailure, type ConnectionsService } from './connections.service.js';
+import type { EndpointConnectionsService } from './endpoint-connections.service.js';
+import type { FlowsService, FlowPlan } from './flows.service.js';
+import type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from './ports.js';
+import type { RunRow } from './runs.service.js';
+
+export interface RunExecutorDeps {
+  db: Db;
+  identity: IdentityService;
+  flows: FlowsService;
+  endpoints: EndpointConnectionsService;
+  connections: ConnectionsService;
+  catalog: CatalogPort;
+  dataPrep: DataPrepPort;
+  schemaRegistry: SchemaRegistryPort;
+  pipeline: PipelinePort;
+  /** A file modified less than this long before the run's window end is still being written: the next run takes it. */
+  settleSeconds: number;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Why a file was or was not taken by a run. */
+export type FileDecision = 'new' | 'changed' | 'already_ingested' | 'settling' | 'before_start';
+
+interface Candidate {
+  entry: StorageEntry;
+  versionTag: string;
+  decision: FileDecision;
+}
+
+/** What identifies one version of a file: the storage's etag, else its size and modification time. */
+export function versionTag(entry: StorageEntry): string {
+  return entry.etag ? `etag:${entry.etag}` : `size:${entry.size ?? 0};mtime:${entry.modifiedAt ?? 0}`;
+}
+
+class RunFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Executes one flow run: selects the new or changed files, sends them through the pipeline into one
+ * Catalog batch, and records what it took. Executing the same run again (a retried job after a
+ * crash) starts it over: the half-written batch of the first attempt is failed, never committed.
+ */
+export class RunExecutor {
+  constructor(private readonly deps: RunExecutorDeps) {}
+
+  async execute(runId: string): Promise<void> {
+    const { db } = this.deps;
+    const run = (await db.query<RunRow>('select * from flow_runs where id = $1', [runId]))[0];
+    if (!run || ['success', 'partialSuccess', 'failed', 'cancelled'].includes(run.status)) return;
+    const scope = await this.deps.identity.systemScope(run.org_id, run.sandbox_id);
+    if (run.status === 'inProgress' && run.batch_id) {
+      // A previous attempt died midway: its batch never committed; mark it failed before starting over.
+      await this.deps.catalog.failBatch(scope, run.batch_id, null, [{ code: 'RUN-RETRY', description: 'the run was interrupted and retried' }]).catch(() => undefined);
+    }
+    const startedAt = new Date();
+    await db.query(`update flow_runs set status = 'inProgress', started_at = $1, batch_id = null, updated_at = now() where id = $2`, [startedAt, runId]);
+    try {
+      const plan = await this.deps.flows.plan(run.flow_id);
+      if (!plan) throw new RunFailure('FLOW-RUN-1001', 'the flow was deleted');
+      await this.ingest(scope, run, plan, startedAt);
+    } catch (error) {
+      const failure = error instanceof RunFailure ? error : new RunFailure('FLOW-RUN-1000', (error as Error).message);
+      this.deps.log('run failed', { runId, code: failure.code, error: failure.message });
+      await db.query(
+        `update flow_runs set status = 'failed', completed_at = now(), errors = $1, updated_at = now(), etag = gen_random_uuid() where id = $2`,
+        [[{ code: failure.code, message: failure.message }], runId],
+      );
+    }
+  }
+
+  /**
+   * Fails the runs that were in progress when the embedded process stopped: their batches never
+   * committed, and their files are still unclaimed, so the next run (or a RE_TRIGGER) takes them.
+   */
+  async failInterruptedRuns(): Promise<number> {
+    const rows = await this.deps.db.query(
+      `update flow_runs set status = 'failed', completed_at = now(), updated_at = now(), etag = gen_random_uuid(),
+         errors = '[{"code":"FLOW-RUN-1003","message":"the run was interrupted by a restart of the server"}]'::jsonb
+       where status = 'inProgress' returning id`,
+    );
+    return rows.length;
+  }
+
+  /** Lists the source and decides, file by file, whether this run takes it. */
+  async candidates(scope: Scope, plan: FlowPlan, windowEnd: Date): Promise<Candidate[]> {
+    const source = await this.deps.endpoints.fileSource(scope, plan.sourceConnectionId);
+    const { storage } = await this.deps.connections.open(scope, source.baseConnectionId);
+    const taken = new Map<string, Set<string>>();
+    for (const row of await this.deps.db.query<{ path: string; version_tag: string }>(
+      `select path, version_tag from flow_files where flow_id = $1 and status = 'ingested'`,
+      [plan.id],
+    )) {
+      if (!taken.has(row.path)) taken.set(row.path, new Set());
+      taken.get(row.path)!.add(row.version_tag);
+    }
+    const settleBefore = windowEnd.getTime() - this.deps.settleSeconds * 1000;
+    const startMs = plan.schedule.startTime === null ? 0 : plan.schedule.startTime * 1000;
+    const backfill = plan.schedule.frequency === 'once' || plan.schedule.backfill;
+    const result: Candidate[] = [];
+    try {
+      for await (const entry of selectFiles(storage, source.path, { recursive: source.recursive })) {
+        if (entry.type !== 'file') continue;
+        const tag = versionTag(entry);
+        const versions = taken.get(entry.path);
+        let decision: FileDecision = versions ? (versions.has(tag) ? 'already_ingested' : 'changed') : 'new';
+        if (decision !== 'already_ingested') {
+          if (entry.modifiedAt !== undefined && entry.modifiedAt > settleBefore) decision = 'settling';
+          else if (!backfill && entry.modifiedAt !== undefined && entry.modifiedAt < startMs) decision = 'before_start';
+        }
+        result.push({ entry, versionTag: tag, decision });
+      }
+    } catch (error) {
+      throw new RunFailure('FLOW-RUN-2001', connectorFailure(error).message);
+    } finally {
+      await storage.close();
+    }
+    return result;
+  }
+
+  private async ingest(scope: Scope, run: RunRow, plan: FlowPlan, startedAt: Date): Promise<void> {
+    const { db, catalog } = this.deps;
+    const source = await this.deps.endpoints.fileSource(scope, plan.sourceConnectionId);
+    const target = await this.deps.endpoints.targetDataset(scope, plan.targetConnectionId);
+    const dataset = await catalog.getDataset(scope, target.dataSetId);
+    const schemaId = dataset.schemaRef?.id ?? target.schemaId;
+    if (!schemaId) throw new RunFailure('FLOW-RUN-1002', `dataset ${target.dataSetId} has no schema`);
+    const mapping = plan.mapping ? await this.deps.dataPrep.getMappings(scope, plan.mapping.id, plan.mapping.version) : null;
+    const targetSchema = await this.deps.schemaRegistry.targetSchema(scope, schemaId);
+
+    const candidates = await this.candidates(scope, plan, new Date(run.window_end));
+    const chosen = candidates.filter((c) => c.decision === 'new' || c.decision === 'changed');
+    const skipped = candidates.length - chosen.length;
+    if (chosen.length === 0) {
+      await this.complete(run.id, 'success', null, startedAt, { inputFiles: 0, skipped, inputBytes: 0, outputBytes: 0, input: 0, output: 0, failed: 0, failedFiles: 0 }, []);
+      return;
+    }
+
+    const { storage } = await this.deps.connections.open(scope, source.baseConnectionId);
+    const { batchId, staging } = await catalog.beginBatch(scope, {
+      datasetId: target.dataSetId,
+      inputFormat: { format: source.format.format === 'delimited' ? 'csv' : source.format.format },
+      relatedObjects: [
+        { type: 'dataSet', id: target.dataSetId },
+        { type: 'flowRun', id: run.id },
+        { type: 'flow', id: plan.id },
+      ],
+    });
+    await db.query('update flow_runs set batch_id = $1, updated_at = now() where id = $2', [batchId, run.id]);
+    try {
+      const files: SourceFile[] = chosen.map((c) => ({ path: c.entry.path, size: c.entry.size ?? 0, open: () => storage.read(c.entry.path) }));
+      const result = await this.deps.pipeline.ingest({
+        files,
+        format: source.format,
+        mappings: mapping ? mapping.mappings : null,
+        target: targetSchema,
+        outputDir: staging.dir,
+      });
+      const failedFiles = result.files.filter((f) => f.error);
+      const outcome = await catalog.finishBatch(scope, batchId, staging, {
+        recordCount: result.outputRecordCount,
+        failedRecordCount: result.failedRecordCount,
+        inputFiles: result.files.map((f) => ({ path: f.path, size: f.inputBytes, records: f.inputRecordCount, failed: f.failedRecordCount })),
+        rowErrors: result.rowErrors,
+        errors: failedFiles.map((f) => ({ code: f.error!.code, description: `${f.path}: ${f.error!.message}` })),
+      });
+      const status = outcome.status === 'success' ? 'success' : 'failed';
+      // The manifest is written with the run's outcome: files of a failed batch are tried again next time.
+      await db.transaction(async (tx) => {
+        if (status === 'success') {
+          for (const c of chosen) {
+            const fileOutcome = result.files.find((f) => f.path === c.entry.path);
+            await tx.query(
+              `insert into flow_files (flow_id, path, version_tag, size, modified_at, status, run_id, batch_id)
+               values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (flow_id, path, version_tag) do nothing`,
+              [
+                plan.id,
+                c.entry.path,
+                c.versionTag,
+                c.entry.size ?? 0,
+                c.entry.modifiedAt ? new Date(c.entry.modifiedAt) : null,
+                fileOutcome?.error ? 'failed' : 'ingested',
+                run.id,
+                batchId,
+              ],
+            );
+          }
+        }
+      });
+      await this.complete(
+        run.id,
+        status,
+        batchId,
+        startedAt,
+        {
+          inputFiles: chosen.length,
+          skipped,
+          inputBytes: result.inputBytes,
+          outputBytes: result.outputBytes,
+          input: result.inputRecordCount,
+          output: status === 'success' ? result.outputRecordCount : 0,
+          failed: status === 'success' ? result.failedRecordCount : result.inputRecordCount,
+          failedFiles: failedFiles.length,
+          outputFiles: outcome.files.length,
+        },
+        status === 'success' ? [] : [{ code: 'FLOW-RUN-3001', message: 'the batch failed: no valid row to write, or the commit failed' }],
+      );
+    } catch (error) {
+      await catalog.failBatch(scope, batchId, staging, [{ code: 'FLOW-RUN-3000', description: (error as Error).message }]).catch(() => undefined);
+      throw error;
+    } finally {
+      await storage.close();
+    }
+  }
+
+  private async complete(
+    runId: string,
+    status: 'success' | 'failed',
+    batchId: string | null,
+    startedAt: Date,
+    m: { inputFiles: number; skipped: number; inputBytes: number; outputBytes: number; input: number; output: number; failed: number; failedFiles: number; outputFiles?: number },
+    errors: Array<{ code: string; message: string }>,
+  ): Promise<void> {
+    const completedAt = new Date();
+    const metrics = {
+      durationSummary: { startedAtUTC: startedAt.getTime(), completedAtUTC: completedAt.getTime() },
+      sizeSummary: { inputBytes: m.inputBytes, outputBytes: m.outputBytes },
+      recordSummary: {
+        inputRecordCount: m.input,
+        createdRecordCount: m.output,
+        outputRecordCount: m.output,
+        failedRecordCount: m.failed,
+        skippedRecordCount: 0,
+      },
+      fileSummary: {
+        inputFileCount: m.inputFiles,
+        outputFileCount: m.outputFiles ?? 0,
+        skippedFileCount: m.skipped,
+        failedFileCount: m.failedFiles,
+        ...(batchId ? { manifest: { fileInfo: [{ path: `/data/foundation/export/batches/${batchId}/meta?path=input_files` }] } } : {}),
+      },
+    };
+    await this.deps.db.query(
+      `update flow_runs set status = $1, completed_at = $2, metrics = $3, errors = $4, batch_id = $5, updated_at = now(), etag = gen_random_uuid() where id = $6`,
+      [status, completedAt, metrics, errors, batchId, runId],
+    );
+  }
+}

@@ -1,0 +1,62 @@
+import PgBoss from 'pg-boss';
+import type { Db, Queryable } from './db.js';
+
+/**
+ * The job queue: pg-boss over the product's own database, so the embedded mode (PGlite) and the
+ * scaled-out mode (PostgreSQL, many worker processes) share one mechanism.
+ */
+export interface JobQueue {
+  /** Enqueues a job; inside `tx` it is enqueued only if that transaction commits. */
+  enqueue(queue: string, data: object, options?: { tx?: Queryable; singletonKey?: string; retryLimit?: number }): Promise<string | null>;
+  /** Starts taking jobs of a queue, one at a time per call. */
+  work(queue: string, handler: (data: Record<string, unknown>, jobId: string) => Promise<void>): Promise<void>;
+  /** Stops taking new jobs and waits for the running ones. */
+  stop(): Promise<void>;
+}
+
+/** pg-boss's database interface over ours: parameterless text may hold several statements. */
+function adapter(run: { query: Queryable['query']; execRows?: Db['execRows'] }) {
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      if ((!values || values.length === 0) && run.execRows) return { rows: await run.execRows(text) };
+      return { rows: await run.query(text, values ?? []) };
+    },
+  };
+}
+
+export const RUN_QUEUE = 'flow-runs';
+
+export async function startQueue(db: Db, options: { pollingIntervalSeconds?: number } = {}): Promise<JobQueue> {
+  const boss = new PgBoss({
+    db: adapter({ query: db.query.bind(db), execRows: db.execRows.bind(db) }),
+    schedule: false,
+    supervise: true,
+    // A job whose process died is retried after it expires; a run is idempotent per file manifest.
+    expireInSeconds: 6 * 60 * 60,
+  } as PgBoss.ConstructorOptions);
+  boss.on('error', (error) => {
+    process.emitWarning(`job queue: ${error.message}`);
+  });
+  await boss.start();
+  await boss.createQueue(RUN_QUEUE);
+  const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 1;
+
+  return {
+    async enqueue(queue, data, { tx, singletonKey, retryLimit } = {}) {
+      return boss.send(queue, data, {
+        ...(tx ? { db: adapter({ query: tx.query.bind(tx) }) } : {}),
+        ...(singletonKey ? { singletonKey } : {}),
+        retryLimit: retryLimit ?? 2,
+        retryDelay: 5,
+      } as PgBoss.SendOptions);
+    },
+    async work(queue, handler) {
+      await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
+        for (const job of jobs) await handler(job.data, job.id);
+      });
+    },
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, close: false });
+    },
+  };
+}
