@@ -1,4 +1,6 @@
 import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SourceFile, SourceFormat } from '../contracts.js';
@@ -9,8 +11,6 @@ import { transcoder } from './encoding.js';
 export interface Spooled {
   /** Bytes read from the source (compressed size when compressed). */
   inputBytes: number;
-  /** Bytes written to the local file. */
-  localBytes: number;
   /** True when `maxBytes` cut the copy short. */
   truncated: boolean;
 }
@@ -28,8 +28,6 @@ export async function spool(file: SourceFile, format: SourceFormat, localPath: s
     const transcode = transcoder(format.encoding);
     if (transcode) stages.push(transcode);
   }
-  const limit = options.maxBytes !== undefined ? truncate(options.maxBytes) : null;
-
   let source: Readable;
   try {
     source = await file.open();
@@ -38,13 +36,30 @@ export async function spool(file: SourceFile, format: SourceFormat, localPath: s
   }
   const counter = new ByteCounter();
   const sink = createWriteStream(localPath);
+  const put = async (chunk: Buffer) => {
+    if (!sink.write(chunk)) await once(sink, 'drain');
+  };
+  const state = { written: 0, truncated: false };
+  // The local file is written here, not by the pipeline, so that stopping early still keeps what was written.
+  const write = async (chunks: AsyncIterable<Buffer>) => {
+    for await (const chunk of chunks) {
+      if (options.maxBytes !== undefined && state.written + chunk.length > options.maxBytes) {
+        const head = chunk.subarray(0, options.maxBytes - state.written);
+        const cut = head.lastIndexOf(0x0a);
+        await put(cut >= 0 ? head.subarray(0, cut + 1) : head);
+        state.truncated = true;
+        return;
+      }
+      await put(chunk);
+      state.written += chunk.length;
+    }
+  };
   try {
-    const steps: unknown[] = [source, counter, ...stages, ...(limit ? [limit.step] : []), sink];
-    // The typings of pipeline() cannot express a variable-length list that mixes streams and generators.
-    await (pipeline as unknown as (steps: unknown[], options: { signal?: AbortSignal }) => Promise<void>)(steps, options.signal ? { signal: options.signal } : {});
+    // The typings of pipeline() cannot express a variable-length list that mixes streams and functions.
+    await (pipeline as unknown as (steps: unknown[], options: { signal?: AbortSignal }) => Promise<void>)([source, counter, ...stages, write], options.signal ? { signal: options.signal } : {});
   } catch (error) {
-    if (limit?.reached && (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') {
-      // Expected: the preview had enough and closed the source early.
+    if (state.truncated && !options.signal?.aborted) {
+      // Expected: the preview had enough, and stopping the copy early tears the source down.
     } else if ((error as Error).name === 'AbortError') {
       throw error;
     } else if (decompress && isZlibError(error)) {
@@ -52,8 +67,11 @@ export async function spool(file: SourceFile, format: SourceFormat, localPath: s
     } else {
       throw new FileFailure(FileCode.unreadable, `cannot read ${file.path}: ${(error as Error).message}`);
     }
+  } finally {
+    sink.end();
+    await finished(sink).catch(() => undefined);
   }
-  return { inputBytes: counter.bytes, localBytes: sink.bytesWritten, truncated: limit?.reached ?? false };
+  return { inputBytes: counter.bytes, truncated: state.truncated };
 }
 
 function isZlibError(error: unknown): boolean {
@@ -67,27 +85,4 @@ class ByteCounter extends Transform {
     this.bytes += chunk.length;
     done(null, chunk);
   }
-}
-
-/** A pipeline step passing bytes until `max`, then cutting at the last newline and ending the copy. */
-function truncate(max: number): { reached: boolean; step: (chunks: AsyncIterable<Buffer>) => AsyncGenerator<Buffer> } {
-  const state = {
-    reached: false,
-    async *step(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-      let passed = 0;
-      for await (const chunk of chunks) {
-        if (passed + chunk.length <= max) {
-          passed += chunk.length;
-          yield chunk;
-          continue;
-        }
-        const head = chunk.subarray(0, max - passed);
-        const cut = head.lastIndexOf(0x0a);
-        state.reached = true;
-        yield cut >= 0 ? head.subarray(0, cut + 1) : head;
-        return;
-      }
-    },
-  };
-  return state;
 }
