@@ -221,6 +221,11 @@ export class CatalogService {
     batchId: string,
     staging: BatchStaging,
     outcome: BatchOutcome,
+    /**
+     * Runs inside the transaction that marks the batch `success`, so what the caller records about the
+     * batch (a flow's file manifest) commits with it or not at all.
+     */
+    onSuccess?: (tx: Queryable) => Promise<void>,
   ): Promise<{ status: 'success' | 'failed'; files: LakeFile[] }> {
     const batch = await this.getBatch(scope, batchId);
     if (!batches.IN_FLIGHT.includes(batch.status)) {
@@ -258,6 +263,7 @@ export class CatalogService {
         await batches.insertFiles(tx, batchId, files);
         await this.recordDetails(tx, batchId, outcome);
         await datasets.noteBatchOutcome(tx, batch.datasetId, batchId, 'success');
+        await onSuccess?.(tx);
       });
     } catch (error) {
       // The files are in the lake but the Catalog does not list them: take them back out so nothing half-done remains.

@@ -1,4 +1,5 @@
 import type { Scope } from '../scope.js';
+import type { Queryable } from '../../store/db.js';
 import type { BatchStaging, LakeFile } from '../../lake/lake.js';
 import type { FieldMapping, IngestRequest, IngestResult, RowError, SourceFile, SourceFormat, TargetSchema } from '../../pipeline/contracts.js';
 
@@ -21,6 +22,7 @@ export interface CatalogPort {
       rowErrors: RowError[];
       errors?: Array<{ code: string; description: string }>;
     },
+    onSuccess?: (tx: Queryable) => Promise<void>,
   ): Promise<{ status: 'success' | 'failed'; files: LakeFile[] }>;
   failBatch(scope: Scope, batchId: string, staging: BatchStaging | null, errors: Array<{ code: string; description: string }>, rowErrors?: RowError[]): Promise<void>;
 }

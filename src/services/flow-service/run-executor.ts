@@ -1,4 +1,4 @@
-import type { Db } from '../../store/db.js';
+import type { Db, Queryable } from '../../store/db.js';
 import type { StorageEntry } from '../../connectors/index.js';
 import { selectFiles } from '../../connectors/index.js';
 import type { SourceFile } from '../../pipeline/contracts.js';
@@ -169,36 +169,41 @@ export class RunExecutor {
         outputDir: staging.dir,
       });
       const failedFiles = result.files.filter((f) => f.error);
-      const outcome = await catalog.finishBatch(scope, batchId, staging, {
-        recordCount: result.outputRecordCount,
-        failedRecordCount: result.failedRecordCount,
-        inputFiles: result.files.map((f) => ({ path: f.path, size: f.inputBytes, records: f.inputRecordCount, failed: f.failedRecordCount })),
-        rowErrors: result.rowErrors,
-        errors: failedFiles.map((f) => ({ code: f.error!.code, description: `${f.path}: ${f.error!.message}` })),
-      });
-      const status = outcome.status === 'success' ? 'success' : 'failed';
-      // The manifest is written with the run's outcome: files of a failed batch are tried again next time.
-      await db.transaction(async (tx) => {
-        if (status === 'success') {
-          for (const c of chosen) {
-            const fileOutcome = result.files.find((f) => f.path === c.entry.path);
-            await tx.query(
-              `insert into flow_files (flow_id, path, version_tag, size, modified_at, status, run_id, batch_id)
-               values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (flow_id, path, version_tag) do nothing`,
-              [
-                plan.id,
-                c.entry.path,
-                c.versionTag,
-                c.entry.size ?? 0,
-                c.entry.modifiedAt ? new Date(c.entry.modifiedAt) : null,
-                fileOutcome?.error ? 'failed' : 'ingested',
-                run.id,
-                batchId,
-              ],
-            );
-          }
+      // The file manifest commits in the batch's own transaction: a file is never ingested twice, and
+      // the files of a failed batch stay unclaimed for the next run.
+      const recordManifest = async (tx: Queryable) => {
+        for (const c of chosen) {
+          const fileOutcome = result.files.find((f) => f.path === c.entry.path);
+          await tx.query(
+            `insert into flow_files (flow_id, path, version_tag, size, modified_at, status, run_id, batch_id)
+             values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (flow_id, path, version_tag) do nothing`,
+            [
+              plan.id,
+              c.entry.path,
+              c.versionTag,
+              c.entry.size ?? 0,
+              c.entry.modifiedAt ? new Date(c.entry.modifiedAt) : null,
+              fileOutcome?.error ? 'failed' : 'ingested',
+              run.id,
+              batchId,
+            ],
+          );
         }
-      });
+      };
+      const outcome = await catalog.finishBatch(
+        scope,
+        batchId,
+        staging,
+        {
+          recordCount: result.outputRecordCount,
+          failedRecordCount: result.failedRecordCount,
+          inputFiles: result.files.map((f) => ({ path: f.path, size: f.inputBytes, records: f.inputRecordCount, failed: f.failedRecordCount })),
+          rowErrors: result.rowErrors,
+          errors: failedFiles.map((f) => ({ code: f.error!.code, description: `${f.path}: ${f.error!.message}` })),
+        },
+        recordManifest,
+      );
+      const status = outcome.status === 'success' ? 'success' : 'failed';
       await this.complete(
         run.id,
         status,
