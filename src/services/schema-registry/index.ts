@@ -1,12 +1,5 @@
-// Placeholder until the Schema Registry lands: the interface the rest of the platform relies on.
-import type { Db } from '../../store/db.js';
-import type { Scope } from '../scope.js';
-import type { TargetSchema } from '../../pipeline/contracts.js';
-
-export class SchemaRegistryService {
-  constructor(readonly db: Db) {}
-  /** The schema resolved in `xed-full` form with its compiled validator; throws not_found. */
-  async targetSchema(_scope: Scope, _schemaId: string): Promise<TargetSchema> {
-    throw new Error('not implemented');
-  }
-}
+/** The Schema Registry's public face for the rest of the platform. */
+export { SchemaRegistryService, type ResourceView } from './schema-registry.service.js';
+export type { ListQuery, ListPage } from './listing.js';
+export type { Resource } from './resource.js';
+export { isPathKind, type Container, type PathKind, type ResourceType } from './ids.js';

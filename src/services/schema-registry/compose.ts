@@ -1,0 +1,215 @@
+/**
+ * Turning a create request into a stored tenant resource: the composition rules of the registry
+ * (one class per schema, field groups meant for that class, tenant fields under `_{tenantId}`,
+ * ad-hoc classes) and the metadata the registry adds. Pure: lookups are passed in.
+ */
+import { createHash } from 'node:crypto';
+import { invalid } from '../errors.js';
+import type { Scope } from '../scope.js';
+import { altIdOf, isContextGuard, newAdhocHex, newResourceHex, splitRef, tenantResourceId, type ResourceType } from './ids.js';
+import type { Resource, ResourceLookup } from './resource.js';
+import { extendsOf, refsOf, resolveFull, ResolutionError } from './resolve.js';
+import { annotateXdmTypes } from './xdm-types.js';
+
+type Node = Record<string, unknown>;
+const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export const BEHAVIORS = ['https://ns.adobe.com/xdm/data/record', 'https://ns.adobe.com/xdm/data/time-series', 'https://ns.adobe.com/xdm/data/adhoc'];
+const ADHOC = 'https://ns.adobe.com/xdm/data/adhoc';
+
+/** Keys only the registry sets; whatever a client sends for them is ignored. */
+const SERVER_KEYS = [
+  '$id', 'meta:altId', 'meta:resourceType', 'version', 'refs', 'imsOrg', 'meta:extends', 'meta:containerId', 'meta:tenantNamespace',
+  'meta:registryMetadata', 'meta:sandboxId', 'meta:sandboxType', 'meta:datasetNamespace', 'meta:abstract', 'meta:extensible',
+];
+
+/** Replaces the `{TENANT_ID}` placeholders of the documentation with the caller's tenant. */
+export function withTenant(scope: Scope, id: string): string {
+  return id.replace(/\{TENANT(?:_ID)?\}/g, scope.tenantId);
+}
+
+function fail(message: string): never {
+  throw invalid(message, 'XDM-1000-400');
+}
+
+function allOfRefs(body: Node): string[] {
+  const allOf = Array.isArray(body.allOf) ? (body.allOf as unknown[]) : [];
+  return allOf.flatMap((p) => (isNode(p) && typeof p.$ref === 'string' && !isContextGuard(p.$ref) && splitRef(p.$ref).doc !== '' ? [p.$ref] : []));
+}
+
+/** The root `properties` maps a resource defines itself (inline allOf parts, its definitions, its own properties). */
+function ownRootProperties(body: Node): Node[] {
+  const maps: Node[] = [];
+  if (isNode(body.properties)) maps.push(body.properties);
+  if (isNode(body.definitions)) for (const d of Object.values(body.definitions)) if (isNode(d) && isNode(d.properties)) maps.push(d.properties);
+  if (Array.isArray(body.allOf)) for (const p of body.allOf) if (isNode(p) && isNode(p.properties)) maps.push(p.properties);
+  return maps;
+}
+
+function requireTenantNamespace(scope: Scope, body: Node, what: string): void {
+  const allowed = `_${scope.tenantId}`;
+  for (const map of ownRootProperties(body)) {
+    for (const name of Object.keys(map)) {
+      if (name !== allowed) fail(`${what} fields must be defined under '${allowed}'; '${name}' is not`);
+    }
+  }
+}
+
+/** Every `$ref` with the documentation's `{TENANT_ID}` placeholder made concrete (in place). */
+function concreteRefs(scope: Scope, node: unknown): void {
+  if (Array.isArray(node)) return node.forEach((n) => concreteRefs(scope, n));
+  if (!isNode(node)) return;
+  if (typeof node.$ref === 'string') node.$ref = withTenant(scope, node.$ref);
+  Object.values(node).forEach((n) => concreteRefs(scope, n));
+}
+
+/** Checks the request body's basics and strips what the registry owns. */
+function baseBody(scope: Scope, input: unknown, type: ResourceType): Node {
+  if (!isNode(input)) fail('The request body must be a JSON object');
+  if (typeof input.title !== 'string' || input.title.trim() === '') fail(`A title is required to create ${type}`);
+  if (input.type !== undefined && input.type !== 'object') fail("The root 'type' must be 'object'");
+  const body = structuredClone(input);
+  for (const key of SERVER_KEYS) delete body[key];
+  body.type = 'object';
+  concreteRefs(scope, body);
+  return body;
+}
+
+export interface ComposeContext {
+  scope: Scope;
+  lookup: ResourceLookup;
+  now: Date;
+}
+
+/** Builds the stored form of a new tenant class, field group, data type or schema. */
+export function composeResource(ctx: ComposeContext, type: ResourceType, input: unknown): Resource {
+  const { scope, lookup } = ctx;
+  const body = baseBody(scope, input, type);
+  let hex = newResourceHex();
+  const extra: Node = {};
+
+  // Every absolute reference must name something this caller can see.
+  for (const ref of refsOf(body as Resource)) if (!lookup(ref)) fail(`Referenced resource '${ref}' does not exist`);
+
+  if (type === 'classes') {
+    const behaviors = allOfRefs(body).filter((r) => BEHAVIORS.includes(r));
+    if (behaviors.length !== 1) fail('A class must extend exactly one behavior (record, time-series or adhoc)');
+    if (behaviors[0] === ADHOC) {
+      hex = newAdhocHex();
+      const namespace = `_${hex}`;
+      for (const map of ownRootProperties(body)) {
+        for (const name of Object.keys(map)) {
+          if (name !== '_adhoc') fail(`Ad-hoc class fields must be defined under '_adhoc'; '${name}' is not`);
+          map[namespace] = map._adhoc;
+          delete map._adhoc;
+        }
+      }
+      extra['meta:datasetNamespace'] = namespace;
+    } else {
+      requireTenantNamespace(scope, body, 'Class');
+    }
+    extra['meta:abstract'] = true;
+    extra['meta:extensible'] = true;
+  } else if (type === 'mixins') {
+    const intended = body['meta:intendedToExtend'];
+    if (!Array.isArray(intended) || intended.some((c) => typeof c !== 'string')) fail("A field group needs 'meta:intendedToExtend', a list of class ids");
+    body['meta:intendedToExtend'] = (intended as string[]).map((c) => withTenant(scope, c));
+    for (const c of body['meta:intendedToExtend'] as string[]) {
+      const target = lookup(c);
+      if (!target || (target['meta:resourceType'] !== 'classes' && target['meta:resourceType'] !== 'behaviors')) fail(`'meta:intendedToExtend' names '${c}', which is not a class`);
+    }
+    requireTenantNamespace(scope, body, 'Field group');
+    extra['meta:abstract'] = true;
+    extra['meta:extensible'] = true;
+  } else if (type === 'datatypes') {
+    extra['meta:abstract'] = true;
+    extra['meta:extensible'] = true;
+  } else if (type === 'schemas') {
+    Object.assign(extra, composeSchema(ctx, body));
+  } else {
+    fail(`${type} cannot be created`);
+  }
+
+  const id = tenantResourceId(scope.tenantId, type, hex);
+  const draft: Resource = {
+    $id: id,
+    'meta:altId': altIdOf(id),
+    'meta:resourceType': type,
+    version: '1.0',
+    ...body,
+    ...extra,
+    'meta:containerId': 'tenant',
+  } as Resource;
+  draft.refs = refsOf(draft);
+  draft['meta:extends'] = extendsOf(draft, lookup);
+  annotateXdmTypes(draft);
+  draft['meta:xdmType'] = 'object';
+  // Resolving now refuses type clashes and dangling refs at write time rather than at ingestion.
+  try {
+    resolveFull(draft, (key) => (key === id ? draft : lookup(key)));
+  } catch (error) {
+    if (error instanceof ResolutionError) fail(error.message);
+    throw error;
+  }
+  return withRegistryMetadata(ctx, draft);
+}
+
+/** A schema composes one class and field groups intended for it, by reference only. */
+function composeSchema(ctx: ComposeContext, body: Node): Node {
+  const { scope, lookup } = ctx;
+  const allOf = Array.isArray(body.allOf) ? (body.allOf as unknown[]) : [];
+  if (allOf.length === 0) fail("A schema needs an 'allOf' naming its class");
+  for (const part of allOf) {
+    if (!isNode(part) || typeof part.$ref !== 'string') fail("A schema's 'allOf' may only hold '$ref' entries (its class and field groups)");
+    if (splitRef(part.$ref).pointer !== '') fail(`'${part.$ref}' must name a whole class or field group`);
+    // The registry answers each part with its shape.
+    part.type = 'object';
+    part['meta:xdmType'] = 'object';
+  }
+  if (isNode(body.properties) || isNode(body.definitions)) fail('A schema cannot define fields itself; put them in a field group');
+  const refs = [...new Set(allOf.map((p) => (p as Node).$ref as string))];
+  const resources = refs.map((r) => {
+    const found = lookup(r);
+    if (!found) fail(`Referenced resource '${r}' does not exist`);
+    return found;
+  });
+  const classes = resources.filter((r) => r['meta:resourceType'] === 'classes');
+  if (classes.length !== 1) fail(`A schema must reference exactly one class; found ${classes.length}`);
+  const cls = classes[0]!;
+  const declared = body['meta:class'];
+  if (declared !== undefined && withTenant(scope, String(declared)) !== cls.$id) fail(`'meta:class' is '${String(declared)}' but the schema's class is '${cls.$id}'`);
+  const classLineage = new Set([cls.$id, ...extendsOf(cls, lookup)]);
+  for (const r of resources) {
+    if (r === cls) continue;
+    if (r['meta:resourceType'] !== 'mixins') fail(`'${r.$id}' is a ${r['meta:resourceType']} resource; a schema may only add field groups to its class`);
+    const intended = r['meta:intendedToExtend'] ?? [];
+    if (intended.length > 0 && !intended.some((c) => classLineage.has(c))) fail(`Field group '${r.$id}' is not intended for class '${cls.$id}'`);
+  }
+  const out: Node = { 'meta:class': cls.$id, 'meta:abstract': false, 'meta:extensible': false };
+  if (cls['meta:datasetNamespace'] !== undefined) out['meta:datasetNamespace'] = cls['meta:datasetNamespace'];
+  return out;
+}
+
+function withRegistryMetadata(ctx: ComposeContext, draft: Resource): Resource {
+  const { scope, now } = ctx;
+  const millis = now.getTime();
+  const eTag = createHash('sha256').update(JSON.stringify(draft)).digest('hex');
+  return {
+    ...draft,
+    imsOrg: scope.orgId,
+    'meta:tenantNamespace': `_${scope.tenantId}`,
+    'meta:sandboxId': scope.sandboxId,
+    'meta:registryMetadata': {
+      'repo:createdDate': millis,
+      'repo:lastModifiedDate': millis,
+      'xdm:createdClientId': scope.clientId,
+      'xdm:lastModifiedClientId': scope.clientId,
+      'xdm:createdUserId': scope.clientId,
+      'xdm:lastModifiedUserId': scope.clientId,
+      eTag,
+      'meta:globalLibVersion': '1.0',
+    },
+  };
+}
+
+export const etagOf = (resource: Resource): string => String((resource['meta:registryMetadata'] as Node | undefined)?.eTag ?? '');
