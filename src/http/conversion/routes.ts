@@ -1,6 +1,70 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { DataPrepService } from '../../services/data-prep/index.js';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { invalid, notFound } from '../../services/errors.js';
+import { renderCreated, renderMapping, renderMappingSet, type DataPrepService } from '../../services/data-prep/index.js';
 
-export function conversionRoutes(_dataPrep: DataPrepService): FastifyPluginAsync {
-  return async () => {};
+/**
+ * Data Prep routes (mounted under `/data/foundation/conversion`). Lists use Data Prep's
+ * `{data, _page: {limit, count}, _links}` page; times are epoch milliseconds.
+ */
+
+type Query = Record<string, string | string[] | undefined>;
+
+function param(request: FastifyRequest, name: string): string | undefined {
+  const value = (request.query as Query)[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function integerParam(request: FastifyRequest, name: string): number | undefined {
+  const text = param(request, name);
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d+$/.test(text)) throw invalid(`"${name}" must be a non-negative integer`);
+  return Number(text);
+}
+
+export function conversionRoutes(dataPrep: DataPrepService): FastifyPluginAsync {
+  return async (app) => {
+    app.post('/mappingSets', async (request) => renderCreated(await dataPrep.createMappingSet(request.scope, request.body)));
+
+    app.get('/mappingSets', async (request) => {
+      const name = param(request, 'name');
+      const orderBy = param(request, 'orderBy');
+      const start = integerParam(request, 'start');
+      const limit = integerParam(request, 'limit');
+      const page = await dataPrep.listMappingSets(request.scope, {
+        ...(start !== undefined ? { start } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+        ...(name ? { name } : {}),
+        ...(orderBy ? { orderBy } : {}),
+      });
+      const base = `${app.prefix}/mappingSets`;
+      const keep = [name ? `name=${encodeURIComponent(name)}` : '', orderBy ? `orderBy=${encodeURIComponent(orderBy)}` : ''].filter(Boolean).map((p) => `&${p}`).join('');
+      const hasNext = page.start + page.records.length < page.total;
+      return {
+        data: page.records.map(renderMappingSet),
+        _page: { limit: page.limit, count: page.records.length },
+        _links: {
+          ...(hasNext ? { next: { href: `${base}?start=${page.start + page.limit}&limit=${page.limit}${keep}` } } : {}),
+          page: { href: `${base}?start={start}&limit={limit}${keep}`, templated: true },
+        },
+      };
+    });
+
+    app.get<{ Params: { id: string } }>('/mappingSets/:id', async (request) =>
+      renderMappingSet(await dataPrep.getMappingSet(request.scope, request.params.id, integerParam(request, 'version'))),
+    );
+
+    app.put<{ Params: { id: string } }>('/mappingSets/:id', async (request) => renderMappingSet(await dataPrep.updateMappingSet(request.scope, request.params.id, request.body)));
+
+    app.get<{ Params: { id: string } }>('/mappingSets/:id/mappings', async (request) => {
+      const set = await dataPrep.getMappingSet(request.scope, request.params.id, integerParam(request, 'version'));
+      return set.doc.mappings.map((m) => renderMapping(set, m));
+    });
+
+    app.get<{ Params: { id: string; mappingId: string } }>('/mappingSets/:id/mappings/:mappingId', async (request) => {
+      const set = await dataPrep.getMappingSet(request.scope, request.params.id, integerParam(request, 'version'));
+      const mapping = set.doc.mappings.find((m) => m.id === request.params.mappingId);
+      if (!mapping) throw notFound(`mapping ${request.params.mappingId} is not part of mapping set ${set.id}`);
+      return renderMapping(set, mapping);
+    });
+  };
 }

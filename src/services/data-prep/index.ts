@@ -1,6 +1,3 @@
-// Placeholder until Data Prep lands.
-import type { Db } from '../../store/db.js';
-
-export class DataPrepService {
-  constructor(readonly db: Db) {}
-}
+export { DataPrepService, type DataPrepOptions, type MappingSetList, type SchemaLookup } from './data-prep.service.js';
+export { renderCreated, renderMapping, renderMappingSet } from './representation.js';
+export type { MappingSetRecord, StoredMapping } from './types.js';

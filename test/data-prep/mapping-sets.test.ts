@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+
+const SCHEMA = 'https://ns.adobe.com/acme/schemas/e28dd48fab732263816f8b80ae4fdf49ca7ad229ca62e5d6';
+const BASE = '/data/foundation/conversion/mappingSets';
+
+/** The tutorial's body, verbatim in shape. */
+const TUTORIAL_BODY = {
+  version: 0,
+  xdmSchema: SCHEMA,
+  xdmVersion: '1.0',
+  id: null,
+  mappings: [
+    { destinationXdmPath: 'person.name.firstName', sourceAttribute: 'first_name', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
+    { destinationXdmPath: 'person.name.lastName', sourceAttribute: 'last_name', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
+    { destinationXdmPath: '_id', sourceAttribute: 'id', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
+    { destinationXdmPath: 'personalEmail.address', sourceAttribute: 'email', identity: true, identityGroup: null, namespaceCode: 'Email', version: 0 },
+  ],
+};
+
+/** The current form, with the target given only as outputSchema. */
+const CURRENT_BODY = {
+  outputSchema: { schemaRef: { id: SCHEMA, contentType: 'application/vnd.adobe.xed-full+json;version=1' } },
+  mappings: [
+    { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id', name: 'id', description: 'Identifier field' },
+    { sourceType: 'EXPRESSION', source: '${First Name}', destination: 'person.name.firstName' },
+    { sourceType: 'STATIC', source: 42, destination: 'loyalty.points' },
+  ],
+};
+
+describe('Data Prep mapping sets', () => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    t = await startTestPlatform();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('creates a mapping set from the tutorial body and reads it back in both field forms', async () => {
+    const before = Date.now();
+    const created = await t.call('POST', BASE, TUTORIAL_BODY);
+    expect(created.statusCode).toBe(200);
+    const body = created.json();
+    expect(body).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), version: 0, createdDate: expect.any(Number), modifiedDate: expect.any(Number), createdBy: expect.any(String), modifiedBy: expect.any(String) });
+    expect(body.createdDate).toBeGreaterThanOrEqual(before);
+
+    const read = await t.call('GET', `${BASE}/${body.id}`);
+    expect(read.statusCode).toBe(200);
+    const set = read.json();
+    expect(set).toMatchObject({
+      id: body.id,
+      version: 0,
+      status: 'PUBLISHED',
+      xdmSchema: SCHEMA,
+      xdmVersion: '1.0',
+      outputSchema: { schemaRef: { id: SCHEMA, contentType: 'application/vnd.adobe.xed-full+json;version=1' } },
+      createdDate: body.createdDate,
+    });
+    expect(set.mappings).toHaveLength(4);
+    expect(set.mappings[0]).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      sourceType: 'ATTRIBUTE',
+      source: 'first_name',
+      destination: 'person.name.firstName',
+      sourceAttribute: 'first_name',
+      destinationXdmPath: 'person.name.firstName',
+      identity: false,
+    });
+    expect(set.mappings[3]).toMatchObject({ identity: true, namespaceCode: 'Email' });
+
+    const mappings = await t.platform.dataPrep.getMappings(await scopeOf(t), body.id);
+    expect(mappings).toEqual({
+      id: body.id,
+      version: 0,
+      xdmSchema: SCHEMA,
+      mappings: [
+        { sourceType: 'ATTRIBUTE', source: 'first_name', destination: 'person.name.firstName' },
+        { sourceType: 'ATTRIBUTE', source: 'last_name', destination: 'person.name.lastName' },
+        { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id' },
+        { sourceType: 'ATTRIBUTE', source: 'email', destination: 'personalEmail.address', identity: { namespaceCode: 'Email', primary: false } },
+      ],
+    });
+
+    const one = await t.call('GET', `${BASE}/${body.id}/mappings/${set.mappings[2].id}`);
+    expect(one.json()).toMatchObject({ destination: '_id' });
+    expect((await t.call('GET', `${BASE}/${body.id}/mappings`)).json()).toHaveLength(4);
+  });
+
+  it('accepts the current form and versions on PUT', async () => {
+    const created = (await t.call('POST', BASE, CURRENT_BODY)).json();
+    const first = (await t.call('GET', `${BASE}/${created.id}`)).json();
+    expect(first).toMatchObject({ xdmSchema: SCHEMA, version: 0 });
+    expect(first.mappings.map((m: { sourceType: string; source: string }) => [m.sourceType, m.source])).toEqual([
+      ['ATTRIBUTE', 'id'],
+      ['EXPRESSION', '${First Name}'],
+      ['STATIC', '42'],
+    ]);
+    expect(first.mappings[0]).toMatchObject({ name: 'id', description: 'Identifier field' });
+
+    const updated = await t.call('PUT', `${BASE}/${created.id}`, { ...CURRENT_BODY, mappings: CURRENT_BODY.mappings.slice(0, 1) });
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json()).toMatchObject({ id: created.id, version: 1, createdDate: created.createdDate });
+    expect(updated.json().mappings).toHaveLength(1);
+
+    expect((await t.call('GET', `${BASE}/${created.id}`)).json().version).toBe(1);
+    expect((await t.call('GET', `${BASE}/${created.id}?version=0`)).json().mappings).toHaveLength(3);
+    expect((await t.platform.dataPrep.getMappings(await scopeOf(t), created.id, 0)).mappings).toHaveLength(3);
+    expect((await t.call('GET', `${BASE}/${created.id}?version=7`)).statusCode).toBe(404);
+  });
+
+  it('lists the newest version of each mapping set, a page at a time', async () => {
+    const list = await t.call('GET', `${BASE}?limit=1&start=0`);
+    expect(list.statusCode).toBe(200);
+    const page = list.json();
+    expect(page.data).toHaveLength(1);
+    expect(page._page).toEqual({ limit: 1, count: 1 });
+    expect(page._links.next.href).toBe(`${BASE}?start=1&limit=1`);
+    // The newest change first: the set updated in the previous test.
+    expect(page.data[0].version).toBe(1);
+
+    const all = (await t.call('GET', `${BASE}?orderBy=%2BcreatedDate`)).json();
+    expect(all.data.map((s: { version: number }) => s.version)).toEqual([0, 1]);
+    expect(all._links.next).toBeUndefined();
+  });
+
+  it('refuses invalid bodies with clear messages, and unknown ids with 404', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ mappings: [{ source: 'a', destination: 'b' }] }, /xdmSchema/],
+      [{ xdmSchema: SCHEMA, mappings: [] }, /mappings/],
+      [{ xdmSchema: SCHEMA, mappings: [{ source: 'a' }] }, /destination/],
+      [{ xdmSchema: SCHEMA, mappings: [{ sourceType: 'MAGIC', source: 'a', destination: 'b' }] }, /sourceType/],
+      [{ xdmSchema: SCHEMA, mappings: [{ source: 'a', destination: 'b', identity: true }] }, /namespaceCode/],
+      [{ xdmSchema: SCHEMA, mappings: [{ source: 'a', destination: 'b' }, { source: 'c', destination: 'b' }] }, /more than once/],
+    ];
+    for (const [body, message] of cases) {
+      const response = await t.call('POST', BASE, body);
+      expect(response.statusCode, JSON.stringify(body)).toBe(400);
+      expect(response.json().detail).toMatch(message);
+    }
+    expect((await t.call('GET', `${BASE}/0123456789abcdef0123456789abcdef`)).statusCode).toBe(404);
+    expect((await t.call('PUT', `${BASE}/0123456789abcdef0123456789abcdef`, CURRENT_BODY)).statusCode).toBe(404);
+    await expect(t.platform.dataPrep.getMappings(await scopeOf(t), 'nope')).rejects.toMatchObject({ kind: 'not_found' });
+  });
+});
+
+/** The scope the bootstrap client's calls run in, as the gateway builds it. */
+function scopeOf(t: TestPlatform) {
+  return t.platform.identity.authorize({ bearer: t.token, apiKey: t.credentials.clientId, orgHeader: t.credentials.imsOrg, sandboxHeader: t.credentials.sandboxName });
+}
