@@ -246,6 +246,54 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
     });
   });
 
+  describe('updates', () => {
+    it('adds a field group with the documented JSON Patch, keeping id and creation date', async () => {
+      const schema = await createResource(t, 'schemas', targetSchemaBody);
+      const work = 'https://ns.adobe.com/xdm/context/profile-work-details';
+      const res = await t.call(
+        'PATCH',
+        `${BASE}/tenant/schemas/${enc(schema.$id)}`,
+        [
+          { op: 'add', path: '/allOf/-', value: { $ref: work } },
+          { op: 'add', path: '/meta:extends/-', value: work },
+        ],
+        { 'content-type': 'application/json-patch+json' },
+      );
+      expect(res.statusCode).toBe(200);
+      const patched = res.json();
+      expect(patched.$id).toBe(schema.$id);
+      expect(patched['meta:extends'].filter((e: string) => e === work)).toHaveLength(1);
+      expect(patched['meta:registryMetadata']['repo:createdDate']).toBe(schema['meta:registryMetadata']['repo:createdDate']);
+      const full = await t.call('GET', `${BASE}/tenant/schemas/${enc(schema.$id)}`, undefined, { accept: XED_FULL });
+      expect(full.json().properties.workEmail.properties.address.format).toBe('email');
+    });
+
+    it('replaces an ad-hoc class with PUT, keeping its namespace', async () => {
+      const cls = await createResource(t, 'classes', adhocClassBody);
+      const body = structuredClone(adhocClassBody);
+      (body.allOf[1] as any).properties._adhoc.properties.age = { type: 'integer' };
+      const res = await t.call('PUT', `${BASE}/tenant/classes/${cls['meta:altId']}`, body);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()['meta:datasetNamespace']).toBe(cls['meta:datasetNamespace']);
+      expect(res.json().allOf[1].properties[cls['meta:datasetNamespace']].properties.age).toMatchObject({ type: 'integer', 'meta:xdmType': 'long' });
+    });
+
+    it('refuses a change that would break a schema built on it', async () => {
+      const tenant = `_${t.credentials.tenantId}`;
+      const fieldGroup = (title: string) => ({
+        title,
+        'meta:intendedToExtend': [PROFILE],
+        properties: { [tenant]: { type: 'object', properties: { tier: { type: 'string' } } } },
+      });
+      const a = await createResource(t, 'fieldgroups', fieldGroup('tier A'));
+      const b = await createResource(t, 'fieldgroups', fieldGroup('tier B'));
+      await createResource(t, 'schemas', { title: 'tiers', allOf: [{ $ref: PROFILE }, { $ref: a.$id }, { $ref: b.$id }] });
+      const res = await t.call('PATCH', `${BASE}/tenant/fieldgroups/${enc(a.$id)}`, [{ op: 'replace', path: `/properties/${tenant}/properties/tier/type`, value: 'number' }]);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().detail).toMatch(/would break/);
+    });
+  });
+
   it('deletes a tenant resource unless another one uses it', async () => {
     const cls = await createResource(t, 'classes', adhocClassBody);
     const schema = await createResource(t, 'schemas', { title: 'to delete', allOf: [{ $ref: cls.$id }] });

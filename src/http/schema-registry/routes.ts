@@ -73,6 +73,18 @@ export function schemaRegistryRoutes(registry: SchemaRegistryService): FastifyPl
       return reply.status(201).send(created);
     });
 
+    app.put<{ Params: ResourceParams }>('/:container/:kind/*', async (request) => {
+      const { container, kind } = target(request.params);
+      if (container !== 'tenant') throw notFound('The global container is read-only', 'XDM-1012-404');
+      return registry.update(request.scope, kind, resourceId(request), { replace: request.body });
+    });
+
+    app.patch<{ Params: ResourceParams }>('/:container/:kind/*', async (request) => {
+      const { container, kind } = target(request.params);
+      if (container !== 'tenant') throw notFound('The global container is read-only', 'XDM-1012-404');
+      return registry.update(request.scope, kind, resourceId(request), { patch: request.body });
+    });
+
     app.delete<{ Params: ResourceParams }>('/:container/:kind/*', async (request, reply) => {
       const { container, kind } = target(request.params);
       if (container !== 'tenant') throw notFound('The global container is read-only', 'XDM-1012-404');

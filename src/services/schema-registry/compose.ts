@@ -81,11 +81,14 @@ export interface ComposeContext {
   now: Date;
 }
 
-/** Builds the stored form of a new tenant class, field group, data type or schema. */
-export function composeResource(ctx: ComposeContext, type: ResourceType, input: unknown): Resource {
+/**
+ * Builds the stored form of a tenant class, field group, data type or schema: a new one, or the
+ * next version of `existing` (same id, same ad-hoc namespace, same creation metadata).
+ */
+export function composeResource(ctx: ComposeContext, type: ResourceType, input: unknown, existing?: Resource): Resource {
   const { scope, lookup } = ctx;
   const body = baseBody(scope, input, type);
-  let hex = newResourceHex();
+  let hex = existing ? existing.$id.slice(existing.$id.lastIndexOf('/') + 1) : newResourceHex();
   const extra: Node = {};
 
   // Every absolute reference must name something this caller can see.
@@ -95,10 +98,11 @@ export function composeResource(ctx: ComposeContext, type: ResourceType, input: 
     const behaviors = allOfRefs(body).filter((r) => BEHAVIORS.includes(r));
     if (behaviors.length !== 1) fail('A class must extend exactly one behavior (record, time-series or adhoc)');
     if (behaviors[0] === ADHOC) {
-      hex = newAdhocHex();
-      const namespace = `_${hex}`;
+      if (!existing) hex = newAdhocHex();
+      const namespace = existing ? String(existing['meta:datasetNamespace']) : `_${hex}`;
       for (const map of ownRootProperties(body)) {
         for (const name of Object.keys(map)) {
+          if (name === namespace) continue; // an update sends back what it read
           if (name !== '_adhoc') fail(`Ad-hoc class fields must be defined under '_adhoc'; '${name}' is not`);
           map[namespace] = map._adhoc;
           delete map._adhoc;
@@ -126,6 +130,7 @@ export function composeResource(ctx: ComposeContext, type: ResourceType, input: 
     extra['meta:extensible'] = true;
   } else if (type === 'schemas') {
     Object.assign(extra, composeSchema(ctx, body));
+    if (existing && existing['meta:class'] !== extra['meta:class']) fail(`The class of schema '${existing.$id}' cannot change`);
   } else {
     fail(`${type} cannot be created`);
   }
@@ -151,7 +156,7 @@ export function composeResource(ctx: ComposeContext, type: ResourceType, input: 
     if (error instanceof ResolutionError) fail(error.message);
     throw error;
   }
-  return withRegistryMetadata(ctx, draft);
+  return withRegistryMetadata(ctx, draft, existing);
 }
 
 /** A schema composes one class and field groups intended for it, by reference only. */
@@ -190,21 +195,22 @@ function composeSchema(ctx: ComposeContext, body: Node): Node {
   return out;
 }
 
-function withRegistryMetadata(ctx: ComposeContext, draft: Resource): Resource {
+function withRegistryMetadata(ctx: ComposeContext, draft: Resource, existing?: Resource): Resource {
   const { scope, now } = ctx;
   const millis = now.getTime();
   const eTag = createHash('sha256').update(JSON.stringify(draft)).digest('hex');
+  const created = (existing?.['meta:registryMetadata'] ?? {}) as Node;
   return {
     ...draft,
     imsOrg: scope.orgId,
     'meta:tenantNamespace': `_${scope.tenantId}`,
     'meta:sandboxId': scope.sandboxId,
     'meta:registryMetadata': {
-      'repo:createdDate': millis,
+      'repo:createdDate': created['repo:createdDate'] ?? millis,
       'repo:lastModifiedDate': millis,
-      'xdm:createdClientId': scope.clientId,
+      'xdm:createdClientId': created['xdm:createdClientId'] ?? scope.clientId,
       'xdm:lastModifiedClientId': scope.clientId,
-      'xdm:createdUserId': scope.clientId,
+      'xdm:createdUserId': created['xdm:createdUserId'] ?? scope.clientId,
       'xdm:lastModifiedUserId': scope.clientId,
       eTag,
       'meta:globalLibVersion': '1.0',

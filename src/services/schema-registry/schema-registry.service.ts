@@ -12,6 +12,7 @@ import { resourceTypeOf, type Container, type PathKind, type ResourceType } from
 import type { Resource, ResourceLookup } from './resource.js';
 import { refsOf, resolveFull, ResolutionError, withoutText } from './resolve.js';
 import { composeResource, etagOf, withTenant } from './compose.js';
+import { applyPatch } from './json-patch.js';
 import { listPage, summary, type ListPage, type ListQuery } from './listing.js';
 import { TenantRepository } from './tenant-repository.js';
 import { compileTarget } from './validator.js';
@@ -71,6 +72,30 @@ export class SchemaRegistryService {
     return resource;
   }
 
+  /**
+   * `PUT` (a whole new body) or `PATCH` (JSON Patch over the stored resource) of a tenant resource.
+   * The id stays; the change is refused when a resource built on this one would stop resolving.
+   */
+  async update(scope: Scope, kind: PathKind, idOrAltId: string, change: { replace: unknown } | { patch: unknown }): Promise<Resource> {
+    const type = resourceTypeOf(kind);
+    const existing = await this.find(scope, 'tenant', type, idOrAltId);
+    const body = 'replace' in change ? change.replace : applyPatch(existing, change.patch);
+    const base = await this.lookupFor(scope, 'tenant', [body as Resource, existing], true);
+    const updated = composeResource({ scope, lookup: base, now: new Date() }, type, body, existing);
+    const isUpdated = (key: string) => key === existing.$id || key === existing['meta:altId'];
+    for (const dependent of await this.dependentsOf(scope, existing.$id)) {
+      const dependentLookup = await this.lookupFor(scope, 'tenant', [dependent]);
+      try {
+        resolveFull(dependent, (key) => (isUpdated(key) ? updated : dependentLookup(key)));
+      } catch (error) {
+        if (error instanceof ResolutionError) throw invalid(`The change would break '${dependent.$id}': ${error.message}`, 'XDM-1000-400');
+        throw error;
+      }
+    }
+    await this.tenant.update(scope, updated, etagOf(updated));
+    return updated;
+  }
+
   /** `DELETE /tenant/{kind}/{id}`; refused while another tenant resource references it. */
   async delete(scope: Scope, kind: PathKind, idOrAltId: string): Promise<void> {
     const resource = await this.find(scope, 'tenant', resourceTypeOf(kind), idOrAltId);
@@ -105,6 +130,27 @@ export class SchemaRegistryService {
     const id = withTenant(scope, schemaId);
     const found = (await this.tenant.get(scope, id)) ?? globalLibrary().get(id);
     return found?.['meta:resourceType'] === 'schemas';
+  }
+
+  /** Every tenant resource built on `id`, directly or through others. */
+  private async dependentsOf(scope: Scope, id: string): Promise<Resource[]> {
+    const found = new Map<string, Resource>();
+    let frontier = [id];
+    while (frontier.length > 0) {
+      const next: string[] = [];
+      for (const current of frontier) {
+        for (const dependentId of await this.tenant.referencing(scope, current)) {
+          if (dependentId === id || found.has(dependentId)) continue;
+          const dependent = await this.tenant.get(scope, dependentId);
+          if (dependent) {
+            found.set(dependentId, dependent);
+            next.push(dependentId);
+          }
+        }
+      }
+      frontier = next;
+    }
+    return [...found.values()];
   }
 
   private async find(scope: Scope, container: Container, type: ResourceType, idOrAltId: string): Promise<Resource> {

@@ -68,6 +68,17 @@ export class TenantRepository {
     });
   }
 
+  async update(scope: Scope, resource: Resource, etag: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `update schema_registry_resources set body = $4::json, title = $5, etag = $6, updated_by = $7, updated_at = now()
+         where org_id = $1 and sandbox_id = $2 and id = $3`,
+        [scope.orgId, scope.sandboxId, resource.$id, JSON.stringify(resource), resource.title ?? '', etag, scope.clientId],
+      );
+      await bumpRevision(tx, scope);
+    });
+  }
+
   async delete(scope: Scope, id: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.query('delete from schema_registry_resources where org_id = $1 and sandbox_id = $2 and id = $3 returning id', [scope.orgId, scope.sandboxId, id]);
