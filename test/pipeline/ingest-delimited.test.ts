@@ -104,6 +104,16 @@ describe('ingest: delimited files', () => {
     expect(readdirSync(out)).toEqual(['part-00000.parquet']);
   });
 
+  it('fails a file that is not valid UTF-8 without showing local paths', async () => {
+    const bytes = Buffer.concat([Buffer.from('id,first_name\n1,a\n2,'), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]);
+    const result = await ingest({ files: [memoryFile('/in/bad.csv', bytes)], format: { format: 'delimited' }, mappings: MAPPINGS.slice(0, 2), target: targetSchema(), outputDir: out });
+    expect(result.files[0]!.error?.code).toBe('FILE-5005');
+    expect(result.files[0]!.error?.message).toMatch(/not utf-8/);
+    expect(result.files[0]!.error?.message).not.toMatch(/tributary-ingest/);
+    expect(result.outputRecordCount).toBe(0);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it('reports an unsupported compression as a file error', async () => {
     const result = await ingest({ files: [memoryFile('/in/a.csv.bz2', 'x')], format: { format: 'delimited', compressionType: 'bzip2' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
     expect(result.files[0]!.error).toMatchObject({ code: 'FILE-5003' });

@@ -48,3 +48,12 @@ export function sqlString(value: string): string {
 export function sqlIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/**
+ * The part of a DuckDB error worth showing a user: its first paragraph. The rest lists reader
+ * settings and local scratch paths, which mean nothing to whoever uploaded the file.
+ */
+export function engineMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split(/\n\s*\n/)[0]!.trim();
+}

@@ -1,5 +1,5 @@
 import type { SourceFormat } from '../contracts.js';
-import { sqlString, type Engine } from '../engine/duckdb.js';
+import { sqlString, type Engine, engineMessage } from '../engine/duckdb.js';
 import { FileCode, FileFailure, RowCode } from '../errors.js';
 import { columnNames, readFirstRecord } from './first-record.js';
 import type { RecordBatches, SourceRecord } from './records.js';
@@ -39,7 +39,7 @@ export async function* readDelimited(engine: Engine, path: string, format: Sourc
   try {
     result = await engine.connection.stream(sql);
   } catch (error) {
-    throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${(error as Error).message}`);
+    throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${engineMessage(error)}`);
   }
   let seen = 0;
   const rows = result.yieldRowsJs()[Symbol.asyncIterator]();
@@ -48,7 +48,7 @@ export async function* readDelimited(engine: Engine, path: string, format: Sourc
     try {
       next = await rows.next();
     } catch (error) {
-      throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${(error as Error).message}`);
+      throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${engineMessage(error)}`);
     }
     if (next.done) return;
     const batch: SourceRecord[] = [];

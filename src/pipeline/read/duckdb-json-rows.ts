@@ -1,4 +1,4 @@
-import { type Engine } from '../engine/duckdb.js';
+import { type Engine, engineMessage } from '../engine/duckdb.js';
 import { FileCode, FileFailure, RowCode } from '../errors.js';
 import type { RecordBatches, SourceRecord } from './records.js';
 
@@ -21,6 +21,6 @@ export async function* jsonRowsOf(engine: Engine, sql: string, what: string): Re
       yield batch;
     }
   } catch (error) {
-    throw new FileFailure(FileCode.unparsable, `cannot read the ${what} file: ${(error as Error).message}`);
+    throw new FileFailure(FileCode.unparsable, `cannot read the ${what} file: ${engineMessage(error)}`);
   }
 }

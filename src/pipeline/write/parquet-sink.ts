@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
-import { sqlIdent, sqlString, type Engine } from '../engine/duckdb.js';
+import { sqlIdent, sqlString, type Engine, engineMessage } from '../engine/duckdb.js';
 import { FileCode, FileFailure } from '../errors.js';
 import type { XdmField } from '../schema/xdm-fields.js';
 import { duckType } from './duck-types.js';
@@ -64,7 +64,7 @@ export class ParquetSink {
     try {
       await this.engine.connection.run(sql);
     } catch (error) {
-      throw new FileFailure(FileCode.writeFailed, `cannot write the rows as Parquet: ${(error as Error).message}`);
+      throw new FileFailure(FileCode.writeFailed, `cannot write the rows as Parquet: ${engineMessage(error)}`);
     }
   }
 
