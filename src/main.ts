@@ -5,11 +5,10 @@ import { buildApp } from './http/app.js';
 /** The composition root: the only module that reads the environment. */
 async function serve(): Promise<void> {
   const config = loadConfig(process.env);
-  const logLevel = process.env.LOG_LEVEL ?? 'info';
   let logBackground: (message: string, fields?: Record<string, unknown>) => void = () => undefined;
   const platform = await createPlatform(config, { log: (message, fields) => logBackground(message, fields) });
   const credentials = await ensureCredentials(platform);
-  const app = await buildApp(platform, { logger: { level: logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] } });
+  const app = await buildApp(platform, { logLevel: config.logLevel });
   logBackground = (message, fields) => app.log.info(fields ?? {}, message);
   await platform.startBackground();
   const address = await app.listen({ port: config.port, host: config.host });

@@ -61,7 +61,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const lake = openLocalLake(config.lakeDir);
   const identity = new IdentityService(db, new TokenIssuer(masterKey, config.tokenTtlSeconds));
   const schemaRegistry = new SchemaRegistryService(db);
-  const catalog = new CatalogService(db, lake);
+  const catalog = new CatalogService(db, lake, { schemaExists: (scope, id) => schemaRegistry.exists(scope, id) });
   const dataPrep = new DataPrepService(db);
   const dataAccess = new DataAccessService(catalog);
   const queue = await startQueue(db);

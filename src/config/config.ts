@@ -20,6 +20,8 @@ export interface Config {
   settleSeconds: number;
   /** Lifetime of issued access tokens in seconds (`TRIBUTARY_TOKEN_TTL_SECONDS`, default 86400 as IMS). */
   tokenTtlSeconds: number;
+  /** Log level of the JSON logs (`LOG_LEVEL`: fatal, error, warn, info, debug, trace; default info). */
+  logLevel: string;
 }
 
 export class ConfigError extends Error {}
@@ -39,6 +41,13 @@ function masterKey(raw: string | undefined): Buffer | null {
   return key;
 }
 
+function logLevel(raw: string | undefined): string {
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!raw) return 'info';
+  if (!levels.includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${levels.join(', ')}`);
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const home = resolve(env.TRIBUTARY_HOME || '.tributary');
   return {
@@ -51,5 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedulerTickMs: integer(env, 'TRIBUTARY_SCHEDULER_TICK_MS', 5000, 50),
     settleSeconds: integer(env, 'TRIBUTARY_SETTLE_SECONDS', 0),
     tokenTtlSeconds: integer(env, 'TRIBUTARY_TOKEN_TTL_SECONDS', 86400, 1),
+    logLevel: logLevel(env.LOG_LEVEL),
   };
 }

@@ -11,8 +11,8 @@ import { exportRoutes } from './export/routes.js';
 import { flowServiceRoutes } from './flow-service/routes.js';
 
 export interface AppOptions {
-  /** Pino logger options, or false for none (tests). */
-  logger?: boolean | Record<string, unknown>;
+  /** Log level of the JSON request logs, or false for none (tests). */
+  logLevel?: string | false;
 }
 
 /** Headers that carry secrets; the logger never prints them. */
@@ -20,7 +20,7 @@ const REDACTED = ['req.headers.authorization', 'req.headers["x-api-key"]'];
 
 /** Builds the HTTP API over a platform. Does not listen: `main.ts` does, tests use `inject`. */
 export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
-  const logger = options.logger === undefined || options.logger === true ? { level: 'info', redact: REDACTED } : options.logger;
+  const logger = options.logLevel === false ? false : { level: options.logLevel ?? 'info', redact: REDACTED };
   const app = Fastify({
     logger,
     bodyLimit: 32 * 1024 * 1024,

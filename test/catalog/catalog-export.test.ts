@@ -49,6 +49,13 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
 
   beforeAll(async () => {
     t = await startTestPlatform({ database });
+    // Catalog refuses a dataset whose schema does not exist: make the seed's target schema first.
+    const schema = await t.call('POST', '/data/foundation/schemaregistry/tenant/schemas', {
+      type: 'object',
+      title: 'Target schema',
+      allOf: [{ $ref: 'https://ns.adobe.com/xdm/context/profile' }, { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' }],
+    });
+    SEED_DATASET.schemaRef.id = schema.json().$id;
     scope = await t.platform.identity.systemScope(
       t.credentials.imsOrg,
       (await t.platform.db.query<{ id: string }>('select id from sandboxes where org_id = $1', [t.credentials.imsOrg]))[0]!.id,
@@ -90,7 +97,7 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
 
   it('lists datasets with limit, start, orderBy and property filters', async () => {
     for (const name of ['Accounts', 'Bookings']) {
-      expect((await t.call('POST', `${CATALOG}/dataSets`, { name, schemaRef: { id: 'https://ns.adobe.com/x/schemas/1' } })).statusCode).toBe(201);
+      expect((await t.call('POST', `${CATALOG}/dataSets`, { name, schemaRef: { id: SEED_DATASET.schemaRef.id } })).statusCode).toBe(201);
     }
     const all = (await t.call('GET', `${CATALOG}/dataSets`)).json();
     expect(Object.keys(all)).toHaveLength(3);
@@ -113,6 +120,7 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
       [{ schemaRef: { id: 'x' } }, /"name" is required/],
       [{ name: 'x' }, /"schemaRef" is required/],
       [{ name: 'x', schemaRef: {} }, /"schemaRef.id" is required/],
+      [{ name: 'x', schemaRef: { id: 'https://ns.adobe.com/nobody/schemas/0123456789abcdef' } }, /schema/i],
       [[1, 2], /JSON object/],
       [{ name: 'x', schemaRef: { id: 'x' }, tags: { a: 'b' } }, /tag "a"/],
     ];

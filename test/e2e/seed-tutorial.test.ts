@@ -21,6 +21,8 @@ const CSV = [
   'p-4,Alan,Turing,alan@example.com',
 ].join('\n');
 
+const E2E_SECRET = 'e2e-s3-secret-that-must-never-be-returned';
+
 interface Server {
   child: ChildProcess;
   base: string;
@@ -150,11 +152,12 @@ describe('the seed tutorial against `npm start`', () => {
       connection: () => ({
         name: 'S3 connection for the tutorial',
         description: 'Base connection to an s3rver bucket',
-        auth: { specName: 'Access Key', params: { s3AccessKey: s3.accessKeyId, s3SecretKey: s3.secretAccessKey, serviceUrl: s3.endpoint } },
+        // s3rver checks the access key but not the secret: a distinct secret shows that it never comes back.
+        auth: { specName: 'Access Key', params: { s3AccessKey: s3.accessKeyId, s3SecretKey: E2E_SECRET, serviceUrl: s3.endpoint } },
         connectionSpec: { id: 'ecadc60c-7455-4d87-84dc-2a0e293d997b', version: '1.0' },
       }),
       path: '/acme/backfil/data8.csv',
-      secret: () => s3.secretAccessKey,
+      secret: () => E2E_SECRET,
     },
     {
       label: 'local folder',

@@ -39,7 +39,7 @@ export async function startTestPlatform(options: { database?: TestDatabase; env?
   });
   const platform = await createPlatform(config);
   const credentials = await ensureCredentials(platform);
-  const app = await buildApp(platform, { logger: false });
+  const app = await buildApp(platform, { logLevel: false });
   const tokenResponse = await app.inject({
     method: 'POST',
     url: '/ims/token/v3',
