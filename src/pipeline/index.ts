@@ -6,5 +6,5 @@
 export type * from './contracts.js';
 export { ingest } from './ingest.js';
 export { previewFile, type FilePreview } from './preview.js';
-export { RowCode, FileCode } from './errors.js';
+export { RowCode, FileCode, FileFailure } from './errors.js';
 export { schemaHasPath } from './schema/has-path.js';

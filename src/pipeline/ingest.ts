@@ -7,7 +7,7 @@ import { FileFailure, RowCode } from './errors.js';
 import { compileMapper, type Mapper } from './mapping/mapper.js';
 import { readRecords } from './read/index.js';
 import { rootField, type XdmField } from './schema/xdm-fields.js';
-import { spool } from './source/spool.js';
+import { materialize } from './source/materialize.js';
 import { ParquetSink } from './write/parquet-sink.js';
 
 const DEFAULT_MAX_ROW_ERRORS = 10_000;
@@ -74,21 +74,23 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
 async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOutcome; bytes: number }> {
   const { request, engine, scratch } = run;
   const outcome: FileOutcome = { path: file.path, inputBytes: 0, inputRecordCount: 0, outputRecordCount: 0, failedRecordCount: 0 };
-  const local = join(scratch, 'source');
-  const sink = new ParquetSink(engine, run.root, join(scratch, 'rows.ndjson'));
+  const local = await mkdtemp(join(scratch, 'file-'));
+  const sink = new ParquetSink(engine, run.root, join(local, 'rows.ndjson'));
   try {
-    const spooled = await spool(file, request.format, local, request.signal ? { signal: request.signal } : {});
-    outcome.inputBytes = spooled.inputBytes;
-    for await (const batch of readRecords(engine, local, request.format)) {
-      request.signal?.throwIfAborted();
-      const valid: Array<Record<string, unknown>> = [];
-      for (const record of batch) {
-        outcome.inputRecordCount++;
-        const row = processRecord(run, file.path, record);
-        if (row) valid.push(row);
-        else outcome.failedRecordCount++;
+    const { inputBytes, parts } = await materialize(file, request.format, local, request.signal ? { signal: request.signal } : {});
+    outcome.inputBytes = inputBytes;
+    for (const part of parts) {
+      for await (const batch of readRecords(engine, part.path, request.format)) {
+        request.signal?.throwIfAborted();
+        const valid: Array<Record<string, unknown>> = [];
+        for (const record of batch) {
+          outcome.inputRecordCount++;
+          const row = processRecord(run, part.label, record);
+          if (row) valid.push(row);
+          else outcome.failedRecordCount++;
+        }
+        await sink.add(valid);
       }
-      await sink.add(valid);
     }
     const partPath = join(request.outputDir, `part-${String(run.nextPart).padStart(5, '0')}.parquet`);
     const bytes = await sink.finish(partPath);
@@ -103,7 +105,7 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
     outcome.failedRecordCount = outcome.inputRecordCount;
     return { outcome, bytes: 0 };
   } finally {
-    await rm(local, { force: true });
+    await rm(local, { recursive: true, force: true });
   }
 }
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { SourceFile, SourceFormat } from './contracts.js';
 import { openEngine } from './engine/duckdb.js';
 import { readRecords } from './read/index.js';
-import { spool } from './source/spool.js';
+import { archiveKind } from './source/decompress.js';
+import { materialize } from './source/materialize.js';
 
 export interface FilePreview {
   columns: Array<{ name: string; type: string }>;
@@ -17,18 +18,21 @@ const PREVIEW_BYTES = 4 << 20;
 /**
  * The first rows of a file and a type for each column guessed from them, as Flow Service's
  * explore `preview=true` shows. Types: "string", "integer", "double", "boolean", "object", "array".
+ * A file that cannot be read rejects with a FileFailure (its `code` says why).
  */
 export async function previewFile(file: SourceFile, format: SourceFormat, limit = 10): Promise<FilePreview> {
   const scratch = await mkdtemp(join(tmpdir(), 'tributary-preview-'));
   const engine = await openEngine({ memoryLimit: '256MB', threads: 1 });
   try {
-    const local = join(scratch, 'source');
-    // Parquet and whole-document JSON can only be read complete; lines can be cut at a line end.
-    const whole = format.format === 'parquet' || (format.format === 'json' && format.isMultiLineJson);
-    await spool(file, format, local, whole ? {} : { maxBytes: PREVIEW_BYTES });
+    // Parquet, whole-document JSON and archives can only be read complete; lines can be cut at a line end.
+    const whole = format.format === 'parquet' || (format.format === 'json' && format.isMultiLineJson) || archiveKind(format.compressionType) !== null;
+    const { parts } = await materialize(file, format, scratch, whole ? {} : { maxBytes: PREVIEW_BYTES });
     const rows: Array<Record<string, unknown>> = [];
-    for await (const batch of readRecords(engine, local, format, limit)) {
-      for (const record of batch) if (record.values && rows.length < limit) rows.push(record.values);
+    for (const part of parts) {
+      if (rows.length >= limit) break;
+      for await (const batch of readRecords(engine, part.path, format, limit - rows.length)) {
+        for (const record of batch) if (record.values && rows.length < limit) rows.push(record.values);
+      }
     }
     return { columns: inferColumns(rows), rows };
   } finally {

@@ -5,18 +5,22 @@ import { FileCode, FileFailure } from '../errors.js';
 
 /**
  * The stream that turns a source file's bytes into plain bytes for its declared compression,
- * or null when the file is not compressed.
+ * or null when the file is not compressed. Archives (tar, zip) are unpacked after the copy,
+ * by archive.ts; a gzip-compressed tar is gunzipped here first.
  */
 export function decompressor(compressionType: SourceFormat['compressionType'] | undefined): Transform | null {
   switch (compressionType) {
     case undefined:
+    case 'tar':
+    case 'zipDeflate':
       return null;
     case 'gzip':
+    case 'tarGzip':
       return createGunzip();
     case 'deflate':
       return new DeflateAuto();
     default:
-      throw new FileFailure(FileCode.unsupportedCompression, `unsupported compressionType "${String(compressionType)}": supported are gzip and deflate`);
+      throw new FileFailure(FileCode.unsupportedCompression, `unsupported compressionType "${String(compressionType)}": supported are gzip, deflate, tar, tarGzip and zipDeflate`);
   }
 }
 
@@ -44,4 +48,11 @@ class DeflateAuto extends Transform {
     this.inner.once('end', () => done());
     this.inner.end();
   }
+}
+
+/** The archive format a compression type names, if any. */
+export function archiveKind(compressionType: SourceFormat['compressionType'] | undefined): 'tar' | 'zip' | null {
+  if (compressionType === 'tar' || compressionType === 'tarGzip') return 'tar';
+  if (compressionType === 'zipDeflate') return 'zip';
+  return null;
 }

@@ -18,13 +18,15 @@ export interface Spooled {
 /**
  * Copies a source file to a local path, plain and UTF-8, because DuckDB reads only local files
  * (it cannot fetch from object stores here). Memory stays bounded: bytes flow through.
- * With `maxBytes` (previews) the copy stops after that much plain text, at a line end.
+ * With `maxBytes` (previews) the copy stops after that much plain text, at a line end;
+ * with `raw` the text is not transcoded (archives, whose entries are transcoded when unpacked).
  */
-export async function spool(file: SourceFile, format: SourceFormat, localPath: string, options: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<Spooled> {
+export async function spool(file: SourceFile, format: SourceFormat, localPath: string, options: { maxBytes?: number; signal?: AbortSignal; raw?: boolean } = {}): Promise<Spooled> {
   const stages: Transform[] = [];
   const decompress = decompressor(format.compressionType);
   if (decompress) stages.push(decompress);
-  if (format.format === 'delimited') {
+  // An archive is copied as bytes; its entries are transcoded one by one when unpacked.
+  if (format.format === 'delimited' && !options.raw) {
     const transcode = transcoder(format.encoding);
     if (transcode) stages.push(transcode);
   }
