@@ -2,9 +2,19 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingest, type FieldMapping } from '../../src/pipeline/index.js';
+import { ingest, type FieldMapping, type SourceFormat } from '../../src/pipeline/index.js';
 import { memoryFile, query, targetSchema } from './support.js';
+
+const hasBzip2 = (() => {
+  try {
+    execFileSync('bzip2', ['--help'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 const MAPPINGS: FieldMapping[] = [
   { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id' },
@@ -115,9 +125,19 @@ describe('ingest: delimited files', () => {
   });
 
   it('reports an unsupported compression as a file error', async () => {
-    const result = await ingest({ files: [memoryFile('/in/a.csv.bz2', 'x')], format: { format: 'delimited', compressionType: 'bzip2' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+    const format = { format: 'delimited', compressionType: 'lzma' } as unknown as SourceFormat;
+    const result = await ingest({ files: [memoryFile('/in/a.csv.xz', 'x')], format, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
     expect(result.files[0]!.error).toMatchObject({ code: 'FILE-5003' });
-    expect(result.files[0]!.error!.message).toMatch(/unsupported compressionType "bzip2"/);
+    expect(result.files[0]!.error!.message).toMatch(/unsupported compressionType "lzma"/);
+  });
+
+  it.runIf(hasBzip2)('reads bzip2 files through the bzip2 program, and fails corrupt ones', async () => {
+    const compressed = execFileSync('bzip2', ['-c'], { input: CSV });
+    const result = await ingest({ files: [memoryFile('/in/p.csv.bz2', compressed)], format: { format: 'delimited', compressionType: 'bzip2' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+    expect([result.inputRecordCount, result.outputRecordCount, result.failedRecordCount]).toEqual([8, 3, 5]);
+    const corrupt = Buffer.concat([compressed.subarray(0, 40), Buffer.alloc(40, 7)]);
+    const bad = await ingest({ files: [memoryFile('/in/bad.bz2', corrupt)], format: { format: 'delimited', compressionType: 'bzip2' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+    expect(bad.files[0]!.error?.code).toBe('FILE-5002');
   });
 
   it('supports static values, ${…} references, and fails rows on unsupported functions', async () => {

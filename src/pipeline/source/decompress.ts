@@ -1,14 +1,15 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Duplex, type TransformCallback } from 'node:stream';
 import { createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import type { SourceFormat } from '../contracts.js';
 import { FileCode, FileFailure } from '../errors.js';
+import { bunzip2 } from './bzip2.js';
 
 /**
  * The stream that turns a source file's bytes into plain bytes for its declared compression,
  * or null when the file is not compressed. Archives (tar, zip) are unpacked after the copy,
  * by archive.ts; a gzip-compressed tar is gunzipped here first.
  */
-export function decompressor(compressionType: SourceFormat['compressionType'] | undefined): Transform | null {
+export function decompressor(compressionType: SourceFormat['compressionType'] | undefined): Duplex | null {
   switch (compressionType) {
     case undefined:
     case 'tar':
@@ -19,8 +20,10 @@ export function decompressor(compressionType: SourceFormat['compressionType'] | 
       return createGunzip();
     case 'deflate':
       return new DeflateAuto();
+    case 'bzip2':
+      return bunzip2();
     default:
-      throw new FileFailure(FileCode.unsupportedCompression, `unsupported compressionType "${String(compressionType)}": supported are gzip, deflate, tar, tarGzip and zipDeflate`);
+      throw new FileFailure(FileCode.unsupportedCompression, `unsupported compressionType "${String(compressionType)}": supported are gzip, deflate, bzip2, tar, tarGzip and zipDeflate`);
   }
 }
 

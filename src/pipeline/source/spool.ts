@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import { Transform, type Duplex, type TransformCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SourceFile, SourceFormat } from '../contracts.js';
 import { FileCode, FileFailure } from '../errors.js';
@@ -22,7 +22,7 @@ export interface Spooled {
  * with `raw` the text is not transcoded (archives, whose entries are transcoded when unpacked).
  */
 export async function spool(file: SourceFile, format: SourceFormat, localPath: string, options: { maxBytes?: number; signal?: AbortSignal; raw?: boolean } = {}): Promise<Spooled> {
-  const stages: Transform[] = [];
+  const stages: Duplex[] = [];
   const decompress = decompressor(format.compressionType);
   if (decompress) stages.push(decompress);
   // An archive is copied as bytes; its entries are transcoded one by one when unpacked.
@@ -62,7 +62,7 @@ export async function spool(file: SourceFile, format: SourceFormat, localPath: s
   } catch (error) {
     if (state.truncated && !options.signal?.aborted) {
       // Expected: the preview had enough, and stopping the copy early tears the source down.
-    } else if ((error as Error).name === 'AbortError') {
+    } else if ((error as Error).name === 'AbortError' || error instanceof FileFailure) {
       throw error;
     } else if (decompress && isZlibError(error)) {
       throw new FileFailure(FileCode.badCompression, `cannot decompress ${file.path} as ${format.compressionType}: ${(error as Error).message}`);
