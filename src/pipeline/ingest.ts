@@ -5,16 +5,14 @@ import type { FileOutcome, IngestRequest, IngestResult, RowError, SourceFile } f
 import { openEngine, type Engine } from './engine/duckdb.js';
 import { FileFailure, RowCode } from './errors.js';
 import { compileMapper, type Mapper } from './mapping/mapper.js';
-import { readRecords } from './read/index.js';
-import { rootField, type XdmField } from './schema/xdm-fields.js';
+import { readRecords, type SourceRecord } from './read/index.js';
+import { rootField, type ObjectField } from './schema/xdm-fields.js';
 import { materialize } from './source/materialize.js';
 import { ParquetSink } from './write/parquet-sink.js';
 
 const DEFAULT_MAX_ROW_ERRORS = 10_000;
 /** Violations reported for one row; a row failing on hundreds of fields needs only the first few. */
 const MAX_VIOLATIONS_PER_ROW = 10;
-
-type ObjectField = Extract<XdmField, { kind: 'object' }>;
 
 /** What one ingest shares across its files. */
 interface Run {
@@ -35,8 +33,9 @@ interface Run {
 export async function ingest(request: IngestRequest): Promise<IngestResult> {
   await mkdir(request.outputDir, { recursive: true });
   const scratch = await mkdtemp(join(request.workDir ?? tmpdir(), 'tributary-ingest-'));
-  const engine = await openEngine({ ...request.engine, tempDirectory: join(scratch, 'duckdb') });
+  let engine: Engine | undefined;
   try {
+    engine = await openEngine({ ...request.engine, tempDirectory: join(scratch, 'duckdb') });
     const root = rootField(request.target.schema);
     const run: Run = {
       request,
@@ -66,7 +65,7 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
       rowErrors: run.errors.kept,
     };
   } finally {
-    engine.close();
+    engine?.close();
     await rm(scratch, { recursive: true, force: true });
   }
 }
@@ -110,7 +109,7 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
 }
 
 /** Maps, coerces and validates one record; returns the row to write, or null after logging why not. */
-function processRecord(run: Run, path: string, record: { row: number; values: Record<string, unknown> | null; error?: { code: string; message: string } }): Record<string, unknown> | null {
+function processRecord(run: Run, path: string, record: SourceRecord): Record<string, unknown> | null {
   const { errors, mapper, request, root } = run;
   if (!record.values) {
     errors.add({ file: path, row: record.row, code: record.error?.code ?? RowCode.badJson, message: record.error?.message ?? 'unreadable record' });

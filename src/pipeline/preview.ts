@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceFile, SourceFormat } from './contracts.js';
-import { openEngine } from './engine/duckdb.js';
+import { openEngine, type Engine } from './engine/duckdb.js';
 import { readRecords } from './read/index.js';
 import { archiveKind } from './source/decompress.js';
 import { materialize } from './source/materialize.js';
@@ -22,8 +22,9 @@ const PREVIEW_BYTES = 4 << 20;
  */
 export async function previewFile(file: SourceFile, format: SourceFormat, limit = 10): Promise<FilePreview> {
   const scratch = await mkdtemp(join(tmpdir(), 'tributary-preview-'));
-  const engine = await openEngine({ memoryLimit: '256MB', threads: 1 });
+  let engine: Engine | undefined;
   try {
+    engine = await openEngine({ memoryLimit: '256MB', threads: 1 });
     // Parquet, whole-document JSON and archives can only be read complete; lines can be cut at a line end.
     const whole = format.format === 'parquet' || (format.format === 'json' && format.isMultiLineJson) || archiveKind(format.compressionType) !== null;
     const { parts } = await materialize(file, format, scratch, whole ? {} : { maxBytes: PREVIEW_BYTES });
@@ -36,7 +37,7 @@ export async function previewFile(file: SourceFile, format: SourceFormat, limit 
     }
     return { columns: inferColumns(rows), rows };
   } finally {
-    engine.close();
+    engine?.close();
     await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 import type { FieldMapping } from '../contracts.js';
 import { RowCode } from '../errors.js';
 import { coerce, CoercionError } from '../schema/coerce.js';
-import { fieldAt, type XdmField } from '../schema/xdm-fields.js';
+import { fieldAt, type ObjectField, type XdmField } from '../schema/xdm-fields.js';
 import { MappingError } from './expression/ast.js';
 import { compileExpression, type Evaluator } from './expression/evaluate.js';
 import { readSource, splitPath, writePath } from './paths.js';
@@ -30,7 +30,7 @@ interface CompiledMapping {
  * Compiles mappings once per ingest. With no mappings, records are taken as XDM already
  * (JSON/Parquet sources) and only coerced to the schema's types.
  */
-export function compileMapper(mappings: FieldMapping[] | null, root: Extract<XdmField, { kind: 'object' }>): Mapper {
+export function compileMapper(mappings: FieldMapping[] | null, root: ObjectField): Mapper {
   if (mappings === null) return asIs(root);
   const compiled = mappings.map((m) => compileOne(m, root));
   const identityField = root.properties.get('identityMap');
@@ -52,7 +52,7 @@ export function compileMapper(mappings: FieldMapping[] | null, root: Extract<Xdm
   };
 }
 
-function compileOne(mapping: FieldMapping, root: Extract<XdmField, { kind: 'object' }>): CompiledMapping {
+function compileOne(mapping: FieldMapping, root: ObjectField): CompiledMapping {
   const segments = splitPath(mapping.destination);
   let read: Evaluator;
   switch (mapping.sourceType) {
@@ -86,7 +86,7 @@ function addIdentity(row: Record<string, unknown>, identity: { namespaceCode: st
   (map[identity.namespaceCode] ??= []).push({ id: String(value), primary: identity.primary });
 }
 
-function asIs(root: Extract<XdmField, { kind: 'object' }>): Mapper {
+function asIs(root: ObjectField): Mapper {
   return (record) => {
     try {
       return { row: coerce(record, root, '') as Record<string, unknown>, issues: null };

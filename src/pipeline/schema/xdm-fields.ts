@@ -19,6 +19,8 @@ export type XdmField =
   /** No usable type in the schema: kept as JSON. */
   | { kind: 'any' };
 
+export type ObjectField = Extract<XdmField, { kind: 'object' }>;
+
 type Node = Record<string, unknown>;
 
 const WIDTHS: ReadonlySet<string> = new Set(['byte', 'short', 'int', 'long']);
@@ -92,7 +94,7 @@ function mergeFields(a: XdmField, b: XdmField): XdmField {
 }
 
 /** The root object of a resolved schema. */
-export function rootField(schema: Record<string, unknown>): Extract<XdmField, { kind: 'object' }> {
+export function rootField(schema: Record<string, unknown>): ObjectField {
   const root = fieldOf({ ...schema, type: 'object' });
   return root.kind === 'object' ? root : { kind: 'object', properties: new Map() };
 }

@@ -3,7 +3,7 @@ import { stat, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
 import { sqlIdent, sqlString, type Engine, engineMessage } from '../engine/duckdb.js';
 import { FileCode, FileFailure } from '../errors.js';
-import type { XdmField } from '../schema/xdm-fields.js';
+import type { ObjectField } from '../schema/xdm-fields.js';
 import { duckType } from './duck-types.js';
 
 /**
@@ -18,7 +18,7 @@ export class ParquetSink {
 
   constructor(
     private readonly engine: Engine,
-    private readonly root: Extract<XdmField, { kind: 'object' }>,
+    private readonly root: ObjectField,
     private readonly spoolPath: string,
   ) {
     this.out = createWriteStream(spoolPath);
