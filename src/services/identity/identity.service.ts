@@ -54,6 +54,19 @@ export class IdentityService {
     return { orgId, tenantId, sandboxId };
   }
 
+  /** Creates a development sandbox in an org. */
+  async createSandbox(orgId: string, input: { name: string; title?: string }): Promise<{ sandboxId: string }> {
+    if (!/^[a-z0-9][a-z0-9-]{0,61}$/.test(input.name)) throw new ServiceError('invalid', 'a sandbox name is lower-case letters, digits and dashes');
+    const sandboxId = randomUUID();
+    const taken = await this.db.query('select 1 from sandboxes where org_id = $1 and name = $2', [orgId, input.name]);
+    if (taken.length) throw new ServiceError('conflict', `sandbox "${input.name}" already exists`);
+    await this.db.query(
+      `insert into sandboxes (id, org_id, name, title, type, state) values ($1, $2, $3, $4, 'development', 'active')`,
+      [sandboxId, orgId, input.name, input.title ?? input.name],
+    );
+    return { sandboxId };
+  }
+
   /** Creates an API client of an org; the secret is returned once and stored only as a hash. */
   async createClient(orgId: string, name: string): Promise<{ clientId: string; clientSecret: string }> {
     const clientId = randomBytes(16).toString('hex');
