@@ -14,7 +14,7 @@ import { DataAccessService } from './services/export/index.js';
 import { FlowService, Scheduler } from './services/flow-service/index.js';
 import { openLocalLake, type Lake } from './lake/index.js';
 import { ConnectorRegistry, defaultConnectors } from './connectors/index.js';
-import { ingest, previewFile } from './pipeline/index.js';
+import { ingest, previewFile, schemaHasPath } from './pipeline/index.js';
 import { RUN_QUEUE, startQueue, type JobQueue } from './store/queue.js';
 
 /** Everything a Tributary process is made of, wired once. `main.ts` and the tests build it the same way. */
@@ -62,7 +62,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const identity = new IdentityService(db, new TokenIssuer(masterKey, config.tokenTtlSeconds));
   const schemaRegistry = new SchemaRegistryService(db);
   const catalog = new CatalogService(db, lake, { schemaExists: (scope, id) => schemaRegistry.exists(scope, id) });
-  const dataPrep = new DataPrepService(db);
+  // Mapping destinations are checked against the target schema when a mapping set is saved.
+  const dataPrep = new DataPrepService(db, {
+    schemaLookup: async (scope, id) => (await schemaRegistry.targetSchema(scope, id).catch(() => null))?.schema ?? null,
+    hasPath: schemaHasPath,
+  });
   const dataAccess = new DataAccessService(catalog);
   const queue = await startQueue(db);
   const flowService = new FlowService({
