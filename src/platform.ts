@@ -12,7 +12,7 @@ import { CatalogService } from './services/catalog/index.js';
 import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
 import { FlowService, Scheduler } from './services/flow-service/index.js';
-import { openLocalLake, type Lake } from './lake/index.js';
+import { openLake, type Lake } from './lake/index.js';
 import { ConnectorRegistry, defaultConnectors } from './connectors/index.js';
 import { ingest, previewFile, schemaHasPath } from './pipeline/index.js';
 import { RUN_QUEUE, startQueue, type JobQueue } from './store/queue.js';
@@ -58,7 +58,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   await migrate(db);
   const masterKey = loadMasterKey(config);
   const secrets = new SecretBox(masterKey);
-  const lake = openLocalLake(config.lakeDir);
+  const lake = openLake(config.lake);
   const identity = new IdentityService(db, new TokenIssuer(masterKey, config.tokenTtlSeconds));
   const schemaRegistry = new SchemaRegistryService(db);
   const catalog = new CatalogService(db, lake, { schemaExists: (scope, id) => schemaRegistry.exists(scope, id) });

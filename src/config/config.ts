@@ -10,8 +10,16 @@ export interface Config {
   home: string;
   /** PostgreSQL connection string (`DATABASE_URL`); unset means the embedded PGlite database under the home. */
   databaseUrl: string | null;
-  /** Root of the local Parquet lake (`TRIBUTARY_LAKE`, default `$TRIBUTARY_HOME/lake`). */
+  /**
+   * Root of the local Parquet lake (`TRIBUTARY_LAKE`, default `$TRIBUTARY_HOME/lake`). With an S3 lake, the local
+   * folder for its staging areas and read cache (`$TRIBUTARY_HOME/lake-local`).
+   */
   lakeDir: string;
+  /**
+   * Where the lake lives: a local folder, or an S3-compatible bucket when `TRIBUTARY_LAKE` is `s3://bucket/prefix`
+   * (`TRIBUTARY_LAKE_S3_ENDPOINT` for a non-AWS store, `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`).
+   */
+  lake: LakeConfig;
   /** 32-byte key for secrets at rest (`TRIBUTARY_MASTER_KEY`, base64 or hex); unset means a key file under the home. */
   masterKey: Buffer | null;
   /** How often the scheduler looks for due flows, in ms (`TRIBUTARY_SCHEDULER_TICK_MS`, default 5000). */
@@ -24,7 +32,30 @@ export interface Config {
   logLevel: string;
 }
 
+export type LakeConfig =
+  | { kind: 'local'; dir: string }
+  | { kind: 's3'; bucket: string; prefix: string; localDir: string; endpoint?: string; region?: string; accessKeyId?: string; secretAccessKey?: string };
+
 export class ConfigError extends Error {}
+
+function lakeConfig(env: NodeJS.ProcessEnv, home: string): LakeConfig {
+  const raw = env.TRIBUTARY_LAKE;
+  if (!raw || !/^s3:\/\//i.test(raw)) return { kind: 'local', dir: resolve(raw || join(home, 'lake')) };
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/i.exec(raw);
+  if (!match) throw new ConfigError(`TRIBUTARY_LAKE must be a folder or s3://bucket/prefix, got "${raw}"`);
+  const endpoint = env.TRIBUTARY_LAKE_S3_ENDPOINT || undefined;
+  if (endpoint && !/^https?:\/\//.test(endpoint)) throw new ConfigError('TRIBUTARY_LAKE_S3_ENDPOINT must be an http(s) URL');
+  return {
+    kind: 's3',
+    bucket: match[1]!,
+    prefix: (match[2] ?? '').replace(/^\/+|\/+$/g, ''),
+    localDir: join(home, 'lake-local'),
+    ...(endpoint ? { endpoint } : {}),
+    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    ...(env.AWS_ACCESS_KEY_ID ? { accessKeyId: env.AWS_ACCESS_KEY_ID } : {}),
+    ...(env.AWS_SECRET_ACCESS_KEY ? { secretAccessKey: env.AWS_SECRET_ACCESS_KEY } : {}),
+  };
+}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
   const raw = env[name];
@@ -50,12 +81,14 @@ function logLevel(raw: string | undefined): string {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const home = resolve(env.TRIBUTARY_HOME || '.tributary');
+  const lake = lakeConfig(env, home);
   return {
     port: integer(env, 'PORT', 8080),
     host: env.HOST || '127.0.0.1',
     home,
     databaseUrl: env.DATABASE_URL || null,
-    lakeDir: resolve(env.TRIBUTARY_LAKE || join(home, 'lake')),
+    lakeDir: lake.kind === 'local' ? lake.dir : lake.localDir,
+    lake,
     masterKey: masterKey(env.TRIBUTARY_MASTER_KEY),
     schedulerTickMs: integer(env, 'TRIBUTARY_SCHEDULER_TICK_MS', 5000, 50),
     settleSeconds: integer(env, 'TRIBUTARY_SETTLE_SECONDS', 0),

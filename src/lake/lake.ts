@@ -27,6 +27,11 @@ export interface BatchStaging {
 /** The Parquet data lake: datasets → batches → files. */
 export interface Lake {
   stage(location: BatchLocation): Promise<BatchStaging>;
+  /**
+   * A local folder holding what a client uploads into a batch before it is completed (Batch Ingestion).
+   * It sits with the staging areas and goes with them: `abandonStaging(batchId)` removes it.
+   */
+  uploadArea(location: BatchLocation): Promise<string>;
   /** Files of a committed batch; empty when the batch was never committed. */
   listFiles(location: BatchLocation): Promise<LakeFile[]>;
   /** A committed file's bytes, optionally a byte range (inclusive end). */

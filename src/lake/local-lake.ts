@@ -6,28 +6,10 @@ import type { Readable } from 'node:stream';
 import { ServiceError } from '../services/errors.js';
 import { assertFileName, assertSegment } from './ids.js';
 import type { BatchLocation, BatchStaging, Lake, LakeFile } from './lake.js';
+import { walk } from './walk.js';
 
 /** Staging and trash live under the root so that a commit or a removal is a rename within one filesystem. */
 const STAGING = '_staging';
-
-/** Files of a folder, recursively, as "/"-separated names relative to it; hidden files (writers' temporaries) are skipped. */
-async function walk(dir: string, prefix = ''): Promise<LakeFile[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const files: LakeFile[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith('.')) continue;
-    const name = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) files.push(...(await walk(join(dir, entry.name), name)));
-    else if (entry.isFile()) files.push({ name, size: (await stat(join(dir, entry.name))).size });
-  }
-  return files;
-}
 
 /** Flushes a file or folder to disk, so that a crash after the commit's rename cannot leave truncated files behind it. */
 async function fsyncPath(path: string): Promise<void> {
@@ -102,6 +84,13 @@ export class LocalLake implements Lake {
     const dir = join(this.root, STAGING, `${location.batchId}-${randomBytes(6).toString('hex')}`);
     await mkdir(dir, { recursive: true });
     return new LocalStaging(dir, target, this.datasetDir(location));
+  }
+
+  async uploadArea(location: BatchLocation): Promise<string> {
+    this.batchDir(location); // checks the ids
+    const dir = join(this.root, STAGING, `${location.batchId}-uploads`);
+    await mkdir(dir, { recursive: true });
+    return dir;
   }
 
   async listFiles(location: BatchLocation): Promise<LakeFile[]> {

@@ -1,0 +1,282 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { ServiceError } from '../services/errors.js';
+import { assertFileName, assertSegment } from './ids.js';
+import type { BatchLocation, BatchStaging, Lake, LakeFile } from './lake.js';
+import { walk } from './walk.js';
+
+/** Where an S3 lake lives, and the local folder it stages batches in and caches files for DuckDB in. */
+export interface S3LakeOptions {
+  bucket: string;
+  /** Key prefix inside the bucket, without leading or trailing "/" ("" for the bucket's root). */
+  prefix: string;
+  /** Local folder: staging areas (`_staging/`) and the read cache for SQL (`_cache/`). */
+  localDir: string;
+  /** Endpoint of an S3-compatible store (MinIO, s3rver…); path-style addressing is used with it. */
+  endpoint?: string;
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+interface Marker {
+  files: LakeFile[];
+  committed: number;
+}
+
+/** Parallel requests when uploading or deleting the objects of a batch. */
+const PARALLEL = 8;
+
+async function inParallel<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(PARALLEL, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(runners);
+}
+
+const isMissing = (error: unknown) => {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+};
+
+/**
+ * The lake in an S3-compatible bucket. A batch's files are uploaded under `data/…/{batchId}/`, then one marker
+ * object `commits/…/{batchId}.json` listing them is written: readers only go through markers, so they see a
+ * batch whole or not at all, whatever an interrupted upload left behind. Staging stays on local disk (DuckDB
+ * writes there), and `datasetFiles` downloads committed files into a local cache because DuckDB here cannot
+ * read `s3://` paths. Committed files never change, so a cached copy of the right size is current.
+ */
+export class S3Lake implements Lake {
+  private readonly client: S3Client;
+  private readonly prefix: string;
+
+  constructor(private readonly options: S3LakeOptions) {
+    const config: S3ClientConfig = {
+      region: options.region ?? 'us-east-1',
+      ...(options.endpoint ? { endpoint: options.endpoint.replace(/\/$/, ''), forcePathStyle: true } : {}),
+      ...(options.accessKeyId && options.secretAccessKey
+        ? { credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } }
+        : {}),
+      // Checksums only where S3 requires them: S3-compatible stores do not all know the newer headers.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    };
+    this.client = new S3Client(config);
+    this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
+  }
+
+  get stagingRoot(): string {
+    return join(this.options.localDir, '_staging');
+  }
+
+  private key(...parts: string[]): string {
+    return [this.prefix, ...parts].filter((p) => p !== '').join('/');
+  }
+
+  private datasetParts(location: Omit<BatchLocation, 'batchId'>): string[] {
+    return [assertSegment('org id', location.orgId), assertSegment('sandbox id', location.sandboxId), assertSegment('dataset id', location.datasetId)];
+  }
+
+  private dataPrefix(location: BatchLocation): string {
+    return `${this.key('data', ...this.datasetParts(location), assertSegment('batch id', location.batchId))}/`;
+  }
+
+  private markerKey(location: BatchLocation): string {
+    return this.key('commits', ...this.datasetParts(location), `${assertSegment('batch id', location.batchId)}.json`);
+  }
+
+  private cacheDir(location: BatchLocation): string {
+    return join(this.options.localDir, '_cache', ...this.datasetParts(location), assertSegment('batch id', location.batchId));
+  }
+
+  async stage(location: BatchLocation): Promise<BatchStaging> {
+    this.markerKey(location); // checks the ids before anything is created
+    const dir = join(this.stagingRoot, `${location.batchId}-${randomBytes(6).toString('hex')}`);
+    await mkdir(dir, { recursive: true });
+    return new S3Staging(this, location, dir);
+  }
+
+  async uploadArea(location: BatchLocation): Promise<string> {
+    this.markerKey(location);
+    const dir = join(this.stagingRoot, `${location.batchId}-uploads`);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  /** The marker of a committed batch, or null. */
+  async marker(location: BatchLocation): Promise<Marker | null> {
+    try {
+      const result = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.markerKey(location) }));
+      return JSON.parse(await result.Body!.transformToString()) as Marker;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Uploads the staged files, then writes the marker that makes them visible. Called by S3Staging.commit. */
+  async publish(location: BatchLocation, dir: string): Promise<LakeFile[]> {
+    if (await this.marker(location)) throw new ServiceError('conflict', 'batch is already committed in the lake');
+    const files = await walk(dir);
+    const prefix = this.dataPrefix(location);
+    try {
+      await inParallel(files, async (file) => {
+        await this.client.send(
+          new PutObjectCommand({
+            Bucket: this.options.bucket,
+            Key: prefix + file.name,
+            Body: createReadStream(join(dir, file.name)),
+            ContentLength: file.size,
+          }),
+        );
+      });
+      const marker: Marker = { files, committed: Date.now() };
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.options.bucket, Key: this.markerKey(location), Body: JSON.stringify(marker), ContentType: 'application/json' }),
+      );
+    } catch (error) {
+      // Without a marker nobody reads these objects; removing them keeps the bucket clean.
+      await this.deleteUnder(prefix).catch(() => undefined);
+      throw error;
+    }
+    return files;
+  }
+
+  async listFiles(location: BatchLocation): Promise<LakeFile[]> {
+    return (await this.marker(location))?.files ?? [];
+  }
+
+  async readFile(location: BatchLocation, name: string, range?: { start: number; end: number }): Promise<Readable> {
+    assertFileName(name);
+    if (range && (range.start < 0 || range.end < range.start)) throw new ServiceError('invalid', 'invalid byte range');
+    const file = (await this.listFiles(location)).find((f) => f.name === name);
+    if (!file) throw new ServiceError('not_found', `file not found: ${name}`);
+    const end = range ? Math.min(range.end, file.size - 1) : undefined;
+    const result = await this.client.send(
+      new GetObjectCommand({
+        Bucket: this.options.bucket,
+        Key: this.dataPrefix(location) + name,
+        ...(range ? { Range: `bytes=${range.start}-${end}` } : {}),
+      }),
+    );
+    return result.Body as Readable;
+  }
+
+  async datasetFiles(location: Omit<BatchLocation, 'batchId'>, batchIds?: string[]): Promise<string[]> {
+    const ids = batchIds ? batchIds.map((id) => assertSegment('batch id', id)) : await this.committedBatches(location);
+    const paths: string[] = [];
+    for (const batchId of ids) {
+      const batch = { ...location, batchId };
+      const marker = await this.marker(batch);
+      if (!marker) continue;
+      for (const file of marker.files.filter((f) => f.name.endsWith('.parquet'))) paths.push(await this.cached(batch, file));
+    }
+    return paths;
+  }
+
+  /** A local copy of a committed file, downloaded once (to a temporary name, then renamed, so a reader never sees half). */
+  private async cached(location: BatchLocation, file: LakeFile): Promise<string> {
+    const path = join(this.cacheDir(location), file.name);
+    const info = await stat(path).catch(() => null);
+    if (info?.size === file.size) return path;
+    await mkdir(dirname(path), { recursive: true });
+    const temporary = `${path}.${randomBytes(4).toString('hex')}.part`;
+    try {
+      const result = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.dataPrefix(location) + file.name }));
+      await pipeline(result.Body as Readable, createWriteStream(temporary));
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return path;
+  }
+
+  private async committedBatches(location: Omit<BatchLocation, 'batchId'>): Promise<string[]> {
+    const prefix = `${this.key('commits', ...this.datasetParts(location))}/`;
+    const keys = await this.keysUnder(prefix);
+    return keys.map((k) => k.slice(prefix.length).replace(/\.json$/, '')).filter((id) => !id.includes('/')).sort();
+  }
+
+  async removeBatch(location: BatchLocation): Promise<void> {
+    // The marker goes first: from then on no reader looks at the batch's objects.
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.markerKey(location) }));
+    await this.deleteUnder(this.dataPrefix(location));
+    await rm(this.cacheDir(location), { recursive: true, force: true });
+  }
+
+  async removeDataset(location: Omit<BatchLocation, 'batchId'>): Promise<void> {
+    const parts = this.datasetParts(location);
+    await this.deleteUnder(`${this.key('commits', ...parts)}/`);
+    await this.deleteUnder(`${this.key('data', ...parts)}/`);
+    await rm(join(this.options.localDir, '_cache', ...parts), { recursive: true, force: true });
+  }
+
+  async abandonStaging(batchId: string): Promise<void> {
+    assertSegment('batch id', batchId);
+    const entries = await readdir(this.stagingRoot).catch(() => [] as string[]);
+    await Promise.all(entries.filter((e) => e.startsWith(`${batchId}-`)).map((e) => rm(join(this.stagingRoot, e), { recursive: true, force: true })));
+  }
+
+  /** Every key under a prefix (flat listing: S3-compatible stores disagree on delimiter listings below the top). */
+  private async keysUnder(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }),
+      );
+      for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  private async deleteUnder(prefix: string): Promise<void> {
+    const keys = await this.keysUnder(prefix);
+    await inParallel(keys, async (Key) => {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key }));
+    });
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}
+
+class S3Staging implements BatchStaging {
+  private state: 'open' | 'committed' | 'discarded' = 'open';
+
+  constructor(
+    private readonly lake: S3Lake,
+    private readonly location: BatchLocation,
+    readonly dir: string,
+  ) {}
+
+  async commit(): Promise<LakeFile[]> {
+    if (this.state !== 'open') throw new ServiceError('conflict', `staging area already ${this.state}`);
+    const files = await this.lake.publish(this.location, this.dir);
+    this.state = 'committed';
+    await rm(this.dir, { recursive: true, force: true });
+    return files;
+  }
+
+  async discard(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'discarded';
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,211 @@
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LocalLake, S3Lake, type Lake } from '../../src/lake/index.js';
+import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
+
+/** The same promises, checked on both backends: the local folder and an S3-compatible bucket (a real s3rver). */
+
+const where = { orgId: 'ABCDEF0123456789ABCDEF01@AdobeOrg', sandboxId: '2f0a5a56-2b7b-4f55-9b5e-3a3f6a1f0c11', datasetId: '65a1b2c3d4e5f60718293a4b' };
+const batch = { ...where, batchId: '01HZX3K9Q4W6V8B2N5M7R1T3Y6' };
+const other = { ...where, batchId: '01HZX3K9Q4W6V8B2N5M7R1T3Y9' };
+const BUCKET = 'tributary-lake';
+
+async function text(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString();
+}
+
+interface Backend {
+  name: string;
+  setup(): Promise<void>;
+  open(local: string): Lake;
+  teardown(): Promise<void>;
+}
+
+let s3: S3rverHandle | undefined;
+const s3Client = () =>
+  new S3Client({ endpoint: s3!.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: s3!.accessKeyId, secretAccessKey: s3!.secretAccessKey } });
+
+const backends: Backend[] = [
+  { name: 'local folder', setup: async () => undefined, open: (local) => new LocalLake(local), teardown: async () => undefined },
+  {
+    name: 's3 (s3rver)',
+    async setup() {
+      s3 = await startS3rver();
+      await s3Client().send(new CreateBucketCommand({ Bucket: BUCKET }));
+    },
+    open: (local) =>
+      new S3Lake({
+        bucket: BUCKET,
+        // Each test gets its own prefix, so tests never see each other's objects.
+        prefix: `lake-${randomBytes(4).toString('hex')}/x`,
+        localDir: local,
+        endpoint: s3!.endpoint,
+        accessKeyId: s3!.accessKeyId,
+        secretAccessKey: s3!.secretAccessKey,
+      }),
+    async teardown() {
+      await s3?.stop();
+    },
+  },
+];
+
+describe.each(backends)('lake on $name', (backend) => {
+  let local: string;
+  let lake: Lake;
+  beforeAll(() => backend.setup());
+  afterAll(() => backend.teardown());
+  beforeEach(() => {
+    local = mkdtempSync(join(tmpdir(), 'tributary-lake-'));
+    lake = backend.open(local);
+  });
+  afterEach(() => rmSync(local, { recursive: true, force: true }));
+
+  it('keeps staged files out of sight until the commit, then shows the whole batch', async () => {
+    const staging = await lake.stage(batch);
+    expect(staging.dir.startsWith(local)).toBe(true);
+    writeFileSync(join(staging.dir, 'part-00000.parquet'), 'first');
+    mkdirSync(join(staging.dir, 'city=Paris'));
+    writeFileSync(join(staging.dir, 'city=Paris', 'part-00001.parquet'), 'second!');
+    writeFileSync(join(staging.dir, '.tmp-writer'), 'hidden');
+
+    expect(await lake.listFiles(batch)).toEqual([]);
+    expect(await lake.datasetFiles(where)).toEqual([]);
+    await expect(lake.readFile(batch, 'part-00000.parquet')).rejects.toMatchObject({ kind: 'not_found' });
+
+    const files = await staging.commit();
+    expect(files).toEqual([
+      { name: 'city=Paris/part-00001.parquet', size: 7 },
+      { name: 'part-00000.parquet', size: 5 },
+    ]);
+    expect(await lake.listFiles(batch)).toEqual(files);
+    expect(existsSync(staging.dir)).toBe(false);
+    expect(await text(await lake.readFile(batch, 'city=Paris/part-00001.parquet'))).toBe('second!');
+    // DuckDB reads local paths: whatever the backend, datasetFiles gives readable local files.
+    const paths = await lake.datasetFiles(where);
+    expect(paths).toHaveLength(2);
+    expect(paths.map((p) => readFileSync(p, 'utf8')).sort()).toEqual(['first', 'second!']);
+    expect(await lake.datasetFiles(where, [batch.batchId])).toHaveLength(2);
+    expect(await lake.datasetFiles(where, [other.batchId])).toEqual([]);
+    await expect(staging.commit()).rejects.toMatchObject({ kind: 'conflict' });
+    await staging.discard();
+    expect(await lake.listFiles(batch)).toHaveLength(2);
+  });
+
+  it('refuses to commit over a batch already in the lake', async () => {
+    const one = await lake.stage(batch);
+    writeFileSync(join(one.dir, 'a.parquet'), 'a');
+    const two = await lake.stage(batch);
+    writeFileSync(join(two.dir, 'b.parquet'), 'b');
+    await one.commit();
+    await expect(two.commit()).rejects.toMatchObject({ kind: 'conflict' });
+    expect(await lake.listFiles(batch)).toEqual([{ name: 'a.parquet', size: 1 }]);
+  });
+
+  it('discards staging areas and upload areas without a trace', async () => {
+    const staging = await lake.stage(batch);
+    writeFileSync(join(staging.dir, 'part-0.parquet'), 'x');
+    await staging.discard();
+    expect(existsSync(staging.dir)).toBe(false);
+    expect(await lake.listFiles(batch)).toEqual([]);
+    await expect(staging.commit()).rejects.toMatchObject({ kind: 'conflict' });
+
+    const uploads = await lake.uploadArea(batch);
+    writeFileSync(join(uploads, 'f'), 'uploaded');
+    const kept = await lake.stage(other);
+    await lake.abandonStaging(batch.batchId);
+    expect(existsSync(uploads)).toBe(false);
+    expect(existsSync(kept.dir)).toBe(true);
+  });
+
+  it('removes a batch whole, and a dataset with every batch', async () => {
+    for (const b of [batch, other]) {
+      const s = await lake.stage(b);
+      writeFileSync(join(s.dir, 'p.parquet'), b.batchId);
+      await s.commit();
+    }
+    expect(await lake.datasetFiles(where)).toHaveLength(2);
+    await lake.removeBatch(other);
+    expect(await lake.listFiles(other)).toEqual([]);
+    await expect(lake.readFile(other, 'p.parquet')).rejects.toMatchObject({ kind: 'not_found' });
+    expect((await lake.datasetFiles(where)).map((p) => readFileSync(p, 'utf8'))).toEqual([batch.batchId]);
+    await lake.removeBatch(other); // already gone: no error
+    await lake.removeDataset(where);
+    expect(await lake.listFiles(batch)).toEqual([]);
+    expect(await lake.datasetFiles(where)).toEqual([]);
+  });
+
+  it('reads a byte range, inclusive of its end, clamped to the file', async () => {
+    const staging = await lake.stage(batch);
+    writeFileSync(join(staging.dir, 'f.parquet'), '0123456789');
+    await staging.commit();
+    expect(await text(await lake.readFile(batch, 'f.parquet', { start: 2, end: 5 }))).toBe('2345');
+    expect(await text(await lake.readFile(batch, 'f.parquet', { start: 8, end: 100 }))).toBe('89');
+    expect(await text(await lake.readFile(batch, 'f.parquet'))).toBe('0123456789');
+    await expect(lake.readFile(batch, 'f.parquet', { start: 5, end: 2 })).rejects.toMatchObject({ kind: 'invalid' });
+  });
+
+  it('refuses ids and names that would leave their folder', async () => {
+    for (const id of ['..', '.', '../x', 'a/b', 'a\\b', '', '.hidden', 'x'.repeat(200)]) {
+      await expect(lake.stage({ ...batch, batchId: id })).rejects.toMatchObject({ kind: 'invalid' });
+      await expect(lake.uploadArea({ ...batch, batchId: id })).rejects.toMatchObject({ kind: 'invalid' });
+      await expect(lake.listFiles({ ...batch, orgId: id })).rejects.toMatchObject({ kind: 'invalid' });
+      await expect(lake.datasetFiles({ ...where, sandboxId: id })).rejects.toMatchObject({ kind: 'invalid' });
+      await expect(lake.datasetFiles(where, [id])).rejects.toMatchObject({ kind: 'invalid' });
+    }
+    for (const name of ['../../../../etc/passwd', '/etc/passwd', 'a/../../b', 'a//b']) {
+      await expect(lake.readFile(batch, name)).rejects.toMatchObject({ kind: 'invalid' });
+    }
+    await expect(lake.abandonStaging('../..')).rejects.toMatchObject({ kind: 'invalid' });
+  });
+});
+
+describe('s3 lake specifics', () => {
+  let local: string;
+  beforeAll(async () => {
+    s3 = await startS3rver();
+    await s3Client().send(new CreateBucketCommand({ Bucket: BUCKET }));
+  });
+  afterAll(() => s3?.stop());
+  beforeEach(() => (local = mkdtempSync(join(tmpdir(), 'tributary-lake-'))));
+  afterEach(() => rmSync(local, { recursive: true, force: true }));
+
+  const open = (prefix: string) =>
+    new S3Lake({ bucket: BUCKET, prefix, localDir: local, endpoint: s3!.endpoint, accessKeyId: s3!.accessKeyId, secretAccessKey: s3!.secretAccessKey });
+
+  it('ignores objects of a batch whose commit marker was never written (an upload cut short)', async () => {
+    const lake = open('cut');
+    // What a process that died midway through uploading leaves: data objects, no marker.
+    await s3Client().send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: `cut/data/${where.orgId}/${where.sandboxId}/${where.datasetId}/${batch.batchId}/part-00000.parquet`, Body: 'half' }),
+    );
+    expect(await lake.listFiles(batch)).toEqual([]);
+    expect(await lake.datasetFiles(where)).toEqual([]);
+    await expect(lake.readFile(batch, 'part-00000.parquet')).rejects.toMatchObject({ kind: 'not_found' });
+    // The batch can still be committed afterwards, and then it is whole.
+    const staging = await lake.stage(batch);
+    writeFileSync(join(staging.dir, 'part-00000.parquet'), 'whole');
+    await staging.commit();
+    expect(readFileSync((await lake.datasetFiles(where))[0]!, 'utf8')).toBe('whole');
+  });
+
+  it('keeps the lake under its prefix and deletes every object of a removed dataset', async () => {
+    const lake = open('pfx/deep');
+    const staging = await lake.stage(batch);
+    writeFileSync(join(staging.dir, 'a.parquet'), 'a');
+    await staging.commit();
+    const list = async () => (await s3Client().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'pfx/' }))).Contents?.map((o) => o.Key) ?? [];
+    expect((await list()).sort()).toEqual([
+      `pfx/deep/commits/${where.orgId}/${where.sandboxId}/${where.datasetId}/${batch.batchId}.json`,
+      `pfx/deep/data/${where.orgId}/${where.sandboxId}/${where.datasetId}/${batch.batchId}/a.parquet`,
+    ]);
+    await lake.removeDataset(where);
+    expect(await list()).toEqual([]);
+  });
+});
