@@ -60,10 +60,19 @@ export interface FileStorage {
   close(): Promise<void>;
 }
 
-/** A kind of storage: its spec, and how to open it with a connection's auth params. */
-export interface FileConnector {
+/** A kind of source as Flow Service knows it: its spec and which of its auth params are secrets. */
+export interface SourceKind {
   spec: ConnectionSpec;
   /** Names of the auth params that are secrets (encrypted at rest, never returned). */
   secretParams: readonly string[];
+}
+
+/** A kind of storage: its spec, and how to open it with a connection's auth params. */
+export interface FileConnector extends SourceKind {
   open(params: Record<string, unknown>): FileStorage;
+}
+
+/** A streaming source (records, not files). Its connections are kept; reading them is not built yet. */
+export interface StreamingSource extends SourceKind {
+  kind: 'streaming';
 }

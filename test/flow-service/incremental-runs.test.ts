@@ -114,6 +114,12 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('incremental flow runs o
     expect(run1.metrics.statusSummary.status, JSON.stringify(run1)).toBe('success');
     expect(run1.metrics.fileSummary).toMatchObject({ inputFileCount: 1, skippedFileCount: 1 });
     expect(await landed()).toEqual([{ id: 'a1', name: 'Ada' }]);
+    const decisions = (await t.call('GET', `${FS}/flows/${flowId}/files`)).json().items;
+    expect(decisions.map((d: any) => [d.path, d.decision])).toEqual([
+      ['/a.csv', 'already_ingested'],
+      ['/b.csv', 'settling'],
+    ]);
+    expect(decisions[0].ingestedVersions).toEqual([expect.objectContaining({ status: 'ingested', runId: run1.id })]);
 
     // Run 2: b.csv has settled, c.csv is new, a.csv changed.
     writeCsv(folder, 'b.csv', [['b1', 'Bob', 'bob@example.com']]);

@@ -58,6 +58,8 @@ export function flowServiceRoutes(flows: FlowService): FastifyPluginAsync {
       await flows.flows.delete(request.scope, request.params.id);
       return reply.status(204).send();
     });
+    // Tributary's addition: why each file of the source was or was not picked.
+    app.get('/flows/:id/files', async (request: WithId) => flows.fileDecisions(request.scope, request.params.id));
     app.post('/flows/:id/action', async (request: WithId) =>
       flows.flows.action(request.scope, request.params.id, String(request.query.op ?? ''), header(request, 'if-match')),
     );

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Ajv } from 'ajv';
 import type { Db } from '../../store/db.js';
 import type { SecretBox } from '../../security/secret-box.js';
-import type { ConnectorRegistry, FileConnector, FileStorage } from '../../connectors/index.js';
+import type { ConnectorRegistry, FileConnector, FileStorage, SourceKind, StreamingSource } from '../../connectors/index.js';
 import { ConnectorError } from '../../connectors/index.js';
 import type { Scope } from '../scope.js';
 import { conflict, invalid, notFound, ServiceError } from '../errors.js';
@@ -32,16 +32,28 @@ export class ConnectionsService {
     private readonly db: Db,
     private readonly secrets: SecretBox,
     private readonly connectors: ConnectorRegistry,
+    private readonly streaming: StreamingSource[] = [],
   ) {}
 
+  /** The kind of source a spec id names: a file connector or a streaming source. */
+  private sourceKind(specId: string): SourceKind {
+    const kind = this.connectors.get(specId) ?? this.streaming.find((s) => s.spec.id === specId);
+    if (!kind) throw invalid(`connectionSpec.id ${specId} is not a source connection spec of this platform`);
+    return kind;
+  }
+
+  /** The file connector of a spec; streaming connections are kept but cannot be browsed or read yet. */
   private connector(specId: string): FileConnector {
     const connector = this.connectors.get(specId);
-    if (!connector) throw invalid(`connectionSpec.id ${specId} is not a source connection spec of this platform`);
+    if (!connector) {
+      this.sourceKind(specId);
+      throw new ServiceError('invalid', 'this is a streaming source: its connections are stored, but exploring and reading streams is not available yet', 'FLOW-1020');
+    }
     return connector;
   }
 
   /** Validates auth params against the spec and splits them into public and secret parts. */
-  private splitAuth(connector: FileConnector, auth: Record<string, unknown>): { doc: Record<string, unknown>; secret: Record<string, unknown> } {
+  private splitAuth(connector: SourceKind, auth: Record<string, unknown>): { doc: Record<string, unknown>; secret: Record<string, unknown> } {
     const specName = requireString(auth.specName, 'auth.specName');
     const authSpec = connector.spec.authSpec.find((a) => a.name.toLowerCase() === specName.toLowerCase()) ?? connector.spec.authSpec[0];
     if (!authSpec) throw invalid(`connection spec ${connector.spec.name} takes no credentials`);
@@ -61,7 +73,7 @@ export class ConnectionsService {
     const input = requireObject(body, 'body');
     const name = requireString(input.name, 'name');
     const spec = requireObject(input.connectionSpec, 'connectionSpec');
-    const connector = this.connector(requireString(spec.id, 'connectionSpec.id'));
+    const connector = this.sourceKind(requireString(spec.id, 'connectionSpec.id'));
     const { doc: auth, secret } = this.splitAuth(connector, requireObject(input.auth, 'auth'));
     const id = randomUUID();
     const etag = newEtag();
@@ -105,7 +117,7 @@ export class ConnectionsService {
   async patch(scope: Scope, id: string, ifMatch: string | undefined, body: unknown): Promise<{ id: string; etag: string }> {
     const row = await this.row(scope, id);
     checkIfMatch(ifMatch, row.etag, true);
-    const connector = this.connector(row.connection_spec_id);
+    const connector = this.sourceKind(row.connection_spec_id);
     const secret = row.sealed_secrets ? this.secrets.openJson<Record<string, unknown>>(row.sealed_secrets) : {};
     const whole: Record<string, unknown> = { ...row.doc, auth: { ...(row.doc.auth as object), params: { ...((row.doc.auth as { params?: object }).params ?? {}), ...secret } } };
     const patched = patchDocument(whole, body, ['/name', '/description', '/auth/params']);

@@ -48,9 +48,9 @@ export function parseListQuery(query: Record<string, unknown>, defaults = { limi
   if (!Number.isInteger(limit) || limit < 1) throw invalid('limit must be a positive integer');
   let offset = 0;
   if (typeof query.continuationToken === 'string' && query.continuationToken) {
-    const decoded = Number(Buffer.from(query.continuationToken, 'base64url').toString());
-    if (!Number.isInteger(decoded) || decoded < 0) throw invalid('continuationToken is not valid');
-    offset = decoded;
+    const decoded = Buffer.from(query.continuationToken, 'base64url').toString();
+    if (!/^\d{1,9}$/.test(decoded)) throw invalid('continuationToken is not valid');
+    offset = Number(decoded);
   }
   const orderRaw = typeof query.orderby === 'string' ? query.orderby : typeof query.orderBy === 'string' ? query.orderBy : '';
   const orderBy = orderRaw

@@ -9,6 +9,7 @@ import type { EndpointConnectionsService } from './endpoint-connections.service.
 import type { FlowsService, FlowPlan } from './flows.service.js';
 import type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from './ports.js';
 import type { RunRow } from './runs.service.js';
+import { RunProgress } from './run-progress.js';
 
 export interface RunExecutorDeps {
   db: Db;
@@ -28,7 +29,7 @@ export interface RunExecutorDeps {
 /** Why a file was or was not taken by a run. */
 export type FileDecision = 'new' | 'changed' | 'already_ingested' | 'settling' | 'before_start';
 
-interface Candidate {
+export interface Candidate {
   entry: StorageEntry;
   versionTag: string;
   decision: FileDecision;
@@ -56,12 +57,16 @@ class RunFailure extends Error {
 export class RunExecutor {
   constructor(private readonly deps: RunExecutorDeps) {}
 
-  async execute(runId: string): Promise<void> {
+  /**
+   * Runs it; `signal` (process shutdown) stops the pipeline between files and row batches, and the run is
+   * then handed back: `pending` again, with no batch, for a job to take it anew ('handedBack').
+   */
+  async execute(runId: string, options: { signal?: AbortSignal } = {}): Promise<'done' | 'handedBack'> {
     const { db } = this.deps;
     const run = (await db.query<RunRow>('select * from flow_runs where id = $1', [runId]))[0];
-    if (!run || ['success', 'partialSuccess', 'failed', 'cancelled'].includes(run.status)) return;
+    if (!run || ['success', 'partialSuccess', 'failed', 'cancelled'].includes(run.status)) return 'done';
     const scope = await this.deps.identity.systemScope(run.org_id, run.sandbox_id);
-    if (run.status === 'inProgress' && run.batch_id) {
+    if (run.batch_id) {
       // A previous attempt died midway: its batch never committed; mark it failed before starting over.
       await this.deps.catalog.failBatch(scope, run.batch_id, null, [{ code: 'RUN-RETRY', description: 'the run was interrupted and retried' }]).catch(() => undefined);
     }
@@ -70,8 +75,14 @@ export class RunExecutor {
     try {
       const plan = await this.deps.flows.plan(run.flow_id);
       if (!plan) throw new RunFailure('FLOW-RUN-1001', 'the flow was deleted');
-      await this.ingest(scope, run, plan, startedAt);
+      await this.ingest(scope, run, plan, startedAt, options.signal);
     } catch (error) {
+      if (options.signal?.aborted) {
+        // Its batch was failed on the way out; the files stay unclaimed for the next attempt.
+        await db.query(`update flow_runs set status = 'pending', started_at = null, batch_id = null, metrics = '{}'::jsonb, updated_at = now() where id = $1`, [runId]);
+        this.deps.log('run handed back at shutdown', { runId });
+        return 'handedBack';
+      }
       const failure = error instanceof RunFailure ? error : new RunFailure('FLOW-RUN-1000', (error as Error).message);
       this.deps.log('run failed', { runId, code: failure.code, error: failure.message });
       await db.query(
@@ -79,6 +90,7 @@ export class RunExecutor {
         [[{ code: failure.code, message: failure.message }], runId],
       );
     }
+    return 'done';
   }
 
   /**
@@ -94,8 +106,11 @@ export class RunExecutor {
     return rows.length;
   }
 
-  /** Lists the source and decides, file by file, whether this run takes it. */
-  async candidates(scope: Scope, plan: FlowPlan, windowEnd: Date): Promise<Candidate[]> {
+  /**
+   * Lists the source and decides, file by file, whether a run starting at `listedAt` takes it. A file
+   * modified within the settle time before that moment may still be being written.
+   */
+  async candidates(scope: Scope, plan: FlowPlan, listedAt: Date): Promise<Candidate[]> {
     const source = await this.deps.endpoints.fileSource(scope, plan.sourceConnectionId);
     const { storage } = await this.deps.connections.open(scope, source.baseConnectionId);
     const taken = new Map<string, Set<string>>();
@@ -106,7 +121,7 @@ export class RunExecutor {
       if (!taken.has(row.path)) taken.set(row.path, new Set());
       taken.get(row.path)!.add(row.version_tag);
     }
-    const settleBefore = windowEnd.getTime() - this.deps.settleSeconds * 1000;
+    const settleBefore = listedAt.getTime() - this.deps.settleSeconds * 1000;
     const startMs = plan.schedule.startTime === null ? 0 : plan.schedule.startTime * 1000;
     const backfill = plan.schedule.frequency === 'once' || plan.schedule.backfill;
     const result: Candidate[] = [];
@@ -130,7 +145,7 @@ export class RunExecutor {
     return result;
   }
 
-  private async ingest(scope: Scope, run: RunRow, plan: FlowPlan, startedAt: Date): Promise<void> {
+  private async ingest(scope: Scope, run: RunRow, plan: FlowPlan, startedAt: Date, signal?: AbortSignal): Promise<void> {
     const { db, catalog } = this.deps;
     const source = await this.deps.endpoints.fileSource(scope, plan.sourceConnectionId);
     const target = await this.deps.endpoints.targetDataset(scope, plan.targetConnectionId);
@@ -140,7 +155,7 @@ export class RunExecutor {
     const mapping = plan.mapping ? await this.deps.dataPrep.getMappings(scope, plan.mapping.id, plan.mapping.version) : null;
     const targetSchema = await this.deps.schemaRegistry.targetSchema(scope, schemaId);
 
-    const candidates = await this.candidates(scope, plan, new Date(run.window_end));
+    const candidates = await this.candidates(scope, plan, startedAt);
     const chosen = candidates.filter((c) => c.decision === 'new' || c.decision === 'changed');
     const skipped = candidates.length - chosen.length;
     if (chosen.length === 0) {
@@ -160,14 +175,21 @@ export class RunExecutor {
     });
     await db.query('update flow_runs set batch_id = $1, updated_at = now() where id = $2', [batchId, run.id]);
     try {
-      const files: SourceFile[] = chosen.map((c) => ({ path: c.entry.path, size: c.entry.size ?? 0, open: () => storage.read(c.entry.path) }));
+      const progress = new RunProgress(db, run.id, chosen.map((c) => c.entry.size ?? 0));
+      const files: SourceFile[] = chosen.map((c, index) => ({
+        path: c.entry.path,
+        size: c.entry.size ?? 0,
+        open: async () => progress.track(index, await storage.read(c.entry.path)),
+      }));
       const result = await this.deps.pipeline.ingest({
+        ...(signal ? { signal } : {}),
         files,
         format: source.format,
         mappings: mapping ? mapping.mappings : null,
         target: targetSchema,
         outputDir: staging.dir,
       });
+      await progress.flush();
       const failedFiles = result.files.filter((f) => f.error);
       // The file manifest commits in the batch's own transaction: a file is never ingested twice, and
       // the files of a failed batch stay unclaimed for the next run.

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+
+const FS = '/data/foundation/flowservice';
+const LOCAL = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
+const FLOW_SPEC = '9753525b-82c7-4dce-8a9b-5ccfce2b9876';
+
+describe('Flow Service flows and runs', () => {
+  let t: TestPlatform;
+  let folder: string;
+  let connectionId: string;
+  let targetId: string;
+  let mappingId: string;
+
+  async function source(path: string): Promise<string> {
+    const res = await t.call('POST', `${FS}/sourceConnections`, {
+      name: `source ${path}`,
+      baseConnectionId: connectionId,
+      data: { format: 'delimited' },
+      params: { path },
+      connectionSpec: { id: LOCAL, version: '1.0' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id;
+  }
+
+  async function flow(sourceId: string, scheduleParams: Record<string, unknown>) {
+    return t.call('POST', `${FS}/flows`, {
+      name: 'a flow',
+      flowSpec: { id: FLOW_SPEC, version: '1.0' },
+      sourceConnectionIds: [sourceId],
+      targetConnectionIds: [targetId],
+      transformations: [{ name: 'Mapping', params: { mappingId, mappingVersion: 0 } }],
+      scheduleParams,
+    });
+  }
+
+  async function waitForRun(runId: string) {
+    await t.platform.flowService.executor.execute(runId);
+    return (await t.call('GET', `${FS}/runs/${runId}`)).json().items[0];
+  }
+
+  beforeAll(async () => {
+    t = await startTestPlatform();
+    folder = mkdtempSync(join(tmpdir(), 'tributary-flows-'));
+    writeFileSync(join(folder, 'people.csv'), 'id,first_name\n1,Ada\n2,Grace\n');
+    utimesSync(join(folder, 'people.csv'), Date.now() / 1000 - 7200, Date.now() / 1000 - 7200);
+    connectionId = (
+      await t.call('POST', `${FS}/connections`, { name: 'local', auth: { specName: 'Local Folder', params: { path: folder } }, connectionSpec: { id: LOCAL } })
+    ).json().id;
+    const schema = (
+      await t.call('POST', '/data/foundation/schemaregistry/tenant/schemas', {
+        type: 'object',
+        title: 'flows test',
+        allOf: [{ $ref: 'https://ns.adobe.com/xdm/context/profile' }, { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' }],
+      })
+    ).json();
+    const dataSetId = (await t.call('POST', '/data/foundation/catalog/dataSets', { name: 'flows test', schemaRef: { id: schema.$id } })).json()[0].split('/').pop();
+    targetId = (
+      await t.call('POST', `${FS}/targetConnections`, {
+        name: 'lake',
+        data: { schema: { id: schema.$id } },
+        params: { dataSetId },
+        connectionSpec: { id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c', version: '1.0' },
+      })
+    ).json().id;
+    mappingId = (
+      await t.call('POST', '/data/foundation/conversion/mappingSets', {
+        xdmSchema: schema.$id,
+        mappings: [
+          { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id' },
+          { sourceType: 'ATTRIBUTE', source: 'first_name', destination: 'person.name.firstName' },
+        ],
+      })
+    ).json().id;
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('refuses schedules AEP refuses, with the reason', async () => {
+    const id = await source('/people.csv');
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ startTime: 1589398646, frequency: 'minute', interval: 5 }, /at least 15/],
+      [{ startTime: 1589398646, frequency: 'fortnight', interval: 1 }, /frequency/],
+      [{ frequency: 'hour', interval: 1 }, /startTime/],
+      [{ startTime: 'soon', frequency: 'hour', interval: 1 }, /startTime/],
+      [{ startTime: 1589398646, frequency: 'day' }, /interval/],
+    ];
+    for (const [scheduleParams, message] of cases) {
+      const res = await flow(id, scheduleParams);
+      expect(res.statusCode, JSON.stringify(scheduleParams)).toBe(400);
+      expect(res.json().detail).toMatch(message);
+    }
+  });
+
+  it('runs a `once` flow on demand with POST /runs, and only such a flow', async () => {
+    const created = await flow(await source('/people.csv'), { frequency: 'once', startTime: Math.floor(Date.now() / 1000) + 86400 });
+    expect(created.statusCode, created.body).toBe(201);
+    const run = await t.call('POST', `${FS}/runs`, { flowId: created.json().id, params: { windowEndTime: Date.now() } });
+    expect(run.statusCode, run.body).toBe(201);
+    const done = await waitForRun(run.json().id);
+    expect(done.metrics.statusSummary.status).toBe('success');
+    expect(done.metrics.recordSummary.outputRecordCount).toBe(2);
+    expect(done.activities[0].recordSummary.outputRecordCount).toBe(2);
+
+    const periodic = await flow(await source('/people.csv'), { frequency: 'hour', interval: 1, startTime: Math.floor(Date.now() / 1000) + 86400 });
+    const refused = await t.call('POST', `${FS}/runs`, { flowId: periodic.json().id });
+    expect(refused.statusCode).toBe(400);
+  });
+
+  it('fails a run whose files are gone, then re-triggers it once they are back', async () => {
+    const created = await flow(await source('/later.csv'), { frequency: 'once' });
+    expect(await t.platform.scheduler.tick()).toBeGreaterThanOrEqual(1);
+    const runId = (await t.call('GET', `${FS}/runs?property=flowId==${created.json().id}`)).json().items[0].id;
+    const failed = await waitForRun(runId);
+    expect(failed.metrics.statusSummary.status).toBe('failed');
+    expect(JSON.stringify(failed.metrics.statusSummary.errors)).toMatch(/later\.csv/);
+    expect((await t.call('GET', `${FS}/flows/${created.json().id}`)).json().items[0].lastRunDetails.state).toBe('failed');
+
+    writeFileSync(join(folder, 'later.csv'), 'id,first_name\n3,Alan\n');
+    const again = await t.call('POST', `${FS}/runs/${runId}/action?op=RE_TRIGGER`);
+    expect(again.statusCode, again.body).toBe(200);
+    const retried = await waitForRun(again.json().id);
+    expect(retried.metrics.statusSummary.status).toBe('success');
+    expect(retried.metrics.recordSummary.outputRecordCount).toBe(1);
+    const notFailed = await t.call('POST', `${FS}/runs/${again.json().id}/action?op=RE_TRIGGER`);
+    expect(notFailed.statusCode).toBe(409);
+  });
+
+  it('skips files modified before the start when backfill is off', async () => {
+    const created = await flow(await source('/people.csv'), {
+      frequency: 'hour',
+      interval: 1,
+      startTime: Math.floor(Date.now() / 1000) - 60,
+      backfill: false,
+    });
+    const decisions = (await t.call('GET', `${FS}/flows/${created.json().id}/files`)).json().items;
+    expect(decisions).toEqual([expect.objectContaining({ path: '/people.csv', decision: 'before_start' })]);
+  });
+
+  it('enables, disables, patches with If-Match, and refuses deleting what a flow uses', async () => {
+    const sourceId = await source('/people.csv');
+    const created = (await flow(sourceId, { frequency: 'day', interval: 1, startTime: 1589398646 })).json();
+    const read = (await t.call('GET', `${FS}/flows/${created.id}`)).json().items[0];
+    expect(read).toMatchObject({ state: 'enabled', etag: created.etag, scheduleParams: { frequency: 'day', interval: 1, startTime: 1589398646, backfill: true } });
+    expect(read.inheritedAttributes.sourceConnections[0]).toMatchObject({ id: sourceId, baseConnection: { id: connectionId } });
+
+    const stale = await t.call('PATCH', `${FS}/flows/${created.id}`, [{ op: 'replace', path: '/name', value: 'renamed' }], { 'if-match': '"nope"' });
+    expect(stale.statusCode).toBe(412);
+    const patched = await t.call('PATCH', `${FS}/flows/${created.id}`, [{ op: 'REPLACE', path: '/scheduleParams/interval', value: 2 }], { 'if-match': created.etag });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const forbidden = await t.call('PATCH', `${FS}/flows/${created.id}`, [{ op: 'replace', path: '/id', value: 'x' }], { 'if-match': patched.json().etag });
+    expect(forbidden.statusCode).toBe(400);
+
+    expect((await t.call('POST', `${FS}/flows/${created.id}/action?op=DISABLE`)).statusCode).toBe(200);
+    const disabled = await t.platform.db.query<{ next_run_at: unknown; state: string }>('select state, next_run_at from flows where id = $1', [created.id]);
+    expect(disabled[0]).toEqual({ state: 'disabled', next_run_at: null });
+    expect((await t.call('POST', `${FS}/flows/${created.id}/action?op=ENABLE`)).statusCode).toBe(200);
+    expect((await t.call('POST', `${FS}/flows/${created.id}/action?op=EXPLODE`)).statusCode).toBe(400);
+
+    expect((await t.call('DELETE', `${FS}/sourceConnections/${sourceId}`)).statusCode).toBe(409);
+    expect((await t.call('DELETE', `${FS}/connections/${connectionId}`)).statusCode).toBe(409);
+    expect((await t.call('DELETE', `${FS}/flows/${created.id}`)).statusCode).toBe(204);
+    expect((await t.call('GET', `${FS}/flows/${created.id}`)).statusCode).toBe(404);
+    expect((await t.call('DELETE', `${FS}/sourceConnections/${sourceId}`)).statusCode).toBe(204);
+  });
+
+  it('pages lists with limit and continuationToken, filters, orders and counts', async () => {
+    const all = (await t.call('GET', `${FS}/sourceConnections?count=true`)).json();
+    expect(all.count).toBeGreaterThan(3);
+    const seen: string[] = [];
+    let url: string | undefined = `${FS}/sourceConnections?limit=2`;
+    while (url) {
+      const page = (await t.call('GET', url)).json();
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((i: { id: string }) => i.id));
+      url = page._links?.next?.href ? `${FS}${page._links.next.href.replace(/^.*\/flowservice/, '')}` : undefined;
+    }
+    expect(seen).toEqual(all.items.map((i: { id: string }) => i.id));
+    const filtered = (await t.call('GET', `${FS}/sourceConnections?property=params.path==/later.csv`)).json();
+    expect(filtered.items.every((i: any) => i.params.path === '/later.csv')).toBe(true);
+    expect(filtered.items.length).toBeGreaterThan(0);
+    const ordered = (await t.call('GET', `${FS}/connections?orderby=-createdAt`)).json().items.map((i: any) => i.createdAt);
+    expect([...ordered].sort((a, b) => b - a)).toEqual(ordered);
+    expect((await t.call('GET', `${FS}/flows?property=bogus`)).statusCode).toBe(400);
+    expect((await t.call('GET', `${FS}/flows?continuationToken=%%%`)).statusCode).toBe(400);
+  });
+
+  it('keeps streaming connections (Kinesis) with their secret sealed, but does not explore them', async () => {
+    const res = await t.call('POST', `${FS}/connections`, {
+      name: 'kinesis',
+      auth: { specName: 'Aws Kinesis authentication credentials', params: { accessKeyId: 'AKIA', secretKey: 'kinesis-secret', region: 'us-east-1' } },
+      connectionSpec: { id: '86043421-563b-46ec-8e6c-e23184711bf6', version: '1.0' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const read = await t.call('GET', `${FS}/connections/${res.json().id}`);
+    expect(read.body).not.toContain('kinesis-secret');
+    const explore = await t.call('GET', `${FS}/connections/${res.json().id}/explore?objectType=root`);
+    expect(explore.statusCode).toBe(400);
+    expect(explore.json().detail).toMatch(/streaming/);
+  });
+});
