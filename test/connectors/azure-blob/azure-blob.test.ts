@@ -1,0 +1,227 @@
+import { BlobServiceClient, ContainerSASPermissions, StorageSharedKeyCredential, generateAccountSASQueryParameters, AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, generateBlobSASQueryParameters } from '@azure/storage-blob';
+import { createServer } from 'node:net';
+import { buffer } from 'node:stream/consumers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectorError, type FileStorage, type StorageEntry } from '../../../src/connectors/sdk.js';
+import { azureBlob, AzureBlobStorage, parseBlobSettings } from '../../../src/connectors/azure-blob/index.js';
+import { selectFiles } from '../../../src/connectors/files/index.js';
+import { startAzurite, type AzuriteHandle } from '../../support/azurite.js';
+
+const CONTAINER = 'acme-data';
+const BLOBS: Record<string, string> = {
+  'top.csv': 'id\n0\n',
+  'campaigns/summer/a.csv': 'id,name\n1,a\n',
+  'campaigns/summer/b-premium.csv': 'id\n2\n',
+  'campaigns/summer/notes.txt': 'hello',
+  'campaigns/summer/deep/c.csv': 'id\n3\n',
+  'campaigns/summer/deep/deeper/d-premium.csv': 'id\n4\n',
+  'campaigns/summer/deep/deeper/e.csv': 'id\n5\n',
+  'campaigns/summer/deep/deeper/f.csv': 'id\n6\n',
+  'campaigns/winter/g.csv': 'id\n7\n',
+  'campaigns/zeta.json': '{"z":1}',
+  'empty-folder/': '', // a folder marker blob, as some tools make
+};
+
+async function collect(entries: AsyncIterable<StorageEntry>): Promise<string[]> {
+  const paths: string[] = [];
+  for await (const entry of entries) paths.push(entry.path);
+  return paths.sort();
+}
+
+async function failure(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ConnectorError) return error.failure;
+    throw error;
+  }
+  throw new Error('expected a ConnectorError');
+}
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('azure-blob connector (against Azurite)', () => {
+  let azurite: AzuriteHandle;
+  let params: Record<string, unknown>;
+  let credential: StorageSharedKeyCredential;
+  const opened: FileStorage[] = [];
+  const open = (extra: Record<string, unknown> = {}) => {
+    const storage = azureBlob.open({ ...params, ...extra });
+    opened.push(storage);
+    return storage;
+  };
+
+  beforeAll(async () => {
+    azurite = await startAzurite();
+    params = { connectionString: azurite.connectionString };
+    credential = new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey);
+    const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
+    const container = service.getContainerClient(CONTAINER);
+    await container.create();
+    await service.getContainerClient('other-container').create();
+    for (const [name, body] of Object.entries(BLOBS)) await container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
+  });
+
+  afterAll(async () => {
+    await Promise.all(opened.map((storage) => storage.close()));
+    await azurite?.stop();
+  });
+
+  it('declares its secrets and the AEP spec id', () => {
+    expect(azureBlob.spec.id).toBe('4c10e202-c428-4796-9208-5f1f5732b1cf');
+    expect(azureBlob.spec.authSpec.map((a) => a.name)).toEqual(['ConnectionString', 'SasURIAuthentication']);
+    expect(azureBlob.secretParams).toEqual(['connectionString', 'sasUri']);
+    for (const auth of azureBlob.spec.authSpec) {
+      const props = (auth.spec as { properties: Record<string, { format?: string }> }).properties;
+      const secrets = Object.entries(props).filter(([, p]) => p.format === 'password').map(([n]) => n);
+      expect(secrets.every((n) => azureBlob.secretParams.includes(n))).toBe(true);
+      expect(Object.keys(props)).toEqual(expect.arrayContaining(['container', 'folderPath']));
+    }
+  });
+
+  describe('without container: the first segment is the container', () => {
+    it('checks, and lists containers at the root', async () => {
+      const storage = open();
+      await storage.check();
+      expect(await storage.list('/')).toEqual([
+        { type: 'folder', name: 'acme-data', path: '/acme-data' },
+        { type: 'folder', name: 'other-container', path: '/other-container' },
+      ]);
+    });
+
+    it('lists a container root and folders at any depth', async () => {
+      const storage = open();
+      expect((await storage.list('/acme-data')).map((e) => `${e.type}:${e.name}`)).toEqual(['folder:campaigns', 'folder:empty-folder', 'file:top.csv']);
+      expect((await storage.list('/acme-data/campaigns')).map((e) => `${e.type}:${e.name}`)).toEqual(['folder:summer', 'folder:winter', 'file:zeta.json']);
+      expect((await storage.list('/acme-data/campaigns/summer/')).map((e) => `${e.type}:${e.path}`)).toEqual([
+        'folder:/acme-data/campaigns/summer/deep',
+        'file:/acme-data/campaigns/summer/a.csv',
+        'file:/acme-data/campaigns/summer/b-premium.csv',
+        'file:/acme-data/campaigns/summer/notes.txt',
+      ]);
+      expect(await storage.list('/acme-data/empty-folder')).toEqual([]);
+      const file = (await storage.list('/acme-data/campaigns/summer')).find((e) => e.name === 'a.csv')!;
+      expect(file).toMatchObject({ size: 12 });
+      expect(file.modifiedAt).toBeGreaterThan(0);
+      expect(file.etag).toMatch(/^0x[0-9A-F]+$/);
+    });
+
+    it('fails with not_found for a missing folder or container', async () => {
+      const storage = open();
+      expect(await failure(storage.list('/acme-data/nope'))).toBe('not_found');
+      expect(await failure(storage.list('/no-such-container'))).toBe('not_found');
+      expect(await storage.stat('/no-such-container')).toBeNull();
+    });
+
+    it('walks, recursively or not', async () => {
+      const storage = open();
+      expect(await collect(storage.walk('/acme-data/campaigns/summer', { recursive: false }))).toEqual([
+        '/acme-data/campaigns/summer/a.csv',
+        '/acme-data/campaigns/summer/b-premium.csv',
+        '/acme-data/campaigns/summer/notes.txt',
+      ]);
+      const all = await collect(storage.walk('/acme-data/campaigns', { recursive: true }));
+      expect(all).toHaveLength(9);
+      expect(all).toContain('/acme-data/campaigns/summer/deep/deeper/d-premium.csv');
+      expect(await collect(storage.walk('/', { recursive: false }))).toEqual([]);
+      expect(await collect(storage.walk('/', { recursive: true }))).toHaveLength(10);
+    });
+
+    it('stats files, folders and containers', async () => {
+      const storage = open();
+      expect(await storage.stat('/acme-data/campaigns/summer/a.csv')).toMatchObject({ type: 'file', name: 'a.csv', size: 12 });
+      expect(await storage.stat('/acme-data/campaigns/summer/deep')).toEqual({ type: 'folder', name: 'deep', path: '/acme-data/campaigns/summer/deep' });
+      expect(await storage.stat('/acme-data')).toEqual({ type: 'folder', name: 'acme-data', path: '/acme-data' });
+      expect(await storage.stat('/')).toMatchObject({ type: 'folder', path: '/' });
+      expect(await storage.stat('/acme-data/campaigns/none.csv')).toBeNull();
+    });
+
+    it('reads the bytes of a blob', async () => {
+      const storage = open();
+      const bytes = await buffer(await storage.read('/acme-data/campaigns/summer/deep/c.csv'));
+      expect(bytes.toString()).toBe(BLOBS['campaigns/summer/deep/c.csv']);
+      expect(await failure(storage.read('/acme-data/campaigns/none.csv'))).toBe('not_found');
+      expect(await failure(storage.read('/no-such-container/x.csv'))).toBe('not_found');
+    });
+
+    it('selects files by wildcard', async () => {
+      const storage = open();
+      const select = (pattern: string, recursive = false) => collect(selectFiles(storage, pattern, { recursive }));
+      expect(await select('/acme-data/campaigns/summer/*.csv')).toEqual(['/acme-data/campaigns/summer/a.csv', '/acme-data/campaigns/summer/b-premium.csv']);
+      expect(await select('/acme-data/campaigns/*premium*.csv', true)).toEqual([
+        '/acme-data/campaigns/summer/b-premium.csv',
+        '/acme-data/campaigns/summer/deep/deeper/d-premium.csv',
+      ]);
+      expect(await select('/acme-data/campaigns/*/g.csv')).toEqual(['/acme-data/campaigns/winter/g.csv']);
+      expect(await select('/acme-data/**/deeper/*.csv')).toHaveLength(3);
+    });
+  });
+
+  it('confines paths to container and folderPath', async () => {
+    const storage = open({ container: CONTAINER, folderPath: '/campaigns/summer/' });
+    await storage.check();
+    expect((await storage.list('/')).map((e) => e.path)).toEqual(['/deep', '/a.csv', '/b-premium.csv', '/notes.txt']);
+    expect(await collect(storage.walk('/deep', { recursive: true }))).toEqual(['/deep/c.csv', '/deep/deeper/d-premium.csv', '/deep/deeper/e.csv', '/deep/deeper/f.csv']);
+    expect((await buffer(await storage.read('/a.csv'))).toString()).toBe(BLOBS['campaigns/summer/a.csv']);
+    expect(await failure(open({ container: 'no-such-container' }).check())).toBe('not_found');
+  });
+
+  it('pages through listings', async () => {
+    const { service } = parseBlobSettings(params);
+    const storage = new AzureBlobStorage(service, { container: CONTAINER, pageSize: 2 });
+    expect((await storage.list('/campaigns/summer')).map((e) => e.name)).toEqual(['deep', 'a.csv', 'b-premium.csv', 'notes.txt']);
+    expect(await collect(storage.walk('/campaigns', { recursive: true }))).toHaveLength(9);
+    const all = new AzureBlobStorage(service, { pageSize: 1 });
+    expect((await all.list('/')).map((e) => e.name)).toEqual(['acme-data', 'other-container']);
+  });
+
+  it('connects with an account SAS URI and with a container SAS URI', async () => {
+    const expiresOn = new Date(Date.now() + 3600_000);
+    const accountSas = generateAccountSASQueryParameters(
+      { expiresOn, permissions: AccountSASPermissions.parse('rl'), resourceTypes: AccountSASResourceTypes.parse('sco').toString(), services: AccountSASServices.parse('b').toString() },
+      credential,
+    ).toString();
+    const byAccount = open({ connectionString: undefined, sasUri: `${azurite.blobEndpoint}?${accountSas}` });
+    await byAccount.check();
+    expect((await byAccount.list('/')).map((e) => e.name)).toEqual(['acme-data', 'other-container']);
+
+    const containerSas = generateBlobSASQueryParameters({ containerName: CONTAINER, expiresOn, permissions: ContainerSASPermissions.parse('rl') }, credential).toString();
+    const byContainer = open({ connectionString: undefined, sasUri: `${azurite.blobEndpoint}/${CONTAINER}?${containerSas}` });
+    await byContainer.check();
+    expect((await byContainer.list('/')).map((e) => e.name)).toEqual(['campaigns', 'empty-folder', 'top.csv']);
+    expect((await buffer(await byContainer.read('/top.csv'))).toString()).toBe(BLOBS['top.csv']);
+
+    // A read-only SAS without list permission: the signature is fine, the permission is not.
+    const readOnly = generateBlobSASQueryParameters({ containerName: CONTAINER, expiresOn, permissions: ContainerSASPermissions.parse('r') }, credential).toString();
+    expect(await failure(open({ connectionString: undefined, sasUri: `${azurite.blobEndpoint}/${CONTAINER}?${readOnly}` }).check())).toBe('permission_denied');
+  });
+
+  it('reports a wrong key or a forged SAS as bad_credentials', async () => {
+    const wrongKey = azurite.connectionString.replace(azurite.accountKey, Buffer.alloc(64, 7).toString('base64'));
+    expect(await failure(open({ connectionString: wrongKey }).check())).toBe('bad_credentials');
+    expect(await failure(open({ connectionString: wrongKey, container: CONTAINER }).check())).toBe('bad_credentials');
+    const forged = `${azurite.blobEndpoint}?sv=2021-08-06&ss=b&srt=sco&sp=rl&se=2099-01-01T00:00:00Z&sig=${encodeURIComponent(Buffer.alloc(32).toString('base64'))}`;
+    expect(await failure(open({ connectionString: undefined, sasUri: forged }).check())).toBe('bad_credentials');
+  });
+
+  it('reports a closed port as unreachable', async () => {
+    const port = await closedPort();
+    const connectionString = azurite.connectionString.replace(/BlobEndpoint=[^;]+/, `BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1`);
+    expect(await failure(open({ connectionString }).check())).toBe('unreachable');
+  });
+
+  it('rejects incoherent params', () => {
+    expect(() => azureBlob.open({})).toThrow(ConnectorError);
+    expect(() => azureBlob.open({ connectionString: 'nonsense' })).toThrow(/not a valid/);
+    expect(() => azureBlob.open({ ...params, folderPath: '/x' })).toThrow(/container/);
+    expect(() => azureBlob.open({ sasUri: 'https://acct.blob.core.windows.net/?sv=1' })).toThrow(/signature/);
+    expect(() => azureBlob.open({ sasUri: 'https://acct.blob.core.windows.net/c/folder?sig=x' })).toThrow(/folderPath/);
+  });
+});
