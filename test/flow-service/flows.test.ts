@@ -176,7 +176,7 @@ describe('Flow Service flows and runs', () => {
     const seen: string[] = [];
     let url: string | undefined = `${FS}/sourceConnections?limit=2`;
     while (url) {
-      const page = (await t.call('GET', url)).json();
+      const page: { items: Array<{ id: string }>; _links?: { next?: { href: string } } } = (await t.call('GET', url)).json();
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((i: { id: string }) => i.id));
       url = page._links?.next?.href ? `${FS}${page._links.next.href.replace(/^.*\/flowservice/, '')}` : undefined;
