@@ -8,7 +8,7 @@ describe('ConnectorRegistry', () => {
     expect(registry.get('ecadc60c-7455-4d87-84dc-2a0e293d997b')?.spec.name).toBe('amazon-s3');
     expect(registry.get('9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5')?.spec.name).toBe('local-folder');
     expect(registry.get('nope')).toBeUndefined();
-    expect(registry.all().map((c) => c.spec.name)).toEqual(['local-folder', 'amazon-s3']);
+    expect(registry.all().map((c) => c.spec.name)).toEqual(['local-folder', 'amazon-s3', 'hdfs']);
   });
 
   it('ships specs shaped like AEP’s', () => {

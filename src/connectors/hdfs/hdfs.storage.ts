@@ -1,0 +1,87 @@
+import type { Readable } from 'node:stream';
+import { ConnectorError, type FileStorage, type StorageEntry } from '../sdk.js';
+import { baseName, childPath, compareEntries, isAddressableName, normalizePath } from '../files/path.js';
+import { resumableRead, type RetryPolicy } from '../files/retry.js';
+import { networkError } from './webhdfs-errors.js';
+import { WebHdfsClient, type FileStatus } from './webhdfs-client.js';
+
+/** HDFS through WebHDFS, "/" being the file system's root. */
+export class HdfsStorage implements FileStorage {
+  private readonly client: WebHdfsClient;
+
+  constructor(
+    base: URL,
+    private readonly options: { retry?: RetryPolicy; timeoutMs?: number } = {},
+  ) {
+    this.client = new WebHdfsClient(base, options);
+  }
+
+  async check(): Promise<void> {
+    const root = await this.client.getFileStatus('/');
+    if (root.type !== 'DIRECTORY') throw new ConnectorError('invalid_params', 'The root of the file system is not a folder');
+    // Listing proves read access to the root, which a status alone does not.
+    for await (const _ of this.client.listStatus('/')) break;
+  }
+
+  async list(folder: string): Promise<StorageEntry[]> {
+    const entries: StorageEntry[] = [];
+    for await (const entry of this.children(normalizePath(folder))) entries.push(entry);
+    return entries.sort(compareEntries);
+  }
+
+  async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
+    const path = normalizePath(folder);
+    const pending: string[] = [];
+    for await (const entry of this.children(path)) {
+      if (entry.type === 'file') yield entry;
+      // Sub-folders are walked after this folder's listing is done, so one listing is open at a time.
+      else if (options.recursive) pending.push(entry.path);
+    }
+    for (const sub of pending) {
+      try {
+        yield* this.walk(sub, options);
+      } catch (error) {
+        // A sub-folder deleted while we walk is simply no longer there.
+        if (!(error instanceof ConnectorError && error.failure === 'not_found')) throw error;
+      }
+    }
+  }
+
+  async stat(path: string): Promise<StorageEntry | null> {
+    const normalised = normalizePath(path);
+    try {
+      return entryOf(normalised, await this.client.getFileStatus(normalised));
+    } catch (error) {
+      if (error instanceof ConnectorError && error.failure === 'not_found') return null;
+      throw error;
+    }
+  }
+
+  async read(path: string): Promise<Readable> {
+    const normalised = normalizePath(path);
+    return resumableRead((offset) => this.client.open(normalised, offset), {
+      what: `Reading ${normalised}`,
+      classify: (error) => networkError(error, `Reading ${normalised}`, { datanode: true }),
+      ...(this.options.retry ? { policy: this.options.retry } : {}),
+    });
+  }
+
+  async close(): Promise<void> {}
+
+  private async *children(folder: string): AsyncIterable<StorageEntry> {
+    for await (const status of this.client.listStatus(folder)) {
+      // LISTSTATUS of a file answers that file itself.
+      if (status.pathSuffix === '') throw new ConnectorError('not_found', `${folder} is a file, not a folder`);
+      if (!isAddressableName(status.pathSuffix)) continue;
+      const entry = entryOf(childPath(folder, status.pathSuffix), status);
+      if (entry) yield entry;
+    }
+  }
+}
+
+function entryOf(path: string, status: FileStatus): StorageEntry | null {
+  if (status.type === 'DIRECTORY') return { type: 'folder', name: baseName(path), path };
+  // WebHDFS resolves symlinks on OPEN; a listing reports them as such, and they are rare (disabled by default).
+  if (status.type !== 'FILE') return null;
+  return { type: 'file', name: baseName(path), path, size: status.length, modifiedAt: status.modificationTime };
+}
