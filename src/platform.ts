@@ -6,7 +6,12 @@ import { openDb, type Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { SecretBox } from './security/secret-box.js';
 import { TokenIssuer } from './security/tokens.js';
-import { IdentityService, type Credentials } from './services/identity/index.js';
+import { IdentityService, AdminCredential, loadAdminToken, type Credentials } from './services/identity/index.js';
+import { SandboxService, type SandboxPurger } from './services/sandbox/index.js';
+import { purgeCatalogSandbox } from './services/catalog/index.js';
+import { purgeDataPrepSandbox } from './services/data-prep/index.js';
+import { purgeSchemaRegistrySandbox } from './services/schema-registry/index.js';
+import { purgeFlowServiceSandbox } from './services/flow-service/index.js';
 import { SchemaRegistryService } from './services/schema-registry/index.js';
 import { CatalogService } from './services/catalog/index.js';
 import { DataPrepService } from './services/data-prep/index.js';
@@ -31,9 +36,19 @@ export interface Platform {
   flowService: FlowService;
   queue: JobQueue;
   scheduler: Scheduler;
-  /** Starts the scheduler and an in-process worker (the embedded, one-process mode). */
-  startBackground(): Promise<void>;
-  close(): Promise<void>;
+  sandboxes: SandboxService;
+  /** The operator's credential for `/tributary/admin/…`. */
+  admin: AdminCredential;
+  /**
+   * Starts the scheduler and an in-process worker (the embedded, one-process mode);
+   * `{ scheduler: false }` is a `worker` process, which only runs jobs.
+   */
+  startBackground(options?: { scheduler?: boolean }): Promise<void>;
+  /**
+   * Stops taking jobs, lets the running run finish for `graceMs` (default 20 s), then hands it back
+   * (pending again, with a fresh job) and closes the database.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 export interface PlatformOptions {
@@ -83,6 +98,16 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     log,
   });
   const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }));
+  // Reset order matters: flows stop first, so nothing writes while datasets and schemas go.
+  const sandboxPurgers: SandboxPurger[] = [
+    { area: 'flowservice', purgeSandbox: (scope) => purgeFlowServiceSandbox(db, scope) },
+    { area: 'catalog', purgeSandbox: (scope) => purgeCatalogSandbox(db, lake, scope) },
+    { area: 'conversion', purgeSandbox: (scope) => purgeDataPrepSandbox(db, scope) },
+    { area: 'schemaregistry', purgeSandbox: (scope) => purgeSchemaRegistrySandbox(db, scope) },
+  ];
+  const sandboxes = new SandboxService(db, sandboxPurgers, { log });
+  const admin = new AdminCredential(loadAdminToken(config.home, config.adminToken));
+  const inFlight = new Set<AbortController>();
   let background = false;
   return {
     config,
@@ -97,7 +122,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     flowService,
     queue,
     scheduler,
-    async startBackground() {
+    sandboxes,
+    admin,
+    async startBackground(options = {}) {
       if (background) return;
       background = true;
       // One process owns the embedded database: whatever was in flight when it last stopped is dead.
@@ -105,12 +132,32 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
         await catalog.recoverStaleBatches();
         await flowService.executor.failInterruptedRuns();
       }
-      scheduler.start();
-      await queue.work(RUN_QUEUE, async (data) => flowService.executor.execute(String(data.runId)));
+      await sandboxes.resumeInterrupted();
+      if (options.scheduler !== false) scheduler.start();
+      await queue.work(RUN_QUEUE, async (data) => {
+        const runId = String(data.runId);
+        const abort = new AbortController();
+        inFlight.add(abort);
+        try {
+          const outcome = await flowService.executor.execute(runId, { signal: abort.signal });
+          // A fresh job, not a retry: a run handed back at shutdown has not failed.
+          if (outcome === 'handedBack') await queue.enqueue(RUN_QUEUE, { runId });
+        } finally {
+          inFlight.delete(abort);
+        }
+      });
     },
-    async close() {
+    async close(options = {}) {
       await scheduler.stop();
-      await queue.stop();
+      const grace = setTimeout(() => {
+        for (const abort of inFlight) abort.abort(new Error('the process is shutting down'));
+      }, options.graceMs ?? 20_000);
+      try {
+        await queue.stop();
+      } finally {
+        clearTimeout(grace);
+      }
+      await sandboxes.settle();
       await db.close();
     },
   };

@@ -30,6 +30,8 @@ export interface Config {
   tokenTtlSeconds: number;
   /** Log level of the JSON logs (`LOG_LEVEL`: fatal, error, warn, info, debug, trace; default info). */
   logLevel: string;
+  /** Operator token for `/tributary/admin/…` (`TRIBUTARY_ADMIN_TOKEN`); unset means one generated into `$TRIBUTARY_HOME/admin.json`. */
+  adminToken: string | null;
 }
 
 export type LakeConfig =
@@ -94,5 +96,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     settleSeconds: integer(env, 'TRIBUTARY_SETTLE_SECONDS', 0),
     tokenTtlSeconds: integer(env, 'TRIBUTARY_TOKEN_TTL_SECONDS', 86400, 1),
     logLevel: logLevel(env.LOG_LEVEL),
+    adminToken: env.TRIBUTARY_ADMIN_TOKEN || null,
   };
 }

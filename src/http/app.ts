@@ -1,6 +1,9 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
+import type { DestinationStream } from 'pino';
 import type { Platform } from '../platform.js';
+import { createLogger } from '../observability/logger.js';
+import { registerDocs, registerOperations } from './ops/index.js';
 import { registerAuth } from './auth.js';
 import { handleError, renderError, styleFor } from './errors.js';
 import { imsRoutes } from './ims/routes.js';
@@ -13,16 +16,16 @@ import { flowServiceRoutes } from './flow-service/routes.js';
 export interface AppOptions {
   /** Log level of the JSON request logs, or false for none (tests). */
   logLevel?: string | false;
+  /** Where the JSON log lines go (default stdout); tests capture them here. */
+  logStream?: DestinationStream;
 }
-
-/** Headers that carry secrets; the logger never prints them. */
-const REDACTED = ['req.headers.authorization', 'req.headers["x-api-key"]'];
 
 /** Builds the HTTP API over a platform. Does not listen: `main.ts` does, tests use `inject`. */
 export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
-  const logger = options.logLevel === false ? false : { level: options.logLevel ?? 'info', redact: REDACTED };
+  // JSON lines with the request id, scrubbed of every token and secret (src/observability/logger.ts).
+  const logger = options.logLevel === false ? undefined : createLogger({ level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) });
   const app = Fastify({
-    logger,
+    ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: 32 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     // AEP documents some paths with a trailing slash (`PATCH /connections/{id}/`): both forms route the same.
@@ -46,13 +49,14 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     void reply.status(rendered.status).send(rendered.body);
   });
 
+  await registerDocs(app);
   registerAuth(app, platform.identity);
+  await registerOperations(app, platform);
   await app.register(imsRoutes(platform.identity));
   await app.register(flowServiceRoutes(platform.flowService), { prefix: '/data/foundation/flowservice' });
   await app.register(schemaRegistryRoutes(platform.schemaRegistry), { prefix: '/data/foundation/schemaregistry' });
   await app.register(catalogRoutes(platform.catalog), { prefix: '/data/foundation/catalog' });
   await app.register(conversionRoutes(platform.dataPrep), { prefix: '/data/foundation/conversion' });
   await app.register(exportRoutes(platform.dataAccess), { prefix: '/data/foundation/export' });
-  app.get('/health', async () => ({ status: 'ok' }));
   return app;
 }

@@ -26,6 +26,6 @@ export function registerAuth(app: FastifyInstance, identity: IdentityService): v
       apiKey: header(request, 'x-api-key'),
       orgHeader: header(request, 'x-gw-ims-org-id'),
       sandboxHeader: header(request, 'x-sandbox-name'),
-    });
+    }, { anySandboxState: request.url.startsWith('/data/foundation/sandbox-management') });
   });
 }

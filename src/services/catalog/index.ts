@@ -12,3 +12,4 @@ export type {
   InputFileOutcome,
   SchemaRef,
 } from './types.js';
+export { purgeCatalogSandbox } from './sandbox-purge.js';

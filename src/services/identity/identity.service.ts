@@ -29,7 +29,35 @@ interface ClientRow {
   revoked_at: Date | null;
 }
 
+/** An API client as administrators see it: never its secret or hash. */
+export interface ClientView {
+  clientId: string;
+  imsOrg: string;
+  name: string;
+  secretVersion: number;
+  revoked: boolean;
+  revokedDate: string | null;
+  createdDate: string;
+}
+
+function clientView(row: ClientRow & { name: string; created_at: Date }): ClientView {
+  return {
+    clientId: row.client_id,
+    imsOrg: row.org_id,
+    name: row.name,
+    secretVersion: row.secret_version,
+    revoked: row.revoked_at !== null,
+    revokedDate: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
+    createdDate: new Date(row.created_at).toISOString(),
+  };
+}
+
+const newClientSecret = () => `p8e-${randomBytes(24).toString('base64url')}`;
+
 const DEFAULT_SANDBOX = 'prod';
+
+/** Sandbox states in which the sandbox's own resources may be used. */
+const USABLE_STATES = ['active'];
 
 /** Orgs, sandboxes, API clients and access tokens. */
 export class IdentityService {
@@ -43,6 +71,8 @@ export class IdentityService {
     const orgId = `${randomBytes(12).toString('hex').toUpperCase()}@AdobeOrg`;
     const tenantId = input.tenantId ?? `${input.name.toLowerCase().replace(/[^a-z0-9]/g, '')}${randomBytes(3).toString('hex')}`;
     if (!/^[a-z][a-z0-9]{2,}$/.test(tenantId)) throw new ServiceError('invalid', 'tenantId must be lower-case letters and digits, starting with a letter');
+    const taken = await this.db.query('select 1 from orgs where tenant_id = $1', [tenantId]);
+    if (taken.length) throw new ServiceError('conflict', `tenant id "${tenantId}" is taken`);
     const sandboxId = randomUUID();
     await this.db.transaction(async (tx) => {
       await tx.query('insert into orgs (id, tenant_id, name) values ($1, $2, $3)', [orgId, tenantId, input.name]);
@@ -69,8 +99,9 @@ export class IdentityService {
 
   /** Creates an API client of an org; the secret is returned once and stored only as a hash. */
   async createClient(orgId: string, name: string): Promise<{ clientId: string; clientSecret: string }> {
+    await this.requireOrg(orgId);
     const clientId = randomBytes(16).toString('hex');
-    const clientSecret = `p8e-${randomBytes(24).toString('base64url')}`;
+    const clientSecret = newClientSecret();
     await this.db.query('insert into api_clients (client_id, org_id, name, secret_hash) values ($1, $2, $3, $4)', [
       clientId,
       orgId,
@@ -78,6 +109,53 @@ export class IdentityService {
       await hashSecret(clientSecret),
     ]);
     return { clientId, clientSecret };
+  }
+
+  /** Every org, oldest first (for administrators). */
+  async listOrgs(): Promise<Array<{ imsOrg: string; tenantId: string; name: string; createdDate: string }>> {
+    const rows = await this.db.query<{ id: string; tenant_id: string; name: string; created_at: Date }>('select * from orgs order by created_at, id');
+    return rows.map((r) => ({ imsOrg: r.id, tenantId: r.tenant_id, name: r.name, createdDate: new Date(r.created_at).toISOString() }));
+  }
+
+  /** The API clients of an org, without secrets (for administrators). */
+  async listClients(orgId: string): Promise<ClientView[]> {
+    await this.requireOrg(orgId);
+    const rows = await this.db.query<ClientRow & { name: string; created_at: Date }>('select * from api_clients where org_id = $1 order by created_at, client_id', [orgId]);
+    return rows.map(clientView);
+  }
+
+  async getClient(clientId: string): Promise<ClientView> {
+    const row = (await this.db.query<ClientRow & { name: string; created_at: Date }>('select * from api_clients where client_id = $1', [clientId]))[0];
+    if (!row) throw new ServiceError('not_found', `API client ${clientId} does not exist`);
+    return clientView(row);
+  }
+
+  /** Revokes a client: its tokens are refused from the next call on, and it can get no new one. */
+  async revokeClient(clientId: string): Promise<ClientView> {
+    await this.db.query('update api_clients set revoked_at = coalesce(revoked_at, now()) where client_id = $1', [clientId]);
+    return this.getClient(clientId);
+  }
+
+  /**
+   * Gives a client a new secret and bumps its secret version: `authorize` compares the version a token
+   * carries, so every token issued under the old secret is refused at once.
+   */
+  async rotateClientSecret(clientId: string): Promise<ClientView & { clientSecret: string }> {
+    const client = await this.getClient(clientId);
+    if (client.revoked) throw new ServiceError('conflict', `API client ${clientId} is revoked`);
+    const clientSecret = newClientSecret();
+    await this.db.query('update api_clients set secret_hash = $1, secret_version = secret_version + 1 where client_id = $2', [
+      await hashSecret(clientSecret),
+      clientId,
+    ]);
+    return { ...(await this.getClient(clientId)), clientSecret };
+  }
+
+  /** The org's row, or a not_found failure. */
+  async requireOrg(orgId: string): Promise<{ imsOrg: string; tenantId: string; name: string }> {
+    const row = (await this.db.query<{ id: string; tenant_id: string; name: string }>('select * from orgs where id = $1', [orgId]))[0];
+    if (!row) throw new ServiceError('not_found', `org ${orgId} does not exist`);
+    return { imsOrg: row.id, tenantId: row.tenant_id, name: row.name };
   }
 
   /** First start: one org, its `prod` sandbox and one client. */
@@ -113,7 +191,7 @@ export class IdentityService {
    * Checks the gateway headers of a call and returns the org and sandbox it acts in.
    * The codes follow Adobe's API gateway: 401013 for a bad token, 403003 for a bad API key.
    */
-  async authorize(request: RequestIdentity): Promise<Scope> {
+  async authorize(request: RequestIdentity, options: { anySandboxState?: boolean } = {}): Promise<Scope> {
     if (!request.bearer) throw new ServiceError('unauthenticated', 'Oauth token is missing', '401013');
     const check = await this.tokens.check(request.bearer);
     if (!check.ok) throw new ServiceError('unauthenticated', check.reason === 'expired' ? 'Oauth token has expired' : 'Oauth token is not valid', '401013');
@@ -132,9 +210,17 @@ export class IdentityService {
     if (request.orgHeader !== client.org_id) throw new ServiceError('forbidden', 'Profile is not valid for the x-gw-ims-org-id', '403025');
     const sandboxName = (request.sandboxHeader || DEFAULT_SANDBOX).toLowerCase();
     const sandbox = (
-      await this.db.query<{ id: string }>(`select id from sandboxes where org_id = $1 and name = $2 and state <> 'deleted'`, [client.org_id, sandboxName])
+      await this.db.query<{ id: string; state: string }>(`select id, state from sandboxes where org_id = $1 and name = $2 and state <> 'deleted'`, [
+        client.org_id,
+        sandboxName,
+      ])
     )[0];
     if (!sandbox) throw new ServiceError('forbidden', `Sandbox "${sandboxName}" does not exist in this org or is not accessible`, '403027');
+    // A sandbox being reset or deleted is emptied under the caller's feet: its data is off limits until it is active again.
+    // Sandbox management itself still answers, so a client can follow the state.
+    if (!options.anySandboxState && !USABLE_STATES.includes(sandbox.state)) {
+      throw new ServiceError('forbidden', `Sandbox "${sandboxName}" is ${sandbox.state} and not accessible until it is active`, '403027');
+    }
     return { orgId: client.org_id, tenantId: client.tenant_id, sandboxId: sandbox.id, sandboxName, clientId: client.client_id };
   }
 }

@@ -1,1 +1,2 @@
-export { IdentityService, type Credentials, type RequestIdentity } from './identity.service.js';
+export { IdentityService, type Credentials, type RequestIdentity, type ClientView } from './identity.service.js';
+export { AdminCredential, loadAdminToken } from './admin-credential.js';

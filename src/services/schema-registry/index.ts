@@ -3,3 +3,4 @@ export { SchemaRegistryService, type ResourceView } from './schema-registry.serv
 export type { ListQuery, ListPage } from './listing.js';
 export type { Resource } from './resource.js';
 export { isPathKind, type Container, type PathKind, type ResourceType } from './ids.js';
+export { purgeSchemaRegistrySandbox } from './sandbox-purge.js';

@@ -1,0 +1,87 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { AdminCredential, IdentityService } from '../../services/identity/index.js';
+import { ServiceError } from '../../services/errors.js';
+
+/**
+ * Operator routes (mounted under `/tributary/admin`): orgs and API clients. They take the admin token
+ * (`Authorization: Bearer <admin token>`), never a tenant token.
+ */
+
+const tags = ['Administration'];
+const security = [{ adminToken: [] }];
+const orgParam = { type: 'object', properties: { imsOrg: { type: 'string' } }, required: ['imsOrg'] } as const;
+const clientParam = { type: 'object', properties: { clientId: { type: 'string' } }, required: ['clientId'] } as const;
+
+function bearer(request: FastifyRequest): string | undefined {
+  const value = request.headers.authorization;
+  return value && /^bearer\s+/i.test(value) ? value.replace(/^bearer\s+/i, '').trim() : undefined;
+}
+
+export function adminRoutes(identity: IdentityService, admin: AdminCredential): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('onRequest', async (request) => {
+      if (!admin.verify(bearer(request))) throw new ServiceError('unauthenticated', 'an admin token is required (Authorization: Bearer <admin token>)', '401013');
+    });
+
+    app.get('/orgs', { schema: { tags, security, summary: 'List orgs' } }, async () => ({ orgs: await identity.listOrgs() }));
+
+    app.post(
+      '/orgs',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Create an org with its production sandbox "prod"',
+          body: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, tenantId: { type: 'string' } } },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body as { name: string; tenantId?: string };
+        const org = await identity.createOrg({ name: body.name, ...(body.tenantId ? { tenantId: body.tenantId } : {}) });
+        return reply.status(201).send({ imsOrg: org.orgId, tenantId: org.tenantId, name: body.name, sandboxName: 'prod' });
+      },
+    );
+
+    app.get<{ Params: { imsOrg: string } }>('/orgs/:imsOrg/clients', { schema: { tags, security, summary: 'List the API clients of an org', params: orgParam } }, async (request) => ({
+      clients: await identity.listClients(request.params.imsOrg),
+    }));
+
+    app.post<{ Params: { imsOrg: string } }>(
+      '/orgs/:imsOrg/clients',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Create an API client; its secret is shown once',
+          params: orgParam,
+          body: { type: 'object', properties: { name: { type: 'string', minLength: 1 } } },
+        },
+      },
+      async (request, reply) => {
+        const org = await identity.requireOrg(request.params.imsOrg);
+        const name = (request.body as { name?: string } | undefined)?.name ?? 'client';
+        const client = await identity.createClient(org.imsOrg, name);
+        return reply.status(201).send({ ...client, imsOrg: org.imsOrg, tenantId: org.tenantId, name });
+      },
+    );
+
+    app.get<{ Params: { clientId: string } }>('/clients/:clientId', { schema: { tags, security, summary: 'Read an API client', params: clientParam } }, async (request) =>
+      identity.getClient(request.params.clientId),
+    );
+
+    app.delete<{ Params: { clientId: string } }>(
+      '/clients/:clientId',
+      { schema: { tags, security, summary: 'Revoke an API client: its tokens are refused at once', params: clientParam } },
+      async (request) => {
+        await identity.getClient(request.params.clientId);
+        return identity.revokeClient(request.params.clientId);
+      },
+    );
+
+    app.post<{ Params: { clientId: string } }>(
+      '/clients/:clientId/rotate',
+      { schema: { tags, security, summary: 'Rotate the secret of an API client: tokens of the old secret are refused at once', params: clientParam } },
+      async (request) => identity.rotateClientSecret(request.params.clientId),
+    );
+  };
+}

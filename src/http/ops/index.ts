@@ -1,0 +1,83 @@
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Platform } from '../../platform.js';
+import { Metrics } from '../../observability/metrics.js';
+import { checkReadiness } from '../../observability/readiness.js';
+import { opsRoutes } from './routes.js';
+import { sandboxRoutes } from '../sandbox/routes.js';
+import { adminRoutes } from '../admin/routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered (method and URL pattern), for the documentation's coverage check. */
+    registeredRoutes: Array<{ method: string; url: string }>;
+  }
+}
+
+const GATEWAY_SECURITY = [{ bearerAuth: [], apiKey: [], imsOrg: [] }];
+
+/**
+ * The OpenAPI document of Tributary's own API, generated from the routes as they are registered (so it
+ * must be called before any route): `/docs` (browsable) and `/docs/json`.
+ */
+export async function registerDocs(app: FastifyInstance): Promise<void> {
+  const routes: Array<{ method: string; url: string }> = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Tributary API',
+        description:
+          'The API of this Tributary server: the AEP-compatible ingestion services under /data/…, the IMS-style token endpoint, ' +
+          'sandbox management, and Tributary’s own operator routes (/tributary/admin/…, /health, /ready, /metrics).',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'Access token from POST /ims/token/v3' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The client id' },
+          imsOrg: { type: 'apiKey', in: 'header', name: 'x-gw-ims-org-id', description: 'The IMS org id' },
+          adminToken: { type: 'http', scheme: 'bearer', description: 'The operator token (admin.json or TRIBUTARY_ADMIN_TOKEN)' },
+        },
+      },
+    },
+    // Routes written without a schema still appear; the AEP routes carry the gateway's credentials.
+    transform: ({ schema, url }) => {
+      const documented = { ...(schema ?? {}) } as Record<string, unknown>;
+      if (url.startsWith('/data/') && !documented.security) documented.security = GATEWAY_SECURITY;
+      if (!documented.tags) {
+        const tag = /^\/data\/(?:foundation|core)\/([a-z-]+)/.exec(url)?.[1] ?? (url.startsWith('/ims/') ? 'ims' : undefined);
+        if (tag) documented.tags = [tag];
+      }
+      return { schema: documented as never, url };
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+}
+
+/**
+ * Operations around the API: request metrics, the org and sandbox on every log line of a request, health,
+ * readiness and metrics routes, sandbox management and the admin routes. Called once the auth hook is registered.
+ */
+export async function registerOperations(app: FastifyInstance, platform: Platform): Promise<void> {
+  const metrics = new Metrics(platform.db);
+  app.addHook('onRequest', async (request, reply) => {
+    // Runs after the auth hook: every later line of this request names the org and sandbox it acts in.
+    if (request.scope) {
+      const log = request.log.child({ orgId: request.scope.orgId, sandboxName: request.scope.sandboxName, clientId: request.scope.clientId });
+      request.log = log;
+      reply.log = log;
+    }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  await app.register(opsRoutes({ metrics, readiness: () => checkReadiness({ db: platform.db, lakeDir: platform.config.lakeDir }) }));
+  await app.register(sandboxRoutes(platform.sandboxes), { prefix: '/data/foundation/sandbox-management' });
+  await app.register(adminRoutes(platform.identity, platform.admin), { prefix: '/tributary/admin' });
+}
