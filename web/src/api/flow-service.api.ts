@@ -1,0 +1,161 @@
+import type { Api } from './client.js';
+
+const FS = '/data/foundation/flowservice';
+
+export const LOCAL_FOLDER_SPEC = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
+export const DATA_LAKE_SPEC = 'c604ff05-7f1a-43c0-8e18-33bf874cb11c';
+
+export interface JsonSchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+  default?: unknown;
+  format?: string;
+  pattern?: string;
+  items?: JsonSchema;
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  [key: string]: unknown;
+}
+
+export interface AuthSpec {
+  name: string;
+  type: string;
+  spec: JsonSchema;
+}
+
+export interface ConnectionSpec {
+  id: string;
+  name: string;
+  version?: string;
+  attributes?: { category?: string; isSource?: boolean; uiAttributes?: { label?: string; category?: { key?: string } | string; isPreview?: boolean; documentationLink?: string } };
+  authSpec?: AuthSpec[];
+}
+
+export interface Connection {
+  id: string;
+  name: string;
+  connectionSpec: { id: string; version?: string };
+  auth?: { specName?: string };
+  state?: string;
+}
+
+export interface ExploreEntry {
+  type: 'file' | 'folder';
+  name: string;
+  path: string;
+  canPreview?: boolean;
+}
+
+export interface Column {
+  name: string;
+  type: string;
+}
+
+export interface FilePreview {
+  format: string;
+  schema: { columns: Column[] };
+  data: Array<Record<string, unknown>>;
+}
+
+export interface PreviewOptions {
+  fileType: 'delimited' | 'json' | 'parquet';
+  columnDelimiter?: string;
+  encoding?: string;
+  compressionType?: string;
+}
+
+export interface ScheduleParams {
+  frequency: 'once' | 'minute' | 'hour' | 'day' | 'week';
+  interval?: number;
+  startTime: number;
+  backfill?: boolean;
+}
+
+export interface Flow {
+  id: string;
+  name: string;
+  description?: string;
+  state: 'enabled' | 'disabled' | string;
+  etag?: string;
+  flowSpec: { id: string };
+  sourceConnectionIds: string[];
+  targetConnectionIds: string[];
+  scheduleParams?: ScheduleParams & Record<string, unknown>;
+  createdAt?: number;
+  lastRunDetails?: { id: string; state: string; startedAtUTC?: number; completedAtUTC?: number };
+}
+
+export interface RunMetrics {
+  recordSummary?: { inputRecordCount?: number; outputRecordCount?: number; failedRecordCount?: number };
+  fileSummary?: { inputFileCount?: number; outputFileCount?: number; failedFileCount?: number };
+  sizeSummary?: { inputBytes?: number; outputBytes?: number };
+  durationSummary?: { startedAtUTC?: number; completedAtUTC?: number };
+  statusSummary?: { status?: string; errors?: Array<{ code?: string; message?: string }> };
+}
+
+export interface Run {
+  id: string;
+  flowId: string;
+  createdAt?: number;
+  batchId?: string;
+  metrics: RunMetrics;
+  activities?: Array<{ id?: string; batchId?: string }>;
+}
+
+interface Items<T> {
+  items: T[];
+}
+
+export function flowService(api: Api) {
+  const one = async <T>(path: string) => (await api.get<Items<T>>(path)).items[0]!;
+  return {
+    connectionSpecs: async () => (await api.get<Items<ConnectionSpec>>(`${FS}/connectionSpecs`)).items,
+    connectionSpec: (id: string) => one<ConnectionSpec>(`${FS}/connectionSpecs/${id}`),
+    connections: async () => (await api.get<Items<Connection>>(`${FS}/connections`)).items,
+    createConnection: (body: unknown) => api.post<{ id: string }>(`${FS}/connections`, body),
+    testConnection: (id: string) => api.get<unknown>(`${FS}/connections/${id}/test`),
+    explore: (id: string, folder: string | null) =>
+      api.get<ExploreEntry[]>(
+        folder === null ? `${FS}/connections/${id}/explore?objectType=root` : `${FS}/connections/${id}/explore?objectType=folder&object=${encodeURIComponent(folder)}`,
+      ),
+    preview: (id: string, path: string, options: PreviewOptions) => {
+      const query = new URLSearchParams({ objectType: 'file', object: path, preview: 'true', fileType: options.fileType });
+      if (options.columnDelimiter) query.set('columnDelimiter', options.columnDelimiter);
+      if (options.encoding) query.set('encoding', options.encoding);
+      if (options.compressionType && options.compressionType !== 'none') query.set('compressionType', options.compressionType);
+      return api.get<FilePreview>(`${FS}/connections/${id}/explore?${query}`);
+    },
+    createSourceConnection: (body: unknown) => api.post<{ id: string }>(`${FS}/sourceConnections`, body),
+    createTargetConnection: (body: unknown) => api.post<{ id: string }>(`${FS}/targetConnections`, body),
+    sourceConnection: (id: string) => one<{ id: string; name: string; params?: { path?: string }; baseConnectionId: string }>(`${FS}/sourceConnections/${id}`),
+    targetConnection: (id: string) => one<{ id: string; params?: { dataSetId?: string } }>(`${FS}/targetConnections/${id}`),
+    flowSpecByName: async (name: string) =>
+      (await api.get<Items<{ id: string; name: string }>>(`${FS}/flowSpecs?property=${encodeURIComponent(`name=="${name}"`)}`)).items[0],
+    createFlow: (body: unknown) => api.post<{ id: string }>(`${FS}/flows`, body),
+    flows: async () => (await api.get<Items<Flow>>(`${FS}/flows`)).items,
+    flow: (id: string) => one<Flow>(`${FS}/flows/${id}`),
+    flowAction: (id: string, op: 'ENABLE' | 'DISABLE', etag?: string) =>
+      api.post(`${FS}/flows/${id}/action?op=${op}`, undefined, etag ? { headers: { 'If-Match': etag } } : {}),
+    runs: async (flowId: string) => (await api.get<Items<Run>>(`${FS}/runs?property=${encodeURIComponent(`flowId==${flowId}`)}`)).items,
+    run: (id: string) => one<Run>(`${FS}/runs/${id}`),
+    runNow: (flowId: string) => api.post<{ id: string }>(`${FS}/runs`, { flowId }),
+  };
+}
+
+/** The label a user knows a connector by. */
+export function specLabel(spec: ConnectionSpec): string {
+  return spec.attributes?.uiAttributes?.label ?? spec.name;
+}
+
+export function runStatus(run: Run): string {
+  return run.metrics?.statusSummary?.status ?? 'unknown';
+}
+
+/** The batch a run wrote, wherever the run shows it. */
+export function runBatchId(run: Run): string | undefined {
+  return run.batchId ?? run.activities?.find((a) => a.batchId)?.batchId;
+}

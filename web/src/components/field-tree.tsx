@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import type { XdmField } from '../lib/xdm-fields.js';
+
+interface Props {
+  fields: XdmField[];
+  label: string;
+  /** When given, leaves are buttons that pick the field (the mapping step). */
+  onPick?: (field: XdmField) => void;
+  /** Paths already mapped: marked in the tree. */
+  marked?: Set<string>;
+  /** Open every object to this depth at first. */
+  openDepth?: number;
+}
+
+/** An XDM schema as a tree of fields with their types; objects fold with native <details>. */
+export function FieldTree({ fields, label, onPick, marked, openDepth = 1 }: Props) {
+  const [filter, setFilter] = useState('');
+  const needle = filter.trim().toLowerCase();
+  const matches = (f: XdmField): boolean => !needle || f.path.toLowerCase().includes(needle) || (f.children ?? []).some(matches);
+  const render = (list: XdmField[], depth: number) => (
+    <ul className="tree" role={depth === 0 ? 'tree' : 'group'} aria-label={depth === 0 ? label : undefined}>
+      {list.filter(matches).map((field) =>
+        field.children ? (
+          <li key={field.path} role="treeitem" aria-expanded={undefined}>
+            <details open={depth < openDepth || Boolean(needle)}>
+              <summary>
+                <span className="field-name">{field.name}</span> <span className="field-type">object</span>
+              </summary>
+              {render(field.children, depth + 1)}
+            </details>
+          </li>
+        ) : (
+          <li key={field.path} role="treeitem" className={marked?.has(field.path) ? 'mapped' : undefined}>
+            {onPick ? (
+              <button type="button" className="link" onClick={() => onPick(field)} title={field.path} data-path={field.path}>
+                <span className="field-name">{field.name}</span>
+              </button>
+            ) : (
+              <span className="field-name" title={field.path}>
+                {field.name}
+              </span>
+            )}{' '}
+            <span className="field-type">
+              {field.type}
+              {field.format ? ` (${field.format})` : ''}
+            </span>
+            {marked?.has(field.path) ? <span className="sr-only"> (mapped)</span> : null}
+          </li>
+        ),
+      )}
+    </ul>
+  );
+  return (
+    <div className="field-tree">
+      <label className="inline">
+        <span>Filter fields</span>
+        <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="e.g. email" />
+      </label>
+      {render(fields, 0)}
+    </div>
+  );
+}

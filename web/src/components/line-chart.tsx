@@ -1,0 +1,69 @@
+export interface Series {
+  label: string;
+  values: number[];
+  className: string;
+}
+
+interface Props {
+  title: string;
+  /** One label per point (the runs' start times). */
+  labels: string[];
+  series: Series[];
+  format?: (n: number) => string;
+}
+
+const W = 320;
+const H = 140;
+const PAD = { left: 44, right: 8, top: 10, bottom: 22 };
+
+/** A small SVG line chart of run metrics over time; a table of the same numbers follows for screen readers. */
+export function LineChart({ title, labels, series, format = String }: Props) {
+  const max = Math.max(1, ...series.flatMap((s) => s.values));
+  const n = labels.length;
+  const x = (i: number) => PAD.left + (n <= 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (n - 1));
+  const y = (v: number) => PAD.top + (1 - v / max) * (H - PAD.top - PAD.bottom);
+  return (
+    <figure className="chart">
+      <figcaption>{title}</figcaption>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}: ${series.map((s) => `${s.label} ${s.values.map(format).join(', ')}`).join('; ')}`}>
+        <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} className="axis" />
+        <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} className="axis" />
+        <text x={PAD.left - 4} y={PAD.top + 8} textAnchor="end" className="tick">
+          {format(max)}
+        </text>
+        <text x={PAD.left - 4} y={H - PAD.bottom} textAnchor="end" className="tick">
+          0
+        </text>
+        {n > 0 ? (
+          <>
+            <text x={x(0)} y={H - 6} textAnchor="start" className="tick">
+              {labels[0]}
+            </text>
+            {n > 1 ? (
+              <text x={x(n - 1)} y={H - 6} textAnchor="end" className="tick">
+                {labels[n - 1]}
+              </text>
+            ) : null}
+          </>
+        ) : null}
+        {series.map((s) => (
+          <g key={s.label} className={s.className}>
+            <polyline fill="none" points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')} />
+            {s.values.map((v, i) => (
+              <circle key={i} cx={x(i)} cy={y(v)} r={3}>
+                <title>{`${labels[i]}: ${s.label} ${format(v)}`}</title>
+              </circle>
+            ))}
+          </g>
+        ))}
+      </svg>
+      <ul className="legend">
+        {series.map((s) => (
+          <li key={s.label} className={s.className}>
+            {s.label}
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}

@@ -1,0 +1,95 @@
+import type { ReactNode } from 'react';
+import { cellText } from '../lib/format.js';
+
+export function ErrorNote({ error, title }: { error: unknown; title?: string }) {
+  if (!error) return null;
+  return (
+    <div className="note error" role="alert">
+      {title ? <strong>{title}: </strong> : null}
+      {error instanceof Error ? error.message : String(error)}
+    </div>
+  );
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="muted" role="status" aria-live="polite">
+      {label}
+    </p>
+  );
+}
+
+const STATUS_CLASS: Record<string, string> = {
+  success: 'ok',
+  enabled: 'ok',
+  active: 'ok',
+  failed: 'bad',
+  aborted: 'bad',
+  disabled: 'off',
+  inactive: 'off',
+};
+
+export function Status({ value }: { value: string | undefined }) {
+  const text = value ?? 'unknown';
+  return <span className={`status ${STATUS_CLASS[text.toLowerCase()] ?? 'busy'}`}>{text}</span>;
+}
+
+export interface TableProps {
+  rows: Array<Record<string, unknown>>;
+  columns?: Array<{ key: string; label?: ReactNode }>;
+  caption: string;
+  empty?: string;
+  /** Extra text under each header (e.g. the detected type). */
+  subtitles?: Record<string, string>;
+  testId?: string;
+}
+
+/** A scrollable table; the caption names it for screen readers and tests. */
+export function DataTable({ rows, columns, caption, empty = 'No rows.', subtitles, testId }: TableProps) {
+  const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))].map((key) => ({ key, label: key }));
+  if (rows.length === 0 && !columns) return <p className="muted">{empty}</p>;
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={caption} data-testid={testId}>
+      <table>
+        <caption className="sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            {cols.map((c) => (
+              <th key={c.key} scope="col">
+                {c.label ?? c.key}
+                {subtitles?.[c.key] ? <span className="col-type">{subtitles[c.key]}</span> : null}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={cols.length} className="muted">
+                {empty}
+              </td>
+            </tr>
+          ) : (
+            rows.map((row, i) => (
+              <tr key={i}>
+                {cols.map((c) => (
+                  <td key={c.key}>{cellText(row[c.key])}</td>
+                ))}
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Nested objects flattened to dotted columns, so a table can show XDM rows. */
+export function flattenRow(row: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [key, value] of Object.entries(row)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) flattenRow(value as Record<string, unknown>, path, out);
+    else out[path] = value;
+  }
+  return out;
+}

@@ -1,0 +1,168 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'wouter';
+import { flowService, runStatus, type Run } from '../api/flow-service.api.js';
+import { useApp } from '../app-context.js';
+import { LineChart } from '../components/line-chart.js';
+import { ErrorNote, Loading, Status } from '../components/ui.js';
+import { formatBytes, formatDuration, formatTime } from '../lib/format.js';
+import { useAsync } from '../lib/use-async.js';
+
+const FINAL = ['success', 'failed', 'cancelled'];
+
+/** One dataflow: its state and actions, its runs as charts over time and as a table. */
+export default function FlowPage() {
+  const { id } = useParams<{ id: string }>();
+  const { api } = useApp();
+  const fs = flowService(api);
+  const flow = useAsync(() => fs.flow(id!), [api, id]);
+  const runs = useAsync(() => fs.runs(id!), [api, id]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+
+  // While a run is in flight, follow it (backing off) until it settles.
+  const pending = (runs.data ?? []).some((r) => !FINAL.includes(runStatus(r)));
+  const [poll, setPoll] = useState(1000);
+  useEffect(() => {
+    if (!pending && (runs.data?.length ?? 0) > 0) return;
+    if (flow.data?.state === 'disabled' && !pending) return;
+    const timer = setTimeout(() => {
+      runs.reload();
+      if (!pending) flow.reload();
+      setPoll((p) => Math.min(p * 1.5, 10_000));
+    }, poll);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [pending, runs.data, flow.data?.state]);
+
+  const act = async (label: string, action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    setNotice('');
+    try {
+      await action();
+      setNotice(label);
+      flow.reload();
+      runs.reload();
+      setPoll(1000);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (flow.loading && !flow.data) return <Loading />;
+  if (!flow.data) return <ErrorNote error={flow.error} />;
+  const f = flow.data;
+  const ordered = [...(runs.data ?? [])].sort((a, b) => (a.metrics.durationSummary?.startedAtUTC ?? a.createdAt ?? 0) - (b.metrics.durationSummary?.startedAtUTC ?? b.createdAt ?? 0));
+  const labels = ordered.map((r) => new Date(r.metrics.durationSummary?.startedAtUTC ?? r.createdAt ?? 0).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
+  const metric = (pick: (r: Run) => number | undefined) => ordered.map((r) => pick(r) ?? 0);
+  const duration = (r: Run) => {
+    const d = r.metrics.durationSummary;
+    return d?.startedAtUTC && d.completedAtUTC ? d.completedAtUTC - d.startedAtUTC : 0;
+  };
+  const once = (f.scheduleParams?.frequency ?? 'once') === 'once';
+
+  return (
+    <section className="stack">
+      <p className="crumbs">
+        <Link href="/dataflows">Dataflows</Link> / {f.name}
+      </p>
+      <h1 tabIndex={-1}>{f.name}</h1>
+      <p>
+        <Status value={f.state} /> ·{' '}
+        {once ? 'runs once' : `every ${String(f.scheduleParams?.interval)} ${String(f.scheduleParams?.frequency)}(s)`} · created {formatTime(f.createdAt)}
+      </p>
+      {f.description ? <p className="muted">{f.description}</p> : null}
+      <div className="actions">
+        {f.state === 'enabled' ? (
+          <button type="button" className="secondary" disabled={busy} onClick={() => void act('Dataflow disabled', () => fs.flowAction(f.id, 'DISABLE', f.etag))}>
+            Disable
+          </button>
+        ) : (
+          <button type="button" className="secondary" disabled={busy} onClick={() => void act('Dataflow enabled', () => fs.flowAction(f.id, 'ENABLE', f.etag))}>
+            Enable
+          </button>
+        )}
+        <button
+          type="button"
+          disabled={busy || !once}
+          onClick={() => void act('Run started', () => fs.runNow(f.id))}
+          title={once ? undefined : 'The API starts on-demand runs for flows scheduled once; this one runs on its schedule'}
+          aria-describedby={once ? undefined : 'run-now-note'}
+        >
+          Run now
+        </button>
+        <button type="button" className="secondary" onClick={() => (runs.reload(), flow.reload())}>
+          Refresh
+        </button>
+      </div>
+      {!once ? (
+        <p id="run-now-note" className="muted small">
+          Run now is for dataflows scheduled once; this one runs on its schedule.
+        </p>
+      ) : null}
+      {notice ? (
+        <p className="note ok" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <ErrorNote error={error} />
+      <h2>Runs</h2>
+      <ErrorNote error={runs.error} />
+      {ordered.length > 0 ? (
+        <div className="charts">
+          <LineChart
+            title="Records"
+            labels={labels}
+            series={[
+              { label: 'in', values: metric((r) => r.metrics.recordSummary?.inputRecordCount), className: 's1' },
+              { label: 'out', values: metric((r) => r.metrics.recordSummary?.outputRecordCount), className: 's2' },
+              { label: 'failed', values: metric((r) => r.metrics.recordSummary?.failedRecordCount), className: 's3' },
+            ]}
+          />
+          <LineChart title="Files" labels={labels} series={[{ label: 'in', values: metric((r) => r.metrics.fileSummary?.inputFileCount), className: 's1' }, { label: 'failed', values: metric((r) => r.metrics.fileSummary?.failedFileCount), className: 's3' }]} />
+          <LineChart title="Bytes read" labels={labels} series={[{ label: 'in', values: metric((r) => r.metrics.sizeSummary?.inputBytes), className: 's1' }]} format={formatBytes} />
+          <LineChart title="Duration" labels={labels} series={[{ label: 'duration', values: ordered.map(duration), className: 's2' }]} format={formatDuration} />
+        </div>
+      ) : (
+        <p className="muted">{runs.loading ? 'Loading runs…' : 'No runs yet; the first one starts at the scheduled time.'}</p>
+      )}
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Runs">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Status</th>
+              <th scope="col">Records in / out / failed</th>
+              <th scope="col">Files</th>
+              <th scope="col">Size</th>
+              <th scope="col">Duration</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...ordered].reverse().map((r) => (
+              <tr key={r.id}>
+                <td>
+                  <Link href={`/runs/${r.id}`} aria-label={`Run of ${formatTime(r.metrics.durationSummary?.startedAtUTC ?? r.createdAt)}`}>
+                    {formatTime(r.metrics.durationSummary?.startedAtUTC ?? r.createdAt)}
+                  </Link>
+                </td>
+                <td>
+                  <Status value={runStatus(r)} />
+                </td>
+                <td>
+                  {r.metrics.recordSummary?.inputRecordCount ?? 0} / {r.metrics.recordSummary?.outputRecordCount ?? 0} / {r.metrics.recordSummary?.failedRecordCount ?? 0}
+                </td>
+                <td>{r.metrics.fileSummary?.inputFileCount ?? 0}</td>
+                <td>{formatBytes(r.metrics.sizeSummary?.inputBytes)}</td>
+                <td>{formatDuration(duration(r) || undefined)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,129 @@
+import { Link, useParams } from 'wouter';
+import { dataAccess } from '../api/export.api.js';
+import { flowService, runBatchId, runStatus } from '../api/flow-service.api.js';
+import { useApp } from '../app-context.js';
+import { DataTable, ErrorNote, Loading, Status } from '../components/ui.js';
+import { downloadText, toCsv } from '../lib/csv.js';
+import { formatBytes, formatDuration, formatTime } from '../lib/format.js';
+import { useAsync } from '../lib/use-async.js';
+
+/** One run: its metrics, the files of its batch, and its row errors (downloadable as CSV). */
+export default function RunPage() {
+  const { id } = useParams<{ id: string }>();
+  const { api } = useApp();
+  const run = useAsync(() => flowService(api).run(id!), [api, id]);
+  const batchId = run.data ? runBatchId(run.data) : undefined;
+  const context = useAsync(async () => {
+    if (!run.data) return null;
+    const fs = flowService(api);
+    const flow = await fs.flow(run.data.flowId);
+    const target = flow.targetConnectionIds[0] ? await fs.targetConnection(flow.targetConnectionIds[0]) : undefined;
+    return { flow, dataSetId: target?.params?.dataSetId };
+  }, [api, run.data?.flowId]);
+  const files = useAsync(async () => {
+    if (!batchId) return [];
+    const da = dataAccess(api);
+    const list = await da.batchFiles(batchId);
+    const named = await Promise.all(list.map(async (f) => ({ ...f, names: await da.fileListing(f.dataSetFileId) })));
+    return named.flatMap((f) => f.names.map((n) => ({ fileId: f.dataSetFileId, name: n.name, size: Number(n.length), records: f.records })));
+  }, [api, batchId]);
+  const rowErrors = useAsync(() => (batchId ? dataAccess(api).rowErrors(batchId) : Promise.resolve([])), [api, batchId]);
+
+  if (run.loading && !run.data) return <Loading />;
+  if (!run.data) return <ErrorNote error={run.error} />;
+  const r = run.data;
+  const m = r.metrics;
+  const d = m.durationSummary;
+  const download = async (fileId: string, name: string) => {
+    const bytes = await dataAccess(api).download(fileId, name);
+    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name.split('/').pop() ?? name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  return (
+    <section className="stack">
+      <p className="crumbs">
+        <Link href="/dataflows">Dataflows</Link> / {context.data ? <Link href={`/dataflows/${r.flowId}`}>{context.data.flow.name}</Link> : 'dataflow'} / run
+      </p>
+      <h1 tabIndex={-1}>Run of {formatTime(d?.startedAtUTC ?? r.createdAt)}</h1>
+      <dl className="summary">
+        <dt>Status</dt>
+        <dd>
+          <Status value={runStatus(r)} />
+        </dd>
+        <dt>Records</dt>
+        <dd data-testid="run-records">
+          {m.recordSummary?.inputRecordCount ?? 0} in, {m.recordSummary?.outputRecordCount ?? 0} ingested, {m.recordSummary?.failedRecordCount ?? 0} failed
+        </dd>
+        <dt>Files</dt>
+        <dd>
+          {m.fileSummary?.inputFileCount ?? 0} read{m.fileSummary?.failedFileCount ? `, ${m.fileSummary.failedFileCount} failed` : ''}
+        </dd>
+        <dt>Size</dt>
+        <dd>{formatBytes(m.sizeSummary?.inputBytes)} read</dd>
+        <dt>Duration</dt>
+        <dd>{formatDuration(d?.startedAtUTC && d.completedAtUTC ? d.completedAtUTC - d.startedAtUTC : undefined)}</dd>
+        <dt>Batch</dt>
+        <dd>
+          {batchId ? <code>{batchId}</code> : 'none'}
+          {context.data?.dataSetId ? (
+            <>
+              {' '}
+              in <Link href={`/datasets/${context.data.dataSetId}`}>its dataset</Link>
+            </>
+          ) : null}
+        </dd>
+      </dl>
+      {m.statusSummary?.errors?.length ? (
+        <div className="note error" role="alert">
+          {m.statusSummary.errors.map((e, i) => (
+            <p key={i}>
+              {e.code ? <code>{e.code}</code> : null} {e.message}
+            </p>
+          ))}
+        </div>
+      ) : null}
+      <h2>Files written</h2>
+      {files.loading ? <Loading /> : null}
+      <ErrorNote error={files.error} />
+      {files.data?.length ? (
+        <ul className="plain">
+          {files.data.map((f) => (
+            <li key={`${f.fileId}/${f.name}`}>
+              <button type="button" className="link" onClick={() => void download(f.fileId, f.name)}>
+                {f.name}
+              </button>{' '}
+              <span className="muted">{formatBytes(f.size)}</span>
+            </li>
+          ))}
+        </ul>
+      ) : files.loading ? null : (
+        <p className="muted">No files.</p>
+      )}
+      <h2>Row errors</h2>
+      {rowErrors.loading ? <Loading /> : null}
+      <ErrorNote error={rowErrors.error} />
+      {rowErrors.data ? (
+        <>
+          <div className="actions">
+            <button
+              type="button"
+              disabled={rowErrors.data.length === 0}
+              onClick={() => downloadText(`row-errors-${batchId ?? r.id}.csv`, toCsv(rowErrors.data!))}
+            >
+              Download row errors (CSV)
+            </button>
+            <span className="muted">{rowErrors.data.length} row error(s)</span>
+          </div>
+          <DataTable caption="Row errors" testId="row-errors" rows={rowErrors.data.slice(0, 500)} empty="No row errors." />
+        </>
+      ) : null}
+    </section>
+  );
+}

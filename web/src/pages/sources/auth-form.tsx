@@ -1,0 +1,108 @@
+import type { JsonSchema } from '../../api/flow-service.api.js';
+
+interface Props {
+  schema: JsonSchema;
+  values: Record<string, unknown>;
+  onChange: (values: Record<string, unknown>) => void;
+  idPrefix: string;
+}
+
+/** Secrets are marked in auth specs by `format: password` or by name; their inputs hide what is typed. */
+function isSecret(name: string, schema: JsonSchema): boolean {
+  return schema.format === 'password' || schema['x-secret'] === true || /secret|password|token|sas|connectionstring|privatekey|accountkey/i.test(name);
+}
+
+/**
+ * A form generated from a connection spec's auth JSON Schema: one input per property, typed by
+ * its schema (enum → select, boolean → checkbox, number → number), required ones marked.
+ */
+export function AuthForm({ schema, values, onChange, idPrefix }: Props) {
+  const required = new Set(schema.required ?? []);
+  const set = (name: string, value: unknown) => onChange({ ...values, [name]: value });
+  return (
+    <div className="stack">
+      {Object.entries(schema.properties ?? {}).map(([name, prop]) => {
+        const id = `${idPrefix}-${name}`;
+        const label = (
+          <span>
+            {prop.title ?? name}
+            {required.has(name) ? <abbr title="required"> *</abbr> : null}
+          </span>
+        );
+        const help = prop.description ? (
+          <small id={`${id}-help`} className="muted">
+            {prop.description}
+          </small>
+        ) : null;
+        const type = Array.isArray(prop.type) ? prop.type[0] : prop.type;
+        if (prop.enum) {
+          return (
+            <label key={name} htmlFor={id}>
+              {label}
+              <select id={id} required={required.has(name)} value={String(values[name] ?? prop.default ?? '')} onChange={(e) => set(name, e.target.value)} aria-describedby={help ? `${id}-help` : undefined}>
+                {required.has(name) ? null : <option value="">(none)</option>}
+                {prop.enum.map((v) => (
+                  <option key={String(v)} value={String(v)}>
+                    {String(v)}
+                  </option>
+                ))}
+              </select>
+              {help}
+            </label>
+          );
+        }
+        if (type === 'boolean') {
+          return (
+            <label key={name} className="check" htmlFor={id}>
+              <input id={id} type="checkbox" checked={Boolean(values[name] ?? prop.default ?? false)} onChange={(e) => set(name, e.target.checked)} />
+              {label}
+              {help}
+            </label>
+          );
+        }
+        if (type === 'object' || type === 'array') {
+          return (
+            <label key={name} htmlFor={id}>
+              {label}
+              <textarea
+                id={id}
+                rows={3}
+                defaultValue={values[name] === undefined ? '' : JSON.stringify(values[name])}
+                onChange={(e) => {
+                  try {
+                    set(name, e.target.value.trim() ? JSON.parse(e.target.value) : undefined);
+                  } catch {
+                    /* still typing */
+                  }
+                }}
+              />
+              {help}
+            </label>
+          );
+        }
+        return (
+          <label key={name} htmlFor={id}>
+            {label}
+            <input
+              id={id}
+              name={name}
+              type={isSecret(name, prop) ? 'password' : type === 'integer' || type === 'number' ? 'number' : 'text'}
+              autoComplete="off"
+              required={required.has(name)}
+              pattern={prop.pattern}
+              value={String(values[name] ?? '')}
+              onChange={(e) => set(name, type === 'integer' || type === 'number' ? (e.target.value === '' ? undefined : Number(e.target.value)) : e.target.value)}
+              aria-describedby={help ? `${id}-help` : undefined}
+            />
+            {help}
+          </label>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The values to send: empty inputs left out, so optional params keep their defaults. */
+export function authParams(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '' && v !== undefined));
+}
