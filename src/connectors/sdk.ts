@@ -51,6 +51,12 @@ export interface FileStorage {
   check(): Promise<void>;
   /** The direct children of a folder ("/" is the root), folders first, then files, by name. */
   list(folder: string): Promise<StorageEntry[]>;
+  /**
+   * The direct children of a folder in the storage's own order, streamed, so that a folder of
+   * millions of objects can be paged through without holding it. Optional: without it, paging
+   * falls back to `list`.
+   */
+  streamChildren?(folder: string): AsyncIterable<StorageEntry>;
   /** Every file under a folder; with `recursive`, in sub-folders too. Streams: never loads a huge folder whole. */
   walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry>;
   /** The entry at a path, or null when nothing is there. */

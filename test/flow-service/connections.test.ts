@@ -122,6 +122,34 @@ describe('Flow Service connections', () => {
     expect(escape.body).not.toContain('passwd');
   });
 
+  it('pages a folder of 100,000 files instead of answering it whole', async () => {
+    const big = join(folder, 'big');
+    mkdirSync(big);
+    for (let i = 0; i < 100_000; i++) writeFileSync(join(big, `f${String(i).padStart(6, '0')}.csv`), '');
+    const { id } = (
+      await t.call('POST', `${FS}/connections`, { name: 'big', auth: { specName: 'Local Folder', params: { path: folder } }, connectionSpec: { id: LOCAL } })
+    ).json();
+    const seen = new Set<string>();
+    let url: string | undefined = `${FS}/connections/${id}/explore?objectType=folder&object=/big`;
+    let pages = 0;
+    while (url) {
+      const res = await t.call('GET', url);
+      expect(res.statusCode, res.body).toBe(200);
+      const entries = res.json() as Array<{ path: string }>;
+      expect(entries.length).toBeLessThanOrEqual(10_000);
+      for (const e of entries) seen.add(e.path);
+      pages++;
+      const token = res.headers['x-continuation-token'] as string | undefined;
+      url = token ? `${FS}/connections/${id}/explore?objectType=folder&object=/big&continuationToken=${token}` : undefined;
+    }
+    expect(pages).toBe(10);
+    expect(seen.size).toBe(100_000);
+    const small = await t.call('GET', `${FS}/connections/${id}/explore?objectType=folder&object=/big&limit=3`);
+    expect(small.json()).toHaveLength(3);
+    expect(small.headers.link).toMatch(/continuationToken=/);
+    rmSync(big, { recursive: true, force: true });
+  }, 120_000);
+
   it('does not show one sandbox’s connection in another org', async () => {
     const { id } = (
       await t.call('POST', `${FS}/connections`, { name: 'mine', auth: { specName: 'Local Folder', params: { path: folder } }, connectionSpec: { id: LOCAL } })

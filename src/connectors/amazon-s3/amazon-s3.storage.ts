@@ -2,6 +2,7 @@ import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListBucketsComm
 import { Readable } from 'node:stream';
 import { ConnectorError, type FileStorage, type StorageEntry } from '../sdk.js';
 import { baseName, childPath, compareEntries, isAddressableName, joinSegments, pathSegments } from '../files/path.js';
+import { resumableRead } from '../files/retry.js';
 import { s3Error } from './s3-errors.js';
 import { hasKeysUnder, listChildren, listObjects, type ScanProgress } from './s3-listing.js';
 import type { S3Settings } from './s3-settings.js';
@@ -64,6 +65,15 @@ export class AmazonS3Storage implements FileStorage {
     return entries.sort(compareEntries);
   }
 
+  async *streamChildren(folder: string): AsyncIterable<StorageEntry> {
+    const location = this.locate(folder);
+    if (location.bucket === null) {
+      for (const entry of await this.list(folder)) yield entry; // bucket lists are short and unpaged
+      return;
+    }
+    yield* this.children(location);
+  }
+
   async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
     const location = this.locate(folder);
     if (location.bucket === null) {
@@ -103,14 +113,23 @@ export class AmazonS3Storage implements FileStorage {
   async read(path: string): Promise<Readable> {
     const location = this.locate(path);
     if (location.bucket === null || location.key === '') throw new ConnectorError('not_found', `${location.path} is not a file`);
-    try {
-      const { Body } = await this.client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
-      // The Node request handler always answers with the response message itself, a Readable.
-      if (Body instanceof Readable) return Body;
-      throw new ConnectorError('transient', `No readable body for s3://${location.bucket}/${location.key}`);
-    } catch (error) {
-      throw s3Error(error, `Reading s3://${location.bucket}/${location.key}`);
-    }
+    const { bucket, key } = location;
+    const what = `Reading s3://${bucket}/${key}`;
+    let etag: string | undefined;
+    // A transfer that breaks is resumed with a ranged GET where it stopped; If-Match makes sure
+    // the bytes that follow belong to the same version of the object.
+    return resumableRead(
+      async (offset) => {
+        const resume = offset > 0 ? { Range: `bytes=${offset}-`, ...(etag ? { IfMatch: etag } : {}) } : {};
+        const { Body, ContentLength, ETag } = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...resume }));
+        etag ??= ETag;
+        // The Node request handler always answers with the response message itself, a Readable.
+        if (!(Body instanceof Readable)) throw new ConnectorError('transient', `${what}: no readable body`);
+        return { stream: Body, ...(ContentLength !== undefined ? { length: ContentLength } : {}) };
+      },
+      // The SDK already retries each request (maxAttempts); these attempts are about broken transfers.
+      { what, classify: (error) => s3Error(error, what), policy: { attempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 } },
+    );
   }
 
   async close(): Promise<void> {

@@ -33,6 +33,11 @@ export class LocalFolderStorage implements FileStorage {
     return entries.sort(compareEntries);
   }
 
+  async *streamChildren(folder: string): AsyncIterable<StorageEntry> {
+    const dir = await this.folder(folder);
+    for await (const child of this.children(dir)) yield child.entry;
+  }
+
   async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
     const dir = await this.folder(folder);
     yield* this.walkFrom(dir, options.recursive, new Set([dir.real]));

@@ -31,7 +31,17 @@ export function flowServiceRoutes(flows: FlowService): FastifyPluginAsync {
       await flows.connections.test(request.scope, request.params.id);
       return { result: true };
     });
-    app.get('/connections/:id/explore', async (request: WithId) => flows.explorer.explore(request.scope, request.params.id, request.query));
+    app.get('/connections/:id/explore', async (request: WithId, reply) => {
+      const result = await flows.explorer.explore(request.scope, request.params.id, request.query);
+      if (result.kind === 'file') return result.body;
+      // AEP answers a listing as a bare array; the next page of a huge folder is offered in headers.
+      const token = result.page.continuationToken;
+      if (token) {
+        void reply.header('x-continuation-token', token);
+        void reply.header('link', `<${nextPageHref(request, 'continuationToken')(token)}>; rel="next"`);
+      }
+      return result.page.entries;
+    });
 
     // Source and target connections share one shape.
     const endpointRoutes = (path: string, role: EndpointRole) => {

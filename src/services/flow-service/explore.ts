@@ -1,11 +1,15 @@
 import type { Scope } from '../scope.js';
 import { invalid } from '../errors.js';
 import type { SourceFormat } from '../../pipeline/contracts.js';
+import type { FileStorage, StorageEntry } from '../../connectors/index.js';
 import { connectorFailure, type ConnectionsService } from './connections.service.js';
 import type { PipelinePort } from './ports.js';
 
 export interface ExploreQuery {
   objectType?: string;
+  /** Tributary's addition for huge folders: at most this many entries, then a continuation token. */
+  limit?: string;
+  continuationToken?: string;
   object?: string;
   preview?: string;
   fileType?: string;
@@ -19,6 +23,17 @@ export interface ExploreQuery {
 /** Files offered for preview: the formats the pipeline reads. */
 const PREVIEWABLE = /\.(csv|tsv|txt|psv|json|jsonl|ndjson|parquet)(\.(gz|gzip|bz2|zip|tar|tgz))?$/i;
 
+/** A folder listing answers at most this many entries unless `limit` asks for fewer. */
+export const MAX_EXPLORE_ENTRIES = 10_000;
+
+export interface ExplorePage {
+  entries: Array<Record<string, unknown>>;
+  /** Set when the folder has more entries: pass it back as `continuationToken`. */
+  continuationToken?: string;
+}
+
+export type ExploreResult = { kind: 'listing'; page: ExplorePage } | { kind: 'file'; body: unknown };
+
 /** `GET /connections/{id}/explore`: browse a storage and preview a file, as AEP's explore does. */
 export class Explorer {
   constructor(
@@ -26,24 +41,15 @@ export class Explorer {
     private readonly pipeline: PipelinePort,
   ) {}
 
-  async explore(scope: Scope, connectionId: string, query: ExploreQuery): Promise<unknown> {
+  async explore(scope: Scope, connectionId: string, query: ExploreQuery): Promise<ExploreResult> {
     // The spec's enum is upper-case, the docs' lower-case.
     const objectType = (query.objectType ?? 'root').toLowerCase();
     const { storage } = await this.connections.open(scope, connectionId);
     try {
       switch (objectType) {
         case 'root':
-        case 'folder': {
-          const folder = objectType === 'root' ? '/' : (query.object ?? '/');
-          const entries = await storage.list(folder);
-          return entries.map((e) => ({
-            type: e.type,
-            name: e.name,
-            path: e.path,
-            canPreview: e.type === 'file' && PREVIEWABLE.test(e.name),
-            canFetchSchema: e.type === 'file' && PREVIEWABLE.test(e.name),
-          }));
-        }
+        case 'folder':
+          return { kind: 'listing', page: await folderPage(storage, objectType === 'root' ? '/' : (query.object ?? '/'), query) };
         case 'file': {
           if (!query.object) throw invalid('object (the file path) is required when objectType is file');
           const entry = await storage.stat(query.object);
@@ -51,8 +57,8 @@ export class Explorer {
           const format = fileFormat(query, entry.name);
           const preview = await this.pipeline.previewFile({ path: entry.path, size: entry.size ?? 0, open: () => storage.read(entry.path) }, format, 100);
           const columns = preview.columns;
-          if (query.preview !== undefined && String(query.preview) !== 'true') return columns;
-          return { format: format.format, schema: { columns }, data: preview.rows };
+          if (query.preview !== undefined && String(query.preview) !== 'true') return { kind: 'file', body: columns };
+          return { kind: 'file', body: { format: format.format, schema: { columns }, data: preview.rows } };
         }
         default:
           throw invalid(`objectType must be root, folder or file; got "${query.objectType}"`);
@@ -63,6 +69,44 @@ export class Explorer {
       await storage.close();
     }
   }
+}
+
+/** One page of a folder: read from the storage's stream of children, so a huge folder is never held whole. */
+async function folderPage(storage: FileStorage, folder: string, query: ExploreQuery): Promise<ExplorePage> {
+  const limit = query.limit === undefined ? MAX_EXPLORE_ENTRIES : Number(query.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXPLORE_ENTRIES) throw invalid(`limit must be an integer from 1 to ${MAX_EXPLORE_ENTRIES}`);
+  let offset = 0;
+  if (query.continuationToken) {
+    const decoded = Buffer.from(query.continuationToken, 'base64url').toString();
+    if (!/^\d{1,12}$/.test(decoded)) throw invalid('continuationToken is not valid');
+    offset = Number(decoded);
+  }
+  const children: AsyncIterable<StorageEntry> = storage.streamChildren ? storage.streamChildren(folder) : await storage.list(folder).then(toAsync);
+  const entries: StorageEntry[] = [];
+  let index = 0;
+  let more = false;
+  for await (const entry of children) {
+    if (index++ < offset) continue;
+    if (entries.length === limit) {
+      more = true;
+      break;
+    }
+    entries.push(entry);
+  }
+  return {
+    entries: entries.map((e) => ({
+      type: e.type,
+      name: e.name,
+      path: e.path,
+      canPreview: e.type === 'file' && PREVIEWABLE.test(e.name),
+      canFetchSchema: e.type === 'file' && PREVIEWABLE.test(e.name),
+    })),
+    ...(more ? { continuationToken: Buffer.from(String(offset + limit)).toString('base64url') } : {}),
+  };
+}
+
+async function* toAsync<T>(items: T[]): AsyncIterable<T> {
+  yield* items;
 }
 
 function fileFormat(query: ExploreQuery, name: string): SourceFormat {
