@@ -16,6 +16,8 @@ import { SchemaRegistryService } from './services/schema-registry/index.js';
 import { CatalogService } from './services/catalog/index.js';
 import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
+import { BatchIngestionService } from './services/ingest/index.js';
+import { QueryService } from './services/query/index.js';
 import { FlowService, Scheduler } from './services/flow-service/index.js';
 import { openLake, type Lake } from './lake/index.js';
 import { ConnectorRegistry, defaultConnectors } from './connectors/index.js';
@@ -33,6 +35,8 @@ export interface Platform {
   catalog: CatalogService;
   dataPrep: DataPrepService;
   dataAccess: DataAccessService;
+  batchIngestion: BatchIngestionService;
+  query: QueryService;
   flowService: FlowService;
   queue: JobQueue;
   scheduler: Scheduler;
@@ -82,7 +86,16 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     schemaLookup: async (scope, id) => (await schemaRegistry.targetSchema(scope, id).catch(() => null))?.schema ?? null,
     hasPath: schemaHasPath,
   });
-  const dataAccess = new DataAccessService(catalog);
+  const query = new QueryService(db, catalog, { log });
+  const dataAccess = new DataAccessService(catalog, (scope, id, limit) => query.previewDataset(scope, id, limit));
+  // Uploads go through the same pipeline as flow runs, validated against the dataset's schema.
+  const batchIngestion = new BatchIngestionService({
+    db,
+    catalog,
+    lake,
+    pipeline: { ingest, previewFile },
+    targetSchema: (scope, schemaId) => schemaRegistry.targetSchema(scope, schemaId),
+  });
   const queue = await startQueue(db);
   const flowService = new FlowService({
     db,
@@ -119,6 +132,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     catalog,
     dataPrep,
     dataAccess,
+    batchIngestion,
+    query,
     flowService,
     queue,
     scheduler,

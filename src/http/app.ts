@@ -11,6 +11,8 @@ import { schemaRegistryRoutes } from './schema-registry/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { conversionRoutes } from './conversion/routes.js';
 import { exportRoutes } from './export/routes.js';
+import { importRoutes } from './import/routes.js';
+import { queryRoutes } from './query/routes.js';
 import { flowServiceRoutes } from './flow-service/routes.js';
 
 export interface AppOptions {
@@ -58,5 +60,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(catalogRoutes(platform.catalog), { prefix: '/data/foundation/catalog' });
   await app.register(conversionRoutes(platform.dataPrep), { prefix: '/data/foundation/conversion' });
   await app.register(exportRoutes(platform.dataAccess), { prefix: '/data/foundation/export' });
+  await app.register(importRoutes(platform.batchIngestion), { prefix: '/data/foundation/import' });
+  await app.register(queryRoutes(platform.query), { prefix: '/data/foundation/query' });
   return app;
 }

@@ -55,6 +55,19 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsync {
       keyed([await catalog.getDataset(request.scope, request.params.id)], listQuery(request).properties),
     );
 
+    app.patch<{ Params: { id: string } }>('/dataSets/:id', async (request) => {
+      await catalog.updateDataset(request.scope, request.params.id, request.body);
+      return [`@/dataSets/${request.params.id}`];
+    });
+
+    // Per dataset: its last batch, last successful and last failed batch (`?dataSet=a,b` narrows the list).
+    app.get('/lastBatches', async (request) => {
+      const query = listQuery(request);
+      const ids = query.dataSet ?? query.dataSetId;
+      const last = await catalog.lastBatches(request.scope, ids ? ids.split(',').map((id) => id.trim()) : undefined);
+      return Object.fromEntries(Object.entries(last).map(([id, value]) => [id, pick(value, query.properties)]));
+    });
+
     app.delete<{ Params: { id: string } }>('/dataSets/:id', async (request) => {
       await catalog.deleteDataset(request.scope, request.params.id);
       return [`@/dataSets/${request.params.id}`];

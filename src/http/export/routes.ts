@@ -33,6 +33,10 @@ export function exportRoutes(dataAccess: DataAccessService): FastifyPluginAsync 
       return reply.type(content.contentType).send(content.body);
     });
 
+    app.get<{ Params: { datasetId: string } }>('/datasets/:datasetId/preview', async (request) =>
+      dataAccess.datasetPreview(request.scope, request.params.datasetId),
+    );
+
     app.get<{ Params: { fileId: string } }>('/files/:fileId', async (request, reply) => {
       const { scope, params } = request;
       const path = first((request.query as Query).path);

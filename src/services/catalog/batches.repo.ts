@@ -18,6 +18,8 @@ interface BatchRow {
   tags: Record<string, unknown>;
   related_objects: BatchRecord['relatedObjects'];
   errors: BatchError[];
+  origin: string;
+  replay: BatchRecord['replay'] | null;
   metrics: Record<string, unknown>;
   record_count: number | null;
   failed_record_count: number | null;
@@ -56,6 +58,7 @@ function toRecord(row: BatchRow): BatchRecord {
     metrics: row.metrics,
     tags: row.tags,
     ...(row.input_format ? { inputFormat: row.input_format } : {}),
+    ...(row.replay ? { replay: row.replay } : {}),
     version: '1.0.0',
   };
 }
@@ -81,11 +84,12 @@ export const IN_FLIGHT: BatchStatus[] = ['loading', 'processing'];
 export async function insertBatch(
   db: Queryable,
   scope: Scope,
-  batch: Pick<BatchRecord, 'id' | 'datasetId' | 'relatedObjects' | 'tags' | 'inputFormat'>,
+  batch: Pick<BatchRecord, 'id' | 'datasetId' | 'relatedObjects' | 'tags' | 'inputFormat' | 'externalId' | 'replay'> & { origin?: 'internal' | 'import' },
 ): Promise<void> {
   await db.query(
-    `insert into batches (id, org_id, sandbox_id, dataset_id, status, input_format, tags, related_objects, created_client, created_user)
-     values ($1, $2, $3, $4, 'loading', $5::jsonb, $6::jsonb, $7::jsonb, $8, $9)`,
+    `insert into batches (id, org_id, sandbox_id, dataset_id, status, input_format, tags, related_objects, created_client, created_user,
+       origin, external_id, replay)
+     values ($1, $2, $3, $4, 'loading', $5::jsonb, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12::jsonb)`,
     [
       batch.id,
       scope.orgId,
@@ -96,8 +100,36 @@ export async function insertBatch(
       JSON.stringify(batch.relatedObjects),
       scope.clientId,
       `${scope.clientId}@AdobeID`,
+      batch.origin ?? 'internal',
+      batch.externalId ?? null,
+      batch.replay ? JSON.stringify(batch.replay) : null,
     ],
   );
+}
+
+/** The origin of a batch ('internal' for flow runs, 'import' for the Batch Ingestion API). */
+export async function batchOrigin(db: Queryable, id: string): Promise<string | null> {
+  const rows = await db.query<{ origin: string }>('select origin from batches where id = $1', [id]);
+  return rows[0]?.origin ?? null;
+}
+
+/** Moves a batch from one state to another only if it is still in `from`; false when another request got there first. */
+export async function transition(
+  db: Queryable,
+  id: string,
+  from: BatchStatus[],
+  to: BatchStatus,
+  fields: { errors?: BatchError[]; started?: boolean; completed?: boolean } = {},
+): Promise<boolean> {
+  const rows = await db.query(
+    `update batches set status = $2, updated_at = now(),
+       started_at = case when $4 then now() else started_at end,
+       completed_at = case when $5 then now() else completed_at end,
+       errors = coalesce($6::jsonb, errors)
+     where id = $1 and status = any($3::text[]) returning id`,
+    [id, to, from, fields.started ?? false, fields.completed ?? false, fields.errors ? JSON.stringify(fields.errors) : null],
+  );
+  return rows.length > 0;
 }
 
 export async function findBatch(db: Queryable, scope: Scope, id: string): Promise<BatchRecord | null> {
@@ -262,8 +294,10 @@ export async function selectStale(
   olderThanMs: number,
 ): Promise<Array<{ id: string; org_id: string; sandbox_id: string; dataset_id: string }>> {
   return db.query(
+    // An import batch waiting in 'loading' for its uploads is not abandoned: its client may come back at any time.
     `select id, org_id, sandbox_id, dataset_id from batches
-     where status = any($1::text[]) and updated_at <= now() - make_interval(secs => $2::float8 / 1000)`,
+     where status = any($1::text[]) and not (origin = 'import' and status = 'loading')
+       and updated_at <= now() - make_interval(secs => $2::float8 / 1000)`,
     [IN_FLIGHT, olderThanMs],
   );
 }

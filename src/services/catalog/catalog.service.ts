@@ -6,10 +6,10 @@ import { ServiceError, conflict, invalid, notFound } from '../errors.js';
 import type { Scope } from '../scope.js';
 import { BATCH_ID, newBatchId, newDatasetId } from './ids.js';
 import { isBadRegex } from './list-query.js';
-import { readDatasetInput, tableName } from './dataset-input.js';
+import { readDatasetInput, readDatasetPatch, tableName } from './dataset-input.js';
 import * as datasets from './datasets.repo.js';
 import * as batches from './batches.repo.js';
-import type { BatchError, BatchOutcome, BatchRecord, BeginBatchInput, DataSetFile, DatasetRecord } from './types.js';
+import type { BatchError, BatchOutcome, BatchRecord, BeginBatchInput, DataSetFile, DatasetRecord, ImportBatchInput, LastBatches } from './types.js';
 
 export interface CatalogOptions {
   /** Checks a dataset's `schemaRef.id` against the Schema Registry; when absent, any id is accepted. */
@@ -33,6 +33,7 @@ export const BATCH_ERRORS = {
   allRowsFailed: 'TRIB-BATCH-1001',
   commitFailed: 'TRIB-BATCH-1002',
   abandoned: 'TRIB-BATCH-1003',
+  tooManyFailures: 'TRIB-BATCH-1004',
 } as const;
 
 /** The batch-level summary of row errors: one entry per error code, with its count and first message. */
@@ -90,6 +91,28 @@ export class CatalogService {
 
   listDatasets(scope: Scope, query: datasets.DatasetFilters = {}): Promise<DatasetRecord[]> {
     return this.filtering(() => datasets.selectDatasets(this.db, scope, query));
+  }
+
+  /**
+   * `PATCH /dataSets/{id}`: changes the given fields (tags merge key by key; a null tag is removed). The schema
+   * can change only while no batch has landed, since landed Parquet follows the old one.
+   */
+  async updateDataset(scope: Scope, id: string, body: unknown): Promise<void> {
+    const current = await this.getDataset(scope, id);
+    const patch = readDatasetPatch(body);
+    if (patch.schemaRef && patch.schemaRef.id !== current.schemaRef.id) {
+      const landed = await batches.selectBatches(this.db, scope, { dataSet: id, status: 'success', limit: 1 });
+      if (landed.length > 0) throw conflict(`dataset "${id}" already holds data in its schema; its schemaRef cannot change`);
+      if (this.options.schemaExists && !(await this.options.schemaExists(scope, patch.schemaRef.id))) {
+        throw invalid(`schemaRef.id "${patch.schemaRef.id}" is not a schema of this sandbox`, 'CAT-1002-400');
+      }
+    }
+    await datasets.updateDataset(this.db, scope, id, patch, current);
+  }
+
+  /** `GET /lastBatches`: per dataset, its last batch and last successful and failed ones. */
+  lastBatches(scope: Scope, datasetIds?: string[]): Promise<Record<string, LastBatches>> {
+    return datasets.selectLastBatches(this.db, scope, datasetIds);
   }
 
   /** Deletes a dataset, its batches and their files. Refused while a batch is being written into it. */
@@ -238,6 +261,16 @@ export class CatalogService {
       await this.failBatch(scope, batchId, staging, [allFailed, ...errors], outcome.rowErrors, outcome);
       return { status: 'failed', files: [] };
     }
+    const total = outcome.recordCount + outcome.failedRecordCount;
+    if (outcome.partialIngestionPercent !== undefined && total > 0 && (outcome.failedRecordCount * 100) / total > outcome.partialIngestionPercent) {
+      const share = ((outcome.failedRecordCount * 100) / total).toFixed(2).replace(/\.?0+$/, '');
+      const tooMany = {
+        code: BATCH_ERRORS.tooManyFailures,
+        description: `${share}% of the records failed (${outcome.failedRecordCount} of ${total}), above the ${outcome.partialIngestionPercent}% partial ingestion allows; nothing was ingested`,
+      };
+      await this.failBatch(scope, batchId, staging, [tooMany, ...errors], outcome.rowErrors, outcome);
+      return { status: 'failed', files: [] };
+    }
 
     let files: LakeFile[];
     try {
@@ -263,6 +296,8 @@ export class CatalogService {
         await batches.insertFiles(tx, batchId, files);
         await this.recordDetails(tx, batchId, outcome);
         await datasets.noteBatchOutcome(tx, batch.datasetId, batchId, 'success');
+        // A replay replaces its predecessors in the same step that lands it: readers never see both, nor neither.
+        for (const predecessor of batch.replay?.predecessors ?? []) await batches.transition(tx, predecessor, ['success'], 'inactive');
         await onSuccess?.(tx);
       });
     } catch (error) {
@@ -273,7 +308,87 @@ export class CatalogService {
       }
       throw error;
     }
+    for (const predecessor of batch.replay?.predecessors ?? []) {
+      await this.lake.removeBatch(this.location(scope, batch.datasetId, predecessor)).catch(() => undefined);
+    }
     return { status: 'success', files };
+  }
+
+  // ── batches: imports (Batch Ingestion API) ─────────────────────────────────────────────────
+
+  /**
+   * Opens an import batch: it stays `loading` while its client uploads files, and start-up recovery leaves it
+   * alone. Predecessors of a replay must be successful batches of the same dataset.
+   */
+  async createImportBatch(scope: Scope, input: ImportBatchInput): Promise<BatchRecord> {
+    await this.getDataset(scope, input.datasetId);
+    for (const predecessor of input.replay?.predecessors ?? []) {
+      const found = await batches.findBatch(this.db, scope, predecessor);
+      if (!found || found.datasetId !== input.datasetId) throw invalid(`replay: predecessor batch "${predecessor}" is not a batch of dataset ${input.datasetId}`);
+      if (found.status !== 'success') throw invalid(`replay: predecessor batch "${predecessor}" is ${found.status}; only a successful batch can be replayed`);
+    }
+    const id = newBatchId();
+    await batches.insertBatch(this.db, scope, {
+      id,
+      datasetId: input.datasetId,
+      inputFormat: input.inputFormat,
+      tags: input.tags ?? {},
+      relatedObjects: [{ type: 'dataSet', id: input.datasetId }],
+      origin: 'import',
+      ...(input.externalId !== undefined ? { externalId: input.externalId } : {}),
+      ...(input.replay ? { replay: input.replay } : {}),
+    });
+    return this.getBatch(scope, id);
+  }
+
+  /** An import batch of the scope, whatever its state (refuses batches written by flow runs). */
+  async getImportBatch(scope: Scope, batchId: string): Promise<BatchRecord> {
+    const batch = await this.getBatch(scope, batchId);
+    if ((await batches.batchOrigin(this.db, batchId)) !== 'import') throw invalid(`batch ${batchId} was not opened through the Batch Ingestion API`);
+    return batch;
+  }
+
+  /**
+   * COMPLETE: moves a `loading` import batch to `processing` (once: a second COMPLETE finds it no longer loading)
+   * and opens its staging area; the caller then ingests its uploads and calls finishBatch or failBatch.
+   */
+  async startImportBatch(scope: Scope, batchId: string): Promise<{ batch: BatchRecord; staging: BatchStaging }> {
+    const batch = await this.getImportBatch(scope, batchId);
+    if (!(await batches.transition(this.db, batchId, ['loading'], 'processing', { started: true }))) {
+      throw conflict(`batch ${batchId} is ${(await this.getBatch(scope, batchId)).status}; only a loading batch can be completed`);
+    }
+    try {
+      return { batch, staging: await this.lake.stage(this.location(scope, batch.datasetId, batchId)) };
+    } catch (error) {
+      await this.failBatch(scope, batchId, null, [{ code: BATCH_ERRORS.commitFailed, description: `could not open the batch's staging area: ${(error as Error).message}` }]);
+      throw error;
+    }
+  }
+
+  /** ABORT (→ `aborted`) or FAIL (→ `failed`) of an import batch still `loading`: its uploads are dropped. */
+  async endImportBatch(scope: Scope, batchId: string, to: 'aborted' | 'failed', errors: BatchError[] = []): Promise<BatchRecord> {
+    const batch = await this.getImportBatch(scope, batchId);
+    const done = await this.db.transaction(async (tx) => {
+      if (!(await batches.transition(tx, batchId, ['loading'], to, { completed: true, errors }))) return false;
+      if (to === 'failed') await datasets.noteBatchOutcome(tx, batch.datasetId, batchId, 'failed');
+      return true;
+    });
+    if (!done) throw conflict(`batch ${batchId} is ${(await this.getBatch(scope, batchId)).status}; only a loading batch can be ${to === 'aborted' ? 'aborted' : 'failed'}`);
+    await this.lake.abandonStaging(batchId);
+    return this.getBatch(scope, batchId);
+  }
+
+  /**
+   * REVERT: a landed (or failed) batch becomes `inactive` and its files leave the lake. Readers stop seeing it the
+   * moment its state changes, so the removal of the files that follows is never half-visible.
+   */
+  async revertBatch(scope: Scope, batchId: string): Promise<BatchRecord> {
+    const batch = await this.getBatch(scope, batchId);
+    if (!(await batches.transition(this.db, batchId, ['success', 'failed'], 'inactive'))) {
+      throw conflict(`batch ${batchId} is ${batch.status}; only a successful or failed batch can be reverted`);
+    }
+    await this.lake.removeBatch(this.location(scope, batch.datasetId, batchId));
+    return this.getBatch(scope, batchId);
   }
 
   /** Ends a batch as `failed`: its staging area is discarded and its errors (and row errors) are kept. */

@@ -32,6 +32,7 @@ export function readDatasetInput(body: unknown): DatasetInput {
       if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw invalid(`tag "${key}" must be an array of strings`);
     }
   }
+  if (isObject(tags)) checkSystemTags(tags);
   if (fileDescription !== undefined && !isObject(fileDescription)) throw invalid('"fileDescription" must be an object');
   if (enableErrorDiagnostics !== undefined && typeof enableErrorDiagnostics !== 'boolean') throw invalid('"enableErrorDiagnostics" must be a boolean');
   if (observableSchema !== undefined && !isObject(observableSchema)) throw invalid('"observableSchema" must be an object');
@@ -53,4 +54,87 @@ export function readDatasetInput(body: unknown): DatasetInput {
 export function tableName(name: string): string {
   const base = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
   return /^[a-z_]/.test(base) ? base : `_${base}`;
+}
+
+/** Partial ingestion: the share of records (0–100) a batch may fail and still land. */
+export const PARTIAL_INGESTION_TAG = 'acp_partialIngestionPercent';
+/** Error diagnostics: keep row-level errors for the batch (Tributary always keeps them; the flag is stored and shown). */
+export const ERROR_DIAGNOSTICS_TAG = 'acp_enableErrorDiagnostics';
+
+/** The tags whose values mean something to Tributary must be readable. */
+export function checkSystemTags(tags: Record<string, unknown>): void {
+  const percent = tags[PARTIAL_INGESTION_TAG];
+  if (percent !== undefined && percent !== null) {
+    const value = Array.isArray(percent) ? percent[0] : undefined;
+    const number = Number(value);
+    if (!Array.isArray(percent) || percent.length !== 1 || value === '' || !Number.isFinite(number) || number < 0 || number > 100) {
+      throw invalid(`tag "${PARTIAL_INGESTION_TAG}" takes one percentage from 0 to 100, e.g. ["5"]`);
+    }
+  }
+  const diagnostics = tags[ERROR_DIAGNOSTICS_TAG];
+  if (diagnostics !== undefined && diagnostics !== null && (!Array.isArray(diagnostics) || !['true', 'false'].includes(String(diagnostics[0])))) {
+    throw invalid(`tag "${ERROR_DIAGNOSTICS_TAG}" takes ["true"] or ["false"]`);
+  }
+}
+
+/** A percentage kept in tags, if any. */
+export function partialIngestionPercent(tags: Record<string, unknown> | undefined): number | undefined {
+  const value = tags?.[PARTIAL_INGESTION_TAG];
+  return Array.isArray(value) && value.length > 0 ? Number(value[0]) : undefined;
+}
+
+/** A `PATCH /dataSets/{id}` body, checked: the fields a client may change. A tag set to null is removed. */
+export interface DatasetPatch {
+  name?: string;
+  description?: string | null;
+  schemaRef?: SchemaRef;
+  tags?: Record<string, unknown>;
+  fileDescription?: Record<string, unknown>;
+  enableErrorDiagnostics?: boolean;
+  observableSchema?: Record<string, unknown>;
+}
+
+/** Catalog manages these; a PATCH naming them is refused rather than silently ignored. */
+const READ_ONLY = ['id', 'imsOrg', 'sandboxId', 'created', 'updated', 'createdClient', 'createdUser', 'updatedUser', 'viewId', 'files', 'version',
+  'lastBatchId', 'lastBatchStatus', 'lastSuccessfulBatch', 'lastFailedBatch'];
+
+export function readDatasetPatch(body: unknown): DatasetPatch {
+  if (!isObject(body) || Object.keys(body).length === 0) throw invalid('the request body must be a JSON object with the fields to change');
+  const readOnly = Object.keys(body).filter((key) => READ_ONLY.includes(key));
+  if (readOnly.length > 0) throw invalid(`these fields are managed by Catalog and cannot be changed: ${readOnly.join(', ')}`);
+  const patch: DatasetPatch = {};
+  const { name, description, schemaRef, tags, fileDescription, enableErrorDiagnostics, observableSchema } = body;
+  if (name !== undefined) {
+    if (typeof name !== 'string' || name.trim() === '' || name.length > 512) throw invalid('"name" must be a non-empty string of at most 512 characters');
+    patch.name = name.trim();
+  }
+  if (description !== undefined) {
+    if (description !== null && typeof description !== 'string') throw invalid('"description" must be a string');
+    patch.description = description as string | null;
+  }
+  if (schemaRef !== undefined) {
+    if (!isObject(schemaRef) || typeof schemaRef.id !== 'string' || schemaRef.id.trim() === '') throw invalid('"schemaRef.id" must be the schema\'s $id');
+    patch.schemaRef = { id: schemaRef.id.trim(), contentType: typeof schemaRef.contentType === 'string' ? schemaRef.contentType : DEFAULT_CONTENT_TYPE };
+  }
+  if (tags !== undefined) {
+    if (!isObject(tags)) throw invalid('"tags" must be an object of arrays of strings');
+    for (const [key, value] of Object.entries(tags)) {
+      if (value !== null && (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))) throw invalid(`tag "${key}" must be an array of strings, or null to remove it`);
+    }
+    checkSystemTags(tags);
+    patch.tags = tags;
+  }
+  if (fileDescription !== undefined) {
+    if (!isObject(fileDescription)) throw invalid('"fileDescription" must be an object');
+    patch.fileDescription = fileDescription;
+  }
+  if (enableErrorDiagnostics !== undefined) {
+    if (typeof enableErrorDiagnostics !== 'boolean') throw invalid('"enableErrorDiagnostics" must be a boolean');
+    patch.enableErrorDiagnostics = enableErrorDiagnostics;
+  }
+  if (observableSchema !== undefined) {
+    if (!isObject(observableSchema)) throw invalid('"observableSchema" must be an object');
+    patch.observableSchema = observableSchema;
+  }
+  return patch;
 }

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../store/db.js';
 import type { Scope } from '../scope.js';
 import { type FieldMap, type ListQuery, SqlParams, orderClause, paging, propertyConditions } from './list-query.js';
-import type { DatasetInput } from './dataset-input.js';
-import type { DatasetRecord } from './types.js';
+import type { DatasetInput, DatasetPatch } from './dataset-input.js';
+import type { DatasetRecord, LastBatches } from './types.js';
 
 /** SQL ↔ Catalog JSON for datasets, in one place. */
 
@@ -150,4 +150,60 @@ export async function noteBatchOutcome(db: Queryable, datasetId: string, batchId
      where id = $1`,
     [datasetId, batchId, status],
   );
+}
+
+/** Applies a checked PATCH: fields given replace the stored ones; tags merge key by key (null removes a key). */
+export async function updateDataset(db: Queryable, scope: Scope, id: string, patch: DatasetPatch, current: DatasetRecord): Promise<void> {
+  const tags = { ...current.tags };
+  for (const [key, value] of Object.entries(patch.tags ?? {})) {
+    if (value === null) delete tags[key];
+    else tags[key] = value;
+  }
+  const extra: Record<string, unknown> = {
+    ...(current.enableErrorDiagnostics !== undefined ? { enableErrorDiagnostics: current.enableErrorDiagnostics } : {}),
+    ...(current.observableSchema !== undefined ? { observableSchema: current.observableSchema } : {}),
+    ...(patch.enableErrorDiagnostics !== undefined ? { enableErrorDiagnostics: patch.enableErrorDiagnostics } : {}),
+    ...(patch.observableSchema !== undefined ? { observableSchema: patch.observableSchema } : {}),
+  };
+  const schemaRef = patch.schemaRef ?? current.schemaRef;
+  await db.query(
+    `update datasets set name = $4, description = $5, schema_ref = $6::jsonb, schema_id = $7, tags = $8::jsonb,
+       file_description = $9::jsonb, extra = $10::jsonb, updated_user = $11, updated_at = now()
+     where id = $1 and org_id = $2 and sandbox_id = $3`,
+    [
+      id,
+      scope.orgId,
+      scope.sandboxId,
+      patch.name ?? current.name,
+      patch.description !== undefined ? patch.description : (current.description ?? null),
+      JSON.stringify(schemaRef),
+      schemaRef.id,
+      JSON.stringify(tags),
+      JSON.stringify(patch.fileDescription ?? current.fileDescription ?? null),
+      JSON.stringify(extra),
+      `${scope.clientId}@AdobeID`,
+    ],
+  );
+}
+
+/** `GET /lastBatches`: the last batch fields of every dataset of the scope that has batches, keyed by dataset id. */
+export async function selectLastBatches(db: Queryable, scope: Scope, datasetIds?: string[]): Promise<Record<string, LastBatches>> {
+  const rows = await db.query<DatasetRow>(
+    `select * from datasets where org_id = $1 and sandbox_id = $2 and last_batch_id is not null
+       and ($3::text[] is null or id = any($3::text[])) order by created_at desc, id`,
+    [scope.orgId, scope.sandboxId, datasetIds ?? null],
+  );
+  const out: Record<string, LastBatches> = {};
+  for (const row of rows) {
+    out[row.id] = {
+      ...(row.last_batch_id ? { lastBatchId: row.last_batch_id } : {}),
+      ...(row.last_batch_status ? { lastBatchStatus: row.last_batch_status } : {}),
+      ...(row.last_successful_batch ? { lastSuccessfulBatchId: row.last_successful_batch } : {}),
+      ...(row.last_failed_batch ? { lastFailedBatchId: row.last_failed_batch } : {}),
+      imsOrg: row.org_id,
+      created: ms(row.created_at),
+      updated: ms(row.updated_at),
+    };
+  }
+  return out;
 }

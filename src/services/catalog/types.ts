@@ -1,6 +1,10 @@
 import type { RowError } from '../../pipeline/contracts.js';
 
-/** Batch states used here (a subset of Catalog's enum). `loading` → `processing` → `success` | `failed`. */
+/**
+ * Batch states used here (a subset of Catalog's enum). Flow runs: `loading` → `processing` → `success` | `failed`.
+ * Imports: `loading` (uploads) → COMPLETE → `processing` → `success` | `failed`; ABORT → `aborted`; FAIL → `failed`;
+ * REVERT (or a successful replay) → `inactive`, whose files are gone from the lake.
+ */
 export type BatchStatus = 'loading' | 'processing' | 'success' | 'failed' | 'aborted' | 'inactive' | 'deleted';
 
 /** A batch-level error as Catalog shows it. */
@@ -65,7 +69,28 @@ export interface BatchRecord {
   metrics: Record<string, unknown>;
   tags: Record<string, unknown>;
   inputFormat?: Record<string, unknown>;
+  replay?: { predecessors: string[]; reason?: string };
   version: string;
+}
+
+/** A batch the Batch Ingestion API opens: it stays `loading` while files are uploaded. */
+export interface ImportBatchInput {
+  datasetId: string;
+  inputFormat: Record<string, unknown>;
+  tags?: Record<string, unknown>;
+  externalId?: string;
+  replay?: { predecessors: string[]; reason?: string };
+}
+
+/** What `GET /lastBatches` shows per dataset. */
+export interface LastBatches {
+  lastBatchId?: string;
+  lastBatchStatus?: string;
+  lastSuccessfulBatchId?: string;
+  lastFailedBatchId?: string;
+  imsOrg: string;
+  created: number;
+  updated: number;
 }
 
 export interface BeginBatchInput {
@@ -89,6 +114,11 @@ export interface BatchOutcome {
   inputFiles: InputFileOutcome[];
   rowErrors: RowError[];
   errors?: Array<{ code: string; description: string }>;
+  /**
+   * Partial ingestion: the share of failed records (0–100) a batch may have and still land. Unset keeps the
+   * flow-run rule (the batch lands unless every record failed).
+   */
+  partialIngestionPercent?: number;
 }
 
 /** One stored row error, in the order the pipeline reported it. */

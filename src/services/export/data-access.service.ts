@@ -81,8 +81,29 @@ function paginate<T>(all: T[], page: Page, href: string): Listing<T> {
   };
 }
 
+/** Reads the first rows of a dataset (the Query Service's engine); absent, dataset previews are not offered. */
+export type DatasetPreviewer = (
+  scope: Scope,
+  datasetId: string,
+  limit: number,
+) => Promise<{ columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>> }>;
+
+/** Rows a dataset preview shows, as Data Access's. */
+const PREVIEW_ROWS = 100;
+
 export class DataAccessService {
-  constructor(readonly catalog: CatalogService) {}
+  constructor(
+    readonly catalog: CatalogService,
+    private readonly previewer?: DatasetPreviewer,
+  ) {}
+
+  /** `GET /datasets/{datasetId}/preview`: the first 100 rows of the dataset's successful batches. */
+  async datasetPreview(scope: Scope, datasetId: string): Promise<{ data: Array<Record<string, unknown>>; columns: Array<{ name: string; type: string }> }> {
+    await this.catalog.getDataset(scope, datasetId);
+    if (!this.previewer) throw notFound('dataset previews are not available');
+    const { columns, rows } = await this.previewer(scope, datasetId, PREVIEW_ROWS);
+    return { data: rows, columns };
+  }
 
   /** `GET /batches/{batchId}/files`: the batch's dataSetFile (one per successful batch; none otherwise). */
   async batchFiles(scope: Scope, batchId: string, base: LinkBase, page: Page = {}): Promise<Listing<DataSetFileEntry>> {

@@ -1,0 +1,28 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { QueryService } from '../../services/query/index.js';
+
+type Query = Record<string, string | string[] | undefined>;
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/**
+ * Query Service routes (mounted under `/data/foundation/query`). `GET /queries/{id}/results` is Tributary's:
+ * AEP hands results out through its PostgreSQL interface, which Tributary does not have.
+ */
+export function queryRoutes(queries: QueryService): FastifyPluginAsync {
+  return async (app) => {
+    app.post('/queries', async (request, reply) => reply.status(202).send(await queries.submit(request.scope, request.body)));
+
+    app.get('/queries', async (request) => {
+      const q = request.query as Query;
+      return queries.list(request.scope, { limit: first(q.limit), start: first(q.start), orderby: first(q.orderby) ?? first(q.orderBy) } as never);
+    });
+
+    app.get<{ Params: { id: string } }>('/queries/:id', async (request) => queries.get(request.scope, request.params.id));
+
+    app.patch<{ Params: { id: string } }>('/queries/:id', async (request, reply) =>
+      reply.status(202).send(await queries.cancel(request.scope, request.params.id, request.body)),
+    );
+
+    app.get<{ Params: { id: string } }>('/queries/:id/results', async (request) => queries.results(request.scope, request.params.id));
+  };
+}

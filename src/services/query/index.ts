@@ -1,0 +1,1 @@
+export { QueryService, type QueryServiceOptions, type QueryView, type QueryResults } from './query.service.js';

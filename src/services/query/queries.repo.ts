@@ -1,0 +1,92 @@
+import type { Queryable } from '../../store/db.js';
+import type { Scope } from '../scope.js';
+
+/** SQL for Query Service queries. */
+
+export type QueryState = 'SUBMITTED' | 'IN_PROGRESS' | 'SUCCESS' | 'FAILED' | 'KILLED';
+
+export interface QueryRow {
+  id: string;
+  org_id: string;
+  sandbox_id: string;
+  client_id: string;
+  name: string | null;
+  description: string | null;
+  db_name: string | null;
+  sql: string;
+  state: QueryState;
+  errors: Array<{ code: string; message: string }>;
+  row_count: string | number | null;
+  truncated: boolean;
+  columns: Array<{ name: string; type: string }> | null;
+  rows: Array<Record<string, unknown>> | null;
+  referenced: Array<{ id: string }>;
+  created_at: Date;
+  updated_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+}
+
+export async function insertQuery(
+  db: Queryable,
+  scope: Scope,
+  query: { id: string; sql: string; name?: string; description?: string; dbName?: string },
+): Promise<void> {
+  await db.query(
+    `insert into queries (id, org_id, sandbox_id, client_id, name, description, db_name, sql, state)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, 'SUBMITTED')`,
+    [query.id, scope.orgId, scope.sandboxId, scope.clientId, query.name ?? null, query.description ?? null, query.dbName ?? null, query.sql],
+  );
+}
+
+export async function findQuery(db: Queryable, scope: Scope, id: string): Promise<QueryRow | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const rows = await db.query<QueryRow>('select * from queries where id = $1 and org_id = $2 and sandbox_id = $3', [id, scope.orgId, scope.sandboxId]);
+  return rows[0] ?? null;
+}
+
+/** Queries without their result rows, newest first (or as `orderby` says), from an offset. */
+export async function selectQueries(
+  db: Queryable,
+  scope: Scope,
+  page: { limit: number; start: number; orderBy: 'created_at' | 'updated_at'; descending: boolean },
+): Promise<QueryRow[]> {
+  return db.query<QueryRow>(
+    `select id, org_id, sandbox_id, client_id, name, description, db_name, sql, state, errors, row_count, truncated, referenced,
+       created_at, updated_at, started_at, completed_at, null as columns, null as rows
+     from queries where org_id = $1 and sandbox_id = $2
+     order by ${page.orderBy} ${page.descending ? 'desc' : 'asc'}, id limit $3 offset $4`,
+    [scope.orgId, scope.sandboxId, page.limit, page.start],
+  );
+}
+
+export async function markRunning(db: Queryable, id: string, referenced: Array<{ id: string }>): Promise<boolean> {
+  const rows = await db.query(
+    `update queries set state = 'IN_PROGRESS', started_at = now(), updated_at = now(), referenced = $2::jsonb
+     where id = $1 and state = 'SUBMITTED' returning id`,
+    [id, JSON.stringify(referenced)],
+  );
+  return rows.length > 0;
+}
+
+export async function markDone(
+  db: Queryable,
+  id: string,
+  outcome:
+    | { state: 'SUCCESS'; columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>>; truncated: boolean }
+    | { state: 'FAILED' | 'KILLED'; errors: Array<{ code: string; message: string }> },
+): Promise<void> {
+  if (outcome.state === 'SUCCESS') {
+    await db.query(
+      `update queries set state = 'SUCCESS', columns = $2::jsonb, rows = $3::jsonb, row_count = $4, truncated = $5,
+         completed_at = now(), updated_at = now() where id = $1 and state in ('SUBMITTED', 'IN_PROGRESS')`,
+      [id, JSON.stringify(outcome.columns), JSON.stringify(outcome.rows), outcome.rows.length, outcome.truncated],
+    );
+  } else {
+    await db.query(
+      `update queries set state = $2, errors = $3::jsonb, completed_at = now(), updated_at = now()
+       where id = $1 and state in ('SUBMITTED', 'IN_PROGRESS')`,
+      [id, outcome.state, JSON.stringify(outcome.errors)],
+    );
+  }
+}

@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../store/db.js';
+import type { CatalogService, DatasetRecord } from '../catalog/index.js';
+import { conflict, invalid, notFound } from '../errors.js';
+import type { Scope } from '../scope.js';
+import * as repo from './queries.repo.js';
+import { SqlFailure, checkSqlText, runSandboxedSql, type SqlLimits, type TableSource } from './sandboxed-sql.js';
+
+export interface QueryServiceOptions {
+  /** Rows kept per result (default 10,000). */
+  maxRows?: number;
+  /** Wall-clock limit of a query in ms (default 60,000, as Query Service's interactive limit). */
+  timeoutMs?: number;
+  /** DuckDB memory per query (default "512MB"). */
+  memoryLimit?: string;
+  threads?: number;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** A query as Query Service shows it. */
+export interface QueryView {
+  id: string;
+  request: { dbName?: string; sql: string; name?: string; description?: string };
+  state: repo.QueryState;
+  created: string;
+  updated: string;
+  elapsedTime: number;
+  rowCount?: number;
+  client: string;
+  userId: string;
+  isCTAS: false;
+  isInsertInto: false;
+  errors: Array<{ code: string; message: string }>;
+  _links: Record<string, unknown>;
+  version: number;
+}
+
+export interface QueryResults {
+  queryId: string;
+  columns: Array<{ name: string; type: string }>;
+  rows: Array<Record<string, unknown>>;
+  rowCount: number;
+  /** True when the query had more rows than a result keeps. */
+  truncated: boolean;
+}
+
+const BASE = '/data/foundation/query';
+/** Error codes of failed queries (Query Service reports SQLSTATE-like codes). */
+const CODES = { refused: '42501', timeout: '57014', cancelled: '57014', error: '42000', internal: 'XX000' } as const;
+
+/**
+ * Query Service (`/data/foundation/query`): SQL over the datasets of the caller's org and sandbox. Each query runs
+ * in its own in-memory DuckDB holding one view per dataset the SQL names (by its `adobe/pqs/table` name or its id)
+ * over the Parquet of that dataset's successful batches only; the engine is then shut off from every other file.
+ * Queries run in the background: POST answers 202 at once; the query object tells the state, and
+ * `GET /queries/{id}/results` (a Tributary addition: AEP serves results over its PostgreSQL interface) the rows.
+ */
+export class QueryService {
+  private readonly limits: SqlLimits;
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: CatalogService,
+    private readonly options: QueryServiceOptions = {},
+  ) {
+    this.limits = {
+      maxRows: options.maxRows ?? 10_000,
+      timeoutMs: options.timeoutMs ?? 60_000,
+      memoryLimit: options.memoryLimit ?? '512MB',
+      threads: options.threads ?? 2,
+    };
+  }
+
+  /** `POST /queries`: records the query and starts it; answers with the query in `SUBMITTED`. */
+  async submit(scope: Scope, body: unknown): Promise<QueryView> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('the request body must be a JSON object: {"sql": "SELECT …"}');
+    const { sql, name, description, dbName, templateId } = body as Record<string, unknown>;
+    if (templateId !== undefined && sql === undefined) throw invalid('query templates are not supported; send "sql"');
+    const text = checkSqlText(sql);
+    for (const [key, value] of Object.entries({ name, description, dbName })) {
+      if (value !== undefined && value !== null && typeof value !== 'string') throw invalid(`"${key}" must be a string`);
+    }
+    const id = randomUUID();
+    await repo.insertQuery(this.db, scope, {
+      id,
+      sql: text,
+      ...(typeof name === 'string' ? { name } : {}),
+      ...(typeof description === 'string' ? { description } : {}),
+      ...(typeof dbName === 'string' ? { dbName } : {}),
+    });
+    const view = await this.get(scope, id);
+    const controller = new AbortController();
+    const done = this.execute(scope, id, text, controller.signal).finally(() => this.running.delete(id));
+    this.running.set(id, { controller, done });
+    return view;
+  }
+
+  async get(scope: Scope, id: string): Promise<QueryView> {
+    return this.view(await this.row(scope, id));
+  }
+
+  /** `GET /queries`: newest first by default; `orderby` `created`/`updated` with `+`/`-`; `limit`; `start` as an offset. */
+  async list(scope: Scope, query: { limit?: string; start?: string; orderby?: string }): Promise<{ queries: QueryView[]; _page: Record<string, unknown>; _links: Record<string, unknown>; version: number }> {
+    const limit = query.limit === undefined ? 50 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalid('limit must be an integer from 1 to 1000');
+    const start = query.start === undefined ? 0 : Number(query.start);
+    if (!Number.isInteger(start) || start < 0) throw invalid('start must be an integer ≥ 0');
+    const orderby = (query.orderby ?? '-created').trim();
+    const match = /^([+-]?)(created|updated)$/.exec(orderby);
+    if (!match) throw invalid('orderby must be created or updated, with + or - in front');
+    const rows = await repo.selectQueries(this.db, scope, { limit, start, orderBy: match[2] === 'created' ? 'created_at' : 'updated_at', descending: match[1] === '-' });
+    const queries = rows.map((r) => this.view(r));
+    return {
+      queries,
+      _page: { orderby, start: String(start), count: queries.length, ...(queries.length === limit ? { next: String(start + limit) } : {}) },
+      _links: queries.length === limit ? { next: { href: `${BASE}/queries?orderby=${encodeURIComponent(orderby)}&limit=${limit}&start=${start + limit}` } } : {},
+      version: 1,
+    };
+  }
+
+  /** `PATCH /queries/{id}` with `{"op": "cancel"}`. */
+  async cancel(scope: Scope, id: string, body: unknown): Promise<{ message: string; statusCode: number }> {
+    const op = (body as { op?: unknown } | null)?.op;
+    if (typeof op !== 'string' || op.toLowerCase() !== 'cancel') throw invalid('the body must be {"op": "cancel"}');
+    const row = await this.row(scope, id);
+    if (!['SUBMITTED', 'IN_PROGRESS'].includes(row.state)) throw conflict(`query ${id} is ${row.state}; only a running query can be cancelled`);
+    const running = this.running.get(id);
+    if (running) {
+      running.controller.abort();
+      await running.done;
+    } else {
+      await repo.markDone(this.db, id, { state: 'KILLED', errors: [{ code: CODES.cancelled, message: 'the query was cancelled' }] });
+    }
+    return { message: 'query cancel request received', statusCode: 202 };
+  }
+
+  /** The rows of a successful query (Tributary's `GET /queries/{id}/results`). */
+  async results(scope: Scope, id: string): Promise<QueryResults> {
+    const row = await this.row(scope, id);
+    if (row.state === 'SUBMITTED' || row.state === 'IN_PROGRESS') throw conflict(`query ${id} is ${row.state}; its results are ready once it is SUCCESS`);
+    if (row.state !== 'SUCCESS') throw conflict(`query ${id} is ${row.state}: ${row.errors.map((e) => e.message).join('; ')}`);
+    return { queryId: id, columns: row.columns ?? [], rows: row.rows ?? [], rowCount: Number(row.row_count ?? 0), truncated: row.truncated };
+  }
+
+  /** Waits for a query this process runs (tests, and callers that want the answer now). */
+  async settled(id: string): Promise<void> {
+    await this.running.get(id)?.done;
+  }
+
+  /** The first rows of a dataset (Data Access's dataset preview). */
+  async previewDataset(scope: Scope, datasetId: string, limit = 100): Promise<{ columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>> }> {
+    const dataset = await this.catalog.getDataset(scope, datasetId);
+    const files = await this.catalog.datasetFiles(scope, dataset.id);
+    const table = { name: 'preview', files };
+    try {
+      const result = await runSandboxedSql(`SELECT * FROM preview LIMIT ${Math.max(1, Math.min(limit, 100))}`, [table], { ...this.limits, maxRows: limit });
+      return { columns: result.columns.filter((c) => c.name !== '_empty'), rows: result.rows };
+    } catch (error) {
+      throw invalid(`the dataset cannot be previewed: ${(error as Error).message}`);
+    }
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────────────────────
+
+  private async execute(scope: Scope, id: string, sql: string, signal: AbortSignal): Promise<void> {
+    try {
+      const tables = await this.tablesFor(scope, sql);
+      if (!(await repo.markRunning(this.db, id, tables.referenced))) return;
+      const result = await runSandboxedSql(sql, tables.sources, this.limits, signal);
+      await repo.markDone(this.db, id, { state: 'SUCCESS', ...result });
+    } catch (error) {
+      const failure = error instanceof SqlFailure ? error : null;
+      if (!failure) this.options.log?.('query failed', { queryId: id, error: String(error) });
+      await repo
+        .markDone(this.db, id, {
+          state: failure?.code === 'cancelled' ? 'KILLED' : 'FAILED',
+          errors: [{ code: failure ? CODES[failure.code] : CODES.internal, message: failure ? failure.message : 'the query could not be run' }],
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  /**
+   * The datasets the SQL may name, as tables: every dataset of the scope whose table name or id appears in the
+   * text (a cheap test that may include too many, never too few). Names come from the `adobe/pqs/table` tag;
+   * when two datasets share one, the older keeps the name and both stay reachable by id.
+   */
+  private async tablesFor(scope: Scope, sql: string): Promise<{ sources: TableSource[]; referenced: Array<{ id: string }> }> {
+    const text = sql.toLowerCase();
+    const datasets: DatasetRecord[] = [];
+    for (let start = 0; ; start += 100) {
+      const page = await this.catalog.listDatasets(scope, { limit: 100, start, orderBy: 'asc:created' });
+      datasets.push(...page);
+      if (page.length < 100) break;
+    }
+    const sources: TableSource[] = [];
+    const referenced: Array<{ id: string }> = [];
+    const names = new Set<string>();
+    for (const dataset of datasets) {
+      const tag = dataset.tags['adobe/pqs/table'];
+      const tableName = Array.isArray(tag) && typeof tag[0] === 'string' ? tag[0] : null;
+      const byName = tableName !== null && text.includes(tableName.toLowerCase()) && !names.has(tableName.toLowerCase());
+      const byId = text.includes(dataset.id);
+      if (!byName && !byId) continue;
+      const files = await this.catalog.datasetFiles(scope, dataset.id);
+      if (byName) {
+        names.add(tableName!.toLowerCase());
+        sources.push({ name: tableName!, files });
+      }
+      if (byId) sources.push({ name: dataset.id, files });
+      referenced.push({ id: dataset.id });
+    }
+    return { sources, referenced };
+  }
+
+  private async row(scope: Scope, id: string): Promise<repo.QueryRow> {
+    const row = await repo.findQuery(this.db, scope, id);
+    if (!row) throw notFound(`query "${id}" not found`);
+    return row;
+  }
+
+  private view(row: repo.QueryRow): QueryView {
+    const started = row.started_at ? new Date(row.started_at).getTime() : null;
+    const ended = row.completed_at ? new Date(row.completed_at).getTime() : Date.now();
+    const self = `${BASE}/queries/${row.id}`;
+    return {
+      id: row.id,
+      request: {
+        ...(row.db_name ? { dbName: row.db_name } : {}),
+        sql: row.sql,
+        ...(row.name ? { name: row.name } : {}),
+        ...(row.description ? { description: row.description } : {}),
+      },
+      state: row.state,
+      created: new Date(row.created_at).toISOString(),
+      updated: new Date(row.updated_at).toISOString(),
+      elapsedTime: started === null ? 0 : ended - started,
+      ...(row.row_count !== null ? { rowCount: Number(row.row_count) } : {}),
+      client: row.client_id,
+      userId: `${row.client_id}@AdobeID`,
+      isCTAS: false,
+      isInsertInto: false,
+      errors: row.errors,
+      _links: {
+        self: { href: self },
+        cancel: { href: self, method: 'PATCH', body: '{"op":"cancel"}' },
+        results: { href: `${self}/results` },
+        referenced_datasets: row.referenced.map((d) => ({ id: d.id, href: `/data/foundation/catalog/dataSets/${d.id}` })),
+      },
+      version: 1,
+    };
+  }
+}

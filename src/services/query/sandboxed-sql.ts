@@ -1,0 +1,147 @@
+import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import { invalid } from '../errors.js';
+
+/** A table a query may read: a name and the local Parquet files behind it (none: an empty table). */
+export interface TableSource {
+  name: string;
+  files: string[];
+}
+
+export interface SqlLimits {
+  /** Rows kept in a result; the query stops reading past it. */
+  maxRows: number;
+  /** Wall-clock limit; the query is interrupted when it passes. */
+  timeoutMs: number;
+  /** DuckDB's memory_limit (its default is 80% of RAM). */
+  memoryLimit: string;
+  threads: number;
+}
+
+export interface SqlResult {
+  columns: Array<{ name: string; type: string }>;
+  rows: Array<Record<string, unknown>>;
+  truncated: boolean;
+}
+
+/** Why a query ended without a result. */
+export class SqlFailure extends Error {
+  constructor(
+    readonly code: 'refused' | 'timeout' | 'cancelled' | 'error',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const quoteString = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/** The first paragraph of a DuckDB error (the rest lists internals). */
+const firstParagraph = (error: unknown) => (error instanceof Error ? error.message : String(error)).split(/\n\s*\n/)[0]!.trim();
+
+/**
+ * Runs one read-only SQL statement in a fresh in-memory DuckDB that can see nothing but the given tables:
+ * views over the tables' Parquet files are created, then only those files stay readable (`allowed_paths`),
+ * every other file system access is switched off (`enable_external_access=false`) and the configuration is
+ * locked, so no statement can read or write elsewhere, attach a database, install or load an extension, or
+ * undo the limits. Only a single SELECT (or WITH … SELECT) statement is run; anything else is refused.
+ */
+export async function runSandboxedSql(
+  sql: string,
+  tables: TableSource[],
+  limits: SqlLimits,
+  signal?: AbortSignal,
+): Promise<SqlResult> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: limits.memoryLimit,
+    threads: String(limits.threads),
+    // Nothing spills to disk: the query's memory is all it gets.
+    temp_directory: '',
+  });
+  let connection: DuckDBConnection | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped: 'timeout' | 'cancelled' | null = null;
+  const stop = (why: 'timeout' | 'cancelled') => {
+    stopped = why;
+    connection?.interrupt();
+  };
+  const onAbort = () => stop('cancelled');
+  try {
+    connection = await instance.connect();
+    await connection.run(`SET TimeZone = 'UTC'`);
+    const allowed: string[] = [];
+    for (const table of tables) {
+      const source = table.files.length
+        ? `SELECT * FROM read_parquet([${table.files.map(quoteString).join(', ')}], union_by_name = true)`
+        : 'SELECT * FROM (SELECT NULL AS _empty) WHERE false';
+      await connection.run(`CREATE VIEW ${quoteIdent(table.name)} AS ${source}`);
+      allowed.push(...table.files);
+    }
+    await connection.run(`SET allowed_paths = [${allowed.map(quoteString).join(', ')}]`);
+    await connection.run('SET enable_external_access = false');
+    await connection.run('SET lock_configuration = true');
+
+    const keyword = firstKeyword(sql);
+    if (!READING.has(keyword)) {
+      throw new SqlFailure('refused', `only SELECT queries (including WITH … SELECT) are allowed; the lake is read-only${keyword ? ` (got ${keyword.toUpperCase()})` : ''}`);
+    }
+    let extracted;
+    try {
+      extracted = await connection.extractStatements(sql);
+    } catch (error) {
+      throw new SqlFailure('error', firstParagraph(error));
+    }
+    if (extracted.count !== 1) throw new SqlFailure('refused', `exactly one statement is allowed, got ${extracted.count}`);
+    let prepared;
+    try {
+      prepared = await extracted.prepare(0);
+    } catch (error) {
+      throw new SqlFailure('error', firstParagraph(error));
+    }
+    if (prepared.statementType !== StatementType.SELECT) {
+      throw new SqlFailure('refused', 'only SELECT queries (including WITH … SELECT) are allowed; the lake is read-only');
+    }
+
+    timer = setTimeout(() => stop('timeout'), limits.timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) stop('cancelled');
+    let reader;
+    try {
+      reader = await prepared.runAndReadUntil(limits.maxRows + 1);
+    } catch (error) {
+      if (stopped === 'timeout') throw new SqlFailure('timeout', `the query ran longer than ${limits.timeoutMs} ms and was stopped`);
+      if (stopped === 'cancelled') throw new SqlFailure('cancelled', 'the query was cancelled');
+      throw new SqlFailure('error', firstParagraph(error));
+    }
+    const names = reader.columnNames();
+    const types = reader.columnTypes();
+    const rows = reader.getRowObjectsJson() as Array<Record<string, unknown>>;
+    return {
+      columns: names.map((name, i) => ({ name, type: types[i]!.toString() })),
+      rows: rows.slice(0, limits.maxRows),
+      truncated: rows.length > limits.maxRows,
+    };
+  } finally {
+    if (timer) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    connection?.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Statements that may start a query: DuckDB rewrites PRAGMA and SHOW into SELECTs, so the text is checked too. */
+const READING = new Set(['select', 'with', 'from', 'values', '(']);
+
+/** The first word of a statement, past comments and white space (or "(" for a parenthesised query). */
+export function firstKeyword(sql: string): string {
+  const text = sql.replace(/^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/, '');
+  if (text.startsWith('(')) return '(';
+  return (/^[A-Za-z_]+/.exec(text)?.[0] ?? '').toLowerCase();
+}
+
+/** A refusal a caller makes before running anything (empty SQL, too long). */
+export function checkSqlText(sql: unknown, maxLength = 100_000): string {
+  if (typeof sql !== 'string' || sql.trim() === '') throw invalid('"sql" is required');
+  if (sql.length > maxLength) throw invalid(`"sql" may hold at most ${maxLength} characters`);
+  return sql;
+}
