@@ -2,12 +2,14 @@ import type { FileConnector } from './sdk.js';
 import { amazonS3 } from './amazon-s3/index.js';
 import { localFolder } from './local-folder/index.js';
 import { hdfs } from './hdfs/index.js';
+import { googleCloudStorage } from './google-cloud-storage/index.js';
 
 export * from './sdk.js';
 export { selectFiles, normalizePath } from './files/index.js';
 export { amazonS3, AMAZON_S3_SPEC_ID } from './amazon-s3/index.js';
 export { localFolder, LOCAL_FOLDER_SPEC_ID } from './local-folder/index.js';
 export { hdfs, HDFS_SPEC_ID } from './hdfs/index.js';
+export { googleCloudStorage, GCS_SPEC_ID } from './google-cloud-storage/index.js';
 export { streamingSources, KINESIS_SPEC_ID, EVENT_HUBS_SPEC_ID } from './streaming/streaming.specs.js';
 
 /** The connectors a platform knows, by connection spec id. */
@@ -32,5 +34,5 @@ export class ConnectorRegistry {
 
 /** Every file connector Tributary ships. */
 export function defaultConnectors(): FileConnector[] {
-  return [localFolder, amazonS3, hdfs];
+  return [localFolder, amazonS3, hdfs, googleCloudStorage];
 }

@@ -6,6 +6,7 @@ const BY_CODE: Record<string, ConnectorFailure> = {
   InvalidToken: 'bad_credentials',
   ExpiredToken: 'bad_credentials',
   TokenRefreshRequired: 'bad_credentials',
+  InvalidSecurity: 'bad_credentials', // Google Cloud Storage's answer to an unknown or revoked HMAC key
   AccessDenied: 'permission_denied',
   AllAccessDisabled: 'permission_denied',
   Forbidden: 'permission_denied', // HEAD requests carry no body, so no finer code
@@ -19,6 +20,7 @@ const BY_CODE: Record<string, ConnectorFailure> = {
   ServiceUnavailable: 'transient',
   InternalError: 'transient',
   RequestTimeout: 'transient',
+  PreconditionFailed: 'transient', // a resumed read found a newer version of the object: the next run takes that one
 };
 
 const NETWORK: Record<string, ConnectorFailure> = {

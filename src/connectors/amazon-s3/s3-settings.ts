@@ -14,14 +14,41 @@ export interface S3Settings {
 
 const DEFAULT_REGION = 'us-east-1';
 
-export function parseS3Settings(params: Record<string, unknown>): S3Settings {
-  const accessKeyId = requiredString(params, 's3AccessKey');
-  const secretAccessKey = requiredString(params, 's3SecretKey');
-  const sessionToken = optionalString(params, 's3SessionToken');
-  const serviceUrl = optionalString(params, 'serviceUrl');
-  const bucketName = optionalString(params, 'bucketName');
-  const folderPath = optionalString(params, 'folderPath');
+/**
+ * The auth params of any S3-compatible connection, whatever a connection spec calls them: Amazon
+ * S3 and Google Cloud Storage (through its S3-interoperable XML API with HMAC keys) share the
+ * storage code and differ only here.
+ */
+export interface S3Access {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  serviceUrl?: string;
+  /** The signing region; derived from an AWS serviceUrl when absent. */
+  region?: string;
+  bucketName?: string;
+  folderPath?: string;
+  /**
+   * Send the SDK's optional CRC checksums with requests and check them on answers. Storages that
+   * only speak the S3 API of before 2025 (GCS among them) reject or lack them: "when_required".
+   */
+  checksums?: 'when_supported' | 'when_required';
+}
 
+export function parseS3Settings(params: Record<string, unknown>): S3Settings {
+  return s3Settings({
+    accessKeyId: requiredString(params, 's3AccessKey'),
+    secretAccessKey: requiredString(params, 's3SecretKey'),
+    sessionToken: optionalString(params, 's3SessionToken'),
+    serviceUrl: optionalString(params, 'serviceUrl'),
+    region: optionalString(params, 'region'),
+    bucketName: optionalString(params, 'bucketName'),
+    folderPath: optionalString(params, 'folderPath'),
+  });
+}
+
+export function s3Settings(access: S3Access): S3Settings {
+  const { accessKeyId, secretAccessKey, sessionToken, serviceUrl, bucketName, folderPath } = access;
   if (bucketName !== undefined && bucketName.includes('/')) {
     throw new ConnectorError('invalid_params', 'auth.params.bucketName is a bucket name; put the folder in folderPath');
   }
@@ -30,18 +57,20 @@ export function parseS3Settings(params: Record<string, unknown>): S3Settings {
   }
   const folderSegments = folderPath === undefined ? [] : pathSegments(folderPath);
   const endpoint = serviceUrl === undefined ? undefined : parseEndpoint(serviceUrl);
+  const checksums = access.checksums === 'when_required' ? ({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } as const) : {};
 
   return {
     bucketName,
     folderPrefix: folderSegments.map((segment) => `${segment}/`).join(''),
     client: {
-      region: optionalString(params, 'region') ?? (endpoint && regionOfAwsEndpoint(endpoint)) ?? DEFAULT_REGION,
+      region: access.region ?? (endpoint && regionOfAwsEndpoint(endpoint)) ?? DEFAULT_REGION,
       credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
       // Any S3-compatible storage (MinIO, s3rver, Ceph…) understands path-style; not all have
       // per-bucket DNS names. AWS itself still accepts path-style requests.
       ...(endpoint ? { endpoint: endpoint.href.replace(/\/$/, ''), forcePathStyle: true } : {}),
       followRegionRedirects: true,
       maxAttempts: 3,
+      ...checksums,
       // Fail a connection attempt to a dead host quickly; no socket timeout, since a slow
       // consumer of a large object legitimately leaves the socket idle.
       requestHandler: { connectionTimeout: 10_000 },
