@@ -2,6 +2,9 @@ import type { FileConnector } from './sdk.js';
 import { amazonS3 } from './amazon-s3/index.js';
 import { localFolder } from './local-folder/index.js';
 import { hdfs } from './hdfs/index.js';
+import { azureBlob } from './azure-blob/index.js';
+import { adlsGen2 } from './adls-gen2/index.js';
+import { azureFileStorage } from './azure-file-storage/index.js';
 import { googleCloudStorage } from './google-cloud-storage/index.js';
 
 export * from './sdk.js';
@@ -9,6 +12,9 @@ export { selectFiles, normalizePath } from './files/index.js';
 export { amazonS3, AMAZON_S3_SPEC_ID } from './amazon-s3/index.js';
 export { localFolder, LOCAL_FOLDER_SPEC_ID } from './local-folder/index.js';
 export { hdfs, HDFS_SPEC_ID } from './hdfs/index.js';
+export { azureBlob, AZURE_BLOB_SPEC_ID } from './azure-blob/index.js';
+export { adlsGen2, ADLS_GEN2_SPEC_ID } from './adls-gen2/index.js';
+export { azureFileStorage, AZURE_FILE_STORAGE_SPEC_ID } from './azure-file-storage/index.js';
 export { googleCloudStorage, GCS_SPEC_ID } from './google-cloud-storage/index.js';
 export { streamingSources, KINESIS_SPEC_ID, EVENT_HUBS_SPEC_ID } from './streaming/streaming.specs.js';
 
@@ -34,5 +40,5 @@ export class ConnectorRegistry {
 
 /** Every file connector Tributary ships. */
 export function defaultConnectors(): FileConnector[] {
-  return [localFolder, amazonS3, hdfs, googleCloudStorage];
+  return [localFolder, amazonS3, hdfs, azureBlob, adlsGen2, azureFileStorage, googleCloudStorage];
 }

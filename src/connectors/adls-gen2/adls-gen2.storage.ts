@@ -52,6 +52,11 @@ export class AdlsGen2Storage implements FileStorage {
     return (await this.driver()).list(folder);
   }
 
+  async *streamChildren(folder: string): AsyncIterable<StorageEntry> {
+    const driver = await this.driver();
+    yield* driver.streamChildren ? driver.streamChildren(folder) : await driver.list(folder);
+  }
+
   async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
     yield* (await this.driver()).walk(folder, options);
   }

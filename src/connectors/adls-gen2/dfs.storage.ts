@@ -2,7 +2,7 @@ import type { DataLakeServiceClient, Path } from '@azure/storage-file-datalake';
 import type { Readable } from 'node:stream';
 import { ConnectorError, type FileStorage, type StorageEntry } from '../sdk.js';
 import { baseName, childPath, compareEntries, isAddressableName, joinSegments, pathSegments } from '../files/path.js';
-import { azureError, bareEtag, resumableRead, totalSize } from '../azure-shared/index.js';
+import { azureError, azureRangedRead, bareEtag } from '../azure-shared/index.js';
 
 interface FileSystemLocation {
   path: string;
@@ -79,6 +79,15 @@ export class DfsStorage implements FileStorage {
     return entries.sort(compareEntries);
   }
 
+  async *streamChildren(folder: string): AsyncIterable<StorageEntry> {
+    const location = this.locate(folder);
+    if (location.fileSystem === null) {
+      for await (const name of this.fileSystemNames()) yield folderEntry(childPath('/', name));
+      return;
+    }
+    yield* this.paths(location, false);
+  }
+
   async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
     const location = this.locate(folder);
     if (location.fileSystem === null) {
@@ -114,16 +123,9 @@ export class DfsStorage implements FileStorage {
     const location = this.locate(path);
     if (location.fileSystem === null || location.name === '') throw new ConnectorError('not_found', `${location.path} is not a file`);
     const file = this.service.getFileSystemClient(location.fileSystem).getFileClient(location.name);
-    return resumableRead({
-      what: `${location.fileSystem}/${location.name}`,
-      fetch: async (offset, etag) => {
-        const response = await file.read(offset, undefined, { maxRetryRequests: 0, ...(etag ? { conditions: { ifMatch: etag } } : {}) });
-        return {
-          body: response.readableStreamBody,
-          size: totalSize(offset, response.contentLength, response.contentRange),
-          ...(response.etag ? { etag: response.etag } : {}),
-        };
-      },
+    return azureRangedRead(`${location.fileSystem}/${location.name}`, async (offset, etag) => {
+      const response = await file.read(offset, undefined, { maxRetryRequests: 0, ...(etag ? { conditions: { ifMatch: etag } } : {}) });
+      return { body: response.readableStreamBody, length: response.contentLength, etag: response.etag };
     });
   }
 

@@ -2,7 +2,7 @@ import type { BlobItem, BlobServiceClient, ContainerClient } from '@azure/storag
 import type { Readable } from 'node:stream';
 import { ConnectorError, type FileStorage, type StorageEntry } from '../sdk.js';
 import { baseName, childPath, compareEntries, isAddressableName, joinSegments, pathSegments } from '../files/path.js';
-import { azureError, bareEtag, resumableRead, totalSize } from '../azure-shared/index.js';
+import { azureError, azureRangedRead, bareEtag } from '../azure-shared/index.js';
 
 /** Where a storage path lands: in a container… */
 interface ContainerLocation {
@@ -79,6 +79,15 @@ export class AzureBlobStorage implements FileStorage {
     return entries.sort(compareEntries);
   }
 
+  async *streamChildren(folder: string): AsyncIterable<StorageEntry> {
+    const location = this.locate(folder);
+    if (location.container === null) {
+      for await (const name of this.containerNames()) yield folderEntry(childPath('/', name));
+      return;
+    }
+    yield* this.children(location);
+  }
+
   async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
     const location = this.locate(folder);
     if (location.container === null) {
@@ -140,20 +149,13 @@ export class AzureBlobStorage implements FileStorage {
     const location = this.locate(path);
     if (location.container === null || location.name === '') throw new ConnectorError('not_found', `${location.path} is not a file`);
     const blob = this.service.getContainerClient(location.container).getBlobClient(location.name);
-    return resumableRead({
-      what: `${location.container}/${location.name}`,
-      fetch: async (offset, etag) => {
-        const response = await blob.download(offset, undefined, {
-          // Resumed by resumableRead; the SDK's own retry gives up on the first dropped connection.
-          maxRetryRequests: 0,
-          ...(etag ? { conditions: { ifMatch: etag } } : {}),
-        });
-        return {
-          body: response.readableStreamBody,
-          size: totalSize(offset, response.contentLength, response.contentRange),
-          ...(response.etag ? { etag: response.etag } : {}),
-        };
-      },
+    return azureRangedRead(`${location.container}/${location.name}`, async (offset, etag) => {
+      const response = await blob.download(offset, undefined, {
+        // Resumed by azureRangedRead; the SDK's own retry gives up on the first dropped connection.
+        maxRetryRequests: 0,
+        ...(etag ? { conditions: { ifMatch: etag } } : {}),
+      });
+      return { body: response.readableStreamBody, length: response.contentLength, etag: response.etag };
     });
   }
 

@@ -14,13 +14,6 @@ export function bareEtag(etag: string | undefined): string | undefined {
   return etag?.replace(/^"|"$/g, '');
 }
 
-/** The total size from a ranged response's `Content-Range: bytes a-b/total`, else its length plus the offset asked for. */
-export function totalSize(offset: number, contentLength: number | undefined, contentRange: string | undefined): number {
-  const total = contentRange ? /\/(\d+)\s*$/.exec(contentRange)?.[1] : undefined;
-  if (total !== undefined) return Number(total);
-  return offset + (contentLength ?? 0);
-}
-
 /**
  * Whether a URL addresses its account in the path (http://127.0.0.1:10000/account/…, as emulators
  * and fakes do) rather than in the host name (https://account.blob.core.windows.net/…). The same

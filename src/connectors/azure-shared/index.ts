@@ -1,3 +1,3 @@
 export { azureError, azureErrorCode, isAzureNotFound } from './azure-errors.js';
-export { resumableRead, type RangeResponse } from './resumable-read.js';
-export { AZURE_CLIENT_OPTIONS, bareEtag, totalSize, isPathStyleUrl } from './client-options.js';
+export { azureRangedRead, type RangeResponse } from './resumable-read.js';
+export { AZURE_CLIENT_OPTIONS, bareEtag, isPathStyleUrl } from './client-options.js';
