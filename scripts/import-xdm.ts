@@ -3,9 +3,11 @@
  * checkout of adobe/xdm (CC BY 4.0). The product never reads that checkout: it reads what this
  * script writes into src/services/schema-registry/global-library/.
  *
- *   npx tsx scripts/import-xdm.ts [path-to-xdm]     (default ../shared/reference/xdm)
+ *   npx tsx scripts/import-xdm.ts [path-to-xdm] [path-to-schema-registry.yaml]
+ *   (defaults ../shared/reference/xdm and ../shared/reference/aep-openapi/schema-registry.yaml)
  *
- * It also turns a few of the repository's example records into test fixtures.
+ * It also turns a few of the repository's example records into test fixtures, and copies the
+ * registry's API spec beside the tests.
  */
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -115,6 +117,28 @@ function buildFixtures(library: Doc[]): Doc {
   };
 }
 
+/**
+ * The Schema Registry's published API spec, which the tests validate responses against, copied
+ * unchanged beside them (the tests may not read ../shared).
+ */
+function copySpec(): void {
+  const source = resolve(process.argv[3] ?? join(root, '../shared/reference/aep-openapi/schema-registry.yaml'));
+  const specDir = join(root, 'test/schema-registry/spec');
+  mkdirSync(specDir, { recursive: true });
+  writeFileSync(join(specDir, 'schema-registry.yaml'), readFileSync(source));
+  writeFileSync(join(specDir, 'NOTICE.md'), SPEC_NOTICE);
+}
+
+const SPEC_NOTICE = `# Schema Registry API spec
+
+\`schema-registry.yaml\` is an unchanged copy of Adobe's published Schema Registry API spec (Swagger 2.0),
+\`static/swagger-specs/schema-registry.yaml\` of https://github.com/AdobeDocs/experience-platform-apis
+(commit 16c60cd7a5617582fc21500f5ab3edf0e2ee308b). © Copyright 2015-2020 Adobe, licensed under the
+Apache License 2.0. Copied by \`scripts/import-xdm.ts\`; the tests validate the registry's responses
+against its definitions.
+`;
+
+copySpec();
 const library = buildLibrary();
 mkdirSync(libraryDir, { recursive: true });
 const bundle = { source: { repository: XDM_REPOSITORY, commit: XDM_COMMIT, license: 'CC-BY-4.0' }, resources: library };

@@ -13,6 +13,7 @@ import { purgeDataPrepSandbox } from './services/data-prep/index.js';
 import { purgeSchemaRegistrySandbox } from './services/schema-registry/index.js';
 import { purgeFlowServiceSandbox } from './services/flow-service/index.js';
 import { SchemaRegistryService } from './services/schema-registry/index.js';
+import { IdentityNamespaceService } from './services/identity-namespace/index.js';
 import { CatalogService } from './services/catalog/index.js';
 import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
@@ -32,6 +33,7 @@ export interface Platform {
   lake: Lake;
   identity: IdentityService;
   schemaRegistry: SchemaRegistryService;
+  identityNamespaces: IdentityNamespaceService;
   catalog: CatalogService;
   dataPrep: DataPrepService;
   dataAccess: DataAccessService;
@@ -79,7 +81,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const secrets = new SecretBox(masterKey);
   const lake = openLake(config.lake);
   const identity = new IdentityService(db, new TokenIssuer(masterKey, config.tokenTtlSeconds));
-  const schemaRegistry = new SchemaRegistryService(db);
+  const identityNamespaces = new IdentityNamespaceService(db);
+  // A schema a dataset uses only evolves additively; Catalog is built below and asked at call time.
+  const schemaRegistry = new SchemaRegistryService(db, {
+    namespaces: identityNamespaces,
+    schemaInUse: async (scope, schemaId): Promise<boolean> => (await catalog.listDatasets(scope, { schemaRefId: schemaId, limit: 1 })).length > 0,
+  });
   const catalog = new CatalogService(db, lake, { schemaExists: (scope, id) => schemaRegistry.exists(scope, id) });
   // Mapping destinations are checked against the target schema when a mapping set is saved.
   const dataPrep = new DataPrepService(db, {
@@ -129,6 +136,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     lake,
     identity,
     schemaRegistry,
+    identityNamespaces,
     catalog,
     dataPrep,
     dataAccess,

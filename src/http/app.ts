@@ -8,6 +8,7 @@ import { registerAuth } from './auth.js';
 import { handleError, renderError, styleFor } from './errors.js';
 import { imsRoutes } from './ims/routes.js';
 import { schemaRegistryRoutes } from './schema-registry/routes.js';
+import { identityNamespaceRoutes } from './identity-namespace/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { conversionRoutes } from './conversion/routes.js';
 import { exportRoutes } from './export/routes.js';
@@ -57,6 +58,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(imsRoutes(platform.identity));
   await app.register(flowServiceRoutes(platform.flowService), { prefix: '/data/foundation/flowservice' });
   await app.register(schemaRegistryRoutes(platform.schemaRegistry), { prefix: '/data/foundation/schemaregistry' });
+  await app.register(identityNamespaceRoutes(platform.identityNamespaces), { prefix: '/data/core/idnamespace' });
   await app.register(catalogRoutes(platform.catalog), { prefix: '/data/foundation/catalog' });
   await app.register(conversionRoutes(platform.dataPrep), { prefix: '/data/foundation/conversion' });
   await app.register(exportRoutes(platform.dataAccess), { prefix: '/data/foundation/export' });

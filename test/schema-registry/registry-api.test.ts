@@ -115,7 +115,7 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
       const first = await t.call('GET', `${BASE}/tenant/schemas?orderby=title&limit=1`, undefined, { accept: XED_ID });
       expect(first.json().results).toHaveLength(1);
       expect(first.json()._page.next).toBe(first.json().results[0].title);
-      expect(first.json()._links.next.href).toContain('start=');
+      expect(first.json()._links.next).toContain('start=');
     });
   });
 

@@ -4,7 +4,7 @@
  * (`application/vnd.adobe.xed-full-notext+json; version=1`, `version=1.0` too).
  */
 import { ServiceError, invalid } from '../../services/errors.js';
-import type { ResourceView } from '../../services/schema-registry/index.js';
+import type { DescriptorListView, ResourceView } from '../../services/schema-registry/index.js';
 
 const MEDIA = /^application\/vnd\.adobe\.(xed|xed-id|xed-full|xed-notext|xed-full-notext|xed-full-desc)\+json$/i;
 /** The only major version of every resource this registry holds. */
@@ -48,6 +48,16 @@ export function resourceAccept(header: string | undefined): ResourceView {
   if (Number(version[1]) !== SUPPORTED_MAJOR) {
     throw new ServiceError('not_acceptable', `Version ${parsed.version} of this resource does not exist`, 'XDM-1007-406');
   }
-  // Descriptors are not kept yet: `xed-full-desc` is served as `xed-full`.
-  return { full: parsed.variant.startsWith('xed-full'), text: !parsed.variant.endsWith('-notext') };
+  return { full: parsed.variant.startsWith('xed-full'), text: !parsed.variant.endsWith('-notext'), descriptors: parsed.variant === 'xed-full-desc' };
+}
+
+const DESCRIPTOR_MEDIA = /^application\/vnd\.adobe\.xdm(-v2)?(-id|-link)?\+json$/i;
+
+/** Descriptor lists speak `xdm`, not `xed`: `xdm+json` objects, `xdm-id` ids, `xdm-link` paths; `-v2` pages them. */
+export function descriptorListAccept(header: string | undefined): DescriptorListView {
+  for (const candidate of (header ?? '').split(',')) {
+    const m = DESCRIPTOR_MEDIA.exec(candidate.split(';')[0]!.trim());
+    if (m) return { paged: m[1] !== undefined, form: m[2]?.toLowerCase() === '-id' ? 'ids' : m[2]?.toLowerCase() === '-link' ? 'links' : 'objects' };
+  }
+  throw invalid(`The supplied Accept header is not valid: ${header ?? ''} - A valid Accept value should look like application/vnd.adobe.xdm-id+json`, 'XDM-1008-400');
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { notFound } from '../../services/errors.js';
 import { isPathKind, type Container, type PathKind, type SchemaRegistryService, type ListQuery } from '../../services/schema-registry/index.js';
-import { listAccept, resourceAccept } from './accept.js';
+import { descriptorListAccept, listAccept, resourceAccept } from './accept.js';
 
 interface KindParams {
   container: string;
@@ -12,11 +12,18 @@ interface ResourceParams extends KindParams {
 }
 type Query = Record<string, string | string[] | undefined>;
 
+const BASE = '/data/foundation/schemaregistry';
+
 function target(params: KindParams): { container: Container; kind: PathKind } {
   if ((params.container !== 'global' && params.container !== 'tenant') || !isPathKind(params.kind)) {
     throw notFound(`No resource collection '/${params.container}/${params.kind}'`, 'XDM-1012-404');
   }
   return { container: params.container, kind: params.kind };
+}
+
+function containerOf(value: string): Container {
+  if (value !== 'global' && value !== 'tenant') throw notFound(`No container '${value}'`, 'XDM-1012-404');
+  return value;
 }
 
 function first(value: string | string[] | undefined): string | undefined {
@@ -35,29 +42,65 @@ function listQuery(query: Query): ListQuery {
 }
 
 /** The resource id of a path: a URL-encoded `$id` or a `meta:altId` (clients sometimes encode twice). */
-function resourceId(request: FastifyRequest<{ Params: ResourceParams }>): string {
+function resourceId(request: FastifyRequest<{ Params: { '*': string } }>): string {
   const raw = request.params['*'];
   return /%[0-9a-f]{2}/i.test(raw) ? decodeURIComponent(raw) : raw;
 }
 
-/** The Schema Registry API (`/data/foundation/schemaregistry`): containers `global` and `tenant`. */
+function ifMatch(request: FastifyRequest): { ifMatch?: string } {
+  const header = request.headers['if-match'];
+  return typeof header === 'string' ? { ifMatch: header } : {};
+}
+
+/** `_page` plus `_links`: `next` is the URL of the next page, or null on the last one. */
+function withLinks<T extends { _page: { next: string | null; orderby: string } }>(page: T, path: string, query: Query, globalHref: string) {
+  const nextQuery = page._page.next === null ? null : new URLSearchParams({ ...(query as Record<string, string>), orderby: page._page.orderby, start: page._page.next });
+  return { ...page, _links: { next: nextQuery ? `${BASE}${path}?${nextQuery.toString()}` : null, global_schemas: { href: `${BASE}${globalHref}` } } };
+}
+
+/** The Schema Registry API (`/data/foundation/schemaregistry`): containers `global` and `tenant`, descriptors, unions, rpc. */
 export function schemaRegistryRoutes(registry: SchemaRegistryService): FastifyPluginAsync {
   return async (app) => {
     app.get('/stats', async (request) => registry.stats(request.scope));
 
+    // ── rpc ──
+    app.get<{ Params: { '*': string } }>('/rpc/sampledata/*', async (request) => registry.sampleData(request.scope, resourceId(request)));
+    app.get<{ Params: { '*': string } }>('/rpc/export/*', async (request) => registry.exportResource(request.scope, resourceId(request)));
+    app.post('/rpc/import', async (request) => registry.importResources(request.scope, request.body));
+
+    // ── unions (computed from the schemas enabled for them) ──
+    app.get<{ Querystring: Query }>('/tenant/unions', async (request) => {
+      const ids = listAccept(request.headers.accept);
+      return withLinks(await registry.listUnions(request.scope, listQuery(request.query), ids), '/tenant/unions', request.query, '/global/schemas');
+    });
+    app.get<{ Params: { '*': string } }>('/tenant/unions/*', async (request) =>
+      registry.getUnion(request.scope, resourceId(request), resourceAccept(request.headers.accept)),
+    );
+
+    // ── descriptors ──
+    app.get<{ Params: { container: string }; Querystring: Query }>('/:container/descriptors', async (request) => {
+      const container = containerOf(request.params.container);
+      const view = descriptorListAccept(request.headers.accept);
+      const listed = await registry.listDescriptors(request.scope, container, view, listQuery(request.query));
+      return view.paged ? withLinks(listed as never, `/${container}/descriptors`, request.query, '/global/descriptors') : listed;
+    });
+    // Descriptors are not versioned: a lookup needs no Accept header.
+    app.get<{ Params: { container: string; '*': string } }>('/:container/descriptors/*', async (request) =>
+      registry.getDescriptor(request.scope, containerOf(request.params.container), resourceId(request)),
+    );
+    app.post('/tenant/descriptors', async (request, reply) => reply.status(201).send(await registry.createDescriptor(request.scope, request.body)));
+    app.put<{ Params: { '*': string } }>('/tenant/descriptors/*', async (request) => registry.replaceDescriptor(request.scope, resourceId(request), request.body));
+    app.delete<{ Params: { '*': string } }>('/tenant/descriptors/*', async (request, reply) => {
+      await registry.deleteDescriptor(request.scope, resourceId(request));
+      return reply.status(204).send();
+    });
+
+    // ── classes, field groups (mixins), data types, behaviors, schemas ──
     app.get<{ Params: KindParams; Querystring: Query }>('/:container/:kind', async (request) => {
       const { container, kind } = target(request.params);
       const ids = listAccept(request.headers.accept);
       const page = await registry.list(request.scope, container, kind, listQuery(request.query), ids);
-      const base = `/data/foundation/schemaregistry/${container}/${kind}`;
-      const nextQuery = page._page.next === null ? null : new URLSearchParams({ ...(request.query as Record<string, string>), orderby: page._page.orderby, start: page._page.next });
-      return {
-        ...page,
-        _links: {
-          ...(nextQuery ? { next: { href: `${base}?${nextQuery.toString()}` } } : {}),
-          global_schemas: { href: '/data/foundation/schemaregistry/global/schemas' },
-        },
-      };
+      return withLinks(page, `/${container}/${kind}`, request.query, '/global/schemas');
     });
 
     app.get<{ Params: ResourceParams }>('/:container/:kind/*', async (request) => {
@@ -76,13 +119,13 @@ export function schemaRegistryRoutes(registry: SchemaRegistryService): FastifyPl
     app.put<{ Params: ResourceParams }>('/:container/:kind/*', async (request) => {
       const { container, kind } = target(request.params);
       if (container !== 'tenant') throw notFound('The global container is read-only', 'XDM-1012-404');
-      return registry.update(request.scope, kind, resourceId(request), { replace: request.body });
+      return registry.update(request.scope, kind, resourceId(request), { replace: request.body, ...ifMatch(request) });
     });
 
     app.patch<{ Params: ResourceParams }>('/:container/:kind/*', async (request) => {
       const { container, kind } = target(request.params);
       if (container !== 'tenant') throw notFound('The global container is read-only', 'XDM-1012-404');
-      return registry.update(request.scope, kind, resourceId(request), { patch: request.body });
+      return registry.update(request.scope, kind, resourceId(request), { patch: request.body, ...ifMatch(request) });
     });
 
     app.delete<{ Params: ResourceParams }>('/:container/:kind/*', async (request, reply) => {

@@ -51,8 +51,40 @@ function requireTenantNamespace(scope: Scope, body: Node, what: string): void {
   for (const map of ownRootProperties(body)) {
     for (const name of Object.keys(map)) {
       if (name !== allowed) fail(`${what} fields must be defined under '${allowed}'; '${name}' is not`);
+      if (isNode(map[name])) refuseUnderscoreNames(map[name] as Node, allowed);
     }
   }
+}
+
+/** Below the tenant object, field names may not start with `_`: that prefix marks namespaces only. */
+function refuseUnderscoreNames(node: Node, path: string): void {
+  if (isNode(node.properties)) {
+    for (const [name, child] of Object.entries(node.properties)) {
+      if (name.startsWith('_')) fail(`Field '${path}.${name}' may not start with '_'; only namespace objects do`);
+      if (isNode(child)) refuseUnderscoreNames(child, `${path}.${name}`);
+    }
+  }
+  if (isNode(node.items)) refuseUnderscoreNames(node.items, `${path}[]`);
+}
+
+/** `meta:immutableTags` (only `union` exists) may be added but, once set, never taken away. */
+function immutableTags(body: Node, existing?: Resource): string[] | undefined {
+  const tags = body['meta:immutableTags'];
+  const before = Array.isArray(existing?.['meta:immutableTags']) ? (existing['meta:immutableTags'] as string[]) : [];
+  if (tags === undefined) {
+    if (before.length > 0) fail(`'meta:immutableTags' ${JSON.stringify(before)} cannot be removed`);
+    return undefined;
+  }
+  if (!Array.isArray(tags) || tags.some((t) => t !== 'union')) fail("'meta:immutableTags' must be a list holding only \"union\"");
+  const lost = before.filter((t) => !(tags as string[]).includes(t));
+  if (lost.length > 0) fail(`'meta:immutableTags' ${JSON.stringify(lost)} cannot be removed`);
+  return [...new Set(tags as string[])];
+}
+
+/** `1.0` → `1.1`: every accepted change is a new minor version of the same major. */
+export function nextVersion(version: string): string {
+  const m = /^(\d+)\.(\d+)$/.exec(version);
+  return m ? `${m[1]}.${Number(m[2]) + 1}` : '1.1';
 }
 
 /** Every `$ref` with the documentation's `{TENANT_ID}` placeholder made concrete (in place). */
@@ -79,16 +111,19 @@ export interface ComposeContext {
   scope: Scope;
   lookup: ResourceLookup;
   now: Date;
+  /** `production` or `development`, served as `meta:sandboxType`. */
+  sandboxType: string;
 }
 
 /**
  * Builds the stored form of a tenant class, field group, data type or schema: a new one, or the
  * next version of `existing` (same id, same ad-hoc namespace, same creation metadata).
  */
-export function composeResource(ctx: ComposeContext, type: ResourceType, input: unknown, existing?: Resource): Resource {
+export function composeResource(ctx: ComposeContext, type: ResourceType, input: unknown, existing?: Resource, importedHex?: string): Resource {
   const { scope, lookup } = ctx;
   const body = baseBody(scope, input, type);
-  let hex = existing ? existing.$id.slice(existing.$id.lastIndexOf('/') + 1) : newResourceHex();
+  // An import keeps the id the resource had where it was exported from.
+  let hex = existing ? existing.$id.slice(existing.$id.lastIndexOf('/') + 1) : (importedHex ?? newResourceHex());
   const extra: Node = {};
 
   // Every absolute reference must name something this caller can see.
@@ -98,7 +133,7 @@ export function composeResource(ctx: ComposeContext, type: ResourceType, input: 
     const behaviors = allOfRefs(body).filter((r) => BEHAVIORS.includes(r));
     if (behaviors.length !== 1) fail('A class must extend exactly one behavior (record, time-series or adhoc)');
     if (behaviors[0] === ADHOC) {
-      if (!existing) hex = newAdhocHex();
+      if (!existing && !importedHex) hex = newAdhocHex();
       const namespace = existing ? String(existing['meta:datasetNamespace']) : `_${hex}`;
       for (const map of ownRootProperties(body)) {
         for (const name of Object.keys(map)) {
@@ -131,6 +166,8 @@ export function composeResource(ctx: ComposeContext, type: ResourceType, input: 
   } else if (type === 'schemas') {
     Object.assign(extra, composeSchema(ctx, body));
     if (existing && existing['meta:class'] !== extra['meta:class']) fail(`The class of schema '${existing.$id}' cannot change`);
+    const tags = immutableTags(body, existing);
+    if (tags) body['meta:immutableTags'] = tags;
   } else {
     fail(`${type} cannot be created`);
   }
@@ -140,7 +177,7 @@ export function composeResource(ctx: ComposeContext, type: ResourceType, input: 
     $id: id,
     'meta:altId': altIdOf(id),
     'meta:resourceType': type,
-    version: '1.0',
+    version: existing ? nextVersion(existing.version) : '1.0',
     ...body,
     ...extra,
     'meta:containerId': 'tenant',
@@ -205,6 +242,7 @@ function withRegistryMetadata(ctx: ComposeContext, draft: Resource, existing?: R
     imsOrg: scope.orgId,
     'meta:tenantNamespace': `_${scope.tenantId}`,
     'meta:sandboxId': scope.sandboxId,
+    'meta:sandboxType': ctx.sandboxType,
     'meta:registryMetadata': {
       'repo:createdDate': created['repo:createdDate'] ?? millis,
       'repo:lastModifiedDate': millis,

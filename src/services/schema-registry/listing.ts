@@ -14,17 +14,18 @@ export interface ListQuery {
   property?: string[];
 }
 
-export interface ListPage {
-  results: Resource[];
+export interface ListPage<T = Resource> {
+  results: T[];
   _page: { orderby: string; next: string | null; count: number };
 }
 
 export const DEFAULT_LIMIT = 300;
 const MAX_LIMIT = 500;
 
-type Filter = (r: Resource) => boolean;
+type Item = Record<string, unknown>;
+type Filter = (r: Item) => boolean;
 
-function valueAt(resource: Resource, key: string): unknown {
+function valueAt(resource: Item, key: string): unknown {
   return resource[key];
 }
 
@@ -48,16 +49,17 @@ function parseFilter(expression: string): Filter {
     }
     return (r) => matches(valueAt(r, key.trim()), (v) => pattern.test(v));
   }
-  const equal = (r: Resource) => matches(valueAt(r, key.trim()), (v) => v === raw);
+  const equal = (r: Item) => matches(valueAt(r, key.trim()), (v) => v === raw);
   return op === '==' ? equal : (r) => !equal(r);
 }
 
-function sortKey(resource: Resource, key: string): string {
+function sortKey(resource: Item, key: string): string {
   const v = resource[key];
   return v === undefined || v === null ? '' : String(v);
 }
 
-export function listPage(resources: readonly Resource[], query: ListQuery): ListPage {
+/** One page of `resources`; `idKey` names the unique key that breaks ties (`$id`, or `@id` for descriptors). */
+export function listPage<T extends Item = Resource>(resources: readonly T[], query: ListQuery, idKey = '$id'): ListPage<T> {
   const filters = (query.property ?? []).flatMap((p) => p.split(',')).filter((p) => p.trim() !== '').map(parseFilter);
   const orderby = query.orderby?.trim() || 'title';
   const keys = orderby.split(',').map((k) => k.trim()).filter(Boolean).map((k) => (k.startsWith('-') ? { key: k.slice(1), desc: true } : { key: k.replace(/^\+/, ''), desc: false }));
@@ -69,7 +71,7 @@ export function listPage(resources: readonly Resource[], query: ListQuery): List
       const c = sortKey(a, key).localeCompare(sortKey(b, key));
       if (c !== 0) return desc ? -c : c;
     }
-    return a.$id.localeCompare(b.$id);
+    return sortKey(a, idKey).localeCompare(sortKey(b, idKey));
   });
   if (query.start !== undefined) {
     const start = query.start;

@@ -71,9 +71,9 @@ export class TenantRepository {
   async update(scope: Scope, resource: Resource, etag: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `update schema_registry_resources set body = $4::json, title = $5, etag = $6, updated_by = $7, updated_at = now()
+        `update schema_registry_resources set body = $4::json, title = $5, etag = $6, updated_by = $7, version = $8, updated_at = now()
          where org_id = $1 and sandbox_id = $2 and id = $3`,
-        [scope.orgId, scope.sandboxId, resource.$id, JSON.stringify(resource), resource.title ?? '', etag, scope.clientId],
+        [scope.orgId, scope.sandboxId, resource.$id, JSON.stringify(resource), resource.title ?? '', etag, scope.clientId, resource.version],
       );
       await bumpRevision(tx, scope);
     });
@@ -85,6 +85,23 @@ export class TenantRepository {
       if (rows.length > 0) await bumpRevision(tx, scope);
       return rows.length > 0;
     });
+  }
+
+  /** Every tenant resource of the sandbox, whatever its kind (exports, unions, stats). */
+  async all(scope: Scope): Promise<Resource[]> {
+    const rows = await this.db.query<Row>('select body from schema_registry_resources where org_id = $1 and sandbox_id = $2 order by created_at, id', [scope.orgId, scope.sandboxId]);
+    return rows.map(bodyOf);
+  }
+
+  /** `production` or `development`: the sandbox's type, read from the sandbox the caller was authorised in. */
+  async sandboxType(scope: Scope): Promise<string> {
+    const rows = await this.db.query<{ type: string }>('select type from sandboxes where id = $1 and org_id = $2', [scope.sandboxId, scope.orgId]);
+    return rows[0]?.type ?? 'production';
+  }
+
+  /** Bumps the sandbox's change counter on its own (descriptor writes change what resolves too). */
+  async touch(scope: Scope): Promise<void> {
+    await bumpRevision(this.db, scope);
   }
 
   /** The sandbox's change counter (0 before its first write). */
