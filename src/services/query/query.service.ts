@@ -56,7 +56,8 @@ const CODES = { refused: '42501', timeout: '57014', cancelled: '57014', error: '
  * `GET /queries/{id}/results` (a Tributary addition: AEP serves results over its PostgreSQL interface) the rows.
  */
 export class QueryService {
-  private readonly limits: SqlLimits;
+  /** Limits in force for new queries (tests lower them). */
+  readonly limits: SqlLimits;
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   constructor(

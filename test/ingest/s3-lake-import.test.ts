@@ -1,0 +1,53 @@
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { CATALOG, EXPORT, IMPORT, count, makeDataset, upload } from './support.js';
+
+/** The whole path on the S3 lake (TRIBUTARY_LAKE=s3://…): import, Data Access download, SQL, REVERT, dataset deletion. */
+describe('import, download and SQL with the lake in an S3 bucket', () => {
+  let s3: S3rverHandle;
+  let t: TestPlatform;
+  let client: S3Client;
+  const keys = async () => ((await client.send(new ListObjectsV2Command({ Bucket: 'lake', Prefix: 'tributary/' }))).Contents ?? []).map((o) => o.Key!);
+
+  beforeAll(async () => {
+    s3 = await startS3rver();
+    client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    await client.send(new CreateBucketCommand({ Bucket: 'lake' }));
+    t = await startTestPlatform({
+      env: { TRIBUTARY_LAKE: 's3://lake/tributary', TRIBUTARY_LAKE_S3_ENDPOINT: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    client?.destroy();
+    await s3?.stop();
+  });
+
+  it('lands a batch in the bucket, serves it, queries it, and removes it', async () => {
+    expect(t.platform.config.lake.kind).toBe('s3');
+    const { datasetId } = await makeDataset(t, 'Bucket People');
+    const batch = (await t.call('POST', `${IMPORT}/batches`, { datasetId, inputFormat: { format: 'json' } })).json();
+    await upload(t, 'PUT', `${IMPORT}/batches/${batch.id}/datasets/${datasetId}/files/a.json`, '{"_id":"b-1"}\n{"_id":"b-2"}\n');
+    expect(await keys()).toEqual([]);
+    expect((await t.call('POST', `${IMPORT}/batches/${batch.id}?action=COMPLETE`)).json().status).toBe('success');
+    const stored = await keys();
+    expect(stored.some((k) => k.startsWith('tributary/commits/') && k.endsWith(`${batch.id}.json`))).toBe(true);
+    expect(stored.some((k) => k.startsWith('tributary/data/') && k.endsWith('.parquet'))).toBe(true);
+
+    const fileId = (await t.call('GET', `${EXPORT}/batches/${batch.id}/files`)).json().data[0].dataSetFileId;
+    const name = (await t.call('GET', `${EXPORT}/files/${fileId}`)).json().data[0].name;
+    const whole = await t.call('GET', `${EXPORT}/files/${fileId}?path=${name}`);
+    expect(whole.rawPayload.subarray(0, 4).toString()).toBe('PAR1');
+    const part = await t.call('GET', `${EXPORT}/files/${fileId}?path=${name}`, undefined, { range: 'bytes=0-3' });
+    expect(part.statusCode).toBe(206);
+    expect(part.rawPayload.toString()).toBe('PAR1');
+    expect(await count(t, 'bucket_people')).toBe(2);
+
+    expect((await t.call('POST', `${IMPORT}/batches/${batch.id}?action=REVERT`)).json().status).toBe('inactive');
+    expect(await keys()).toEqual([]);
+    expect(await count(t, 'bucket_people')).toBe(0);
+    expect((await t.call('DELETE', `${CATALOG}/dataSets/${datasetId}`)).statusCode).toBe(200);
+  });
+});
