@@ -1,10 +1,7 @@
 #!/usr/bin/env node
-// The CLI entry: runs src/main.ts through tsx so `npx tributary …` and `npm start` share one binary.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+// The CLI entry (`npx tributary …`; `npm start` runs the same main module). TypeScript is loaded in this
+// very process through tsx's loader, so signals (SIGTERM for a graceful stop) reach the server directly.
+import { register } from 'tsx/esm/api';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
-const result = spawnSync(tsx, [join(root, 'src', 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+register();
+await import('../src/main.ts');
