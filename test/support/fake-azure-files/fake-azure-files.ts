@@ -35,8 +35,12 @@ export interface FakeAzureFiles {
   root: string;
   /** Requests seen, for assertions: method, path and query. */
   requests: Array<{ method: string; url: string; range?: string }>;
-  /** Makes the next Get File responses fail: dropped mid-body after some bytes, or 500 before any. */
-  injectReadFaults(faults: { dropAfterBytes?: number; drops?: number; serverErrors?: number }): void;
+  /**
+   * Makes the next Get File responses fail: `drops` of them cut off mid-body after `dropAfterBytes`
+   * bytes (a list gives the cut of each in turn, its last repeating), or `serverErrors` of them 500
+   * before any byte.
+   */
+  injectReadFaults(faults: { dropAfterBytes?: number | number[]; drops?: number; serverErrors?: number }): void;
   stop(): Promise<void>;
 }
 
@@ -51,7 +55,7 @@ export async function startFakeAzureFiles(options: { root?: string } = {}): Prom
   await mkdir(root, { recursive: true });
   const key = Buffer.from(KEY, 'base64');
   const requests: FakeAzureFiles['requests'] = [];
-  const faults = { dropAfterBytes: 0, drops: 0, serverErrors: 0 };
+  const faults = { dropAfterBytes: [0] as number[], drops: 0, serverErrors: 0 };
   const sockets = new Set<Socket>();
 
   const server: Server = createServer((request, response) => {
@@ -214,8 +218,11 @@ export async function startFakeAzureFiles(options: { root?: string } = {}): Prom
       ...(partial ? { 'content-range': `bytes ${start}-${end}/${stats.size}` } : {}),
     });
     if (length === 0) return void response.end();
-    const drop = faults.drops > 0 ? faults.dropAfterBytes : -1;
-    if (drop >= 0) faults.drops--;
+    let drop = -1;
+    if (faults.drops > 0) {
+      faults.drops--;
+      drop = faults.dropAfterBytes.length > 1 ? faults.dropAfterBytes.shift()! : faults.dropAfterBytes[0];
+    }
     let sent = 0;
     const body = createReadStream(path, { start, end });
     for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -245,7 +252,7 @@ export async function startFakeAzureFiles(options: { root?: string } = {}): Prom
     root,
     requests,
     injectReadFaults(next) {
-      faults.dropAfterBytes = next.dropAfterBytes ?? 0;
+      faults.dropAfterBytes = next.dropAfterBytes === undefined ? [0] : Array.isArray(next.dropAfterBytes) ? [...next.dropAfterBytes] : [next.dropAfterBytes];
       faults.drops = next.drops ?? (next.dropAfterBytes !== undefined ? 1 : 0);
       faults.serverErrors = next.serverErrors ?? 0;
     },
