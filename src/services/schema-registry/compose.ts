@@ -184,6 +184,7 @@ export function composeResource(ctx: ComposeContext, type: ResourceType, input: 
   } as Resource;
   draft.refs = refsOf(draft);
   draft['meta:extends'] = extendsOf(draft, lookup);
+  refuseCycles(draft, lookup);
   annotateXdmTypes(draft);
   draft['meta:xdmType'] = 'object';
   // Resolving now refuses type clashes and dangling refs at write time rather than at ingestion.
@@ -194,6 +195,22 @@ export function composeResource(ctx: ComposeContext, type: ResourceType, input: 
     throw error;
   }
   return withRegistryMetadata(ctx, draft, existing);
+}
+
+/**
+ * A tenant resource may not reach itself through `$ref`s (a data type holding itself, two data
+ * types holding each other): such a shape has no finite instance, so the write is refused.
+ */
+function refuseCycles(draft: Resource, lookup: ResourceLookup): void {
+  const seen = new Set<string>();
+  const walk = (id: string, path: string[]): void => {
+    if (id === draft.$id) fail(`Reference cycle: ${[draft.$id, ...path].join(' → ')}`);
+    if (seen.has(id)) return;
+    seen.add(id);
+    const target = lookup(id);
+    if (target) for (const next of refsOf(target)) walk(next, [...path, next]);
+  };
+  for (const ref of refsOf(draft)) walk(ref, [ref]);
 }
 
 /** A schema composes one class and field groups intended for it, by reference only. */

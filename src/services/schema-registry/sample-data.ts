@@ -57,8 +57,8 @@ function numberValue(node: Node, integer: boolean): number {
 
 function valueOf(node: Node, name: string, depth: number): unknown {
   if (node.const !== undefined) return node.const;
-  if (Array.isArray(node.enum) && node.enum.length > 0) return node.enum[0];
   if (node.default !== undefined) return node.default;
+  if (Array.isArray(node.enum) && node.enum.length > 0) return node.enum[0];
   if (Array.isArray(node.examples) && node.examples.length > 0) return node.examples[0];
   switch (node.type) {
     case 'string':
