@@ -1,4 +1,5 @@
 import { BlobServiceClient, ContainerSASPermissions, StorageSharedKeyCredential, generateAccountSASQueryParameters, AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, generateBlobSASQueryParameters } from '@azure/storage-blob';
+import { request as httpRequest, createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +162,78 @@ describe('azure-blob connector (against Azurite)', () => {
       ]);
       expect(await select('/acme-data/campaigns/*/g.csv')).toEqual(['/acme-data/campaigns/winter/g.csv']);
       expect(await select('/acme-data/**/deeper/*.csv')).toHaveLength(3);
+    });
+  });
+
+  describe('through a proxy that cuts blob downloads mid-body', () => {
+    let proxy: Server;
+    let proxyEndpoint: string;
+    const cut = { afterBytes: 0, times: 0 };
+    const seen: Array<{ range?: string; ifMatch?: string }> = [];
+
+    beforeAll(async () => {
+      const target = new URL(azurite.blobEndpoint);
+      proxy = createHttpServer((req, res) => {
+        const isDownload = req.method === 'GET' && !/[?&](comp|restype)=/.test(req.url ?? '');
+        if (isDownload) seen.push({ range: req.headers['x-ms-range'] as string | undefined, ifMatch: req.headers['if-match'] as string | undefined });
+        const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          if (!isDownload || cut.times <= 0) return void up.pipe(res);
+          cut.times--;
+          let sent = 0;
+          up.on('data', (chunk: Buffer) => {
+            const room = cut.afterBytes - sent;
+            if (room > 0) res.write(chunk.subarray(0, room));
+            sent += chunk.length;
+            if (sent >= cut.afterBytes) {
+              up.destroy();
+              res.socket?.destroy(); // the connection drops, as a failing network does
+            }
+          });
+        });
+        req.pipe(upstream);
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      proxyEndpoint = `http://127.0.0.1:${(proxy.address() as { port: number }).port}/${azurite.accountName}`;
+      const big = Buffer.alloc(2 * 1024 * 1024, 'abcdefghij');
+      await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(CONTAINER).getBlockBlobClient('big.bin').upload(big, big.length);
+    });
+
+    afterAll(async () => {
+      await new Promise<void>((resolve) => proxy?.close(() => resolve()));
+      await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(CONTAINER).deleteBlob('big.bin');
+    });
+
+    const viaProxy = () => open({ connectionString: azurite.connectionString.replace(azurite.blobEndpoint, proxyEndpoint) });
+
+    it('resumes a dropped download with a ranged, If-Match request', async () => {
+      seen.length = 0;
+      Object.assign(cut, { afterBytes: 700_000, times: 2 });
+      const bytes = await buffer(await viaProxy().read('/acme-data/big.bin'));
+      expect(bytes.equals(Buffer.alloc(2 * 1024 * 1024, 'abcdefghij'))).toBe(true);
+      // Each resume starts where the bytes that reached the client stopped (a little short of the cut).
+      const ranges = seen.map((s) => s.range ?? 'whole');
+      expect(ranges).toHaveLength(3);
+      expect(ranges[0]).toBe('whole');
+      const starts = ranges.slice(1).map((r) => Number(/^bytes=(\d+)-$/.exec(r)![1]));
+      expect(starts[0]).toBeGreaterThan(0);
+      expect(starts[1]).toBeGreaterThan(starts[0]);
+      expect(seen[0].ifMatch).toBeUndefined();
+      expect(seen[1].ifMatch).toMatch(/^"?0x[0-9A-F]+"?$/);
+    });
+
+    it('fails the stream as transient when the transfer keeps breaking', async () => {
+      Object.assign(cut, { afterBytes: 0, times: 1000 });
+      const outcome = await viaProxy()
+        .read('/acme-data/big.bin')
+        .then((stream) => buffer(stream))
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      Object.assign(cut, { afterBytes: 0, times: 0 });
+      expect(outcome).toBeInstanceOf(ConnectorError);
+      expect((outcome as ConnectorError).failure).toBe('transient');
     });
   });
 
