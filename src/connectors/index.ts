@@ -6,6 +6,7 @@ import { azureBlob } from './azure-blob/index.js';
 import { adlsGen2 } from './adls-gen2/index.js';
 import { azureFileStorage } from './azure-file-storage/index.js';
 import { googleCloudStorage } from './google-cloud-storage/index.js';
+import { sftp } from './sftp/index.js';
 
 export * from './sdk.js';
 export { selectFiles, normalizePath } from './files/index.js';
@@ -16,6 +17,7 @@ export { azureBlob, AZURE_BLOB_SPEC_ID } from './azure-blob/index.js';
 export { adlsGen2, ADLS_GEN2_SPEC_ID } from './adls-gen2/index.js';
 export { azureFileStorage, AZURE_FILE_STORAGE_SPEC_ID } from './azure-file-storage/index.js';
 export { googleCloudStorage, GCS_SPEC_ID } from './google-cloud-storage/index.js';
+export { sftp, SFTP_SPEC_ID } from './sftp/index.js';
 export { streamingSources, KINESIS_SPEC_ID, EVENT_HUBS_SPEC_ID } from './streaming/streaming.specs.js';
 
 /** The connectors a platform knows, by connection spec id. */
@@ -40,5 +42,5 @@ export class ConnectorRegistry {
 
 /** Every file connector Tributary ships. */
 export function defaultConnectors(): FileConnector[] {
-  return [localFolder, amazonS3, hdfs, azureBlob, adlsGen2, azureFileStorage, googleCloudStorage];
+  return [localFolder, amazonS3, hdfs, azureBlob, adlsGen2, azureFileStorage, googleCloudStorage, sftp];
 }

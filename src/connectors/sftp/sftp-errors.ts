@@ -1,0 +1,53 @@
+import { ConnectorError, type ConnectorFailure } from '../sdk.js';
+
+/** SFTP status codes (draft-ietf-secsh-filexfer-02, the version OpenSSH speaks). */
+const STATUS: Record<number, ConnectorFailure> = {
+  2: 'not_found', // SSH_FX_NO_SUCH_FILE
+  3: 'permission_denied', // SSH_FX_PERMISSION_DENIED
+  4: 'transient', // SSH_FX_FAILURE: the server's catch-all (OpenSSH answers it for EIO, and for a directory read as a file)
+  6: 'transient', // SSH_FX_NO_CONNECTION
+  7: 'transient', // SSH_FX_CONNECTION_LOST
+  8: 'invalid_params', // SSH_FX_OP_UNSUPPORTED
+};
+
+const NETWORK: Record<string, ConnectorFailure> = {
+  ECONNREFUSED: 'unreachable',
+  ENOTFOUND: 'unreachable',
+  EAI_AGAIN: 'unreachable',
+  EHOSTUNREACH: 'unreachable',
+  ENETUNREACH: 'unreachable',
+  ETIMEDOUT: 'unreachable',
+  ECONNRESET: 'transient',
+  EPIPE: 'transient',
+  // ssh2-sftp-client's own codes
+  ENOENT: 'not_found',
+  EACCES: 'permission_denied',
+  ERR_BAD_AUTH: 'bad_credentials',
+  ERR_NOT_CONNECTED: 'transient',
+};
+
+/**
+ * An ssh2 (or ssh2-sftp-client) error as a connector failure. `raw` is the error ssh2 itself
+ * emitted while connecting, when known: it carries `level` ("client-authentication",
+ * "client-timeout", "client-socket"), which ssh2-sftp-client's re-wrapped error loses.
+ */
+export function sftpError(error: unknown, what: string, raw?: unknown): ConnectorError {
+  if (error instanceof ConnectorError) return error;
+  const source = (raw ?? error) as { level?: string; code?: unknown; message?: string } | undefined;
+  const message = source?.message ?? String(error);
+  const fail = (failure: ConnectorFailure, detail = message) => new ConnectorError(failure, `${what}: ${detail}`);
+
+  if (source?.level === 'client-authentication') return fail('bad_credentials', 'the server refused the credentials');
+  if (source?.level === 'client-timeout') return fail('unreachable', 'the server did not answer in time');
+  if (/bad passphrase|integrity check failed|Failed to decrypt|bad decrypt/i.test(message)) return fail('bad_credentials', 'the pass phrase does not open the private key');
+  if (/Cannot parse privateKey|Unsupported key format|no passphrase given/i.test(message)) return fail('invalid_params', 'the private key cannot be read (wrong format, or a pass phrase is needed)');
+
+  for (const candidate of [source, error] as Array<{ code?: unknown } | undefined>) {
+    const code = candidate?.code;
+    if (typeof code === 'number' && code in STATUS) return fail(STATUS[code]);
+    if (typeof code === 'string' && code in NETWORK) return fail(NETWORK[code]);
+  }
+  if (source?.level === 'client-socket') return fail('unreachable');
+  // "No response from server", "Connection lost", "Not connected": the link broke under us.
+  return fail('transient');
+}
