@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 /** Paths of the API: never answered with the UI, so an unknown API path keeps its service's 404. */
-const API_PREFIXES = ['/data/', '/ims/', '/tributary/', '/docs', '/health', '/metrics'];
+const API_PREFIXES = ['/data/', '/ims/', '/tributary/', '/docs', '/health', '/ready', '/metrics'];
 
 /** Routes the UI uses when present; other engineers add them while the UI is being built. */
 const OPTIONAL_ROUTES: Record<string, [method: 'GET' | 'POST', url: string]> = {
@@ -28,7 +28,7 @@ export function webUiRoutes(root: string = DEFAULT_WEB_ROOT): FastifyPluginAsync
   return async (app) => {
     // Which optional API routes this server has, so the UI offers a feature only when its route
     // exists instead of probing for it (a probe's 404 is an error in the browser's console).
-    app.get('/tributary/ui/capabilities', async () =>
+    app.get('/tributary/ui/capabilities', { schema: { hide: true } }, async () =>
       Object.fromEntries(Object.entries(OPTIONAL_ROUTES).map(([name, [method, url]]) => [name, app.hasRoute({ method, url })])),
     );
 
@@ -41,7 +41,7 @@ export function webUiRoutes(root: string = DEFAULT_WEB_ROOT): FastifyPluginAsync
 
     const index = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
 
-    app.get('/*', async (request: FastifyRequest, reply: FastifyReply) => {
+    app.get('/*', { schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
       let path: string;
       try {
         path = decodeURIComponent(request.url.split('?')[0]!);

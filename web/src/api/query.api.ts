@@ -45,8 +45,9 @@ export function queryService(api: Api) {
         throw new Error(errors.map((e) => e.message ?? JSON.stringify(e)).join('; ') || `query ${state.toLowerCase()}`);
       }
       let result = readResult(query);
-      const link = (query._links as { results?: { href?: string } } | undefined)?.results?.href;
-      if (!result && link) result = readResult(await api.get<Record<string, unknown>>(link.replace(/^https?:\/\/[^/]+/, '')));
+      // Tributary serves the rows at `GET /queries/{id}/results` (AEP's PostgreSQL interface is not there).
+      const link = (query._links as { results?: { href?: string } } | undefined)?.results?.href ?? `${QUERY}/queries/${String(created.id)}/results`;
+      if (!result) result = readResult(await api.get<Record<string, unknown>>(link.replace(/^https?:\/\/[^/]+/, '')));
       return { state, ...(result ?? { columns: [], rows: [] }), truncated: Boolean(query.truncated) };
     },
   };

@@ -100,20 +100,20 @@ export default function DatasetPage() {
       {preview.data && !preview.loading ? (
         <DataTable caption="Dataset preview" testId="dataset-preview" rows={preview.data.map((r) => flattenRow(r))} empty="No rows yet." />
       ) : null}
-      <SqlBox dataSetName={dataSet.data?.name} />
+      <SqlBox dataSetId={id!} />
     </section>
   );
 }
 
 /** A SQL box over the Query Service, when this server has it. */
-function SqlBox({ dataSetName }: { dataSetName: string | undefined }) {
+function SqlBox({ dataSetId }: { dataSetId: string }) {
   const { api, capabilities } = useApp();
-  const [sql, setSql] = useState('');
+  // A dataset is a table under its id (quoted: ids may start with a digit).
+  const [sql, setSql] = useState(`SELECT * FROM "${dataSetId}" LIMIT 10`);
   const [result, setResult] = useState<QueryResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const cancel = useRef({ cancelled: false });
-  const table = dataSetName ? dataSetName.toLowerCase().replace(/[^a-z0-9_]+/g, '_') : 'dataset';
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     cancel.current = { cancelled: false };
@@ -121,7 +121,7 @@ function SqlBox({ dataSetName }: { dataSetName: string | undefined }) {
     setError(null);
     setResult(null);
     try {
-      setResult(await queryService(api).run(sql || `SELECT * FROM ${table} LIMIT 10`, cancel.current));
+      setResult(await queryService(api).run(sql, cancel.current));
     } catch (err) {
       setError(err);
     } finally {
@@ -135,7 +135,7 @@ function SqlBox({ dataSetName }: { dataSetName: string | undefined }) {
         <form onSubmit={submit} className="stack">
           <label>
             <span>Query</span>
-            <textarea rows={4} value={sql} onChange={(e) => setSql(e.target.value)} placeholder={`SELECT * FROM ${table} LIMIT 10`} className="mono" />
+            <textarea rows={4} value={sql} onChange={(e) => setSql(e.target.value)} className="mono" />
           </label>
           <div className="actions">
             <button type="submit" disabled={busy}>

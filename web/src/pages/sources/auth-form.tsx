@@ -89,9 +89,12 @@ export function AuthForm({ schema, values, onChange, idPrefix }: Props) {
               type={isSecret(name, prop) ? 'password' : type === 'integer' || type === 'number' ? 'number' : 'text'}
               autoComplete="off"
               required={required.has(name)}
-              pattern={prop.pattern}
               value={String(values[name] ?? '')}
-              onChange={(e) => set(name, type === 'integer' || type === 'number' ? (e.target.value === '' ? undefined : Number(e.target.value)) : e.target.value)}
+              onChange={(e) => {
+                // JSON Schema patterns are unanchored ECMAScript regexes, unlike HTML's pattern attribute.
+                e.target.setCustomValidity(matches(prop.pattern, e.target.value) ? '' : `Must match ${prop.pattern}: ${prop.description ?? ''}`);
+                set(name, type === 'integer' || type === 'number' ? (e.target.value === '' ? undefined : Number(e.target.value)) : e.target.value);
+              }}
               aria-describedby={help ? `${id}-help` : undefined}
             />
             {help}
@@ -100,6 +103,15 @@ export function AuthForm({ schema, values, onChange, idPrefix }: Props) {
       })}
     </div>
   );
+}
+
+function matches(pattern: string | undefined, value: string): boolean {
+  if (!pattern || value === '') return true;
+  try {
+    return new RegExp(pattern, 'u').test(value);
+  } catch {
+    return true;
+  }
 }
 
 /** The values to send: empty inputs left out, so optional params keep their defaults. */

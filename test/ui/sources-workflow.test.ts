@@ -1,0 +1,258 @@
+/**
+ * The web UI in a real browser: `npm start` in a fresh home, Debian's chromium through playwright-core.
+ * Signs in with the credentials the server wrote, walks the whole sources workflow against a local
+ * folder (connector → account and test → browse and filter → preview → new dataset on a composed
+ * schema → mapping with suggestions and a live preview → schedule → review and create), waits for the
+ * run, opens it and downloads its row errors as CSV, checks the rows in the dataset preview, then
+ * looks at the pages at 390 px wide. A screenshot of each step goes to test-output/ui/.
+ */
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { hasChromium, launchBrowser, CHROMIUM } from './browser.js';
+import { startServer, stopServer, type Server } from './server.js';
+
+const LOCAL_FOLDER_SPEC = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
+const OUT = join(process.cwd(), 'test-output', 'ui');
+const CSV = [
+  'id,first_name,last_name,email',
+  'p-1,Ada,Lovelace,ada@example.com',
+  'p-2,Grace,Hopper,grace@example.com',
+  'p-3,Broken,Row,not-an-email',
+  'p-4,Alan,Turing,alan@example.com',
+].join('\n');
+
+// Waits are on conditions, generous for a loaded 2-core machine; nothing sleeps a fixed time.
+const STEP = 60_000;
+
+describe('web UI: the sources workflow in chromium', () => {
+  let server: Server;
+  let context: BrowserContext;
+  let profile: string;
+  let page: Page;
+  let folder: string;
+  const consoleErrors: string[] = [];
+  let shot = 0;
+  const screenshot = async (name: string) => {
+    shot += 1;
+    await page.screenshot({ path: join(OUT, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+
+  beforeAll(async () => {
+    if (!hasChromium()) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`);
+    rmSync(OUT, { recursive: true, force: true });
+    mkdirSync(OUT, { recursive: true });
+    folder = mkdtempSync(join(tmpdir(), 'tributary-ui-folder-'));
+    mkdirSync(join(folder, 'backfil'));
+    writeFileSync(join(folder, 'backfil', 'data8.csv'), CSV);
+    writeFileSync(join(folder, 'backfil', 'notes.txt'), 'not data');
+    [server, { context, profile }] = await Promise.all([startServer(), launchBrowser()]);
+    context.setDefaultTimeout(STEP);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+  }, 420_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (server) await stopServer(server);
+    if (server) rmSync(server.home, { recursive: true, force: true });
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('creates a dataflow from a local folder, lands the rows, and serves the run’s row errors', async () => {
+    onTestFailed(async () => {
+      // What the page showed when it went wrong, and what the browser complained about.
+      await page.screenshot({ path: join(OUT, 'failure.png'), fullPage: true }).catch(() => undefined);
+      if (consoleErrors.length) console.error(`browser console errors:\n${consoleErrors.join('\n')}`);
+    });
+    const credentials = readFileSync(join(server.home, 'credentials.json'), 'utf8');
+
+    // Sign in by pasting credentials.json.
+    await page.goto(server.base);
+    await page.getByRole('heading', { name: 'Sign in to Tributary' }).waitFor();
+    await page.getByLabel('Paste credentials.json (optional)').fill(credentials);
+    await expect.poll(() => page.getByLabel('Client id (x-api-key)').inputValue()).toBe(JSON.parse(credentials).clientId);
+    await screenshot('sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // The catalog of connectors; the local folder's card is reached with the keyboard.
+    await page.getByRole('heading', { name: 'Sources', level: 1 }).waitFor();
+    const setUp = page.locator(`a[data-spec="${LOCAL_FOLDER_SPEC}"]`);
+    await setUp.waitFor();
+    await screenshot('sources');
+    let reached = false;
+    for (let i = 0; i < 60 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await setUp.evaluate((el) => el === document.activeElement);
+    }
+    expect(reached, 'the connector card is reachable with Tab').toBe(true);
+    await page.keyboard.press('Enter');
+
+    // 1. Authenticate with a form generated from the auth spec, and test the connection.
+    await page.getByRole('heading', { name: 'Authenticate', level: 1 }).waitFor();
+    await page.locator('#auth-path').fill(folder);
+    await page.getByRole('button', { name: 'Connect and test' }).click();
+    await page.getByText('the connection test passed').waitFor();
+    await screenshot('authenticate');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // 2. Browse the folder, filter, pick the file.
+    await page.getByRole('heading', { name: 'Select data', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Open folder backfil' }).click();
+    await page.getByRole('button', { name: 'Select file notes.txt' }).waitFor();
+    await page.getByLabel('Filter').fill('data');
+    await page.getByRole('button', { name: 'Select file notes.txt' }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Select file data8.csv' }).click();
+    await page.getByText('Selected file /backfil/data8.csv').waitFor();
+    await screenshot('browse');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // 3. Preview: detected columns and types, the first rows; the format options re-run it.
+    await page.getByRole('heading', { name: 'Preview', level: 1 }).waitFor();
+    const filePreview = page.getByTestId('file-preview');
+    await filePreview.getByText('Lovelace').waitFor();
+    const headers = await filePreview.locator('th').allInnerTexts();
+    expect(headers.map((h) => h.split('\n')[0])).toEqual(['id', 'first_name', 'last_name', 'email']);
+    expect(headers.every((h) => /string/.test(h))).toBe(true);
+    await page.getByLabel('Delimiter').selectOption(';');
+    await expect.poll(async () => (await filePreview.locator('th').count()) === 1, { timeout: STEP }).toBe(true);
+    await page.getByLabel('Delimiter').selectOption(',');
+    await expect.poll(async () => filePreview.locator('th').count(), { timeout: STEP }).toBe(4);
+    expect(await filePreview.locator('tbody tr').count()).toBe(4);
+    await screenshot('preview');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // 4. Target: a new dataset on a new schema, XDM Individual Profile with two field groups.
+    await page.getByRole('heading', { name: 'Target', level: 1 }).waitFor();
+    await page.getByLabel('Dataset name').fill('People from the UI');
+    await page.getByLabel('Schema title').fill('People schema from the UI');
+    await page.getByRole('checkbox', { name: 'Demographic Details', exact: true }).check();
+    await page.getByLabel('Filter field groups').fill('personal contact');
+    await page.getByRole('checkbox', { name: 'Personal Contact Details', exact: true }).check();
+    await screenshot('target');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // 5. Mapping: suggestions by name and type, a field picked in the tree, the live preview.
+    await page.getByRole('heading', { name: 'Mapping', level: 1 }).waitFor();
+    await page.getByRole('tree', { name: 'Target schema fields' }).waitFor();
+    await page.getByRole('button', { name: 'Suggest mappings' }).click();
+    const rows = page.getByTestId('mapping-row');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(3);
+    const mapped = async () => {
+      const out: Record<string, string> = {};
+      for (let i = 0; i < (await rows.count()); i++) {
+        const source = await rows.nth(i).getByLabel(`Source of mapping ${i + 1}`).inputValue();
+        out[source] = await rows.nth(i).getByLabel(`Target field of mapping ${i + 1}`).inputValue();
+      }
+      return out;
+    };
+    const suggested = await mapped();
+    expect(suggested).toMatchObject({ id: '_id', first_name: 'person.name.firstName', last_name: 'person.name.lastName' });
+    // The e-mail goes to the personal address: set it by picking the field in the tree.
+    let emailRow = Object.keys(suggested).indexOf('email');
+    if (emailRow < 0) {
+      await page.getByRole('button', { name: 'Map column email' }).click();
+      emailRow = (await rows.count()) - 1;
+    }
+    await rows.nth(emailRow).getByLabel(`Target field of mapping ${emailRow + 1}`).focus();
+    await page.getByLabel('Filter fields').fill('personalEmail.address');
+    await page.locator('button[data-path="personalEmail.address"]').click();
+    expect((await mapped()).email).toBe('personalEmail.address');
+    const mappedPreview = page.getByTestId('mapped-preview');
+    await mappedPreview.getByText('Lovelace').waitFor();
+    await page.getByTestId('mapping-errors').getByText(/not-an-email/).waitFor();
+    await screenshot('mapping');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // 6. Schedule: once, from now.
+    await page.getByRole('heading', { name: 'Schedule', level: 1 }).waitFor();
+    await page.getByLabel('Dataflow name').fill('People from the UI');
+    await page.getByLabel('Frequency').selectOption('once');
+    await screenshot('schedule');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // 7. Review and create.
+    await page.getByRole('heading', { name: 'Review', level: 1 }).waitFor();
+    await page.getByText('person.name.firstName').waitFor();
+    await screenshot('review');
+    await page.getByRole('button', { name: 'Create dataflow' }).click();
+    await page.waitForURL(/\/dataflows\/[0-9a-f-]{36}$/, { timeout: STEP });
+    await page.getByRole('heading', { name: 'People from the UI', level: 1 }).waitFor();
+
+    // The flow's page follows its first run until it settles.
+    const runsTable = page.getByRole('region', { name: 'Runs' });
+    await runsTable.locator('.status', { hasText: /^(success|failed)$/ }).first().waitFor({ timeout: 240_000 });
+    expect(await runsTable.locator('.status').first().innerText()).toBe('success');
+    await page.getByRole('figure').first().waitFor();
+    await screenshot('dataflow');
+
+    // The run: its numbers, its files, its row errors as CSV.
+    await runsTable.locator('a[href^="/runs/"]').first().click();
+    await page.getByRole('heading', { name: /^Run of/, level: 1 }).waitFor();
+    await expect.poll(() => page.getByTestId('run-records').innerText()).toBe('4 in, 3 ingested, 1 failed');
+    const rowErrors = page.getByTestId('row-errors');
+    await rowErrors.getByText(/personalEmail/).first().waitFor();
+    await screenshot('run');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download row errors (CSV)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^row-errors-.+\.csv$/);
+    const csvPath = join(OUT, 'row-errors.csv');
+    await download.saveAs(csvPath);
+    const csv = readFileSync(csvPath, 'utf8').trim().split(/\r?\n/);
+    expect(csv).toHaveLength(2);
+    expect(csv[1]).toContain('personalEmail');
+    // One row error: the file, the malformed row (the third), why, and which field.
+    expect(csv[0]).toMatch(/message/);
+    expect(csv[1]).toMatch(/^\/backfil\/data8\.csv,3,/);
+    expect(csv[1]).toContain('format ""email""');
+
+    // The dataset: its batch and a preview of the landed rows.
+    await page.getByRole('link', { name: 'its dataset' }).click();
+    await page.getByRole('heading', { name: 'People from the UI', level: 1 }).waitFor();
+    const datasetPath = new URL(page.url()).pathname;
+    await page.getByRole('region', { name: 'Batches' }).locator('.status', { hasText: 'success' }).waitFor();
+    const preview = page.getByTestId('dataset-preview');
+    await preview.waitFor({ timeout: STEP });
+    const previewText = await preview.innerText();
+    for (const expected of ['p-1', 'Ada', 'Lovelace', 'ada@example.com', 'p-2', 'Grace', 'Hopper', 'p-4', 'Alan', 'Turing']) expect(previewText).toContain(expected);
+    expect(previewText).not.toContain('Broken');
+    expect(await preview.locator('tbody tr').count()).toBe(3);
+    await screenshot('dataset');
+
+    // The SQL box, when the server has the Query Service.
+    const hasQuery = await page.getByRole('button', { name: 'Run query' }).count();
+    if (hasQuery) {
+      await page.getByRole('button', { name: 'Run query' }).click();
+      await page.getByTestId('sql-results').getByText('Lovelace').first().waitFor({ timeout: 120_000 });
+      await screenshot('sql');
+    }
+
+    // Schemas: the one the workflow created, as a tree of fields with types.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schemas' }).click();
+    await page.getByRole('link', { name: 'People schema from the UI' }).click();
+    await page.getByRole('tree', { name: /Fields of People schema from the UI/ }).getByText('personalEmail').waitFor();
+    await screenshot('schema');
+
+    // 390 px wide: the pages fit the screen (tables scroll inside their own box).
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [name, path] of [
+      ['narrow-dataflows', '/dataflows'],
+      ['narrow-dataset', datasetPath],
+      ['narrow-sources', '/sources'],
+    ] as const) {
+      await page.goto(`${server.base}${path}`);
+      await page.locator('main h1').waitFor();
+      await page.locator('main table, main .cards').first().waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${path} fits 390 px`).toBeLessThanOrEqual(0);
+      await screenshot(name);
+    }
+
+    expect(consoleErrors).toEqual([]);
+  }, 900_000);
+});
