@@ -29,6 +29,11 @@ export class HdfsStorage implements FileStorage {
     return entries.sort(compareEntries);
   }
 
+  /** The direct children in HDFS's own (name) order, a LISTSTATUS_BATCH page at a time. */
+  streamChildren(folder: string): AsyncIterable<StorageEntry> {
+    return this.children(normalizePath(folder));
+  }
+
   async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
     const path = normalizePath(folder);
     const pending: string[] = [];
