@@ -73,8 +73,19 @@ export interface IngestRequest {
   maxRowErrors?: number;
   /** Folder for the pipeline's scratch files (default: the OS temp folder). */
   workDir?: string;
-  /** Limits of the columnar engine (defaults: memoryLimit "1GB", threads 2). */
+  /** Limits of the columnar engine (defaults: memoryLimit "512MB", threads 2). */
   engine?: { memoryLimit?: string; threads?: number };
+  /**
+   * "auto" (default): delimited files whose mappings the engine can express run as one SQL plan
+   * (rows it cannot vouch for go through JavaScript); "javascript": every row through JavaScript.
+   * Both give the same rows and the same errors; the second exists to prove it.
+   */
+  engineMode?: 'auto' | 'javascript';
+  /**
+   * Partial ingestion: the largest share of failed records (0–100) a batch may have and still
+   * succeed. Unset: any number of failed rows is accepted while at least one row lands.
+   */
+  partialIngestionPercent?: number;
 }
 
 export interface FileOutcome {

@@ -11,6 +11,8 @@ export const RowCode = {
   unsupportedFunction: 'MAPPER-2001',
   /** An expression cannot be parsed. */
   badExpression: 'MAPPER-2002',
+  /** A function was given an input it cannot work with (a bad date, a malformed regular expression, …). */
+  functionFailed: 'MAPPER-2004',
   /** A mapping's destination is not a field of the target schema. */
   unknownDestination: 'MAPPER-2003',
   /** A value cannot be converted to its target field's type. */

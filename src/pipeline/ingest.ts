@@ -5,6 +5,9 @@ import type { FileOutcome, IngestRequest, IngestResult, RowError, SourceFile } f
 import { openEngine, type Engine } from './engine/duckdb.js';
 import { FileFailure, RowCode } from './errors.js';
 import { compileMapper, type Mapper } from './mapping/mapper.js';
+import { compileSqlPlan, type SqlPlan } from './plan/sql-plan.js';
+import { engineAccepts, runPlan } from './plan/run-plan.js';
+import { delimitedSource } from './read/delimited.js';
 import { readRecords, type SourceRecord } from './read/index.js';
 import { rootField, type ObjectField } from './schema/xdm-fields.js';
 import { materialize } from './source/materialize.js';
@@ -23,6 +26,8 @@ interface Run {
   mapper: Mapper;
   errors: RowErrorLog;
   nextPart: number;
+  /** Compiled SQL plans by column list (files of one run usually share one header); null: not expressible. */
+  plans: Map<string, SqlPlan | null>;
 }
 
 /**
@@ -45,6 +50,7 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
       mapper: compileMapper(request.mappings, root),
       errors: new RowErrorLog(request.maxRowErrors ?? DEFAULT_MAX_ROW_ERRORS),
       nextPart: await firstFreePart(request.outputDir),
+      plans: new Map(),
     };
     const files: FileOutcome[] = [];
     let outputBytes = 0;
@@ -75,29 +81,50 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
   const outcome: FileOutcome = { path: file.path, inputBytes: 0, inputRecordCount: 0, outputRecordCount: 0, failedRecordCount: 0 };
   const local = await mkdtemp(join(scratch, 'file-'));
   const sink = new ParquetSink(engine, run.root, join(local, 'rows.ndjson'));
+  /** Parquet files the SQL plan already wrote for this file: removed again if the file fails as a whole. */
+  const written: string[] = [];
+  let bytes = 0;
+  // Rows the JavaScript mapper handles, whichever path brought them.
+  const handle = async (part: string, batch: SourceRecord[]) => {
+    request.signal?.throwIfAborted();
+    const valid: Array<Record<string, unknown>> = [];
+    for (const record of batch) {
+      const row = processRecord(run, part, record);
+      if (row) valid.push(row);
+      else outcome.failedRecordCount++;
+    }
+    await sink.add(valid);
+  };
   try {
     const { inputBytes, parts } = await materialize(file, request.format, local, request.signal ? { signal: request.signal } : {});
     outcome.inputBytes = inputBytes;
     for (const part of parts) {
-      for await (const batch of readRecords(engine, part.path, request.format)) {
-        request.signal?.throwIfAborted();
-        const valid: Array<Record<string, unknown>> = [];
-        for (const record of batch) {
-          outcome.inputRecordCount++;
-          const row = processRecord(run, part.label, record);
-          if (row) valid.push(row);
-          else outcome.failedRecordCount++;
+      const planned = await planFor(run, part.path);
+      if (planned) {
+        const path = join(request.outputDir, `part-${String(run.nextPart).padStart(5, '0')}.parquet`);
+        const result = await runPlan(engine, planned.plan, planned.source, path, (batch) => handle(part.label, batch));
+        outcome.inputRecordCount += result.rows;
+        outcome.outputRecordCount += result.written;
+        if (result.bytes > 0) {
+          written.push(path);
+          run.nextPart++;
+          bytes += result.bytes;
         }
-        await sink.add(valid);
+        continue;
+      }
+      for await (const batch of readRecords(engine, part.path, request.format)) {
+        outcome.inputRecordCount += batch.length;
+        await handle(part.label, batch);
       }
     }
     const partPath = join(request.outputDir, `part-${String(run.nextPart).padStart(5, '0')}.parquet`);
-    const bytes = await sink.finish(partPath);
-    if (bytes > 0) run.nextPart++;
-    outcome.outputRecordCount = sink.rows;
-    return { outcome, bytes };
+    const sinkBytes = await sink.finish(partPath);
+    if (sinkBytes > 0) run.nextPart++;
+    outcome.outputRecordCount += sink.rows;
+    return { outcome, bytes: bytes + sinkBytes };
   } catch (error) {
     await sink.discard();
+    await Promise.all(written.map((path) => rm(path, { force: true })));
     if (!(error instanceof FileFailure)) throw error;
     outcome.error = { code: error.code, message: error.message };
     outcome.outputRecordCount = 0;
@@ -106,6 +133,24 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
   } finally {
     await rm(local, { recursive: true, force: true });
   }
+}
+
+/**
+ * The SQL plan for a local part, when one applies: delimited files with mappings the engine can
+ * express. Everything else (JSON, Parquet, functions without an SQL twin) runs in JavaScript.
+ */
+async function planFor(run: Run, path: string): Promise<{ plan: SqlPlan; source: NonNullable<Awaited<ReturnType<typeof delimitedSource>>> } | null> {
+  const { request } = run;
+  if (request.format.format !== 'delimited' || request.engineMode === 'javascript' || !request.mappings) return null;
+  const source = await delimitedSource(path, request.format);
+  if (!source) return null;
+  const key = JSON.stringify(source.names);
+  if (!run.plans.has(key)) {
+    const plan = compileSqlPlan(request.mappings, run.root, request.target.schema, source.names);
+    run.plans.set(key, plan && (await engineAccepts(run.engine, plan)) ? plan : null);
+  }
+  const plan = run.plans.get(key);
+  return plan ? { plan, source } : null;
 }
 
 /** Maps, coerces and validates one record; returns the row to write, or null after logging why not. */

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { createResource, targetSchemaBody } from '../schema-registry/support.js';
 
-const SCHEMA = 'https://ns.adobe.com/acme/schemas/e28dd48fab732263816f8b80ae4fdf49ca7ad229ca62e5d6';
+/** The target schema, created through Schema Registry before the tests (destinations are checked against it). */
+let SCHEMA = '';
 const BASE = '/data/foundation/conversion/mappingSets';
 
 /** The tutorial's body, verbatim in shape. */
-const TUTORIAL_BODY = {
+const tutorialBody = () => ({
   version: 0,
   xdmSchema: SCHEMA,
   xdmVersion: '1.0',
@@ -16,22 +18,23 @@ const TUTORIAL_BODY = {
     { destinationXdmPath: '_id', sourceAttribute: 'id', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
     { destinationXdmPath: 'personalEmail.address', sourceAttribute: 'email', identity: true, identityGroup: null, namespaceCode: 'Email', version: 0 },
   ],
-};
+});
 
 /** The current form, with the target given only as outputSchema. */
-const CURRENT_BODY = {
+const currentBody = () => ({
   outputSchema: { schemaRef: { id: SCHEMA, contentType: 'application/vnd.adobe.xed-full+json;version=1' } },
   mappings: [
     { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id', name: 'id', description: 'Identifier field' },
     { sourceType: 'EXPRESSION', source: '${First Name}', destination: 'person.name.firstName' },
-    { sourceType: 'STATIC', source: 42, destination: 'loyalty.points' },
+    { sourceType: 'STATIC', source: 42, destination: 'person.birthYear' },
   ],
-};
+});
 
 describe('Data Prep mapping sets', () => {
   let t: TestPlatform;
   beforeAll(async () => {
     t = await startTestPlatform();
+    SCHEMA = (await createResource(t, 'schemas', targetSchemaBody)).$id;
   });
   afterAll(async () => {
     await t?.close();
@@ -39,7 +42,7 @@ describe('Data Prep mapping sets', () => {
 
   it('creates a mapping set from the tutorial body and reads it back in both field forms', async () => {
     const before = Date.now();
-    const created = await t.call('POST', BASE, TUTORIAL_BODY);
+    const created = await t.call('POST', BASE, tutorialBody());
     expect(created.statusCode).toBe(200);
     const body = created.json();
     expect(body).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), version: 0, createdDate: expect.any(Number), modifiedDate: expect.any(Number), createdBy: expect.any(String), modifiedBy: expect.any(String) });
@@ -88,7 +91,7 @@ describe('Data Prep mapping sets', () => {
   });
 
   it('accepts the current form and versions on PUT', async () => {
-    const created = (await t.call('POST', BASE, CURRENT_BODY)).json();
+    const created = (await t.call('POST', BASE, currentBody())).json();
     const first = (await t.call('GET', `${BASE}/${created.id}`)).json();
     expect(first).toMatchObject({ xdmSchema: SCHEMA, version: 0 });
     expect(first.mappings.map((m: { sourceType: string; source: string }) => [m.sourceType, m.source])).toEqual([
@@ -98,7 +101,7 @@ describe('Data Prep mapping sets', () => {
     ]);
     expect(first.mappings[0]).toMatchObject({ name: 'id', description: 'Identifier field' });
 
-    const updated = await t.call('PUT', `${BASE}/${created.id}`, { ...CURRENT_BODY, mappings: CURRENT_BODY.mappings.slice(0, 1) });
+    const updated = await t.call('PUT', `${BASE}/${created.id}`, { ...currentBody(), mappings: currentBody().mappings.slice(0, 1) });
     expect(updated.statusCode).toBe(200);
     expect(updated.json()).toMatchObject({ id: created.id, version: 1, createdDate: created.createdDate });
     expect(updated.json().mappings).toHaveLength(1);
@@ -139,7 +142,7 @@ describe('Data Prep mapping sets', () => {
       expect(response.json().detail).toMatch(message);
     }
     expect((await t.call('GET', `${BASE}/0123456789abcdef0123456789abcdef`)).statusCode).toBe(404);
-    expect((await t.call('PUT', `${BASE}/0123456789abcdef0123456789abcdef`, CURRENT_BODY)).statusCode).toBe(404);
+    expect((await t.call('PUT', `${BASE}/0123456789abcdef0123456789abcdef`, currentBody())).statusCode).toBe(404);
     await expect(t.platform.dataPrep.getMappings(await scopeOf(t), 'nope')).rejects.toMatchObject({ kind: 'not_found' });
   });
 });

@@ -94,8 +94,9 @@ describe('expressions', () => {
   it('evaluates references and fails rows with clear codes', () => {
     expect(compileExpression('${First Name}')({ 'First Name': 'Ann' })).toBe('Ann');
     expect(compileExpression('"x"')({})).toBe('x');
-    expect(() => compileExpression('upper(a)')({ a: 'x' })).toThrow(expect.objectContaining({ code: 'MAPPER-2001' }));
-    expect(() => compileExpression('a + b')({})).toThrow(expect.objectContaining({ code: 'MAPPER-2002' }));
+    expect(() => compileExpression('no_such_function(a)')({ a: 'x' })).toThrow(expect.objectContaining({ code: 'MAPPER-2001' }));
+    expect(() => compileExpression('a +')({})).toThrow(expect.objectContaining({ code: 'MAPPER-2002' }));
+    expect(() => compileExpression('upper(a, b)')({})).toThrow(expect.objectContaining({ code: 'MAPPER-2002' }));
     expect(() => compileExpression('f(a')({})).toThrow(expect.objectContaining({ code: 'MAPPER-2002' }));
   });
 });

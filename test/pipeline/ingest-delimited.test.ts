@@ -159,13 +159,13 @@ describe('ingest: delimited files', () => {
     const unsupported = await ingest({
       files: [memoryFile('/in/e.csv', text)],
       format: { format: 'delimited' },
-      mappings: [...mappings.slice(0, 1), { sourceType: 'EXPRESSION', source: 'concat(${First Name}, " ", id)', destination: 'person.name.firstName' }],
+      mappings: [...mappings.slice(0, 1), { sourceType: 'EXPRESSION', source: 'concatenate(${First Name}, " ", id)', destination: 'person.name.firstName' }],
       target: targetSchema(),
       outputDir: out,
     });
     expect(unsupported.failedRecordCount).toBe(2);
     expect(unsupported.rowErrors[0]).toMatchObject({ code: 'MAPPER-2001', field: 'person.name.firstName' });
-    expect(unsupported.rowErrors[0]!.message).toMatch(/concat/);
+    expect(unsupported.rowErrors[0]!.message).toMatch(/concatenate/);
   });
 
   it('handles headerless files, CRLF line ends and tabs', async () => {

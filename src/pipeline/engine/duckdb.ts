@@ -20,7 +20,7 @@ export interface Engine {
  */
 export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
   const settings: Record<string, string> = {
-    memory_limit: options.memoryLimit ?? '1GB',
+    memory_limit: options.memoryLimit ?? '512MB',
     threads: String(options.threads ?? 2),
     // Row numbers in row errors rely on rows coming out in file order.
     preserve_insertion_order: 'true',

@@ -10,13 +10,24 @@ import type { RecordBatches, SourceRecord } from './records.js';
  */
 const NO_NULL = '\u0001\u0002tributary-no-null\u0002\u0001';
 
+/** A delimited file as DuckDB reads it: `sql` is a read_csv(…) table of VARCHAR columns c0…cN (cN catches ragged rows). */
+export interface DelimitedSource {
+  sql: string;
+  /** The same table without the header record: data rows only, in file order. */
+  dataSql: string;
+  /** Column names for records (from the header, or positions). */
+  names: string[];
+  /** Leading records that are not data (the header). */
+  skip: number;
+}
+
 /**
- * Rows of a delimited (UTF-8) file as string records. DuckDB parses (fast, parallel, quoted
- * newlines), every column as VARCHAR so the raw text reaches mapping. Ragged rows must fail alone,
- * not the file: DuckDB is asked for one column more than the header has, padding short rows with
- * NULL and keeping the first extra field of long rows, so each row's shape can be checked here.
+ * How DuckDB is to read a delimited (UTF-8) file, or null for an empty file. Every column is VARCHAR
+ * so the raw text reaches mapping. Ragged rows must fail alone, not the file: DuckDB is asked for
+ * one column more than the header has, padding short rows with NULL and keeping the first extra
+ * field of long rows, so each row's shape can be checked.
  */
-export async function* readDelimited(engine: Engine, path: string, format: SourceFormat, limit?: number): RecordBatches {
+export async function delimitedSource(path: string, format: SourceFormat): Promise<DelimitedSource | null> {
   const delimiter = format.columnDelimiter ?? ',';
   const quote = format.quoteChar ?? '"';
   const escape = format.escapeChar ?? quote;
@@ -25,15 +36,23 @@ export async function* readDelimited(engine: Engine, path: string, format: Sourc
   }
   const header = format.header !== false;
   const first = await readFirstRecord(path, delimiter, quote, escape);
-  if (!first) return;
+  if (!first) return null;
   const width = first.length;
   const names = columnNames(header ? first : null, width);
   const columns = Array.from({ length: width + 1 }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-  const skip = header ? 1 : 0;
-  const sql = `SELECT * FROM read_csv(${sqlString(path)}, header = false, auto_detect = false, columns = {${columns}},
+  const options = `header = false, auto_detect = false, columns = {${columns}},
       delim = ${sqlString(delimiter)}, quote = ${sqlString(quote)}, escape = ${sqlString(escape)},
-      null_padding = true, strict_mode = false, nullstr = ${sqlString(NO_NULL)})
-    ${limit !== undefined ? `LIMIT ${limit + skip}` : ''}`;
+      null_padding = true, strict_mode = false, nullstr = ${sqlString(NO_NULL)}`;
+  const skip = header ? 1 : 0;
+  return { sql: `read_csv(${sqlString(path)}, ${options})`, dataSql: `read_csv(${sqlString(path)}, ${options}, skip = ${skip})`, names, skip };
+}
+
+/** Rows of a delimited (UTF-8) file as string records (see delimitedSource). */
+export async function* readDelimited(engine: Engine, path: string, format: SourceFormat, limit?: number): RecordBatches {
+  const source = await delimitedSource(path, format);
+  if (!source) return;
+  const { names, skip } = source;
+  const sql = `SELECT * FROM ${source.sql} ${limit !== undefined ? `LIMIT ${limit + skip}` : ''}`;
 
   let result;
   try {
@@ -60,7 +79,7 @@ export async function* readDelimited(engine: Engine, path: string, format: Sourc
   }
 }
 
-function toRecord(fields: Array<string | null>, names: string[], row: number): SourceRecord {
+export function toRecord(fields: Array<string | null>, names: string[], row: number): SourceRecord {
   const width = names.length;
   if (fields[width] !== null || fields[width - 1] === null) {
     const count = fields[width] !== null ? `more than ${width}` : String(fields.indexOf(null));

@@ -1,8 +1,9 @@
 /**
- * The Data Prep functions the pipeline implements, by lower-case name. Empty for now: the full
- * function library is its own piece of work, and until then a call to any function fails its row
- * with MAPPER-2001 naming the function.
+ * The Data Prep functions the pipeline implements, by lower-case name (see functions/ for the
+ * library, one module per category).
  */
+import { FUNCTIONS_BY_NAME } from './functions/index.js';
+
 export type DataPrepFunction = (args: unknown[]) => unknown;
 
-export const FUNCTIONS: ReadonlyMap<string, DataPrepFunction> = new Map();
+export const FUNCTIONS: ReadonlyMap<string, DataPrepFunction> = new Map([...FUNCTIONS_BY_NAME].map(([name, def]) => [name, def.impl]));

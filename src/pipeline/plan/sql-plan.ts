@@ -1,0 +1,271 @@
+import formatsModule from 'ajv-formats/dist/formats.js';
+import type { FieldMapping } from '../contracts.js';
+import { sqlIdent, sqlString } from '../engine/duckdb.js';
+import type { Expr } from '../mapping/expression/ast.js';
+import { parseExpression } from '../mapping/expression/parse.js';
+import { splitPath } from '../mapping/paths.js';
+import { fieldAt, type ObjectField, type XdmField } from '../schema/xdm-fields.js';
+import { duckType } from '../write/duck-types.js';
+import { leafConstraints, nodesAt, objectRules, type Constraints } from './schema-constraints.js';
+
+/**
+ * A mapping set compiled, with the resolved schema, into SQL over the raw text columns of a
+ * delimited file (`c0…cN`, all VARCHAR, `cN` catching the extra field of ragged rows):
+ * - `ok`: true only for rows the JavaScript mapper would certainly accept, with the very values the
+ *   SQL computes. It may be false for rows that are fine (unusual shapes of dates or numbers,
+ *   non-ASCII text meeting a regular expression): those rows go through the JavaScript mapper,
+ *   which also writes every row error. So errors have one source, and rows the same values.
+ * - `columns`: the top-level output columns, typed as the Parquet writer of the JavaScript path
+ *   types them (duckType of the schema field), with nested objects built by struct_pack.
+ */
+export interface SqlPlan {
+  ok: string;
+  columns: Array<{ name: string; sql: string }>;
+  /** Top-level fields the mappings fill: every output file of the mapping has these columns. */
+  topLevel: string[];
+  /** Regular expressions the plan uses; the engine must accept each before the plan is used. */
+  regexes: string[];
+}
+
+const formats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as { fullFormats: Record<string, unknown> };
+
+/** Why a mapping set cannot run as SQL; the JavaScript mapper runs it instead. */
+class NotExpressible extends Error {}
+
+interface Leaf {
+  path: string[];
+  value: string;
+}
+
+const INTEGER_LIMITS = { byte: [-128, 127], short: [-32768, 32767], int: [-2147483648, 2147483647], long: [-9007199254740991, 9007199254740991] } as const;
+
+/** Values compared with a regular expression must be plain ASCII (no vertical tab) for RE2 and JavaScript to agree. */
+const REGEX_SAFE = (v: string) => `regexp_full_match(${v}, '[\\x00-\\x0A\\x0C-\\x7F]*')`;
+
+export function compileSqlPlan(mappings: FieldMapping[] | null, root: ObjectField, schema: Record<string, unknown>, columnNames: string[]): SqlPlan | null {
+  if (mappings === null || mappings.length === 0) return null;
+  try {
+    return new Compiler(root, schema, columnNames).compile(mappings);
+  } catch (error) {
+    if (error instanceof NotExpressible) return null;
+    throw error;
+  }
+}
+
+class Compiler {
+  private readonly checks: string[] = [];
+  private readonly leaves: Leaf[] = [];
+  private readonly regexes: string[] = [];
+  private readonly identities = new Map<string, Array<{ value: string; primary: boolean }>>();
+
+  constructor(
+    private readonly root: ObjectField,
+    private readonly schema: Record<string, unknown>,
+    private readonly names: string[],
+  ) {}
+
+  compile(mappings: FieldMapping[]): SqlPlan {
+    const width = this.names.length;
+    // A ragged row (too few or too many fields) is for the JavaScript reader to report.
+    this.checks.push(`c${width} IS NULL`, `c${width - 1} IS NOT NULL`);
+    for (const mapping of mappings) this.mapping(mapping);
+    this.objectChecks();
+    const topLevel = [...this.root.properties.keys()].filter((name) => this.leaves.some((l) => l.path[0] === name) || (name === 'identityMap' && this.identities.size > 0));
+    const columns = topLevel.map((name) => ({ name, sql: `${this.build([name], this.root.properties.get(name)!)}::${duckType(this.root.properties.get(name)!)}` }));
+    // A row with no value for any field has nothing to land (XDM-4002, written by the JavaScript path).
+    this.checks.push(`(${this.leaves.map((l) => `${l.value} IS NOT NULL`).join(' OR ') || 'false'})`);
+    return { ok: this.checks.map((c) => `(${c})`).join(' AND '), columns, topLevel, regexes: this.regexes };
+  }
+
+  private mapping(mapping: FieldMapping): void {
+    const path = splitPath(mapping.destination);
+    const field = fieldAt(this.root, path);
+    if (!field) throw new NotExpressible();
+    const source = this.source(mapping);
+    const value = this.coerce(source, field, path);
+    this.leaves.push({ path, value });
+    if (mapping.identity && this.root.properties.get('identityMap')?.kind === 'map') {
+      if (field.kind !== 'string' && field.kind !== 'integer') throw new NotExpressible();
+      const list = this.identities.get(mapping.identity.namespaceCode) ?? [];
+      list.push({ value: `${value}::VARCHAR`, primary: mapping.identity.primary ?? false });
+      this.identities.set(mapping.identity.namespaceCode, list);
+    }
+  }
+
+  /** The source value as VARCHAR (NULL for no value), as the JavaScript mapper reads it. */
+  private source(mapping: FieldMapping): string {
+    switch (mapping.sourceType) {
+      case 'STATIC':
+        return sqlString(mapping.source);
+      case 'ATTRIBUTE':
+        return this.column(mapping.source);
+      case 'EXPRESSION':
+        return this.expression(parseExpression(mapping.source));
+    }
+  }
+
+  /** A CSV column; the reader turns an empty field into "no value". An unknown name has no value. */
+  private column(name: string): string {
+    const index = this.names.indexOf(name);
+    return index < 0 ? 'NULL::VARCHAR' : `NULLIF(c${index}, '')`;
+  }
+
+  /** The few expression forms with an exact SQL twin; anything else runs in JavaScript. */
+  private expression(expr: Expr): string {
+    switch (expr.kind) {
+      case 'field':
+        return this.column(expr.name);
+      case 'literal':
+        if (typeof expr.value === 'string') return sqlString(expr.value);
+        if (expr.value === null) return 'NULL::VARCHAR';
+        throw new NotExpressible();
+      case 'call': {
+        const name = expr.name.toLowerCase();
+        const args = expr.args.map((a) => this.expression(a));
+        if (name === 'concat' && args.length > 0) return `CASE WHEN coalesce(${args.join(', ')}) IS NULL THEN NULL ELSE concat(${args.join(', ')}) END`;
+        if ((name === 'lower' || name === 'lcase' || name === 'upper' || name === 'ucase') && args.length === 1) {
+          // Case mapping of non-ASCII letters differs between engines in corner cases: leave those rows to JavaScript.
+          this.checks.push(`${args[0]} IS NULL OR strlen(${args[0]}) = length(${args[0]})`);
+          return `${name.startsWith('l') ? 'lower' : 'upper'}(${args[0]})`;
+        }
+        throw new NotExpressible();
+      }
+      default:
+        throw new NotExpressible();
+    }
+  }
+
+  /** The typed value for a field, and (into checks) the condition under which it is certainly right. */
+  private coerce(s: string, field: XdmField, path: string[]): string {
+    const constraints = leafConstraints(nodesAt(this.schema, path));
+    if (!constraints) throw new NotExpressible();
+    let value: string;
+    switch (field.kind) {
+      case 'string':
+        value = s;
+        break;
+      case 'integer': {
+        const [min, max] = INTEGER_LIMITS[field.width];
+        const n = `TRY_CAST(regexp_replace(${s}, '\\.0*$', '') AS BIGINT)`;
+        this.checks.push(`${s} IS NULL OR (regexp_full_match(${s}, '[+-]?\\d{1,15}(\\.0*)?') AND ${n} BETWEEN ${min} AND ${max})`);
+        value = `TRY_CAST(${n} AS ${duckType(field)})`;
+        break;
+      }
+      case 'number': {
+        const n = `TRY_CAST(${s} AS DOUBLE)`;
+        this.checks.push(`${s} IS NULL OR (regexp_full_match(${s}, '[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?') AND isfinite(${n}))`);
+        value = n;
+        break;
+      }
+      case 'boolean':
+        this.checks.push(`${s} IS NULL OR lower(${s}) IN ('true', 'false')`);
+        value = `(lower(${s}) = 'true')`;
+        break;
+      case 'date':
+        this.checks.push(`${s} IS NULL OR (regexp_full_match(${s}, '[1-9]\\d{3}-\\d{2}-\\d{2}') AND TRY_CAST(${s} AS DATE) IS NOT NULL)`);
+        value = `TRY_CAST(${s} AS DATE)`;
+        break;
+      case 'date-time':
+        this.checks.push(
+          `${s} IS NULL OR (regexp_full_match(${s}, '[1-9]\\d{3}-\\d{2}-\\d{2}T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?(Z|[+-](0\\d|1[0-7]):[0-5]\\d)') AND TRY_CAST(${s} AS TIMESTAMPTZ) IS NOT NULL)`,
+        );
+        value = `TRY_CAST(${s} AS TIMESTAMPTZ)`;
+        break;
+      default:
+        throw new NotExpressible();
+    }
+    this.validate(value, field, constraints);
+    return value;
+  }
+
+  private validate(value: string, field: XdmField, c: Constraints): void {
+    const conditions: string[] = [];
+    const textual = field.kind === 'string';
+    if (c.format !== undefined) {
+      if (field.kind === 'date' && c.format === 'date') {
+        // Made by the cast above.
+      } else if (field.kind === 'date-time' && c.format === 'date-time') {
+        // Made by the cast above.
+      } else if (textual && (c.format === 'email' || c.format === 'uri-reference')) {
+        const re = formats.fullFormats[c.format];
+        if (!(re instanceof RegExp)) throw new NotExpressible();
+        const source = `${re.flags.includes('i') ? '(?i)' : ''}${re.source}`;
+        this.regexes.push(source);
+        conditions.push(`${REGEX_SAFE(value)} AND regexp_matches(${value}, ${sqlString(source)})`);
+      } else throw new NotExpressible();
+    }
+    if (c.pattern !== undefined) {
+      if (!textual) throw new NotExpressible();
+      this.regexes.push(c.pattern);
+      conditions.push(`${REGEX_SAFE(value)} AND regexp_matches(${value}, ${sqlString(c.pattern)})`);
+    }
+    if (c.enum !== undefined) {
+      if (!textual || !c.enum.every((e) => typeof e === 'string')) throw new NotExpressible();
+      conditions.push(c.enum.length ? `${value} IN (${c.enum.map((e) => sqlString(e as string)).join(', ')})` : 'false');
+    }
+    if (c.minLength !== undefined || c.maxLength !== undefined) {
+      if (!textual) throw new NotExpressible();
+      // JavaScript and DuckDB count the same characters for ASCII text; other text goes to JavaScript.
+      conditions.push(`strlen(${value}) = length(${value})`);
+      if (c.minLength !== undefined) conditions.push(`length(${value}) >= ${Number(c.minLength)}`);
+      if (c.maxLength !== undefined) conditions.push(`length(${value}) <= ${Number(c.maxLength)}`);
+    }
+    const numeric = field.kind === 'integer' || field.kind === 'number';
+    for (const [key, op] of [['minimum', '>='], ['maximum', '<='], ['exclusiveMinimum', '>'], ['exclusiveMaximum', '<']] as const) {
+      const bound = c[key];
+      if (bound === undefined) continue;
+      if (!numeric || typeof bound !== 'number') throw new NotExpressible();
+      conditions.push(`${value} ${op} ${bound}`);
+    }
+    if (conditions.length) this.checks.push(`${value} IS NULL OR (${conditions.join(' AND ')})`);
+  }
+
+  /** `required` of the objects the mappings fill: an object that is present must hold them. */
+  private objectChecks(): void {
+    const objects = new Set<string>(['']);
+    for (const leaf of this.leaves) for (let i = 1; i < leaf.path.length; i++) objects.add(leaf.path.slice(0, i).join('\u0000'));
+    for (const key of objects) {
+      const path = key === '' ? [] : key.split('\u0000');
+      const rules = objectRules(nodesAt(this.schema, path));
+      if (rules.unsupported) throw new NotExpressible();
+      if (rules.required.length === 0) continue;
+      const present = path.length === 0 ? 'true' : this.presence(path);
+      const held = rules.required.map((name) => this.presence([...path, name]));
+      this.checks.push(`NOT (${present}) OR (${held.join(' AND ')})`);
+    }
+  }
+
+  /** Whether anything is written at or below a path. */
+  private presence(path: string[]): string {
+    const under = this.leaves.filter((l) => path.every((segment, i) => l.path[i] === segment));
+    const identity = path.length === 1 && path[0] === 'identityMap' && this.identities.size > 0 ? [this.identityMap()] : [];
+    const parts = [...under.map((l) => `${l.value} IS NOT NULL`), ...identity.map((m) => `${m} IS NOT NULL`)];
+    return parts.length ? parts.join(' OR ') : 'false';
+  }
+
+  /** The value of an object (or leaf) at a path: NULL when nothing below it has a value, as in JavaScript. */
+  private build(path: string[], field: XdmField): string {
+    if (path.length === 1 && path[0] === 'identityMap') return this.identityMap();
+    const leaf = this.leaves.find((l) => l.path.length === path.length && l.path.every((s, i) => s === path[i]));
+    if (leaf) return leaf.value;
+    if (field.kind !== 'object' || field.properties.size === 0) return `NULL::${duckType(field)}`;
+    const members = [...field.properties].map(([name, child]) => `${sqlIdent(name)} := ${this.build([...path, name], child)}`);
+    return `CASE WHEN ${this.presence(path)} THEN struct_pack(${members.join(', ')}) END`;
+  }
+
+  /** identityMap: namespace → [{id, primary}], only namespaces with a value, NULL when none has. */
+  private identityMap(): string {
+    const field = this.root.properties.get('identityMap')!;
+    // Each entry carries every field of the schema's identity item, so the list has its exact type.
+    const item = field.kind === 'map' && field.values.kind === 'array' ? field.values.items : null;
+    if (!item || item.kind !== 'object') throw new NotExpressible();
+    const member = (name: string, child: XdmField, id: { value: string; primary: boolean }) =>
+      `${sqlIdent(name)} := ${name === 'id' ? id.value : name === 'primary' ? String(id.primary) : `NULL::${duckType(child)}`}`;
+    const entries = [...this.identities].map(([namespace, ids]) => {
+      const items = ids.map((id) => `struct_pack(${[...item.properties].map(([name, child]) => member(name, child, id)).join(', ')})`).join(', ');
+      return `{'key': ${sqlString(namespace)}, 'value': list_filter([${items}], x -> x.id IS NOT NULL)}`;
+    });
+    const list = `list_filter([${entries.join(', ')}], e -> len(e.value) > 0)`;
+    return `CASE WHEN len(${list}) > 0 THEN map_from_entries(${list}) END::${duckType(field)}`;
+  }
+}
