@@ -21,7 +21,7 @@ export class Metrics {
 
   constructor(private readonly db: Db) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'tributary_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'tributary_' });
     this.requests = new Counter({ name: 'tributary_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status_code'], registers });
     this.duration = new Histogram({
       name: 'tributary_http_request_duration_seconds',

@@ -44,7 +44,9 @@ export function scrubObject(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubText(value);
   if (value === null || typeof value !== 'object' || depth > 8) return value;
   if (Array.isArray(value)) return value.map((v) => scrubObject(v, depth + 1));
-  if (value instanceof Date) return value;
+  // Class instances (a request, a reply, an error) are left to their serializers, which see getters a copy would lose.
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     if (SENSITIVE_KEY.test(key) && v !== null && typeof v !== 'object') out[key] = REDACTED;

@@ -11,7 +11,7 @@ import { adminRoutes } from '../admin/routes.js';
 declare module 'fastify' {
   interface FastifyInstance {
     /** Every route as registered (method and URL pattern), for the documentation's coverage check. */
-    registeredRoutes: Array<{ method: string; url: string }>;
+    registeredRoutes: Array<{ method: string; url: string; hidden: boolean }>;
   }
 }
 
@@ -22,12 +22,15 @@ const GATEWAY_SECURITY = [{ bearerAuth: [], apiKey: [], imsOrg: [] }];
  * must be called before any route): `/docs` (browsable) and `/docs/json`.
  */
 export async function registerDocs(app: FastifyInstance): Promise<void> {
-  const routes: Array<{ method: string; url: string }> = [];
+  const routes: Array<{ method: string; url: string; hidden: boolean }> = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route: RouteOptions) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+    const hidden = Boolean((route.schema as { hide?: boolean } | undefined)?.hide);
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, hidden });
   });
   await app.register(swagger, {
+    // HEAD is part of the API (downloads, upload status): documented like any other method.
+    exposeHeadRoutes: true,
     openapi: {
       openapi: '3.0.3',
       info: {
