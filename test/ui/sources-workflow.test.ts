@@ -236,6 +236,7 @@ describe('web UI: the sources workflow in chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schemas' }).click();
     await page.getByRole('link', { name: 'People schema from the UI' }).click();
     await page.getByRole('tree', { name: /Fields of People schema from the UI/ }).getByText('personalEmail').waitFor();
+    const schemaPath = new URL(page.url()).pathname + new URL(page.url()).search;
     await screenshot('schema');
 
     // 390 px wide: the pages fit the screen (tables scroll inside their own box).
@@ -244,10 +245,14 @@ describe('web UI: the sources workflow in chromium', () => {
       ['narrow-dataflows', '/dataflows'],
       ['narrow-dataset', datasetPath],
       ['narrow-sources', '/sources'],
+      ['narrow-authenticate', `/sources/new/${LOCAL_FOLDER_SPEC}`],
+      ['narrow-schema', schemaPath],
     ] as const) {
       await page.goto(`${server.base}${path}`);
       await page.locator('main h1').waitFor();
-      await page.locator('main table, main .cards').first().waitFor();
+      await page.locator('main table, main .cards, main form, main [role="tree"]').first().waitFor();
+      // Loading notes are the only muted status paragraphs: the page has settled once they are gone.
+      await expect.poll(() => page.locator('main p.muted[role="status"]').count(), { timeout: STEP }).toBe(0);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${path} fits 390 px`).toBeLessThanOrEqual(0);
       await screenshot(name);

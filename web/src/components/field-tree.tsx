@@ -42,7 +42,7 @@ export function FieldTree({ fields, label, onPick, marked, openDepth = 1 }: Prop
             )}{' '}
             <span className="field-type">
               {field.type}
-              {field.format ? ` (${field.format})` : ''}
+              {field.format && field.format !== field.type ? ` (${field.format})` : ''}
             </span>
             {marked?.has(field.path) ? <span className="sr-only"> (mapped)</span> : null}
           </li>

@@ -56,3 +56,30 @@ export function previewLocally(mappings: Mapping[], rows: Array<Record<string, u
   });
   return { rows: mapped, errors };
 }
+
+function flatten(row: Record<string, unknown>, prefix = '', out: Array<[string, unknown]> = []): Array<[string, unknown]> {
+  for (const [key, value] of Object.entries(row)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (value && typeof value === 'object' && !Array.isArray(value)) flatten(value as Record<string, unknown>, path, out);
+    else out.push([path, value]);
+  }
+  return out;
+}
+
+/**
+ * The schema's type and format checks over rows the server mapped: a run validates every row
+ * against the schema, so the preview shows the rows that would become row errors even when the
+ * server's preview only maps.
+ */
+export function checkMappedRows(rows: Array<Record<string, unknown>>, leaves: Map<string, XdmField>): string[] {
+  const errors: string[] = [];
+  rows.forEach((row, i) => {
+    for (const [path, value] of flatten(row)) {
+      const leaf = leaves.get(path);
+      if (!leaf || typeof value !== 'string') continue;
+      const result = coerce(value, leaf);
+      if (result.error) errors.push(`row ${i + 1}: ${path}: ${result.error}`);
+    }
+  });
+  return errors;
+}

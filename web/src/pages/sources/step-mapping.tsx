@@ -3,7 +3,7 @@ import { dataPrep, type Mapping, type MappingPreview } from '../../api/data-prep
 import { useApp } from '../../app-context.js';
 import { FieldTree } from '../../components/field-tree.js';
 import { DataTable, ErrorNote, flattenRow } from '../../components/ui.js';
-import { previewLocally } from '../../lib/local-preview.js';
+import { checkMappedRows, previewLocally } from '../../lib/local-preview.js';
 import { useAsync } from '../../lib/use-async.js';
 import { fieldsOf, leavesOf, suggestDestination, type XdmField } from '../../lib/xdm-fields.js';
 import { columnsOf, type StepProps } from './wizard-state.js';
@@ -62,9 +62,14 @@ export function MappingStep({ state, update, next }: StepProps) {
     const timer = setTimeout(async () => {
       setPreviewError(null);
       try {
-        const result = capabilities.mappingPreview
-          ? { ...(await dataPrep(api).preview(state.target!.schemaId, complete, rows)), by: 'the server' }
-          : { ...previewLocally(complete, rows, leaves), by: 'the browser (attribute mappings only)' };
+        let result: MappingPreview & { by: string };
+        if (capabilities.mappingPreview) {
+          const server = await dataPrep(api).preview(state.target!.schemaId, complete, rows);
+          const checks = checkMappedRows(server.rows, leaves).filter((e) => !server.errors.includes(e));
+          result = { rows: server.rows, errors: [...server.errors, ...checks], by: 'the server' };
+        } else {
+          result = { ...previewLocally(complete, rows, leaves), by: 'the browser (attribute mappings only)' };
+        }
         if (!stale) setPreview(result);
       } catch (err) {
         if (!stale) setPreviewError(err);

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { catalog } from '../../api/catalog.api.js';
 import { dataPrep } from '../../api/data-prep.api.js';
@@ -19,6 +19,8 @@ export function ReviewStep({ state }: StepProps) {
   const target = state.target!;
   const source = state.source!;
   const schedule = state.schedule;
+  // What a failed attempt already created is reused by the next one, so a retry makes no duplicates.
+  const made = useRef<{ dataSetId?: string; sourceId?: string; targetId?: string; mapping?: { id: string; version: number } }>({});
 
   const create = async () => {
     setBusy(true);
@@ -27,10 +29,13 @@ export function ReviewStep({ state }: StepProps) {
     const done = (step: string) => setProgress((p) => [...p, step]);
     try {
       const fs = flowService(api);
-      const dataSetId = target.mode === 'existing' ? target.dataSetId : await catalog(api).createDataSet({ name: target.dataSetName, schemaRef: { id: target.schemaId, contentType: 'application/vnd.adobe.xed-full+json;version=1' } });
+      const dataSetId =
+        target.mode === 'existing'
+          ? target.dataSetId
+          : (made.current.dataSetId ??= await catalog(api).createDataSet({ name: target.dataSetName, schemaRef: { id: target.schemaId, contentType: 'application/vnd.adobe.xed-full+json;version=1' } }));
       if (target.mode === 'new') done(`Dataset “${target.dataSetName}” created`);
       const format = state.options;
-      const sourceConnection = await fs.createSourceConnection({
+      made.current.sourceId ??= (await fs.createSourceConnection({
         name: `${state.flowName} source`,
         baseConnectionId: state.connection!.id,
         data: {
@@ -43,19 +48,19 @@ export function ReviewStep({ state }: StepProps) {
         },
         params: { path: source.path, type: source.type, recursive: String(source.recursive) },
         connectionSpec: { id: state.spec.id, version: state.spec.version ?? '1.0' },
-      });
+      })).id;
       done('Source connection created');
-      const targetConnection = await fs.createTargetConnection({
+      made.current.targetId ??= (await fs.createTargetConnection({
         name: `${state.flowName} target`,
         data: { schema: { id: target.schemaId, version: 'application/vnd.adobe.xed-full+json;version=1.0' } },
         params: { dataSetId },
         connectionSpec: { id: DATA_LAKE_SPEC, version: '1.0' },
-      });
+      })).id;
       done('Target connection created');
-      const mappingSet = await dataPrep(api).createMappingSet(
+      const mappingSet = (made.current.mapping ??= await dataPrep(api).createMappingSet(
         target.schemaId,
         state.mappings.filter((m) => m.source && m.destination),
-      );
+      ));
       done('Mapping set created');
       const flowSpec = await fs.flowSpecByName(FLOW_SPEC_NAME);
       if (!flowSpec) throw new Error(`flow spec ${FLOW_SPEC_NAME} not found`);
@@ -63,8 +68,8 @@ export function ReviewStep({ state }: StepProps) {
         name: state.flowName,
         description: `${specLabel(state.spec)} ${source.path} → ${target.dataSetName}`,
         flowSpec: { id: flowSpec.id, version: '1.0' },
-        sourceConnectionIds: [sourceConnection.id],
-        targetConnectionIds: [targetConnection.id],
+        sourceConnectionIds: [made.current.sourceId],
+        targetConnectionIds: [made.current.targetId],
         transformations: [{ name: 'Mapping', params: { mappingId: mappingSet.id, mappingVersion: String(mappingSet.version ?? 0) } }],
         scheduleParams:
           schedule.frequency === 'once'
