@@ -128,6 +128,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const sandboxes = new SandboxService(db, sandboxPurgers, { log });
   const admin = new AdminCredential(loadAdminToken(config.home, config.adminToken));
   const inFlight = new Set<AbortController>();
+  let closed = false;
   let background = false;
   return {
     config,
@@ -171,6 +172,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       });
     },
     async close(options = {}) {
+      // Idempotent: a signal handler and a test teardown may both ask.
+      if (closed) return;
+      closed = true;
       await scheduler.stop();
       const grace = setTimeout(() => {
         for (const abort of inFlight) abort.abort(new Error('the process is shutting down'));
