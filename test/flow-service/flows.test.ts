@@ -205,3 +205,56 @@ describe('Flow Service flows and runs', () => {
     expect(explore.json().detail).toMatch(/streaming/);
   });
 });
+
+describe('a run whose worker died', () => {
+  it('is failed by another process once its heartbeat stops, with its batch, and its files stay unclaimed', async () => {
+    const t = await startTestPlatform({ database: 'postgres' });
+    const folder = mkdtempSync(join(tmpdir(), 'tributary-abandoned-'));
+    try {
+      writeFileSync(join(folder, 'a.csv'), 'id,first_name\n1,Ada\n');
+      const conn = (await t.call('POST', `${FS}/connections`, { name: 'l', auth: { specName: 'Local Folder', params: { path: folder } }, connectionSpec: { id: LOCAL } })).json();
+      const source = (
+        await t.call('POST', `${FS}/sourceConnections`, { name: 's', baseConnectionId: conn.id, data: { format: 'delimited' }, params: { path: '/a.csv' }, connectionSpec: { id: LOCAL } })
+      ).json();
+      const schema = (await t.call('POST', '/data/foundation/schemaregistry/tenant/schemas', { type: 'object', title: 'abandoned', allOf: [{ $ref: 'https://ns.adobe.com/xdm/context/profile' }] })).json();
+      const dataSetId = (await t.call('POST', '/data/foundation/catalog/dataSets', { name: 'abandoned', schemaRef: { id: schema.$id } })).json()[0].split('/').pop();
+      const target = (
+        await t.call('POST', `${FS}/targetConnections`, { name: 't', data: { schema: { id: schema.$id } }, params: { dataSetId }, connectionSpec: { id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c' } })
+      ).json();
+      const flow = (
+        await t.call('POST', `${FS}/flows`, {
+          name: 'f',
+          flowSpec: { id: FLOW_SPEC },
+          sourceConnectionIds: [source.id],
+          targetConnectionIds: [target.id],
+          scheduleParams: { frequency: 'once' },
+        })
+      ).json();
+      await t.platform.scheduler.tick();
+      const runId = (await t.call('GET', `${FS}/runs?property=flowId==${flow.id}`)).json().items[0].id;
+      // A worker took the run and opened its batch, then its process died: the heartbeat stopped long ago.
+      const scope = await t.platform.identity.authorize({ bearer: t.token, apiKey: t.credentials.clientId, orgHeader: t.credentials.imsOrg, sandboxHeader: 'prod' });
+      const { batchId, staging } = await t.platform.catalog.beginBatch(scope, { datasetId: dataSetId });
+      writeFileSync(join(staging.dir, 'part-00000.parquet'), 'half written');
+      await t.platform.db.query(
+        `update flow_runs set status = 'inProgress', batch_id = $1, started_at = now(), heartbeat_at = now() - interval '1 hour' where id = $2`,
+        [batchId, runId],
+      );
+
+      expect(await t.platform.flowService.executor.failAbandonedRuns()).toBe(1);
+      const run = (await t.call('GET', `${FS}/runs/${runId}`)).json().items[0];
+      expect(run.metrics.statusSummary.status).toBe('failed');
+      expect(JSON.stringify(run.metrics.statusSummary.errors)).toMatch(/stopped responding/);
+      expect((await t.call('GET', `/data/foundation/catalog/batches/${batchId}`)).json()[batchId].status).toBe('failed');
+      expect((await t.call('GET', `/data/foundation/export/batches/${batchId}/files`)).json().data).toEqual([]);
+      // The file was never claimed: the flow's next look at its source still wants it.
+      const decisions = (await t.call('GET', `${FS}/flows/${flow.id}/files`)).json().items;
+      expect(decisions).toEqual([expect.objectContaining({ path: '/a.csv', decision: 'new' })]);
+      // A live run is left alone.
+      expect(await t.platform.flowService.executor.failAbandonedRuns()).toBe(0);
+    } finally {
+      await t.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

@@ -21,8 +21,10 @@ export interface RunExecutorDeps {
   dataPrep: DataPrepPort;
   schemaRegistry: SchemaRegistryPort;
   pipeline: PipelinePort;
-  /** A file modified less than this long before the run's window end is still being written: the next run takes it. */
+  /** A file modified less than this long before the run starts is still being written: a later run takes it. */
   settleSeconds: number;
+  /** How often a run in progress proves it is alive (ms); a run silent for 10 times this is failed by others. */
+  heartbeatMs?: number;
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -71,7 +73,15 @@ export class RunExecutor {
       await this.deps.catalog.failBatch(scope, run.batch_id, null, [{ code: 'RUN-RETRY', description: 'the run was interrupted and retried' }]).catch(() => undefined);
     }
     const startedAt = new Date();
-    await db.query(`update flow_runs set status = 'inProgress', started_at = $1, batch_id = null, updated_at = now() where id = $2`, [startedAt, runId]);
+    await db.query(
+      `update flow_runs set status = 'inProgress', started_at = $1, heartbeat_at = now(), batch_id = null, updated_at = now() where id = $2`,
+      [startedAt, runId],
+    );
+    // The heartbeat tells other processes this run's worker is alive (see failAbandonedRuns).
+    const heartbeat = setInterval(() => {
+      void db.query(`update flow_runs set heartbeat_at = now() where id = $1 and status = 'inProgress'`, [runId]).catch(() => undefined);
+    }, this.heartbeatMs);
+    heartbeat.unref();
     try {
       const plan = await this.deps.flows.plan(run.flow_id);
       if (!plan) throw new RunFailure('FLOW-RUN-1001', 'the flow was deleted');
@@ -89,8 +99,37 @@ export class RunExecutor {
         `update flow_runs set status = 'failed', completed_at = now(), errors = $1, updated_at = now(), etag = gen_random_uuid() where id = $2`,
         [[{ code: failure.code, message: failure.message }], runId],
       );
+    } finally {
+      clearInterval(heartbeat);
     }
     return 'done';
+  }
+
+  private get heartbeatMs(): number {
+    return this.deps.heartbeatMs ?? 15_000;
+  }
+
+  /**
+   * Fails the runs whose worker stopped beating (its process died, on any machine): their batch is
+   * failed and its staged files dropped, and their files stay unclaimed, so the next run takes them.
+   * Every serve process calls this on its scheduler tick.
+   */
+  async failAbandonedRuns(): Promise<number> {
+    const abandoned = await this.deps.db.query<{ id: string; org_id: string; sandbox_id: string; batch_id: string | null }>(
+      `update flow_runs set status = 'failed', completed_at = now(), updated_at = now(), etag = gen_random_uuid(),
+         errors = '[{"code":"FLOW-RUN-1004","message":"the worker running this run stopped responding"}]'::jsonb
+       where status = 'inProgress' and heartbeat_at < now() - make_interval(secs => $1)
+       returning id, org_id, sandbox_id, batch_id`,
+      [(this.heartbeatMs * 10) / 1000],
+    );
+    for (const run of abandoned) {
+      if (!run.batch_id) continue;
+      const scope = await this.deps.identity.systemScope(run.org_id, run.sandbox_id);
+      await this.deps.catalog
+        .failBatch(scope, run.batch_id, null, [{ code: 'FLOW-RUN-1004', description: 'the run writing this batch was abandoned' }])
+        .catch((error: unknown) => this.deps.log('could not fail an abandoned batch', { batchId: run.batch_id, error: String(error) }));
+    }
+    return abandoned.length;
   }
 
   /**
@@ -191,6 +230,20 @@ export class RunExecutor {
       });
       await progress.flush();
       const failedFiles = result.files.filter((f) => f.error);
+      const fileErrors = failedFiles.map((f) => ({ code: f.error!.code, message: `${f.path}: ${f.error!.message}` }));
+      if (failedFiles.length === chosen.length) {
+        // Nothing could be read: no batch lands, and the files stay unclaimed for the next run.
+        await catalog.failBatch(scope, batchId, staging, fileErrors.map((e) => ({ code: e.code, description: e.message })), result.rowErrors);
+        await this.complete(
+          run.id,
+          'failed',
+          batchId,
+          startedAt,
+          { inputFiles: chosen.length, skipped, inputBytes: result.inputBytes, outputBytes: 0, input: result.inputRecordCount, output: 0, failed: result.inputRecordCount, failedFiles: failedFiles.length },
+          [{ code: 'FLOW-RUN-2002', message: 'no file could be read' }, ...fileErrors],
+        );
+        return;
+      }
       // The file manifest commits in the batch's own transaction: a file is never ingested twice, and
       // the files of a failed batch stay unclaimed for the next run.
       const recordManifest = async (tx: Queryable) => {
@@ -242,10 +295,13 @@ export class RunExecutor {
           failedFiles: failedFiles.length,
           outputFiles: outcome.files.length,
         },
-        status === 'success' ? [] : [{ code: 'FLOW-RUN-3001', message: 'the batch failed: no valid row to write, or the commit failed' }],
+        // Files that could not be read are listed even when the others landed: the next run retries them.
+        status === 'success' ? fileErrors : [{ code: 'FLOW-RUN-3001', message: 'the batch failed: no valid row to write, or the commit failed' }, ...fileErrors],
       );
     } catch (error) {
-      await catalog.failBatch(scope, batchId, staging, [{ code: 'FLOW-RUN-3000', description: (error as Error).message }]).catch(() => undefined);
+      if (!(error instanceof RunFailure)) {
+        await catalog.failBatch(scope, batchId, staging, [{ code: 'FLOW-RUN-3000', description: (error as Error).message }]).catch(() => undefined);
+      }
       throw error;
     } finally {
       await storage.close();

@@ -25,6 +25,8 @@ export class Scheduler {
     private readonly queue: JobQueue,
     private readonly tickMs: number,
     private readonly onError: (error: unknown) => void,
+    /** Upkeep every process does on each tick besides starting runs (failing abandoned runs). */
+    private readonly upkeep: Array<() => Promise<unknown>> = [],
   ) {}
 
   /** Starts the due runs now; returns how many. */
@@ -62,6 +64,10 @@ export class Scheduler {
     this.timer = setInterval(() => {
       if (this.ticking) return;
       this.ticking = this.tick()
+        .then(async (started) => {
+          for (const task of this.upkeep) await task();
+          return started;
+        })
         .catch((error: unknown) => {
           this.onError(error);
           return 0;

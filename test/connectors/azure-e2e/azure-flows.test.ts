@@ -92,9 +92,9 @@ describe('Azure sources through Flow Service', () => {
     files.injectReadFaults({});
     expect(failed.metrics.fileSummary, JSON.stringify(failed)).toMatchObject({ inputFileCount: 1, failedFileCount: 1 });
     expect(failed.metrics.recordSummary).toMatchObject({ outputRecordCount: 0 });
-    // Flow Service currently ends such a run as 'success' with an empty batch (reported); what must
-    // hold either way is that no batch carries rows of the broken file.
-    for (const batch of await batchesOf(t, broken.dataSetId)) expect(batch.status === 'success' ? batch.recordCount : 0).toBe(0);
+    // Nothing could be read: the run fails, and its batch failed without landing anything.
+    expect(failed.metrics.statusSummary.status).toBe('failed');
+    expect((await batchesOf(t, broken.dataSetId)).map((b) => b.status)).toEqual(['failed']);
 
     // Once the storage is healthy again, the next run takes the file.
     const retried = await runOnce(t, broken.flowId);
