@@ -117,7 +117,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     settleSeconds: config.settleSeconds,
     log,
   });
-  const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }));
+  const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), [
+    () => flowService.executor.failAbandonedRuns(),
+  ]);
   // Reset order matters: flows stop first, so nothing writes while datasets and schemas go.
   const sandboxPurgers: SandboxPurger[] = [
     { area: 'flowservice', purgeSandbox: (scope) => purgeFlowServiceSandbox(db, scope) },
