@@ -15,12 +15,15 @@ import { exportRoutes } from './export/routes.js';
 import { importRoutes } from './import/routes.js';
 import { queryRoutes } from './query/routes.js';
 import { flowServiceRoutes } from './flow-service/routes.js';
+import { webUiRoutes } from './web/web-ui.plugin.js';
 
 export interface AppOptions {
   /** Log level of the JSON request logs, or false for none (tests). */
   logLevel?: string | false;
   /** Where the JSON log lines go (default stdout); tests capture them here. */
   logStream?: DestinationStream;
+  /** Folder of the built web UI served at `/` (default web/dist); false serves none. */
+  webRoot?: string | false;
 }
 
 /** Builds the HTTP API over a platform. Does not listen: `main.ts` does, tests use `inject`. */
@@ -64,5 +67,6 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(exportRoutes(platform.dataAccess), { prefix: '/data/foundation/export' });
   await app.register(importRoutes(platform.batchIngestion), { prefix: '/data/foundation/import' });
   await app.register(queryRoutes(platform.query), { prefix: '/data/foundation/query' });
+  if (options.webRoot !== false) await app.register(webUiRoutes(options.webRoot));
   return app;
 }

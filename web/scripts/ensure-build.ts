@@ -59,6 +59,8 @@ async function main(): Promise<void> {
     const started = newestSource();
     const scratch = join(webDir, `.dist-${process.pid}`);
     process.env.TRIBUTARY_WEB_OUT = scratch;
+    // Vite keeps an inherited NODE_ENV (vitest sets "test"), which would bundle React's development build.
+    process.env.NODE_ENV = 'production';
     let build: typeof import('vite').build;
     try {
       ({ build } = await import('vite'));
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
       return;
     }
     process.stdout.write('Building the web UI (web/dist)…\n');
-    await build({ configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn' });
+    await build({ configFile: join(webDir, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
     writeFileSync(join(scratch, '.built'), String(started));
     rmSync(dist, { recursive: true, force: true });
     renameSync(scratch, dist);

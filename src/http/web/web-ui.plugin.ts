@@ -39,7 +39,8 @@ export function webUiRoutes(root: string = DEFAULT_WEB_ROOT): FastifyPluginAsync
     await app.register(fastifyStatic, { root, serve: false });
     const base = resolve(root);
 
-    const index = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
+    // `cacheControl: false` leaves our header alone (send would write `max-age=0` over it).
+    const index = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
 
     app.get('/*', { schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
       let path: string;
@@ -50,6 +51,7 @@ export function webUiRoutes(root: string = DEFAULT_WEB_ROOT): FastifyPluginAsync
       }
       if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) return reply.callNotFound();
       const file = resolve(base, `.${path}`);
+      if (path === '/index.html') return index(reply);
       if (file.startsWith(base + sep) && existsSync(file) && statSync(file).isFile()) {
         const immutable = path.startsWith('/assets/');
         return reply.sendFile(file.slice(base.length + 1), immutable ? { maxAge: '365d', immutable: true } : { maxAge: 0 });
