@@ -9,7 +9,7 @@ import { googleCloudStorage } from './google-cloud-storage/index.js';
 import { sftp } from './sftp/index.js';
 
 export * from './sdk.js';
-export { selectFiles, normalizePath } from './files/index.js';
+export { selectFiles, normalizePath, compareEntries } from './files/index.js';
 export { amazonS3, AMAZON_S3_SPEC_ID } from './amazon-s3/index.js';
 export { localFolder, LOCAL_FOLDER_SPEC_ID } from './local-folder/index.js';
 export { hdfs, HDFS_SPEC_ID } from './hdfs/index.js';

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
 
@@ -19,6 +20,7 @@ describe('Flow Service connections', () => {
     folder = mkdtempSync(join(tmpdir(), 'tributary-conn-'));
     mkdirSync(join(folder, 'in'));
     writeFileSync(join(folder, 'in', 'people.csv'), 'id,name\n1,Ada\n2,Grace\n');
+    writeFileSync(join(folder, 'in', 'events.json.gz'), gzipSync('{"id":1,"kind":"click"}\n{"id":2,"kind":"view"}\n'));
   });
   afterAll(async () => {
     await t?.close();
@@ -111,7 +113,17 @@ describe('Flow Service connections', () => {
     const root = await t.call('GET', `${FS}/connections/${id}/explore?objectType=root`);
     expect(root.json()).toEqual([{ type: 'folder', name: 'in', path: '/in', canPreview: false, canFetchSchema: false }]);
     const sub = await t.call('GET', `${FS}/connections/${id}/explore?objectType=FOLDER&object=/in`);
-    expect(sub.json()).toEqual([{ type: 'file', name: 'people.csv', path: '/in/people.csv', canPreview: true, canFetchSchema: true }]);
+    expect(sub.json()).toEqual([
+      { type: 'file', name: 'events.json.gz', path: '/in/events.json.gz', canPreview: true, canFetchSchema: true },
+      { type: 'file', name: 'people.csv', path: '/in/people.csv', canPreview: true, canFetchSchema: true },
+    ]);
+    const json = await t.call('GET', `${FS}/connections/${id}/explore?objectType=file&object=/in/events.json.gz&fileType=json&compressionType=gzip&preview=true`);
+    expect(json.statusCode, json.body).toBe(200);
+    expect(json.json().schema.columns.map((c: { name: string }) => c.name)).toEqual(['id', 'kind']);
+    expect(json.json().data).toEqual([
+      { id: 1, kind: 'click' },
+      { id: 2, kind: 'view' },
+    ]);
     const preview = await t.call('GET', `${FS}/connections/${id}/explore?objectType=file&object=/in/people.csv&fileType=delimited&preview=true`);
     expect(preview.statusCode, preview.body).toBe(200);
     expect(preview.json().schema.columns.map((c: { name: string }) => c.name)).toEqual(['id', 'name']);

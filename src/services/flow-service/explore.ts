@@ -1,7 +1,7 @@
 import type { Scope } from '../scope.js';
 import { invalid } from '../errors.js';
 import type { SourceFormat } from '../../pipeline/contracts.js';
-import type { FileStorage, StorageEntry } from '../../connectors/index.js';
+import { compareEntries, type FileStorage, type StorageEntry } from '../../connectors/index.js';
 import { connectorFailure, type ConnectionsService } from './connections.service.js';
 import type { PipelinePort } from './ports.js';
 
@@ -93,6 +93,9 @@ async function folderPage(storage: FileStorage, folder: string, query: ExploreQu
     }
     entries.push(entry);
   }
+  // A folder that fits in one page is answered sorted (folders first, then by name), as `list` does;
+  // the pages of a bigger one come in the storage's own order, which is what lets them stream.
+  if (!more && offset === 0) entries.sort(compareEntries);
   return {
     entries: entries.map((e) => ({
       type: e.type,
