@@ -12,6 +12,8 @@ import { purgeCatalogSandbox } from './services/catalog/index.js';
 import { purgeDataPrepSandbox } from './services/data-prep/index.js';
 import { purgeSchemaRegistrySandbox } from './services/schema-registry/index.js';
 import { purgeFlowServiceSandbox } from './services/flow-service/index.js';
+import { purgeIdentityNamespaceSandbox } from './services/identity-namespace/index.js';
+import { purgeQuerySandbox } from './services/query/index.js';
 import { SchemaRegistryService } from './services/schema-registry/index.js';
 import { IdentityNamespaceService } from './services/identity-namespace/index.js';
 import { CatalogService } from './services/catalog/index.js';
@@ -125,7 +127,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     { area: 'flowservice', purgeSandbox: (scope) => purgeFlowServiceSandbox(db, scope) },
     { area: 'catalog', purgeSandbox: (scope) => purgeCatalogSandbox(db, lake, scope) },
     { area: 'conversion', purgeSandbox: (scope) => purgeDataPrepSandbox(db, scope) },
+    { area: 'query', purgeSandbox: (scope) => purgeQuerySandbox(db, scope) },
     { area: 'schemaregistry', purgeSandbox: (scope) => purgeSchemaRegistrySandbox(db, scope) },
+    { area: 'idnamespace', purgeSandbox: (scope) => purgeIdentityNamespaceSandbox(db, scope) },
   ];
   const sandboxes = new SandboxService(db, sandboxPurgers, { log });
   const admin = new AdminCredential(loadAdminToken(config.home, config.adminToken));

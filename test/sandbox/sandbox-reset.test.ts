@@ -84,6 +84,10 @@ describe('sandboxes: create, reset, delete', () => {
       expect(run.metrics.statusSummary.status).toBe('success');
       expect(run.metrics.recordSummary.outputRecordCount).toBe(3);
       filled[name] = { ...made, runId: run.id };
+      const namespace = await as(name)('POST', '/data/core/idnamespace/identities', { name: `CRM ${name}`, code: `crm${name.replace('-', '')}`, idType: 'CROSS_DEVICE', description: 'custom' });
+      expect(namespace.status).toBeLessThan(300);
+      const query = await as(name)('POST', '/data/foundation/query/queries', { dbName: 'prod:all', sql: 'select 1 as one', name: `q-${name}` });
+      expect(query.status).toBe(202);
     }
     // Nothing of one sandbox is visible from the other.
     expect((await as('dev-b')('GET', `/data/foundation/catalog/dataSets/${filled['dev-a']!.datasetId}`)).status).toBe(404);
@@ -115,6 +119,10 @@ describe('sandboxes: create, reset, delete', () => {
     const xed = (sandbox: string, id: string) =>
       t.call('GET', `/data/foundation/schemaregistry/tenant/schemas/${encodeURIComponent(id)}`, undefined, { 'x-sandbox-name': sandbox, accept: 'application/vnd.adobe.xed+json; version=1' });
     expect((await xed('dev-a', a.schemaId)).statusCode).toBe(404);
+    const codes = async (sandbox: string) => JSON.stringify((await as(sandbox)('GET', '/data/core/idnamespace/identities')).json);
+    expect(await codes('dev-a')).not.toContain('crmdeva');
+    const queries = async (sandbox: string) => JSON.stringify((await as(sandbox)('GET', '/data/foundation/query/queries')).json);
+    expect(await queries('dev-a')).not.toContain('q-dev-a');
     const lakeA = await lakeOfSandbox('dev-a');
     // The sandbox's folder may stay, but no Parquet file of it does.
     expect(lakeA === null ? [] : parquetUnder(lakeA)).toEqual([]);
@@ -130,6 +138,8 @@ describe('sandboxes: create, reset, delete', () => {
     expect(files.data.length).toBeGreaterThan(0);
     expect((await stillB('GET', `/data/foundation/conversion/mappingSets/${b.mappingId}`)).status).toBe(200);
     expect((await xed('dev-b', b.schemaId)).statusCode).toBe(200);
+    expect(await codes('dev-b')).toContain('crmdevb');
+    expect(await queries('dev-b')).toContain('q-dev-b');
 
     // The emptied sandbox takes new work again.
     const again = await fillSandbox(emptyA, join(folder, 'dev-a-again'));
