@@ -102,7 +102,7 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
       const planned = await planFor(run, part.path);
       if (planned) {
         const path = join(request.outputDir, `part-${String(run.nextPart).padStart(5, '0')}.parquet`);
-        const result = await runPlan(engine, planned.plan, planned.source, path, (batch) => handle(part.label, batch));
+        const result = await runPlan(engine, planned.plan, planned.source, path, join(local, 'staged.parquet'), (batch) => handle(part.label, batch));
         outcome.inputRecordCount += result.rows;
         outcome.outputRecordCount += result.written;
         if (result.bytes > 0) {

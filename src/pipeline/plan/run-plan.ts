@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { sqlIdent, sqlString, engineMessage, type Engine } from '../engine/duckdb.js';
 import { FileCode, FileFailure } from '../errors.js';
 import { toRecord, type DelimitedSource } from '../read/delimited.js';
@@ -27,39 +27,42 @@ export async function engineAccepts(engine: Engine, plan: SqlPlan): Promise<bool
   return true;
 }
 
-let staged = 0;
-
 /**
- * Runs a compiled plan over one delimited file: DuckDB parses the file once into a scratch table
- * with each row's verdict, writes the rows the plan accepts straight to Parquet, and hands the
- * others (with their row numbers) to `flagged` for the JavaScript mapper. The table lives in the
- * engine's memory up to its limit and spills to its temp directory beyond, so memory stays flat.
+ * Runs a compiled plan over one delimited file. DuckDB parses the file once, streaming each row's
+ * raw fields and verdict into a scratch Parquet file (compressed, in file order); from it, the rows
+ * the plan accepts go straight to the output Parquet file and the others — with their row numbers,
+ * which Parquet gives for free — to `flagged` for the JavaScript mapper. Every step streams, so
+ * memory stays flat however large the file.
  */
-export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSource, outputPath: string, flagged: (records: SourceRecord[]) => Promise<void>): Promise<PlanOutcome> {
+export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSource, outputPath: string, scratchPath: string, flagged: (records: SourceRecord[]) => Promise<void>): Promise<PlanOutcome> {
   const { connection } = engine;
-  const table = sqlIdent(`staged_${++staged}`);
   const width = source.names.length;
   const raw = Array.from({ length: width + 1 }, (_, i) => `c${i}`).join(', ');
+  const staged = `read_parquet(${sqlString(scratchPath)}, file_row_number = true)`;
   try {
-    try {
-      // Insertion order is kept (the engine's setting), so rowid is the data row's position in the file.
-      await connection.run(`CREATE TEMP TABLE ${table} AS SELECT coalesce(${plan.ok}, false) AS __ok, ${raw} FROM ${source.dataSql}`);
-    } catch (error) {
-      throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${engineMessage(error)}`);
-    }
-    const counts = (await connection.runAndReadAll(`SELECT count(*)::INTEGER AS total, count(*) FILTER (WHERE __ok)::INTEGER AS ok FROM ${table}`)).getRowObjectsJS()[0] as { total: number; ok: number };
+    // Insertion order is kept (the engine's setting), so the scratch file's row order is the file's.
+    await connection.run(`COPY (SELECT coalesce(${plan.ok}, false) AS __ok, ${raw} FROM ${source.dataSql}) TO ${sqlString(scratchPath)} (FORMAT parquet, COMPRESSION snappy)`);
+  } catch (error) {
+    throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${engineMessage(error)}`);
+  }
+  try {
+    const counts = (await connection.runAndReadAll(`SELECT count(*)::INTEGER AS total, count(*) FILTER (WHERE __ok)::INTEGER AS ok FROM ${staged}`)).getRowObjectsJS()[0] as { total: number; ok: number };
     let bytes = 0;
     if (counts.ok > 0) {
       const select = plan.columns.map((c) => `${c.sql} AS ${sqlIdent(c.name)}`).join(', ');
       try {
-        await connection.run(`COPY (SELECT ${select} FROM ${table} WHERE __ok) TO ${sqlString(outputPath)} (FORMAT parquet)`);
+        // The output's row order does not matter (row errors come from the scratch file): let DuckDB use its threads freely.
+        await connection.run(`SET preserve_insertion_order = false`);
+        await connection.run(`COPY (SELECT ${select} FROM ${staged} WHERE __ok) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`);
       } catch (error) {
         throw new FileFailure(FileCode.writeFailed, `cannot write the rows as Parquet: ${engineMessage(error)}`);
+      } finally {
+        await connection.run(`SET preserve_insertion_order = true`);
       }
       bytes = (await stat(outputPath)).size;
     }
     if (counts.ok < counts.total) {
-      const result = await connection.stream(`SELECT (rowid + 1)::INTEGER AS __row, ${raw} FROM ${table} WHERE NOT __ok ORDER BY rowid`);
+      const result = await connection.stream(`SELECT (file_row_number + 1)::INTEGER AS __row, ${raw} FROM ${staged} WHERE NOT __ok ORDER BY file_row_number`);
       let batch: SourceRecord[] = [];
       for await (const rows of result.yieldRowsJs()) {
         for (const [row, ...fields] of rows as Array<[number, ...Array<string | null>]>) {
@@ -74,6 +77,6 @@ export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSo
     }
     return { rows: counts.total, written: counts.ok, bytes };
   } finally {
-    await connection.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    await rm(scratchPath, { force: true });
   }
 }

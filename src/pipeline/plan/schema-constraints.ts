@@ -18,8 +18,18 @@ type Node = Record<string, unknown>;
 
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Keywords that say nothing about validity (annotations, and structure walked separately). */
-const IGNORED = new Set(['type', 'title', 'description', '$id', '$schema', '$comment', 'default', 'examples', 'readOnly', 'writeOnly', 'deprecated', 'properties', 'allOf', 'definitions', '$defs', 'additionalProperties', 'items', 'version', 'id']);
+/**
+ * The JSON Schema keywords that decide validity. Everything else in a resolved XDM schema (titles,
+ * `meta:*`, registry bookkeeping such as `refs` or `imsOrg`) is ignored, as the validator ignores it.
+ */
+const VALIDATION = new Set([
+  'type', 'enum', 'const', 'multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern', 'format',
+  'items', 'additionalItems', 'maxItems', 'minItems', 'uniqueItems', 'contains', 'maxProperties', 'minProperties', 'required', 'properties',
+  'patternProperties', 'additionalProperties', 'dependencies', 'dependentRequired', 'dependentSchemas', 'propertyNames', 'if', 'then', 'else',
+  'allOf', 'anyOf', 'oneOf', 'not', '$ref', 'unevaluatedProperties', 'unevaluatedItems',
+]);
+/** Keywords walked as structure (objects are checked through their members, the value's type by coercion). */
+const STRUCTURE = new Set(['type', 'properties', 'allOf', 'additionalProperties', 'items']);
 const LEAF = new Set(['format', 'pattern', 'enum', 'const', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
 
 function children(node: Node, name: string): Node[] {
@@ -37,7 +47,7 @@ export function nodesAt(schema: Node, path: readonly string[]): Node[] {
 }
 
 function keywordsOf(node: Node): string[] {
-  const keys = Object.keys(node).filter((k) => !IGNORED.has(k) && !k.startsWith('meta:') && !k.startsWith('xdm:'));
+  const keys = Object.keys(node).filter((k) => VALIDATION.has(k) && !STRUCTURE.has(k));
   if (Array.isArray(node.allOf)) for (const member of node.allOf) if (isNode(member)) keys.push(...keywordsOf(member));
   return keys;
 }

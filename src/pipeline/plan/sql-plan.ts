@@ -40,7 +40,7 @@ interface Leaf {
 const INTEGER_LIMITS = { byte: [-128, 127], short: [-32768, 32767], int: [-2147483648, 2147483647], long: [-9007199254740991, 9007199254740991] } as const;
 
 /** Values compared with a regular expression must be plain ASCII (no vertical tab) for RE2 and JavaScript to agree. */
-const REGEX_SAFE = (v: string) => `regexp_full_match(${v}, '[\\x00-\\x0A\\x0C-\\x7F]*')`;
+const REGEX_SAFE = (v: string) => `strlen(${v}) = length(${v}) AND NOT contains(${v}, chr(11))`;
 
 export function compileSqlPlan(mappings: FieldMapping[] | null, root: ObjectField, schema: Record<string, unknown>, columnNames: string[]): SqlPlan | null {
   if (mappings === null || mappings.length === 0) return null;

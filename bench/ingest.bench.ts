@@ -1,0 +1,209 @@
+/**
+ * `npm run bench [-- --rows N | --size 2GB] [--keep]`: the ingestion benchmark.
+ *
+ * 1. Generates a profile CSV (1,000,000 rows ≈ 100 MB by default; `--size` asks for a byte size
+ *    instead) with 1% broken rows.
+ * 2. Starts Tributary (`src/main.ts serve`, embedded database, its own home) as a child process and
+ *    drives a real flow through the API: local-folder connection, schema with a tenant field group,
+ *    dataset, mapping set, flow — then waits for the run and checks the batch is `success` with the
+ *    expected counts. Throughput is the run's own duration (durationSummary), so the scheduler's tick
+ *    does not count; peak RSS is the server process's VmHWM.
+ * 3. Times DuckDB's plain `COPY (SELECT * FROM read_csv(…)) TO '….parquet'` on the same file.
+ * Prints rows/s, MB/s, peak RSS and the flow/COPY throughput ratio.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeProfileCsv } from './profile-csv.js';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const BYTES_PER_ROW = 103;
+const sizeBytes = (text: string) => {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)B?$/i.exec(text);
+  if (!m) throw new Error(`--size: expected e.g. 90MB or 2GB, got ${text}`);
+  return Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase());
+};
+const rows = option('size') ? Math.round(sizeBytes(option('size')!) / BYTES_PER_ROW) : Number(option('rows') ?? 1_000_000);
+const keep = args.includes('--keep');
+
+const work = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
+const data = join(work, 'data');
+mkdirSync(data);
+const csvPath = join(data, 'profile.csv');
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+async function main(): Promise<void> {
+  console.log(`generating ${rows.toLocaleString('en')} rows …`);
+  const generated = await writeProfileCsv(csvPath, rows);
+  console.log(`  ${csvPath}: ${mb(generated.bytes).toFixed(1)} MB, ${generated.badRows} broken rows`);
+
+  const flow = await flowRun(generated.bytes, generated.badRows);
+  const copy = copyBaseline();
+
+  const report = (label: string, ms: number, peak: number) =>
+    console.log(`${label.padEnd(22)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${Math.round(rows / (ms / 1000)).toLocaleString('en').padStart(10)} rows/s  ${(mb(generated.bytes) / (ms / 1000)).toFixed(1).padStart(6)} MB/s  peak RSS ${mb(peak).toFixed(0)} MB`);
+  console.log('');
+  report('flow run (API→batch)', flow.ms, flow.peakRssBytes);
+  report('DuckDB plain COPY', copy.ms, copy.peakRssBytes);
+  console.log(`server peak RSS before the run (set-up done, no data yet): ${mb(flow.idleRssBytes).toFixed(0)} MB`);
+  console.log(`ratio flow/COPY throughput: ${(copy.ms / flow.ms).toFixed(2)} (target ≥ 0.33)`);
+  console.log(`flow: ${flow.output.toLocaleString('en')} rows landed, ${flow.failed.toLocaleString('en')} failed; run wall time incl. scheduling ${(flow.wallMs / 1000).toFixed(2)} s`);
+}
+
+function copyBaseline(): { ms: number; peakRssBytes: number } {
+  console.log('DuckDB plain COPY …');
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'copy-baseline.ts'), csvPath, join(work, 'copy.parquet'), join(work, 'duck-tmp')], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`COPY baseline failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as { ms: number; peakRssBytes: number };
+}
+
+async function flowRun(bytes: number, badRows: number): Promise<{ ms: number; wallMs: number; peakRssBytes: number; idleRssBytes: number; output: number; failed: number }> {
+  const home = join(work, 'home');
+  const server = await startServer(home);
+  try {
+    const creds = JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as { imsOrg: string; tenantId: string; sandboxName: string; clientId: string; clientSecret: string };
+    const token = (await (
+      await fetch(`${server.base}/ims/token/v3`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, scope: 'openid,AdobeID' }),
+      })
+    ).json()) as { access_token: string };
+    const headers = { Authorization: `Bearer ${token.access_token}`, 'x-api-key': creds.clientId, 'x-gw-ims-org-id': creds.imsOrg, 'x-sandbox-name': creds.sandboxName, 'Content-Type': 'application/json' };
+    const call = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
+      const res = await fetch(`${server.base}${path}`, { method, headers: { ...headers, ...extra }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const text = await res.text();
+      if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+      return text ? JSON.parse(text) : null;
+    };
+    const SR = '/data/foundation/schemaregistry/tenant';
+    const tenant = `_${creds.tenantId}`;
+    const profile = 'https://ns.adobe.com/xdm/context/profile';
+    const fieldGroup = await call('POST', `${SR}/fieldgroups`, {
+      title: 'Bench loyalty',
+      'meta:intendedToExtend': [profile],
+      definitions: { loyalty: { properties: { [tenant]: { type: 'object', properties: { loyaltyPoints: { type: 'integer', 'meta:xdmType': 'int', minimum: 0 }, createdAt: { type: 'string', format: 'date-time' } } } } } },
+      allOf: [{ $ref: '#/definitions/loyalty' }],
+    });
+    const schema = await call('POST', `${SR}/schemas`, {
+      type: 'object',
+      title: 'Bench profile',
+      allOf: [{ $ref: profile }, { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' }, { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' }, { $ref: fieldGroup.$id }],
+    });
+    const created = await call('POST', '/data/foundation/catalog/dataSets', { name: 'Bench profiles', schemaRef: { id: schema.$id, contentType: 'application/vnd.adobe.xed-full+json;version=1' } });
+    const dataSetId = String(created[0]).replace('@/dataSets/', '');
+    const LOCAL = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
+    const conn = await call('POST', '/data/foundation/flowservice/connections', { name: 'bench', auth: { specName: 'Local Folder', params: { path: data } }, connectionSpec: { id: LOCAL, version: '1.0' } });
+    const source = await call('POST', '/data/foundation/flowservice/sourceConnections', {
+      name: 'bench source',
+      baseConnectionId: conn.id,
+      data: { format: 'delimited' },
+      params: { path: '/profile.csv' },
+      connectionSpec: { id: LOCAL, version: '1.0' },
+    });
+    const target = await call('POST', '/data/foundation/flowservice/targetConnections', {
+      name: 'bench target',
+      data: { schema: { id: schema.$id, version: 'application/vnd.adobe.xed-full+json;version=1.0' } },
+      params: { dataSetId },
+      connectionSpec: { id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c', version: '1.0' },
+    });
+    const attr = (source: string, destination: string) => ({ sourceType: 'ATTRIBUTE', source, destination });
+    const mapping = await call('POST', '/data/foundation/conversion/mappingSets', {
+      outputSchema: { schemaRef: { id: schema.$id, contentType: 'application/vnd.adobe.xed-full+json;version=1' } },
+      mappings: [
+        { ...attr('id', '_id') },
+        { sourceType: 'EXPRESSION', source: 'concat(first_name, " ", last_name)', destination: 'person.name.fullName' },
+        attr('first_name', 'person.name.firstName'),
+        attr('last_name', 'person.name.lastName'),
+        { sourceType: 'EXPRESSION', source: 'lower(email)', destination: 'personalEmail.address' },
+        attr('birth_date', 'person.birthDate'),
+        attr('city', 'homeAddress.city'),
+        attr('country_code', 'homeAddress.countryCode'),
+        attr('loyalty_points', `${tenant}.loyaltyPoints`),
+        attr('created_at', `${tenant}.createdAt`),
+      ],
+    });
+    const spec = await call('GET', '/data/foundation/flowservice/flowSpecs?property=name=="CloudStorageToAEP"');
+    // What the server holds before any data moves (embedded database, XDM library, HTTP), for scale.
+    const idleRssBytes = peakRss(server.child.pid!);
+    const started = Date.now();
+    const flow = await call('POST', '/data/foundation/flowservice/flows', {
+      name: 'bench flow',
+      flowSpec: { id: spec.items[0].id, version: '1.0' },
+      sourceConnectionIds: [source.id],
+      targetConnectionIds: [target.id],
+      transformations: [{ name: 'Mapping', params: { mappingId: mapping.id, mappingVersion: 0 } }],
+      scheduleParams: { startTime: Math.floor(Date.now() / 1000) - 60, frequency: 'once' },
+    });
+    console.log(`flow ${flow.id}: waiting for its run (${mb(bytes).toFixed(0)} MB) …`);
+    let run: { metrics?: { statusSummary?: { status?: string }; durationSummary: { startedAtUTC: number; completedAtUTC: number }; recordSummary: { outputRecordCount: number; failedRecordCount: number } }; status?: string; errors?: unknown } | undefined;
+    for (;;) {
+      const runs = await call('GET', `/data/foundation/flowservice/runs?property=flowId==${flow.id}`);
+      run = runs.items?.[0];
+      const status = run?.metrics?.statusSummary?.status ?? run?.status;
+      if (status === 'success' || status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const wallMs = Date.now() - started;
+    const status = run!.metrics?.statusSummary?.status ?? run!.status;
+    if (status !== 'success') throw new Error(`the run failed: ${JSON.stringify(run)}`);
+    const batches = await call('GET', `/data/foundation/catalog/batches?dataSet=${dataSetId}`);
+    const batch = Object.values(batches)[0] as { status: string };
+    if (batch.status !== 'success') throw new Error(`the batch is ${batch.status}`);
+    const { startedAtUTC, completedAtUTC } = run!.metrics!.durationSummary;
+    const { outputRecordCount, failedRecordCount } = run!.metrics!.recordSummary;
+    if (failedRecordCount !== badRows || outputRecordCount !== rows - badRows) throw new Error(`expected ${rows - badRows} rows and ${badRows} failures, got ${outputRecordCount} and ${failedRecordCount}`);
+    return { ms: completedAtUTC - startedAtUTC, wallMs, peakRssBytes: peakRss(server.child.pid!), idleRssBytes, output: outputRecordCount, failed: failedRecordCount };
+  } finally {
+    await stopServer(server.child);
+  }
+}
+
+function peakRss(pid: number): number {
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return hwm ? Number(hwm[1]) * 1024 : 0;
+}
+
+async function startServer(home: string): Promise<{ child: ChildProcess; base: string }> {
+  // node itself (not npm → tsx → node) so that the pid measured is the one doing the work.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts'), 'serve'], {
+    env: { ...process.env, TRIBUTARY_HOME: home, PORT: '0', TRIBUTARY_SCHEDULER_TICK_MS: '200', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /Tributary is running at (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearInterval(timer);
+        resolve(match[1]!);
+      }
+    }, 100);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`the server exited with ${code}:\n${output}`));
+    });
+  });
+  return { child, base };
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+try {
+  await main();
+} finally {
+  if (!keep) rmSync(work, { recursive: true, force: true });
+  else console.log(`kept ${work} (${mb(statSync(csvPath).size).toFixed(0)} MB CSV)`);
+}
