@@ -50,7 +50,8 @@ export function createLogger(options: LoggerOptions): Logger {
         },
       },
     },
-    options.stream ?? pino.destination({ dest: 1, sync: false }),
+    // Synchronous: the lines written while a process shuts down are not lost at exit.
+    options.stream ?? pino.destination({ dest: 1, sync: true }),
   );
 }
 
