@@ -189,11 +189,25 @@ describe('web UI: the sources workflow in chromium', () => {
     const runsTable = page.getByRole('region', { name: 'Runs' });
     await runsTable.locator('.status', { hasText: /^(success|failed)$/ }).first().waitFor({ timeout: 240_000 });
     expect(await runsTable.locator('.status').first().innerText()).toBe('success');
+
+    // Disable, enable, and run it again on demand (the API takes on-demand runs for flows scheduled once).
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('status').getByText('Dataflow disabled').waitFor();
+    await page.locator('main .status', { hasText: /^disabled$/ }).first().waitFor();
+    await page.getByRole('button', { name: 'Enable' }).click();
+    await page.getByRole('status').getByText('Dataflow enabled').waitFor();
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page.getByRole('status').getByText('Run started').waitFor();
+    // The API answered 2xx to POST /runs ("Run started"); enabling a flow scheduled once may add a run of its own.
+    await expect.poll(() => runsTable.locator('tbody tr').count(), { timeout: STEP }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => (await runsTable.locator('.status').allInnerTexts()).every((s) => s === 'success'), { timeout: 240_000 })
+      .toBe(true);
     await page.getByRole('figure').first().waitFor();
     await screenshot('dataflow');
 
-    // The run: its numbers, its files, its row errors as CSV.
-    await runsTable.locator('a[href^="/runs/"]').first().click();
+    // The first run (the table lists the newest first): its numbers, its files, its row errors as CSV.
+    await runsTable.locator('a[href^="/runs/"]').last().click();
     await page.getByRole('heading', { name: /^Run of/, level: 1 }).waitFor();
     await expect.poll(() => page.getByTestId('run-records').innerText()).toBe('4 in, 3 ingested, 1 failed');
     const rowErrors = page.getByTestId('row-errors');
