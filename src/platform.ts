@@ -94,6 +94,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const dataPrep = new DataPrepService(db, {
     schemaLookup: async (scope, id) => (await schemaRegistry.targetSchema(scope, id).catch(() => null))?.schema ?? null,
     hasPath: schemaHasPath,
+    targetLookup: (scope, id) => schemaRegistry.targetSchema(scope, id).catch(() => null),
   });
   const query = new QueryService(db, catalog, { log });
   const dataAccess = new DataAccessService(catalog, (scope, id, limit) => query.previewDataset(scope, id, limit));

@@ -108,4 +108,6 @@ export interface IngestResult {
   outputBytes: number;
   /** Every failed row (bounded by the pipeline: past a cap only counts grow). */
   rowErrors: RowError[];
+  /** Set when the request gave partialIngestionPercent: whether the failed share is within it. */
+  partialIngestion?: { thresholdPercent: number; failedPercent: number; exceeded: boolean };
 }

@@ -8,3 +8,7 @@ export { ingest } from './ingest.js';
 export { previewFile, type FilePreview } from './preview.js';
 export { RowCode, FileCode, FileFailure } from './errors.js';
 export { schemaHasPath } from './schema/has-path.js';
+export { previewMapping, type MappingPreview } from './preview-mapping.js';
+export { FUNCTION_DEFS, type FunctionDef, type FunctionParam } from './mapping/expression/functions/index.js';
+export { checkExpression } from './mapping/expression/evaluate.js';
+export { partialIngestionPercent, judgePartialIngestion, PARTIAL_INGESTION_TAG, type PartialIngestionVerdict } from './partial-ingestion.js';

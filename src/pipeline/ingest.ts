@@ -5,6 +5,7 @@ import type { FileOutcome, IngestRequest, IngestResult, RowError, SourceFile } f
 import { openEngine, type Engine } from './engine/duckdb.js';
 import { FileFailure, RowCode } from './errors.js';
 import { compileMapper, type Mapper } from './mapping/mapper.js';
+import { judgePartialIngestion } from './partial-ingestion.js';
 import { compileSqlPlan, type SqlPlan } from './plan/sql-plan.js';
 import { engineAccepts, runPlan } from './plan/run-plan.js';
 import { delimitedSource } from './read/delimited.js';
@@ -61,6 +62,7 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
       outputBytes += bytes;
     }
     const sum = (key: 'inputRecordCount' | 'outputRecordCount' | 'failedRecordCount' | 'inputBytes') => files.reduce((n, f) => n + f[key], 0);
+    const threshold = request.partialIngestionPercent;
     return {
       files,
       inputRecordCount: sum('inputRecordCount'),
@@ -69,6 +71,7 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
       inputBytes: sum('inputBytes'),
       outputBytes,
       rowErrors: run.errors.kept,
+      ...(threshold !== undefined ? { partialIngestion: judgePartialIngestion(threshold, sum('inputRecordCount'), sum('failedRecordCount')) } : {}),
     };
   } finally {
     engine?.close();

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { invalid, notFound } from '../../services/errors.js';
-import { renderCreated, renderMapping, renderMappingSet, type DataPrepService } from '../../services/data-prep/index.js';
+import { listFunctions, OPERATORS, renderCreated, renderMapping, renderMappingSet, validateExpression, type DataPrepService } from '../../services/data-prep/index.js';
 
 /**
  * Data Prep routes (mounted under `/data/foundation/conversion`). Lists use Data Prep's
@@ -49,9 +49,39 @@ export function conversionRoutes(dataPrep: DataPrepService): FastifyPluginAsync 
       };
     });
 
-    app.get<{ Params: { id: string } }>('/mappingSets/:id', async (request) =>
-      renderMappingSet(await dataPrep.getMappingSet(request.scope, request.params.id, integerParam(request, 'version'))),
-    );
+    app.get<{ Params: { id: string } }>('/mappingSets/:id', async (request) => {
+      const set = await dataPrep.getMappingSet(request.scope, request.params.id, integerParam(request, 'version'));
+      const rendered = renderMappingSet(set);
+      if (param(request, 'expandSchema') !== 'true') return rendered;
+      const jsonSchema = await dataPrep.expandedSchema(request.scope, set);
+      return { ...rendered, outputSchema: { ...(rendered.outputSchema as Record<string, unknown>), ...(jsonSchema ? { jsonSchema } : {}) } };
+    });
+
+    app.post('/mappingSets/validate', async (request) => ({ validationResponse: await dataPrep.validateMappingSet(request.scope, request.body) }));
+
+    app.post('/mappingSets/preview', async (request) => {
+      const preview = await dataPrep.previewMappingSet(request.scope, request.body);
+      return {
+        data: preview.rows,
+        errors: preview.errors.map((e) => {
+          const mapping = preview.mappings.find((m) => m.destination === e.field);
+          return { row: e.row, code: e.code, destination: e.field ?? null, exception: e.message, ...(mapping ? { source: mapping.source, sourceType: mapping.sourceType } : {}) };
+        }),
+      };
+    });
+
+    app.get('/languages/el/functions', async () => listFunctions());
+    app.get('/languages/el/operators', async () => OPERATORS);
+    app.post('/languages/el/validate', async (request, reply) => {
+      const body = request.body as { expression?: unknown } | null;
+      // The spec's example nests the expression once more: {"expression": {"expression": "…"}}.
+      const raw = body?.expression;
+      const expression = typeof raw === 'object' && raw !== null ? (raw as { expression?: unknown }).expression : raw;
+      if (typeof expression !== 'string' || expression.trim() === '') throw invalid('"expression" must be a non-empty string');
+      const result = validateExpression(expression);
+      if (!result.valid) return reply.code(400).send({ type: 'invalid-expression', title: 'Invalid expression', status: 400, detail: result.message, valid: false });
+      return true;
+    });
 
     app.put<{ Params: { id: string } }>('/mappingSets/:id', async (request) => renderMappingSet(await dataPrep.updateMappingSet(request.scope, request.params.id, request.body)));
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { FieldMapping } from '../../pipeline/contracts.js';
+import type { FieldMapping, TargetSchema } from '../../pipeline/contracts.js';
+import { previewMapping, type MappingPreview } from '../../pipeline/index.js';
+import { validateExpression } from './language.js';
 import type { Db } from '../../store/db.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { Scope } from '../scope.js';
@@ -17,6 +19,14 @@ export interface DataPrepOptions {
   schemaLookup?: SchemaLookup;
   /** Tells whether a dotted path names a field of a resolved schema. */
   hasPath?: (schema: Record<string, unknown>, path: string) => boolean;
+  /** The compiled target (resolved schema and its validator) previews map and validate against. */
+  targetLookup?: (scope: Scope, schemaId: string) => Promise<TargetSchema | null>;
+}
+
+/** One mapping's verdict in `POST /mappingSets/validate`. */
+export interface MappingVerdict {
+  status: 'SUCCESS' | 'FAILED';
+  errors: Array<{ destination: string; source: string; sourceType: string; exception: string }> | null;
 }
 
 export interface MappingSetList {
@@ -81,6 +91,54 @@ export class DataPrepService {
     const { order, descending } = parseOrder(query.orderBy);
     const { records, total } = await this.repo.list(this.db, scope, { start, limit, order, descending, ...(query.name ? { name: query.name } : {}) });
     return { records, total, start, limit };
+  }
+
+  /** The resolved (xed-full) target schema of a mapping set, for `?expandSchema=true`. */
+  async expandedSchema(scope: Scope, record: MappingSetRecord): Promise<Record<string, unknown> | null> {
+    return (await this.options.schemaLookup?.(scope, record.doc.xdmSchema)) ?? null;
+  }
+
+  /**
+   * Checks a mapping set without saving it: each mapping's expression (syntax, functions, argument
+   * counts) and destination (a field of the target schema). One verdict per mapping, in order.
+   */
+  async validateMappingSet(scope: Scope, body: unknown): Promise<MappingVerdict[]> {
+    const input = parseMappingSetInput(body);
+    const schema = await this.options.schemaLookup?.(scope, input.xdmSchema);
+    if (this.options.schemaLookup && !schema) throw invalid(`target schema ${input.xdmSchema} does not exist in this sandbox`);
+    return input.mappings.map((m) => {
+      const problems: string[] = [];
+      if (m.sourceType === 'EXPRESSION') {
+        const check = validateExpression(m.source);
+        if (!check.valid) problems.push(check.message);
+      }
+      if (schema && this.options.hasPath && !this.options.hasPath(schema, m.destination)) problems.push(`"${m.destination}" is not a field of ${input.xdmSchema}`);
+      return problems.length
+        ? { status: 'FAILED', errors: problems.map((exception) => ({ destination: m.destination, source: m.source, sourceType: m.sourceType, exception })) }
+        : { status: 'SUCCESS', errors: null };
+    });
+  }
+
+  /** Sample records through a mapping set (given inline, or saved: `{mappingSetId, version}`), as a run would map them. */
+  async previewMappingSet(scope: Scope, body: unknown): Promise<MappingPreview & { mappings: FieldMapping[] }> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('the request body must be an object with "data" and "mappingSet"');
+    const request = body as { data?: unknown; mappingSet?: unknown; mappingSetId?: unknown; version?: unknown };
+    const data = Array.isArray(request.data) ? request.data : request.data !== undefined && request.data !== null ? [request.data] : [];
+    if (data.length === 0 || !data.every((d) => typeof d === 'object' && d !== null && !Array.isArray(d))) throw invalid('"data" must be a sample record (an object) or an array of them');
+    if (data.length > 1000) throw invalid('"data" may hold at most 1000 records');
+    let xdmSchema: string;
+    let mappings: FieldMapping[];
+    if (typeof request.mappingSetId === 'string') {
+      const saved = await this.getMappings(scope, request.mappingSetId, request.version === undefined ? undefined : Number(request.version));
+      ({ xdmSchema, mappings } = saved);
+    } else {
+      const input = parseMappingSetInput(request.mappingSet);
+      xdmSchema = input.xdmSchema;
+      mappings = input.mappings.map((m) => toFieldMapping({ id: '', ...m }));
+    }
+    const target = await this.options.targetLookup?.(scope, xdmSchema);
+    if (!target) throw invalid(`target schema ${xdmSchema} does not exist in this sandbox`);
+    return { ...(await previewMapping(mappings, target, data as Array<Record<string, unknown>>)), mappings };
   }
 
   /** The mappings a run applies, in the pipeline's normalised form. */

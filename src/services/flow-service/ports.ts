@@ -6,7 +6,7 @@ import type { FieldMapping, IngestRequest, IngestResult, RowError, SourceFile, S
 /** What Flow Service needs from the other services, and nothing more. */
 
 export interface CatalogPort {
-  getDataset(scope: Scope, id: string): Promise<{ id: string; schemaRef?: { id: string; contentType?: string } }>;
+  getDataset(scope: Scope, id: string): Promise<{ id: string; schemaRef?: { id: string; contentType?: string }; tags?: Record<string, unknown> }>;
   beginBatch(
     scope: Scope,
     input: { datasetId: string; inputFormat?: Record<string, unknown>; tags?: Record<string, unknown>; relatedObjects?: Array<{ type: string; id: string }> },

@@ -2,6 +2,7 @@ import type { Db, Queryable } from '../../store/db.js';
 import type { StorageEntry } from '../../connectors/index.js';
 import { selectFiles } from '../../connectors/index.js';
 import type { SourceFile } from '../../pipeline/contracts.js';
+import { partialIngestionPercent } from '../../pipeline/index.js';
 import type { Scope } from '../scope.js';
 import type { IdentityService } from '../identity/index.js';
 import { connectorFailure, type ConnectionsService } from './connections.service.js';
@@ -227,6 +228,7 @@ export class RunExecutor {
         mappings: mapping ? mapping.mappings : null,
         target: targetSchema,
         outputDir: staging.dir,
+        ...partialIngestionOption(dataset),
       });
       await progress.flush();
       const failedFiles = result.files.filter((f) => f.error);
@@ -241,6 +243,21 @@ export class RunExecutor {
           startedAt,
           { inputFiles: chosen.length, skipped, inputBytes: result.inputBytes, outputBytes: 0, input: result.inputRecordCount, output: 0, failed: result.inputRecordCount, failedFiles: failedFiles.length },
           [{ code: 'FLOW-RUN-2002', message: 'no file could be read' }, ...fileErrors],
+        );
+        return;
+      }
+      if (result.partialIngestion?.exceeded) {
+        // Partial ingestion: past the dataset's threshold of failed records the batch fails whole.
+        const { failedPercent, thresholdPercent } = result.partialIngestion;
+        const error = { code: 'FLOW-RUN-3002', message: `${failedPercent.toFixed(2)}% of the records failed, over the partial ingestion threshold of ${thresholdPercent}%` };
+        await catalog.failBatch(scope, batchId, staging, [{ code: error.code, description: error.message }, ...fileErrors.map((e) => ({ code: e.code, description: e.message }))], result.rowErrors);
+        await this.complete(
+          run.id,
+          'failed',
+          batchId,
+          startedAt,
+          { inputFiles: chosen.length, skipped, inputBytes: result.inputBytes, outputBytes: 0, input: result.inputRecordCount, output: 0, failed: result.inputRecordCount, failedFiles: failedFiles.length },
+          [error, ...fileErrors],
         );
         return;
       }
@@ -340,4 +357,10 @@ export class RunExecutor {
       [status, completedAt, metrics, errors, batchId, runId],
     );
   }
+}
+
+/** The dataset's partial ingestion threshold (tag acp_partialIngestionPercent), as an ingest option. */
+function partialIngestionOption(dataset: { tags?: Record<string, unknown> }): { partialIngestionPercent?: number } {
+  const percent = partialIngestionPercent(dataset.tags);
+  return percent === undefined ? {} : { partialIngestionPercent: percent };
 }

@@ -49,7 +49,8 @@ function converter(name: string, description: string, example: string, result: s
 /** The 38-digit ECID form of an FPID: two unsigned 64-bit halves of a digest of the FPID, as decimal. */
 function fpidToEcid(fpid: string): string {
   const digest = createHash('sha256').update(fpid, 'utf8').digest();
-  return digest.readBigUInt64BE(0).toString().padStart(19, '0') + digest.readBigUInt64BE(8).toString().padStart(19, '0');
+  const half = (at: number) => (digest.readBigUInt64BE(at) % 10_000_000_000_000_000_000n).toString().padStart(19, '0');
+  return half(0) + half(8);
 }
 
 export const LOGIC_FUNCTIONS: FunctionDef[] = [

@@ -5,8 +5,9 @@ const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ftp: 21, s
 
 function parse(fn: string, value: unknown): URL | null {
   if (value === null || value === undefined) return null;
+  const input = text(fn, value, 'url');
   try {
-    return new URL(text(fn, value, 'url'));
+    return new URL(input);
   } catch {
     // An unparsable URL gives null, as the other URL functions do for missing parts.
     return null;
