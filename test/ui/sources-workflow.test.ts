@@ -164,9 +164,20 @@ describe('web UI: the sources workflow in chromium', () => {
     await page.getByLabel('Filter fields').fill('personalEmail.address');
     await page.locator('button[data-path="personalEmail.address"]').click();
     expect((await mapped()).email).toBe('personalEmail.address');
+    // A calculated field from the function list: the full name, evaluated by the server's preview.
+    await page.getByText(/^Functions \(\d+\)$/).click();
+    await page.getByLabel('Filter functions').fill('concat');
+    await page.getByRole('button', { name: 'Insert function concat', exact: true }).click();
+    const expressionRow = rows.last();
+    const n = await rows.count();
+    await expect.poll(() => expressionRow.getByLabel(`Expression of mapping ${n}`).inputValue()).toBe('concat()');
+    await expressionRow.getByLabel(`Expression of mapping ${n}`).fill('concat(first_name, " ", last_name)');
+    await expressionRow.getByLabel(`Target field of mapping ${n}`).fill('person.name.fullName');
     const mappedPreview = page.getByTestId('mapped-preview');
-    await mappedPreview.getByText('Lovelace').waitFor();
-    await page.getByTestId('mapping-errors').getByText(/not-an-email/).waitFor();
+    await mappedPreview.getByText('Ada Lovelace').waitFor();
+    await mappedPreview.getByText('grace@example.com').waitFor();
+    // The malformed address is reported as the row error a run would keep.
+    await page.getByTestId('mapping-errors').getByText(/row 3: personalEmail\.address/).waitFor();
     await screenshot('mapping');
     await page.getByRole('button', { name: 'Next' }).click();
 
@@ -233,7 +244,9 @@ describe('web UI: the sources workflow in chromium', () => {
     const preview = page.getByTestId('dataset-preview');
     await preview.waitFor({ timeout: STEP });
     const previewText = await preview.innerText();
-    for (const expected of ['p-1', 'Ada', 'Lovelace', 'ada@example.com', 'p-2', 'Grace', 'Hopper', 'p-4', 'Alan', 'Turing']) expect(previewText).toContain(expected);
+    for (const expected of ['p-1', 'Ada', 'Lovelace', 'Ada Lovelace', 'ada@example.com', 'p-2', 'Grace', 'Hopper', 'p-4', 'Alan', 'Turing', 'Alan Turing']) {
+      expect(previewText).toContain(expected);
+    }
     expect(previewText).not.toContain('Broken');
     expect(await preview.locator('tbody tr').count()).toBe(3);
     await screenshot('dataset');
@@ -271,6 +284,96 @@ describe('web UI: the sources workflow in chromium', () => {
       expect(overflow, `${path} fits 390 px`).toBeLessThanOrEqual(0);
       await screenshot(name);
     }
+
+    expect(consoleErrors).toEqual([]);
+  }, 900_000);
+
+  it('reuses the account for an ad hoc dataset on a periodic schedule, and composes a schema by hand', async () => {
+    onTestFailed(async () => {
+      await page.screenshot({ path: join(OUT, 'failure-2.png'), fullPage: true }).catch(() => undefined);
+      if (consoleErrors.length) console.error(`browser console errors:\n${consoleErrors.join('\n')}`);
+    });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.base}/sources/new/${LOCAL_FOLDER_SPEC}`);
+
+    // The account made by the first walk, tested again.
+    await page.getByRole('heading', { name: 'Authenticate', level: 1 }).waitFor();
+    await page.getByRole('radio', { name: /Existing account \(1\)/ }).check();
+    await page.getByRole('combobox', { name: 'Account' }).selectOption({ label: 'Local folder account' });
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('the connection test passed').waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Open folder backfil' }).click();
+    await page.getByRole('button', { name: 'Select file data8.csv' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByTestId('file-preview').getByText('Lovelace').waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // An ad hoc schema from the file's columns.
+    await page.getByRole('heading', { name: 'Target', level: 1 }).waitFor();
+    await page.getByLabel('Dataset name').fill('Raw people');
+    await page.getByRole('radio', { name: /ad hoc/ }).check();
+    await page.getByText(/One string, number or boolean field per column.*id, first_name, last_name, email/).waitFor();
+    await page.getByLabel('Schema title').fill('Raw people schema');
+    await screenshot('adhoc-target');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Suggestions put each column on its own ad hoc field (under the schema's `_<id>` namespace); nothing fails.
+    await page.getByRole('heading', { name: 'Mapping', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Suggest mappings' }).click();
+    const rows = page.getByTestId('mapping-row');
+    await expect.poll(() => rows.count()).toBe(4);
+    for (let i = 0; i < 4; i++) {
+      const source = await rows.nth(i).getByLabel(`Source of mapping ${i + 1}`).inputValue();
+      expect(await rows.nth(i).getByLabel(`Target field of mapping ${i + 1}`).inputValue()).toMatch(new RegExp(`^_[0-9a-z]+\\.${source}$`));
+    }
+    await page.getByTestId('mapped-preview').getByText('not-an-email').waitFor();
+    expect(await page.getByTestId('mapping-errors').count()).toBe(0);
+    expect(await page.getByTestId('mapped-preview').locator('tbody tr').count()).toBe(4);
+    await screenshot('adhoc-mapping');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Every 15 minutes from a start in the past, with backfill: the first run starts at once.
+    await page.getByRole('heading', { name: 'Schedule', level: 1 }).waitFor();
+    await page.getByLabel('Dataflow name').fill('Raw people every 15 minutes');
+    await page.getByLabel('Frequency').selectOption('minute');
+    await expect.poll(() => page.getByLabel(/Interval/).inputValue()).toBe('15');
+    await page.getByLabel('Start time').fill('2024-01-01T00:00');
+    await page.getByRole('checkbox', { name: /Backfill/ }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('every 15 minute(s)').waitFor();
+    await page.getByRole('button', { name: 'Create dataflow' }).click();
+    await page.getByRole('heading', { name: 'Raw people every 15 minutes', level: 1 }).waitFor();
+    // On-demand runs are for flows scheduled once: the button says so instead of failing.
+    expect(await page.getByRole('button', { name: 'Run now' }).isDisabled()).toBe(true);
+    const runsTable = page.getByRole('region', { name: 'Runs' });
+    await runsTable.locator('.status', { hasText: /^(success|failed)$/ }).first().waitFor({ timeout: 240_000 });
+    expect(await runsTable.locator('.status').first().innerText()).toBe('success');
+
+    // All four rows land: an ad hoc schema checks no formats.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Datasets' }).click();
+    await page.getByRole('link', { name: 'Raw people', exact: true }).click();
+    const preview = page.getByTestId('dataset-preview');
+    await preview.waitFor({ timeout: STEP });
+    expect(await preview.locator('tbody tr').count()).toBe(4);
+    expect(await preview.innerText()).toContain('not-an-email');
+    await screenshot('adhoc-dataset');
+
+    // Schemas: browse classes, compose a schema from a class and a field group, see its tree.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schemas' }).click();
+    await page.getByRole('tab', { name: 'Classes' }).click();
+    await page.getByRole('link', { name: 'XDM Individual Profile', exact: true }).waitFor();
+    await page.getByRole('tab', { name: 'Field groups' }).click();
+    await page.getByRole('link', { name: 'Demographic Details', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Create schema' }).click();
+    await page.getByLabel('Title').fill('Hand-made schema');
+    await page.getByLabel('Filter field groups').fill('demographic');
+    await page.getByRole('checkbox', { name: 'Demographic Details', exact: true }).check();
+    await screenshot('schema-create');
+    await page.getByRole('button', { name: 'Create schema' }).click();
+    const tree = page.getByRole('tree', { name: 'Fields of Hand-made schema' });
+    await tree.getByText('person', { exact: true }).waitFor();
+    await screenshot('schema-created');
 
     expect(consoleErrors).toEqual([]);
   }, 900_000);

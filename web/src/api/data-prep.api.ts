@@ -48,7 +48,18 @@ export function dataPrep(api: Api) {
         else if (typeof rowErrors === 'string') errors.push(`row ${i + 1}: ${rowErrors}`);
         rows.push((entry.output ?? entry.data ?? entry.mapped ?? entry) as Record<string, unknown>);
       });
-      if (Array.isArray(body.errors)) errors.push(...body.errors.map((e) => (typeof e === 'string' ? e : ((e as { message?: string }).message ?? JSON.stringify(e)))));
+      // Tributary answers `errors: [{row, code, destination, exception, source, sourceType}]`.
+      if (Array.isArray(body.errors)) {
+        for (const e of body.errors as Array<string | Record<string, unknown>>) {
+          if (typeof e === 'string') {
+            errors.push(e);
+            continue;
+          }
+          const message = String(e.exception ?? e.message ?? e.code ?? JSON.stringify(e));
+          const where = e.destination && !message.startsWith(String(e.destination)) ? `${String(e.destination)}: ` : '';
+          errors.push(`${e.row !== undefined ? `row ${String(e.row)}: ` : ''}${where}${message}${e.code ? ` (${String(e.code)})` : ''}`);
+        }
+      }
       return { rows, errors };
     },
   };

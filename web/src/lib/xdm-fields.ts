@@ -70,7 +70,9 @@ export function suggestDestination(column: { name: string; type: string }, leave
     const name = normalize(leaf.name);
     const path = normalize(leaf.path);
     let score = 0;
-    if (name === key) score = 100 - leaf.path.split('.').length;
+    // The same spelling beats a normalized match (`id` → `_adhoc.id` rather than `_id`).
+    if (leaf.name === column.name) score = 110 - leaf.path.split('.').length;
+    else if (name === key) score = 100 - leaf.path.split('.').length;
     else if (path.endsWith(key)) score = 60 - leaf.path.split('.').length;
     else if (path.includes(key) && key.length >= 4) score = 30 - leaf.path.split('.').length;
     // The personal variant is the usual home of a person's contact data.

@@ -17,7 +17,7 @@ export function fieldName(column: string): string {
   return /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
 }
 
-/** The ad hoc class AEP builds for raw columns: every column a field under `_adhoc`. */
+/** The ad hoc class AEP builds for raw columns: every column a field under `_adhoc` (the registry moves them to a namespace of their own). */
 export function adhocClassBody(title: string, columns: Column[]) {
   return {
     title,
@@ -200,7 +200,7 @@ export function TargetStep({ state, update, next }: StepProps) {
           ) : null}
           {schemaMode === 'adhoc' ? (
             <p className="muted">
-              Fields: {columnsOf(state).map((c) => `_adhoc.${fieldName(c.name)}`).join(', ') || 'preview a file first'}
+              One string, number or boolean field per column, under the schema’s own namespace: {columnsOf(state).map((c) => fieldName(c.name)).join(', ') || 'preview a file first'}
             </p>
           ) : null}
         </>
