@@ -40,8 +40,13 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
   await mkdir(request.outputDir, { recursive: true });
   const scratch = await mkdtemp(join(request.workDir ?? tmpdir(), 'tributary-ingest-'));
   let engine: Engine | undefined;
+  let stopListening = () => {};
   try {
     engine = await openEngine({ ...request.engine, tempDirectory: join(scratch, 'duckdb') });
+    // A compiled plan is one long DuckDB statement: aborting interrupts it rather than waiting for it to end.
+    const interrupt = () => engine?.connection.interrupt();
+    request.signal?.addEventListener('abort', interrupt, { once: true });
+    stopListening = () => request.signal?.removeEventListener('abort', interrupt);
     const root = rootField(request.target.schema);
     const run: Run = {
       request,
@@ -57,7 +62,11 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
     let outputBytes = 0;
     for (const file of request.files) {
       request.signal?.throwIfAborted();
-      const { outcome, bytes } = await ingestFile(run, file);
+      const { outcome, bytes } = await ingestFile(run, file).catch((error: unknown) => {
+        // An interrupted statement fails with DuckDB's own message; report why it was interrupted.
+        request.signal?.throwIfAborted();
+        throw error;
+      });
       files.push(outcome);
       outputBytes += bytes;
     }
@@ -74,6 +83,7 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
       ...(threshold !== undefined ? { partialIngestion: judgePartialIngestion(threshold, sum('inputRecordCount'), sum('failedRecordCount')) } : {}),
     };
   } finally {
+    stopListening();
     engine?.close();
     await rm(scratch, { recursive: true, force: true });
   }
