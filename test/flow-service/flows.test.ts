@@ -108,6 +108,12 @@ describe('Flow Service flows and runs', () => {
     expect(done.metrics.recordSummary.outputRecordCount).toBe(2);
     expect(done.activities[0].recordSummary.outputRecordCount).toBe(2);
 
+    // Disabling and enabling a `once` flow that already ran does not run it again.
+    expect((await t.call('POST', `${FS}/flows/${created.json().id}/action?op=DISABLE`)).statusCode).toBe(200);
+    expect((await t.call('POST', `${FS}/flows/${created.json().id}/action?op=ENABLE`)).statusCode).toBe(200);
+    const nextRun = await t.platform.db.query<{ next_run_at: unknown }>('select next_run_at from flows where id = $1', [created.json().id]);
+    expect(nextRun[0]!.next_run_at).toBeNull();
+
     const periodic = await flow(await source('/people.csv'), { frequency: 'hour', interval: 1, startTime: Math.floor(Date.now() / 1000) + 86400 });
     const refused = await t.call('POST', `${FS}/runs`, { flowId: periodic.json().id });
     expect(refused.statusCode).toBe(400);

@@ -187,7 +187,10 @@ export class FlowsService {
     switch (op.toUpperCase()) {
       case 'ENABLE': {
         const schedule = parseSchedule(row.doc.scheduleParams);
-        return this.update(scope, row, { state: 'enabled', nextRunAt: new Date(firstRunAt(schedule, Date.now())), operation: 'enable' });
+        // A `once` flow that already ran stays done: enabling it again must not start a second run.
+        const ranOnce = schedule.frequency === 'once' && (await this.db.query('select 1 from flow_runs where flow_id = $1 limit 1', [row.id])).length > 0;
+        const nextRunAt = ranOnce ? null : new Date(firstRunAt(schedule, Date.now()));
+        return this.update(scope, row, { state: 'enabled', nextRunAt, operation: 'enable' });
       }
       case 'DISABLE':
         return this.update(scope, row, { state: 'disabled', nextRunAt: null, operation: 'disable' });
