@@ -138,6 +138,41 @@ describe('Flow Service flows and runs', () => {
     expect(notFailed.statusCode).toBe(409);
   });
 
+  it('fails a run whole when more records fail than the flow’s partial ingestion option allows', async () => {
+    writeFileSync(join(folder, 'ragged.csv'), 'id,first_name\n1,Ada\n2,Grace,one column too many\n');
+    const sourceId = await source('/ragged.csv');
+    const bad = await t.call('POST', `${FS}/flows`, {
+      name: 'bad options',
+      flowSpec: { id: FLOW_SPEC },
+      sourceConnectionIds: [sourceId],
+      targetConnectionIds: [targetId],
+      scheduleParams: { frequency: 'once' },
+      options: { partialIngestionPercent: 'plenty' },
+    });
+    expect(bad.statusCode).toBe(400);
+    const run = async (partialIngestionPercent: string) => {
+      const created = await t.call('POST', `${FS}/flows`, {
+        name: `partial ${partialIngestionPercent}`,
+        flowSpec: { id: FLOW_SPEC },
+        sourceConnectionIds: [sourceId],
+        targetConnectionIds: [targetId],
+        transformations: [{ name: 'Mapping', params: { mappingId, mappingVersion: 0 } }],
+        scheduleParams: { frequency: 'once', startTime: Math.floor(Date.now() / 1000) + 86400 },
+        options: { partialIngestionPercent },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      expect((await t.call('GET', `${FS}/flows/${created.json().id}`)).json().items[0].options).toEqual({ partialIngestionPercent: Number(partialIngestionPercent) });
+      return waitForRun((await t.call('POST', `${FS}/runs`, { flowId: created.json().id })).json().id);
+    };
+    // One record of two fails: 50%.
+    const over = await run('10');
+    expect(over.metrics.statusSummary.status).toBe('failed');
+    expect(JSON.stringify(over.metrics.statusSummary.errors)).toMatch(/FLOW-RUN-3002/);
+    const under = await run('60');
+    expect(under.metrics.statusSummary.status).toBe('success');
+    expect(under.metrics.recordSummary).toMatchObject({ outputRecordCount: 1, failedRecordCount: 1 });
+  });
+
   it('skips files modified before the start when backfill is off', async () => {
     const created = await flow(await source('/people.csv'), {
       frequency: 'hour',

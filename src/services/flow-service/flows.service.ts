@@ -5,7 +5,7 @@ import { conflict, invalid, notFound } from '../errors.js';
 import { applyListQuery, parseListQuery, type Page } from './listing.js';
 import { checkId, checkIfMatch, newEtag, optionalString, quoteEtag, renderResource, requireObject, requireString, type ResourceRow } from './resource.js';
 import { patchDocument } from './json-patch.js';
-import { firstRunAt, parseSchedule, renderSchedule, type Schedule } from './schedule.js';
+import { booleanish, firstRunAt, parseSchedule, renderSchedule, type Schedule } from './schedule.js';
 import type { EndpointConnectionsService } from './endpoint-connections.service.js';
 import type { FlowSpec } from './specs/flow-specs.js';
 import type { DataPrepPort } from './ports.js';
@@ -33,7 +33,25 @@ export interface FlowPlan {
   sourceConnectionId: string;
   targetConnectionId: string;
   mapping: { id: string; version: number | undefined } | null;
+  /** The flow's own partial ingestion threshold; when unset the dataset's tag applies. */
+  partialIngestionPercent: number | undefined;
   createdAt: number;
+}
+
+/**
+ * A flow's `options`: `partialIngestionPercent` (0–100, numbers sent as strings accepted) lets up to that
+ * share of records fail while the rest land; `errorDiagnosticsEnabled` is kept (row errors are always kept).
+ */
+function parseFlowOptions(raw: unknown): Record<string, unknown> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const options = { ...requireObject(raw, 'options') };
+  if (options.partialIngestionPercent !== undefined) {
+    const percent = Number(options.partialIngestionPercent);
+    if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw invalid('options.partialIngestionPercent must be a number from 0 to 100');
+    options.partialIngestionPercent = percent;
+  }
+  if (options.errorDiagnosticsEnabled !== undefined) options.errorDiagnosticsEnabled = booleanish(options.errorDiagnosticsEnabled, 'options.errorDiagnosticsEnabled', true);
+  return options;
 }
 
 const ms = (v: Date | string | null) => (v === null ? undefined : new Date(v).getTime());
@@ -76,6 +94,7 @@ export class FlowsService {
       });
     }
     const schedule = parseSchedule(input.scheduleParams);
+    const options = parseFlowOptions(input.options);
     const doc = {
       name: requireString(input.name, 'name'),
       description: optionalString(input.description, 'description') ?? '',
@@ -84,6 +103,7 @@ export class FlowsService {
       targetConnectionIds: [targetId],
       transformations,
       scheduleParams: renderSchedule(schedule),
+      ...(options ? { options } : {}),
     };
     return { doc, schedule };
   }
@@ -170,7 +190,7 @@ export class FlowsService {
   async patch(scope: Scope, id: string, ifMatch: string | undefined, body: unknown): Promise<{ id: string; etag: string }> {
     const row = await this.row(scope, id);
     checkIfMatch(ifMatch, row.etag, true);
-    const patched = patchDocument(row.doc, body, ['/name', '/description', '/scheduleParams', '/transformations']);
+    const patched = patchDocument(row.doc, body, ['/name', '/description', '/scheduleParams', '/transformations', '/options']);
     const { doc, schedule } = await this.normalise(scope, patched);
     const scheduleChanged = JSON.stringify(doc.scheduleParams) !== JSON.stringify(row.doc.scheduleParams);
     return this.update(scope, row, {
@@ -222,6 +242,7 @@ export class FlowsService {
       mapping: mapping?.params
         ? { id: String(mapping.params.mappingId), version: mapping.params.mappingVersion === undefined ? undefined : Number(mapping.params.mappingVersion) }
         : null,
+      partialIngestionPercent: (row.doc.options as { partialIngestionPercent?: number } | undefined)?.partialIngestionPercent,
       createdAt: new Date(row.created_at).getTime(),
     };
   }

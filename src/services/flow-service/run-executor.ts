@@ -228,7 +228,7 @@ export class RunExecutor {
         mappings: mapping ? mapping.mappings : null,
         target: targetSchema,
         outputDir: staging.dir,
-        ...partialIngestionOption(dataset),
+        ...partialIngestionOption(plan, dataset),
       });
       await progress.flush();
       const failedFiles = result.files.filter((f) => f.error);
@@ -247,7 +247,7 @@ export class RunExecutor {
         return;
       }
       if (result.partialIngestion?.exceeded) {
-        // Partial ingestion: past the dataset's threshold of failed records the batch fails whole.
+        // Partial ingestion: past the threshold of failed records the batch fails whole.
         const { failedPercent, thresholdPercent } = result.partialIngestion;
         const error = { code: 'FLOW-RUN-3002', message: `${failedPercent.toFixed(2)}% of the records failed, over the partial ingestion threshold of ${thresholdPercent}%` };
         await catalog.failBatch(scope, batchId, staging, [{ code: error.code, description: error.message }, ...fileErrors.map((e) => ({ code: e.code, description: e.message }))], result.rowErrors);
@@ -359,8 +359,8 @@ export class RunExecutor {
   }
 }
 
-/** The dataset's partial ingestion threshold (tag acp_partialIngestionPercent), as an ingest option. */
-function partialIngestionOption(dataset: { tags?: Record<string, unknown> }): { partialIngestionPercent?: number } {
-  const percent = partialIngestionPercent(dataset.tags);
+/** The partial ingestion threshold: the flow's option, else the dataset's tag (acp_partialIngestionPercent). */
+function partialIngestionOption(plan: FlowPlan, dataset: { tags?: Record<string, unknown> }): { partialIngestionPercent?: number } {
+  const percent = plan.partialIngestionPercent ?? partialIngestionPercent(dataset.tags);
   return percent === undefined ? {} : { partialIngestionPercent: percent };
 }
