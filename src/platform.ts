@@ -95,6 +95,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     schemaLookup: async (scope, id) => (await schemaRegistry.targetSchema(scope, id).catch(() => null))?.schema ?? null,
     hasPath: schemaHasPath,
     targetLookup: (scope, id) => schemaRegistry.targetSchema(scope, id).catch(() => null),
+    namespaceExists: async (scope, code) => (await identityNamespaces.find(scope, code)) !== undefined,
   });
   const query = new QueryService(db, catalog, { log });
   const dataAccess = new DataAccessService(catalog, (scope, id, limit) => query.previewDataset(scope, id, limit));

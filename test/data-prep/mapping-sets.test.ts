@@ -40,6 +40,14 @@ describe('Data Prep mapping sets', () => {
     await t?.close();
   });
 
+  it('refuses an identity mapping whose namespace does not exist', async () => {
+    const body = tutorialBody();
+    body.mappings[3]!.namespaceCode = 'NoSuchNamespace';
+    const res = await t.call('POST', BASE, body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().detail).toMatch(/NoSuchNamespace/);
+  });
+
   it('creates a mapping set from the tutorial body and reads it back in both field forms', async () => {
     const before = Date.now();
     const created = await t.call('POST', BASE, tutorialBody());

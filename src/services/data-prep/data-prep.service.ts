@@ -21,6 +21,8 @@ export interface DataPrepOptions {
   hasPath?: (schema: Record<string, unknown>, path: string) => boolean;
   /** The compiled target (resolved schema and its validator) previews map and validate against. */
   targetLookup?: (scope: Scope, schemaId: string) => Promise<TargetSchema | null>;
+  /** Tells whether an identity namespace code exists for the scope (standard or the org's own). */
+  namespaceExists?: (scope: Scope, code: string) => Promise<boolean>;
 }
 
 /** One mapping's verdict in `POST /mappingSets/validate`. */
@@ -160,6 +162,14 @@ export class DataPrepService {
   }
 
   private async checkDestinations(scope: Scope, input: MappingSetInput): Promise<void> {
+    const { namespaceExists } = this.options;
+    if (namespaceExists) {
+      // An identity mapping fills identityMap under its namespace code: the namespace must exist.
+      const codes = [...new Set(input.mappings.filter((m) => m.identity && m.namespaceCode).map((m) => m.namespaceCode!))];
+      const missing = [];
+      for (const code of codes) if (!(await namespaceExists(scope, code))) missing.push(code);
+      if (missing.length) throw invalid(`these identity namespaces do not exist: ${missing.join(', ')}`, undefined, missing);
+    }
     const { schemaLookup, hasPath } = this.options;
     if (!schemaLookup || !hasPath) return;
     const schema = await schemaLookup(scope, input.xdmSchema);
