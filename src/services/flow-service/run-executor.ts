@@ -4,6 +4,7 @@ import { selectFiles } from '../../connectors/index.js';
 import type { SourceFile } from '../../pipeline/contracts.js';
 import { partialIngestionPercent } from '../../pipeline/index.js';
 import type { Scope } from '../scope.js';
+import { ServiceError } from '../errors.js';
 import type { IdentityService } from '../identity/index.js';
 import { connectorFailure, type ConnectionsService } from './connections.service.js';
 import type { EndpointConnectionsService } from './endpoint-connections.service.js';
@@ -94,7 +95,12 @@ export class RunExecutor {
         this.deps.log('run handed back at shutdown', { runId });
         return 'handedBack';
       }
-      const failure = error instanceof RunFailure ? error : new RunFailure('FLOW-RUN-1000', (error as Error).message);
+      const failure =
+        error instanceof RunFailure
+          ? error
+          : error instanceof ServiceError
+            ? new RunFailure(error.code ?? 'FLOW-RUN-1000', error.message)
+            : new RunFailure('FLOW-RUN-1000', (error as Error).message);
       this.deps.log('run failed', { runId, code: failure.code, error: failure.message });
       await db.query(
         `update flow_runs set status = 'failed', completed_at = now(), errors = $1, updated_at = now(), etag = gen_random_uuid() where id = $2`,
@@ -178,7 +184,9 @@ export class RunExecutor {
         result.push({ entry, versionTag: tag, decision });
       }
     } catch (error) {
-      throw new RunFailure('FLOW-RUN-2001', connectorFailure(error).message);
+      // A service failure with the connector's own code (bad credentials, unreachable, …): a run records
+      // it as its error, and the file-decisions endpoint answers it in Flow Service's shape.
+      throw connectorFailure(error);
     } finally {
       await storage.close();
     }
