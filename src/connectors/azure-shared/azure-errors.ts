@@ -1,4 +1,5 @@
 import { ConnectorError, type ConnectorFailure } from '../sdk.js';
+import { NETWORK_FAILURES, statusError, storageNetworkError } from '../files/network-errors.js';
 
 /**
  * Azure Storage error codes (the `x-ms-error-code` header, also in the XML/JSON body) by what a
@@ -43,17 +44,8 @@ const BY_CODE: Record<string, ConnectorFailure> = {
   InvalidRange: 'transient',
 };
 
-const NETWORK: Record<string, ConnectorFailure> = {
-  ECONNREFUSED: 'unreachable',
-  ENOTFOUND: 'unreachable',
-  EAI_AGAIN: 'unreachable',
-  EHOSTUNREACH: 'unreachable',
-  ENETUNREACH: 'unreachable',
-  ETIMEDOUT: 'unreachable',
-  ECONNRESET: 'transient',
-  EPIPE: 'transient',
-  ECONNABORTED: 'transient',
-};
+/** core-rest-pipeline copies the errno to the error's `code`; an aborted socket is one more way for a transfer to break. */
+const NETWORK: Record<string, ConnectorFailure> = { ...NETWORK_FAILURES, ECONNABORTED: 'transient' };
 
 interface RestErrorLike {
   name?: string;
@@ -88,16 +80,11 @@ export function azureError(error: unknown, what: string): ConnectorError {
   const byCode = code === 'AuthorizationFailure' && /failed to authenticate/i.test(message) ? 'bad_credentials' : code ? BY_CODE[code] : undefined;
   if (byCode) return new ConnectorError(byCode, `${what}: ${detail}`);
 
-  const network = networkCode(error);
-  if (network) return new ConnectorError(NETWORK[network], `${what}: cannot reach the storage (${network})`);
+  const network = storageNetworkError(error, what, NETWORK);
+  if (network) return network;
   if (err.name === 'AbortError') return new ConnectorError('transient', `${what}: the transfer was interrupted`);
 
-  const status = err.statusCode;
-  if (status === 401) return new ConnectorError('bad_credentials', `${what}: ${detail}`);
-  if (status === 403) return new ConnectorError('permission_denied', `${what}: ${detail}`);
-  if (status === 404) return new ConnectorError('not_found', `${what}: ${detail}`);
-  if (status !== undefined && status >= 400 && status < 500) return new ConnectorError('invalid_params', `${what}: ${detail}`);
-  return new ConnectorError('transient', `${what}: ${detail}`);
+  return statusError(err.statusCode, `${what}: ${detail}`);
 }
 
 /** Whether an error means "nothing there". */
@@ -110,17 +97,3 @@ function firstLine(message: string | undefined): string {
   return (message ?? '').split('\n')[0].trim();
 }
 
-/**
- * The errno code of a network failure, wherever the SDK put it: on the error (core-rest-pipeline
- * copies it to `code`), on its cause, or on one of an AggregateError's errors.
- */
-function networkCode(error: unknown, depth = 0): string | undefined {
-  if (!error || typeof error !== 'object' || depth > 3) return undefined;
-  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof code === 'string' && code in NETWORK) return code;
-  for (const inner of [cause, ...(Array.isArray(errors) ? errors : [])]) {
-    const found = networkCode(inner, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
-}

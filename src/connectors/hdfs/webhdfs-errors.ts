@@ -1,4 +1,5 @@
 import { ConnectorError, type ConnectorFailure } from '../sdk.js';
+import { NETWORK_FAILURES, networkCode } from '../files/network-errors.js';
 
 /**
  * WebHDFS failures as connector failures. The name node answers errors as
@@ -22,16 +23,10 @@ const BY_EXCEPTION: Record<string, ConnectorFailure> = {
   UnsupportedOperationException: 'invalid_params',
 };
 
+/** fetch (undici) adds codes of its own beside Node's errno codes, and nests them a cause deeper (hence depth 4). */
 const NETWORK: Record<string, ConnectorFailure> = {
-  ECONNREFUSED: 'unreachable',
-  ENOTFOUND: 'unreachable',
-  EAI_AGAIN: 'unreachable',
-  EHOSTUNREACH: 'unreachable',
-  ENETUNREACH: 'unreachable',
-  ETIMEDOUT: 'unreachable',
+  ...NETWORK_FAILURES,
   UND_ERR_CONNECT_TIMEOUT: 'unreachable',
-  ECONNRESET: 'transient',
-  EPIPE: 'transient',
   UND_ERR_SOCKET: 'transient', // "other side closed" mid-response
   UND_ERR_HEADERS_TIMEOUT: 'transient',
   UND_ERR_BODY_TIMEOUT: 'transient',
@@ -66,21 +61,10 @@ export function networkError(error: unknown, what: string, options: { datanode?:
   if ((error as Error | undefined)?.name === 'TimeoutError') {
     return new ConnectorError(options.datanode ? 'transient' : 'unreachable', `${what}: the server did not answer in time`);
   }
-  const code = networkCode(error);
+  const code = networkCode(error, NETWORK, 4);
   const failure = code ? NETWORK[code] : 'transient';
   const kind = failure === 'unreachable' && options.datanode ? 'transient' : failure;
   const reason = code ?? (error as Error | undefined)?.message ?? String(error);
   return new ConnectorError(kind, `${what}: ${failure === 'unreachable' ? 'cannot reach the server' : 'the connection failed'} (${reason})`);
 }
 
-/** The errno or undici code of a network failure, wherever fetch put it (the error, its cause, an AggregateError's errors). */
-function networkCode(error: unknown, depth = 0): string | undefined {
-  if (!error || typeof error !== 'object' || depth > 4) return undefined;
-  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof code === 'string' && code in NETWORK) return code;
-  for (const inner of [cause, ...(Array.isArray(errors) ? errors : [])]) {
-    const found = networkCode(inner, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
-}

@@ -1,4 +1,5 @@
 import { ConnectorError, type ConnectorFailure } from '../sdk.js';
+import { NETWORK_FAILURES } from '../files/network-errors.js';
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02, the version OpenSSH speaks). */
 const STATUS: Record<number, ConnectorFailure> = {
@@ -11,14 +12,7 @@ const STATUS: Record<number, ConnectorFailure> = {
 };
 
 const NETWORK: Record<string, ConnectorFailure> = {
-  ECONNREFUSED: 'unreachable',
-  ENOTFOUND: 'unreachable',
-  EAI_AGAIN: 'unreachable',
-  EHOSTUNREACH: 'unreachable',
-  ENETUNREACH: 'unreachable',
-  ETIMEDOUT: 'unreachable',
-  ECONNRESET: 'transient',
-  EPIPE: 'transient',
+  ...NETWORK_FAILURES,
   // ssh2-sftp-client's own codes
   ENOENT: 'not_found',
   EACCES: 'permission_denied',
