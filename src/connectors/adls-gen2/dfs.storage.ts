@@ -1,8 +1,9 @@
-import type { DataLakeServiceClient, Path } from '@azure/storage-file-datalake';
+import type { DataLakeServiceClient } from '@azure/storage-file-datalake';
 import type { Readable } from 'node:stream';
 import { ConnectorError, type FileStorage, type StorageEntry } from '../sdk.js';
-import { baseName, childPath, compareEntries, isAddressableName, joinSegments, pathSegments } from '../files/path.js';
-import { azureError, azureRangedRead, bareEtag } from '../azure-shared/index.js';
+import { childPath, isAddressableName, joinSegments, pathSegments } from '../files/path.js';
+import { folderEntry, namedFolders, sortedEntries } from '../files/listing.js';
+import { azureError, azureFileEntry, azureRangedRead } from '../azure-shared/index.js';
 
 interface FileSystemLocation {
   path: string;
@@ -69,23 +70,12 @@ export class DfsStorage implements FileStorage {
   }
 
   async list(folder: string): Promise<StorageEntry[]> {
-    const location = this.locate(folder);
-    const entries: StorageEntry[] = [];
-    if (location.fileSystem === null) {
-      for await (const name of this.fileSystemNames()) entries.push(folderEntry(childPath('/', name)));
-    } else {
-      for await (const entry of this.paths(location, false)) entries.push(entry);
-    }
-    return entries.sort(compareEntries);
+    return sortedEntries(this.streamChildren(folder));
   }
 
   async *streamChildren(folder: string): AsyncIterable<StorageEntry> {
     const location = this.locate(folder);
-    if (location.fileSystem === null) {
-      for await (const name of this.fileSystemNames()) yield folderEntry(childPath('/', name));
-      return;
-    }
-    yield* this.paths(location, false);
+    yield* location.fileSystem === null ? namedFolders(this.fileSystemNames()) : this.paths(location, false);
   }
 
   async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
@@ -111,7 +101,7 @@ export class DfsStorage implements FileStorage {
       // Directories are blobs too, marked with hdi_isfolder.
       const properties = await fileSystem.getFileClient(location.name).getProperties();
       if (properties.metadata?.hdi_isfolder === 'true') return folderEntry(location.path);
-      return fileEntry(location.path, { contentLength: properties.contentLength, lastModified: properties.lastModified, etag: properties.etag });
+      return azureFileEntry(location.path, { contentLength: properties.contentLength, lastModified: properties.lastModified, etag: properties.etag });
     } catch (error) {
       const failure = azureError(error, `Reading ${location.fileSystem}/${location.name}`);
       if (failure.failure === 'not_found') return null;
@@ -154,7 +144,7 @@ export class DfsStorage implements FileStorage {
           const relative = item.name.slice(prefix.length).split('/');
           if (!relative.every(isAddressableName)) continue;
           const path = joinSegments([...pathSegments(location.path), ...relative]);
-          yield item.isDirectory ? folderEntry(path) : fileEntry(path, item);
+          yield item.isDirectory ? folderEntry(path) : azureFileEntry(path, item);
         }
       }
     } catch (error) {
@@ -190,20 +180,4 @@ export class DfsStorage implements FileStorage {
       throw failure;
     }
   }
-}
-
-function folderEntry(path: string): StorageEntry {
-  return { type: 'folder', name: baseName(path), path };
-}
-
-function fileEntry(path: string, item: Pick<Path, 'contentLength' | 'lastModified' | 'etag'>): StorageEntry {
-  const tag = bareEtag(item.etag);
-  return {
-    type: 'file',
-    name: baseName(path),
-    path,
-    ...(item.contentLength !== undefined ? { size: item.contentLength } : {}),
-    ...(item.lastModified ? { modifiedAt: item.lastModified.getTime() } : {}),
-    ...(tag ? { etag: tag } : {}),
-  };
 }

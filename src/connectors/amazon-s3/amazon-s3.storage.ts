@@ -2,6 +2,7 @@ import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListBucketsComm
 import { Readable } from 'node:stream';
 import { ConnectorError, type FileStorage, type StorageEntry } from '../sdk.js';
 import { baseName, childPath, compareEntries, isAddressableName, joinSegments, pathSegments } from '../files/path.js';
+import { folderEntry } from '../files/listing.js';
 import { resumableRead } from '../files/retry.js';
 import { s3Error } from './s3-errors.js';
 import { hasKeysUnder, listChildren, listObjects, type ScanProgress } from './s3-listing.js';
@@ -193,10 +194,6 @@ export class AmazonS3Storage implements FileStorage {
 
 function folderPrefix(key: string): string {
   return key === '' ? '' : `${key}/`;
-}
-
-function folderEntry(path: string): StorageEntry {
-  return { type: 'folder', name: baseName(path), path };
 }
 
 function fileEntry(path: string, object: Pick<_Object, 'Size' | 'LastModified' | 'ETag'>): StorageEntry {

@@ -1,7 +1,8 @@
 import type { BlobItem, BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import type { Readable } from 'node:stream';
 import { ConnectorError, type FileStorage, type StorageEntry } from '../sdk.js';
-import { baseName, childPath, compareEntries, isAddressableName, joinSegments, pathSegments } from '../files/path.js';
+import { baseName, childPath, isAddressableName, joinSegments, pathSegments } from '../files/path.js';
+import { folderEntry, namedFolders, sortedEntries } from '../files/listing.js';
 import { azureError, azureRangedRead, bareEtag } from '../azure-shared/index.js';
 
 /** Where a storage path lands: in a container… */
@@ -69,23 +70,12 @@ export class AzureBlobStorage implements FileStorage {
   }
 
   async list(folder: string): Promise<StorageEntry[]> {
-    const location = this.locate(folder);
-    const entries: StorageEntry[] = [];
-    if (location.container === null) {
-      for await (const name of this.containerNames()) entries.push(folderEntry(childPath('/', name)));
-    } else {
-      for await (const entry of this.children(location)) entries.push(entry);
-    }
-    return entries.sort(compareEntries);
+    return sortedEntries(this.streamChildren(folder));
   }
 
   async *streamChildren(folder: string): AsyncIterable<StorageEntry> {
     const location = this.locate(folder);
-    if (location.container === null) {
-      for await (const name of this.containerNames()) yield folderEntry(childPath('/', name));
-      return;
-    }
-    yield* this.children(location);
+    yield* location.container === null ? namedFolders(this.containerNames()) : this.children(location);
   }
 
   async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
@@ -248,10 +238,6 @@ async function hasBlobsUnder(client: ContainerClient, prefix: string): Promise<b
 
 function isDirectoryBlob(blob: Pick<BlobItem, 'metadata'>): boolean {
   return blob.metadata?.hdi_isfolder === 'true';
-}
-
-function folderEntry(path: string): StorageEntry {
-  return { type: 'folder', name: baseName(path), path };
 }
 
 function fileEntry(path: string, blob: { properties: { contentLength?: number; lastModified: Date; etag: string } }): StorageEntry {

@@ -1,8 +1,9 @@
 import type { ShareDirectoryClient, ShareServiceClient } from '@azure/storage-file-share';
 import type { Readable } from 'node:stream';
 import { ConnectorError, type FileStorage, type StorageEntry } from '../sdk.js';
-import { baseName, childPath, compareEntries, isAddressableName, joinSegments, pathSegments } from '../files/path.js';
-import { azureError, azureErrorCode, azureRangedRead, bareEtag } from '../azure-shared/index.js';
+import { childPath, isAddressableName, joinSegments, pathSegments } from '../files/path.js';
+import { folderEntry, namedFolders, sortedEntries } from '../files/listing.js';
+import { azureError, azureErrorCode, azureFileEntry, azureRangedRead } from '../azure-shared/index.js';
 
 interface ShareLocation {
   path: string;
@@ -65,23 +66,12 @@ export class AzureFileShareStorage implements FileStorage {
   }
 
   async list(folder: string): Promise<StorageEntry[]> {
-    const location = this.locate(folder);
-    const entries: StorageEntry[] = [];
-    if (location.share === null) {
-      for await (const name of this.shareNames()) entries.push(folderEntry(childPath('/', name)));
-    } else {
-      for await (const entry of this.children(location)) entries.push(entry);
-    }
-    return entries.sort(compareEntries);
+    return sortedEntries(this.streamChildren(folder));
   }
 
   async *streamChildren(folder: string): AsyncIterable<StorageEntry> {
     const location = this.locate(folder);
-    if (location.share === null) {
-      for await (const name of this.shareNames()) yield folderEntry(childPath('/', name));
-      return;
-    }
-    yield* this.children(location);
+    yield* location.share === null ? namedFolders(this.shareNames()) : this.children(location);
   }
 
   async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
@@ -120,7 +110,7 @@ export class AzureFileShareStorage implements FileStorage {
       }
       try {
         const properties = await this.file(location).getProperties();
-        return fileEntry(location.path, { contentLength: properties.contentLength, lastModified: properties.lastModified, etag: properties.etag });
+        return azureFileEntry(location.path, { contentLength: properties.contentLength, lastModified: properties.lastModified, etag: properties.etag });
       } catch (error) {
         // A directory's URL is not a file's: the service answers 404 or a type mismatch.
         if (azureError(error, '').failure !== 'not_found' && (error as { statusCode?: number }).statusCode !== 409) throw error;
@@ -177,7 +167,7 @@ export class AzureFileShareStorage implements FileStorage {
         }
         for (const file of page.segment.fileItems) {
           if (!isAddressableName(file.name)) continue;
-          yield fileEntry(childPath(location.path, file.name), {
+          yield azureFileEntry(childPath(location.path, file.name), {
             contentLength: file.properties.contentLength,
             lastModified: file.properties.lastModified ?? file.properties.lastWriteTime,
             etag: file.properties.etag,
@@ -205,20 +195,4 @@ export class AzureFileShareStorage implements FileStorage {
 
 function describe(location: ShareLocation): string {
   return [location.share, ...location.parts].join('/');
-}
-
-function folderEntry(path: string): StorageEntry {
-  return { type: 'folder', name: baseName(path), path };
-}
-
-function fileEntry(path: string, item: { contentLength?: number; lastModified?: Date; etag?: string }): StorageEntry {
-  const tag = bareEtag(item.etag);
-  return {
-    type: 'file',
-    name: baseName(path),
-    path,
-    ...(item.contentLength !== undefined ? { size: item.contentLength } : {}),
-    ...(item.lastModified ? { modifiedAt: item.lastModified.getTime() } : {}),
-    ...(tag ? { etag: tag } : {}),
-  };
 }

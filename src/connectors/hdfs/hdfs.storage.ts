@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { ConnectorError, type FileStorage, type StorageEntry } from '../sdk.js';
-import { baseName, childPath, compareEntries, isAddressableName, normalizePath } from '../files/path.js';
+import { baseName, childPath, isAddressableName, normalizePath } from '../files/path.js';
+import { isNotFound, sortedEntries, walkFolders } from '../files/listing.js';
 import { resumableRead, type RetryPolicy } from '../files/retry.js';
 import { networkError } from './webhdfs-errors.js';
 import { WebHdfsClient, type FileStatus } from './webhdfs-client.js';
@@ -24,9 +25,7 @@ export class HdfsStorage implements FileStorage {
   }
 
   async list(folder: string): Promise<StorageEntry[]> {
-    const entries: StorageEntry[] = [];
-    for await (const entry of this.children(normalizePath(folder))) entries.push(entry);
-    return entries.sort(compareEntries);
+    return sortedEntries(this.children(normalizePath(folder)));
   }
 
   /** The direct children in HDFS's own (name) order, a LISTSTATUS_BATCH page at a time. */
@@ -35,21 +34,7 @@ export class HdfsStorage implements FileStorage {
   }
 
   async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
-    const path = normalizePath(folder);
-    const pending: string[] = [];
-    for await (const entry of this.children(path)) {
-      if (entry.type === 'file') yield entry;
-      // Sub-folders are walked after this folder's listing is done, so one listing is open at a time.
-      else if (options.recursive) pending.push(entry.path);
-    }
-    for (const sub of pending) {
-      try {
-        yield* this.walk(sub, options);
-      } catch (error) {
-        // A sub-folder deleted while we walk is simply no longer there.
-        if (!(error instanceof ConnectorError && error.failure === 'not_found')) throw error;
-      }
-    }
+    yield* walkFolders((path) => this.children(path), normalizePath(folder), options.recursive);
   }
 
   async stat(path: string): Promise<StorageEntry | null> {
@@ -57,7 +42,7 @@ export class HdfsStorage implements FileStorage {
     try {
       return entryOf(normalised, await this.client.getFileStatus(normalised));
     } catch (error) {
-      if (error instanceof ConnectorError && error.failure === 'not_found') return null;
+      if (isNotFound(error)) return null;
       throw error;
     }
   }

@@ -2,7 +2,8 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2';
 import { ConnectorError, type FileStorage, type StorageEntry } from '../sdk.js';
-import { baseName, childPath, compareEntries, isAddressableName, joinSegments, pathSegments } from '../files/path.js';
+import { baseName, childPath, isAddressableName, joinSegments, pathSegments } from '../files/path.js';
+import { isNotFound, sortedEntries, walkFolders } from '../files/listing.js';
 import { DEFAULT_RETRY, resumableRead, type RetryPolicy } from '../files/retry.js';
 import { sftpError } from './sftp-errors.js';
 import { SftpPool } from './sftp-pool.js';
@@ -39,9 +40,7 @@ export class SftpStorage implements FileStorage {
   }
 
   async list(folder: string): Promise<StorageEntry[]> {
-    const entries: StorageEntry[] = [];
-    for await (const entry of this.streamChildren(folder)) entries.push(entry);
-    return entries.sort(compareEntries);
+    return sortedEntries(this.streamChildren(folder));
   }
 
   /** The direct children, a READDIR batch at a time (OpenSSH sends about a hundred names per batch). */
@@ -72,19 +71,7 @@ export class SftpStorage implements FileStorage {
   }
 
   async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
-    const pending: string[] = [];
-    for await (const entry of this.streamChildren(folder)) {
-      if (entry.type === 'file') yield entry;
-      else if (options.recursive) pending.push(entry.path);
-    }
-    for (const sub of pending) {
-      try {
-        yield* this.walk(sub, options);
-      } catch (error) {
-        // A sub-folder removed while we walk is simply no longer there.
-        if (!(error instanceof ConnectorError && error.failure === 'not_found')) throw error;
-      }
-    }
+    yield* walkFolders((path) => this.streamChildren(path), folder, options.recursive);
   }
 
   async stat(path: string): Promise<StorageEntry | null> {
@@ -94,7 +81,7 @@ export class SftpStorage implements FileStorage {
       const stats = await this.pool.use(`Reading ${normalised}`, (sftp) => call<Stats>((cb) => sftp.stat(remote, cb)));
       return entryOf(normalised, stats);
     } catch (error) {
-      if (error instanceof ConnectorError && error.failure === 'not_found') return null;
+      if (isNotFound(error)) return null;
       throw error;
     }
   }
