@@ -1,4 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 
@@ -97,7 +100,22 @@ export async function openDb(options: { databaseUrl: string | null; dataDir: str
     return new PostgresDb(pool);
   }
   mkdirSync(options.dataDir, { recursive: true });
+  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await initEmbedded(options.dataDir);
   const lite = new PGlite(options.dataDir);
   await lite.waitReady;
   return new PgliteDb(lite);
+}
+
+const INITDB_SCRIPT = new URL('./pglite-initdb.mjs', import.meta.url);
+
+/**
+ * Runs PGlite's initdb in a short-lived child process: the first start of an embedded database takes
+ * ~700 MB of WebAssembly memory that a process keeps for life; opening an initialised one takes ~250 MB.
+ */
+async function initEmbedded(dataDir: string): Promise<void> {
+  try {
+    await promisify(execFile)(process.execPath, [INITDB_SCRIPT.pathname, dataDir], { timeout: 120_000 });
+  } catch (error) {
+    throw new Error(`could not create the embedded database in ${dataDir}: ${(error as { stderr?: string }).stderr || (error as Error).message}`);
+  }
 }
