@@ -1,11 +1,11 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createServer } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError, type FileStorage, type StorageEntry } from '../../src/connectors/sdk.js';
+import { ConnectorError, type FileStorage } from '../../src/connectors/sdk.js';
 import { amazonS3, AmazonS3Storage, parseS3Settings } from '../../src/connectors/amazon-s3/index.js';
 import { selectFiles } from '../../src/connectors/files/index.js';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
+import { closedPort, collect, failure } from '../support/storage-contract.js';
 
 const BUCKET = 'acme-data';
 const KEYS: Record<string, string> = {
@@ -21,31 +21,6 @@ const KEYS: Record<string, string> = {
   'campaigns/zeta.json': '{"z":1}',
   'empty-folder/': '', // a console-made folder marker
 };
-
-async function collect(entries: AsyncIterable<StorageEntry>): Promise<string[]> {
-  const paths: string[] = [];
-  for await (const entry of entries) paths.push(entry.path);
-  return paths.sort();
-}
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error.failure;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError');
-}
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('amazon-s3 connector (against s3rver)', () => {
   let s3: S3rverHandle;

@@ -3,25 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError, type FileStorage, type StorageEntry } from '../../src/connectors/sdk.js';
+import { ConnectorError, type FileStorage } from '../../src/connectors/sdk.js';
 import { localFolder } from '../../src/connectors/local-folder/index.js';
 import { selectFiles } from '../../src/connectors/files/index.js';
-
-async function collect(entries: AsyncIterable<StorageEntry>): Promise<string[]> {
-  const paths: string[] = [];
-  for await (const entry of entries) paths.push(entry.path);
-  return paths.sort();
-}
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error.failure;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError');
-}
+import { collect, failure } from '../support/storage-contract.js';
 
 describe('local-folder connector', () => {
   let base: string;

@@ -2,27 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { startTestPlatform, type TestDatabase, type TestPlatform } from '../support/platform.js';
+import { createConnection, createFlow, FS, landedPeople, runNow } from '../support/flow-journey.js';
 
-const FS = '/data/foundation/flowservice';
+const LOCAL = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
 const HOUR_AGO = (Date.now() - 3600_000) / 1000;
 
 function writeCsv(dir: string, name: string, rows: Array<[string, string, string]>, mtimeSeconds: number = HOUR_AGO): void {
   const file = join(dir, name);
   writeFileSync(file, ['id,first_name,email', ...rows.map((r) => r.join(','))].join('\n'));
   utimesSync(file, mtimeSeconds, mtimeSeconds);
-}
-
-async function countRows(files: string[]): Promise<Array<{ id: string; name: string }>> {
-  if (files.length === 0) return [];
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  const list = files.map((f) => `'${f}'`).join(', ');
-  const reader = await c.runAndReadAll(`select _id as id, person.name.firstName as name from read_parquet([${list}], union_by_name=true) order by _id, name`);
-  const rows = reader.getRowObjectsJson() as Array<{ id: string; name: string }>;
-  c.closeSync();
-  return rows;
 }
 
 describe.each(['pglite', 'postgres'] as TestDatabase[])('incremental flow runs on %s', (database) => {
@@ -35,55 +24,8 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('incremental flow runs o
     // Files modified within the last 10 minutes are still being written.
     t = await startTestPlatform({ database, env: { TRIBUTARY_SETTLE_SECONDS: '600' } });
     folder = mkdtempSync(join(tmpdir(), 'tributary-incremental-'));
-    const conn = (
-      await t.call('POST', `${FS}/connections`, { name: 'local', auth: { specName: 'Local Folder', params: { path: folder } }, connectionSpec: { id: '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5' } })
-    ).json();
-    const source = await t.call('POST', `${FS}/sourceConnections`, {
-      name: 'all csv',
-      baseConnectionId: conn.id,
-      data: { format: 'delimited' },
-      params: { path: '/*.csv' },
-      connectionSpec: { id: '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5', version: '1.0' },
-    });
-    expect(source.statusCode, source.body).toBe(201);
-    const schema = await t.call('POST', '/data/foundation/schemaregistry/tenant/schemas', {
-      type: 'object',
-      title: 'people',
-      allOf: [
-        { $ref: 'https://ns.adobe.com/xdm/context/profile' },
-        { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' },
-        { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' },
-      ],
-    });
-    expect(schema.statusCode, schema.body).toBe(201);
-    const dataset = await t.call('POST', '/data/foundation/catalog/dataSets', { name: 'people', schemaRef: { id: schema.json().$id, contentType: 'application/vnd.adobe.xed-full+json;version=1' } });
-    dataSetId = dataset.json()[0].split('/').pop();
-    const target = await t.call('POST', `${FS}/targetConnections`, {
-      name: 'lake',
-      data: { schema: { id: schema.json().$id, version: 'application/vnd.adobe.xed-full+json;version=1' } },
-      params: { dataSetId },
-      connectionSpec: { id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c', version: '1.0' },
-    });
-    const mapping = await t.call('POST', '/data/foundation/conversion/mappingSets', {
-      version: 0,
-      xdmSchema: schema.json().$id,
-      xdmVersion: '1.0',
-      mappings: [
-        { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id' },
-        { sourceType: 'ATTRIBUTE', source: 'first_name', destination: 'person.name.firstName' },
-        { sourceType: 'ATTRIBUTE', source: 'email', destination: 'personalEmail.address' },
-      ],
-    });
-    const flow = await t.call('POST', `${FS}/flows`, {
-      name: 'incremental',
-      flowSpec: { id: '9753525b-82c7-4dce-8a9b-5ccfce2b9876', version: '1.0' },
-      sourceConnectionIds: [source.json().id],
-      targetConnectionIds: [target.json().id],
-      transformations: [{ name: 'Mapping', params: { mappingId: mapping.json().id, mappingVersion: 0 } }],
-      scheduleParams: { startTime: Math.floor(HOUR_AGO), frequency: 'minute', interval: 15 },
-    });
-    expect(flow.statusCode, flow.body).toBe(201);
-    flowId = flow.json().id;
+    const connectionId = await createConnection(t, LOCAL, 'Local Folder', { path: folder });
+    ({ flowId, dataSetId } = await createFlow(t, { connectionId, specId: LOCAL, path: '/*.csv', title: 'people' }));
   });
 
   afterAll(async () => {
@@ -91,20 +33,8 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('incremental flow runs o
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
-  /** The flow's next slot, brought forward to now: the scheduler starts a run, which this test executes in-process. */
-  async function nextRun(): Promise<Record<string, any>> {
-    await t.platform.db.query("update flows set next_run_at = now() - interval '1 second' where id = $1", [flowId]);
-    expect(await t.platform.scheduler.tick(Date.now())).toBe(1);
-    const runs = (await t.call('GET', `${FS}/runs?property=flowId==${flowId}`)).json().items;
-    const pending = runs.find((r: any) => r.metrics.statusSummary.status === 'pending');
-    await t.platform.flowService.executor.execute(pending.id);
-    return (await t.call('GET', `${FS}/runs/${pending.id}`)).json().items[0];
-  }
-
-  async function landed() {
-    const scope = await t.platform.identity.authorize({ bearer: t.token, apiKey: t.credentials.clientId, orgHeader: t.credentials.imsOrg, sandboxHeader: 'prod' });
-    return countRows(await t.platform.catalog.datasetFiles(scope, dataSetId));
-  }
+  const nextRun = () => runNow(t, flowId);
+  const landed = () => landedPeople(t, dataSetId);
 
   it('takes each file once, takes a changed file again, and waits for a file still being written', async () => {
     // Run 1: a.csv is settled, b.csv was just written.

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { judgePartialIngestion, partialIngestionPercent } from '../../src/pipeline/index.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { createConnection, createFlow, runNow } from '../support/flow-journey.js';
 
-const FS = '/data/foundation/flowservice';
 const LOCAL = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
 const HOUR_AGO = (Date.now() - 3600_000) / 1000;
 
@@ -29,49 +29,19 @@ describe('partial ingestion through a flow run', () => {
   beforeAll(async () => {
     t = await startTestPlatform();
     folder = mkdtempSync(join(tmpdir(), 'tributary-partial-'));
-    const conn = (await t.call('POST', `${FS}/connections`, { name: 'local', auth: { specName: 'Local Folder', params: { path: folder } }, connectionSpec: { id: LOCAL } })).json();
-    const source = (await t.call('POST', `${FS}/sourceConnections`, { name: 'csv', baseConnectionId: conn.id, data: { format: 'delimited' }, params: { path: '/*.csv' }, connectionSpec: { id: LOCAL, version: '1.0' } })).json();
-    const schema = (
-      await t.call('POST', '/data/foundation/schemaregistry/tenant/schemas', {
-        type: 'object',
-        title: 'people',
-        allOf: [{ $ref: 'https://ns.adobe.com/xdm/context/profile' }, { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' }],
-      })
-    ).json();
-    const dataset = await t.call('POST', '/data/foundation/catalog/dataSets', {
-      name: 'people',
-      schemaRef: { id: schema.$id, contentType: 'application/vnd.adobe.xed-full+json;version=1' },
-      tags: { acp_partialIngestionPercent: ['30'] },
-    });
-    expect(dataset.statusCode, dataset.body).toBe(201);
-    dataSetId = dataset.json()[0].split('/').pop();
-    const target = (
-      await t.call('POST', `${FS}/targetConnections`, {
-        name: 'lake',
-        data: { schema: { id: schema.$id, version: 'application/vnd.adobe.xed-full+json;version=1' } },
-        params: { dataSetId },
-        connectionSpec: { id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c', version: '1.0' },
-      })
-    ).json();
-    const mapping = (
-      await t.call('POST', '/data/foundation/conversion/mappingSets', {
-        xdmSchema: schema.$id,
-        mappings: [
-          { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id' },
-          { sourceType: 'ATTRIBUTE', source: 'email', destination: 'personalEmail.address' },
-        ],
-      })
-    ).json();
-    const flow = await t.call('POST', `${FS}/flows`, {
-      name: 'partial',
-      flowSpec: { id: '9753525b-82c7-4dce-8a9b-5ccfce2b9876', version: '1.0' },
-      sourceConnectionIds: [source.id],
-      targetConnectionIds: [target.id],
-      transformations: [{ name: 'Mapping', params: { mappingId: mapping.id, mappingVersion: 0 } }],
-      scheduleParams: { startTime: Math.floor(HOUR_AGO), frequency: 'minute', interval: 15 },
-    });
-    expect(flow.statusCode, flow.body).toBe(201);
-    flowId = flow.json().id;
+    const connectionId = await createConnection(t, LOCAL, 'Local Folder', { path: folder });
+    ({ flowId, dataSetId } = await createFlow(t, {
+      connectionId,
+      specId: LOCAL,
+      path: '/*.csv',
+      title: 'people',
+      fieldGroups: ['https://ns.adobe.com/xdm/context/profile-personal-details'],
+      mappings: [
+        ['id', '_id'],
+        ['email', 'personalEmail.address'],
+      ],
+      dataSet: { tags: { acp_partialIngestionPercent: ['30'] } },
+    }));
   });
 
   afterAll(async () => {
@@ -86,14 +56,7 @@ describe('partial ingestion through a flow run', () => {
     utimesSync(file, HOUR_AGO, HOUR_AGO);
   }
 
-  async function nextRun(): Promise<Record<string, any>> {
-    await t.platform.db.query("update flows set next_run_at = now() - interval '1 second' where id = $1", [flowId]);
-    expect(await t.platform.scheduler.tick(Date.now())).toBe(1);
-    const runs = (await t.call('GET', `${FS}/runs?property=flowId==${flowId}`)).json().items;
-    const pending = runs.find((r: any) => r.metrics.statusSummary.status === 'pending');
-    await t.platform.flowService.executor.execute(pending.id);
-    return (await t.call('GET', `${FS}/runs/${pending.id}`)).json().items[0];
-  }
+  const nextRun = () => runNow(t, flowId);
 
   it('lands a batch whose failed share is under the threshold, and fails whole one above it', async () => {
     writeCsv('under', 8, 2);

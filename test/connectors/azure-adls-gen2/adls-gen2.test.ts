@@ -1,10 +1,11 @@
 import { AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, BlobServiceClient, generateAccountSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError, type StorageEntry } from '../../../src/connectors/sdk.js';
+import { ConnectorError } from '../../../src/connectors/sdk.js';
 import { adlsGen2, AdlsGen2Storage, parseAdlsSettings } from '../../../src/connectors/adls-gen2/index.js';
 import { selectFiles } from '../../../src/connectors/files/index.js';
 import { startAzurite, type AzuriteHandle } from '../../support/azurite.js';
+import { collect, failure } from '../../support/storage-contract.js';
 
 /**
  * Azurite has only the blob endpoint (no dfs, no Entra ID), so these tests exercise the connector's
@@ -16,22 +17,6 @@ const BLOBS: Record<string, string> = {
   'raw/2025/c.json': '{"id":3}\n',
   'readme.txt': 'hi',
 };
-
-async function collect(entries: AsyncIterable<StorageEntry>): Promise<string[]> {
-  const paths: string[] = [];
-  for await (const entry of entries) paths.push(entry.path);
-  return paths.sort();
-}
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error.failure;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError');
-}
 
 describe('adls-gen2 connector (against Azurite, through the blob fallback)', () => {
   let azurite: AzuriteHandle;

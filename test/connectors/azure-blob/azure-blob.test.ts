@@ -3,10 +3,11 @@ import { request as httpRequest, createServer as createHttpServer, type Server }
 import { createServer } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError, type FileStorage, type StorageEntry } from '../../../src/connectors/sdk.js';
+import { ConnectorError, type FileStorage } from '../../../src/connectors/sdk.js';
 import { azureBlob, AzureBlobStorage, parseBlobSettings } from '../../../src/connectors/azure-blob/index.js';
 import { selectFiles } from '../../../src/connectors/files/index.js';
 import { startAzurite, type AzuriteHandle } from '../../support/azurite.js';
+import { closedPort, collect, failure } from '../../support/storage-contract.js';
 
 const CONTAINER = 'acme-data';
 const BLOBS: Record<string, string> = {
@@ -22,31 +23,6 @@ const BLOBS: Record<string, string> = {
   'campaigns/zeta.json': '{"z":1}',
   'empty-folder/': '', // a folder marker blob, as some tools make
 };
-
-async function collect(entries: AsyncIterable<StorageEntry>): Promise<string[]> {
-  const paths: string[] = [];
-  for await (const entry of entries) paths.push(entry.path);
-  return paths.sort();
-}
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error.failure;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError');
-}
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('azure-blob connector (against Azurite)', () => {
   let azurite: AzuriteHandle;

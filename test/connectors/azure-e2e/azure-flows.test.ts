@@ -1,12 +1,11 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { startAzurite, type AzuriteHandle } from '../../support/azurite.js';
 import { startFakeAzureFiles, type FakeAzureFiles } from '../../support/fake-azure-files/index.js';
-import { batchesOf, createConnection, createFlow, exerciseConnection, FS, PEOPLE_CSV, PEOPLE_JSONL, runOnce } from './flow-harness.js';
+import { batchesOf, createConnection, createFlow, EVENTS_JSONL_GZ, exerciseConnection, FS, PEOPLE_CSV, runNow } from '../../support/flow-journey.js';
 
 const AZURE_BLOB = '4c10e202-c428-4796-9208-5f1f5732b1cf';
 const ADLS_GEN2 = '0ed90a81-07f4-4586-8190-b40eccef1c5a';
@@ -21,7 +20,7 @@ describe('Azure sources through Flow Service', () => {
   let t: TestPlatform;
   let azurite: AzuriteHandle;
   let files: FakeAzureFiles;
-  const csvGz = gzipSync(Buffer.from(PEOPLE_JSONL));
+  const jsonGz = EVENTS_JSONL_GZ;
 
   beforeAll(async () => {
     [t, azurite, files] = await Promise.all([startTestPlatform({ env: { TRIBUTARY_SETTLE_SECONDS: '0' } }), startAzurite(), startFakeAzureFiles()]);
@@ -29,11 +28,11 @@ describe('Azure sources through Flow Service', () => {
     for (const name of ['acme', 'archive']) await service.getContainerClient(name).create();
     const acme = service.getContainerClient('acme');
     await acme.getBlockBlobClient('in/people.csv').upload(PEOPLE_CSV, Buffer.byteLength(PEOPLE_CSV));
-    await acme.getBlockBlobClient('in/people.jsonl.gz').upload(csvGz, csvGz.length);
+    await acme.getBlockBlobClient('in/people.jsonl.gz').upload(jsonGz, jsonGz.length);
 
     for (const share of ['acme', 'archive']) mkdirSync(join(files.root, share, 'in'), { recursive: true });
     writeFileSync(join(files.root, 'acme', 'in', 'people.csv'), PEOPLE_CSV);
-    writeFileSync(join(files.root, 'acme', 'in', 'people.jsonl.gz'), csvGz);
+    writeFileSync(join(files.root, 'acme', 'in', 'people.jsonl.gz'), jsonGz);
   });
 
   afterAll(async () => {
@@ -75,10 +74,10 @@ describe('Azure sources through Flow Service', () => {
     const connectionId = await createConnection(t, AZURE_FILES, 'Basic Authentication', { host: `${files.accountUrl}/acme`, userId: files.accountName, password: files.accountKey });
 
     // Two dropped transfers: the read resumes where each broke, and the run lands every row once.
-    const resumed = await createFlow(t, connectionId, AZURE_FILES, '/in/people.csv', 'files resumed');
+    const resumed = await createFlow(t, { connectionId, specId: AZURE_FILES, path: '/in/people.csv', title: 'files resumed' });
     files.requests.length = 0;
     files.injectReadFaults({ dropAfterBytes: 30, drops: 2 });
-    const ok = await runOnce(t, resumed.flowId);
+    const ok = await runNow(t, resumed.flowId);
     expect(ok.metrics.statusSummary.status, JSON.stringify(ok)).toBe('success');
     expect(ok.metrics.recordSummary).toMatchObject({ inputRecordCount: 3, outputRecordCount: 3 });
     const gets = files.requests.filter((r) => r.method === 'GET' && r.url.endsWith('/acme/in/people.csv')).map((r) => r.range ?? 'whole');
@@ -86,9 +85,9 @@ describe('Azure sources through Flow Service', () => {
 
     // The first transfer breaks after part of the first row, and every later one at once: the read
     // gives up with a transient failure, and no row of the half-read file lands.
-    const broken = await createFlow(t, connectionId, AZURE_FILES, '/in/people.csv', 'files broken');
+    const broken = await createFlow(t, { connectionId, specId: AZURE_FILES, path: '/in/people.csv', title: 'files broken' });
     files.injectReadFaults({ dropAfterBytes: [30, 0], drops: 1000 });
-    const failed = await runOnce(t, broken.flowId);
+    const failed = await runNow(t, broken.flowId);
     files.injectReadFaults({});
     expect(failed.metrics.fileSummary, JSON.stringify(failed)).toMatchObject({ inputFileCount: 1, failedFileCount: 1 });
     expect(failed.metrics.recordSummary).toMatchObject({ outputRecordCount: 0 });
@@ -97,7 +96,7 @@ describe('Azure sources through Flow Service', () => {
     expect((await batchesOf(t, broken.dataSetId)).map((b) => b.status)).toEqual(['failed']);
 
     // Once the storage is healthy again, the next run takes the file.
-    const retried = await runOnce(t, broken.flowId);
+    const retried = await runNow(t, broken.flowId);
     expect(retried.metrics.statusSummary.status, JSON.stringify(retried)).toBe('success');
     expect(retried.metrics.recordSummary).toMatchObject({ outputRecordCount: 3 });
   });

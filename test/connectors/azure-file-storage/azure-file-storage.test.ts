@@ -2,10 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError, type StorageEntry } from '../../../src/connectors/sdk.js';
+import { ConnectorError } from '../../../src/connectors/sdk.js';
 import { azureFileStorage, AzureFileShareStorage, parseFileShareSettings } from '../../../src/connectors/azure-file-storage/index.js';
 import { selectFiles } from '../../../src/connectors/files/index.js';
 import { startFakeAzureFiles, type FakeAzureFiles } from '../../support/fake-azure-files/index.js';
+import { collect, failure } from '../../support/storage-contract.js';
 
 /**
  * No Azure Files server installs here: these tests run against test/support/fake-azure-files, an
@@ -21,22 +22,6 @@ const FILES: Record<string, string> = {
   'acme/campaigns/zeta.json': '{"z":1}',
   'other/x.csv': 'id\n9\n',
 };
-
-async function collect(entries: AsyncIterable<StorageEntry>): Promise<string[]> {
-  const paths: string[] = [];
-  for await (const entry of entries) paths.push(entry.path);
-  return paths.sort();
-}
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error.failure;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError');
-}
 
 describe('azure-file-storage connector (against the in-repo File service fake)', () => {
   let fake: FakeAzureFiles;

@@ -1,8 +1,6 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createServer } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../../src/connectors/sdk.js';
 import { googleCloudStorage, parseGcsSettings } from '../../../src/connectors/google-cloud-storage/index.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { startS3rver, type S3rverHandle } from '../../support/s3rver.js';
@@ -19,31 +17,14 @@ import {
   PEOPLE_CSV,
   runNow,
   testConnection,
-} from '../hdfs/source-journey.js';
+} from '../../support/flow-journey.js';
+import { closedPort, connectorError as failure } from '../../support/storage-contract.js';
 
 const GCS = '32e8f412-cdf7-464c-9885-78184cb113fd';
 const AUTH = 'Basic Authentication for google-cloud';
 const BUCKET = 'acme-gcs';
 const BIG = bigCsv(40_000);
 const SECRET = 'bGNzLWhtYWMtc2VjcmV0LWZvci10ZXN0cw+gcs1';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError');
-}
 
 /**
  * GCS through its S3-interoperable endpoint, against s3rver standing in for

@@ -1,36 +1,12 @@
-import { createServer } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError, type StorageEntry } from '../../../src/connectors/sdk.js';
+import { ConnectorError } from '../../../src/connectors/sdk.js';
 import { hdfs, HdfsStorage, parseWebHdfsUrl } from '../../../src/connectors/hdfs/index.js';
 import { selectFiles } from '../../../src/connectors/files/index.js';
 import { startFakeWebHdfs, type FakeWebHdfs } from '../../support/fake-webhdfs/fake-webhdfs.js';
+import { closedPort, collect, connectorError as failure } from '../../support/storage-contract.js';
 
 const FAST_RETRY = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError');
-}
-
-async function collect(entries: AsyncIterable<StorageEntry>): Promise<string[]> {
-  const paths: string[] = [];
-  for await (const entry of entries) paths.push(entry.path);
-  return paths.sort();
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('hdfs connector (against the fake WebHDFS)', () => {
   let server: FakeWebHdfs;

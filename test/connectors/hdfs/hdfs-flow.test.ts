@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { startFakeWebHdfs, type FakeWebHdfs } from '../../support/fake-webhdfs/fake-webhdfs.js';
@@ -15,19 +14,12 @@ import {
   PEOPLE_CSV,
   runNow,
   testConnection,
-} from './source-journey.js';
+} from '../../support/flow-journey.js';
+import { closedPort } from '../../support/storage-contract.js';
 
 const HDFS = '54e221aa-d342-4707-bcff-7a4bceef0001';
 const AUTH = 'Anonymous Authentication';
 const BIG_ROWS = 20_000;
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('HDFS source through the Flow Service API (fake WebHDFS)', () => {
   let t: TestPlatform;

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError, type FileStorage, type StorageEntry } from '../../../src/connectors/sdk.js';
+import { type FileStorage } from '../../../src/connectors/sdk.js';
 import { parseSftpSettings, sftp, SftpStorage } from '../../../src/connectors/sftp/index.js';
 import { selectFiles } from '../../../src/connectors/files/index.js';
 import { startSshd, type SshdHandle } from '../../support/sshd.js';
@@ -24,7 +23,8 @@ import {
   PEOPLE_CSV,
   runNow,
   testConnection,
-} from '../hdfs/source-journey.js';
+} from '../../support/flow-journey.js';
+import { closedPort, collect, connectorError as failure } from '../../support/storage-contract.js';
 
 const SFTP = 'b7bf2577-4520-42c9-bae9-cad01560f7bc';
 const BASIC = 'Basic Authentication for sftp';
@@ -32,30 +32,6 @@ const KEY = 'SSH PublicKey Authentication for sftp';
 const PASSPHRASE = 'correct horse battery staple';
 const FAST_RETRY = { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
 const BIG = bigCsv(30_000);
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError');
-}
-
-async function collect(entries: AsyncIterable<StorageEntry>): Promise<string[]> {
-  const paths: string[] = [];
-  for await (const entry of entries) paths.push(entry.path);
-  return paths.sort();
-}
 
 function put(root: string, path: string, content: string | Buffer, mtimeMs = Date.now() - 3_600_000): void {
   const file = join(root, path);
