@@ -11,11 +11,12 @@
  * 3. Times DuckDB's plain `COPY (SELECT * FROM read_csv(…)) TO '….parquet'` on the same file.
  * Prints rows/s, MB/s, peak RSS and the flow/COPY throughput ratio.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeProfileCsv } from './profile-csv.js';
+import { launchTributary, type Launched } from '../test/support/launch.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -68,14 +69,14 @@ async function flowRun(bytes: number, badRows: number): Promise<{ ms: number; wa
   try {
     const creds = JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as { imsOrg: string; tenantId: string; sandboxName: string; clientId: string; clientSecret: string };
     const token = (await (
-      await fetch(`${server.base}/ims/token/v3`, {
+      await fetch(`${server.ready}/ims/token/v3`, {
         method: 'POST',
         body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, scope: 'openid,AdobeID' }),
       })
     ).json()) as { access_token: string };
     const headers = { Authorization: `Bearer ${token.access_token}`, 'x-api-key': creds.clientId, 'x-gw-ims-org-id': creds.imsOrg, 'x-sandbox-name': creds.sandboxName, 'Content-Type': 'application/json' };
     const call = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
-      const res = await fetch(`${server.base}${path}`, { method, headers: { ...headers, ...extra }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const res = await fetch(`${server.ready}${path}`, { method, headers: { ...headers, ...extra }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
       const text = await res.text();
       if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
       return text ? JSON.parse(text) : null;
@@ -159,7 +160,7 @@ async function flowRun(bytes: number, badRows: number): Promise<{ ms: number; wa
     if (failedRecordCount !== badRows || outputRecordCount !== rows - badRows) throw new Error(`expected ${rows - badRows} rows and ${badRows} failures, got ${outputRecordCount} and ${failedRecordCount}`);
     return { ms: completedAtUTC - startedAtUTC, wallMs, peakRssBytes: peakRss(server.child.pid!), idleRssBytes, output: outputRecordCount, failed: failedRecordCount };
   } finally {
-    await stopServer(server.child);
+    await server.stop();
   }
 }
 
@@ -168,37 +169,9 @@ function peakRss(pid: number): number {
   return hwm ? Number(hwm[1]) * 1024 : 0;
 }
 
-async function startServer(home: string): Promise<{ child: ChildProcess; base: string }> {
+function startServer(home: string): Promise<Launched<string>> {
   // node itself (not npm → tsx → node) so that the pid measured is the one doing the work.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts'), 'serve'], {
-    env: { ...process.env, TRIBUTARY_HOME: home, PORT: '0', TRIBUTARY_SCHEDULER_TICK_MS: '200', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /Tributary is running at (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearInterval(timer);
-        resolve(match[1]!);
-      }
-    }, 100);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`the server exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, base };
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  return launchTributary(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts'), 'serve'], { home, tickMs: 200 });
 }
 
 try {

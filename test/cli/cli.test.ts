@@ -3,11 +3,12 @@
  * each command runs as its own process, as a person or a script would run it (exit codes and --json output).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fillSandbox, type Call } from '../ops/fill-sandbox.js';
+import { launchTributary, type Launched } from '../support/launch.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tributary.js');
 
@@ -30,43 +31,22 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Result> 
 }
 
 describe('the tributary CLI against a running server', () => {
-  let server: ChildProcess;
+  let server: Launched<string>;
   let home: string;
   let base: string;
   let folder: string;
-  let output = '';
-  let serverExit: Promise<number | null>;
   const json = (result: Result) => JSON.parse(result.stdout);
   const at = (args: string[]) => cli([...args, '--home', home, '--url', base]);
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'tributary-cli-'));
     folder = mkdtempSync(join(tmpdir(), 'tributary-cli-data-'));
-    server = spawn(process.execPath, [BIN, 'serve'], {
-      env: { ...process.env, TRIBUTARY_HOME: home, PORT: '0', TRIBUTARY_SCHEDULER_TICK_MS: '200', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    server.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    serverExit = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
-    base = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const match = /Tributary is running at (http:\/\/\S+)/.exec(output);
-        if (match) {
-          clearInterval(timer);
-          resolve(match[1]!);
-        }
-      }, 100);
-      void serverExit.then((code) => {
-        clearInterval(timer);
-        reject(new Error(`server exited with ${code}:\n${output}`));
-      });
-    });
+    server = await launchTributary(process.execPath, [BIN, 'serve'], { home, tickMs: 200 });
+    base = server.ready;
   }, 120_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) server.kill('SIGTERM');
-    await serverExit;
+    await server?.stop();
     rmSync(home, { recursive: true, force: true });
     rmSync(folder, { recursive: true, force: true });
   });
@@ -195,7 +175,7 @@ describe('the tributary CLI against a running server', () => {
   });
 
   it('stops on SIGTERM with exit code 0', async () => {
-    server.kill('SIGTERM');
-    expect(await serverExit).toBe(0);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
   });
 });

@@ -5,13 +5,13 @@
  * back with DuckDB.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
+import { launchTributary, type Launched } from '../support/launch.js';
 
 const CSV = [
   'id,first_name,last_name,email',
@@ -24,44 +24,16 @@ const CSV = [
 const E2E_SECRET = 'e2e-s3-secret-that-must-never-be-returned';
 
 interface Server {
-  child: ChildProcess;
+  launched: Launched<string>;
   base: string;
   home: string;
-  output: () => string;
 }
 
 async function startServer(): Promise<Server> {
   const home = mkdtempSync(join(tmpdir(), 'tributary-e2e-'));
-  const child = spawn('npm', ['start', '--silent'], {
-    env: { ...process.env, TRIBUTARY_HOME: home, PORT: '0', TRIBUTARY_SCHEDULER_TICK_MS: '250', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /Tributary is running at (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearInterval(timer);
-        resolve(match[1]!);
-      }
-    }, 100);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, base, home, output: () => output };
-}
-
-function stopServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.child.once('exit', () => resolve());
-    // npm start runs tsx which runs node: signal the whole group.
-    process.kill(-server.child.pid!, 'SIGTERM');
-  });
+  // npm start runs tsx which runs node: the launcher signals the whole group.
+  const launched = await launchTributary('npm', ['start', '--silent'], { home, tickMs: 250, group: true });
+  return { launched, base: launched.ready, home };
 }
 
 /** A small client that speaks like the tutorial's curl commands. */
@@ -140,7 +112,7 @@ describe('the seed tutorial against `npm start`', () => {
   }, 120_000);
 
   afterAll(async () => {
-    if (server) await stopServer(server);
+    if (server) await server.launched.stop();
     await s3?.stop();
     if (server) rmSync(server.home, { recursive: true, force: true });
     if (folder) rmSync(folder, { recursive: true, force: true });

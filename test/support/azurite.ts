@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { launch } from './launch.js';
 
 export interface AzuriteHandle {
   /** The blob endpoint of the account, path-style: http://127.0.0.1:PORT/devstoreaccount1 */
@@ -43,48 +42,19 @@ require(${JSON.stringify(MAIN)});
 export async function startAzurite(): Promise<AzuriteHandle> {
   const location = mkdtempSync(join(tmpdir(), 'tributary-azurite-'));
   const args = ['--disableTelemetry', '--skipApiVersionCheck', '--silent', '--location', location, '--blobHost', '127.0.0.1', '--blobPort', '0'];
-  const child = spawn(process.execPath, ['-e', WRAPPER, '--', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const cleanup = () => rmSync(location, { recursive: true, force: true });
-  try {
-    const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Azurite did not start in time: ${stderr}`)), 30_000);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`Azurite exited with ${code}: ${stderr}`));
-      });
-      // Port 0 lets the kernel pick a free port; Azurite prints the address it really listens on.
-      const lines = createInterface({ input: child.stdout });
-      lines.on('line', (line) => {
-        const match = /successfully listens on (http:\/\/\S+)/.exec(line);
-        if (!match) return;
-        clearTimeout(timer);
-        lines.close();
-        child.stdout.resume();
-        resolve(match[1].replace(/\/$/, ''));
-      });
-    });
-    const blobEndpoint = `${address}/${ACCOUNT}`;
-    return {
-      blobEndpoint,
-      accountName: ACCOUNT,
-      accountKey: KEY,
-      connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};BlobEndpoint=${blobEndpoint};`,
-      async stop() {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-          await exited;
-          clearTimeout(timer);
-        }
-        cleanup();
-      },
-    };
-  } catch (error) {
-    child.kill('SIGKILL');
-    cleanup();
-    throw error;
-  }
+  const server = await launch(process.execPath, ['-e', WRAPPER, '--', ...args], {
+    what: 'Azurite',
+    stdin: 'pipe',
+    // Port 0 lets the kernel pick a free port; Azurite prints the address it really listens on.
+    ready: (line) => /successfully listens on (http:\/\/\S+)/.exec(line)?.[1].replace(/\/$/, ''),
+    cleanup: () => rmSync(location, { recursive: true, force: true }),
+  });
+  const blobEndpoint = `${server.ready}/${ACCOUNT}`;
+  return {
+    blobEndpoint,
+    accountName: ACCOUNT,
+    accountKey: KEY,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};BlobEndpoint=${blobEndpoint};`,
+    stop: server.stop,
+  };
 }

@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { launch } from './launch.js';
 
 /**
  * A private OpenSSH server (Debian's openssh-server, `.ci/run` installs it) for SFTP tests:
@@ -81,30 +81,12 @@ export async function startSshd(): Promise<SshdHandle> {
     ].join('\n'),
   );
 
-  const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`sshd did not start in time: ${log}`)), 15_000);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`sshd exited with ${code}: ${log}`));
-      });
-      createInterface({ input: child.stderr }).on('line', (line) => {
-        log += line + '\n';
-        if (line.includes('Server listening on')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-  } catch (error) {
-    child.kill('SIGKILL');
-    cleanup();
-    throw error;
-  }
+  const server = await launch(SSHD, ['-D', '-e', '-f', config], {
+    what: 'sshd',
+    timeoutMs: 15_000,
+    ready: (line) => (line.includes('Server listening on') ? true : undefined),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  });
   return {
     host: '127.0.0.1',
     port,
@@ -114,17 +96,9 @@ export async function startSshd(): Promise<SshdHandle> {
     authorize(publicKey) {
       writeFileSync(authorizedKeys, publicKey.trim() + '\n', { flag: 'a' });
     },
-    log: () => log,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        // The listener's exit does not end sessions in progress; their processes die with the socket.
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      cleanup();
-    },
+    log: server.output,
+    // SIGTERM ends the listener; sessions in progress die with their sockets.
+    stop: server.stop,
   };
 }
 
