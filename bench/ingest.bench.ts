@@ -158,6 +158,9 @@ async function flowRun(bytes: number, badRows: number): Promise<{ ms: number; wa
     const { startedAtUTC, completedAtUTC } = run!.metrics!.durationSummary;
     const { outputRecordCount, failedRecordCount } = run!.metrics!.recordSummary;
     if (failedRecordCount !== badRows || outputRecordCount !== rows - badRows) throw new Error(`expected ${rows - badRows} rows and ${badRows} failures, got ${outputRecordCount} and ${failedRecordCount}`);
+    // The run's own account of where its time went (the executor logs it), for the print-out.
+    const timings = server.output().split('\n').find((line) => line.includes('run timings'));
+    if (timings) console.log(`  stages (ms): ${JSON.stringify((JSON.parse(timings) as { ms?: unknown }).ms ?? timings)}`);
     return { ms: completedAtUTC - startedAtUTC, wallMs, peakRssBytes: peakRss(server.child.pid!), idleRssBytes, output: outputRecordCount, failed: failedRecordCount };
   } finally {
     await server.stop();
@@ -171,7 +174,8 @@ function peakRss(pid: number): number {
 
 function startServer(home: string): Promise<Launched<string>> {
   // node itself (not npm → tsx → node) so that the pid measured is the one doing the work.
-  return launchTributary(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts'), 'serve'], { home, tickMs: 200 });
+  // Info level: the executor's "run timings" line is read back for the print-out.
+  return launchTributary(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts'), 'serve'], { home, tickMs: 200, env: { LOG_LEVEL: 'info' } });
 }
 
 try {

@@ -110,4 +110,6 @@ export interface IngestResult {
   rowErrors: RowError[];
   /** Set when the request gave partialIngestionPercent: whether the failed share is within it. */
   partialIngestion?: { thresholdPercent: number; failedPercent: number; exceeded: boolean };
+  /** Wall time per stage (ms, summed over files): where a run's time went. */
+  timings?: Record<string, number>;
 }

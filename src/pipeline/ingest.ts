@@ -12,6 +12,7 @@ import { delimitedSource } from './read/delimited.js';
 import { readRecords, type SourceRecord } from './read/index.js';
 import { rootField, type ObjectField } from './schema/xdm-fields.js';
 import { materialize } from './source/materialize.js';
+import { StageTimes } from './stage-times.js';
 import { ParquetSink } from './write/parquet-sink.js';
 
 const DEFAULT_MAX_ROW_ERRORS = 10_000;
@@ -29,6 +30,7 @@ interface Run {
   nextPart: number;
   /** Compiled SQL plans by column list (files of one run usually share one header); null: not expressible. */
   plans: Map<string, SqlPlan | null>;
+  times: StageTimes;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
       errors: new RowErrorLog(request.maxRowErrors ?? DEFAULT_MAX_ROW_ERRORS),
       nextPart: await firstFreePart(request.outputDir),
       plans: new Map(),
+      times: new StageTimes(),
     };
     const files: FileOutcome[] = [];
     let outputBytes = 0;
@@ -80,6 +83,7 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
       inputBytes: sum('inputBytes'),
       outputBytes,
       rowErrors: run.errors.kept,
+      timings: run.times.rounded(),
       ...(threshold !== undefined ? { partialIngestion: judgePartialIngestion(threshold, sum('inputRecordCount'), sum('failedRecordCount')) } : {}),
     };
   } finally {
@@ -100,22 +104,24 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
   // Rows the JavaScript mapper handles, whichever path brought them.
   const handle = async (part: string, batch: SourceRecord[]) => {
     request.signal?.throwIfAborted();
+    const started = performance.now();
     const valid: Array<Record<string, unknown>> = [];
     for (const record of batch) {
       const row = processRecord(run, part, record);
       if (row) valid.push(row);
       else outcome.failedRecordCount++;
     }
-    await sink.add(valid);
+    run.times.add('jsMap', performance.now() - started);
+    await run.times.time('jsSpool', () => sink.add(valid));
   };
   try {
-    const { inputBytes, parts } = await materialize(file, request.format, local, request.signal ? { signal: request.signal } : {});
+    const { inputBytes, parts } = await run.times.time('spool', () => materialize(file, request.format, local, request.signal ? { signal: request.signal } : {}));
     outcome.inputBytes = inputBytes;
     for (const part of parts) {
-      const planned = await planFor(run, part.path);
+      const planned = await run.times.time('compile', () => planFor(run, part.path));
       if (planned) {
         const path = join(request.outputDir, `part-${String(run.nextPart).padStart(5, '0')}.parquet`);
-        const result = await runPlan(engine, planned.plan, planned.source, path, join(local, 'staged.parquet'), (batch) => handle(part.label, batch));
+        const result = await runPlan(engine, planned.plan, planned.source, path, join(local, 'staged.parquet'), (batch) => handle(part.label, batch), run.times);
         outcome.inputRecordCount += result.rows;
         outcome.outputRecordCount += result.written;
         if (result.bytes > 0) {
@@ -131,7 +137,7 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
       }
     }
     const partPath = join(request.outputDir, `part-${String(run.nextPart).padStart(5, '0')}.parquet`);
-    const sinkBytes = await sink.finish(partPath);
+    const sinkBytes = await run.times.time('jsParquet', () => sink.finish(partPath));
     if (sinkBytes > 0) run.nextPart++;
     outcome.outputRecordCount += sink.rows;
     return { outcome, bytes: bytes + sinkBytes };

@@ -5,6 +5,7 @@ import { toRecord, type DelimitedSource } from '../read/delimited.js';
 import type { SourceRecord } from '../read/records.js';
 import { BATCH_SIZE } from '../read/records.js';
 import type { SqlPlan } from './sql-plan.js';
+import { StageTimes } from '../stage-times.js';
 
 export interface PlanOutcome {
   /** Data rows read. */
@@ -34,26 +35,26 @@ export async function engineAccepts(engine: Engine, plan: SqlPlan): Promise<bool
  * which Parquet gives for free — to `flagged` for the JavaScript mapper. Every step streams, so
  * memory stays flat however large the file.
  */
-export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSource, outputPath: string, scratchPath: string, flagged: (records: SourceRecord[]) => Promise<void>): Promise<PlanOutcome> {
+export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSource, outputPath: string, scratchPath: string, flagged: (records: SourceRecord[]) => Promise<void>, times = new StageTimes()): Promise<PlanOutcome> {
   const { connection } = engine;
   const width = source.names.length;
   const raw = Array.from({ length: width + 1 }, (_, i) => `c${i}`).join(', ');
   const staged = `read_parquet(${sqlString(scratchPath)}, file_row_number = true)`;
   try {
     // Insertion order is kept (the engine's setting), so the scratch file's row order is the file's.
-    await connection.run(`COPY (SELECT coalesce(${plan.ok}, false) AS __ok, ${raw} FROM ${source.dataSql}) TO ${sqlString(scratchPath)} (FORMAT parquet, COMPRESSION snappy)`);
+    await times.time('csvToScratch', () => connection.run(`COPY (SELECT coalesce(${plan.ok}, false) AS __ok, ${raw} FROM ${source.dataSql}) TO ${sqlString(scratchPath)} (FORMAT parquet, COMPRESSION snappy)`));
   } catch (error) {
     throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${engineMessage(error)}`);
   }
   try {
-    const counts = (await connection.runAndReadAll(`SELECT count(*)::INTEGER AS total, count(*) FILTER (WHERE __ok)::INTEGER AS ok FROM ${staged}`)).getRowObjectsJS()[0] as { total: number; ok: number };
+    const counts = (await times.time('count', () => connection.runAndReadAll(`SELECT count(*)::INTEGER AS total, count(*) FILTER (WHERE __ok)::INTEGER AS ok FROM ${staged}`))).getRowObjectsJS()[0] as { total: number; ok: number };
     let bytes = 0;
     if (counts.ok > 0) {
       const select = plan.columns.map((c) => `${c.sql} AS ${sqlIdent(c.name)}`).join(', ');
       try {
         // The output's row order does not matter (row errors come from the scratch file): let DuckDB use its threads freely.
         await connection.run(`SET preserve_insertion_order = false`);
-        await connection.run(`COPY (SELECT ${select} FROM ${staged} WHERE __ok) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`);
+        await times.time('scratchToOutput', () => connection.run(`COPY (SELECT ${select} FROM ${staged} WHERE __ok) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`));
       } catch (error) {
         throw new FileFailure(FileCode.writeFailed, `cannot write the rows as Parquet: ${engineMessage(error)}`);
       } finally {
@@ -62,6 +63,7 @@ export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSo
       bytes = (await stat(outputPath)).size;
     }
     if (counts.ok < counts.total) {
+      const started = performance.now();
       const result = await connection.stream(`SELECT (file_row_number + 1)::INTEGER AS __row, ${raw} FROM ${staged} WHERE NOT __ok ORDER BY file_row_number`);
       let batch: SourceRecord[] = [];
       for await (const rows of result.yieldRowsJs()) {
@@ -74,6 +76,8 @@ export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSo
         }
       }
       if (batch.length) await flagged(batch);
+      // Includes the JavaScript mapper's own time (jsMap, jsSpool), which the caller also reports.
+      times.add('flagged', performance.now() - started);
     }
     return { rows: counts.total, written: counts.ok, bytes };
   } finally {

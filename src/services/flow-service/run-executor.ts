@@ -12,6 +12,7 @@ import type { FlowsService, FlowPlan } from './flows.service.js';
 import type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from './ports.js';
 import type { RunRow } from './runs.service.js';
 import { RunProgress } from './run-progress.js';
+import { StageTimes } from '../../pipeline/stage-times.js';
 
 export interface RunExecutorDeps {
   db: Db;
@@ -75,9 +76,11 @@ export class RunExecutor {
       await this.deps.catalog.failBatch(scope, run.batch_id, null, [{ code: 'RUN-RETRY', description: 'the run was interrupted and retried' }]).catch(() => undefined);
     }
     const startedAt = new Date();
-    await db.query(
-      `update flow_runs set status = 'inProgress', started_at = $1, heartbeat_at = now(), batch_id = null, updated_at = now() where id = $2`,
-      [startedAt, runId],
+    const times = new StageTimes();
+    // From the run's creation to a worker taking it: the scheduler's and the queue's share.
+    times.add('queued', startedAt.getTime() - new Date(run.created_at).getTime());
+    await times.time('start', () =>
+      db.query(`update flow_runs set status = 'inProgress', started_at = $1, heartbeat_at = now(), batch_id = null, updated_at = now() where id = $2`, [startedAt, runId]),
     );
     // The heartbeat tells other processes this run's worker is alive (see failAbandonedRuns).
     const heartbeat = setInterval(() => {
@@ -85,9 +88,10 @@ export class RunExecutor {
     }, this.heartbeatMs);
     heartbeat.unref();
     try {
-      const plan = await this.deps.flows.plan(run.flow_id);
+      const plan = await times.time('setup', () => this.deps.flows.plan(run.flow_id));
       if (!plan) throw new RunFailure('FLOW-RUN-1001', 'the flow was deleted');
-      await this.ingest(scope, run, plan, startedAt, options.signal);
+      await this.ingest(scope, run, plan, startedAt, times, options.signal);
+      this.deps.log('run timings', { runId, ms: times.rounded() });
     } catch (error) {
       if (options.signal?.aborted) {
         // Its batch was failed on the way out; the files stay unclaimed for the next attempt.
@@ -193,8 +197,9 @@ export class RunExecutor {
     return result;
   }
 
-  private async ingest(scope: Scope, run: RunRow, plan: FlowPlan, startedAt: Date, signal?: AbortSignal): Promise<void> {
+  private async ingest(scope: Scope, run: RunRow, plan: FlowPlan, startedAt: Date, times: StageTimes, signal?: AbortSignal): Promise<void> {
     const { db, catalog } = this.deps;
+    const setupStarted = performance.now();
     const source = await this.deps.endpoints.fileSource(scope, plan.sourceConnectionId);
     const target = await this.deps.endpoints.targetDataset(scope, plan.targetConnectionId);
     const dataset = await catalog.getDataset(scope, target.dataSetId);
@@ -202,8 +207,9 @@ export class RunExecutor {
     if (!schemaId) throw new RunFailure('FLOW-RUN-1002', `dataset ${target.dataSetId} has no schema`);
     const mapping = plan.mapping ? await this.deps.dataPrep.getMappings(scope, plan.mapping.id, plan.mapping.version) : null;
     const targetSchema = await this.deps.schemaRegistry.targetSchema(scope, schemaId);
+    times.add('setup', performance.now() - setupStarted);
 
-    const candidates = await this.candidates(scope, plan, startedAt);
+    const candidates = await times.time('listing', () => this.candidates(scope, plan, startedAt));
     const chosen = candidates.filter((c) => c.decision === 'new' || c.decision === 'changed');
     const skipped = candidates.length - chosen.length;
     if (chosen.length === 0) {
@@ -212,7 +218,7 @@ export class RunExecutor {
     }
 
     const { storage } = await this.deps.connections.open(scope, source.baseConnectionId);
-    const { batchId, staging } = await catalog.beginBatch(scope, {
+    const { batchId, staging } = await times.time('beginBatch', () => catalog.beginBatch(scope, {
       datasetId: target.dataSetId,
       inputFormat: { format: source.format.format === 'delimited' ? 'csv' : source.format.format },
       relatedObjects: [
@@ -220,7 +226,7 @@ export class RunExecutor {
         { type: 'flowRun', id: run.id },
         { type: 'flow', id: plan.id },
       ],
-    });
+    }));
     await db.query('update flow_runs set batch_id = $1, updated_at = now() where id = $2', [batchId, run.id]);
     try {
       const progress = new RunProgress(db, run.id, chosen.map((c) => c.entry.size ?? 0));
@@ -229,6 +235,7 @@ export class RunExecutor {
         size: c.entry.size ?? 0,
         open: async () => progress.track(index, await storage.read(c.entry.path)),
       }));
+      const pipelineStarted = performance.now();
       const result = await this.deps.pipeline.ingest({
         ...(signal ? { signal } : {}),
         files,
@@ -238,6 +245,8 @@ export class RunExecutor {
         outputDir: staging.dir,
         ...partialIngestionOption(plan, dataset),
       });
+      times.add('pipeline', performance.now() - pipelineStarted);
+      for (const [stage, ms] of Object.entries(result.timings ?? {})) times.add(`pipeline.${stage}`, ms);
       await progress.flush();
       const failedFiles = result.files.filter((f) => f.error);
       const fileErrors = failedFiles.map((f) => ({ code: f.error!.code, message: `${f.path}: ${f.error!.message}` }));
@@ -290,7 +299,7 @@ export class RunExecutor {
           );
         }
       };
-      const outcome = await catalog.finishBatch(
+      const outcome = await times.time('commit', () => catalog.finishBatch(
         scope,
         batchId,
         staging,
@@ -302,9 +311,9 @@ export class RunExecutor {
           errors: failedFiles.map((f) => ({ code: f.error!.code, description: `${f.path}: ${f.error!.message}` })),
         },
         recordManifest,
-      );
+      ));
       const status = outcome.status === 'success' ? 'success' : 'failed';
-      await this.complete(
+      await times.time('complete', () => this.complete(
         run.id,
         status,
         batchId,
@@ -322,7 +331,7 @@ export class RunExecutor {
         },
         // Files that could not be read are listed even when the others landed: the next run retries them.
         status === 'success' ? fileErrors : [{ code: 'FLOW-RUN-3001', message: 'the batch failed: no valid row to write, or the commit failed' }, ...fileErrors],
-      );
+      ));
     } catch (error) {
       if (!(error instanceof RunFailure)) {
         await catalog.failBatch(scope, batchId, staging, [{ code: 'FLOW-RUN-3000', description: (error as Error).message }]).catch(() => undefined);
