@@ -63,6 +63,12 @@ export interface FileStorage {
   stat(path: string): Promise<StorageEntry | null>;
   /** The bytes of a file, as a stream. */
   read(path: string): Promise<Readable>;
+  /**
+   * Where a file lies on this machine's disk, for readers that can take it in place instead of a
+   * copy; null when it is not a regular file there. Optional: only storages on the local disk offer
+   * it, and they apply the same confinement as `read`.
+   */
+  localPath?(path: string): Promise<string | null>;
   close(): Promise<void>;
 }
 

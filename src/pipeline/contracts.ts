@@ -28,6 +28,11 @@ export interface SourceFile {
   path: string;
   size: number;
   open(): Promise<Readable>;
+  /**
+   * The file's path on the local disk when its storage has one (a local folder): a plain file is
+   * then read where it lies, not copied first. Null or absent: the file is copied through `open`.
+   */
+  localPath?(): Promise<string | null>;
 }
 
 /** One mapping in the normalised form (both AEP request forms are turned into this). */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -97,6 +97,15 @@ describe('local-folder connector', () => {
     expect(await text(await storage.read('/acme/summer/a.csv'))).toBe('id,name\n1,a\n');
     expect(await failure(storage.read('/acme/none.csv'))).toBe('not_found');
     expect(await failure(storage.read('/acme'))).toBe('not_found');
+  });
+
+  it('gives the real path of a file, null for a folder, and refuses escapes and missing files', async () => {
+    expect(await storage.localPath!('/acme/summer/a.csv')).toBe(join(realpathSync(root), 'acme', 'summer', 'a.csv'));
+    expect(await storage.localPath!('/winter-link/e.csv')).toBe(join(realpathSync(root), 'acme', 'winter', 'e.csv'));
+    expect(await storage.localPath!('/acme')).toBeNull();
+    expect(await failure(storage.localPath!('/outside-link.txt'))).toBe('path_escape');
+    expect(await failure(storage.localPath!('/../outside.txt'))).toBe('path_escape');
+    expect(await failure(storage.localPath!('/nope.csv'))).toBe('not_found');
   });
 
   it('refuses `..` escapes and bad characters', async () => {

@@ -71,6 +71,16 @@ export class LocalFolderStorage implements FileStorage {
     return handle.createReadStream();
   }
 
+  async localPath(path: string): Promise<string | null> {
+    const resolved = await this.root.resolve(path);
+    if (!resolved) throw new ConnectorError('not_found', `No file at ${path}`);
+    const stats = await stat(resolved.real).catch((error) => {
+      throw fsError(error, resolved.path);
+    });
+    // A FIFO or device is for `read` (which opens it without blocking), never for a reader in place.
+    return stats.isFile() ? resolved.real : null;
+  }
+
   async close(): Promise<void> {}
 
   /** A storage path that must be an existing folder. */

@@ -10,9 +10,10 @@ import { tarEntries } from './archive/tar.js';
 import { zipEntries } from './archive/zip.js';
 import { archiveKind } from './decompress.js';
 import { transcoder } from './encoding.js';
+import { inPlace } from './in-place.js';
 import { spool } from './spool.js';
 
-/** A plain, UTF-8, local file ready for a reader; `label` names it in row errors. */
+/** A plain, UTF-8, local file ready for a reader (read only: it may be the source itself); `label` names it in row errors. */
 export interface LocalPart {
   label: string;
   path: string;
@@ -32,6 +33,9 @@ export async function materialize(file: SourceFile, format: SourceFormat, scratc
   const kind = archiveKind(format.compressionType);
   const signal = options.signal ? { signal: options.signal } : {};
   if (!kind) {
+    // Previews (maxBytes) read a bounded copy; a whole file on the local disk is read where it lies.
+    const local = options.maxBytes === undefined ? await inPlace(file, format) : null;
+    if (local) return { inputBytes: local.bytes, parts: [{ label: file.path, path: local.path }] };
     const path = join(scratch, 'source');
     const spooled = await spool(file, format, path, { ...signal, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });
     return { inputBytes: spooled.inputBytes, parts: [{ label: file.path, path }] };

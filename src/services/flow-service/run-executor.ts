@@ -234,6 +234,15 @@ export class RunExecutor {
         path: c.entry.path,
         size: c.entry.size ?? 0,
         open: async () => progress.track(index, await storage.read(c.entry.path)),
+        ...(storage.localPath
+          ? {
+              localPath: async () => {
+                const path = await storage.localPath!(c.entry.path);
+                if (path !== null) progress.readWhole(index);
+                return path;
+              },
+            }
+          : {}),
       }));
       const pipelineStarted = performance.now();
       const result = await this.deps.pipeline.ingest({

@@ -26,6 +26,8 @@ export class RunProgress {
 
   /** Counts the bytes of file `index` as the pipeline reads them. */
   track(index: number, stream: Readable): Readable {
+    // A fresh read of the file (after an in-place read that did not happen, say) counts from zero.
+    this.read[index] = 0;
     const counter = new Transform({
       transform: (chunk: Buffer, _encoding, callback) => {
         this.read[index] = (this.read[index] ?? 0) + chunk.length;
@@ -40,6 +42,13 @@ export class RunProgress {
     });
     stream.once('error', (error) => counter.destroy(error));
     return stream.pipe(counter);
+  }
+
+  /** Counts file `index` as read whole at once (the pipeline reads it in place, not through a stream). */
+  readWhole(index: number): void {
+    this.read[index] = this.sizes[index] ?? 0;
+    this.done[index] = true;
+    this.maybeWrite(true);
   }
 
   /** Waits for the last write (so a final status is never overwritten by a late progress update). */
