@@ -42,7 +42,9 @@ export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSo
   const staged = `read_parquet(${sqlString(scratchPath)}, file_row_number = true)`;
   try {
     // Insertion order is kept (the engine's setting), so the scratch file's row order is the file's.
-    await times.time('csvToScratch', () => connection.run(`COPY (SELECT coalesce(${plan.ok}, false) AS __ok, ${raw} FROM ${source.dataSql}) TO ${sqlString(scratchPath)} (FORMAT parquet, COMPRESSION snappy)`));
+    // The verdict as a CASE condition, not a bare value: DuckDB then evaluates each AND/OR term only
+    // for the rows still undecided, where a projected boolean would evaluate every term for every row.
+    await times.time('csvToScratch', () => connection.run(`COPY (SELECT CASE WHEN ${plan.ok} THEN true ELSE false END AS __ok, ${raw} FROM ${source.dataSql}) TO ${sqlString(scratchPath)} (FORMAT parquet, COMPRESSION snappy)`));
   } catch (error) {
     throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${engineMessage(error)}`);
   }

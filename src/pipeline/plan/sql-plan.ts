@@ -16,7 +16,8 @@ import { leafConstraints, nodesAt, objectRules, type Constraints } from './schem
  *   non-ASCII text meeting a regular expression): those rows go through the JavaScript mapper,
  *   which also writes every row error. So errors have one source, and rows the same values.
  * - `columns`: the top-level output columns, typed as the Parquet writer of the JavaScript path
- *   types them (duckType of the schema field), with nested objects built by struct_pack.
+ *   types them (duckType of the schema field), with nested objects built by struct_pack. Only
+ *   meaningful for the rows `ok` accepts.
  */
 export interface SqlPlan {
   ok: string;
@@ -34,7 +35,13 @@ class NotExpressible extends Error {}
 
 interface Leaf {
   path: string[];
+  /** The typed value written. */
   value: string;
+  /**
+   * The source value before coercion. Where `ok` holds, the typed value is NULL exactly when this
+   * is (a coercion that fails makes the row not ok), so presence tests use this cheaper form.
+   */
+  source: string;
 }
 
 const INTEGER_LIMITS = { byte: [-128, 127], short: [-32768, 32767], int: [-2147483648, 2147483647], long: [-9007199254740991, 9007199254740991] } as const;
@@ -73,7 +80,7 @@ class Compiler {
     const topLevel = [...this.root.properties.keys()].filter((name) => this.leaves.some((l) => l.path[0] === name) || (name === 'identityMap' && this.identities.size > 0));
     const columns = topLevel.map((name) => ({ name, sql: `${this.build([name], this.root.properties.get(name)!)}::${duckType(this.root.properties.get(name)!)}` }));
     // A row with no value for any field has nothing to land (XDM-4002, written by the JavaScript path).
-    this.checks.push(`(${this.leaves.map((l) => `${l.value} IS NOT NULL`).join(' OR ') || 'false'})`);
+    this.checks.push(`(${this.present(this.leaves) || 'false'})`);
     return { ok: this.checks.map((c) => `(${c})`).join(' AND '), columns, topLevel, regexes: this.regexes };
   }
 
@@ -83,7 +90,7 @@ class Compiler {
     if (!field) throw new NotExpressible();
     const source = this.source(mapping);
     const value = this.coerce(source, field, path);
-    this.leaves.push({ path, value });
+    this.leaves.push({ path, value, source });
     if (mapping.identity && this.root.properties.get('identityMap')?.kind === 'map') {
       if (field.kind !== 'string' && field.kind !== 'integer') throw new NotExpressible();
       const list = this.identities.get(mapping.identity.namespaceCode) ?? [];
@@ -239,8 +246,17 @@ class Compiler {
   private presence(path: string[]): string {
     const under = this.leaves.filter((l) => path.every((segment, i) => l.path[i] === segment));
     const identity = path.length === 1 && path[0] === 'identityMap' && this.identities.size > 0 ? [this.identityMap()] : [];
-    const parts = [...under.map((l) => `${l.value} IS NOT NULL`), ...identity.map((m) => `${m} IS NOT NULL`)];
+    const parts = [this.present(under), ...identity.map((m) => `${m} IS NOT NULL`)].filter(Boolean);
     return parts.length ? parts.join(' OR ') : 'false';
+  }
+
+  /**
+   * Whether any of the leaves has a value. Only meaningful where `ok` holds (inside it, or for the
+   * rows it accepts): see Leaf.source. Shortest tests first: an OR stops at the first that holds.
+   */
+  private present(leaves: Leaf[]): string {
+    const tests = [...new Set(leaves.map((l) => `${l.source} IS NOT NULL`))].sort((a, b) => a.length - b.length);
+    return tests.join(' OR ');
   }
 
   /** The value of an object (or leaf) at a path: NULL when nothing below it has a value, as in JavaScript. */
