@@ -153,7 +153,8 @@ class Compiler {
         break;
       case 'integer': {
         const [min, max] = INTEGER_LIMITS[field.width];
-        const n = `TRY_CAST(regexp_replace(${s}, '\\.0*$', '') AS BIGINT)`;
+        // Where the shape check holds, the integer part is all there is (any fraction is zeros).
+        const n = `TRY_CAST(split_part(${s}, '.', 1) AS BIGINT)`;
         this.checks.push(`${s} IS NULL OR (regexp_full_match(${s}, '[+-]?\\d{1,15}(\\.0*)?') AND ${n} BETWEEN ${min} AND ${max})`);
         value = `TRY_CAST(${n} AS ${duckType(field)})`;
         break;
@@ -181,11 +182,12 @@ class Compiler {
       default:
         throw new NotExpressible();
     }
-    this.validate(value, field, constraints);
+    this.validate(value, s, field, constraints);
     return value;
   }
 
-  private validate(value: string, field: XdmField, c: Constraints): void {
+  /** Checks of the schema's constraints on a typed value; `source` is NULL exactly when it is (see Leaf.source). */
+  private validate(value: string, source: string, field: XdmField, c: Constraints): void {
     const conditions: string[] = [];
     const textual = field.kind === 'string';
     if (c.format !== undefined) {
@@ -224,7 +226,7 @@ class Compiler {
       if (!numeric || typeof bound !== 'number') throw new NotExpressible();
       conditions.push(`${value} ${op} ${bound}`);
     }
-    if (conditions.length) this.checks.push(`${value} IS NULL OR (${conditions.join(' AND ')})`);
+    if (conditions.length) this.checks.push(`${source} IS NULL OR (${conditions.join(' AND ')})`);
   }
 
   /** `required` of the objects the mappings fill: an object that is present must hold them. */
