@@ -10,7 +10,8 @@ import { ConnectionsService } from './connections.service.js';
 import { EndpointConnectionsService } from './endpoint-connections.service.js';
 import { FlowsService } from './flows.service.js';
 import { RunsService } from './runs.service.js';
-import { RunExecutor, type FileDecision } from './run-executor.js';
+import { RunExecutor } from './run-executor.js';
+import { FileSelector } from './file-selection.js';
 import { Scheduler } from './scheduler.js';
 import { Explorer } from './explore.js';
 import { dataLakeSpec } from './specs/data-lake.js';
@@ -44,12 +45,11 @@ export class FlowService {
   readonly runs: RunsService;
   readonly explorer: Explorer;
   readonly executor: RunExecutor;
-  private readonly db: Db;
+  readonly selector: FileSelector;
   private readonly connectionSpecs: ConnectionSpec[];
   private readonly flowSpecs: FlowSpec[];
 
   constructor(deps: FlowServiceDeps) {
-    this.db = deps.db;
     const sourceSpecs = deps.connectors.all().map((c) => c.spec);
     const streaming = streamingSources();
     this.connectionSpecs = [...sourceSpecs, ...streaming.map((s) => s.spec), dataLakeSpec];
@@ -62,42 +62,16 @@ export class FlowService {
     this.flows = new FlowsService(deps.db, this.flowSpecs, this.endpoints, deps.dataPrep);
     this.runs = new RunsService(deps.db, deps.queue);
     this.explorer = new Explorer(this.connections, deps.pipeline);
-    this.executor = new RunExecutor({ ...deps, flows: this.flows, endpoints: this.endpoints, connections: this.connections });
+    this.selector = new FileSelector(deps.db, this.endpoints, this.connections, deps.settleSeconds);
+    this.executor = new RunExecutor({ ...deps, flows: this.flows, endpoints: this.endpoints, connections: this.connections, selector: this.selector });
   }
 
-  /**
-   * Tributary's own addition: for each file the flow's source path selects now, whether the next run
-   * would take it, and why; with the runs and batches that took its earlier versions.
-   */
+  /** `GET /flows/{id}/files` (Tributary's addition): why each file of the source was or was not picked. */
   async fileDecisions(scope: Scope, flowId: string): Promise<{ items: Array<Record<string, unknown>> }> {
     await this.flows.get(scope, flowId);
     const plan = await this.flows.plan(flowId);
     if (!plan) throw notFound(`Flow ${flowId} not found`, 'FLOW-1004');
-    const candidates = await this.executor.candidates(scope, plan, new Date());
-    const history = await this.db.query<{ path: string; version_tag: string; status: string; run_id: string; batch_id: string | null; recorded_at: Date | string }>(
-      'select path, version_tag, status, run_id, batch_id, recorded_at from flow_files where flow_id = $1 order by recorded_at',
-      [plan.id],
-    );
-    const reasons: Record<FileDecision, string> = {
-      new: 'never ingested by this flow: the next run takes it',
-      changed: 'ingested before, and changed since: the next run takes the new version',
-      already_ingested: 'this version was already ingested: skipped',
-      settling: 'modified too recently, it may still be being written: a later run takes it',
-      before_start: 'modified before the schedule start and backfill is off: skipped',
-    };
-    return {
-      items: candidates.map((c) => ({
-        path: c.entry.path,
-        size: c.entry.size,
-        modifiedAt: c.entry.modifiedAt,
-        version: c.versionTag,
-        decision: c.decision,
-        reason: reasons[c.decision],
-        ingestedVersions: history
-          .filter((h) => h.path === c.entry.path)
-          .map((h) => ({ version: h.version_tag, status: h.status, runId: h.run_id, batchId: h.batch_id, at: new Date(h.recorded_at).getTime() })),
-      })),
-    };
+    return { items: await this.selector.decisions(scope, plan) };
   }
 
   listConnectionSpecs(query: Record<string, unknown>, nextHref: (token: string) => string) {

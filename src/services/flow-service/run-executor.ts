@@ -1,12 +1,11 @@
 import type { Db, Queryable } from '../../store/db.js';
-import type { StorageEntry } from '../../connectors/index.js';
-import { selectFiles } from '../../connectors/index.js';
 import type { SourceFile } from '../../pipeline/contracts.js';
 import { partialIngestionPercent } from '../../pipeline/index.js';
 import type { Scope } from '../scope.js';
 import { ServiceError } from '../errors.js';
 import type { IdentityService } from '../identity/index.js';
-import { connectorFailure, type ConnectionsService } from './connections.service.js';
+import type { ConnectionsService } from './connections.service.js';
+import type { FileSelector } from './file-selection.js';
 import type { EndpointConnectionsService } from './endpoint-connections.service.js';
 import type { FlowsService, FlowPlan } from './flows.service.js';
 import type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from './ports.js';
@@ -24,25 +23,11 @@ export interface RunExecutorDeps {
   dataPrep: DataPrepPort;
   schemaRegistry: SchemaRegistryPort;
   pipeline: PipelinePort;
-  /** A file modified less than this long before the run starts is still being written: a later run takes it. */
-  settleSeconds: number;
+  /** Decides which files of the source a run takes. */
+  selector: FileSelector;
   /** How often a run in progress proves it is alive (ms); a run silent for 10 times this is failed by others. */
   heartbeatMs?: number;
   log: (message: string, fields?: Record<string, unknown>) => void;
-}
-
-/** Why a file was or was not taken by a run. */
-export type FileDecision = 'new' | 'changed' | 'already_ingested' | 'settling' | 'before_start';
-
-export interface Candidate {
-  entry: StorageEntry;
-  versionTag: string;
-  decision: FileDecision;
-}
-
-/** What identifies one version of a file: the storage's etag, else its size and modification time. */
-export function versionTag(entry: StorageEntry): string {
-  return entry.etag ? `etag:${entry.etag}` : `size:${entry.size ?? 0};mtime:${entry.modifiedAt ?? 0}`;
 }
 
 class RunFailure extends Error {
@@ -156,47 +141,6 @@ export class RunExecutor {
     return rows.length;
   }
 
-  /**
-   * Lists the source and decides, file by file, whether a run starting at `listedAt` takes it. A file
-   * modified within the settle time before that moment may still be being written.
-   */
-  async candidates(scope: Scope, plan: FlowPlan, listedAt: Date): Promise<Candidate[]> {
-    const source = await this.deps.endpoints.fileSource(scope, plan.sourceConnectionId);
-    const { storage } = await this.deps.connections.open(scope, source.baseConnectionId);
-    const taken = new Map<string, Set<string>>();
-    for (const row of await this.deps.db.query<{ path: string; version_tag: string }>(
-      `select path, version_tag from flow_files where flow_id = $1 and status = 'ingested'`,
-      [plan.id],
-    )) {
-      if (!taken.has(row.path)) taken.set(row.path, new Set());
-      taken.get(row.path)!.add(row.version_tag);
-    }
-    const settleBefore = listedAt.getTime() - this.deps.settleSeconds * 1000;
-    const startMs = plan.schedule.startTime === null ? 0 : plan.schedule.startTime * 1000;
-    const backfill = plan.schedule.frequency === 'once' || plan.schedule.backfill;
-    const result: Candidate[] = [];
-    try {
-      for await (const entry of selectFiles(storage, source.path, { recursive: source.recursive })) {
-        if (entry.type !== 'file') continue;
-        const tag = versionTag(entry);
-        const versions = taken.get(entry.path);
-        let decision: FileDecision = versions ? (versions.has(tag) ? 'already_ingested' : 'changed') : 'new';
-        if (decision !== 'already_ingested') {
-          if (entry.modifiedAt !== undefined && entry.modifiedAt > settleBefore) decision = 'settling';
-          else if (!backfill && entry.modifiedAt !== undefined && entry.modifiedAt < startMs) decision = 'before_start';
-        }
-        result.push({ entry, versionTag: tag, decision });
-      }
-    } catch (error) {
-      // A service failure with the connector's own code (bad credentials, unreachable, …): a run records
-      // it as its error, and the file-decisions endpoint answers it in Flow Service's shape.
-      throw connectorFailure(error);
-    } finally {
-      await storage.close();
-    }
-    return result;
-  }
-
   private async ingest(scope: Scope, run: RunRow, plan: FlowPlan, startedAt: Date, times: StageTimes, signal?: AbortSignal): Promise<void> {
     const { db, catalog } = this.deps;
     const setupStarted = performance.now();
@@ -209,7 +153,7 @@ export class RunExecutor {
     const targetSchema = await this.deps.schemaRegistry.targetSchema(scope, schemaId);
     times.add('setup', performance.now() - setupStarted);
 
-    const candidates = await times.time('listing', () => this.candidates(scope, plan, startedAt));
+    const candidates = await times.time('listing', () => this.deps.selector.candidates(scope, plan, startedAt));
     const chosen = candidates.filter((c) => c.decision === 'new' || c.decision === 'changed');
     const skipped = candidates.length - chosen.length;
     if (chosen.length === 0) {
