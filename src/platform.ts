@@ -19,13 +19,13 @@ import { IdentityNamespaceService } from './services/identity-namespace/index.js
 import { CatalogService } from './services/catalog/index.js';
 import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
-import { BatchIngestionService } from './services/ingest/index.js';
+import { BatchIngestionService, type ImportJob } from './services/ingest/index.js';
 import { QueryService } from './services/query/index.js';
 import { FlowService, Scheduler } from './services/flow-service/index.js';
 import { openLake, type Lake } from './lake/index.js';
 import { ConnectorRegistry, defaultConnectors } from './connectors/index.js';
 import { ingest, previewFile, schemaHasPath } from './pipeline/index.js';
-import { RUN_QUEUE, startQueue, type JobQueue } from './store/queue.js';
+import { IMPORT_QUEUE, RUN_QUEUE, startQueue, type JobQueue } from './store/queue.js';
 
 /** Everything a Tributary process is made of, wired once. `main.ts` and the tests build it the same way. */
 export interface Platform {
@@ -99,15 +99,16 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   const query = new QueryService(db, catalog, { log });
   const dataAccess = new DataAccessService(catalog, (scope, id, limit) => query.previewDataset(scope, id, limit));
+  const queue = await startQueue(db);
   // Uploads go through the same pipeline as flow runs, validated against the dataset's schema.
   const batchIngestion = new BatchIngestionService({
     db,
+    queue,
     catalog,
     lake,
     pipeline: { ingest, previewFile },
     targetSchema: (scope, schemaId) => schemaRegistry.targetSchema(scope, schemaId),
   });
-  const queue = await startQueue(db);
   const flowService = new FlowService({
     db,
     queue,
@@ -161,7 +162,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       background = true;
       // One process owns the embedded database: whatever was in flight when it last stopped is dead.
       if (db.kind === 'pglite') {
-        await catalog.recoverStaleBatches();
+        // A completed import whose job has not started yet is still to be processed, not abandoned.
+        const queuedImports = (await queue.pending(IMPORT_QUEUE)).map((job) => String(job.batchId));
+        await catalog.recoverStaleBatches({ except: queuedImports });
         await flowService.executor.failInterruptedRuns();
       }
       await sandboxes.resumeInterrupted();
@@ -178,6 +181,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
           inFlight.delete(abort);
         }
       });
+      // Batch Ingestion COMPLETE answers at once; its batch is processed here.
+      await queue.work(IMPORT_QUEUE, (data) => batchIngestion.processImportBatch(data as unknown as ImportJob));
     },
     async close(options = {}) {
       // Idempotent: a signal handler and a test teardown may both ask.

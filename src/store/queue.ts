@@ -10,6 +10,8 @@ export interface JobQueue {
   enqueue(queue: string, data: object, options?: { tx?: Queryable; singletonKey?: string; retryLimit?: number }): Promise<string | null>;
   /** Starts taking jobs of a queue, one at a time per call. */
   work(queue: string, handler: (data: Record<string, unknown>, jobId: string) => Promise<void>): Promise<void>;
+  /** The data of a queue's jobs that no worker has taken yet (waiting to start, or to be retried). */
+  pending(queue: string): Promise<Array<Record<string, unknown>>>;
   /** Stops taking new jobs and waits for the running ones. */
   stop(): Promise<void>;
 }
@@ -25,6 +27,8 @@ function adapter(run: { query: Queryable['query']; execRows?: Db['execRows'] }) 
 }
 
 export const RUN_QUEUE = 'flow-runs';
+/** Batch Ingestion COMPLETE: one job processes one import batch. */
+export const IMPORT_QUEUE = 'import-batches';
 
 export async function startQueue(db: Db, options: { pollingIntervalSeconds?: number } = {}): Promise<JobQueue> {
   const boss = new PgBoss({
@@ -39,6 +43,7 @@ export async function startQueue(db: Db, options: { pollingIntervalSeconds?: num
   });
   await boss.start();
   await boss.createQueue(RUN_QUEUE);
+  await boss.createQueue(IMPORT_QUEUE);
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 1;
 
   return {
@@ -54,6 +59,13 @@ export async function startQueue(db: Db, options: { pollingIntervalSeconds?: num
       await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
         for (const job of jobs) await handler(job.data, job.id);
       });
+    },
+    async pending(queue) {
+      const rows = await db.query<{ data: Record<string, unknown> | null }>(
+        `select data from pgboss.job where name = $1 and state in ('created', 'retry')`,
+        [queue],
+      );
+      return rows.map((r) => r.data ?? {});
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, close: false });

@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scope } from '../../src/services/scope.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { CATALOG, EXPORT, IMPORT, count, makeDataset, upload } from './support.js';
+import { CATALOG, EXPORT, IMPORT, count, makeDataset, upload, waitForBatch } from './support.js';
 
 const line = (id: string) => `${JSON.stringify({ _id: id, person: { name: { firstName: id } } })}\n`;
 
@@ -31,6 +31,8 @@ describe('Batch Ingestion: hostile input, interrupted uploads and crashes', () =
   let port: number;
   const files = (batchId: string, name: string) => `${IMPORT}/batches/${batchId}/datasets/${datasetId}/files/${name}`;
   const newBatch = async () => (await t.call('POST', `${IMPORT}/batches`, { datasetId, inputFormat: { format: 'json' } })).json().id as string;
+  // No worker runs in this file (until the last test): each test plays the IMPORT_QUEUE job itself, when it chooses.
+  const process = (batchId: string) => t.platform.batchIngestion.processImportBatch({ batchId, scope });
   const status = async (id: string) => (await t.call('GET', `${CATALOG}/batches/${id}`)).json()[id].status;
 
   beforeAll(async () => {
@@ -120,7 +122,10 @@ describe('Batch Ingestion: hostile input, interrupted uploads and crashes', () =
     expect((await upload(t, 'PATCH', url, second, { 'content-range': `bytes ${half}-${body.length - 1}/${body.length}` })).statusCode).toBe(200);
     expect((await t.call('POST', `${url}?action=COMPLETE`)).json()).toEqual({ name: 'large.json', sizeInBytes: body.length });
     const done = await t.call('POST', `${IMPORT}/batches/${batchId}?action=COMPLETE`);
-    expect(done.json()).toMatchObject({ status: 'success', recordCount: 40, failedRecordCount: 0 });
+    expect(done.json()).toMatchObject({ status: 'processing' });
+    await process(batchId);
+    expect(await status(batchId)).toBe('success');
+    expect((await t.call('GET', `${CATALOG}/batches/${batchId}`)).json()[batchId]).toMatchObject({ recordCount: 40, failedRecordCount: 0 });
     expect(await count(t, 'hostile')).toBe(40);
   });
 
@@ -155,10 +160,14 @@ describe('Batch Ingestion: hostile input, interrupted uploads and crashes', () =
     // The client retries with a new batch.
     const retry = await newBatch();
     await upload(t, 'PUT', files(retry, 'crash.json'), line('C-1') + line('C-2'));
-    expect((await t.call('POST', `${IMPORT}/batches/${retry}?action=COMPLETE`)).json().status).toBe('success');
+    expect((await t.call('POST', `${IMPORT}/batches/${retry}?action=COMPLETE`)).json().status).toBe('processing');
+    await process(retry);
+    expect(await status(retry)).toBe('success');
     expect(await count(t, 'hostile')).toBe(before + 2);
     // The waiting batch still completes after the recovery.
-    expect((await t.call('POST', `${IMPORT}/batches/${waiting}?action=COMPLETE`)).json().status).toBe('success');
+    expect((await t.call('POST', `${IMPORT}/batches/${waiting}?action=COMPLETE`)).json().status).toBe('processing');
+    await process(waiting);
+    expect(await status(waiting)).toBe('success');
   });
 
   it('keeps batches to their dataset, org and sandbox', async () => {
@@ -170,5 +179,58 @@ describe('Batch Ingestion: hostile input, interrupted uploads and crashes', () =
     await t.platform.identity.createSandbox(t.credentials.imsOrg, { name: 'dev' });
     const inDev = await upload(t, 'PUT', files(batchId, 'a.json'), line('x'), { 'x-sandbox-name': 'dev' });
     expect(inDev.statusCode).toBe(404);
+  });
+
+  it('a COMPLETE whose process died midway is processed again by its retried job: nothing half-done shows, and the batch lands once', async () => {
+    const batchId = await newBatch();
+    await upload(t, 'PUT', files(batchId, 'again.json'), line('A-1') + line('A-2'));
+    const before = await count(t, 'hostile');
+    expect((await t.call('POST', `${IMPORT}/batches/${batchId}?action=COMPLETE`)).json().status).toBe('processing');
+
+    // The dead attempt left a staged part, and even a commit to the lake that Catalog never recorded.
+    const location = { orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId, batchId };
+    const half = await t.platform.lake.stage(location);
+    const committed = await t.platform.lake.stage(location);
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    for (const dir of [half.dir, committed.dir]) await connection.run(`COPY (SELECT 'A-1' AS _id) TO '${join(dir, 'part-00000.parquet')}' (FORMAT parquet)`);
+    connection.closeSync();
+    instance.closeSync();
+    await committed.commit();
+    expect(await status(batchId)).toBe('processing');
+    expect((await t.call('GET', `${EXPORT}/batches/${batchId}/files`)).json().data).toEqual([]);
+    expect(await count(t, 'hostile')).toBe(before);
+
+    // The job runs again: the batch lands whole, once, and nothing of the dead attempt remains.
+    await process(batchId);
+    expect((await t.call('GET', `${CATALOG}/batches/${batchId}`)).json()[batchId]).toMatchObject({ status: 'success', recordCount: 2 });
+    expect(await count(t, 'hostile')).toBe(before + 2);
+    expect(readdirSync(join(t.platform.config.lakeDir, '_staging')).filter((e) => e.startsWith(`${batchId}-`))).toEqual([]);
+    // A second delivery of the same job finds the batch done and changes nothing.
+    await process(batchId);
+    expect(await status(batchId)).toBe('success');
+    expect(await count(t, 'hostile')).toBe(before + 2);
+  });
+
+  it('COMPLETE answers at once with the batch processing and its job queued; a worker then lands it', async () => {
+    const batchId = await newBatch();
+    const rows = Array.from({ length: 2000 }, (_, i) => line(`Q-${i}`)).join('');
+    await upload(t, 'PUT', files(batchId, 'queued.json'), rows);
+    const before = await count(t, 'hostile');
+    const done = await t.call('POST', `${IMPORT}/batches/${batchId}?action=COMPLETE`);
+    expect(done.statusCode).toBe(200);
+    expect(done.json()).toMatchObject({ id: batchId, status: 'processing' });
+    // Nothing has processed it: no worker runs yet, so it waits as a job, invisible to readers.
+    const jobs = await t.platform.db.query<{ state: string }>(`select state from pgboss.job where name = 'import-batches' and data->>'batchId' = $1`, [batchId]);
+    expect(jobs.map((j) => j.state)).toEqual(['created']);
+    expect(await status(batchId)).toBe('processing');
+    expect((await t.call('GET', `${EXPORT}/batches/${batchId}/files`)).json().data).toEqual([]);
+    expect(await count(t, 'hostile')).toBe(before);
+    // A second COMPLETE of a batch already processing is a conflict, and queues nothing more.
+    expect((await t.call('POST', `${IMPORT}/batches/${batchId}?action=COMPLETE`)).statusCode).toBe(409);
+
+    await t.platform.startBackground({ scheduler: false });
+    expect(await waitForBatch(t, batchId)).toMatchObject({ status: 'success', recordCount: 2000 });
+    expect(await count(t, 'hostile')).toBe(before + 2000);
   });
 });

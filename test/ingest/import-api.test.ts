@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { CATALOG, EXPORT, IMPORT, count, makeDataset, parquetBytes, sql, upload } from './support.js';
+import { CATALOG, EXPORT, IMPORT, completeBatch, count, makeDataset, parquetBytes, sql, upload } from './support.js';
 
 const JSON_ROWS = [
   { _id: 'j-1', person: { name: { firstName: 'Ada', lastName: 'Lovelace' } }, personalEmail: { address: 'ada@example.com' } },
@@ -29,6 +29,8 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
 
   beforeAll(async () => {
     t = await startTestPlatform();
+    // COMPLETE only enqueues; this process's worker processes the batches.
+    await t.platform.startBackground({ scheduler: false });
     scratch = mkdtempSync(join(tmpdir(), 'tributary-import-'));
     ({ datasetId } = await makeDataset(t, 'Import People'));
   });
@@ -58,9 +60,7 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
     expect((await t.call('GET', `${EXPORT}/batches/${ids.json}/files`)).json().data).toEqual([]);
     expect(await count(t, table)).toBe(0);
 
-    const done = await act(ids.json!, 'COMPLETE');
-    expect(done.statusCode, done.body).toBe(200);
-    expect(done.json()).toMatchObject({ id: ids.json, status: 'success', recordCount: 2, failedRecordCount: 0 });
+    expect(await completeBatch(t, ids.json!)).toMatchObject({ id: ids.json, status: 'success', recordCount: 2, failedRecordCount: 0 });
 
     const landed = await batch(ids.json!);
     expect(landed).toMatchObject({ status: 'success', recordCount: 2, metrics: { inputFileCount: 1, outputRecordCount: 2 } });
@@ -89,7 +89,7 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
     const created = await create({ inputFormat: { format: 'JSON', isMultiLineJson: true } });
     const doc = JSON.stringify([{ _id: 'm-1', person: { name: { firstName: 'Multi' } } }], null, 2);
     expect((await upload(t, 'PUT', files(created.id, 'multi.json'), doc)).statusCode).toBe(201);
-    expect((await act(created.id, 'COMPLETE')).json()).toMatchObject({ status: 'success', recordCount: 1 });
+    expect((await completeBatch(t, created.id))).toMatchObject({ status: 'success', recordCount: 1 });
     expect(await count(t, table)).toBe(3);
     ids.multi = created.id;
   });
@@ -115,7 +115,7 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
     expect(rest.statusCode).toBe(200);
     const completeFile = await t.call('POST', `${url}?action=COMPLETE`);
     expect(completeFile.json()).toEqual({ name: 'big.parquet', sizeInBytes: bytes.length });
-    expect((await act(created.id, 'COMPLETE')).json()).toMatchObject({ status: 'success', recordCount: 3 });
+    expect((await completeBatch(t, created.id))).toMatchObject({ status: 'success', recordCount: 3 });
     expect(await count(t, table)).toBe(6);
   });
 
@@ -124,7 +124,7 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
     expect(created.tags).toEqual({ acp_enableErrorDiagnostics: ['true'], acp_partialIngestionPercent: ['50'] });
     ids.csv = created.id;
     expect((await upload(t, 'PUT', files(created.id, 'people.csv'), CSV_GOOD_AND_BAD)).statusCode).toBe(201);
-    expect((await act(created.id, 'COMPLETE')).json()).toMatchObject({ status: 'success', recordCount: 1, failedRecordCount: 1 });
+    expect((await completeBatch(t, created.id))).toMatchObject({ status: 'success', recordCount: 1, failedRecordCount: 1 });
     const rowErrors = await t.call('GET', `${EXPORT}/batches/${created.id}/meta?path=row_errors`);
     expect(rowErrors.body.trim().split('\n')).toHaveLength(1);
     expect(rowErrors.body).toContain('personalEmail');
@@ -135,7 +135,7 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
   it('fails a CSV batch with a bad row when partial ingestion is off, landing nothing', async () => {
     const created = await create({ inputFormat: { format: 'csv' } });
     expect((await upload(t, 'PUT', files(created.id, 'people.csv'), CSV_GOOD_AND_BAD.replaceAll('c-', 'd-'))).statusCode).toBe(201);
-    const done = (await act(created.id, 'COMPLETE')).json();
+    const done = await completeBatch(t, created.id);
     expect(done).toMatchObject({ status: 'failed' });
     expect(done.errors.map((e: { code: string }) => e.code)).toContain('TRIB-BATCH-1004');
     expect((await t.call('GET', `${EXPORT}/batches/${created.id}/files`)).json().data).toEqual([]);
@@ -150,7 +150,7 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
     expect(dataset).toMatchObject({ description: 'people', tags: { acp_partialIngestionPercent: ['60'], 'adobe/pqs/table': [table] } });
     const created = await create({ inputFormat: { format: 'csv' } });
     await upload(t, 'PUT', files(created.id, 'people.csv'), CSV_GOOD_AND_BAD.replaceAll('c-', 'e-'));
-    expect((await act(created.id, 'COMPLETE')).json()).toMatchObject({ status: 'success', recordCount: 1 });
+    expect((await completeBatch(t, created.id))).toMatchObject({ status: 'success', recordCount: 1 });
     expect(await count(t, table)).toBe(8);
     await t.call('PATCH', `${CATALOG}/dataSets/${datasetId}`, { tags: { acp_partialIngestionPercent: null } });
     expect((await t.call('GET', `${CATALOG}/dataSets/${datasetId}?properties=tags`)).json()[datasetId]).toEqual({ tags: { 'adobe/pqs/table': [table] } });
@@ -192,7 +192,7 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
     const replay = await create({ inputFormat: { format: 'json' }, replay: { predecessors: [ids.parquet], reason: 'corrected names' } });
     expect(replay.replay).toEqual({ predecessors: [ids.parquet], reason: 'corrected names' });
     await upload(t, 'PUT', files(replay.id, 'fixed.json'), jsonLines([{ _id: 'p-0', person: { name: { firstName: 'Fixed' } } }]));
-    expect((await act(replay.id, 'COMPLETE')).json()).toMatchObject({ status: 'success' });
+    expect((await completeBatch(t, replay.id))).toMatchObject({ status: 'success' });
     expect((await batch(ids.parquet!)).status).toBe('inactive');
     expect((await sql(t, `SELECT person.name.firstName AS first FROM ${table} WHERE _id LIKE 'p-%'`)).rows).toEqual([{ first: 'Fixed' }]);
     // Only successful batches of the same dataset can be replayed.
@@ -211,7 +211,7 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
     const { datasetId: doomed } = await makeDataset(t, 'Doomed People');
     const created = (await t.call('POST', `${IMPORT}/batches`, { datasetId: doomed, inputFormat: { format: 'json' } })).json();
     await upload(t, 'PUT', `${IMPORT}/batches/${created.id}/datasets/${doomed}/files/a.json`, jsonLines(JSON_ROWS));
-    expect((await act(created.id, 'COMPLETE')).json().status).toBe('success');
+    expect((await completeBatch(t, created.id)).status).toBe('success');
     expect(await count(t, 'doomed_people')).toBe(2);
     const dir = join(t.platform.config.lakeDir, t.credentials.imsOrg);
     expect(existsSync(dir)).toBe(true);

@@ -2,7 +2,7 @@ import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/cl
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { CATALOG, EXPORT, IMPORT, count, makeDataset, upload } from './support.js';
+import { CATALOG, EXPORT, IMPORT, completeBatch, count, makeDataset, upload } from './support.js';
 
 /** The whole path on the S3 lake (TRIBUTARY_LAKE=s3://…): import, Data Access download, SQL, REVERT, dataset deletion. */
 describe('import, download and SQL with the lake in an S3 bucket', () => {
@@ -18,6 +18,7 @@ describe('import, download and SQL with the lake in an S3 bucket', () => {
     t = await startTestPlatform({
       env: { TRIBUTARY_LAKE: 's3://lake/tributary', TRIBUTARY_LAKE_S3_ENDPOINT: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey },
     });
+    await t.platform.startBackground({ scheduler: false });
   });
   afterAll(async () => {
     await t?.close();
@@ -31,7 +32,7 @@ describe('import, download and SQL with the lake in an S3 bucket', () => {
     const batch = (await t.call('POST', `${IMPORT}/batches`, { datasetId, inputFormat: { format: 'json' } })).json();
     await upload(t, 'PUT', `${IMPORT}/batches/${batch.id}/datasets/${datasetId}/files/a.json`, '{"_id":"b-1"}\n{"_id":"b-2"}\n');
     expect(await keys()).toEqual([]);
-    expect((await t.call('POST', `${IMPORT}/batches/${batch.id}?action=COMPLETE`)).json().status).toBe('success');
+    expect((await completeBatch(t, batch.id)).status).toBe('success');
     const stored = await keys();
     expect(stored.some((k) => k.startsWith('tributary/commits/') && k.endsWith(`${batch.id}.json`))).toBe(true);
     expect(stored.some((k) => k.startsWith('tributary/data/') && k.endsWith('.parquet'))).toBe(true);

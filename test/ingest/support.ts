@@ -69,3 +69,25 @@ export async function parquetBytes(dir: string, select: string): Promise<Buffer>
   }
   return readFileSync(path);
 }
+
+/**
+ * COMPLETE answers at once with the batch `processing` (AEP processes it asynchronously); this waits, reading
+ * Catalog, until a worker (`t.platform.startBackground`) has ended it, and returns Catalog's batch.
+ */
+export async function completeBatch(t: TestPlatform, batchId: string, headers: Record<string, string> = {}): Promise<Record<string, any>> {
+  const done = await t.call('POST', `${IMPORT}/batches/${batchId}?action=COMPLETE`, undefined, headers);
+  expect(done.statusCode, done.body).toBe(200);
+  expect(done.json().status).toBe('processing');
+  return waitForBatch(t, batchId, headers);
+}
+
+/** Catalog's batch once it is no longer `loading` or `processing` (fails the test after 60 s). */
+export async function waitForBatch(t: TestPlatform, batchId: string, headers: Record<string, string> = {}): Promise<Record<string, any>> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const batch = (await t.call('GET', `${CATALOG}/batches/${batchId}`, undefined, headers)).json()[batchId];
+    if (!['loading', 'processing'].includes(batch.status)) return { id: batchId, ...batch };
+    if (Date.now() > deadline) throw new Error(`batch ${batchId} is still ${batch.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

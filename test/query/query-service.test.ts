@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { IMPORT, QUERY, count, makeDataset, sql, upload } from '../ingest/support.js';
+import { IMPORT, QUERY, completeBatch, count, makeDataset, sql, upload } from '../ingest/support.js';
 
 /** SQL over the lake: read-only, confined to the caller's org and sandbox, with a row limit and a timeout. */
 describe('Query Service', () => {
@@ -12,11 +12,12 @@ describe('Query Service', () => {
 
   beforeAll(async () => {
     t = await startTestPlatform();
+    await t.platform.startBackground({ scheduler: false });
     ({ datasetId } = await makeDataset(t, 'Query People'));
     const batch = (await t.call('POST', `${IMPORT}/batches`, { datasetId, inputFormat: { format: 'json' } })).json();
     const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ _id: `q-${i}`, person: { name: { firstName: `N${i}` } } })).join('\n');
     await upload(t, 'PUT', `${IMPORT}/batches/${batch.id}/datasets/${datasetId}/files/rows.json`, rows);
-    expect((await t.call('POST', `${IMPORT}/batches/${batch.id}?action=COMPLETE`)).json().status).toBe('success');
+    expect((await completeBatch(t, batch.id)).status).toBe('success');
     lakeFile = (await t.platform.catalog.datasetFiles(await scopeOf(t), datasetId))[0]!;
 
     // A second org, with a client and a token of its own.

@@ -365,6 +365,21 @@ export class CatalogService {
     }
   }
 
+  /**
+   * COMPLETE, answered at once: moves a `loading` import batch to `processing` and, in the same transaction,
+   * runs `then` (which enqueues the job that processes it), so a batch is never `processing` without its job.
+   */
+  async queueImportBatch(scope: Scope, batchId: string, then: (tx: Queryable) => Promise<void>): Promise<BatchRecord> {
+    await this.getImportBatch(scope, batchId);
+    const done = await this.db.transaction(async (tx) => {
+      if (!(await batches.transition(tx, batchId, ['loading'], 'processing', { started: true }))) return false;
+      await then(tx);
+      return true;
+    });
+    if (!done) throw conflict(`batch ${batchId} is ${(await this.getBatch(scope, batchId)).status}; only a loading batch can be completed`);
+    return this.getBatch(scope, batchId);
+  }
+
   /** ABORT (→ `aborted`) or FAIL (→ `failed`) of an import batch still `loading`: its uploads are dropped. */
   async endImportBatch(scope: Scope, batchId: string, to: 'aborted' | 'failed', errors: BatchError[] = []): Promise<BatchRecord> {
     const batch = await this.getImportBatch(scope, batchId);
@@ -438,10 +453,12 @@ export class CatalogService {
    * and leave `olderThanMs` at 0; with several, pass a delay longer than the interval at which workers touch
    * their batches. Returns the ids of the batches it failed.
    */
-  async recoverStaleBatches(options: { olderThanMs?: number } = {}): Promise<string[]> {
+  async recoverStaleBatches(options: { olderThanMs?: number; except?: string[] } = {}): Promise<string[]> {
     const stale = await batches.selectStale(this.db, options.olderThanMs ?? 0);
     const recovered: string[] = [];
     for (const row of stale) {
+      // Batches whose processing still waits in the job queue (a completed import) are not abandoned.
+      if (options.except?.includes(row.id)) continue;
       const location = { orgId: row.org_id, sandboxId: row.sandbox_id, datasetId: row.dataset_id, batchId: row.id };
       await this.lake.abandonStaging(row.id);
       // The process may have died between the lake commit and the Catalog update.

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Db } from '../../store/db.js';
+import { IMPORT_QUEUE, type JobQueue } from '../../store/queue.js';
 import type { Lake } from '../../lake/index.js';
 import type { FieldMapping, FilePreview, IngestRequest, IngestResult, SourceFile, SourceFormat, TargetSchema } from '../../pipeline/index.js';
 import { type BatchRecord, type CatalogService, partialIngestionPercent } from '../catalog/index.js';
@@ -23,6 +24,8 @@ export interface BatchIngestionLimits {
 
 export interface BatchIngestionDeps {
   db: Db;
+  /** COMPLETE enqueues the batch's processing here (IMPORT_QUEUE); a worker calls `processImportBatch`. */
+  queue: Pick<JobQueue, 'enqueue'>;
   catalog: CatalogService;
   lake: Lake;
   pipeline: {
@@ -42,6 +45,12 @@ export interface UploadStatus {
   complete: boolean;
   /** Bytes of a complete file, or bytes received so far from 0 without a gap. */
   size: number;
+}
+
+/** What an IMPORT_QUEUE job carries: the batch and the scope of the client that completed it. */
+export interface ImportJob {
+  batchId: string;
+  scope: Scope;
 }
 
 export type BatchAction = 'COMPLETE' | 'ABORT' | 'FAIL' | 'REVERT';
@@ -214,28 +223,54 @@ export class BatchIngestionService {
   // ── internals ──────────────────────────────────────────────────────────────────────────────
 
   /**
-   * COMPLETE: every upload must be whole; the batch moves to `processing` once (a concurrent COMPLETE gets 409),
-   * its files go through the pipeline into the staging area, and Catalog lands or fails the batch. The upload
-   * area is dropped either way.
+   * COMPLETE, as AEP does it: checks what can be refused at once (the batch is loading, every upload is whole, the
+   * dataset's schema resolves), moves the batch to `processing` and enqueues its processing in one transaction,
+   * and answers. The batch then ends `success` or `failed` in Catalog (`processImportBatch`).
    */
   private async complete(scope: Scope, batchId: string): Promise<BatchRecord> {
-    const { catalog, lake } = this.deps;
+    const { catalog } = this.deps;
     const batch = await catalog.getImportBatch(scope, batchId);
     if (batch.status !== 'loading') throw conflict(`batch ${batchId} is ${batch.status}; only a loading batch can be completed`);
     const files = await uploads.listUploads(this.deps.db, batchId);
     const unfinished = files.filter((f) => !f.complete).map((f) => f.name);
     if (unfinished.length > 0) throw invalid(`these large files are not complete: ${unfinished.join(', ')}; send their chunks and COMPLETE each file first`);
-    const dataset = await catalog.getDataset(scope, batch.datasetId);
-    const target = await this.deps.targetSchema(scope, dataset.schemaRef.id).catch((error: unknown) => {
-      throw invalid(`the schema of dataset ${dataset.id} cannot be resolved: ${(error as Error).message}`);
+    await this.resolveTarget(scope, batch);
+    const job: ImportJob = { batchId, scope };
+    return catalog.queueImportBatch(scope, batchId, async (tx) => {
+      await this.deps.queue.enqueue(IMPORT_QUEUE, job, { tx, singletonKey: `import-${batchId}` });
     });
-    const input = readInputFormat(batch.inputFormat ?? { format: 'json' });
-    const area = await lake.uploadArea(this.location(scope, batch));
-    const { staging } = await catalog.startImportBatch(scope, batchId);
+  }
+
+  /**
+   * The IMPORT_QUEUE job: the batch's uploads go through the pipeline into a staging area, and Catalog lands or
+   * fails the batch; the upload area is dropped either way. Idempotent, since a job whose process died is run
+   * again: a batch no longer `processing` was finished already (or failed by start-up recovery) and is left
+   * alone, and what a dead attempt may have put in the lake without Catalog recording it is removed first.
+   */
+  async processImportBatch(job: ImportJob): Promise<void> {
+    const { catalog, lake } = this.deps;
+    const { scope, batchId } = job;
+    const batch = await catalog.getImportBatch(scope, batchId).catch((error: unknown) => {
+      // The batch went with its dataset or sandbox while queued: nothing to do.
+      if (error instanceof ServiceError && error.kind === 'not_found') return null;
+      throw error;
+    });
+    if (batch?.status !== 'processing') return;
+    const location = this.location(scope, batch);
+    let staging: Awaited<ReturnType<Lake['stage']>> | null = null;
     try {
+      await lake.removeBatch(location);
+      const dataset = await catalog.getDataset(scope, batch.datasetId);
+      const target = await this.resolveTarget(scope, batch);
+      const files = await uploads.listUploads(this.deps.db, batchId);
+      const input = readInputFormat(batch.inputFormat ?? { format: 'json' });
+      const area = await lake.uploadArea(location);
+      staging = await lake.stage(location);
       const result = await this.ingest(files.map((f) => this.sourceFile(area, f)), input, target, staging.dir, area);
       const failedFiles = result.files.filter((f) => f.error);
-      await catalog.finishBatch(scope, batchId, staging, {
+      const finishing = staging;
+      staging = null;
+      await catalog.finishBatch(scope, batchId, finishing, {
         recordCount: result.outputRecordCount,
         failedRecordCount: result.failedRecordCount,
         inputFiles: result.files.map((f) => ({ path: f.path, size: f.inputBytes, records: f.inputRecordCount, failed: f.failedRecordCount })),
@@ -245,12 +280,18 @@ export class BatchIngestionService {
         partialIngestionPercent: partialIngestionPercent(batch.tags) ?? partialIngestionPercent(dataset.tags) ?? 0,
       });
     } catch (error) {
-      await catalog.failBatch(scope, batchId, staging, [{ code: 'TRIB-IMPORT-1000', description: `the batch could not be processed: ${(error as Error).message}` }]).catch(() => undefined);
-      throw error;
+      // A failure the batch can report ends it `failed`; only if even that fails does the job retry.
+      await catalog.failBatch(scope, batchId, staging, [{ code: 'TRIB-IMPORT-1000', description: `the batch could not be processed: ${(error as Error).message}` }]);
     } finally {
       await lake.abandonStaging(batchId).catch(() => undefined);
     }
-    return catalog.getBatch(scope, batchId);
+  }
+
+  private async resolveTarget(scope: Scope, batch: BatchRecord): Promise<TargetSchema> {
+    const dataset = await this.deps.catalog.getDataset(scope, batch.datasetId);
+    return this.deps.targetSchema(scope, dataset.schemaRef.id).catch((error: unknown) => {
+      throw invalid(`the schema of dataset ${dataset.id} cannot be resolved: ${(error as Error).message}`);
+    });
   }
 
   /**

@@ -1,1 +1,1 @@
-export { BatchIngestionService, type BatchIngestionDeps, type BatchIngestionLimits, type ImportBatchView, type UploadStatus } from './batch-ingestion.service.js';
+export { BatchIngestionService, type BatchIngestionDeps, type BatchIngestionLimits, type ImportJob, type ImportBatchView, type UploadStatus } from './batch-ingestion.service.js';
