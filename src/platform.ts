@@ -167,6 +167,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
         await catalog.recoverStaleBatches({ except: queuedImports });
         await flowService.executor.failInterruptedRuns();
       }
+      // Queries left running by a dead process: all of them on the embedded database, past their timeout on PostgreSQL.
+      await query.failInterruptedQueries(db.kind === 'pglite' ? {} : { olderThanMs: query.limits.timeoutMs });
       await sandboxes.resumeInterrupted();
       if (options.scheduler !== false) scheduler.start();
       await queue.work(RUN_QUEUE, async (data) => {

@@ -90,3 +90,18 @@ export async function markDone(
     );
   }
 }
+
+/**
+ * Queries left `SUBMITTED`/`IN_PROGRESS` by a process that died become `FAILED` with `error`, when they started (or were
+ * submitted) at least `olderThanMs` ago; `except` are running here. Returns their ids.
+ */
+export async function failInterrupted(db: Queryable, olderThanMs: number, error: { code: string; message: string }, except: string[] = []): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `update queries set state = 'FAILED', errors = $2::jsonb, completed_at = now(), updated_at = now()
+     where state in ('SUBMITTED', 'IN_PROGRESS') and coalesce(started_at, created_at) <= now() - make_interval(secs => $1::float8 / 1000)
+       and not (id::text = any($3::text[]))
+     returning id`,
+    [olderThanMs, JSON.stringify([error]), except],
+  );
+  return rows.map((r) => r.id);
+}

@@ -162,6 +162,21 @@ export class QueryService {
     }
   }
 
+  /**
+   * Start-up recovery: queries left running by a process that died are `FAILED`, since nothing will finish them.
+   * The embedded mode owns its database, so it fails every one (`olderThanMs` 0); with PostgreSQL, where other
+   * processes may be running queries, pass the timeout: a query older than that has ended or been abandoned.
+   * Queries this process runs are never touched.
+   */
+  async failInterruptedQueries(options: { olderThanMs?: number } = {}): Promise<string[]> {
+    const failed = await repo.failInterrupted(this.db, options.olderThanMs ?? 0, {
+      code: CODES.internal,
+      message: 'the process running this query stopped before it finished; submit it again',
+    }, [...this.running.keys()]);
+    if (failed.length > 0) this.options.log?.('queries left running by a stopped process marked FAILED', { count: failed.length });
+    return failed;
+  }
+
   // ── internals ──────────────────────────────────────────────────────────────────────────────
 
   private async execute(scope: Scope, id: string, sql: string, signal: AbortSignal): Promise<void> {
