@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import formatsModule from 'ajv-formats/dist/formats.js';
 import type { FieldMapping } from '../contracts.js';
 import { sqlIdent, sqlString } from '../engine/duckdb.js';
@@ -48,6 +49,29 @@ const INTEGER_LIMITS = { byte: [-128, 127], short: [-32768, 32767], int: [-21474
 
 /** Values compared with a regular expression must be plain ASCII (no vertical tab) for RE2 and JavaScript to agree. */
 const REGEX_SAFE = (v: string) => `strlen(${v}) = length(${v}) AND NOT contains(${v}, chr(11))`;
+
+/**
+ * Cheap sufficient conditions for the formats' regular expressions: case-sensitive, ASCII-only
+ * (so REGEX_SAFE holds too) and each a sub-language of ajv-formats' expression (3.0.1), whose
+ * source is pinned by its SHA-256. Most values meet them, and then neither the ASCII test nor the
+ * long case-insensitive expression runs; the others take the full test, so the verdict is the same.
+ */
+export const FORMAT_FAST_PATHS: Record<string, { sha256: string; fast: string }> = {
+  // The expression itself, with its classes narrowed to letters, digits, "_" and "-" spelt in both cases.
+  email: {
+    sha256: 'd2b186762cdc6c77568ff001fb13ed97285973e5635c9827f4add64005d6cc39',
+    fast: '[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?',
+  },
+  // A relative reference made of one path segment of unreserved characters (ids such as "p-1").
+  'uri-reference': { sha256: 'd6f787ee3eecbffd2b17274ead760d7820f1b60be16ed62991eaea1214b3d2ab', fast: '[A-Za-z0-9._~-]+' },
+};
+
+/** The fast path of a format, only while ajv-formats' expression is the one it was written against. */
+function fastPath(format: string, re: RegExp): string | null {
+  const known = FORMAT_FAST_PATHS[format];
+  if (!known || !re.flags.includes('i') || createHash('sha256').update(re.source).digest('hex') !== known.sha256) return null;
+  return known.fast;
+}
 
 export function compileSqlPlan(mappings: FieldMapping[] | null, root: ObjectField, schema: Record<string, unknown>, columnNames: string[]): SqlPlan | null {
   if (mappings === null || mappings.length === 0) return null;
@@ -155,7 +179,9 @@ class Compiler {
         const [min, max] = INTEGER_LIMITS[field.width];
         // Where the shape check holds, the integer part is all there is (any fraction is zeros).
         const n = `TRY_CAST(split_part(${s}, '.', 1) AS BIGINT)`;
-        this.checks.push(`${s} IS NULL OR (regexp_full_match(${s}, '[+-]?\\d{1,15}(\\.0*)?') AND ${n} BETWEEN ${min} AND ${max})`);
+        // Plain digits too few to leave the range need neither the full shape nor the range test.
+        const digits = Math.min(15, String(max).length - 1);
+        this.checks.push(`${s} IS NULL OR regexp_full_match(${s}, '\\d{1,${digits}}') OR (regexp_full_match(${s}, '[+-]?\\d{1,15}(\\.0*)?') AND ${n} BETWEEN ${min} AND ${max})`);
         value = `TRY_CAST(${n} AS ${duckType(field)})`;
         break;
       }
@@ -200,7 +226,9 @@ class Compiler {
         if (!(re instanceof RegExp)) throw new NotExpressible();
         const source = `${re.flags.includes('i') ? '(?i)' : ''}${re.source}`;
         this.regexes.push(source);
-        conditions.push(`${REGEX_SAFE(value)} AND regexp_matches(${value}, ${sqlString(source)})`);
+        const full = `${REGEX_SAFE(value)} AND regexp_matches(${value}, ${sqlString(source)})`;
+        const shortcut = fastPath(c.format, re);
+        conditions.push(shortcut ? `(regexp_full_match(${value}, ${sqlString(shortcut)}) OR (${full}))` : full);
       } else throw new NotExpressible();
     }
     if (c.pattern !== undefined) {
