@@ -5,6 +5,7 @@ import type { Platform } from '../platform.js';
 import { createLogger } from '../observability/logger.js';
 import { registerDocs, registerOperations } from './ops/index.js';
 import { registerAuth } from './auth.js';
+import { registerRequestLogging, requestLogController } from './request-log.js';
 import { handleError, renderError, styleFor } from './errors.js';
 import { imsRoutes } from './ims/routes.js';
 import { schemaRegistryRoutes } from './schema-registry/routes.js';
@@ -34,6 +35,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: 32 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    // "incoming request" is written once the request's org and sandbox are known (./request-log.ts).
+    logController: requestLogController(),
     // AEP documents some paths with a trailing slash (`PATCH /connections/{id}/`): both forms route the same.
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -58,6 +61,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await registerDocs(app);
   registerAuth(app, platform.identity);
   await registerOperations(app, platform);
+  registerRequestLogging(app);
   await app.register(imsRoutes(platform.identity));
   await app.register(flowServiceRoutes(platform.flowService), { prefix: '/data/foundation/flowservice' });
   await app.register(schemaRegistryRoutes(platform.schemaRegistry), { prefix: '/data/foundation/schemaregistry' });

@@ -70,7 +70,31 @@ describe('logs', () => {
     // Once a call is authorised, its lines name the org and sandbox.
     const completed = lines.filter((l) => l.msg === 'request completed' && l.res?.statusCode === 200 && l.reqId && lines.some((r) => r.reqId === l.reqId && r.req?.url?.startsWith('/data/')));
     expect(completed.length).toBeGreaterThan(0);
-    for (const line of completed) expect(line).toMatchObject({ orgId: imsOrg, sandboxName: 'prod' });
+    for (const line of completed) expect(line).toMatchObject({ orgId: imsOrg, sandboxName: 'prod', clientId });
+    // Every line of an authorised call names them, its "incoming request" line too (written after authorisation).
+    const authorised = new Set(completed.map((l) => l.reqId));
+    const ofAuthorised = lines.filter((l) => authorised.has(l.reqId));
+    expect(ofAuthorised.filter((l) => l.msg === 'incoming request')).toHaveLength(authorised.size);
+    for (const line of ofAuthorised) expect(line, JSON.stringify(line)).toMatchObject({ orgId: imsOrg, sandboxName: 'prod', clientId });
+    // A call refused at authorisation still has both lines, naming no org.
+    const refused = lines.filter((l) => l.msg === 'request completed' && l.res?.statusCode === 401);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const line of refused) {
+      const first = lines.filter((l) => l.reqId === line.reqId && l.msg === 'incoming request');
+      expect(first).toHaveLength(1);
+      expect(first[0]!.req).toMatchObject({ method: 'GET', url: '/data/foundation/catalog/dataSets' });
+      expect(line.orgId).toBeUndefined();
+    }
+    // One incoming and one completion line per request, for routes of every kind (token, platform, operations).
+    await app.inject({ method: 'GET', url: '/health' });
+    await app.inject({ method: 'GET', url: '/data/foundation/sandbox-management/sandboxes', headers });
+    const after = logs.lines();
+    for (const url of ['/health', '/data/foundation/sandbox-management/sandboxes']) {
+      const ids = after.filter((l) => l.msg === 'incoming request' && l.req?.url === url).map((l) => l.reqId);
+      expect(ids, url).toHaveLength(1);
+      expect(after.filter((l) => l.reqId === ids[0] && l.msg === 'request completed'), url).toHaveLength(1);
+    }
+    expect(after.find((l) => l.msg === 'incoming request' && l.req?.url === '/data/foundation/sandbox-management/sandboxes')).toMatchObject({ orgId: imsOrg, sandboxName: 'prod' });
     expect(lines.every((l) => typeof l.level === 'string' && typeof l.time === 'string')).toBe(true);
   });
 
