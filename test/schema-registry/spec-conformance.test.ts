@@ -12,7 +12,6 @@ const XDM = 'application/vnd.adobe.xdm+json';
 
 /** Responses of the spec this registry does not produce, and why. */
 const NOT_PRODUCED: Record<string, string> = {
-  'GET /rpc/auditlog/{RESOURCE_ID} 200': 'no audit log is kept',
   'GET /{CONTAINER_ID}/descriptors/{DESCRIPTOR_ID} 400': 'descriptors are not versioned: a lookup needs no Accept header, so it is never refused for one',
 };
 
@@ -123,6 +122,12 @@ describe('responses conform to the Schema Registry spec', () => {
     await t.platform.identity.createSandbox(t.credentials.imsOrg, { name: 'conformance' });
     await ok(await specCall(t, 'POST', `${BASE}/rpc/import`, payload, { 'x-sandbox-name': 'conformance' }), 200);
     await ok(await specCall(t, 'POST', `${BASE}/rpc/import`, payload, { 'x-sandbox-name': 'conformance' }), 400);
+
+    // rpc: the audit log of a resource changed by POST, PUT and PATCH, and of one that uses it.
+    const datatypeLog = await ok(await specCall(t, 'GET', `${BASE}/rpc/auditlog/${datatype['meta:altId']}`), 200);
+    expect(datatypeLog).toHaveLength(3);
+    await ok(await specCall(t, 'GET', `${BASE}/rpc/auditlog/${enc(schema.$id)}`), 200);
+    await ok(await specCall(t, 'GET', `${BASE}/rpc/auditlog/${enc(`https://ns.adobe.com/${t.credentials.tenantId}/schemas/00`)}`), 404);
 
     await ok(await specCall(t, 'GET', `${BASE}/stats`), 200);
   });

@@ -32,6 +32,16 @@ const ERRATA: Array<{ definition: string; path: string[]; replace: Node; why: st
   { definition: 'friendlyNameDescriptorResponse', path: ['allOf', '2', 'properties', 'xdm:description'], replace: { type: ['string', 'object'] }, why: 'examples use {en_us}' },
 ];
 
+/** The same, for response schemas written inline in an operation (path from the spec's `paths`). */
+const RESPONSE_ERRATA: Array<{ path: string[]; replace: Node; why: string }> = [
+  // Typed string; the spec's own example has the removed value itself: 0, or a field's definition (an object).
+  {
+    path: ['/rpc/auditlog/{RESOURCE_ID}', 'get', 'responses', '200', 'schema', 'items', 'properties', 'updates', 'items', 'properties', 'value'],
+    replace: {},
+    why: 'examples use 0 and objects',
+  },
+];
+
 /** `meta:createdDate` is typed "object" ("a timestamp") wherever it appears; every example (and the XDM source) has '2020-08-10'. */
 function createdDateAsString(node: unknown): void {
   if (typeof node !== 'object' || node === null) return;
@@ -56,6 +66,12 @@ createdDateAsString(spec.definitions);
 for (const ops of Object.values<Node>(spec.paths)) for (const op of Object.values<Node>(ops)) for (const r of Object.values<Node>(op?.responses ?? {})) nullableWhereExampleIsNull(r?.schema);
 for (const e of ERRATA) {
   let node = spec.definitions[e.definition];
+  for (const key of e.path.slice(0, -1)) node = node[key];
+  node[e.path[e.path.length - 1]!] = e.replace;
+}
+
+for (const e of RESPONSE_ERRATA) {
+  let node = spec.paths;
   for (const key of e.path.slice(0, -1)) node = node[key];
   node[e.path[e.path.length - 1]!] = e.replace;
 }

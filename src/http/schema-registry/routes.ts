@@ -67,6 +67,7 @@ export function schemaRegistryRoutes(registry: SchemaRegistryService): FastifyPl
     app.get<{ Params: { '*': string } }>('/rpc/sampledata/*', async (request) => registry.sampleData(request.scope, resourceId(request)));
     app.get<{ Params: { '*': string } }>('/rpc/export/*', async (request) => registry.exportResource(request.scope, resourceId(request)));
     app.post('/rpc/import', async (request) => registry.importResources(request.scope, request.body));
+    app.get<{ Params: { '*': string } }>('/rpc/auditlog/*', async (request) => registry.auditLog(request.scope, resourceId(request)));
 
     // ── unions (computed from the schemas enabled for them) ──
     app.get<{ Querystring: Query }>('/tenant/unions', async (request) => {

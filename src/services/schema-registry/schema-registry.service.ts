@@ -21,6 +21,7 @@ import { sampleRecord } from './sample-data.js';
 import { exportPayload, importItems } from './export-import.js';
 import { RESOURCE_TYPES } from './ids.js';
 import { applyPatch } from './json-patch.js';
+import { entriesOf, loggedId, type AuditEntry } from './audit-log.js';
 import { listPage, summary, type ListPage, type ListQuery } from './listing.js';
 import { TenantRepository } from './tenant-repository.js';
 import { compileTarget } from './validator.js';
@@ -249,6 +250,22 @@ export class SchemaRegistryService {
   /** `GET /rpc/sampledata/{schemaId}`: a made-up record that the schema's validator accepts. */
   async sampleData(scope: Scope, schemaId: string): Promise<Record<string, unknown>> {
     return sampleRecord(await this.targetSchema(scope, schemaId));
+  }
+
+  /**
+   * `GET /rpc/auditlog/{id}`: the changes made to a tenant resource (by `$id` or `meta:altId`, deleted ones too) and
+   * to the tenant resources it uses, oldest first. A standard (global) resource never changes: its log is empty.
+   */
+  async auditLog(scope: Scope, idOrAltId: string): Promise<AuditEntry[]> {
+    const key = withTenant(scope, idOrAltId);
+    const current = await this.tenant.get(scope, key);
+    const id = current?.$id ?? (await loggedId(this.db, scope, key));
+    if (!id) {
+      if (globalLibrary().get(key)) return [];
+      throw notFound(`The resource '${idOrAltId}' was not found`, NOT_FOUND_CODE);
+    }
+    const used = current ? refsOf(current).filter((ref) => ref.startsWith(`https://ns.adobe.com/${scope.tenantId}/`)) : [];
+    return entriesOf(this.db, scope, [id, ...used]);
   }
 
   /** `GET /rpc/export/{id}`: a tenant schema, field group, data type or class with its tenant dependencies and descriptors. */

@@ -3,6 +3,7 @@ import type { Db, Queryable } from '../../store/db.js';
 import type { Scope } from '../scope.js';
 import type { Resource } from './resource.js';
 import type { ResourceType } from './ids.js';
+import { recordChange } from './audit-log.js';
 
 interface Row {
   body: Resource | string;
@@ -64,24 +65,31 @@ export class TenantRepository {
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9::json, $10, $10)`,
         [scope.orgId, scope.sandboxId, resource.$id, resource['meta:altId'], resource['meta:resourceType'], resource.title ?? '', resource.version, etag, JSON.stringify(resource), scope.clientId],
       );
+      await recordChange(tx, scope, undefined, resource);
       await bumpRevision(tx, scope);
     });
   }
 
   async update(scope: Scope, resource: Resource, etag: string): Promise<void> {
     await this.db.transaction(async (tx) => {
+      const before = await tx.query<Row>(
+        'select body from schema_registry_resources where org_id = $1 and sandbox_id = $2 and id = $3 for update',
+        [scope.orgId, scope.sandboxId, resource.$id],
+      );
       await tx.query(
         `update schema_registry_resources set body = $4::json, title = $5, etag = $6, updated_by = $7, version = $8, updated_at = now()
          where org_id = $1 and sandbox_id = $2 and id = $3`,
         [scope.orgId, scope.sandboxId, resource.$id, JSON.stringify(resource), resource.title ?? '', etag, scope.clientId, resource.version],
       );
+      if (before[0]) await recordChange(tx, scope, bodyOf(before[0]), resource);
       await bumpRevision(tx, scope);
     });
   }
 
   async delete(scope: Scope, id: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const rows = await tx.query('delete from schema_registry_resources where org_id = $1 and sandbox_id = $2 and id = $3 returning id', [scope.orgId, scope.sandboxId, id]);
+      const rows = await tx.query<Row>('delete from schema_registry_resources where org_id = $1 and sandbox_id = $2 and id = $3 returning body', [scope.orgId, scope.sandboxId, id]);
+      if (rows[0]) await recordChange(tx, scope, bodyOf(rows[0]), undefined);
       if (rows.length > 0) await bumpRevision(tx, scope);
       return rows.length > 0;
     });
