@@ -59,4 +59,26 @@ describe('fast paths of the SQL plan', () => {
     expect(plan?.ok).toContain(`regexp_full_match(NULLIF(c0, ''), '\\d{1,9}')`);
     expect(plan?.ok).toContain(`regexp_full_match(NULLIF(c1, ''), '\\d{1,4}')`);
   });
+
+  it('dates: a value that is its own date written back meets the date shape and is a date', async () => {
+    const schema = { type: 'object', properties: { d: { type: 'string', format: 'date', 'meta:xdmType': 'date' } } };
+    const plan = compileSqlPlan([{ sourceType: 'ATTRIBUTE', source: 'd', destination: 'd' }], rootField(schema), schema, ['d']);
+    const check = plan!.ok.split(' AND (').find((c) => c.includes('AS DATE'))!;
+    const [fast, full] = [check.slice(check.indexOf(' OR (') + 5, check.indexOf(') OR (')), check.slice(check.indexOf(') OR (') + 6).replace(/\)+$/, '')];
+    expect(fast).toContain('::VARCHAR');
+    const values = ['2024-01-02', '1999-12-31', '2024-02-29', '2023-02-29', '2024-02-30', '0999-01-01', '0001-01-01', '10000-01-01', '2024-1-2', ' 2024-01-02', '2024-01-02 ', '2024/01/02', '20240102', '2024-01-02T00:00:00', '1000-01-01', '9999-12-31', '-2024-01-02', '2024-13-01', '2024-00-10', '2024-01-00', 'infinity', 'epoch', '1970-01-01 (BC)', '١٩٩٠-٠١-٠٢'];
+    const { connection } = await engine;
+    await connection.run(`CREATE OR REPLACE TABLE d AS SELECT unnest([${values.map(sqlString).join(', ')}]) AS c0`);
+    const rows = (await connection.runAndReadAll(`SELECT c0, coalesce(${fast.replaceAll("NULLIF(c0, '')", 'c0')}, false) AS fast, coalesce(${full.replaceAll("NULLIF(c0, '')", 'c0')}, false) AS full FROM d`)).getRowObjectsJS() as Array<{ c0: string; fast: boolean; full: boolean }>;
+    expect(rows.filter((r) => r.fast).map((r) => r.c0)).toEqual(['2024-01-02', '1999-12-31', '2024-02-29', '1000-01-01', '9999-12-31']);
+    for (const r of rows) if (r.fast) expect(r.full, r.c0).toBe(true);
+  });
+
+  it('integers: the schema bounds join the shortcut only when every plain-digit value meets them', () => {
+    const schema = { type: 'object', properties: { a: { type: 'integer', 'meta:xdmType': 'int', minimum: 0 }, b: { type: 'integer', 'meta:xdmType': 'int', minimum: 1 } } };
+    const plan = compileSqlPlan([{ sourceType: 'ATTRIBUTE', source: 'a', destination: 'a' }, { sourceType: 'ATTRIBUTE', source: 'b', destination: 'b' }], rootField(schema), schema, ['a', 'b']);
+    // a: one term, the bound inside the full test; b: the bound (0 is a plain-digit value below it) stays a term of its own.
+    expect(plan!.ok).toMatch(/NULLIF\(c0, ''\) IS NULL OR regexp_full_match\(NULLIF\(c0, ''\), '\\d\{1,9\}'\) OR \(regexp_full_match[^]*>= 0\)\)/);
+    expect(plan!.ok).toContain(`(NULLIF(c1, '') IS NULL OR (TRY_CAST(TRY_CAST(split_part(NULLIF(c1, ''), '.', 1) AS BIGINT) AS INTEGER) >= 1))`);
+  });
 });

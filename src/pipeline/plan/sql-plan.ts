@@ -73,6 +73,16 @@ function fastPath(format: string, re: RegExp): string | null {
   return known.fast;
 }
 
+/** Whether every number from `low` to `high` meets the schema's numeric bounds. */
+function boundsHold(c: Constraints, low: number, high: number): boolean {
+  return (
+    (c.minimum === undefined || c.minimum <= low) &&
+    (c.exclusiveMinimum === undefined || c.exclusiveMinimum < low) &&
+    (c.maximum === undefined || c.maximum >= high) &&
+    (c.exclusiveMaximum === undefined || c.exclusiveMaximum > high)
+  );
+}
+
 export function compileSqlPlan(mappings: FieldMapping[] | null, root: ObjectField, schema: Record<string, unknown>, columnNames: string[]): SqlPlan | null {
   if (mappings === null || mappings.length === 0) return null;
   try {
@@ -179,11 +189,17 @@ class Compiler {
         const [min, max] = INTEGER_LIMITS[field.width];
         // Where the shape check holds, the integer part is all there is (any fraction is zeros).
         const n = `TRY_CAST(split_part(${s}, '.', 1) AS BIGINT)`;
-        // Plain digits too few to leave the range need neither the full shape nor the range test.
-        const digits = Math.min(15, String(max).length - 1);
-        this.checks.push(`${s} IS NULL OR regexp_full_match(${s}, '\\d{1,${digits}}') OR (regexp_full_match(${s}, '[+-]?\\d{1,15}(\\.0*)?') AND ${n} BETWEEN ${min} AND ${max})`);
         value = `TRY_CAST(${n} AS ${duckType(field)})`;
-        break;
+        const shape = `regexp_full_match(${s}, '[+-]?\\d{1,15}(\\.0*)?') AND ${n} BETWEEN ${min} AND ${max}`;
+        // Plain digits too few to leave the range (0 … 10^digits − 1) need neither the full shape nor the
+        // range test, nor the schema's bounds when the whole span meets them: one test decides most values.
+        const digits = Math.min(15, String(max).length - 1);
+        const fast = `regexp_full_match(${s}, '\\d{1,${digits}}')`;
+        const conditions = this.conditions(value, field, constraints);
+        if (conditions.length === 0) this.checks.push(`${s} IS NULL OR ${fast} OR (${shape})`);
+        else if (boundsHold(constraints, 0, 10 ** digits - 1)) this.checks.push(`${s} IS NULL OR ${fast} OR (${shape} AND ${conditions.join(' AND ')})`);
+        else this.checks.push(`${s} IS NULL OR ${fast} OR (${shape})`, `${s} IS NULL OR (${conditions.join(' AND ')})`);
+        return value;
       }
       case 'number': {
         const n = `TRY_CAST(${s} AS DOUBLE)`;
@@ -196,7 +212,10 @@ class Compiler {
         value = `(lower(${s}) = 'true')`;
         break;
       case 'date':
-        this.checks.push(`${s} IS NULL OR (regexp_full_match(${s}, '[1-9]\\d{3}-\\d{2}-\\d{2}') AND TRY_CAST(${s} AS DATE) IS NOT NULL)`);
+        // A value that is its own date written back (ten characters, not year 0xxx) has the shape and is a date.
+        this.checks.push(
+          `${s} IS NULL OR (strlen(${s}) = 10 AND ${s} >= '1' AND TRY_CAST(${s} AS DATE)::VARCHAR = ${s}) OR (regexp_full_match(${s}, '[1-9]\\d{3}-\\d{2}-\\d{2}') AND TRY_CAST(${s} AS DATE) IS NOT NULL)`,
+        );
         value = `TRY_CAST(${s} AS DATE)`;
         break;
       case 'date-time':
@@ -214,6 +233,12 @@ class Compiler {
 
   /** Checks of the schema's constraints on a typed value; `source` is NULL exactly when it is (see Leaf.source). */
   private validate(value: string, source: string, field: XdmField, c: Constraints): void {
+    const conditions = this.conditions(value, field, c);
+    if (conditions.length) this.checks.push(`${source} IS NULL OR (${conditions.join(' AND ')})`);
+  }
+
+  /** The schema's constraints on a non-NULL typed value, as SQL conditions that must all hold. */
+  private conditions(value: string, field: XdmField, c: Constraints): string[] {
     const conditions: string[] = [];
     const textual = field.kind === 'string';
     if (c.format !== undefined) {
@@ -254,7 +279,7 @@ class Compiler {
       if (!numeric || typeof bound !== 'number') throw new NotExpressible();
       conditions.push(`${value} ${op} ${bound}`);
     }
-    if (conditions.length) this.checks.push(`${source} IS NULL OR (${conditions.join(' AND ')})`);
+    return conditions;
   }
 
   /** `required` of the objects the mappings fill: an object that is present must hold them. */
