@@ -28,23 +28,34 @@ export async function engineAccepts(engine: Engine, plan: SqlPlan): Promise<bool
   return true;
 }
 
+/** Where the scratch copy of a file (raw fields and verdict, in file order) lives. */
+export type Scratch = { kind: 'table' } | { kind: 'parquet'; path: string };
+
+/** The temporary table a small file's scratch copy goes to (one plan runs at a time per engine). */
+const SCRATCH_TABLE = 'tributary_scratch';
+
 /**
  * Runs a compiled plan over one delimited file. DuckDB parses the file once, streaming each row's
- * raw fields and verdict into a scratch Parquet file (compressed, in file order); from it, the rows
- * the plan accepts go straight to the output Parquet file and the others — with their row numbers,
- * which Parquet gives for free — to `flagged` for the JavaScript mapper. Every step streams, so
- * memory stays flat however large the file.
+ * raw fields and verdict into a scratch copy (in file order); from it, the rows the plan accepts go
+ * straight to the output Parquet file and the others — with their row numbers — to `flagged` for
+ * the JavaScript mapper. The scratch copy of a small file is a temporary table (DuckDB's own
+ * format: cheaper to write and read than Parquet, row numbers are its rowids); that of a larger one
+ * a compressed Parquet file (row numbers for free), so memory stays flat however large the file.
  */
-export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSource, outputPath: string, scratchPath: string, flagged: (records: SourceRecord[]) => Promise<void>, times = new StageTimes()): Promise<PlanOutcome> {
+export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSource, outputPath: string, scratch: Scratch, flagged: (records: SourceRecord[]) => Promise<void>, times = new StageTimes()): Promise<PlanOutcome> {
   const { connection } = engine;
   const width = source.names.length;
   const raw = Array.from({ length: width + 1 }, (_, i) => `c${i}`).join(', ');
-  const staged = `read_parquet(${sqlString(scratchPath)}, file_row_number = true)`;
+  const staged = scratch.kind === 'table' ? SCRATCH_TABLE : `read_parquet(${sqlString(scratch.path)}, file_row_number = true)`;
+  const position = scratch.kind === 'table' ? 'rowid' : 'file_row_number';
   try {
-    // Insertion order is kept (the engine's setting), so the scratch file's row order is the file's.
+    // Insertion order is kept (the engine's setting), so the scratch copy's row order is the file's.
     // The verdict as a CASE condition, not a bare value: DuckDB then evaluates each AND/OR term only
     // for the rows still undecided, where a projected boolean would evaluate every term for every row.
-    await times.time('csvToScratch', () => connection.run(`COPY (SELECT CASE WHEN ${plan.ok} THEN true ELSE false END AS __ok, ${raw} FROM ${source.dataSql}) TO ${sqlString(scratchPath)} (FORMAT parquet, COMPRESSION snappy)`));
+    const rows = `SELECT CASE WHEN ${plan.ok} THEN true ELSE false END AS __ok, ${raw} FROM ${source.dataSql}`;
+    await times.time('csvToScratch', () =>
+      connection.run(scratch.kind === 'table' ? `CREATE OR REPLACE TEMP TABLE ${SCRATCH_TABLE} AS ${rows}` : `COPY (${rows}) TO ${sqlString(scratch.path)} (FORMAT parquet, COMPRESSION snappy)`),
+    );
   } catch (error) {
     throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${engineMessage(error)}`);
   }
@@ -54,7 +65,7 @@ export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSo
     if (counts.ok > 0) {
       const select = plan.columns.map((c) => `${c.sql} AS ${sqlIdent(c.name)}`).join(', ');
       try {
-        // The output's row order does not matter (row errors come from the scratch file): let DuckDB use its threads freely.
+        // The output's row order does not matter (row errors come from the scratch copy): let DuckDB use its threads freely.
         await connection.run(`SET preserve_insertion_order = false`);
         await times.time('scratchToOutput', () => connection.run(`COPY (SELECT ${select} FROM ${staged} WHERE __ok) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`));
       } catch (error) {
@@ -66,7 +77,7 @@ export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSo
     }
     if (counts.ok < counts.total) {
       const started = performance.now();
-      const result = await connection.stream(`SELECT (file_row_number + 1)::INTEGER AS __row, ${raw} FROM ${staged} WHERE NOT __ok ORDER BY file_row_number`);
+      const result = await connection.stream(`SELECT (${position} + 1)::INTEGER AS __row, ${raw} FROM ${staged} WHERE NOT __ok ORDER BY ${position}`);
       let batch: SourceRecord[] = [];
       for await (const rows of result.yieldRowsJs()) {
         for (const [row, ...fields] of rows as Array<[number, ...Array<string | null>]>) {
@@ -83,6 +94,7 @@ export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSo
     }
     return { rows: counts.total, written: counts.ok, bytes };
   } finally {
-    await rm(scratchPath, { force: true });
+    if (scratch.kind === 'table') await connection.run(`DROP TABLE IF EXISTS ${SCRATCH_TABLE}`);
+    else await rm(scratch.path, { force: true });
   }
 }
