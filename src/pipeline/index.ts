@@ -12,3 +12,4 @@ export { previewMapping, type MappingPreview } from './preview-mapping.js';
 export { FUNCTION_DEFS, type FunctionDef, type FunctionParam } from './mapping/expression/functions/index.js';
 export { checkExpression } from './mapping/expression/evaluate.js';
 export { partialIngestionPercent, judgePartialIngestion, PARTIAL_INGESTION_TAG, type PartialIngestionVerdict } from './partial-ingestion.js';
+export { readFirstRecord } from './read/first-record.js';

@@ -8,14 +8,20 @@ const MAX_HEADER_BYTES = 1 << 20;
  * the reader must know the column count before it asks DuckDB for the rows (see delimited.ts).
  * Follows the same quoting rules the DuckDB query is given.
  */
-export async function readFirstRecord(path: string, delimiter: string, quote: string, escape: string): Promise<string[] | null> {
+export async function readFirstRecord(
+  path: string,
+  delimiter: string,
+  quote: string,
+  escape: string,
+  encoding: 'utf8' | 'latin1' = 'utf8',
+): Promise<string[] | null> {
   const handle = await open(path, 'r');
   let text: string;
   try {
     const buffer = Buffer.alloc(MAX_HEADER_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     if (bytesRead === 0) return null;
-    text = buffer.subarray(0, bytesRead).toString('utf8');
+    text = buffer.subarray(0, bytesRead).toString(encoding);
   } finally {
     await handle.close();
   }
