@@ -1,6 +1,7 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { catalog } from '../../api/catalog.api.js';
 import { ADHOC_CLASS, containerOf, PROFILE_CLASS, schemaRegistry } from '../../api/schema-registry.api.js';
+import { ClassAndFieldGroups } from '../../components/class-and-field-groups.js';
 import type { Column } from '../../api/flow-service.api.js';
 import { useApp } from '../../app-context.js';
 import { ErrorNote, Loading } from '../../components/ui.js';
@@ -49,22 +50,12 @@ export function TargetStep({ state, update, next }: StepProps) {
   const [schemaId, setSchemaId] = useState('');
   const [classId, setClassId] = useState(PROFILE_CLASS);
   const [groups, setGroups] = useState<string[]>([]);
-  const [groupFilter, setGroupFilter] = useState('');
   const [schemaTitle, setSchemaTitle] = useState(`${dataSetName} schema`);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   const dataSets = useAsync(() => catalog(api).dataSets(), [api]);
   const schemas = useAsync(() => (mode === 'new' && schemaMode === 'existing' ? sr.list('tenant', 'schemas') : Promise.resolve([])), [api, mode, schemaMode]);
-  const classes = useAsync(
-    () => (mode === 'new' && schemaMode === 'compose' ? sr.listBoth('classes') : Promise.resolve([])),
-    [api, mode, schemaMode],
-  );
-  const fieldGroups = useAsync(() => (mode === 'new' && schemaMode === 'compose' && classId ? sr.fieldGroupsFor(classId) : Promise.resolve([])), [api, mode, schemaMode, classId]);
-  const shownGroups = useMemo(
-    () => (fieldGroups.data ?? []).filter((g) => groups.includes(g.$id) || `${g.title} ${g.$id}`.toLowerCase().includes(groupFilter.trim().toLowerCase())),
-    [fieldGroups.data, groupFilter, groups],
-  );
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -160,44 +151,7 @@ export function TargetStep({ state, update, next }: StepProps) {
               <input required value={schemaTitle} onChange={(e) => setSchemaTitle(e.target.value)} />
             </label>
           )}
-          {schemaMode === 'compose' ? (
-            <>
-              <label>
-                <span>Class</span>
-                <select value={classId} onChange={(e) => (setClassId(e.target.value), setGroups([]))}>
-                  {classes.data?.some((c) => c.$id === classId) ? null : <option value={classId}>{classId}</option>}
-                  {classes.data
-                    ?.filter((c) => c.$id !== ADHOC_CLASS)
-                    .map((c) => (
-                      <option key={c.$id} value={c.$id}>
-                        {c.title}
-                      </option>
-                    ))}
-                </select>
-              </label>
-              <fieldset>
-                <legend>Field groups ({groups.length} chosen)</legend>
-                <label className="inline">
-                  <span>Filter field groups</span>
-                  <input type="search" value={groupFilter} onChange={(e) => setGroupFilter(e.target.value)} />
-                </label>
-                {fieldGroups.loading ? <Loading /> : null}
-                <ErrorNote error={fieldGroups.error} />
-                <div className="checklist" role="group" aria-label="Field groups">
-                  {shownGroups.map((g) => (
-                    <label key={g.$id} className="check">
-                      <input
-                        type="checkbox"
-                        checked={groups.includes(g.$id)}
-                        onChange={(e) => setGroups((list) => (e.target.checked ? [...list, g.$id] : list.filter((x) => x !== g.$id)))}
-                      />{' '}
-                      {g.title}
-                    </label>
-                  ))}
-                </div>
-              </fieldset>
-            </>
-          ) : null}
+          {schemaMode === 'compose' ? <ClassAndFieldGroups classId={classId} onClassChange={setClassId} groups={groups} onGroupsChange={setGroups} /> : null}
           {schemaMode === 'adhoc' ? (
             <p className="muted">
               One string, number or boolean field per column, under the schema’s own namespace: {columnsOf(state).map((c) => fieldName(c.name)).join(', ') || 'preview a file first'}
