@@ -64,6 +64,16 @@ export interface TargetSchema {
   validate(row: Record<string, unknown>): Array<{ path: string; message: string }>;
 }
 
+/** How far a compressed file may expand before it is refused as a decompression bomb (FILE-5008). */
+export interface DecompressionLimits {
+  /** Most plain bytes one file (or archive entry) may expand to. Default 64 GiB. */
+  maxBytes?: number;
+  /** Most plain bytes per compressed byte, judged once the output passes `ratioFloorBytes`. Default 1000. */
+  maxRatio?: number;
+  /** Output below this size is never judged by ratio: small files of repeated values compress very well. Default 64 MiB. */
+  ratioFloorBytes?: number;
+}
+
 export interface IngestRequest {
   files: SourceFile[];
   format: SourceFormat;
@@ -76,6 +86,8 @@ export interface IngestRequest {
   signal?: AbortSignal;
   /** Most RowErrors kept in the result (default 10,000); past it only the counts grow. */
   maxRowErrors?: number;
+  /** Limits on how far a compressed file may expand; defaults apply when unset. */
+  decompressionLimits?: DecompressionLimits;
   /** Folder for the pipeline's scratch files (default: the OS temp folder). */
   workDir?: string;
   /**

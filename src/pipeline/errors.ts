@@ -36,6 +36,8 @@ export const FileCode = {
   badFormat: 'FILE-5006',
   /** The valid rows could not be written as Parquet. */
   writeFailed: 'FILE-5007',
+  /** The file expands past the size or ratio a compressed file may reach. */
+  decompressionBomb: 'FILE-5008',
 } as const;
 
 /** A failure that loses a whole file: it becomes FileOutcome.error and none of the file's rows land. */

@@ -121,7 +121,10 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
     await run.times.time('jsSpool', () => sink.add(valid));
   };
   try {
-    const { inputBytes, parts } = await run.times.time('spool', () => materialize(file, request.format, local, request.signal ? { signal: request.signal } : {}));
+    const { inputBytes, parts } = await run.times.time('spool', () => materialize(file, request.format, local, {
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.decompressionLimits ? { limits: request.decompressionLimits } : {}),
+      }));
     outcome.inputBytes = inputBytes;
     for (const part of parts) {
       const planned = await run.times.time('compile', () => planFor(run, part.path));

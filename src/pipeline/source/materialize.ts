@@ -8,6 +8,7 @@ import { FileCode, FileFailure } from '../errors.js';
 import type { ArchiveEntry } from './archive/entries.js';
 import { tarEntries } from './archive/tar.js';
 import { zipEntries } from './archive/zip.js';
+import { decompressionGuard, type DecompressionLimits } from './decompression-guard.js';
 import { archiveKind } from './decompress.js';
 import { transcoder } from './encoding.js';
 import { inPlace } from './in-place.js';
@@ -29,9 +30,14 @@ export interface Materialized {
  * Makes a source file readable locally: one part for a plain or compressed file, one per entry
  * for an archive (each entry is a whole file with its own header, so entries are never joined).
  */
-export async function materialize(file: SourceFile, format: SourceFormat, scratch: string, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Materialized> {
+export async function materialize(
+  file: SourceFile,
+  format: SourceFormat,
+  scratch: string,
+  options: { signal?: AbortSignal; maxBytes?: number; limits?: DecompressionLimits } = {},
+): Promise<Materialized> {
   const kind = archiveKind(format.compressionType);
-  const signal = options.signal ? { signal: options.signal } : {};
+  const signal = { ...(options.signal ? { signal: options.signal } : {}), ...(options.limits ? { limits: options.limits } : {}) };
   if (!kind) {
     // Previews (maxBytes) read a bounded copy; a whole file on the local disk is read where it lies.
     const local = options.maxBytes === undefined ? await inPlace(file, format) : null;
@@ -47,16 +53,17 @@ export async function materialize(file: SourceFile, format: SourceFormat, scratc
   const parts: LocalPart[] = [];
   for (const [i, entry] of entries.entries()) {
     const path = join(scratch, `entry-${i}`);
-    await extract(archive, entry, format, path);
+    await extract(archive, entry, format, path, `${file.path}!/${entry.name}`, options.limits);
     // "archive!/entry" keeps the archive's own path recognisable in row errors.
     parts.push({ label: `${file.path}!/${entry.name}`, path });
   }
   return { inputBytes: spooled.inputBytes, parts };
 }
 
-async function extract(archive: string, entry: ArchiveEntry, format: SourceFormat, path: string): Promise<void> {
+async function extract(archive: string, entry: ArchiveEntry, format: SourceFormat, path: string, label: string, limits?: DecompressionLimits): Promise<void> {
   const stages: Transform[] = [];
-  if (entry.method === 'deflate') stages.push(createInflateRaw());
+  // A deflated zip entry is judged against its own compressed size.
+  if (entry.method === 'deflate') stages.push(createInflateRaw(), decompressionGuard(label, () => entry.size, limits));
   const transcode = format.format === 'delimited' ? transcoder(format.encoding) : null;
   if (transcode) stages.push(transcode);
   // createReadStream's `end` is inclusive, so an empty entry cannot be a range; it still needs its (empty) file.
@@ -64,6 +71,7 @@ async function extract(archive: string, entry: ArchiveEntry, format: SourceForma
   try {
     await pipeline([source, ...stages, createWriteStream(path)]);
   } catch (error) {
+    if (error instanceof FileFailure) throw error;
     throw new FileFailure(FileCode.badCompression, `cannot unpack ${entry.name}: ${(error as Error).message}`);
   }
 }

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { SourceFile, SourceFormat } from '../contracts.js';
 import { FileCode, FileFailure } from '../errors.js';
 import { decompressor } from './decompress.js';
+import { decompressionGuard, type DecompressionLimits } from './decompression-guard.js';
 import { transcoder } from './encoding.js';
 
 export interface Spooled {
@@ -21,10 +22,16 @@ export interface Spooled {
  * With `maxBytes` (previews) the copy stops after that much plain text, at a line end;
  * with `raw` the text is not transcoded (archives, whose entries are transcoded when unpacked).
  */
-export async function spool(file: SourceFile, format: SourceFormat, localPath: string, options: { maxBytes?: number; signal?: AbortSignal; raw?: boolean } = {}): Promise<Spooled> {
+export async function spool(
+  file: SourceFile,
+  format: SourceFormat,
+  localPath: string,
+  options: { maxBytes?: number; signal?: AbortSignal; raw?: boolean; limits?: DecompressionLimits } = {},
+): Promise<Spooled> {
   const stages: Duplex[] = [];
+  const counter = new ByteCounter();
   const decompress = decompressor(format.compressionType);
-  if (decompress) stages.push(decompress);
+  if (decompress) stages.push(decompress, decompressionGuard(file.path, () => counter.bytes, options.limits));
   // An archive is copied as bytes; its entries are transcoded one by one when unpacked.
   if (format.format === 'delimited' && !options.raw) {
     const transcode = transcoder(format.encoding);
@@ -36,7 +43,6 @@ export async function spool(file: SourceFile, format: SourceFormat, localPath: s
   } catch (error) {
     throw new FileFailure(FileCode.unreadable, `cannot open ${file.path}: ${(error as Error).message}`);
   }
-  const counter = new ByteCounter();
   const sink = createWriteStream(localPath);
   const put = async (chunk: Buffer) => {
     if (!sink.write(chunk)) await once(sink, 'drain');

@@ -1,0 +1,31 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import type { DecompressionLimits } from '../contracts.js';
+import { FileCode, FileFailure } from '../errors.js';
+
+export type { DecompressionLimits };
+
+const DEFAULTS = { maxBytes: 64 * 1024 ** 3, maxRatio: 1000, ratioFloorBytes: 64 * 1024 ** 2 };
+
+/**
+ * Sits right after a decompressor and fails the file as soon as its output passes the size limit, or
+ * grows too fast for the compressed bytes read so far: a bomb is stopped while it expands, before it
+ * fills the disk, not after.
+ */
+export function decompressionGuard(label: string, compressedSoFar: () => number, limits: DecompressionLimits = {}): Transform {
+  const { maxBytes, maxRatio, ratioFloorBytes } = { ...DEFAULTS, ...limits };
+  let plain = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      plain += chunk.length;
+      if (plain > maxBytes) {
+        return done(new FileFailure(FileCode.decompressionBomb, `${label} expands past ${maxBytes} bytes once decompressed: refused as a decompression bomb`));
+      }
+      const compressed = Math.max(1, compressedSoFar());
+      if (plain > ratioFloorBytes && plain / compressed > maxRatio) {
+        const ratio = Math.round(plain / compressed);
+        return done(new FileFailure(FileCode.decompressionBomb, `${label} expands ${ratio}:1 (limit ${maxRatio}:1): refused as a decompression bomb`));
+      }
+      done(null, chunk);
+    },
+  });
+}
