@@ -14,6 +14,11 @@ async function text(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString();
 }
 
+/**
+ * What only the local backend promises: its layout on disk, hidden writer files, its staging folder.
+ * The promises every backend keeps (commit conflicts, discards, ranges) are in lake-contract.test.ts,
+ * which runs on this backend too.
+ */
 describe('local lake', () => {
   let root: string;
   let lake: Lake;
@@ -55,25 +60,6 @@ describe('local lake', () => {
     expect(await lake.listFiles(batch)).toHaveLength(2);
   });
 
-  it('refuses to commit over a batch already in the lake', async () => {
-    const one = await lake.stage(batch);
-    writeFileSync(join(one.dir, 'a.parquet'), 'a');
-    const two = await lake.stage(batch);
-    writeFileSync(join(two.dir, 'b.parquet'), 'b');
-    await one.commit();
-    await expect(two.commit()).rejects.toMatchObject({ kind: 'conflict' });
-    expect(await lake.listFiles(batch)).toEqual([{ name: 'a.parquet', size: 1 }]);
-  });
-
-  it('discards a staging area without a trace', async () => {
-    const staging = await lake.stage(batch);
-    writeFileSync(join(staging.dir, 'part-0.parquet'), 'x');
-    await staging.discard();
-    expect(existsSync(staging.dir)).toBe(false);
-    expect(await lake.listFiles(batch)).toEqual([]);
-    await expect(staging.commit()).rejects.toMatchObject({ kind: 'conflict' });
-  });
-
   it('abandons every staging area of a batch, and removes batches and datasets', async () => {
     await lake.stage(batch);
     await lake.stage(batch);
@@ -90,16 +76,6 @@ describe('local lake', () => {
     await lake.removeBatch(second); // already gone: no error
     await lake.removeDataset(where);
     expect(existsSync(join(root, where.orgId, where.sandboxId, where.datasetId))).toBe(false);
-  });
-
-  it('reads a byte range, inclusive of its end, clamped to the file', async () => {
-    const staging = await lake.stage(batch);
-    writeFileSync(join(staging.dir, 'f.parquet'), '0123456789');
-    await staging.commit();
-    expect(await text(await lake.readFile(batch, 'f.parquet', { start: 2, end: 5 }))).toBe('2345');
-    expect(await text(await lake.readFile(batch, 'f.parquet', { start: 8, end: 100 }))).toBe('89');
-    expect(await text(await lake.readFile(batch, 'f.parquet'))).toBe('0123456789');
-    await expect(lake.readFile(batch, 'f.parquet', { start: 5, end: 2 })).rejects.toMatchObject({ kind: 'invalid' });
   });
 
   it('refuses ids and names that would leave their folder', async () => {
