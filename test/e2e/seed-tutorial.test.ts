@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { S3Client, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
+import { adhocClassBody, targetSchemaBody } from '../schema-registry/support.js';
 import { launchTributary, type Launched } from '../support/launch.js';
 
 const CSV = [
@@ -170,28 +171,7 @@ describe('the seed tutorial against `npm start`', () => {
       const adhocClass = await call(
         'POST',
         '/data/foundation/schemaregistry/tenant/classes',
-        {
-          title: `Ad hoc class for ${source.label}`,
-          type: 'object',
-          'meta:extends': ['https://ns.adobe.com/xdm/data/adhoc'],
-          'meta:datasetNamespace': '_adhoc',
-          allOf: [
-            { $ref: 'https://ns.adobe.com/xdm/data/adhoc' },
-            {
-              properties: {
-                _adhoc: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    first_name: { type: 'string' },
-                    last_name: { type: 'string' },
-                    email: { type: 'string' },
-                  },
-                },
-              },
-            },
-          ],
-        },
+        { ...adhocClassBody, title: `Ad hoc class for ${source.label}`, 'meta:extends': ['https://ns.adobe.com/xdm/data/adhoc'], 'meta:datasetNamespace': '_adhoc' },
         { Accept: 'application/vnd.adobe.xed+json' },
       );
       expect(adhocClass.status, adhocClass.text).toBe(201);
@@ -214,20 +194,10 @@ describe('the seed tutorial against `npm start`', () => {
       expect(sourceConnection.status, sourceConnection.text).toBe(201);
       expect(sourceConnection.json).toEqual({ id: expect.any(String), etag: expect.stringMatching(/^".+"$/) });
 
+      // The seed's target schema body (its field group listed twice), titled per source.
       const targetSchema = await call('POST', '/data/foundation/schemaregistry/tenant/schemas', {
-        type: 'object',
+        ...targetSchemaBody,
         title: `Target schema for a Cloud Storage connector (${source.label})`,
-        description: 'Target schema for a Cloud Storage connector',
-        allOf: [
-          { $ref: 'https://ns.adobe.com/xdm/context/profile' },
-          { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' },
-          { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' },
-          { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' },
-        ],
-        'meta:containerId': 'tenant',
-        'meta:resourceType': 'schemas',
-        'meta:xdmType': 'object',
-        'meta:class': 'https://ns.adobe.com/xdm/context/profile',
       });
       expect(targetSchema.status, targetSchema.text).toBe(201);
       const schemaId: string = targetSchema.json.$id;
