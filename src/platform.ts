@@ -24,7 +24,7 @@ import { QueryService } from './services/query/index.js';
 import { FlowService, Scheduler } from './services/flow-service/index.js';
 import { openLake, type Lake } from './lake/index.js';
 import { ConnectorRegistry, defaultConnectors } from './connectors/index.js';
-import { ingest, previewFile, schemaHasPath } from './pipeline/index.js';
+import { ingest, previewFile, schemaColumns, schemaHasPath } from './pipeline/index.js';
 import { IMPORT_QUEUE, RUN_QUEUE, startQueue, type JobQueue } from './store/queue.js';
 
 /** Everything a Tributary process is made of, wired once. `main.ts` and the tests build it the same way. */
@@ -97,7 +97,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     targetLookup: (scope, id) => schemaRegistry.targetSchema(scope, id).catch(() => null),
     namespaceExists: async (scope, code) => (await identityNamespaces.find(scope, code)) !== undefined,
   });
-  const query = new QueryService(db, catalog, { log });
+  const query = new QueryService(db, catalog, {
+    log,
+    columnsOf: async (scope, dataset) => schemaColumns((await schemaRegistry.targetSchema(scope, dataset.schemaRef.id)).schema),
+  });
   const dataAccess = new DataAccessService(catalog, (scope, id, limit) => query.previewDataset(scope, id, limit));
   const queue = await startQueue(db);
   // Uploads go through the same pipeline as flow runs, validated against the dataset's schema.

@@ -13,3 +13,4 @@ export { FUNCTION_DEFS, type FunctionDef, type FunctionParam } from './mapping/e
 export { checkExpression } from './mapping/expression/evaluate.js';
 export { partialIngestionPercent, judgePartialIngestion, PARTIAL_INGESTION_TAG, type PartialIngestionVerdict } from './partial-ingestion.js';
 export { readFirstRecord } from './read/first-record.js';
+export { schemaColumns } from './write/duck-types.js';

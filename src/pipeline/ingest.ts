@@ -10,6 +10,7 @@ import { compileSqlPlan, type SqlPlan } from './plan/sql-plan.js';
 import { engineAccepts, runPlan } from './plan/run-plan.js';
 import { delimitedSource } from './read/delimited.js';
 import { readRecords, type SourceRecord } from './read/index.js';
+import { writtenFields } from './schema/written-fields.js';
 import { rootField, type ObjectField } from './schema/xdm-fields.js';
 import { materialize } from './source/materialize.js';
 import { StageTimes } from './stage-times.js';
@@ -31,6 +32,8 @@ interface Run {
   engine: Engine;
   scratch: string;
   root: ObjectField;
+  /** The fields the batch's Parquet files hold: what the mapping set writes (see writtenFields). */
+  written: ObjectField;
   mapper: Mapper;
   errors: RowErrorLog;
   nextPart: number;
@@ -61,6 +64,7 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
       engine,
       scratch,
       root,
+      written: request.mappings ? writtenFields(root, request.mappings) : root,
       mapper: compileMapper(request.mappings, root),
       errors: new RowErrorLog(request.maxRowErrors ?? DEFAULT_MAX_ROW_ERRORS),
       nextPart: await firstFreePart(request.outputDir),
@@ -103,7 +107,7 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
   const { request, engine, scratch } = run;
   const outcome: FileOutcome = { path: file.path, inputBytes: 0, inputRecordCount: 0, outputRecordCount: 0, failedRecordCount: 0 };
   const local = await mkdtemp(join(scratch, 'file-'));
-  const sink = new ParquetSink(engine, run.root, join(local, 'rows.ndjson'));
+  const sink = new ParquetSink(engine, run.written, join(local, 'rows.ndjson'));
   /** Parquet files the SQL plan already wrote for this file: removed again if the file fails as a whole. */
   const written: string[] = [];
   let bytes = 0;
@@ -176,7 +180,7 @@ async function planFor(run: Run, path: string): Promise<{ plan: SqlPlan; source:
   if (!source) return null;
   const key = JSON.stringify(source.names);
   if (!run.plans.has(key)) {
-    const plan = compileSqlPlan(request.mappings, run.root, request.target.schema, source.names);
+    const plan = compileSqlPlan(request.mappings, run.written, request.target.schema, source.names);
     run.plans.set(key, plan && (await engineAccepts(run.engine, plan)) ? plan : null);
   }
   const plan = run.plans.get(key);

@@ -67,6 +67,20 @@ describe('Query Service', () => {
     }
   });
 
+  it("shows every field of the dataset's schema: NULL where no batch wrote one, and no rows before any batch", async () => {
+    const written = await sql(t, `SELECT person.name.firstName AS first, person.name.lastName AS last, personalEmail.address AS mail, homeAddress.city AS city FROM query_people WHERE _id = 'q-1'`);
+    expect(written.state, JSON.stringify(written.errors)).toBe('SUCCESS');
+    expect(written.rows).toEqual([{ first: 'N1', last: null, mail: null, city: null }]);
+    await makeDataset(t, 'Query Nobody');
+    const empty = await sql(t, 'SELECT person.name.firstName, personalEmail.address FROM query_nobody');
+    expect(empty.state, JSON.stringify(empty.errors)).toBe('SUCCESS');
+    expect(empty.rows).toEqual([]);
+    // A field the schema does not have is still an error, with the engine's message.
+    const unknown = await sql(t, 'SELECT person.nickname FROM query_people');
+    expect(unknown.state).toBe('FAILED');
+    expect(unknown.errors[0]!.message).toMatch(/nickname/);
+  });
+
   it('stops a query at its timeout', async () => {
     const limits = (t.platform.query as unknown as { limits: { timeoutMs: number } }).limits;
     const saved = limits.timeoutMs;

@@ -1,12 +1,12 @@
 import { sqlIdent } from '../engine/duckdb.js';
-import type { XdmField } from '../schema/xdm-fields.js';
+import { rootField, type XdmField } from '../schema/xdm-fields.js';
 
 const INTEGER_TYPES = { byte: 'TINYINT', short: 'SMALLINT', int: 'INTEGER', long: 'BIGINT' } as const;
 
 /**
- * The DuckDB (and so Parquet) type of an XDM field. Objects become STRUCTs with every field the
- * schema defines, so that files of one dataset written from different mappings share a shape and
- * `person.name.firstName` can be selected from any of them.
+ * The DuckDB (and so Parquet) type of an XDM field. Objects become STRUCTs with every field of the
+ * tree given: a whole schema's (the table Query Service shows), or the part of it a mapping writes
+ * (a batch's files, see writtenFields); DuckDB casts one to the other by field name.
  */
 export function duckType(field: XdmField): string {
   switch (field.kind) {
@@ -33,4 +33,9 @@ export function duckType(field: XdmField): string {
     case 'any':
       return 'JSON';
   }
+}
+
+/** A dataset's table as Query Service shows it: each top-level field of its schema, with its type. */
+export function schemaColumns(schema: Record<string, unknown>): Array<{ name: string; type: string }> {
+  return [...rootField(schema).properties].map(([name, field]) => ({ name, type: duckType(field) }));
 }

@@ -15,6 +15,11 @@ export interface QueryServiceOptions {
   memoryLimit?: string;
   threads?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /**
+   * A dataset's columns and their types, from its schema: every column shows in SQL, NULL where a
+   * batch wrote no value. Without it (or when the schema cannot be resolved) a table is what its files hold.
+   */
+  columnsOf?: (scope: Scope, dataset: DatasetRecord) => Promise<TableSource['columns']>;
 }
 
 /** A query as Query Service shows it. */
@@ -220,11 +225,13 @@ export class QueryService {
       const byId = text.includes(dataset.id);
       if (!byName && !byId) continue;
       const files = await this.catalog.datasetFiles(scope, dataset.id);
+      const columns = await this.options.columnsOf?.(scope, dataset).catch(() => undefined);
+      const table = { files, ...(columns ? { columns } : {}) };
       if (byName) {
         names.add(tableName!.toLowerCase());
-        sources.push({ name: tableName!, files });
+        sources.push({ name: tableName!, ...table });
       }
-      if (byId) sources.push({ name: dataset.id, files });
+      if (byId) sources.push({ name: dataset.id, ...table });
       referenced.push({ id: dataset.id });
     }
     return { sources, referenced };

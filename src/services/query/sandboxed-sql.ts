@@ -5,6 +5,13 @@ import { invalid } from '../errors.js';
 export interface TableSource {
   name: string;
   files: string[];
+  /**
+   * The table's columns with their DuckDB types (a dataset's whole schema). Files may hold only some
+   * of them, or only some fields of a struct (a batch writes what its mapping fills): the table shows
+   * every column all the same, NULL where a file has no value. Without it, the table is the files'
+   * columns as they are.
+   */
+  columns?: Array<{ name: string; type: string }>;
 }
 
 export interface SqlLimits {
@@ -71,10 +78,7 @@ export async function runSandboxedSql(
     await connection.run(`SET TimeZone = 'UTC'`);
     const allowed: string[] = [];
     for (const table of tables) {
-      const source = table.files.length
-        ? `SELECT * FROM read_parquet([${table.files.map(quoteString).join(', ')}], union_by_name = true)`
-        : 'SELECT * FROM (SELECT NULL AS _empty) WHERE false';
-      await connection.run(`CREATE VIEW ${quoteIdent(table.name)} AS ${source}`);
+      await connection.run(`CREATE VIEW ${quoteIdent(table.name)} AS ${await tableSql(connection, table)}`);
       allowed.push(...table.files);
     }
     await connection.run(`SET allowed_paths = [${allowed.map(quoteString).join(', ')}]`);
@@ -127,6 +131,20 @@ export async function runSandboxedSql(
     connection?.closeSync();
     instance.closeSync();
   }
+}
+
+/** The SELECT behind a table's view (run before the engine is locked: it reads the files' schemas). */
+async function tableSql(connection: DuckDBConnection, table: TableSource): Promise<string> {
+  const files = table.files.length ? `read_parquet([${table.files.map(quoteString).join(', ')}], union_by_name = true)` : null;
+  if (!table.columns?.length) return files ? `SELECT * FROM ${files}` : 'SELECT * FROM (SELECT NULL AS _empty) WHERE false';
+  if (!files) return `SELECT ${table.columns.map((c) => `NULL::${c.type} AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`;
+  const held = new Set((await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${files}`)).getRowObjectsJS().map((r) => String(r.column_name)));
+  // A struct cast matches fields by name and fills those a file lacks with NULL.
+  const projected = table.columns.map((c) => `${held.has(c.name) ? `CAST(${quoteIdent(c.name)} AS ${c.type})` : `NULL::${c.type}`} AS ${quoteIdent(c.name)}`);
+  // Columns the schema no longer names (it only grows, so none is expected) are kept rather than hidden.
+  const known = new Set(table.columns.map((c) => c.name));
+  const extra = [...held].filter((name) => !known.has(name)).map(quoteIdent);
+  return `SELECT ${[...projected, ...extra].join(', ')} FROM ${files}`;
 }
 
 /** Statements that may start a query: DuckDB rewrites PRAGMA and SHOW into SELECTs, so the text is checked too. */
