@@ -361,8 +361,11 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
     await expect(t.platform.catalog.beginBatch(otherScope, { datasetId })).rejects.toMatchObject({ kind: 'not_found' });
   });
 
-  it('deletes a dataset with its batches and files', async () => {
+  it('deletes a dataset with its batches, their row errors and files', async () => {
+    const rowErrors = async () => (await t.platform.db.query<{ n: number }>('select count(*)::integer as n from batch_row_errors where batch_id = $1', [batchId]))[0]!.n;
+    expect(await rowErrors()).toBe(2);
     const res = await t.call('DELETE', `${CATALOG}/dataSets/${datasetId}`);
+    expect(await rowErrors()).toBe(0);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual([`@/dataSets/${datasetId}`]);
     expect((await t.call('GET', `${CATALOG}/dataSets/${datasetId}`)).statusCode).toBe(404);
