@@ -101,7 +101,9 @@ export async function openDb(options: { databaseUrl: string | null; dataDir: str
   }
   mkdirSync(options.dataDir, { recursive: true });
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await initEmbedded(options.dataDir);
-  const lite = new PGlite(options.dataDir);
+  // PostgreSQL's default 128 MB of shared buffers is WebAssembly memory held for life; a catalog's
+  // working set is far smaller, and 32 MB keeps ~130 MB out of the server's resident memory.
+  const lite = new PGlite(options.dataDir, { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'] });
   await lite.waitReady;
   return new PgliteDb(lite);
 }
