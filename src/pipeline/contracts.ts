@@ -91,10 +91,11 @@ export interface IngestRequest {
   /** Folder for the pipeline's scratch files (default: the OS temp folder). */
   workDir?: string;
   /**
-   * Limits of the columnar engine (defaults: memoryLimit "512MB", threads 2), and the largest file
-   * whose scratch copy is a DuckDB table rather than a Parquet file (default 128 MB).
+   * Limits of the columnar engine (defaults: memoryLimit "512MB", threads 2), the largest file
+   * whose scratch copy is a DuckDB table rather than a Parquet file (default 128 MB), and the size
+   * of spooled JavaScript-path rows that becomes one Parquet part (default 32 MB).
    */
-  engine?: { memoryLimit?: string; threads?: number; scratchTableBytes?: number };
+  engine?: { memoryLimit?: string; threads?: number; scratchTableBytes?: number; spoolBytes?: number };
   /**
    * "auto" (default): delimited files whose mappings the engine can express run as one SQL plan
    * (rows it cannot vouch for go through JavaScript); "javascript": every row through JavaScript.

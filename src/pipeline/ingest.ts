@@ -55,7 +55,7 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
   try {
     engine = await openEngine({ ...request.engine, tempDirectory: join(scratch, 'duckdb') });
     // A compiled plan is one long DuckDB statement: aborting interrupts it rather than waiting for it to end.
-    const interrupt = () => engine?.connection.interrupt();
+    const interrupt = () => engine?.interrupt();
     request.signal?.addEventListener('abort', interrupt, { once: true });
     stopListening = () => request.signal?.removeEventListener('abort', interrupt);
     const root = rootField(request.target.schema);
@@ -107,7 +107,7 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
   const { request, engine, scratch } = run;
   const outcome: FileOutcome = { path: file.path, inputBytes: 0, inputRecordCount: 0, outputRecordCount: 0, failedRecordCount: 0 };
   const local = await mkdtemp(join(scratch, 'file-'));
-  const sink = new ParquetSink(engine, run.written, join(local, 'rows.ndjson'));
+  const sink = new ParquetSink(engine, run.written, local, () => join(request.outputDir, `part-${String(run.nextPart++).padStart(5, '0')}.parquet`), request.engine?.spoolBytes);
   /** Parquet files the SQL plan already wrote for this file: removed again if the file fails as a whole. */
   const written: string[] = [];
   let bytes = 0;
@@ -151,11 +151,9 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
         await handle(part.label, batch);
       }
     }
-    const partPath = join(request.outputDir, `part-${String(run.nextPart).padStart(5, '0')}.parquet`);
-    const sinkBytes = await run.times.time('jsParquet', () => sink.finish(partPath));
-    if (sinkBytes > 0) run.nextPart++;
+    const sinkParts = await run.times.time('jsParquet', () => sink.finish());
     outcome.outputRecordCount += sink.rows;
-    return { outcome, bytes: bytes + sinkBytes };
+    return { outcome, bytes: sinkParts.reduce((sum, part) => sum + part.bytes, bytes) };
   } catch (error) {
     await sink.discard();
     await Promise.all(written.map((path) => rm(path, { force: true })));

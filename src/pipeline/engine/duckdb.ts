@@ -11,6 +11,10 @@ export interface EngineOptions {
 
 export interface Engine {
   connection: DuckDBConnection;
+  /** Another connection to the same database, for work that runs beside a statement on `connection`. */
+  connect(): Promise<DuckDBConnection>;
+  /** Stops what every connection is running (the statement fails with DuckDB's "interrupted"). */
+  interrupt(): void;
   close(): void;
 }
 
@@ -27,13 +31,22 @@ export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
   };
   if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
   const instance = await DuckDBInstance.create(':memory:', settings);
-  const connection = await instance.connect();
-  // Timestamps are written and read back in UTC, never in the host's zone.
-  await connection.run(`SET TimeZone = 'UTC'`);
+  const connections: DuckDBConnection[] = [];
+  const connect = async () => {
+    const connection = await instance.connect();
+    connections.push(connection);
+    // Timestamps are written and read back in UTC, never in the host's zone.
+    await connection.run(`SET TimeZone = 'UTC'`);
+    return connection;
+  };
   return {
-    connection,
+    connection: await connect(),
+    connect,
+    interrupt() {
+      for (const connection of connections) connection.interrupt();
+    },
     close() {
-      connection.closeSync();
+      for (const connection of connections) connection.closeSync();
       instance.closeSync();
     },
   };
