@@ -75,11 +75,7 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
     let outputBytes = 0;
     for (const file of request.files) {
       request.signal?.throwIfAborted();
-      const { outcome, bytes } = await ingestFile(run, file).catch((error: unknown) => {
-        // An interrupted statement fails with DuckDB's own message; report why it was interrupted.
-        request.signal?.throwIfAborted();
-        throw error;
-      });
+      const { outcome, bytes } = await ingestFile(run, file);
       files.push(outcome);
       outputBytes += bytes;
     }
@@ -157,6 +153,9 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
   } catch (error) {
     await sink.discard();
     await Promise.all(written.map((path) => rm(path, { force: true })));
+    // A statement interrupted because the run was stopped fails like a broken file would: it is not
+    // one, and recording it as failed would keep it from the run that takes this one up again.
+    request.signal?.throwIfAborted();
     if (!(error instanceof FileFailure)) throw error;
     outcome.error = { code: error.code, message: error.message };
     outcome.outputRecordCount = 0;

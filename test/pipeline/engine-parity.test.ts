@@ -13,7 +13,7 @@ import { memoryFile, PROFILE_SCHEMA, query, targetSchema } from './support.js';
  */
 const CSV = [
   'id,first,last,email,birth,points,created,score,active,city',
-  'p-1,Ann,Lee,ann@example.com,1990-01-02,12,2024-01-02T03:04:05Z,1.5,true,London',
+  'p-1,Ann,  Lee\t,ann@example.com,1990-01-02,12,2024-01-02T03:04:05Z,1.5,true,London',
   'p-2,Bob,Ray,not an email,1990-02-30,x,2024-01-02T03:04:05+02:00,abc,maybe,Paris',
   'p-3,Cy,Doe,cy@example.com,19900102,  7 ,2024-01-02 03:04,1e3,FALSE,Zürich',
   'p-4,Dée,Ünal,dee@exämple.com,631152000000,2147483648,1704164645000,-0.25,TRUE,São Paulo',
@@ -23,15 +23,17 @@ const CSV = [
   'p-8,"Gil, Jr.","O""Neil",gil@example.com,2000-12-31,+5,2024-12-31T23:59:59.123456Z,.5,false,"New York, NY"',
   'p-9,Hal,Ng,HAL@EXAMPLE.COM,0999-01-01,3.0,2024-01-02T24:00:00Z,7,true,',
   'p-10,Ida,Wu,ida@example.com,,,,,,',
+  'p-11,Jo,\u00a0Kay\u2003,jo@example.com,2001-01-01,   ,2024-01-02T03:04:05Z,1,true,Oslo',
+  'p-12,Kim,\u000b \u000c,kim@example.com,2001-01-01, 12,2024-01-02T03:04:05Z,1,true,Oslo',
 ].join('\n');
 
 const MAPPINGS: FieldMapping[] = [
   { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id', identity: { namespaceCode: 'CRM', primary: true } },
   { sourceType: 'EXPRESSION', source: 'concat(first, " ", last)', destination: 'person.name.firstName' },
-  { sourceType: 'EXPRESSION', source: 'upper(last)', destination: 'person.name.lastName' },
+  { sourceType: 'EXPRESSION', source: 'upper(rtrim(ltrim(last)))', destination: 'person.name.lastName' },
   { sourceType: 'EXPRESSION', source: 'lower(email)', destination: 'personalEmail.address', identity: { namespaceCode: 'Email' } },
   { sourceType: 'ATTRIBUTE', source: 'birth', destination: 'person.birthDate' },
-  { sourceType: 'ATTRIBUTE', source: 'points', destination: 'loyalty.points' },
+  { sourceType: 'EXPRESSION', source: 'trim(points)', destination: 'loyalty.points' },
   { sourceType: 'ATTRIBUTE', source: 'created', destination: 'createdAt' },
   { sourceType: 'ATTRIBUTE', source: 'score', destination: 'score' },
   { sourceType: 'ATTRIBUTE', source: 'active', destination: 'active' },
@@ -68,6 +70,6 @@ describe('SQL plan and JavaScript mapper agree', () => {
     expect(streamed.result.rowErrors.sort((a, b) => a.row - b.row || a.code.localeCompare(b.code))).toEqual(sql.result.rowErrors);
     expect(streamed.rows).toEqual(sql.rows);
     expect(streamed.result.outputRecordCount).toBe(sql.result.outputRecordCount);
-    expect(js.rows.find((r) => r._id === 'p-1')).toMatchObject({ person: { name: { firstName: 'Ann Lee', lastName: 'LEE' } }, identityMap: { CRM: [{ id: 'p-1', primary: true }], Email: [{ id: 'ann@example.com', primary: false }] } });
+    expect(js.rows.find((r) => r._id === 'p-1')).toMatchObject({ person: { name: { firstName: 'Ann   Lee\t', lastName: 'LEE' } }, identityMap: { CRM: [{ id: 'p-1', primary: true }], Email: [{ id: 'ann@example.com', primary: false }] } });
   });
 });

@@ -7,7 +7,6 @@ import { memoryFile, query, targetSchema } from './support.js';
 
 const MAPPINGS: FieldMapping[] = [
   { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id' },
-  // trim has no SQL twin: every row goes through the JavaScript mapper and its Parquet sink.
   { sourceType: 'EXPRESSION', source: 'trim(first)', destination: 'person.name.firstName' },
   { sourceType: 'ATTRIBUTE', source: 'points', destination: 'loyalty.points' },
 ];
@@ -15,7 +14,7 @@ const ROWS = 10_000;
 const CSV = ['id,first,points', ...Array.from({ length: ROWS }, (_, i) => `p-${i}, Name${i} ,${i % 7 === 0 ? 'x' : i}`)].join('\n');
 const BAD = Math.ceil(ROWS / 7);
 
-/** The JavaScript path's rows become Parquet parts as they are mapped, one spool at a time. */
+/** The JavaScript path's rows (every row, here) become Parquet parts as they are mapped, one spool at a time. */
 describe('Parquet sink of the JavaScript path', () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -28,7 +27,7 @@ describe('Parquet sink of the JavaScript path', () => {
   it('rolls the spool into several parts holding the same rows as one part would', async () => {
     const land = async (spoolBytes?: number) => {
       const out = outDir();
-      const result = await ingest({ files: [memoryFile('/in/p.csv', CSV)], format: { format: 'delimited' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out, ...(spoolBytes ? { engine: { spoolBytes } } : {}) });
+      const result = await ingest({ files: [memoryFile('/in/p.csv', CSV)], format: { format: 'delimited' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out, engineMode: 'javascript', ...(spoolBytes ? { engine: { spoolBytes } } : {}) });
       const rows = await query(`SELECT _id, person.name.firstName AS first, loyalty.points AS points FROM read_parquet('${join(out, '*.parquet')}') ORDER BY _id`);
       return { result, rows, parts: readdirSync(out).filter((f) => f.endsWith('.parquet')).sort() };
     };
@@ -46,7 +45,9 @@ describe('Parquet sink of the JavaScript path', () => {
     expect(rolled.rows[0]).toEqual({ _id: 'p-1', first: 'Name1', points: 1 });
   });
 
-  it('leaves no part behind when the run is stopped midway', async () => {
+  // Stopping interrupts the engine's statements, a part's conversion among them: the run must end with
+  // the reason it was stopped, not with the file recorded as broken (a failed file is never read again).
+  it('rejects with the reason and leaves no part behind when the run is stopped midway', async () => {
     const out = outDir();
     const controller = new AbortController();
     let batches = 0;
@@ -57,7 +58,7 @@ describe('Parquet sink of the JavaScript path', () => {
       if (++batches === 6000) controller.abort(new Error('stopped by the test'));
       return validate(row);
     };
-    await expect(ingest({ files: [memoryFile('/in/p.csv', CSV)], format: { format: 'delimited' }, mappings: MAPPINGS, target, outputDir: out, engine: { spoolBytes: 32 * 1024 }, signal: controller.signal })).rejects.toThrow(/stopped by the test/);
+    await expect(ingest({ files: [memoryFile('/in/p.csv', CSV)], format: { format: 'delimited' }, mappings: MAPPINGS, target, outputDir: out, engineMode: 'javascript', engine: { spoolBytes: 32 * 1024 }, signal: controller.signal })).rejects.toThrow(/stopped by the test/);
     expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -45,6 +45,9 @@ interface Leaf {
   source: string;
 }
 
+/** Tab, line feed, vertical tab, form feed, carriage return and space: the ASCII characters JavaScript's trim() removes. */
+const ASCII_WHITE_SPACE = `chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || ' '`;
+
 const INTEGER_LIMITS = { byte: [-128, 127], short: [-32768, 32767], int: [-2147483648, 2147483647], long: [-9007199254740991, 9007199254740991] } as const;
 
 /** Values compared with a regular expression must be plain ASCII (no vertical tab) for RE2 and JavaScript to agree. */
@@ -168,6 +171,11 @@ class Compiler {
           // Case mapping of non-ASCII letters differs between engines in corner cases: leave those rows to JavaScript.
           this.checks.push(`${args[0]} IS NULL OR strlen(${args[0]}) = length(${args[0]})`);
           return `${name.startsWith('l') ? 'lower' : 'upper'}(${args[0]})`;
+        }
+        if ((name === 'trim' || name === 'ltrim' || name === 'rtrim') && args.length === 1) {
+          // JavaScript's trim removes Unicode white space; within ASCII that is exactly these six characters.
+          this.checks.push(`${args[0]} IS NULL OR strlen(${args[0]}) = length(${args[0]})`);
+          return `${name}(${args[0]}, ${ASCII_WHITE_SPACE})`;
         }
         throw new NotExpressible();
       }
