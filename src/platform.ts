@@ -127,6 +127,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), [
     () => flowService.executor.failAbandonedRuns(),
+    () => batchIngestion.failAbandonedImports(),
   ]);
   // Reset order matters: flows stop first, so nothing writes while datasets and schemas go.
   const sandboxPurgers: SandboxPurger[] = [

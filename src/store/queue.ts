@@ -10,8 +10,11 @@ export interface JobQueue {
   enqueue(queue: string, data: object, options?: { tx?: Queryable; singletonKey?: string; retryLimit?: number }): Promise<string | null>;
   /** Starts taking jobs of a queue, one at a time per call. */
   work(queue: string, handler: (data: Record<string, unknown>, jobId: string) => Promise<void>): Promise<void>;
-  /** The data of a queue's jobs that no worker has taken yet (waiting to start, or to be retried). */
-  pending(queue: string): Promise<Array<Record<string, unknown>>>;
+  /**
+   * The data of a queue's jobs that no worker has taken yet (waiting to start, or to be retried), and
+   * with `startedWithinMs`, also of those a worker took less than that long ago.
+   */
+  pending(queue: string, options?: { startedWithinMs?: number }): Promise<Array<Record<string, unknown>>>;
   /** Stops taking new jobs and waits for the running ones. */
   stop(): Promise<void>;
 }
@@ -60,10 +63,11 @@ export async function startQueue(db: Db, options: { pollingIntervalSeconds?: num
         for (const job of jobs) await handler(job.data, job.id);
       });
     },
-    async pending(queue) {
+    async pending(queue, { startedWithinMs } = {}) {
       const rows = await db.query<{ data: Record<string, unknown> | null }>(
-        `select data from pgboss.job where name = $1 and state in ('created', 'retry')`,
-        [queue],
+        `select data from pgboss.job where name = $1 and (state in ('created', 'retry')
+           or ($2::float8 is not null and state = 'active' and started_on > now() - make_interval(secs => $2::float8 / 1000)))`,
+        [queue, startedWithinMs ?? null],
       );
       return rows.map((r) => r.data ?? {});
     },

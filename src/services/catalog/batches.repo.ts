@@ -297,13 +297,15 @@ export async function countRowErrors(db: Queryable, batchId: string): Promise<nu
 export async function selectStale(
   db: Queryable,
   olderThanMs: number,
+  origin?: 'internal' | 'import',
 ): Promise<Array<{ id: string; org_id: string; sandbox_id: string; dataset_id: string }>> {
   return db.query(
     // An import batch waiting in 'loading' for its uploads is not abandoned: its client may come back at any time.
     `select id, org_id, sandbox_id, dataset_id from batches
      where status = any($1::text[]) and not (origin = 'import' and status = 'loading')
-       and updated_at <= now() - make_interval(secs => $2::float8 / 1000)`,
-    [IN_FLIGHT, olderThanMs],
+       and updated_at <= now() - make_interval(secs => $2::float8 / 1000)
+       and ($3::text is null or origin = $3)`,
+    [IN_FLIGHT, olderThanMs, origin ?? null],
   );
 }
 

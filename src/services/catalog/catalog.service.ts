@@ -453,8 +453,8 @@ export class CatalogService {
    * and leave `olderThanMs` at 0; with several, pass a delay longer than the interval at which workers touch
    * their batches. Returns the ids of the batches it failed.
    */
-  async recoverStaleBatches(options: { olderThanMs?: number; except?: string[] } = {}): Promise<string[]> {
-    const stale = await batches.selectStale(this.db, options.olderThanMs ?? 0);
+  async recoverStaleBatches(options: { olderThanMs?: number; except?: string[]; origin?: 'internal' | 'import'; reason?: string } = {}): Promise<string[]> {
+    const stale = await batches.selectStale(this.db, options.olderThanMs ?? 0, options.origin);
     const recovered: string[] = [];
     for (const row of stale) {
       // Batches whose processing still waits in the job queue (a completed import) are not abandoned.
@@ -469,7 +469,7 @@ export class CatalogService {
           recordCount: 0,
           failedRecordCount: 0,
           size: 0,
-          errors: [{ code: BATCH_ERRORS.abandoned, description: 'the process writing this batch stopped before it finished' }],
+          errors: [{ code: BATCH_ERRORS.abandoned, description: options.reason ?? 'the process writing this batch stopped before it finished' }],
           metrics: {},
         });
         if (changed) await datasets.noteBatchOutcome(tx, row.dataset_id, row.id, 'failed');

@@ -25,7 +25,7 @@ export class Scheduler {
     private readonly queue: JobQueue,
     private readonly tickMs: number,
     private readonly onError: (error: unknown) => void,
-    /** Upkeep every process does on each tick besides starting runs (failing abandoned runs). */
+    /** Upkeep every process does on each tick besides starting runs (failing abandoned runs and import batches). */
     private readonly upkeep: Array<() => Promise<unknown>> = [],
   ) {}
 

@@ -25,7 +25,12 @@ export interface BatchIngestionLimits {
 export interface BatchIngestionDeps {
   db: Db;
   /** COMPLETE enqueues the batch's processing here (IMPORT_QUEUE); a worker calls `processImportBatch`. */
-  queue: Pick<JobQueue, 'enqueue'>;
+  queue: Pick<JobQueue, 'enqueue' | 'pending'>;
+  /**
+   * How often a worker processing a batch tells other processes it is alive (default 15 s); a batch
+   * whose worker has been silent ten times as long is failed by `failAbandonedImports`.
+   */
+  heartbeatMs?: number;
   catalog: CatalogService;
   lake: Lake;
   pipeline: {
@@ -258,6 +263,11 @@ export class BatchIngestionService {
     if (batch?.status !== 'processing') return;
     const location = this.location(scope, batch);
     let staging: Awaited<ReturnType<Lake['stage']>> | null = null;
+    // The heartbeat tells other processes this batch's worker is alive (see failAbandonedImports).
+    const beat = () => catalog.touchBatch(scope, batchId).catch(() => undefined);
+    await beat();
+    const heartbeat = setInterval(() => void beat(), this.heartbeatMs);
+    heartbeat.unref();
     try {
       await lake.removeBatch(location);
       const dataset = await catalog.getDataset(scope, batch.datasetId);
@@ -283,8 +293,30 @@ export class BatchIngestionService {
       // A failure the batch can report ends it `failed`; only if even that fails does the job retry.
       await catalog.failBatch(scope, batchId, staging, [{ code: 'TRIB-IMPORT-1000', description: `the batch could not be processed: ${(error as Error).message}` }]);
     } finally {
+      clearInterval(heartbeat);
       await lake.abandonStaging(batchId).catch(() => undefined);
     }
+  }
+
+  /**
+   * Upkeep every process does on the scheduler's tick: an import batch whose worker died midway (no
+   * heartbeat for ten intervals, and no job of it waiting or just started) is failed, and whatever it
+   * put in the lake is removed. Its client uploads the files to a new batch. Without this, the batch
+   * would stay `processing` until the job queue gave its job to another worker hours later.
+   */
+  async failAbandonedImports(): Promise<string[]> {
+    const silentMs = this.heartbeatMs * 10;
+    const alive = (await this.deps.queue.pending(IMPORT_QUEUE, { startedWithinMs: silentMs })).map((job) => String(job.batchId));
+    return this.deps.catalog.recoverStaleBatches({
+      origin: 'import',
+      olderThanMs: silentMs,
+      except: alive,
+      reason: 'the worker processing this batch stopped responding; upload its files to a new batch',
+    });
+  }
+
+  private get heartbeatMs(): number {
+    return this.deps.heartbeatMs ?? 15_000;
   }
 
   private async resolveTarget(scope: Scope, batch: BatchRecord): Promise<TargetSchema> {
