@@ -98,6 +98,8 @@ export class ParquetSink {
            TO ${sqlString(outputPath)} (FORMAT parquet)`,
         );
       } catch (error) {
+        // A statement that failed or was interrupted may have left part of a file.
+        await unlink(outputPath).catch(() => undefined);
         throw new FileFailure(FileCode.writeFailed, `cannot write the rows as Parquet: ${engineMessage(error)}`);
       }
       this.parts.push({ path: outputPath, bytes: (await stat(outputPath)).size });
