@@ -69,6 +69,8 @@ export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSo
         await connection.run(`SET preserve_insertion_order = false`);
         await times.time('scratchToOutput', () => connection.run(`COPY (SELECT ${select} FROM ${staged} WHERE __ok) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`));
       } catch (error) {
+        // The batch may still land with the other files: no part of this one may stay beside them.
+        await rm(outputPath, { force: true });
         throw new FileFailure(FileCode.writeFailed, `cannot write the rows as Parquet: ${engineMessage(error)}`);
       } finally {
         await connection.run(`SET preserve_insertion_order = true`);
