@@ -28,7 +28,7 @@ function ok<T extends { status: number; json: any }>(response: T, what: string):
 }
 
 /** Writes the CSV under `folder/backfil/data8.csv` and builds everything up to a running flow. */
-export async function fillSandbox(call: Call, folder: string, options: { rows?: string } = {}): Promise<Omit<Filled, 'runId'>> {
+export async function fillSandbox(call: Call, folder: string, options: { rows?: string; mappings?: Array<Record<string, unknown>> } = {}): Promise<Omit<Filled, 'runId'>> {
   mkdirSync(join(folder, 'backfil'), { recursive: true });
   writeFileSync(join(folder, 'backfil', 'data8.csv'), options.rows ?? CSV);
   const connectionId = ok(
@@ -80,7 +80,7 @@ export async function fillSandbox(call: Call, folder: string, options: { rows?: 
       version: 0,
       xdmSchema: schemaId,
       xdmVersion: '1.0',
-      mappings: [
+      mappings: options.mappings ?? [
         { destinationXdmPath: '_id', sourceAttribute: 'id' },
         { destinationXdmPath: 'person.name.firstName', sourceAttribute: 'first_name' },
         { destinationXdmPath: 'person.name.lastName', sourceAttribute: 'last_name' },

@@ -13,8 +13,18 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { fillSandbox, type Call } from './fill-sandbox.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tributary.js');
-// Big enough that the run is still reading when the process is asked to stop (the fast path takes ~2 s for 1M rows).
-const ROWS = 1_000_000;
+const ROWS = 400_000;
+/**
+ * The run must still be going when the process is asked to stop, whatever the speed of the machine or
+ * of the compiled plan: replacestr has no SQL twin, so every row takes the JavaScript path (~80k rows/s,
+ * several seconds here), while the stop comes within a tick of the run opening its batch.
+ */
+const MAPPINGS = [
+  { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id' },
+  { sourceType: 'EXPRESSION', source: 'replacestr(first_name, "First", "F")', destination: 'person.name.firstName' },
+  { sourceType: 'ATTRIBUTE', source: 'last_name', destination: 'person.name.lastName' },
+  { sourceType: 'ATTRIBUTE', source: 'email', destination: 'personalEmail.address' },
+];
 
 function bigCsv(): string {
   const lines = ['id,first_name,last_name,email'];
@@ -51,7 +61,7 @@ describe('graceful shutdown and a separate worker', () => {
       const response = await t.call(method as never, url, body);
       return { status: response.statusCode, json: response.body ? response.json() : undefined };
     };
-    const filled = await fillSandbox(call, folder, { rows: bigCsv() });
+    const filled = await fillSandbox(call, folder, { rows: bigCsv(), mappings: MAPPINGS });
 
     // Wait until the run is reading its file, then stop the process with almost no grace.
     const deadline = Date.now() + 60_000;
