@@ -232,6 +232,39 @@ describe('Flow Service flows and runs', () => {
     expect((await t.call('GET', `${FS}/flows?continuationToken=%%%`)).statusCode).toBe(400);
   });
 
+  it("pages a flow's runs in the database, newest first, the same as the general list path", async () => {
+    const created = (await flow(await source('/people.csv'), { frequency: 'once', startTime: Math.floor(Date.now() / 1000) + 86400 })).json();
+    // A long history: 25 past runs, one a minute.
+    await t.platform.db.query(
+      `insert into flow_runs (id, flow_id, org_id, sandbox_id, status, window_end, etag, created_client, created_at)
+       select gen_random_uuid(), f.id, f.org_id, f.sandbox_id, 'success', now(), gen_random_uuid(), 'test', now() - make_interval(mins => g)
+       from flows f, generate_series(1, 25) g where f.id = $1`,
+      [created.id],
+    );
+    const walk = async (first: string) => {
+      const ids: string[] = [];
+      let url: string | undefined = first;
+      let count: number | undefined;
+      while (url) {
+        const page: { items: Array<{ id: string; createdAt: number }>; count?: number; _links?: { next?: { href: string } } } = (await t.call('GET', url)).json();
+        expect(page.items.length).toBeLessThanOrEqual(10);
+        count ??= page.count;
+        ids.push(...page.items.map((i) => i.id));
+        url = page._links?.next?.href ? `${FS}${page._links.next.href.replace(/^.*\/flowservice/, '')}` : undefined;
+      }
+      return { ids, count };
+    };
+    const inSql = await walk(`${FS}/runs?property=flowId==${created.id.toUpperCase()}&limit=10&count=true`);
+    // A second filter leaves the paging to the general path, which reads every run of the flow.
+    const general = await walk(`${FS}/runs?property=flowId==${created.id}&property=status!=nothing&limit=10&count=true`);
+    expect(inSql.ids).toHaveLength(25);
+    expect(inSql).toEqual(general);
+    const times = (await t.call('GET', `${FS}/runs?property=flowId==${created.id}&limit=100`)).json().items.map((i: { createdAt: number }) => i.createdAt);
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    // A flowId that is no id matches nothing.
+    expect((await t.call('GET', `${FS}/runs?property=flowId==not-an-id`)).json().items).toEqual([]);
+  });
+
   it('keeps streaming connections (Kinesis) with their secret sealed, but does not explore them', async () => {
     const res = await t.call('POST', `${FS}/connections`, {
       name: 'kinesis',

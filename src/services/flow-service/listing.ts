@@ -90,6 +90,17 @@ function compare(actual: unknown, op: Operator, expected: string): boolean {
   }
 }
 
+/**
+ * A page the database already cut: `items` are the list's items from `query.offset` on, in its
+ * order, at most `query.limit + 1` of them (one more than a page says that another page follows).
+ */
+export function pageOf<T>(items: T[], query: ListQuery, nextHref: (token: string) => string, total?: number): Page<T> {
+  const page: Page<T> = { items: items.slice(0, query.limit) };
+  if (items.length > query.limit) page._links = { next: { href: nextHref(Buffer.from(String(query.offset + query.limit)).toString('base64url')) } };
+  if (query.count && total !== undefined) page.count = total;
+  return page;
+}
+
 /** Filters, orders and pages items already in their response shape. */
 export function applyListQuery<T>(items: T[], query: ListQuery, nextHref: (token: string) => string): Page<T> {
   let selected = items.filter((item) => query.filters.every((f) => compare(at(item, f.path), f.op, f.value)));

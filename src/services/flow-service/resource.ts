@@ -53,7 +53,7 @@ export function checkIfMatch(ifMatch: string | undefined, current: string, requi
   if (given !== current && ifMatch.trim() !== '*') throw preconditionFailed('If-Match does not match the current etag; read the resource again');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are UUIDs: anything else cannot exist, and must not reach a uuid column. */
 export function checkId(id: string, what: string): string {

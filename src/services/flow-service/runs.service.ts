@@ -4,8 +4,8 @@ import type { JobQueue } from '../../store/queue.js';
 import { RUN_QUEUE } from '../../store/queue.js';
 import type { Scope } from '../scope.js';
 import { conflict, invalid, notFound } from '../errors.js';
-import { applyListQuery, parseListQuery, type Page } from './listing.js';
-import { checkId, quoteEtag, requireObject, requireString } from './resource.js';
+import { applyListQuery, pageOf, parseListQuery, type Page } from './listing.js';
+import { UUID, checkId, quoteEtag, requireObject, requireString } from './resource.js';
 import { CLOUD_STORAGE_FLOW_SPEC_ID } from './specs/flow-specs.js';
 
 export type RunStatus = 'pending' | 'inProgress' | 'success' | 'partialSuccess' | 'failed' | 'cancelled';
@@ -121,10 +121,18 @@ export class RunsService {
     const parsed = parseListQuery(query);
     // The common filter, flowId==…, narrows in SQL; every other filter applies to the rendered runs.
     const flowFilter = parsed.filters.find((f) => f.path.join('.') === 'flowId' && f.op === '==');
-    const rows = await this.db.query<RunRow>(
-      `select * from flow_runs where org_id = $1 and sandbox_id = $2 ${flowFilter ? 'and flow_id::text = $3' : ''} order by created_at desc`,
-      [scope.orgId, scope.sandboxId, ...(flowFilter ? [flowFilter.value.toLowerCase()] : [])],
-    );
+    if (flowFilter && !UUID.test(flowFilter.value)) return applyListQuery([], parsed, nextHref);
+    const where = `where org_id = $1 and sandbox_id = $2 ${flowFilter ? 'and flow_id = $3::uuid' : ''}`;
+    const params = [scope.orgId, scope.sandboxId, ...(flowFilter ? [flowFilter.value] : [])];
+    const newestFirst = 'order by created_at desc, id desc';
+    if (parsed.orderBy === null && parsed.filters.every((f) => f === flowFilter)) {
+      // Nothing left for JavaScript to decide: the database pages too, so a flow's long history is never read whole
+      // (clients poll this list while they wait for a run).
+      const rows = await this.db.query<RunRow>(`select * from flow_runs ${where} ${newestFirst} limit ${parsed.limit + 1} offset ${parsed.offset}`, params);
+      const total = parsed.count ? Number((await this.db.query<{ n: string | number }>(`select count(*) as n from flow_runs ${where}`, params))[0]!.n) : undefined;
+      return pageOf(rows.map((r) => this.render(r, scope)), parsed, nextHref, total);
+    }
+    const rows = await this.db.query<RunRow>(`select * from flow_runs ${where} ${newestFirst}`, params);
     return applyListQuery(rows.map((r) => this.render(r, scope)), parsed, nextHref);
   }
 
