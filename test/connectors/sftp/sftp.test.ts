@@ -150,8 +150,9 @@ describe('sftp connector (against a private OpenSSH sshd)', () => {
 
     it('resumes the read on a new connection, from the byte it reached', async () => {
       const storage = open({ ...basic, port: proxy.port });
-      const stream = await storage.read('/data/big/big.csv');
+      // Armed before the read (the handshake's few kB count too): the read may run ahead of the consumer.
       proxy.cutAfter(200_000);
+      const stream = await storage.read('/data/big/big.csv');
       expect((await buffer(stream)).equals(BIG)).toBe(true);
       expect(proxy.cuts).toBe(1);
       proxy.disarm();
