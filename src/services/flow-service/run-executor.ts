@@ -203,32 +203,27 @@ export class RunExecutor {
       await progress.flush();
       const failedFiles = result.files.filter((f) => f.error);
       const fileErrors = failedFiles.map((f) => ({ code: f.error!.code, message: `${f.path}: ${f.error!.message}` }));
-      if (failedFiles.length === chosen.length) {
-        // Nothing could be read: no batch lands, and the files stay unclaimed for the next run.
-        await catalog.failBatch(scope, batchId, staging, fileErrors.map((e) => ({ code: e.code, description: e.message })), result.rowErrors);
+      /** The batch fails whole: nothing lands, and the files stay unclaimed for the next run. */
+      const failWhole = async (runError: { code: string; message: string }, batchErrors: Array<{ code: string; message: string }>) => {
+        await catalog.failBatch(scope, batchId, staging, batchErrors.map((e) => ({ code: e.code, description: e.message })), result.rowErrors);
         await this.complete(
           run.id,
           'failed',
           batchId,
           startedAt,
           { inputFiles: chosen.length, skipped, inputBytes: result.inputBytes, outputBytes: 0, input: result.inputRecordCount, output: 0, failed: result.inputRecordCount, failedFiles: failedFiles.length },
-          [{ code: 'FLOW-RUN-2002', message: 'no file could be read' }, ...fileErrors],
+          [runError, ...fileErrors],
         );
+      };
+      if (failedFiles.length === chosen.length) {
+        await failWhole({ code: 'FLOW-RUN-2002', message: 'no file could be read' }, fileErrors);
         return;
       }
       if (result.partialIngestion?.exceeded) {
         // Partial ingestion: past the threshold of failed records the batch fails whole.
         const { failedPercent, thresholdPercent } = result.partialIngestion;
         const error = { code: 'FLOW-RUN-3002', message: `${failedPercent.toFixed(2)}% of the records failed, over the partial ingestion threshold of ${thresholdPercent}%` };
-        await catalog.failBatch(scope, batchId, staging, [{ code: error.code, description: error.message }, ...fileErrors.map((e) => ({ code: e.code, description: e.message }))], result.rowErrors);
-        await this.complete(
-          run.id,
-          'failed',
-          batchId,
-          startedAt,
-          { inputFiles: chosen.length, skipped, inputBytes: result.inputBytes, outputBytes: 0, input: result.inputRecordCount, output: 0, failed: result.inputRecordCount, failedFiles: failedFiles.length },
-          [error, ...fileErrors],
-        );
+        await failWhole(error, [error, ...fileErrors]);
         return;
       }
       // The file manifest commits in the batch's own transaction: a file is never ingested twice, and
