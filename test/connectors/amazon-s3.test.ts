@@ -5,22 +5,10 @@ import { ConnectorError, type FileStorage } from '../../src/connectors/sdk.js';
 import { amazonS3, AmazonS3Storage, parseS3Settings } from '../../src/connectors/amazon-s3/index.js';
 import { selectFiles } from '../../src/connectors/files/index.js';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
-import { closedPort, collect, failure } from '../support/storage-contract.js';
+import { closedPort, collect, CONTAINER_TREE, containerTreeContract, failure } from '../support/storage-contract.js';
 
 const BUCKET = 'acme-data';
-const KEYS: Record<string, string> = {
-  'top.csv': 'id\n0\n',
-  'campaigns/summer/a.csv': 'id,name\n1,a\n',
-  'campaigns/summer/b-premium.csv': 'id\n2\n',
-  'campaigns/summer/notes.txt': 'hello',
-  'campaigns/summer/deep/c.csv': 'id\n3\n',
-  'campaigns/summer/deep/deeper/d-premium.csv': 'id\n4\n',
-  'campaigns/summer/deep/deeper/e.csv': 'id\n5\n',
-  'campaigns/summer/deep/deeper/f.csv': 'id\n6\n',
-  'campaigns/winter/g.csv': 'id\n7\n',
-  'campaigns/zeta.json': '{"z":1}',
-  'empty-folder/': '', // a console-made folder marker
-};
+const KEYS = CONTAINER_TREE;
 
 describe('amazon-s3 connector (against s3rver)', () => {
   let s3: S3rverHandle;
@@ -69,92 +57,7 @@ describe('amazon-s3 connector (against s3rver)', () => {
       ]);
     });
 
-    it('lists a bucket root and folders at depth 2 and more', async () => {
-      const storage = open();
-      expect((await storage.list('/acme-data')).map((e) => `${e.type}:${e.name}`)).toEqual([
-        'folder:campaigns',
-        'folder:empty-folder',
-        'file:top.csv',
-      ]);
-      expect((await storage.list('/acme-data/campaigns')).map((e) => `${e.type}:${e.name}`)).toEqual([
-        'folder:summer',
-        'folder:winter',
-        'file:zeta.json',
-      ]);
-      expect((await storage.list('/acme-data/campaigns/summer/')).map((e) => `${e.type}:${e.path}`)).toEqual([
-        'folder:/acme-data/campaigns/summer/deep',
-        'file:/acme-data/campaigns/summer/a.csv',
-        'file:/acme-data/campaigns/summer/b-premium.csv',
-        'file:/acme-data/campaigns/summer/notes.txt',
-      ]);
-      expect((await storage.list('/acme-data/campaigns/summer/deep')).map((e) => `${e.type}:${e.name}`)).toEqual([
-        'folder:deeper',
-        'file:c.csv',
-      ]);
-      expect(await storage.list('/acme-data/empty-folder')).toEqual([]);
-      const file = (await storage.list('/acme-data/campaigns/summer')).find((e) => e.name === 'a.csv')!;
-      expect(file).toMatchObject({ size: 12 });
-      expect(file.modifiedAt).toBeGreaterThan(0);
-      expect(file.etag).toMatch(/^[0-9a-f]{32}$/);
-    });
-
-    it('fails with not_found for a missing folder or bucket', async () => {
-      const storage = open();
-      expect(await failure(storage.list('/acme-data/nope'))).toBe('not_found');
-      expect(await failure(storage.list('/no-such-bucket'))).toBe('not_found');
-      expect(await storage.stat('/no-such-bucket')).toBeNull();
-    });
-
-    it('walks, recursively or not', async () => {
-      const storage = open();
-      expect(await collect(storage.walk('/acme-data/campaigns/summer', { recursive: false }))).toEqual([
-        '/acme-data/campaigns/summer/a.csv',
-        '/acme-data/campaigns/summer/b-premium.csv',
-        '/acme-data/campaigns/summer/notes.txt',
-      ]);
-      const all = await collect(storage.walk('/acme-data/campaigns', { recursive: true }));
-      expect(all).toHaveLength(9);
-      expect(all).toContain('/acme-data/campaigns/summer/deep/deeper/d-premium.csv');
-      expect(await collect(storage.walk('/', { recursive: false }))).toEqual([]);
-      expect(await collect(storage.walk('/', { recursive: true }))).toHaveLength(10);
-    });
-
-    it('stats files, folders and buckets', async () => {
-      const storage = open();
-      expect(await storage.stat('/acme-data/campaigns/summer/a.csv')).toMatchObject({ type: 'file', name: 'a.csv', size: 12 });
-      expect(await storage.stat('/acme-data/campaigns/summer/deep')).toEqual({
-        type: 'folder',
-        name: 'deep',
-        path: '/acme-data/campaigns/summer/deep',
-      });
-      expect(await storage.stat('/acme-data')).toEqual({ type: 'folder', name: 'acme-data', path: '/acme-data' });
-      expect(await storage.stat('/')).toMatchObject({ type: 'folder', path: '/' });
-      expect(await storage.stat('/acme-data/campaigns/none.csv')).toBeNull();
-    });
-
-    it('reads the bytes of an object', async () => {
-      const storage = open();
-      const bytes = await buffer(await storage.read('/acme-data/campaigns/summer/deep/c.csv'));
-      expect(bytes.equals(Buffer.from(KEYS['campaigns/summer/deep/c.csv']))).toBe(true);
-      expect(await failure(storage.read('/acme-data/campaigns/none.csv'))).toBe('not_found');
-      expect(await failure(storage.read('/no-such-bucket/x.csv'))).toBe('not_found');
-    });
-
-    it('selects files by wildcard', async () => {
-      const storage = open();
-      const select = (pattern: string, recursive = false) => collect(selectFiles(storage, pattern, { recursive }));
-      expect(await select('/acme-data/campaigns/summer/*.csv')).toEqual([
-        '/acme-data/campaigns/summer/a.csv',
-        '/acme-data/campaigns/summer/b-premium.csv',
-      ]);
-      expect(await select('/acme-data/campaigns/*premium*.csv', true)).toEqual([
-        '/acme-data/campaigns/summer/b-premium.csv',
-        '/acme-data/campaigns/summer/deep/deeper/d-premium.csv',
-      ]);
-      expect(await select('/acme-data/campaigns/*/g.csv')).toEqual(['/acme-data/campaigns/winter/g.csv']);
-      expect(await select('/acme-data/**/deeper/*.csv')).toHaveLength(3);
-      expect(await select('/acme-data/campaigns/summer/a.csv')).toEqual(['/acme-data/campaigns/summer/a.csv']);
-    });
+    containerTreeContract(() => open(), { etag: /^[0-9a-f]{32}$/, missing: 'no-such-bucket' });
 
     it('refuses path escapes before talking to S3', async () => {
       expect(await failure(open().read('/acme-data/../other-bucket/x'))).toBe('path_escape');

@@ -5,24 +5,11 @@ import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError, type FileStorage } from '../../../src/connectors/sdk.js';
 import { azureBlob, AzureBlobStorage, parseBlobSettings } from '../../../src/connectors/azure-blob/index.js';
-import { selectFiles } from '../../../src/connectors/files/index.js';
 import { startAzurite, type AzuriteHandle } from '../../support/azurite.js';
-import { closedPort, collect, failure } from '../../support/storage-contract.js';
+import { closedPort, collect, CONTAINER_TREE, containerTreeContract, failure } from '../../support/storage-contract.js';
 
 const CONTAINER = 'acme-data';
-const BLOBS: Record<string, string> = {
-  'top.csv': 'id\n0\n',
-  'campaigns/summer/a.csv': 'id,name\n1,a\n',
-  'campaigns/summer/b-premium.csv': 'id\n2\n',
-  'campaigns/summer/notes.txt': 'hello',
-  'campaigns/summer/deep/c.csv': 'id\n3\n',
-  'campaigns/summer/deep/deeper/d-premium.csv': 'id\n4\n',
-  'campaigns/summer/deep/deeper/e.csv': 'id\n5\n',
-  'campaigns/summer/deep/deeper/f.csv': 'id\n6\n',
-  'campaigns/winter/g.csv': 'id\n7\n',
-  'campaigns/zeta.json': '{"z":1}',
-  'empty-folder/': '', // a folder marker blob, as some tools make
-};
+const BLOBS = CONTAINER_TREE;
 
 describe('azure-blob connector (against Azurite)', () => {
   let azurite: AzuriteHandle;
@@ -73,72 +60,7 @@ describe('azure-blob connector (against Azurite)', () => {
       ]);
     });
 
-    it('lists a container root and folders at any depth', async () => {
-      const storage = open();
-      expect((await storage.list('/acme-data')).map((e) => `${e.type}:${e.name}`)).toEqual(['folder:campaigns', 'folder:empty-folder', 'file:top.csv']);
-      expect((await storage.list('/acme-data/campaigns')).map((e) => `${e.type}:${e.name}`)).toEqual(['folder:summer', 'folder:winter', 'file:zeta.json']);
-      expect((await storage.list('/acme-data/campaigns/summer/')).map((e) => `${e.type}:${e.path}`)).toEqual([
-        'folder:/acme-data/campaigns/summer/deep',
-        'file:/acme-data/campaigns/summer/a.csv',
-        'file:/acme-data/campaigns/summer/b-premium.csv',
-        'file:/acme-data/campaigns/summer/notes.txt',
-      ]);
-      expect(await storage.list('/acme-data/empty-folder')).toEqual([]);
-      const file = (await storage.list('/acme-data/campaigns/summer')).find((e) => e.name === 'a.csv')!;
-      expect(file).toMatchObject({ size: 12 });
-      expect(file.modifiedAt).toBeGreaterThan(0);
-      expect(file.etag).toMatch(/^0x[0-9A-F]+$/);
-    });
-
-    it('fails with not_found for a missing folder or container', async () => {
-      const storage = open();
-      expect(await failure(storage.list('/acme-data/nope'))).toBe('not_found');
-      expect(await failure(storage.list('/no-such-container'))).toBe('not_found');
-      expect(await storage.stat('/no-such-container')).toBeNull();
-    });
-
-    it('walks, recursively or not', async () => {
-      const storage = open();
-      expect(await collect(storage.walk('/acme-data/campaigns/summer', { recursive: false }))).toEqual([
-        '/acme-data/campaigns/summer/a.csv',
-        '/acme-data/campaigns/summer/b-premium.csv',
-        '/acme-data/campaigns/summer/notes.txt',
-      ]);
-      const all = await collect(storage.walk('/acme-data/campaigns', { recursive: true }));
-      expect(all).toHaveLength(9);
-      expect(all).toContain('/acme-data/campaigns/summer/deep/deeper/d-premium.csv');
-      expect(await collect(storage.walk('/', { recursive: false }))).toEqual([]);
-      expect(await collect(storage.walk('/', { recursive: true }))).toHaveLength(10);
-    });
-
-    it('stats files, folders and containers', async () => {
-      const storage = open();
-      expect(await storage.stat('/acme-data/campaigns/summer/a.csv')).toMatchObject({ type: 'file', name: 'a.csv', size: 12 });
-      expect(await storage.stat('/acme-data/campaigns/summer/deep')).toEqual({ type: 'folder', name: 'deep', path: '/acme-data/campaigns/summer/deep' });
-      expect(await storage.stat('/acme-data')).toEqual({ type: 'folder', name: 'acme-data', path: '/acme-data' });
-      expect(await storage.stat('/')).toMatchObject({ type: 'folder', path: '/' });
-      expect(await storage.stat('/acme-data/campaigns/none.csv')).toBeNull();
-    });
-
-    it('reads the bytes of a blob', async () => {
-      const storage = open();
-      const bytes = await buffer(await storage.read('/acme-data/campaigns/summer/deep/c.csv'));
-      expect(bytes.toString()).toBe(BLOBS['campaigns/summer/deep/c.csv']);
-      expect(await failure(storage.read('/acme-data/campaigns/none.csv'))).toBe('not_found');
-      expect(await failure(storage.read('/no-such-container/x.csv'))).toBe('not_found');
-    });
-
-    it('selects files by wildcard', async () => {
-      const storage = open();
-      const select = (pattern: string, recursive = false) => collect(selectFiles(storage, pattern, { recursive }));
-      expect(await select('/acme-data/campaigns/summer/*.csv')).toEqual(['/acme-data/campaigns/summer/a.csv', '/acme-data/campaigns/summer/b-premium.csv']);
-      expect(await select('/acme-data/campaigns/*premium*.csv', true)).toEqual([
-        '/acme-data/campaigns/summer/b-premium.csv',
-        '/acme-data/campaigns/summer/deep/deeper/d-premium.csv',
-      ]);
-      expect(await select('/acme-data/campaigns/*/g.csv')).toEqual(['/acme-data/campaigns/winter/g.csv']);
-      expect(await select('/acme-data/**/deeper/*.csv')).toHaveLength(3);
-    });
+    containerTreeContract(() => open(), { etag: /^0x[0-9A-F]+$/, missing: 'no-such-container' });
   });
 
   describe('through a proxy that cuts blob downloads mid-body', () => {
