@@ -230,12 +230,19 @@ export async function exerciseConnection(
 
   await expectPreviews(t, connectionId, options.csv, options.jsonGz);
 
-  const { flowId, dataSetId } = await createFlow(t, { connectionId, specId: options.specId, path: options.csv, title: options.title });
+  const run = await expectPeopleLand(t, { connectionId, specId: options.specId, path: options.csv, title: options.title });
+  expect(run.metrics.fileSummary).toMatchObject({ inputFileCount: 1 });
+}
+
+/** Runs a new flow over the people CSV (PEOPLE_CSV) at `path` and expects one successful batch of its three rows. */
+export async function expectPeopleLand(t: TestPlatform, options: { connectionId: string; specId: string; path: string; title?: string }): Promise<Record<string, any>> {
+  const { flowId, dataSetId } = await createFlow(t, options);
   const run = await runNow(t, flowId);
   expect(run.metrics.statusSummary.status, JSON.stringify(run)).toBe('success');
-  expect(run.metrics.fileSummary).toMatchObject({ inputFileCount: 1 });
   expect(run.metrics.recordSummary).toMatchObject({ inputRecordCount: 3, outputRecordCount: 3, failedRecordCount: 0 });
   const batches = await batchesOf(t, dataSetId);
   expect(batches.map((b) => b.status)).toEqual(['success']);
-  expect(batches[0].id).toBe(run.batchId);
+  expect(batches[0]!.id).toBe(run.batchId);
+  expect(await landedRows(t, dataSetId)).toEqual(['p1:Ada', 'p2:Bob', 'p3:Cy']);
+  return run;
 }

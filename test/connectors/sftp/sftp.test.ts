@@ -11,17 +11,14 @@ import { startSshd, type SshdHandle } from '../../support/sshd.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { startCuttingProxy, type CuttingProxy } from '../gcs/cutting-proxy.js';
 import {
-  batchesOf,
   bigCsv,
   createConnection,
-  createFlow,
   EVENTS_JSONL_GZ,
+  expectPeopleLand,
   expectPreviews,
   explore,
   FS,
-  landedRows,
   PEOPLE_CSV,
-  runNow,
   testConnection,
 } from '../../support/flow-journey.js';
 import { closedPort, collect, connectorError as failure } from '../../support/storage-contract.js';
@@ -204,12 +201,7 @@ describe('sftp connector (against a private OpenSSH sshd)', () => {
     });
 
     it('runs a flow to a successful batch', async () => {
-      const { flowId, dataSetId } = await createFlow(t, { connectionId, specId: SFTP, path: '/data/people/*.csv' });
-      const run = await runNow(t, flowId);
-      expect(run.metrics.statusSummary.status, JSON.stringify(run)).toBe('success');
-      expect(run.metrics.recordSummary).toMatchObject({ inputRecordCount: 3, outputRecordCount: 3 });
-      expect(Object.values(await batchesOf(t, dataSetId)).map((b) => b.status)).toEqual(['success']);
-      expect(await landedRows(t, dataSetId)).toEqual(['p1:Ada', 'p2:Bob', 'p3:Cy']);
+      await expectPeopleLand(t, { connectionId, specId: SFTP, path: '/data/people/*.csv' });
     });
   });
 });
