@@ -34,19 +34,29 @@ export function Status({ value }: { value: string | undefined }) {
   return <span className={`status ${STATUS_CLASS[text.toLowerCase()] ?? 'busy'}`}>{text}</span>;
 }
 
-export interface TableProps {
-  rows: Array<Record<string, unknown>>;
-  columns?: Array<{ key: string; label?: ReactNode }>;
+export interface Column<T> {
+  key: string;
+  label?: ReactNode;
+  /** What the cell shows; the row's value at `key`, as text, when absent. */
+  cell?: (row: T) => ReactNode;
+}
+
+export interface TableProps<T> {
+  rows: T[];
+  columns?: Array<Column<T>>;
   caption: string;
-  empty?: string;
+  /** Shown in place of rows when there are none (null: nothing, e.g. while they load). */
+  empty?: ReactNode;
   /** Extra text under each header (e.g. the detected type). */
   subtitles?: Record<string, string>;
   testId?: string;
+  /** A stable key per row (its id), so React keeps rows apart when the list changes. */
+  rowKey?: (row: T, index: number) => string | number;
 }
 
 /** A scrollable table; the caption names it for screen readers and tests. */
-export function DataTable({ rows, columns, caption, empty = 'No rows.', subtitles, testId }: TableProps) {
-  const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))].map((key) => ({ key, label: key }));
+export function DataTable<T extends object = Record<string, unknown>>({ rows, columns, caption, empty = 'No rows.', subtitles, testId, rowKey }: TableProps<T>) {
+  const cols: Array<Column<T>> = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))].map((key) => ({ key, label: key }));
   if (rows.length === 0 && !columns) return <p className="muted">{empty}</p>;
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-label={caption} data-testid={testId}>
@@ -64,16 +74,18 @@ export function DataTable({ rows, columns, caption, empty = 'No rows.', subtitle
         </thead>
         <tbody>
           {rows.length === 0 ? (
-            <tr>
-              <td colSpan={cols.length} className="muted">
-                {empty}
-              </td>
-            </tr>
+            empty === null ? null : (
+              <tr>
+                <td colSpan={cols.length} className="muted">
+                  {empty}
+                </td>
+              </tr>
+            )
           ) : (
             rows.map((row, i) => (
-              <tr key={i}>
+              <tr key={rowKey ? rowKey(row, i) : i}>
                 {cols.map((c) => (
-                  <td key={c.key}>{cellText(row[c.key])}</td>
+                  <td key={c.key}>{c.cell ? c.cell(row) : cellText((row as Record<string, unknown>)[c.key])}</td>
                 ))}
               </tr>
             ))

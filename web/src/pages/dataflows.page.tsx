@@ -1,7 +1,7 @@
 import { Link } from 'wouter';
 import { flowService } from '../api/flow-service.api.js';
 import { useApp } from '../app-context.js';
-import { ErrorNote, Loading, Status } from '../components/ui.js';
+import { DataTable, ErrorNote, Loading, Status } from '../components/ui.js';
 import { formatTime } from '../lib/format.js';
 import { useAsync } from '../lib/use-async.js';
 
@@ -23,53 +23,37 @@ export default function DataflowsPage() {
       </div>
       {flows.loading ? <Loading /> : null}
       <ErrorNote error={flows.error} />
-      <div className="table-wrap" tabIndex={0} role="region" aria-label="Dataflows">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">State</th>
-              <th scope="col">Schedule</th>
-              <th scope="col">Last run</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((flow) => (
-              <tr key={flow.id}>
-                <td>
-                  <Link href={`/dataflows/${flow.id}`}>{flow.name}</Link>
-                </td>
-                <td>
-                  <Status value={flow.state} />
-                </td>
-                <td>
-                  {flow.scheduleParams?.frequency === 'once' || !flow.scheduleParams
-                    ? 'once'
-                    : `every ${String(flow.scheduleParams.interval)} ${String(flow.scheduleParams.frequency)}(s)`}
-                </td>
-                <td>
-                  {flow.lastRunDetails ? (
-                    <Link href={`/runs/${flow.lastRunDetails.id}`}>
-                      <Status value={flow.lastRunDetails.state} /> {formatTime(flow.lastRunDetails.startedAtUTC)}
-                    </Link>
-                  ) : (
-                    'not run yet'
-                  )}
-                </td>
-                <td>{formatTime(flow.createdAt)}</td>
-              </tr>
-            ))}
-            {!flows.loading && list.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="muted">
-                  No dataflows yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Dataflows"
+        rows={list}
+        rowKey={(flow) => flow.id}
+        empty={flows.loading ? null : 'No dataflows yet.'}
+        columns={[
+          { key: 'name', label: 'Name', cell: (flow) => <Link href={`/dataflows/${flow.id}`}>{flow.name}</Link> },
+          { key: 'state', label: 'State', cell: (flow) => <Status value={flow.state} /> },
+          {
+            key: 'schedule',
+            label: 'Schedule',
+            cell: (flow) =>
+              flow.scheduleParams?.frequency === 'once' || !flow.scheduleParams
+                ? 'once'
+                : `every ${String(flow.scheduleParams.interval)} ${String(flow.scheduleParams.frequency)}(s)`,
+          },
+          {
+            key: 'lastRun',
+            label: 'Last run',
+            cell: (flow) =>
+              flow.lastRunDetails ? (
+                <Link href={`/runs/${flow.lastRunDetails.id}`}>
+                  <Status value={flow.lastRunDetails.state} /> {formatTime(flow.lastRunDetails.startedAtUTC)}
+                </Link>
+              ) : (
+                'not run yet'
+              ),
+          },
+          { key: 'created', label: 'Created', cell: (flow) => formatTime(flow.createdAt) },
+        ]}
+      />
     </section>
   );
 }

@@ -54,41 +54,19 @@ export default function DatasetPage() {
       ) : null}
       <h2>Batches</h2>
       <ErrorNote error={batches.error} />
-      <div className="table-wrap" tabIndex={0} role="region" aria-label="Batches">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Batch</th>
-              <th scope="col">Status</th>
-              <th scope="col">Records</th>
-              <th scope="col">Failed</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(batches.data ?? []).map((b) => (
-              <tr key={b.id}>
-                <td>
-                  <code>{b.id}</code>
-                </td>
-                <td>
-                  <Status value={b.status} />
-                </td>
-                <td>{b.recordCount ?? '–'}</td>
-                <td>{b.failedRecordCount ?? '–'}</td>
-                <td>{formatTime(b.created)}</td>
-              </tr>
-            ))}
-            {!batches.loading && (batches.data ?? []).length === 0 ? (
-              <tr>
-                <td colSpan={5} className="muted">
-                  No batches yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Batches"
+        rows={batches.data ?? []}
+        rowKey={(b) => b.id}
+        empty={batches.loading ? null : 'No batches yet.'}
+        columns={[
+          { key: 'id', label: 'Batch', cell: (b) => <code>{b.id}</code> },
+          { key: 'status', label: 'Status', cell: (b) => <Status value={b.status} /> },
+          { key: 'records', label: 'Records', cell: (b) => b.recordCount ?? '–' },
+          { key: 'failed', label: 'Failed', cell: (b) => b.failedRecordCount ?? '–' },
+          { key: 'created', label: 'Created', cell: (b) => formatTime(b.created) },
+        ]}
+      />
       <h2>Preview</h2>
       <div className="actions">
         <button type="button" className="secondary" onClick={() => (preview.reload(), batches.reload())}>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { catalog } from '../api/catalog.api.js';
 import { useApp } from '../app-context.js';
-import { ErrorNote, Loading, Status } from '../components/ui.js';
+import { DataTable, ErrorNote, Loading, Status } from '../components/ui.js';
 import { formatTime } from '../lib/format.js';
 import { useAsync } from '../lib/use-async.js';
 
@@ -20,35 +20,17 @@ export default function DatasetsPage() {
       </label>
       {dataSets.loading ? <Loading /> : null}
       <ErrorNote error={dataSets.error} />
-      <div className="table-wrap" tabIndex={0} role="region" aria-label="Datasets">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Last batch</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((d) => (
-              <tr key={d.id}>
-                <td>
-                  <Link href={`/datasets/${d.id}`}>{d.name}</Link>
-                </td>
-                <td>{d.lastBatchStatus ? <Status value={d.lastBatchStatus} /> : '–'}</td>
-                <td>{formatTime(d.created)}</td>
-              </tr>
-            ))}
-            {!dataSets.loading && list.length === 0 ? (
-              <tr>
-                <td colSpan={3} className="muted">
-                  No datasets.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Datasets"
+        rows={list}
+        rowKey={(d) => d.id}
+        empty={dataSets.loading ? null : 'No datasets.'}
+        columns={[
+          { key: 'name', label: 'Name', cell: (d) => <Link href={`/datasets/${d.id}`}>{d.name}</Link> },
+          { key: 'lastBatch', label: 'Last batch', cell: (d) => (d.lastBatchStatus ? <Status value={d.lastBatchStatus} /> : '–') },
+          { key: 'created', label: 'Created', cell: (d) => formatTime(d.created) },
+        ]}
+      />
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { Link, useParams } from 'wouter';
 import { flowService, runStatus, type Run } from '../api/flow-service.api.js';
 import { useApp } from '../app-context.js';
 import { LineChart } from '../components/line-chart.js';
-import { ErrorNote, Loading, Status } from '../components/ui.js';
+import { DataTable, ErrorNote, Loading, Status } from '../components/ui.js';
 import { formatBytes, formatDuration, formatTime } from '../lib/format.js';
 import { useAsync } from '../lib/use-async.js';
 
@@ -129,40 +129,32 @@ export default function FlowPage() {
       ) : (
         <p className="muted">{runs.loading ? 'Loading runs…' : 'No runs yet; the first one starts at the scheduled time.'}</p>
       )}
-      <div className="table-wrap" tabIndex={0} role="region" aria-label="Runs">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Started</th>
-              <th scope="col">Status</th>
-              <th scope="col">Records in / out / failed</th>
-              <th scope="col">Files</th>
-              <th scope="col">Size</th>
-              <th scope="col">Duration</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...ordered].reverse().map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <Link href={`/runs/${r.id}`} aria-label={`Run of ${formatTime(r.metrics.durationSummary?.startedAtUTC ?? r.createdAt)}`}>
-                    {formatTime(r.metrics.durationSummary?.startedAtUTC ?? r.createdAt)}
-                  </Link>
-                </td>
-                <td>
-                  <Status value={runStatus(r)} />
-                </td>
-                <td>
-                  {r.metrics.recordSummary?.inputRecordCount ?? 0} / {r.metrics.recordSummary?.outputRecordCount ?? 0} / {r.metrics.recordSummary?.failedRecordCount ?? 0}
-                </td>
-                <td>{r.metrics.fileSummary?.inputFileCount ?? 0}</td>
-                <td>{formatBytes(r.metrics.sizeSummary?.inputBytes)}</td>
-                <td>{formatDuration(duration(r) || undefined)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Runs"
+        rows={[...ordered].reverse()}
+        rowKey={(r) => r.id}
+        empty={null}
+        columns={[
+          {
+            key: 'started',
+            label: 'Started',
+            cell: (r) => (
+              <Link href={`/runs/${r.id}`} aria-label={`Run of ${formatTime(r.metrics.durationSummary?.startedAtUTC ?? r.createdAt)}`}>
+                {formatTime(r.metrics.durationSummary?.startedAtUTC ?? r.createdAt)}
+              </Link>
+            ),
+          },
+          { key: 'status', label: 'Status', cell: (r) => <Status value={runStatus(r)} /> },
+          {
+            key: 'records',
+            label: 'Records in / out / failed',
+            cell: (r) => `${r.metrics.recordSummary?.inputRecordCount ?? 0} / ${r.metrics.recordSummary?.outputRecordCount ?? 0} / ${r.metrics.recordSummary?.failedRecordCount ?? 0}`,
+          },
+          { key: 'files', label: 'Files', cell: (r) => r.metrics.fileSummary?.inputFileCount ?? 0 },
+          { key: 'size', label: 'Size', cell: (r) => formatBytes(r.metrics.sizeSummary?.inputBytes) },
+          { key: 'duration', label: 'Duration', cell: (r) => formatDuration(duration(r) || undefined) },
+        ]}
+      />
     </section>
   );
 }
