@@ -1,24 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { createResource, targetSchemaBody } from '../schema-registry/support.js';
+import { createResource, targetSchemaBody, tutorialMappingSetBody } from '../schema-registry/support.js';
 
 /** The target schema, created through Schema Registry before the tests (destinations are checked against it). */
 let SCHEMA = '';
 const BASE = '/data/foundation/conversion/mappingSets';
 
-/** The tutorial's body, verbatim in shape. */
-const tutorialBody = () => ({
-  version: 0,
-  xdmSchema: SCHEMA,
-  xdmVersion: '1.0',
-  id: null,
-  mappings: [
-    { destinationXdmPath: 'person.name.firstName', sourceAttribute: 'first_name', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
-    { destinationXdmPath: 'person.name.lastName', sourceAttribute: 'last_name', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
-    { destinationXdmPath: '_id', sourceAttribute: 'id', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
-    { destinationXdmPath: 'personalEmail.address', sourceAttribute: 'email', identity: true, identityGroup: null, namespaceCode: 'Email', version: 0 },
-  ],
-});
+/** The tutorial's body, with the e-mail an identity of the Email namespace. */
+const tutorialBody = () => {
+  const body = tutorialMappingSetBody(SCHEMA);
+  body.mappings[3] = { ...body.mappings[3]!, identity: true, namespaceCode: 'Email' };
+  return body;
+};
 
 /** The current form, with the target given only as outputSchema. */
 const currentBody = () => ({

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { S3Client, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
-import { adhocClassBody, targetSchemaBody } from '../schema-registry/support.js';
+import { adhocClassBody, targetSchemaBody, tutorialMappingSetBody } from '../schema-registry/support.js';
 import { launchTributary, type Launched } from '../support/launch.js';
 
 const CSV = [
@@ -220,18 +220,7 @@ describe('the seed tutorial against `npm start`', () => {
       });
       expect(targetConnection.status, targetConnection.text).toBe(201);
 
-      const mappingSet = await call('POST', '/data/foundation/conversion/mappingSets', {
-        version: 0,
-        xdmSchema: schemaId,
-        xdmVersion: '1.0',
-        id: null,
-        mappings: [
-          { destinationXdmPath: 'person.name.firstName', sourceAttribute: 'first_name', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
-          { destinationXdmPath: 'person.name.lastName', sourceAttribute: 'last_name', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
-          { destinationXdmPath: '_id', sourceAttribute: 'id', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
-          { destinationXdmPath: 'personalEmail.address', sourceAttribute: 'email', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
-        ],
-      });
+      const mappingSet = await call('POST', '/data/foundation/conversion/mappingSets', tutorialMappingSetBody(schemaId));
       expect([200, 201]).toContain(mappingSet.status);
       expect(mappingSet.json).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{32}$/), version: 0 });
 

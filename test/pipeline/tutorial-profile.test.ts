@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../src/pipeline/index.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { createResource, targetSchemaBody } from '../schema-registry/support.js';
+import { createResource, targetSchemaBody, tutorialMappingSetBody } from '../schema-registry/support.js';
 import { memoryFile, query } from './support.js';
 
 /**
@@ -25,18 +25,7 @@ describe('tutorial: CSV → profile schema through Data Prep mappings', () => {
 
   it('lands the valid rows with nested columns and reports the invalid email', async () => {
     const schema = await createResource(t, 'schemas', targetSchemaBody);
-    const created = await t.call('POST', '/data/foundation/conversion/mappingSets', {
-      version: 0,
-      xdmSchema: schema.$id,
-      xdmVersion: '1.0',
-      id: null,
-      mappings: [
-        { destinationXdmPath: 'person.name.firstName', sourceAttribute: 'first_name', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
-        { destinationXdmPath: 'person.name.lastName', sourceAttribute: 'last_name', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
-        { destinationXdmPath: '_id', sourceAttribute: 'id', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
-        { destinationXdmPath: 'personalEmail.address', sourceAttribute: 'email', identity: false, identityGroup: null, namespaceCode: null, version: 0 },
-      ],
-    });
+    const created = await t.call('POST', '/data/foundation/conversion/mappingSets', tutorialMappingSetBody(schema.$id));
     expect(created.statusCode).toBe(200);
     const scope = await t.platform.identity.authorize({ bearer: t.token, apiKey: t.credentials.clientId, orgHeader: t.credentials.imsOrg, sandboxHeader: t.credentials.sandboxName });
     const { mappings } = await t.platform.dataPrep.getMappings(scope, created.json().id);
