@@ -51,7 +51,11 @@ async function main(): Promise<void> {
   const copy = copyBaseline();
 
   const report = (label: string, ms: number, peak: number) =>
-    console.log(`${label.padEnd(30)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${Math.round(rows / (ms / 1000)).toLocaleString('en').padStart(10)} rows/s  ${(mb(generated.bytes) / (ms / 1000)).toFixed(1).padStart(6)} MB/s  peak RSS ${mb(peak).toFixed(0)} MB`);
+    console.log(
+      `${label.padEnd(30)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${Math.round(rows / (ms / 1000))
+        .toLocaleString('en')
+        .padStart(10)} rows/s  ${(mb(generated.bytes) / (ms / 1000)).toFixed(1).padStart(6)} MB/s  peak RSS ${mb(peak).toFixed(0)} MB`,
+    );
   console.log('');
   const [plan, js] = flows.runs;
   report('flow run (API→batch)', plan!.ms, plan!.peakRssBytes);
@@ -61,13 +65,19 @@ async function main(): Promise<void> {
   console.log(`ratio flow/COPY throughput: ${(copy.ms / plan!.ms).toFixed(2)} (target ≥ 0.33)`);
   if (js) console.log(`ratio JavaScript-path flow/COPY throughput: ${(copy.ms / js.ms).toFixed(2)}`);
   for (const run of flows.runs) {
-    console.log(`${run.label}: ${run.output.toLocaleString('en')} rows landed, ${run.failed.toLocaleString('en')} failed; run wall time incl. scheduling ${(run.wallMs / 1000).toFixed(2)} s`);
+    console.log(
+      `${run.label}: ${run.output.toLocaleString('en')} rows landed, ${run.failed.toLocaleString('en')} failed; run wall time incl. scheduling ${(run.wallMs / 1000).toFixed(2)} s`,
+    );
   }
 }
 
 function copyBaseline(): { ms: number; peakRssBytes: number } {
   console.log('DuckDB plain COPY …');
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'copy-baseline.ts'), csvPath, join(work, 'copy.parquet'), join(work, 'duck-tmp')], { encoding: 'utf8' });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'copy-baseline.ts'), csvPath, join(work, 'copy.parquet'), join(work, 'duck-tmp')],
+    { encoding: 'utf8' },
+  );
   if (result.status !== 0) throw new Error(`COPY baseline failed: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as { ms: number; peakRssBytes: number };
 }
@@ -86,16 +96,37 @@ async function flowRuns(bytes: number, badRows: number): Promise<{ idleRssBytes:
   const home = join(work, 'home');
   const server = await startServer(home);
   try {
-    const creds = JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as { imsOrg: string; tenantId: string; sandboxName: string; clientId: string; clientSecret: string };
+    const creds = JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as {
+      imsOrg: string;
+      tenantId: string;
+      sandboxName: string;
+      clientId: string;
+      clientSecret: string;
+    };
     const token = (await (
       await fetch(`${server.ready}/ims/token/v3`, {
         method: 'POST',
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, scope: 'openid,AdobeID' }),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: creds.clientId,
+          client_secret: creds.clientSecret,
+          scope: 'openid,AdobeID',
+        }),
       })
     ).json()) as { access_token: string };
-    const headers = { Authorization: `Bearer ${token.access_token}`, 'x-api-key': creds.clientId, 'x-gw-ims-org-id': creds.imsOrg, 'x-sandbox-name': creds.sandboxName, 'Content-Type': 'application/json' };
+    const headers = {
+      Authorization: `Bearer ${token.access_token}`,
+      'x-api-key': creds.clientId,
+      'x-gw-ims-org-id': creds.imsOrg,
+      'x-sandbox-name': creds.sandboxName,
+      'Content-Type': 'application/json',
+    };
     const call = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
-      const res = await fetch(`${server.ready}${path}`, { method, headers: { ...headers, ...extra }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const res = await fetch(`${server.ready}${path}`, {
+        method,
+        headers: { ...headers, ...extra },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
       const text = await res.text();
       if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
       return text ? JSON.parse(text) : null;
@@ -106,16 +137,37 @@ async function flowRuns(bytes: number, badRows: number): Promise<{ idleRssBytes:
     const fieldGroup = await call('POST', `${SR}/fieldgroups`, {
       title: 'Bench loyalty',
       'meta:intendedToExtend': [profile],
-      definitions: { loyalty: { properties: { [tenant]: { type: 'object', properties: { loyaltyPoints: { type: 'integer', 'meta:xdmType': 'int', minimum: 0 }, createdAt: { type: 'string', format: 'date-time' } } } } } },
+      definitions: {
+        loyalty: {
+          properties: {
+            [tenant]: {
+              type: 'object',
+              properties: {
+                loyaltyPoints: { type: 'integer', 'meta:xdmType': 'int', minimum: 0 },
+                createdAt: { type: 'string', format: 'date-time' },
+              },
+            },
+          },
+        },
+      },
       allOf: [{ $ref: '#/definitions/loyalty' }],
     });
     const schema = await call('POST', `${SR}/schemas`, {
       type: 'object',
       title: 'Bench profile',
-      allOf: [{ $ref: profile }, { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' }, { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' }, { $ref: fieldGroup.$id }],
+      allOf: [
+        { $ref: profile },
+        { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' },
+        { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' },
+        { $ref: fieldGroup.$id },
+      ],
     });
     const LOCAL = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
-    const conn = await call('POST', '/data/foundation/flowservice/connections', { name: 'bench', auth: { specName: 'Local Folder', params: { path: data } }, connectionSpec: { id: LOCAL, version: '1.0' } });
+    const conn = await call('POST', '/data/foundation/flowservice/connections', {
+      name: 'bench',
+      auth: { specName: 'Local Folder', params: { path: data } },
+      connectionSpec: { id: LOCAL, version: '1.0' },
+    });
     const source = await call('POST', '/data/foundation/flowservice/sourceConnections', {
       name: 'bench source',
       baseConnectionId: conn.id,
@@ -141,7 +193,10 @@ async function flowRuns(bytes: number, badRows: number): Promise<{ idleRssBytes:
     const idleRssBytes = peakRss(server.child.pid!);
 
     const measure = async (label: string, runMappings: unknown[]): Promise<MeasuredRun> => {
-      const created = await call('POST', '/data/foundation/catalog/dataSets', { name: `Bench profiles (${label})`, schemaRef: { id: schema.$id, contentType: 'application/vnd.adobe.xed-full+json;version=1' } });
+      const created = await call('POST', '/data/foundation/catalog/dataSets', {
+        name: `Bench profiles (${label})`,
+        schemaRef: { id: schema.$id, contentType: 'application/vnd.adobe.xed-full+json;version=1' },
+      });
       const dataSetId = String(created[0]).replace('@/dataSets/', '');
       const target = await call('POST', '/data/foundation/flowservice/targetConnections', {
         name: `bench target (${label})`,
@@ -165,7 +220,17 @@ async function flowRuns(bytes: number, badRows: number): Promise<{ idleRssBytes:
         scheduleParams: { startTime: Math.floor(Date.now() / 1000) - 60, frequency: 'once' },
       });
       console.log(`${label} flow ${flow.id}: waiting for its run (${mb(bytes).toFixed(0)} MB) …`);
-      let run: { metrics?: { statusSummary?: { status?: string }; durationSummary: { startedAtUTC: number; completedAtUTC: number }; recordSummary: { outputRecordCount: number; failedRecordCount: number } }; status?: string; errors?: unknown } | undefined;
+      let run:
+        | {
+            metrics?: {
+              statusSummary?: { status?: string };
+              durationSummary: { startedAtUTC: number; completedAtUTC: number };
+              recordSummary: { outputRecordCount: number; failedRecordCount: number };
+            };
+            status?: string;
+            errors?: unknown;
+          }
+        | undefined;
       for (;;) {
         const runs = await call('GET', `/data/foundation/flowservice/runs?property=flowId==${flow.id}`);
         run = runs.items?.[0];
@@ -181,17 +246,35 @@ async function flowRuns(bytes: number, badRows: number): Promise<{ idleRssBytes:
       if (batch.status !== 'success') throw new Error(`the batch is ${batch.status}`);
       const { startedAtUTC, completedAtUTC } = run!.metrics!.durationSummary;
       const { outputRecordCount, failedRecordCount } = run!.metrics!.recordSummary;
-      if (failedRecordCount !== badRows || outputRecordCount !== rows - badRows) throw new Error(`expected ${rows - badRows} rows and ${badRows} failures, got ${outputRecordCount} and ${failedRecordCount}`);
+      if (failedRecordCount !== badRows || outputRecordCount !== rows - badRows)
+        throw new Error(`expected ${rows - badRows} rows and ${badRows} failures, got ${outputRecordCount} and ${failedRecordCount}`);
       // The run's own account of where its time went (the executor logs it), for the print-out.
-      const timings = server.output().split('\n').filter((line) => line.includes('run timings')).pop();
+      const timings = server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('run timings'))
+        .pop();
       if (timings) console.log(`  stages (ms): ${JSON.stringify((JSON.parse(timings) as { ms?: unknown }).ms ?? timings)}`);
-      return { label, ms: completedAtUTC - startedAtUTC, wallMs, peakRssBytes: peakRss(server.child.pid!), output: outputRecordCount, failed: failedRecordCount };
+      return {
+        label,
+        ms: completedAtUTC - startedAtUTC,
+        wallMs,
+        peakRssBytes: peakRss(server.child.pid!),
+        output: outputRecordCount,
+        failed: failedRecordCount,
+      };
     };
 
     const runs = [await measure('compiled plan', mappings)];
     // replacestr() has no SQL twin in the compiled plan: the whole file goes through the JavaScript mapper.
     const cityCleaned = { sourceType: 'EXPRESSION', source: 'replacestr(city, "-", " ")', destination: 'homeAddress.city' };
-    if (measureJs) runs.push(await measure('JavaScript path', mappings.map((m) => (m.destination === cityCleaned.destination ? cityCleaned : m))));
+    if (measureJs)
+      runs.push(
+        await measure(
+          'JavaScript path',
+          mappings.map((m) => (m.destination === cityCleaned.destination ? cityCleaned : m)),
+        ),
+      );
     return { idleRssBytes, runs };
   } finally {
     await server.stop();
@@ -215,7 +298,11 @@ function peakRss(pid: number): number {
 function startServer(home: string): Promise<Launched<string>> {
   // node itself (not npm → tsx → node) so that the pid measured is the one doing the work.
   // Info level: the executor's "run timings" line is read back for the print-out.
-  return launchTributary(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts'), 'serve'], { home, tickMs: 200, env: { LOG_LEVEL: 'info' } });
+  return launchTributary(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts'), 'serve'], {
+    home,
+    tickMs: 200,
+    env: { LOG_LEVEL: 'info' },
+  });
 }
 
 try {

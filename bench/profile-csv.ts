@@ -56,8 +56,42 @@ export async function writeProfileCsv(path: string, rows: number, badShare = 0.0
   return { bytes, badRows };
 }
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'John', 'Margaret', 'Ken', 'Radia', 'Tim', 'Hedy', 'Dennis', 'Karen', 'Niklaus'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'McCarthy', 'Hamilton', 'Thompson', 'Perlman', 'Berners-Lee', 'Lamarr', 'Ritchie', 'Jones', 'Wirth'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Frances',
+  'John',
+  'Margaret',
+  'Ken',
+  'Radia',
+  'Tim',
+  'Hedy',
+  'Dennis',
+  'Karen',
+  'Niklaus',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'McCarthy',
+  'Hamilton',
+  'Thompson',
+  'Perlman',
+  'Berners-Lee',
+  'Lamarr',
+  'Ritchie',
+  'Jones',
+  'Wirth',
+];
 const DOMAINS = ['example.com', 'example.org', 'example.net'];
 const CITIES = ['London', 'Paris', 'San Jose', 'Zürich', 'São Paulo', 'New York, NY', 'Tokyo', 'Berlin'];
 const COUNTRIES = ['GB', 'FR', 'US', 'CH', 'BR', 'JP', 'DE'];

@@ -146,5 +146,8 @@ writeFileSync(join(libraryDir, 'xdm-global.json.gz'), gzipSync(JSON.stringify(bu
 writeFileSync(join(libraryDir, 'NOTICE.md'), NOTICE);
 mkdirSync(fixturesDir, { recursive: true });
 writeFileSync(join(fixturesDir, 'xdm-examples.json'), `${JSON.stringify(buildFixtures(library), null, 2)}\n`);
-const counts = library.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r['meta:resourceType'] as string]: (acc[r['meta:resourceType'] as string] ?? 0) + 1 }), {});
+const counts = library.reduce<Record<string, number>>(
+  (acc, r) => ({ ...acc, [r['meta:resourceType'] as string]: (acc[r['meta:resourceType'] as string] ?? 0) + 1 }),
+  {},
+);
 console.log(`wrote ${library.length} resources`, counts);

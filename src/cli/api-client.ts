@@ -35,7 +35,10 @@ async function send(url: string, init: RequestInit & { duplex?: 'half' }): Promi
     response = await fetch(url, init);
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError(`cannot reach ${new URL(url).origin}: ${cause?.code ?? cause?.message ?? (error as Error).message} (is the server running? see --url)`, EXIT.unreachable);
+    throw new CliError(
+      `cannot reach ${new URL(url).origin}: ${cause?.code ?? cause?.message ?? (error as Error).message} (is the server running? see --url)`,
+      EXIT.unreachable,
+    );
   }
   const text = await response.text();
   let body: unknown = text;
@@ -47,7 +50,8 @@ async function send(url: string, init: RequestInit & { duplex?: 'half' }): Promi
     }
   }
   if (!text) body = undefined;
-  if (response.status >= 400) throw new CliError(describe(response.status, body), response.status === 401 || response.status === 403 ? EXIT.failed : EXIT.failed, body);
+  if (response.status >= 400)
+    throw new CliError(describe(response.status, body), response.status === 401 || response.status === 403 ? EXIT.failed : EXIT.failed, body);
   return { status: response.status, body, headers: response.headers };
 }
 
@@ -63,7 +67,8 @@ export class TenantClient {
 
   static fromHome(options: { url: string; home: string; credentials?: string; sandbox?: string }): TenantClient {
     const file = options.credentials ?? join(options.home, 'credentials.json');
-    if (!existsSync(file)) throw new CliError(`no credentials at ${file}: start the server once (tributary serve) or pass --home/--credentials`, EXIT.unreachable);
+    if (!existsSync(file))
+      throw new CliError(`no credentials at ${file}: start the server once (tributary serve) or pass --home/--credentials`, EXIT.unreachable);
     const credentials = JSON.parse(readFileSync(file, 'utf8')) as TenantCredentials;
     return new TenantClient(options.url.replace(/\/$/, ''), credentials, options.sandbox ?? credentials.sandboxName);
   }
@@ -73,7 +78,12 @@ export class TenantClient {
       const response = await send(`${this.base}/ims/token/v3`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.credentials.clientId, client_secret: this.credentials.clientSecret, scope: 'openid,AdobeID' }),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: this.credentials.clientId,
+          client_secret: this.credentials.clientSecret,
+          scope: 'openid,AdobeID',
+        }),
       });
       this.token = (response.body as { access_token: string }).access_token;
     }
@@ -116,7 +126,11 @@ export class AdminClient {
     let token = options.adminToken ?? null;
     const file = join(options.home, 'admin.json');
     if (!token && existsSync(file)) token = (JSON.parse(readFileSync(file, 'utf8')) as { adminToken?: string }).adminToken ?? null;
-    if (!token) throw new CliError(`no admin token: pass --admin-token, set TRIBUTARY_ADMIN_TOKEN, or use the --home of the server (${file})`, EXIT.unreachable);
+    if (!token)
+      throw new CliError(
+        `no admin token: pass --admin-token, set TRIBUTARY_ADMIN_TOKEN, or use the --home of the server (${file})`,
+        EXIT.unreachable,
+      );
     return new AdminClient(options.url.replace(/\/$/, ''), token);
   }
 

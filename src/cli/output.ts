@@ -18,7 +18,10 @@ export class Output {
 /** Aligned columns with a header row. */
 export function table(rows: Array<Record<string, unknown>>, columns: string[]): string {
   if (rows.length === 0) return '(none)';
-  const cells = [columns.map((c) => c.toUpperCase()), ...rows.map((r) => columns.map((c) => (r[c] === undefined || r[c] === null ? '' : String(r[c]))))];
+  const cells = [
+    columns.map((c) => c.toUpperCase()),
+    ...rows.map((r) => columns.map((c) => (r[c] === undefined || r[c] === null ? '' : String(r[c])))),
+  ];
   const widths = columns.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   return cells.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }

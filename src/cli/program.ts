@@ -21,7 +21,11 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     } catch (error) {
       if (error instanceof CliError) {
         const json = argv.includes('--json');
-        ctx.stderr.write(json ? `${JSON.stringify({ error: error.message, exitCode: error.exitCode, ...(error.body !== undefined ? { body: error.body } : {}) })}\n` : `error: ${error.message}\n`);
+        ctx.stderr.write(
+          json
+            ? `${JSON.stringify({ error: error.message, exitCode: error.exitCode, ...(error.body !== undefined ? { body: error.body } : {}) })}\n`
+            : `error: ${error.message}\n`,
+        );
         exitCode = error.exitCode;
       } else if (error instanceof ConfigError) {
         ctx.stderr.write(`error: ${error.message}\n`);
@@ -47,7 +51,10 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   registerAdminCommands(program, ctx, run);
   registerTenantCommands(program, ctx, run);
   for (const command of allCommands(program)) {
-    command.exitOverride().configureOutput({ writeOut: (text) => ctx.stdout.write(text), writeErr: write }).showHelpAfterError('(add --help for usage)');
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: (text) => ctx.stdout.write(text), writeErr: write })
+      .showHelpAfterError('(add --help for usage)');
     if (command.commands.length > 0 && command !== program) command.addHelpCommand(false);
   }
 

@@ -67,5 +67,7 @@ export function renderLine(s: RunSnapshot, now: number, width = 24): string {
   const failed = s.failedRecords ? ` (${s.failedRecords.toLocaleString('en-US')} failed)` : '';
   return `${bar} ${Math.round(fraction * 100)
     .toString()
-    .padStart(3)}% · ${s.filesDone}/${s.filesTotal} files · ${bytes(s.bytesRead)}/${bytes(s.bytesTotal)} · ${records}${failed}${rate} · ${s.errors} errors · ${s.status}`;
+    .padStart(
+      3,
+    )}% · ${s.filesDone}/${s.filesTotal} files · ${bytes(s.bytesRead)}/${bytes(s.bytesTotal)} · ${records}${failed}${rate} · ${s.errors} errors · ${s.status}`;
 }

@@ -36,7 +36,16 @@ export interface Config {
 
 export type LakeConfig =
   | { kind: 'local'; dir: string }
-  | { kind: 's3'; bucket: string; prefix: string; localDir: string; endpoint?: string; region?: string; accessKeyId?: string; secretAccessKey?: string };
+  | {
+      kind: 's3';
+      bucket: string;
+      prefix: string;
+      localDir: string;
+      endpoint?: string;
+      region?: string;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+    };
 
 export class ConfigError extends Error {}
 

@@ -30,7 +30,10 @@ export interface AppOptions {
 /** Builds the HTTP API over a platform. Does not listen: `main.ts` does, tests use `inject`. */
 export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
   // JSON lines with the request id, scrubbed of every token and secret (src/observability/logger.ts).
-  const logger = options.logLevel === false ? undefined : createLogger({ level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) });
+  const logger =
+    options.logLevel === false
+      ? undefined
+      : createLogger({ level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) });
   const app = Fastify({
     ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: 32 * 1024 * 1024,

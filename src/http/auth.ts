@@ -21,11 +21,14 @@ export function registerAuth(app: FastifyInstance, identity: IdentityService): v
     if (!request.url.startsWith('/data/')) return;
     const authorization = header(request, 'authorization');
     const bearer = authorization && /^bearer\s+/i.test(authorization) ? authorization.replace(/^bearer\s+/i, '').trim() : undefined;
-    request.scope = await identity.authorize({
-      bearer,
-      apiKey: header(request, 'x-api-key'),
-      orgHeader: header(request, 'x-gw-ims-org-id'),
-      sandboxHeader: header(request, 'x-sandbox-name'),
-    }, { anySandboxState: request.url.startsWith('/data/foundation/sandbox-management') });
+    request.scope = await identity.authorize(
+      {
+        bearer,
+        apiKey: header(request, 'x-api-key'),
+        orgHeader: header(request, 'x-gw-ims-org-id'),
+        sandboxHeader: header(request, 'x-sandbox-name'),
+      },
+      { anySandboxState: request.url.startsWith('/data/foundation/sandbox-management') },
+    );
   });
 }

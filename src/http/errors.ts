@@ -59,7 +59,8 @@ export function renderError(style: ErrorStyle, status: number, message: string, 
     case 'ims':
       return { status, body: { error: code ?? (status === 401 ? 'invalid_client' : 'invalid_request'), error_description: message } };
     case 'registry': {
-      const xdmCode = code ?? `XDM-${status === 404 ? '1012' : status === 406 ? '1007' : status === 409 ? '1009' : status === 400 ? '1000' : '1099'}-${status}`;
+      const xdmCode =
+        code ?? `XDM-${status === 404 ? '1012' : status === 406 ? '1007' : status === 409 ? '1009' : status === 400 ? '1000' : '1099'}-${status}`;
       return {
         status,
         body: {
@@ -113,9 +114,12 @@ export function styleFor(url: string): ErrorStyle {
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   let rendered: ErrorBody;
   if (error instanceof ServiceError) {
-    const style: ErrorStyle = error.kind === 'unauthenticated' || (error.kind === 'forbidden' && /^40\d{4}$/.test(error.code ?? ''))
-      ? (styleFor(request.url).kind === 'ims' ? { kind: 'ims' } : { kind: 'gateway' })
-      : styleFor(request.url);
+    const style: ErrorStyle =
+      error.kind === 'unauthenticated' || (error.kind === 'forbidden' && /^40\d{4}$/.test(error.code ?? ''))
+        ? styleFor(request.url).kind === 'ims'
+          ? { kind: 'ims' }
+          : { kind: 'gateway' }
+        : styleFor(request.url);
     rendered = renderError(style, STATUS[error.kind], error.message, error.code, error.details);
   } else if ('validation' in error && error.validation) {
     rendered = renderError(styleFor(request.url), 400, `Invalid request: ${error.message}`);

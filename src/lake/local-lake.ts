@@ -128,9 +128,7 @@ export class LocalLake implements Lake {
     assertSegment('batch id', batchId);
     const staging = join(this.root, STAGING);
     const entries = await readdir(staging).catch(() => [] as string[]);
-    await Promise.all(
-      entries.filter((e) => e.startsWith(`${batchId}-`)).map((e) => rm(join(staging, e), { recursive: true, force: true })),
-    );
+    await Promise.all(entries.filter((e) => e.startsWith(`${batchId}-`)).map((e) => rm(join(staging, e), { recursive: true, force: true })));
   }
 
   /** Renames a folder out of sight before deleting it, so no reader ever lists a half-deleted batch. */

@@ -4,14 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { ServiceError } from '../services/errors.js';
 import { assertFileName, assertSegment } from './ids.js';
 import type { BatchLocation, BatchStaging, Lake, LakeFile } from './lake.js';
@@ -87,7 +80,11 @@ export class S3Lake implements Lake {
   }
 
   private datasetParts(location: Omit<BatchLocation, 'batchId'>): string[] {
-    return [assertSegment('org id', location.orgId), assertSegment('sandbox id', location.sandboxId), assertSegment('dataset id', location.datasetId)];
+    return [
+      assertSegment('org id', location.orgId),
+      assertSegment('sandbox id', location.sandboxId),
+      assertSegment('dataset id', location.datasetId),
+    ];
   }
 
   private dataPrefix(location: BatchLocation): string {
@@ -145,7 +142,12 @@ export class S3Lake implements Lake {
       });
       const marker: Marker = { files, committed: Date.now() };
       await this.client.send(
-        new PutObjectCommand({ Bucket: this.options.bucket, Key: this.markerKey(location), Body: JSON.stringify(marker), ContentType: 'application/json' }),
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.markerKey(location),
+          Body: JSON.stringify(marker),
+          ContentType: 'application/json',
+        }),
       );
     } catch (error) {
       // Without a marker nobody reads these objects; removing them keeps the bucket clean.
@@ -208,7 +210,10 @@ export class S3Lake implements Lake {
   private async committedBatches(location: Omit<BatchLocation, 'batchId'>): Promise<string[]> {
     const prefix = `${this.key('commits', ...this.datasetParts(location))}/`;
     const keys = await this.keysUnder(prefix);
-    return keys.map((k) => k.slice(prefix.length).replace(/\.json$/, '')).filter((id) => !id.includes('/')).sort();
+    return keys
+      .map((k) => k.slice(prefix.length).replace(/\.json$/, ''))
+      .filter((id) => !id.includes('/'))
+      .sort();
   }
 
   async removeBatch(location: BatchLocation): Promise<void> {

@@ -22,7 +22,12 @@ export class Metrics {
   constructor(private readonly db: Db) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'tributary_' });
-    this.requests = new Counter({ name: 'tributary_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status_code'], registers });
+    this.requests = new Counter({
+      name: 'tributary_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status_code'],
+      registers,
+    });
     this.duration = new Histogram({
       name: 'tributary_http_request_duration_seconds',
       help: 'HTTP request latency by route and status',
@@ -31,13 +36,36 @@ export class Metrics {
       registers,
     });
     this.runs = new Gauge({ name: 'tributary_flow_runs', help: 'Flow runs by status', labelNames: ['status'], registers });
-    this.runRecords = new Gauge({ name: 'tributary_flow_run_records', help: 'Records of all flow runs: input, output (ingested) and failed', labelNames: ['outcome'], registers });
-    this.runBytes = new Gauge({ name: 'tributary_flow_run_bytes', help: 'Bytes of all flow runs: input (read from sources) and output (Parquet written)', labelNames: ['direction'], registers });
-    this.ingestedRecords = new Gauge({ name: 'tributary_ingested_records', help: 'Records in successful batches of the lake (flows and batch ingestion)', registers });
+    this.runRecords = new Gauge({
+      name: 'tributary_flow_run_records',
+      help: 'Records of all flow runs: input, output (ingested) and failed',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.runBytes = new Gauge({
+      name: 'tributary_flow_run_bytes',
+      help: 'Bytes of all flow runs: input (read from sources) and output (Parquet written)',
+      labelNames: ['direction'],
+      registers,
+    });
+    this.ingestedRecords = new Gauge({
+      name: 'tributary_ingested_records',
+      help: 'Records in successful batches of the lake (flows and batch ingestion)',
+      registers,
+    });
     this.ingestedBytes = new Gauge({ name: 'tributary_ingested_bytes', help: 'Bytes of Parquet in successful batches of the lake', registers });
     this.batches = new Gauge({ name: 'tributary_batches', help: 'Catalog batches by status', labelNames: ['status'], registers });
-    this.queueJobs = new Gauge({ name: 'tributary_queue_jobs', help: 'Jobs waiting (created, retry) or running (active) per queue', labelNames: ['queue', 'state'], registers });
-    this.schedulerLag = new Gauge({ name: 'tributary_scheduler_lag_seconds', help: 'How long the most overdue enabled flow has been due (0 when none is)', registers });
+    this.queueJobs = new Gauge({
+      name: 'tributary_queue_jobs',
+      help: 'Jobs waiting (created, retry) or running (active) per queue',
+      labelNames: ['queue', 'state'],
+      registers,
+    });
+    this.schedulerLag = new Gauge({
+      name: 'tributary_scheduler_lag_seconds',
+      help: 'How long the most overdue enabled flow has been due (0 when none is)',
+      registers,
+    });
   }
 
   /** Counts one finished HTTP request. `route` is the route pattern, never the raw URL (bounded labels). */
@@ -97,7 +125,9 @@ export class Metrics {
 
     this.queueJobs.reset();
     const jobs = await this.db
-      .query<{ name: string; state: string; n: number }>(`select name, state::text as state, count(*)::int as n from pgboss.job where state in ('created', 'retry', 'active') group by name, state`)
+      .query<{ name: string; state: string; n: number }>(
+        `select name, state::text as state, count(*)::int as n from pgboss.job where state in ('created', 'retry', 'active') group by name, state`,
+      )
       .catch(() => []);
     for (const j of jobs) this.queueJobs.set({ queue: j.name, state: j.state }, Number(j.n));
 

@@ -11,7 +11,10 @@ export const REDACTED = '[REDACTED]';
 
 export function scrubText(text: string): string {
   let out = text;
-  for (const pattern of SENSITIVE_VALUE) out = out.replace(pattern, (match, prefix: unknown) => (typeof prefix === 'string' && /^bearer/i.test(prefix) ? `${prefix}${REDACTED}` : REDACTED));
+  for (const pattern of SENSITIVE_VALUE)
+    out = out.replace(pattern, (match, prefix: unknown) =>
+      typeof prefix === 'string' && /^bearer/i.test(prefix) ? `${prefix}${REDACTED}` : REDACTED,
+    );
   return out;
 }
 

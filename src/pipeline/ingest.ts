@@ -103,7 +103,13 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
   const { request, engine, scratch } = run;
   const outcome: FileOutcome = { path: file.path, inputBytes: 0, inputRecordCount: 0, outputRecordCount: 0, failedRecordCount: 0 };
   const local = await mkdtemp(join(scratch, 'file-'));
-  const sink = new ParquetSink(engine, run.written, local, () => join(request.outputDir, `part-${String(run.nextPart++).padStart(5, '0')}.parquet`), request.engine?.spoolBytes);
+  const sink = new ParquetSink(
+    engine,
+    run.written,
+    local,
+    () => join(request.outputDir, `part-${String(run.nextPart++).padStart(5, '0')}.parquet`),
+    request.engine?.spoolBytes,
+  );
   /** Parquet files the SQL plan already wrote for this file: removed again if the file fails as a whole. */
   const written: string[] = [];
   let bytes = 0;
@@ -121,10 +127,12 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
     await run.times.time('jsSpool', () => sink.add(valid));
   };
   try {
-    const { inputBytes, parts } = await run.times.time('spool', () => materialize(file, request.format, local, {
+    const { inputBytes, parts } = await run.times.time('spool', () =>
+      materialize(file, request.format, local, {
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.decompressionLimits ? { limits: request.decompressionLimits } : {}),
-      }));
+      }),
+    );
     outcome.inputBytes = inputBytes;
     for (const part of parts) {
       const planned = await run.times.time('compile', () => planFor(run, part.path));
@@ -199,7 +207,13 @@ function processRecord(run: Run, path: string, record: SourceRecord): Record<str
   const violations = request.target.validate(mapped.row);
   if (violations.length > 0) {
     for (const v of violations.slice(0, MAX_VIOLATIONS_PER_ROW)) {
-      errors.add({ file: path, row: record.row, code: RowCode.schemaViolation, message: v.path ? `${v.path}: ${v.message}` : v.message, ...(v.path ? { field: v.path } : {}) });
+      errors.add({
+        file: path,
+        row: record.row,
+        code: RowCode.schemaViolation,
+        message: v.path ? `${v.path}: ${v.message}` : v.message,
+        ...(v.path ? { field: v.path } : {}),
+      });
     }
     return null;
   }
@@ -222,6 +236,9 @@ class RowErrorLog {
 
 /** Part numbers continue after files already in the folder, so a second ingest into one batch overwrites nothing. */
 async function firstFreePart(dir: string): Promise<number> {
-  const numbers = (await readdir(dir)).map((name) => /^part-(\d+)\.parquet$/.exec(name)?.[1]).filter((n): n is string => n !== undefined).map(Number);
+  const numbers = (await readdir(dir))
+    .map((name) => /^part-(\d+)\.parquet$/.exec(name)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number);
   return numbers.length ? Math.max(...numbers) + 1 : 0;
 }

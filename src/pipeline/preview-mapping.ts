@@ -21,7 +21,11 @@ const SAMPLE = 'sample';
  * otherwise) and go through ingest() itself — the same compiled SQL plan or JavaScript mapper,
  * coercion and validation — and the Parquet it writes is read back.
  */
-export async function previewMapping(mappings: FieldMapping[], target: TargetSchema, records: Array<Record<string, unknown>>): Promise<MappingPreview> {
+export async function previewMapping(
+  mappings: FieldMapping[],
+  target: TargetSchema,
+  records: Array<Record<string, unknown>>,
+): Promise<MappingPreview> {
   const scratch = await mkdtemp(join(tmpdir(), 'tributary-mapping-preview-'));
   try {
     const { bytes, format } = sampleFile(records);
@@ -40,7 +44,9 @@ export async function previewMapping(mappings: FieldMapping[], target: TargetSch
     if (parts.length) {
       const engine = await openEngine({ memoryLimit: '256MB', threads: 1 });
       try {
-        const reader = await engine.connection.runAndReadAll(`SELECT to_json(t)::VARCHAR FROM read_parquet(${sqlString(join(out, 'part-*.parquet'))}, union_by_name = true) t`);
+        const reader = await engine.connection.runAndReadAll(
+          `SELECT to_json(t)::VARCHAR FROM read_parquet(${sqlString(join(out, 'part-*.parquet'))}, union_by_name = true) t`,
+        );
         for (const [json] of reader.getRowsJS() as Array<[string]>) rows.push(withoutNulls(JSON.parse(json)) as Record<string, unknown>);
       } finally {
         engine.close();
@@ -53,7 +59,9 @@ export async function previewMapping(mappings: FieldMapping[], target: TargetSch
 }
 
 function sampleFile(records: Array<Record<string, unknown>>): { bytes: Buffer; format: SourceFormat } {
-  const scalar = records.every((r) => Object.values(r).every((v) => v === null || v === undefined || ['string', 'number', 'boolean'].includes(typeof v)));
+  const scalar = records.every((r) =>
+    Object.values(r).every((v) => v === null || v === undefined || ['string', 'number', 'boolean'].includes(typeof v)),
+  );
   if (!scalar) return { bytes: Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n'), format: { format: 'json' } };
   const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
   const cell = (v: unknown) => (v === null || v === undefined ? '' : `"${String(v).replaceAll('"', '""')}"`);

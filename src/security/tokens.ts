@@ -16,7 +16,10 @@ export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason
 export class TokenIssuer {
   private readonly key: Uint8Array;
 
-  constructor(masterKey: Buffer, private readonly ttlSeconds: number) {
+  constructor(
+    masterKey: Buffer,
+    private readonly ttlSeconds: number,
+  ) {
     // A derived key: the signing key never equals the key that encrypts secrets.
     this.key = createHmac('sha256', masterKey).update('tributary/access-token/v1').digest();
   }

@@ -11,11 +11,25 @@ describe('admin: orgs and API clients', () => {
   let t: TestPlatform;
   let adminToken: string;
   const admin = (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, token = adminToken) =>
-    t.app.inject({ method, url: `/tributary/admin${url}`, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { payload: JSON.stringify(body) } : {}) });
+    t.app.inject({
+      method,
+      url: `/tributary/admin${url}`,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { payload: JSON.stringify(body) } : {}),
+    });
   const tokenFor = async (clientId: string, clientSecret: string) =>
-    t.app.inject({ method: 'POST', url: '/ims/token/v3', payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    t.app.inject({
+      method: 'POST',
+      url: '/ims/token/v3',
+      payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   const asClient = (token: string, clientId: string, org: string) =>
-    t.app.inject({ method: 'GET', url: '/data/foundation/catalog/dataSets', headers: { authorization: `Bearer ${token}`, 'x-api-key': clientId, 'x-gw-ims-org-id': org, 'x-sandbox-name': 'prod' } });
+    t.app.inject({
+      method: 'GET',
+      url: '/data/foundation/catalog/dataSets',
+      headers: { authorization: `Bearer ${token}`, 'x-api-key': clientId, 'x-gw-ims-org-id': org, 'x-sandbox-name': 'prod' },
+    });
 
   beforeAll(async () => {
     t = await startTestPlatform();
@@ -86,9 +100,15 @@ describe('admin: orgs and API clients', () => {
   it('takes TRIBUTARY_ADMIN_TOKEN instead of admin.json when configured', async () => {
     const other = await startTestPlatform({ env: { TRIBUTARY_ADMIN_TOKEN: 'configured-admin-token-0123456789' } });
     try {
-      const ok = await other.app.inject({ method: 'GET', url: '/tributary/admin/orgs', headers: { authorization: 'Bearer configured-admin-token-0123456789' } });
+      const ok = await other.app.inject({
+        method: 'GET',
+        url: '/tributary/admin/orgs',
+        headers: { authorization: 'Bearer configured-admin-token-0123456789' },
+      });
       expect(ok.statusCode).toBe(200);
-      expect((await other.app.inject({ method: 'GET', url: '/tributary/admin/orgs', headers: { authorization: `Bearer ${adminToken}` } })).statusCode).toBe(401);
+      expect(
+        (await other.app.inject({ method: 'GET', url: '/tributary/admin/orgs', headers: { authorization: `Bearer ${adminToken}` } })).statusCode,
+      ).toBe(401);
     } finally {
       await other.close();
     }

@@ -255,12 +255,18 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
     const rowErrors = await t.call('GET', `${EXPORT}/batches/${batchId}/meta?path=row_errors`);
     expect(rowErrors.statusCode).toBe(200);
     expect(rowErrors.headers['content-type']).toMatch(/^application\/json/);
-    const lines = rowErrors.body.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = rowErrors.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
       { file: 'in/a.csv', row: 2, code: 'TYPE-3001', message: 'age: not a number', field: 'person.age' },
       { file: 'in/a.csv', row: 5, code: 'TYPE-3001', message: 'age: not a number' },
     ]);
-    const inputs = (await t.call('GET', `${EXPORT}/batches/${batchId}/meta?path=input_files`)).body.trim().split('\n').map((l) => JSON.parse(l));
+    const inputs = (await t.call('GET', `${EXPORT}/batches/${batchId}/meta?path=input_files`)).body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(inputs).toEqual([{ path: 'in/a.csv', size: 120, records: 5, failed: 2 }]);
     const sample = (await t.call('GET', `${EXPORT}/batches/${batchId}/meta?path=row_errors_sample.json`)).json();
     expect(sample).toHaveLength(2);
@@ -302,7 +308,9 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
     const batch = await t.platform.catalog.getBatch(scope, id);
     expect(batch.status).toBe('failed');
     expect(batch.errors).toEqual([{ code: 'CONNECTOR-1', description: 'source unreachable' }]);
-    await expect(t.platform.catalog.finishBatch(scope, id, staging, { recordCount: 1, failedRecordCount: 0, inputFiles: [], rowErrors: [] })).rejects.toMatchObject({
+    await expect(
+      t.platform.catalog.finishBatch(scope, id, staging, { recordCount: 1, failedRecordCount: 0, inputFiles: [], rowErrors: [] }),
+    ).rejects.toMatchObject({
       kind: 'conflict',
     });
   });
@@ -335,10 +343,10 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
   });
 
   it('hides datasets and batches from other sandboxes and orgs', async () => {
-    await t.platform.db.query(
-      `insert into sandboxes (id, org_id, name, title, type, state) values ($1, $2, 'dev', 'Dev', 'development', 'active')`,
-      [randomUUID(), t.credentials.imsOrg],
-    );
+    await t.platform.db.query(`insert into sandboxes (id, org_id, name, title, type, state) values ($1, $2, 'dev', 'Dev', 'development', 'active')`, [
+      randomUUID(),
+      t.credentials.imsOrg,
+    ]);
     const dev = { 'x-sandbox-name': 'dev' };
     expect((await t.call('GET', `${CATALOG}/dataSets/${datasetId}`, undefined, dev)).statusCode).toBe(404);
     expect((await t.call('GET', `${CATALOG}/dataSets`, undefined, dev)).json()).toEqual({});
@@ -362,7 +370,8 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
   });
 
   it('deletes a dataset with its batches, their row errors and files', async () => {
-    const rowErrors = async () => (await t.platform.db.query<{ n: number }>('select count(*)::integer as n from batch_row_errors where batch_id = $1', [batchId]))[0]!.n;
+    const rowErrors = async () =>
+      (await t.platform.db.query<{ n: number }>('select count(*)::integer as n from batch_row_errors where batch_id = $1', [batchId]))[0]!.n;
     expect(await rowErrors()).toBe(2);
     const res = await t.call('DELETE', `${CATALOG}/dataSets/${datasetId}`);
     expect(await rowErrors()).toBe(0);

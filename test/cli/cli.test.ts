@@ -54,7 +54,8 @@ describe('the tributary CLI against a running server', () => {
   it('prints help for every command and exits 0; usage errors exit 2', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['serve', 'worker', 'migrate', 'org', 'client', 'sandbox', 'flows', 'runs', 'ingest']) expect(help.stdout).toContain(command);
+    for (const command of ['serve', 'worker', 'migrate', 'org', 'client', 'sandbox', 'flows', 'runs', 'ingest'])
+      expect(help.stdout).toContain(command);
     expect(help.stdout).toMatch(/Exit codes: 0 success/);
     const watchHelp = await cli(['runs', 'watch', '--help']);
     expect(watchHelp.code).toBe(0);
@@ -87,7 +88,16 @@ describe('the tributary CLI against a running server', () => {
     expect(json(await at(['org', 'list', '--json'])).map((o: { tenantId: string }) => o.tenantId)).toContain('acmeco');
     // The new client works with its secret…
     const credentials = join(home, 'acme.json');
-    writeFileSync(credentials, JSON.stringify({ imsOrg: created.imsOrg, tenantId: 'acmeco', sandboxName: 'prod', clientId: created.clientId, clientSecret: created.clientSecret }));
+    writeFileSync(
+      credentials,
+      JSON.stringify({
+        imsOrg: created.imsOrg,
+        tenantId: 'acmeco',
+        sandboxName: 'prod',
+        clientId: created.clientId,
+        clientSecret: created.clientSecret,
+      }),
+    );
     expect((await at(['sandbox', 'list', '--credentials', credentials])).code).toBe(0);
     // …and not once rotated: the old secret gets no token (exit 1), the new one does.
     const rotated = await at(['client', 'rotate', created.clientId, '--json']);
@@ -96,7 +106,16 @@ describe('the tributary CLI against a running server', () => {
     const refused = await at(['sandbox', 'list', '--credentials', credentials, '--json']);
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stderr).body.error).toBe('invalid_client');
-    writeFileSync(credentials, JSON.stringify({ imsOrg: created.imsOrg, tenantId: 'acmeco', sandboxName: 'prod', clientId: created.clientId, clientSecret: json(rotated).clientSecret }));
+    writeFileSync(
+      credentials,
+      JSON.stringify({
+        imsOrg: created.imsOrg,
+        tenantId: 'acmeco',
+        sandboxName: 'prod',
+        clientId: created.clientId,
+        clientSecret: json(rotated).clientSecret,
+      }),
+    );
     expect((await at(['sandbox', 'list', '--credentials', credentials])).code).toBe(0);
     const list = json(await at(['client', 'list', '--org', created.imsOrg, '--json']));
     expect(list).toEqual([expect.objectContaining({ clientId: created.clientId, secretVersion: 2, revoked: false })]);
@@ -161,7 +180,13 @@ describe('the tributary CLI against a running server', () => {
     expect(runs).toHaveLength(1);
     const ndjson = await at(['runs', 'watch', runs[0].id, '--json']);
     expect(ndjson.code).toBe(0);
-    expect(JSON.parse(ndjson.stdout.trim().split('\n').at(-1)!)).toMatchObject({ id: runs[0].id, status: 'success', filesDone: 1, records: 3, failedRecords: 1 });
+    expect(JSON.parse(ndjson.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      id: runs[0].id,
+      status: 'success',
+      filesDone: 1,
+      records: 3,
+      failedRecords: 1,
+    });
     const table = await at(['runs', 'list']);
     expect(table.stdout).toContain(runs[0].id);
 

@@ -52,12 +52,7 @@ describe('local-folder connector', () => {
 
   it('lists the root, folders first then files, leaving escaping symlinks out', async () => {
     const entries = await storage.list('/');
-    expect(entries.map((e) => `${e.type}:${e.path}`)).toEqual([
-      'folder:/acme',
-      'folder:/winter-link',
-      'file:/report(1).csv',
-      'file:/top.json',
-    ]);
+    expect(entries.map((e) => `${e.type}:${e.path}`)).toEqual(['folder:/acme', 'folder:/winter-link', 'file:/report(1).csv', 'file:/top.json']);
     const top = entries.find((e) => e.name === 'top.json')!;
     expect(top.size).toBe(7);
     expect(top.modifiedAt).toBeGreaterThan(0);

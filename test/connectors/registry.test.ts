@@ -16,9 +16,14 @@ describe('ConnectorRegistry', () => {
       expect(spec).toMatchObject({ version: '1.0', attributes: { category: 'CloudStorage', isSource: true } });
       expect(spec.authSpec.length).toBeGreaterThan(0);
       // A spec with several auth methods (password or key, say) has secrets spread over them.
-      const properties = Object.assign({}, ...spec.authSpec.map((a) => (a.spec as { properties: Record<string, { format?: string }> }).properties)) as Record<string, { format?: string }>;
+      const properties = Object.assign(
+        {},
+        ...spec.authSpec.map((a) => (a.spec as { properties: Record<string, { format?: string }> }).properties),
+      ) as Record<string, { format?: string }>;
       for (const name of secretParams) expect(properties[name]?.format, `${spec.name}.${name}`).toBe('password');
-      const passwords = Object.entries(properties).filter(([, p]) => p.format === 'password').map(([n]) => n);
+      const passwords = Object.entries(properties)
+        .filter(([, p]) => p.format === 'password')
+        .map(([n]) => n);
       expect(passwords.sort(), spec.name).toEqual([...secretParams].sort());
     }
   });

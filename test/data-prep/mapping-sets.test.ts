@@ -46,7 +46,14 @@ describe('Data Prep mapping sets', () => {
     const created = await t.call('POST', BASE, tutorialBody());
     expect(created.statusCode).toBe(200);
     const body = created.json();
-    expect(body).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), version: 0, createdDate: expect.any(Number), modifiedDate: expect.any(Number), createdBy: expect.any(String), modifiedBy: expect.any(String) });
+    expect(body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      version: 0,
+      createdDate: expect.any(Number),
+      modifiedDate: expect.any(Number),
+      createdBy: expect.any(String),
+      modifiedBy: expect.any(String),
+    });
     expect(body.createdDate).toBeGreaterThanOrEqual(before);
 
     const read = await t.call('GET', `${BASE}/${body.id}`);
@@ -135,7 +142,16 @@ describe('Data Prep mapping sets', () => {
       [{ xdmSchema: SCHEMA, mappings: [{ source: 'a' }] }, /destination/],
       [{ xdmSchema: SCHEMA, mappings: [{ sourceType: 'MAGIC', source: 'a', destination: 'b' }] }, /sourceType/],
       [{ xdmSchema: SCHEMA, mappings: [{ source: 'a', destination: 'b', identity: true }] }, /namespaceCode/],
-      [{ xdmSchema: SCHEMA, mappings: [{ source: 'a', destination: 'b' }, { source: 'c', destination: 'b' }] }, /more than once/],
+      [
+        {
+          xdmSchema: SCHEMA,
+          mappings: [
+            { source: 'a', destination: 'b' },
+            { source: 'c', destination: 'b' },
+          ],
+        },
+        /more than once/,
+      ],
     ];
     for (const [body, message] of cases) {
       const response = await t.call('POST', BASE, body);
@@ -150,5 +166,10 @@ describe('Data Prep mapping sets', () => {
 
 /** The scope the bootstrap client's calls run in, as the gateway builds it. */
 function scopeOf(t: TestPlatform) {
-  return t.platform.identity.authorize({ bearer: t.token, apiKey: t.credentials.clientId, orgHeader: t.credentials.imsOrg, sandboxHeader: t.credentials.sandboxName });
+  return t.platform.identity.authorize({
+    bearer: t.token,
+    apiKey: t.credentials.clientId,
+    orgHeader: t.credentials.imsOrg,
+    sandboxHeader: t.credentials.sandboxName,
+  });
 }

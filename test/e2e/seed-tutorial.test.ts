@@ -87,7 +87,12 @@ describe('the seed tutorial against `npm start`', () => {
     const token = await fetch(`${server.base}/ims/token/v3`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret, scope: 'openid,AdobeID' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: credentials.clientId,
+        client_secret: credentials.clientSecret,
+        scope: 'openid,AdobeID',
+      }),
     }).then((r) => r.json() as Promise<{ access_token: string }>);
     headers = {
       Authorization: `Bearer ${token.access_token}`,
@@ -171,7 +176,12 @@ describe('the seed tutorial against `npm start`', () => {
       const adhocClass = await call(
         'POST',
         '/data/foundation/schemaregistry/tenant/classes',
-        { ...adhocClassBody, title: `Ad hoc class for ${source.label}`, 'meta:extends': ['https://ns.adobe.com/xdm/data/adhoc'], 'meta:datasetNamespace': '_adhoc' },
+        {
+          ...adhocClassBody,
+          title: `Ad hoc class for ${source.label}`,
+          'meta:extends': ['https://ns.adobe.com/xdm/data/adhoc'],
+          'meta:datasetNamespace': '_adhoc',
+        },
         { Accept: 'application/vnd.adobe.xed+json' },
       );
       expect(adhocClass.status, adhocClass.text).toBe(201);

@@ -58,14 +58,19 @@ describe('Flow Service connections', () => {
     expect(read.json().items[0]).toMatchObject({ id, name: 'S3', connectionSpec: { id: S3 }, auth: { specName: 'Access Key' }, state: 'enabled' });
     const list = await t.call('GET', `${FS}/connections`);
     expect(list.body).not.toContain(secret);
-    const stored = await t.platform.db.query<{ doc: unknown; sealed_secrets: string }>('select doc, sealed_secrets from base_connections where id = $1', [id]);
+    const stored = await t.platform.db.query<{ doc: unknown; sealed_secrets: string }>(
+      'select doc, sealed_secrets from base_connections where id = $1',
+      [id],
+    );
     expect(JSON.stringify(stored)).not.toContain(secret);
     expect(stored[0]!.sealed_secrets).toMatch(/^v1\./);
   });
 
   it('tells bad credentials, an unreachable host and a good connection apart', async () => {
     const make = async (params: Record<string, unknown>) =>
-      (await t.call('POST', `${FS}/connections`, { name: 'x', auth: { specName: 'Access Key', params }, connectionSpec: { id: S3, version: '1.0' } })).json().id;
+      (
+        await t.call('POST', `${FS}/connections`, { name: 'x', auth: { specName: 'Access Key', params }, connectionSpec: { id: S3, version: '1.0' } })
+      ).json().id;
     const good = await make({ s3AccessKey: s3.accessKeyId, s3SecretKey: s3.secretAccessKey, serviceUrl: s3.endpoint });
     const badKey = await make({ s3AccessKey: 'NOT-A-KEY', s3SecretKey: 'x', serviceUrl: s3.endpoint });
     const unreachable = await make({ s3AccessKey: 'S3RVER', s3SecretKey: 'S3RVER', serviceUrl: 'http://127.0.0.1:9' });
@@ -79,10 +84,18 @@ describe('Flow Service connections', () => {
   });
 
   it('refuses auth params that do not match the spec, and unknown specs', async () => {
-    const missing = await t.call('POST', `${FS}/connections`, { name: 'x', auth: { specName: 'Access Key', params: {} }, connectionSpec: { id: S3 } });
+    const missing = await t.call('POST', `${FS}/connections`, {
+      name: 'x',
+      auth: { specName: 'Access Key', params: {} },
+      connectionSpec: { id: S3 },
+    });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().detail).toMatch(/s3AccessKey/);
-    const unknown = await t.call('POST', `${FS}/connections`, { name: 'x', auth: { specName: 'x', params: {} }, connectionSpec: { id: '00000000-0000-0000-0000-000000000000' } });
+    const unknown = await t.call('POST', `${FS}/connections`, {
+      name: 'x',
+      auth: { specName: 'x', params: {} },
+      connectionSpec: { id: '00000000-0000-0000-0000-000000000000' },
+    });
     expect(unknown.statusCode).toBe(400);
     const malformed = await t.call('POST', `${FS}/connections`, '{"name": ', { 'content-type': 'application/json' });
     expect(malformed.statusCode).toBe(400);
@@ -108,7 +121,11 @@ describe('Flow Service connections', () => {
 
   it('explores a local folder and previews a CSV', async () => {
     const { id } = (
-      await t.call('POST', `${FS}/connections`, { name: 'local', auth: { specName: 'Local Folder', params: { path: folder } }, connectionSpec: { id: LOCAL } })
+      await t.call('POST', `${FS}/connections`, {
+        name: 'local',
+        auth: { specName: 'Local Folder', params: { path: folder } },
+        connectionSpec: { id: LOCAL },
+      })
     ).json();
     const root = await t.call('GET', `${FS}/connections/${id}/explore?objectType=root`);
     expect(root.json()).toEqual([{ type: 'folder', name: 'in', path: '/in', canPreview: false, canFetchSchema: false }]);
@@ -117,7 +134,10 @@ describe('Flow Service connections', () => {
       { type: 'file', name: 'events.json.gz', path: '/in/events.json.gz', canPreview: true, canFetchSchema: true },
       { type: 'file', name: 'people.csv', path: '/in/people.csv', canPreview: true, canFetchSchema: true },
     ]);
-    const json = await t.call('GET', `${FS}/connections/${id}/explore?objectType=file&object=/in/events.json.gz&fileType=json&compressionType=gzip&preview=true`);
+    const json = await t.call(
+      'GET',
+      `${FS}/connections/${id}/explore?objectType=file&object=/in/events.json.gz&fileType=json&compressionType=gzip&preview=true`,
+    );
     expect(json.statusCode, json.body).toBe(200);
     expect(json.json().schema.columns.map((c: { name: string }) => c.name)).toEqual(['id', 'kind']);
     expect(json.json().data).toEqual([
@@ -139,7 +159,11 @@ describe('Flow Service connections', () => {
     mkdirSync(big);
     for (let i = 0; i < 100_000; i++) writeFileSync(join(big, `f${String(i).padStart(6, '0')}.csv`), '');
     const { id } = (
-      await t.call('POST', `${FS}/connections`, { name: 'big', auth: { specName: 'Local Folder', params: { path: folder } }, connectionSpec: { id: LOCAL } })
+      await t.call('POST', `${FS}/connections`, {
+        name: 'big',
+        auth: { specName: 'Local Folder', params: { path: folder } },
+        connectionSpec: { id: LOCAL },
+      })
     ).json();
     const seen = new Set<string>();
     let url: string | undefined = `${FS}/connections/${id}/explore?objectType=folder&object=/big`;
@@ -164,12 +188,21 @@ describe('Flow Service connections', () => {
 
   it('does not show one sandbox’s connection in another org', async () => {
     const { id } = (
-      await t.call('POST', `${FS}/connections`, { name: 'mine', auth: { specName: 'Local Folder', params: { path: folder } }, connectionSpec: { id: LOCAL } })
+      await t.call('POST', `${FS}/connections`, {
+        name: 'mine',
+        auth: { specName: 'Local Folder', params: { path: folder } },
+        connectionSpec: { id: LOCAL },
+      })
     ).json();
     const other = await t.platform.identity.createOrg({ name: 'Intruder' });
     const client = await t.platform.identity.createClient(other.orgId, 'intruder');
     const { accessToken } = await t.platform.identity.issueToken(client.clientId, client.clientSecret);
-    const headers = { authorization: `Bearer ${accessToken}`, 'x-api-key': client.clientId, 'x-gw-ims-org-id': other.orgId, 'x-sandbox-name': 'prod' };
+    const headers = {
+      authorization: `Bearer ${accessToken}`,
+      'x-api-key': client.clientId,
+      'x-gw-ims-org-id': other.orgId,
+      'x-sandbox-name': 'prod',
+    };
     const res = await t.app.inject({ method: 'GET', url: `${FS}/connections/${id}`, headers });
     expect(res.statusCode).toBe(404);
     const list = await t.app.inject({ method: 'GET', url: `${FS}/connections`, headers });

@@ -49,7 +49,11 @@ describe('Flow Service flows and runs', () => {
     writeFileSync(join(folder, 'people.csv'), 'id,first_name\n1,Ada\n2,Grace\n');
     utimesSync(join(folder, 'people.csv'), Date.now() / 1000 - 7200, Date.now() / 1000 - 7200);
     connectionId = (
-      await t.call('POST', `${FS}/connections`, { name: 'local', auth: { specName: 'Local Folder', params: { path: folder } }, connectionSpec: { id: LOCAL } })
+      await t.call('POST', `${FS}/connections`, {
+        name: 'local',
+        auth: { specName: 'Local Folder', params: { path: folder } },
+        connectionSpec: { id: LOCAL },
+      })
     ).json().id;
     const schema = (
       await t.call('POST', '/data/foundation/schemaregistry/tenant/schemas', {
@@ -58,7 +62,10 @@ describe('Flow Service flows and runs', () => {
         allOf: [{ $ref: 'https://ns.adobe.com/xdm/context/profile' }, { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' }],
       })
     ).json();
-    const dataSetId = (await t.call('POST', '/data/foundation/catalog/dataSets', { name: 'flows test', schemaRef: { id: schema.$id } })).json()[0].split('/').pop();
+    const dataSetId = (await t.call('POST', '/data/foundation/catalog/dataSets', { name: 'flows test', schemaRef: { id: schema.$id } }))
+      .json()[0]
+      .split('/')
+      .pop();
     targetId = (
       await t.call('POST', `${FS}/targetConnections`, {
         name: 'lake',
@@ -161,7 +168,9 @@ describe('Flow Service flows and runs', () => {
         options: { partialIngestionPercent },
       });
       expect(created.statusCode, created.body).toBe(201);
-      expect((await t.call('GET', `${FS}/flows/${created.json().id}`)).json().items[0].options).toEqual({ partialIngestionPercent: Number(partialIngestionPercent) });
+      expect((await t.call('GET', `${FS}/flows/${created.json().id}`)).json().items[0].options).toEqual({
+        partialIngestionPercent: Number(partialIngestionPercent),
+      });
       return waitForRun((await t.call('POST', `${FS}/runs`, { flowId: created.json().id })).json().id);
     };
     // One record of two fails: 50%.
@@ -188,18 +197,28 @@ describe('Flow Service flows and runs', () => {
     const sourceId = await source('/people.csv');
     const created = (await flow(sourceId, { frequency: 'day', interval: 1, startTime: 1589398646 })).json();
     const read = (await t.call('GET', `${FS}/flows/${created.id}`)).json().items[0];
-    expect(read).toMatchObject({ state: 'enabled', etag: created.etag, scheduleParams: { frequency: 'day', interval: 1, startTime: 1589398646, backfill: true } });
+    expect(read).toMatchObject({
+      state: 'enabled',
+      etag: created.etag,
+      scheduleParams: { frequency: 'day', interval: 1, startTime: 1589398646, backfill: true },
+    });
     expect(read.inheritedAttributes.sourceConnections[0]).toMatchObject({ id: sourceId, baseConnection: { id: connectionId } });
 
     const stale = await t.call('PATCH', `${FS}/flows/${created.id}`, [{ op: 'replace', path: '/name', value: 'renamed' }], { 'if-match': '"nope"' });
     expect(stale.statusCode).toBe(412);
-    const patched = await t.call('PATCH', `${FS}/flows/${created.id}`, [{ op: 'REPLACE', path: '/scheduleParams/interval', value: 2 }], { 'if-match': created.etag });
+    const patched = await t.call('PATCH', `${FS}/flows/${created.id}`, [{ op: 'REPLACE', path: '/scheduleParams/interval', value: 2 }], {
+      'if-match': created.etag,
+    });
     expect(patched.statusCode, patched.body).toBe(200);
-    const forbidden = await t.call('PATCH', `${FS}/flows/${created.id}`, [{ op: 'replace', path: '/id', value: 'x' }], { 'if-match': patched.json().etag });
+    const forbidden = await t.call('PATCH', `${FS}/flows/${created.id}`, [{ op: 'replace', path: '/id', value: 'x' }], {
+      'if-match': patched.json().etag,
+    });
     expect(forbidden.statusCode).toBe(400);
 
     expect((await t.call('POST', `${FS}/flows/${created.id}/action?op=DISABLE`)).statusCode).toBe(200);
-    const disabled = await t.platform.db.query<{ next_run_at: unknown; state: string }>('select state, next_run_at from flows where id = $1', [created.id]);
+    const disabled = await t.platform.db.query<{ next_run_at: unknown; state: string }>('select state, next_run_at from flows where id = $1', [
+      created.id,
+    ]);
     expect(disabled[0]).toEqual({ state: 'disabled', next_run_at: null });
     expect((await t.call('POST', `${FS}/flows/${created.id}/action?op=ENABLE`)).statusCode).toBe(200);
     expect((await t.call('POST', `${FS}/flows/${created.id}/action?op=EXPLODE`)).statusCode).toBe(400);
@@ -246,7 +265,9 @@ describe('Flow Service flows and runs', () => {
       let url: string | undefined = first;
       let count: number | undefined;
       while (url) {
-        const page: { items: Array<{ id: string; createdAt: number }>; count?: number; _links?: { next?: { href: string } } } = (await t.call('GET', url)).json();
+        const page: { items: Array<{ id: string; createdAt: number }>; count?: number; _links?: { next?: { href: string } } } = (
+          await t.call('GET', url)
+        ).json();
         expect(page.items.length).toBeLessThanOrEqual(10);
         count ??= page.count;
         ids.push(...page.items.map((i) => i.id));
@@ -259,7 +280,9 @@ describe('Flow Service flows and runs', () => {
     const general = await walk(`${FS}/runs?property=flowId==${created.id}&property=status!=nothing&limit=10&count=true`);
     expect(inSql.ids).toHaveLength(25);
     expect(inSql).toEqual(general);
-    const times = (await t.call('GET', `${FS}/runs?property=flowId==${created.id}&limit=100`)).json().items.map((i: { createdAt: number }) => i.createdAt);
+    const times = (await t.call('GET', `${FS}/runs?property=flowId==${created.id}&limit=100`))
+      .json()
+      .items.map((i: { createdAt: number }) => i.createdAt);
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     // A flowId that is no id matches nothing.
     expect((await t.call('GET', `${FS}/runs?property=flowId==not-an-id`)).json().items).toEqual([]);
@@ -286,14 +309,40 @@ describe('a run whose worker died', () => {
     const folder = mkdtempSync(join(tmpdir(), 'tributary-abandoned-'));
     try {
       writeFileSync(join(folder, 'a.csv'), 'id,first_name\n1,Ada\n');
-      const conn = (await t.call('POST', `${FS}/connections`, { name: 'l', auth: { specName: 'Local Folder', params: { path: folder } }, connectionSpec: { id: LOCAL } })).json();
-      const source = (
-        await t.call('POST', `${FS}/sourceConnections`, { name: 's', baseConnectionId: conn.id, data: { format: 'delimited' }, params: { path: '/a.csv' }, connectionSpec: { id: LOCAL } })
+      const conn = (
+        await t.call('POST', `${FS}/connections`, {
+          name: 'l',
+          auth: { specName: 'Local Folder', params: { path: folder } },
+          connectionSpec: { id: LOCAL },
+        })
       ).json();
-      const schema = (await t.call('POST', '/data/foundation/schemaregistry/tenant/schemas', { type: 'object', title: 'abandoned', allOf: [{ $ref: 'https://ns.adobe.com/xdm/context/profile' }] })).json();
-      const dataSetId = (await t.call('POST', '/data/foundation/catalog/dataSets', { name: 'abandoned', schemaRef: { id: schema.$id } })).json()[0].split('/').pop();
+      const source = (
+        await t.call('POST', `${FS}/sourceConnections`, {
+          name: 's',
+          baseConnectionId: conn.id,
+          data: { format: 'delimited' },
+          params: { path: '/a.csv' },
+          connectionSpec: { id: LOCAL },
+        })
+      ).json();
+      const schema = (
+        await t.call('POST', '/data/foundation/schemaregistry/tenant/schemas', {
+          type: 'object',
+          title: 'abandoned',
+          allOf: [{ $ref: 'https://ns.adobe.com/xdm/context/profile' }],
+        })
+      ).json();
+      const dataSetId = (await t.call('POST', '/data/foundation/catalog/dataSets', { name: 'abandoned', schemaRef: { id: schema.$id } }))
+        .json()[0]
+        .split('/')
+        .pop();
       const target = (
-        await t.call('POST', `${FS}/targetConnections`, { name: 't', data: { schema: { id: schema.$id } }, params: { dataSetId }, connectionSpec: { id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c' } })
+        await t.call('POST', `${FS}/targetConnections`, {
+          name: 't',
+          data: { schema: { id: schema.$id } },
+          params: { dataSetId },
+          connectionSpec: { id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c' },
+        })
       ).json();
       const flow = (
         await t.call('POST', `${FS}/flows`, {
@@ -307,7 +356,12 @@ describe('a run whose worker died', () => {
       await t.platform.scheduler.tick();
       const runId = (await t.call('GET', `${FS}/runs?property=flowId==${flow.id}`)).json().items[0].id;
       // A worker took the run and opened its batch, then its process died: the heartbeat stopped long ago.
-      const scope = await t.platform.identity.authorize({ bearer: t.token, apiKey: t.credentials.clientId, orgHeader: t.credentials.imsOrg, sandboxHeader: 'prod' });
+      const scope = await t.platform.identity.authorize({
+        bearer: t.token,
+        apiKey: t.credentials.clientId,
+        orgHeader: t.credentials.imsOrg,
+        sandboxHeader: 'prod',
+      });
       const { batchId, staging } = await t.platform.catalog.beginBatch(scope, { datasetId: dataSetId });
       writeFileSync(join(staging.dir, 'part-00000.parquet'), 'half written');
       await t.platform.db.query(

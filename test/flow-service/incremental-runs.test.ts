@@ -54,7 +54,15 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('incremental flow runs o
     // Run 2: b.csv has settled, c.csv is new, a.csv changed.
     writeCsv(folder, 'b.csv', [['b1', 'Bob', 'bob@example.com']]);
     writeCsv(folder, 'c.csv', [['c1', 'Cy', 'cy@example.com']]);
-    writeCsv(folder, 'a.csv', [['a1', 'Ada', 'ada@example.com'], ['a2', 'Alan', 'alan@example.com']], HOUR_AGO + 60);
+    writeCsv(
+      folder,
+      'a.csv',
+      [
+        ['a1', 'Ada', 'ada@example.com'],
+        ['a2', 'Alan', 'alan@example.com'],
+      ],
+      HOUR_AGO + 60,
+    );
     const run2 = await nextRun();
     expect(run2.metrics.statusSummary.status).toBe('success');
     expect(run2.metrics.fileSummary).toMatchObject({ inputFileCount: 3, skippedFileCount: 0 });
@@ -75,6 +83,10 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('incremental flow runs o
       { id: 'c1', name: 'Cy' },
     ]);
     const batches = (await t.call('GET', `/data/foundation/catalog/batches?dataSet=${dataSetId}`)).json();
-    expect(Object.values(batches).map((b: any) => b.status).sort()).toEqual(['success', 'success']);
+    expect(
+      Object.values(batches)
+        .map((b: any) => b.status)
+        .sort(),
+    ).toEqual(['success', 'success']);
   });
 });

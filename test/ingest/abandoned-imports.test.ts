@@ -29,7 +29,10 @@ describe.each(['pglite', 'postgres'] as const)('Batch Ingestion: batches of a de
   const age = async (batchId: string, job?: { state: 'active'; startedSecondsAgo: number }) => {
     await t.platform.db.query(`update batches set updated_at = now() - interval '10 minutes' where id = $1`, [batchId]);
     if (job) {
-      await t.platform.db.query(`update pgboss.job set state = 'active', started_on = now() - make_interval(secs => $2) where name = 'import-batches' and data->>'batchId' = $1`, [batchId, job.startedSecondsAgo]);
+      await t.platform.db.query(
+        `update pgboss.job set state = 'active', started_on = now() - make_interval(secs => $2) where name = 'import-batches' and data->>'batchId' = $1`,
+        [batchId, job.startedSecondsAgo],
+      );
     }
   };
 
@@ -90,7 +93,12 @@ describe.each(['pglite', 'postgres'] as const)('Batch Ingestion: batches of a de
     });
     const processing = slow.processImportBatch({ batchId, scope });
     await new Promise((r) => setTimeout(r, 400));
-    const lastBeat = async () => (await t.platform.db.query<{ ms: number }>(`select (extract(epoch from now() - updated_at) * 1000)::float8 as ms from batches where id = $1`, [batchId]))[0]!.ms;
+    const lastBeat = async () =>
+      (
+        await t.platform.db.query<{ ms: number }>(`select (extract(epoch from now() - updated_at) * 1000)::float8 as ms from batches where id = $1`, [
+          batchId,
+        ])
+      )[0]!.ms;
     expect(await lastBeat()).toBeLessThan(200);
     expect(await slow.failAbandonedImports()).toEqual([]);
     release();

@@ -13,7 +13,14 @@ const line = (id: string) => `${JSON.stringify({ _id: id, person: { name: { firs
 async function cutShort(port: number, path: string, headers: Record<string, string>, body: Buffer, sent: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
-      const head = [`PATCH ${path} HTTP/1.1`, 'Host: 127.0.0.1', `Content-Length: ${body.length}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+      const head = [
+        `PATCH ${path} HTTP/1.1`,
+        'Host: 127.0.0.1',
+        `Content-Length: ${body.length}`,
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+        '',
+        '',
+      ].join('\r\n');
       socket.write(head);
       socket.write(body.subarray(0, sent), () => setTimeout(() => socket.destroy(), 100));
     });
@@ -62,9 +69,19 @@ describe('Batch Ingestion: hostile input, interrupted uploads and crashes', () =
     const batchId = await newBatch();
     const asJson = await t.call('PUT', files(batchId, 'a.json'), { _id: 'x' });
     expect(asJson.statusCode).toBe(415);
-    const asText = await t.app.inject({ method: 'PUT', url: files(batchId, 'a.json'), payload: 'x', headers: { ...t.headers, 'content-type': 'text/plain' } });
+    const asText = await t.app.inject({
+      method: 'PUT',
+      url: files(batchId, 'a.json'),
+      payload: 'x',
+      headers: { ...t.headers, 'content-type': 'text/plain' },
+    });
     expect(asText.statusCode).toBe(415);
-    const asXml = await t.app.inject({ method: 'PATCH', url: files(batchId, 'a.json'), payload: '<x/>', headers: { ...t.headers, 'content-type': 'application/xml', 'content-range': 'bytes 0-3' } });
+    const asXml = await t.app.inject({
+      method: 'PATCH',
+      url: files(batchId, 'a.json'),
+      payload: '<x/>',
+      headers: { ...t.headers, 'content-type': 'application/xml', 'content-range': 'bytes 0-3' },
+    });
     expect(asXml.statusCode).toBe(415);
   });
 
@@ -107,7 +124,13 @@ describe('Batch Ingestion: hostile input, interrupted uploads and crashes', () =
     expect((await upload(t, 'PATCH', url, first, { 'content-range': `bytes 0-${half - 1}/${body.length}` })).statusCode).toBe(200);
 
     // The client dies while sending the second chunk: only the first chunk counts as received.
-    await cutShort(port, url, { ...t.headers, 'content-type': 'application/octet-stream', 'content-range': `bytes ${half}-${body.length - 1}/${body.length}` }, second, 100);
+    await cutShort(
+      port,
+      url,
+      { ...t.headers, 'content-type': 'application/octet-stream', 'content-range': `bytes ${half}-${body.length - 1}/${body.length}` },
+      second,
+      100,
+    );
     const head = await t.app.inject({ method: 'HEAD', url, headers: t.headers });
     expect(head.headers.range).toBe(`bytes=0-${half - 1}`);
     expect(head.headers['x-tributary-file-complete']).toBe('false');
@@ -174,7 +197,9 @@ describe('Batch Ingestion: hostile input, interrupted uploads and crashes', () =
     const batchId = await newBatch();
     const { datasetId: otherDataset } = await makeDataset(t, 'Other');
     expect((await upload(t, 'PUT', `${IMPORT}/batches/${batchId}/datasets/${otherDataset}/files/a.json`, line('x'))).statusCode).toBe(404);
-    expect((await t.call('POST', `${IMPORT}/batches`, { datasetId: '0123456789abcdef01234567', inputFormat: { format: 'json' } })).statusCode).toBe(404);
+    expect((await t.call('POST', `${IMPORT}/batches`, { datasetId: '0123456789abcdef01234567', inputFormat: { format: 'json' } })).statusCode).toBe(
+      404,
+    );
     expect((await t.call('POST', `${IMPORT}/batches`, { datasetId, inputFormat: { format: 'xml' } })).statusCode).toBe(400);
     await t.platform.identity.createSandbox(t.credentials.imsOrg, { name: 'dev' });
     const inDev = await upload(t, 'PUT', files(batchId, 'a.json'), line('x'), { 'x-sandbox-name': 'dev' });
@@ -193,7 +218,8 @@ describe('Batch Ingestion: hostile input, interrupted uploads and crashes', () =
     const committed = await t.platform.lake.stage(location);
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    for (const dir of [half.dir, committed.dir]) await connection.run(`COPY (SELECT 'A-1' AS _id) TO '${join(dir, 'part-00000.parquet')}' (FORMAT parquet)`);
+    for (const dir of [half.dir, committed.dir])
+      await connection.run(`COPY (SELECT 'A-1' AS _id) TO '${join(dir, 'part-00000.parquet')}' (FORMAT parquet)`);
     connection.closeSync();
     instance.closeSync();
     await committed.commit();
@@ -221,7 +247,10 @@ describe('Batch Ingestion: hostile input, interrupted uploads and crashes', () =
     expect(done.statusCode).toBe(200);
     expect(done.json()).toMatchObject({ id: batchId, status: 'processing' });
     // Nothing has processed it: no worker runs yet, so it waits as a job, invisible to readers.
-    const jobs = await t.platform.db.query<{ state: string }>(`select state from pgboss.job where name = 'import-batches' and data->>'batchId' = $1`, [batchId]);
+    const jobs = await t.platform.db.query<{ state: string }>(
+      `select state from pgboss.job where name = 'import-batches' and data->>'batchId' = $1`,
+      [batchId],
+    );
     expect(jobs.map((j) => j.state)).toEqual(['created']);
     expect(await status(batchId)).toBe('processing');
     expect((await t.call('GET', `${EXPORT}/batches/${batchId}/files`)).json().data).toEqual([]);

@@ -41,7 +41,12 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
 
   it('opens a JSON batch in loading; uploads are invisible until COMPLETE, then Catalog, Data Access and SQL show them', async () => {
     const created = await create({ inputFormat: { format: 'json' } });
-    expect(created).toMatchObject({ status: 'loading', relatedObjects: [{ type: 'dataSet', id: datasetId }], inputFormat: { format: 'json' }, version: '1.0.0' });
+    expect(created).toMatchObject({
+      status: 'loading',
+      relatedObjects: [{ type: 'dataSet', id: datasetId }],
+      inputFormat: { format: 'json' },
+      version: '1.0.0',
+    });
     expect(created.id).toMatch(/^[0-9A-Z]{26}$/);
     ids.json = created.id;
 
@@ -89,7 +94,7 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
     const created = await create({ inputFormat: { format: 'JSON', isMultiLineJson: true } });
     const doc = JSON.stringify([{ _id: 'm-1', person: { name: { firstName: 'Multi' } } }], null, 2);
     expect((await upload(t, 'PUT', files(created.id, 'multi.json'), doc)).statusCode).toBe(201);
-    expect((await completeBatch(t, created.id))).toMatchObject({ status: 'success', recordCount: 1 });
+    expect(await completeBatch(t, created.id)).toMatchObject({ status: 'success', recordCount: 1 });
     expect(await count(t, table)).toBe(3);
     ids.multi = created.id;
   });
@@ -115,7 +120,7 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
     expect(rest.statusCode).toBe(200);
     const completeFile = await t.call('POST', `${url}?action=COMPLETE`);
     expect(completeFile.json()).toEqual({ name: 'big.parquet', sizeInBytes: bytes.length });
-    expect((await completeBatch(t, created.id))).toMatchObject({ status: 'success', recordCount: 3 });
+    expect(await completeBatch(t, created.id)).toMatchObject({ status: 'success', recordCount: 3 });
     expect(await count(t, table)).toBe(6);
   });
 
@@ -124,7 +129,7 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
     expect(created.tags).toEqual({ acp_enableErrorDiagnostics: ['true'], acp_partialIngestionPercent: ['50'] });
     ids.csv = created.id;
     expect((await upload(t, 'PUT', files(created.id, 'people.csv'), CSV_GOOD_AND_BAD)).statusCode).toBe(201);
-    expect((await completeBatch(t, created.id))).toMatchObject({ status: 'success', recordCount: 1, failedRecordCount: 1 });
+    expect(await completeBatch(t, created.id)).toMatchObject({ status: 'success', recordCount: 1, failedRecordCount: 1 });
     const rowErrors = await t.call('GET', `${EXPORT}/batches/${created.id}/meta?path=row_errors`);
     expect(rowErrors.body.trim().split('\n')).toHaveLength(1);
     expect(rowErrors.body).toContain('personalEmail');
@@ -140,20 +145,28 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
     expect(done.errors.map((e: { code: string }) => e.code)).toContain('TRIB-BATCH-1004');
     expect((await t.call('GET', `${EXPORT}/batches/${created.id}/files`)).json().data).toEqual([]);
     expect(await count(t, table)).toBe(7);
-    expect((await t.call('GET', `${CATALOG}/lastBatches`)).json()[datasetId]).toMatchObject({ lastFailedBatchId: created.id, lastSuccessfulBatchId: ids.csv });
+    expect((await t.call('GET', `${CATALOG}/lastBatches`)).json()[datasetId]).toMatchObject({
+      lastFailedBatchId: created.id,
+      lastSuccessfulBatchId: ids.csv,
+    });
   });
 
   it('follows the partial ingestion tag of the dataset, set by PATCH', async () => {
-    const patched = await t.call('PATCH', `${CATALOG}/dataSets/${datasetId}`, { tags: { acp_partialIngestionPercent: ['60'] }, description: 'people' });
+    const patched = await t.call('PATCH', `${CATALOG}/dataSets/${datasetId}`, {
+      tags: { acp_partialIngestionPercent: ['60'] },
+      description: 'people',
+    });
     expect(patched.statusCode, patched.body).toBe(200);
     const dataset = (await t.call('GET', `${CATALOG}/dataSets/${datasetId}`)).json()[datasetId];
     expect(dataset).toMatchObject({ description: 'people', tags: { acp_partialIngestionPercent: ['60'], 'adobe/pqs/table': [table] } });
     const created = await create({ inputFormat: { format: 'csv' } });
     await upload(t, 'PUT', files(created.id, 'people.csv'), CSV_GOOD_AND_BAD.replaceAll('c-', 'e-'));
-    expect((await completeBatch(t, created.id))).toMatchObject({ status: 'success', recordCount: 1 });
+    expect(await completeBatch(t, created.id)).toMatchObject({ status: 'success', recordCount: 1 });
     expect(await count(t, table)).toBe(8);
     await t.call('PATCH', `${CATALOG}/dataSets/${datasetId}`, { tags: { acp_partialIngestionPercent: null } });
-    expect((await t.call('GET', `${CATALOG}/dataSets/${datasetId}?properties=tags`)).json()[datasetId]).toEqual({ tags: { 'adobe/pqs/table': [table] } });
+    expect((await t.call('GET', `${CATALOG}/dataSets/${datasetId}?properties=tags`)).json()[datasetId]).toEqual({
+      tags: { 'adobe/pqs/table': [table] },
+    });
     expect((await t.call('PATCH', `${CATALOG}/dataSets/${datasetId}`, { tags: { acp_partialIngestionPercent: ['lots'] } })).statusCode).toBe(400);
     expect((await t.call('PATCH', `${CATALOG}/dataSets/${datasetId}`, { id: 'x' })).statusCode).toBe(400);
   });
@@ -192,11 +205,13 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
     const replay = await create({ inputFormat: { format: 'json' }, replay: { predecessors: [ids.parquet], reason: 'corrected names' } });
     expect(replay.replay).toEqual({ predecessors: [ids.parquet], reason: 'corrected names' });
     await upload(t, 'PUT', files(replay.id, 'fixed.json'), jsonLines([{ _id: 'p-0', person: { name: { firstName: 'Fixed' } } }]));
-    expect((await completeBatch(t, replay.id))).toMatchObject({ status: 'success' });
+    expect(await completeBatch(t, replay.id)).toMatchObject({ status: 'success' });
     expect((await batch(ids.parquet!)).status).toBe('inactive');
     expect((await sql(t, `SELECT person.name.firstName AS first FROM ${table} WHERE _id LIKE 'p-%'`)).rows).toEqual([{ first: 'Fixed' }]);
     // Only successful batches of the same dataset can be replayed.
-    expect((await t.call('POST', `${IMPORT}/batches`, { datasetId, inputFormat: { format: 'json' }, replay: { predecessors: [ids.json] } })).statusCode).toBe(400);
+    expect(
+      (await t.call('POST', `${IMPORT}/batches`, { datasetId, inputFormat: { format: 'json' }, replay: { predecessors: [ids.json] } })).statusCode,
+    ).toBe(400);
   });
 
   it('lists batch states Catalog can filter on', async () => {

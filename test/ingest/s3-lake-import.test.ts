@@ -9,14 +9,25 @@ describe('import, download and SQL with the lake in an S3 bucket', () => {
   let s3: S3rverHandle;
   let t: TestPlatform;
   let client: S3Client;
-  const keys = async () => ((await client.send(new ListObjectsV2Command({ Bucket: 'lake', Prefix: 'tributary/' }))).Contents ?? []).map((o) => o.Key!);
+  const keys = async () =>
+    ((await client.send(new ListObjectsV2Command({ Bucket: 'lake', Prefix: 'tributary/' }))).Contents ?? []).map((o) => o.Key!);
 
   beforeAll(async () => {
     s3 = await startS3rver();
-    client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    client = new S3Client({
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
     await client.send(new CreateBucketCommand({ Bucket: 'lake' }));
     t = await startTestPlatform({
-      env: { TRIBUTARY_LAKE: 's3://lake/tributary', TRIBUTARY_LAKE_S3_ENDPOINT: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey },
+      env: {
+        TRIBUTARY_LAKE: 's3://lake/tributary',
+        TRIBUTARY_LAKE_S3_ENDPOINT: s3.endpoint,
+        AWS_ACCESS_KEY_ID: s3.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      },
     });
     await t.platform.startBackground({ scheduler: false });
   });

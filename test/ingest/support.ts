@@ -9,7 +9,11 @@ export const EXPORT = '/data/foundation/export';
 export const QUERY = '/data/foundation/query';
 
 /** A profile schema with the person and personal-details field groups (names, e-mail with a format). */
-export async function makeDataset(t: TestPlatform, name: string, headers: Record<string, string> = {}): Promise<{ datasetId: string; schemaId: string }> {
+export async function makeDataset(
+  t: TestPlatform,
+  name: string,
+  headers: Record<string, string> = {},
+): Promise<{ datasetId: string; schemaId: string }> {
   const schema = await t.call(
     'POST',
     '/data/foundation/schemaregistry/tenant/schemas',
@@ -31,7 +35,11 @@ export async function makeDataset(t: TestPlatform, name: string, headers: Record
 }
 
 /** Sends one SQL query through the Query Service API and waits for it to end. */
-export async function sql(t: TestPlatform, text: string, headers: Record<string, string> = {}): Promise<{ state: string; rows: Array<Record<string, unknown>>; errors: Array<{ code: string; message: string }>; id: string }> {
+export async function sql(
+  t: TestPlatform,
+  text: string,
+  headers: Record<string, string> = {},
+): Promise<{ state: string; rows: Array<Record<string, unknown>>; errors: Array<{ code: string; message: string }>; id: string }> {
   const submitted = await t.call('POST', `${QUERY}/queries`, { dbName: 'prod:all', sql: text }, headers);
   expect(submitted.statusCode).toBe(202);
   const id = submitted.json().id as string;

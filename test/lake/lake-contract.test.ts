@@ -10,7 +10,11 @@ import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
 
 /** The same promises, checked on both backends: the local folder and an S3-compatible bucket (a real s3rver). */
 
-const where = { orgId: 'ABCDEF0123456789ABCDEF01@AdobeOrg', sandboxId: '2f0a5a56-2b7b-4f55-9b5e-3a3f6a1f0c11', datasetId: '65a1b2c3d4e5f60718293a4b' };
+const where = {
+  orgId: 'ABCDEF0123456789ABCDEF01@AdobeOrg',
+  sandboxId: '2f0a5a56-2b7b-4f55-9b5e-3a3f6a1f0c11',
+  datasetId: '65a1b2c3d4e5f60718293a4b',
+};
 const batch = { ...where, batchId: '01HZX3K9Q4W6V8B2N5M7R1T3Y6' };
 const other = { ...where, batchId: '01HZX3K9Q4W6V8B2N5M7R1T3Y9' };
 const BUCKET = 'tributary-lake';
@@ -30,7 +34,12 @@ interface Backend {
 
 let s3: S3rverHandle | undefined;
 const s3Client = () =>
-  new S3Client({ endpoint: s3!.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: s3!.accessKeyId, secretAccessKey: s3!.secretAccessKey } });
+  new S3Client({
+    endpoint: s3!.endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: s3!.accessKeyId, secretAccessKey: s3!.secretAccessKey },
+  });
 
 const backends: Backend[] = [
   { name: 'local folder', setup: async () => undefined, open: (local) => new LocalLake(local), teardown: async () => undefined },
@@ -177,13 +186,24 @@ describe('s3 lake specifics', () => {
   afterEach(() => rmSync(local, { recursive: true, force: true }));
 
   const open = (prefix: string) =>
-    new S3Lake({ bucket: BUCKET, prefix, localDir: local, endpoint: s3!.endpoint, accessKeyId: s3!.accessKeyId, secretAccessKey: s3!.secretAccessKey });
+    new S3Lake({
+      bucket: BUCKET,
+      prefix,
+      localDir: local,
+      endpoint: s3!.endpoint,
+      accessKeyId: s3!.accessKeyId,
+      secretAccessKey: s3!.secretAccessKey,
+    });
 
   it('ignores objects of a batch whose commit marker was never written (an upload cut short)', async () => {
     const lake = open('cut');
     // What a process that died midway through uploading leaves: data objects, no marker.
     await s3Client().send(
-      new PutObjectCommand({ Bucket: BUCKET, Key: `cut/data/${where.orgId}/${where.sandboxId}/${where.datasetId}/${batch.batchId}/part-00000.parquet`, Body: 'half' }),
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: `cut/data/${where.orgId}/${where.sandboxId}/${where.datasetId}/${batch.batchId}/part-00000.parquet`,
+        Body: 'half',
+      }),
     );
     expect(await lake.listFiles(batch)).toEqual([]);
     expect(await lake.datasetFiles(where)).toEqual([]);

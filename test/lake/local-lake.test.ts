@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLocalLake, type Lake } from '../../src/lake/index.js';
 
-const where = { orgId: 'ABCDEF0123456789ABCDEF01@AdobeOrg', sandboxId: '2f0a5a56-2b7b-4f55-9b5e-3a3f6a1f0c11', datasetId: '65a1b2c3d4e5f60718293a4b' };
+const where = {
+  orgId: 'ABCDEF0123456789ABCDEF01@AdobeOrg',
+  sandboxId: '2f0a5a56-2b7b-4f55-9b5e-3a3f6a1f0c11',
+  datasetId: '65a1b2c3d4e5f60718293a4b',
+};
 const batch = { ...where, batchId: '01HZX3K9Q4W6V8B2N5M7R1T3Y6' };
 
 /**

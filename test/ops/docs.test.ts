@@ -26,10 +26,25 @@ describe('API documentation', () => {
       .filter((r) => !paths[toOpenApi(r.url)]?.[r.method.toLowerCase()]);
     expect(missing.map((r) => `${r.method} ${r.url}`)).toEqual([]);
     // Every part of the API is there.
-    for (const prefix of ['/ims/token/v3', '/data/foundation/flowservice/', '/data/foundation/catalog/', '/data/foundation/schemaregistry/', '/data/foundation/sandbox-management/', '/tributary/admin/', '/health', '/ready', '/metrics']) {
-      expect(Object.keys(paths).some((p) => p.startsWith(prefix)), prefix).toBe(true);
+    for (const prefix of [
+      '/ims/token/v3',
+      '/data/foundation/flowservice/',
+      '/data/foundation/catalog/',
+      '/data/foundation/schemaregistry/',
+      '/data/foundation/sandbox-management/',
+      '/tributary/admin/',
+      '/health',
+      '/ready',
+      '/metrics',
+    ]) {
+      expect(
+        Object.keys(paths).some((p) => p.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
     }
-    expect(paths['/data/foundation/sandbox-management/sandboxes/{sandboxName}']!.put).toMatchObject({ security: [{ bearerAuth: [], apiKey: [], imsOrg: [] }] });
+    expect(paths['/data/foundation/sandbox-management/sandboxes/{sandboxName}']!.put).toMatchObject({
+      security: [{ bearerAuth: [], apiKey: [], imsOrg: [] }],
+    });
     expect(paths['/tributary/admin/orgs']!.post).toMatchObject({ security: [{ adminToken: [] }] });
   });
 

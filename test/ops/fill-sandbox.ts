@@ -8,7 +8,13 @@ import { join } from 'node:path';
 
 export type Call = (method: string, url: string, body?: unknown) => Promise<{ status: number; json: any }>;
 
-export const CSV = ['id,first_name,last_name,email', 'p-1,Ada,Lovelace,ada@example.com', 'p-2,Grace,Hopper,grace@example.com', 'p-3,Broken,Row,not-an-email', 'p-4,Alan,Turing,alan@example.com'].join('\n');
+export const CSV = [
+  'id,first_name,last_name,email',
+  'p-1,Ada,Lovelace,ada@example.com',
+  'p-2,Grace,Hopper,grace@example.com',
+  'p-3,Broken,Row,not-an-email',
+  'p-4,Alan,Turing,alan@example.com',
+].join('\n');
 
 const LOCAL_FOLDER_SPEC = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
 const DATA_LAKE_SPEC = 'c604ff05-7f1a-43c0-8e18-33bf874cb11c';
@@ -28,7 +34,11 @@ function ok<T extends { status: number; json: any }>(response: T, what: string):
 }
 
 /** Writes the CSV under `folder/backfil/data8.csv` and builds everything up to a running flow. */
-export async function fillSandbox(call: Call, folder: string, options: { rows?: string; mappings?: Array<Record<string, unknown>> } = {}): Promise<Omit<Filled, 'runId'>> {
+export async function fillSandbox(
+  call: Call,
+  folder: string,
+  options: { rows?: string; mappings?: Array<Record<string, unknown>> } = {},
+): Promise<Omit<Filled, 'runId'>> {
   mkdirSync(join(folder, 'backfil'), { recursive: true });
   writeFileSync(join(folder, 'backfil', 'data8.csv'), options.rows ?? CSV);
   const connectionId = ok(
@@ -62,7 +72,10 @@ export async function fillSandbox(call: Call, folder: string, options: { rows?: 
     'schema',
   ).json.$id as string;
   const created = ok(
-    await call('POST', '/data/foundation/catalog/dataSets', { name: 'Target dataset', schemaRef: { id: schemaId, contentType: 'application/vnd.adobe.xed-full+json;version=1' } }),
+    await call('POST', '/data/foundation/catalog/dataSets', {
+      name: 'Target dataset',
+      schemaRef: { id: schemaId, contentType: 'application/vnd.adobe.xed-full+json;version=1' },
+    }),
     'dataset',
   ).json as string[];
   const datasetId = created[0]!.replace('@/dataSets/', '');
@@ -89,7 +102,8 @@ export async function fillSandbox(call: Call, folder: string, options: { rows?: 
     }),
     'mapping set',
   ).json.id as string;
-  const flowSpecId = ok(await call('GET', '/data/foundation/flowservice/flowSpecs?property=name=="CloudStorageToAEP"'), 'flow spec').json.items[0].id as string;
+  const flowSpecId = ok(await call('GET', '/data/foundation/flowservice/flowSpecs?property=name=="CloudStorageToAEP"'), 'flow spec').json.items[0]
+    .id as string;
   const flowId = ok(
     await call('POST', '/data/foundation/flowservice/flows', {
       name: 'flow',

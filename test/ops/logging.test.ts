@@ -16,7 +16,15 @@ function capture(): { stream: Writable; lines: () => Array<Record<string, any>>;
       callback();
     },
   });
-  return { stream, text: () => text, lines: () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+  return {
+    stream,
+    text: () => text,
+    lines: () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+  };
 }
 
 describe('logs', () => {
@@ -50,7 +58,11 @@ describe('logs', () => {
       method: 'POST',
       url: '/data/foundation/flowservice/connections',
       headers: { ...headers, 'content-type': 'application/json' },
-      payload: JSON.stringify({ name: 'c', auth: { specName: 'Local Folder', params: { path: '/nowhere', password: PASSWORD } }, connectionSpec: { id: '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5', version: '1.0' } }),
+      payload: JSON.stringify({
+        name: 'c',
+        auth: { specName: 'Local Folder', params: { path: '/nowhere', password: PASSWORD } },
+        connectionSpec: { id: '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5', version: '1.0' },
+      }),
     });
     expect(created.statusCode).toBeLessThan(500);
     await app.inject({ method: 'GET', url: `/data/foundation/catalog/dataSets?access_token=${token}`, headers });
@@ -68,7 +80,13 @@ describe('logs', () => {
     expect(requestLines.length).toBeGreaterThanOrEqual(8);
     for (const line of requestLines) expect(line.reqId).toMatch(/^[0-9a-f-]{36}$/);
     // Once a call is authorised, its lines name the org and sandbox.
-    const completed = lines.filter((l) => l.msg === 'request completed' && l.res?.statusCode === 200 && l.reqId && lines.some((r) => r.reqId === l.reqId && r.req?.url?.startsWith('/data/')));
+    const completed = lines.filter(
+      (l) =>
+        l.msg === 'request completed' &&
+        l.res?.statusCode === 200 &&
+        l.reqId &&
+        lines.some((r) => r.reqId === l.reqId && r.req?.url?.startsWith('/data/')),
+    );
     expect(completed.length).toBeGreaterThan(0);
     for (const line of completed) expect(line).toMatchObject({ orgId: imsOrg, sandboxName: 'prod', clientId });
     // Every line of an authorised call names them, its "incoming request" line too (written after authorisation).
@@ -92,9 +110,15 @@ describe('logs', () => {
     for (const url of ['/health', '/data/foundation/sandbox-management/sandboxes']) {
       const ids = after.filter((l) => l.msg === 'incoming request' && l.req?.url === url).map((l) => l.reqId);
       expect(ids, url).toHaveLength(1);
-      expect(after.filter((l) => l.reqId === ids[0] && l.msg === 'request completed'), url).toHaveLength(1);
+      expect(
+        after.filter((l) => l.reqId === ids[0] && l.msg === 'request completed'),
+        url,
+      ).toHaveLength(1);
     }
-    expect(after.find((l) => l.msg === 'incoming request' && l.req?.url === '/data/foundation/sandbox-management/sandboxes')).toMatchObject({ orgId: imsOrg, sandboxName: 'prod' });
+    expect(after.find((l) => l.msg === 'incoming request' && l.req?.url === '/data/foundation/sandbox-management/sandboxes')).toMatchObject({
+      orgId: imsOrg,
+      sandboxName: 'prod',
+    });
     expect(lines.every((l) => typeof l.level === 'string' && typeof l.time === 'string')).toBe(true);
   });
 

@@ -71,9 +71,13 @@ describe('health, readiness and metrics', () => {
     const route = '/data/foundation/flowservice/runs';
     expect(sample(text, 'tributary_http_requests_total', { method: 'GET', route, status_code: '200' })).toBeGreaterThan(0);
     expect(sample(text, 'tributary_http_request_duration_seconds_count', { method: 'GET', route, status_code: '200' })).toBeGreaterThan(0);
-    expect(sample(text, 'tributary_http_request_duration_seconds_bucket', { method: 'GET', route, status_code: '200', le: '+Inf' })).toBeGreaterThan(0);
+    expect(sample(text, 'tributary_http_request_duration_seconds_bucket', { method: 'GET', route, status_code: '200', le: '+Inf' })).toBeGreaterThan(
+      0,
+    );
     expect(text).not.toContain(filled.flowId);
-    expect(sample(text, 'tributary_http_requests_total', { method: 'POST', route: '/data/foundation/flowservice/flows', status_code: '201' })).toBe(1);
+    expect(sample(text, 'tributary_http_requests_total', { method: 'POST', route: '/data/foundation/flowservice/flows', status_code: '201' })).toBe(
+      1,
+    );
 
     // The flow is scheduled again in 30 minutes: nothing is overdue, and nothing waits in the queue.
     expect(sample(text, 'tributary_scheduler_lag_seconds')).toBe(0);

@@ -53,7 +53,8 @@ describe('graceful shutdown and a separate worker', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  const runRow = async (flowId: string) => (await db.query('select id, status, batch_id, metrics from flow_runs where flow_id = $1', [flowId])).rows[0];
+  const runRow = async (flowId: string) =>
+    (await db.query('select id, status, batch_id, metrics from flow_runs where flow_id = $1', [flowId])).rows[0];
 
   it('hands back a run in progress, and a worker process finishes it', async () => {
     await t.platform.startBackground();
@@ -78,7 +79,10 @@ describe('graceful shutdown and a separate worker', () => {
     expect(row).toMatchObject({ status: 'pending', batch_id: null });
     const batch = (await db.query('select status from batches where id = $1', [firstBatch])).rows[0];
     expect(batch.status).toBe('failed');
-    const queued = await db.query(`select count(*)::int as n from pgboss.job where name = 'flow-runs' and state in ('created', 'retry') and data->>'runId' = $1`, [row.id]);
+    const queued = await db.query(
+      `select count(*)::int as n from pgboss.job where name = 'flow-runs' and state in ('created', 'retry') and data->>'runId' = $1`,
+      [row.id],
+    );
     expect(queued.rows[0].n).toBe(1);
 
     // A worker process (no API, no scheduler) takes the job and finishes the run.

@@ -66,7 +66,12 @@ describe('coerce', () => {
   });
 
   it('finds fields by path, merging repeated definitions', () => {
-    const root = rootField({ allOf: [{ properties: { a: { type: 'object', properties: { x: { type: 'string' } } } } }, { properties: { a: { type: 'object', properties: { y: { type: 'integer' } } } } }] });
+    const root = rootField({
+      allOf: [
+        { properties: { a: { type: 'object', properties: { x: { type: 'string' } } } } },
+        { properties: { a: { type: 'object', properties: { y: { type: 'integer' } } } } },
+      ],
+    });
     expect(fieldAt(root, ['a', 'x'])).toEqual({ kind: 'string' });
     expect(fieldAt(root, ['a', 'y'])).toEqual({ kind: 'integer', width: 'long' });
     expect(fieldAt(root, ['a', 'z'])).toBeUndefined();

@@ -33,7 +33,10 @@ describe('ingest: decompression bombs', () => {
       outputDir: out,
       decompressionLimits: { maxRatio: 100, ratioFloorBytes: 1024 * 1024 },
     });
-    expect(result.files[0]!.error).toEqual({ code: 'FILE-5008', message: expect.stringMatching(/\/in\/bomb\.csv\.gz expands \d+:1 \(limit 100:1\)/) });
+    expect(result.files[0]!.error).toEqual({
+      code: 'FILE-5008',
+      message: expect.stringMatching(/\/in\/bomb\.csv\.gz expands \d+:1 \(limit 100:1\)/),
+    });
     expect(result.files[1]!.error).toBeUndefined();
     expect(await query(`SELECT _id FROM read_parquet('${join(out, 'part-*.parquet')}')`)).toEqual([{ _id: '2' }]);
   });

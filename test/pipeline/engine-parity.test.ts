@@ -46,21 +46,50 @@ describe('SQL plan and JavaScript mapper agree', () => {
   async function run(engineMode: 'auto' | 'javascript', engine?: { scratchTableBytes: number }) {
     const out = mkdtempSync(join(tmpdir(), `parity-${engineMode}-`));
     dirs.push(out);
-    const result = await ingest({ files: [memoryFile('/in/people.csv', CSV)], format: { format: 'delimited' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out, engineMode, ...(engine ? { engine } : {}) });
+    const result = await ingest({
+      files: [memoryFile('/in/people.csv', CSV)],
+      format: { format: 'delimited' },
+      mappings: MAPPINGS,
+      target: targetSchema(),
+      outputDir: out,
+      engineMode,
+      ...(engine ? { engine } : {}),
+    });
     if (process.env.DEBUG_PARITY) console.log(engineMode, JSON.stringify(result, null, 1));
-    const rows = await query(`SELECT to_json(t)::VARCHAR AS row FROM read_parquet('${join(out, 'part-*.parquet')}', union_by_name = true) t ORDER BY _id`);
+    const rows = await query(
+      `SELECT to_json(t)::VARCHAR AS row FROM read_parquet('${join(out, 'part-*.parquet')}', union_by_name = true) t ORDER BY _id`,
+    );
     return { result, rows: rows.map((r) => JSON.parse(r.row as string) as Record<string, unknown>) };
   }
 
   it('compiles this mapping set to SQL (so the comparison means something)', () => {
-    expect(compileSqlPlan(MAPPINGS, rootField(PROFILE_SCHEMA), PROFILE_SCHEMA, ['id', 'first', 'last', 'email', 'birth', 'points', 'created', 'score', 'active', 'city'])).not.toBeNull();
+    expect(
+      compileSqlPlan(MAPPINGS, rootField(PROFILE_SCHEMA), PROFILE_SCHEMA, [
+        'id',
+        'first',
+        'last',
+        'email',
+        'birth',
+        'points',
+        'created',
+        'score',
+        'active',
+        'city',
+      ]),
+    ).not.toBeNull();
   });
 
   it('gives the same rows, counts and errors', async () => {
     const sql = await run('auto');
     const js = await run('javascript');
-    expect(sql.result.rowErrors.sort((a, b) => a.row - b.row || a.code.localeCompare(b.code))).toEqual(js.result.rowErrors.sort((a, b) => a.row - b.row || a.code.localeCompare(b.code)));
-    expect([sql.result.inputRecordCount, sql.result.outputRecordCount, sql.result.failedRecordCount]).toEqual([js.result.inputRecordCount, js.result.outputRecordCount, js.result.failedRecordCount]);
+    expect(sql.result.rowErrors.sort((a, b) => a.row - b.row || a.code.localeCompare(b.code))).toEqual(
+      js.result.rowErrors.sort((a, b) => a.row - b.row || a.code.localeCompare(b.code)),
+    );
+    expect([sql.result.inputRecordCount, sql.result.outputRecordCount, sql.result.failedRecordCount]).toEqual([
+      js.result.inputRecordCount,
+      js.result.outputRecordCount,
+      js.result.failedRecordCount,
+    ]);
     expect(sql.rows).toEqual(js.rows);
     // The file exercises both outcomes: rows landed and rows refused.
     expect(js.result.outputRecordCount).toBeGreaterThan(3);
@@ -70,6 +99,9 @@ describe('SQL plan and JavaScript mapper agree', () => {
     expect(streamed.result.rowErrors.sort((a, b) => a.row - b.row || a.code.localeCompare(b.code))).toEqual(sql.result.rowErrors);
     expect(streamed.rows).toEqual(sql.rows);
     expect(streamed.result.outputRecordCount).toBe(sql.result.outputRecordCount);
-    expect(js.rows.find((r) => r._id === 'p-1')).toMatchObject({ person: { name: { firstName: 'Ann   Lee\t', lastName: 'LEE' } }, identityMap: { CRM: [{ id: 'p-1', primary: true }], Email: [{ id: 'ann@example.com', primary: false }] } });
+    expect(js.rows.find((r) => r._id === 'p-1')).toMatchObject({
+      person: { name: { firstName: 'Ann   Lee\t', lastName: 'LEE' } },
+      identityMap: { CRM: [{ id: 'p-1', primary: true }], Email: [{ id: 'ann@example.com', primary: false }] },
+    });
   });
 });

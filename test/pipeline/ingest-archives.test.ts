@@ -31,7 +31,13 @@ describe('ingest: archives', () => {
     ['zipDeflate', zip(ENTRIES)],
   ] as const) {
     it(`reads every data entry of a ${compressionType} archive, each with its own header`, async () => {
-      const result = await ingest({ files: [memoryFile('/in/batch', bytes)], format: { format: 'delimited', compressionType, encoding: 'ISO-8859-1' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+      const result = await ingest({
+        files: [memoryFile('/in/batch', bytes)],
+        format: { format: 'delimited', compressionType, encoding: 'ISO-8859-1' },
+        mappings: MAPPINGS,
+        target: targetSchema(),
+        outputDir: out,
+      });
       expect(result.files[0]!.error).toBeUndefined();
       expect([result.inputRecordCount, result.outputRecordCount, result.failedRecordCount]).toEqual([3, 2, 1]);
       expect(result.rowErrors).toEqual([expect.objectContaining({ file: '/in/batch!/data/a.csv', row: 2, code: 'PARSE-1001' })]);
@@ -44,12 +50,22 @@ describe('ingest: archives', () => {
   }
 
   it('fails an archive that is not one', async () => {
-    const result = await ingest({ files: [memoryFile('/in/x.zip', 'no zip here')], format: { format: 'delimited', compressionType: 'zipDeflate' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [memoryFile('/in/x.zip', 'no zip here')],
+      format: { format: 'delimited', compressionType: 'zipDeflate' },
+      mappings: MAPPINGS,
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect(result.files[0]!.error?.code).toBe('FILE-5002');
   });
 
   it('previews the first entries of an archive', async () => {
-    const preview = await previewFile(memoryFile('/in/batch.zip', zip(ENTRIES)), { format: 'delimited', compressionType: 'zipDeflate', encoding: 'ISO-8859-1' }, 5);
+    const preview = await previewFile(
+      memoryFile('/in/batch.zip', zip(ENTRIES)),
+      { format: 'delimited', compressionType: 'zipDeflate', encoding: 'ISO-8859-1' },
+      5,
+    );
     expect(preview.rows.map((r) => r.id)).toEqual(['1', '3']);
   });
 });

@@ -47,7 +47,13 @@ describe('ingest: delimited files', () => {
   afterEach(() => rmSync(out, { recursive: true, force: true }));
 
   it('maps, validates and writes nested Parquet; bad rows become row errors with exact counts', async () => {
-    const result = await ingest({ files: [memoryFile('/in/people.csv', CSV)], format: { format: 'delimited' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [memoryFile('/in/people.csv', CSV)],
+      format: { format: 'delimited' },
+      mappings: MAPPINGS,
+      target: targetSchema(),
+      outputDir: out,
+    });
 
     expect(result.inputRecordCount).toBe(8);
     expect(result.outputRecordCount).toBe(3);
@@ -87,7 +93,13 @@ describe('ingest: delimited files', () => {
 
   it('reads gzip-compressed files', async () => {
     const file = memoryFile('/in/people.csv.gz', gzipSync(CSV));
-    const result = await ingest({ files: [file], format: { format: 'delimited', compressionType: 'gzip' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [file],
+      format: { format: 'delimited', compressionType: 'gzip' },
+      mappings: MAPPINGS,
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect([result.inputRecordCount, result.outputRecordCount, result.failedRecordCount]).toEqual([8, 3, 5]);
     expect(result.inputBytes).toBe(gzipSync(CSV).length);
   });
@@ -95,9 +107,17 @@ describe('ingest: delimited files', () => {
   it('reads a semicolon-delimited ISO-8859-1 file', async () => {
     const text = 'id;first_name;last_name\n1;Zoë;Müller\n2;"A;B";Ça\n';
     const file = memoryFile('/in/latin.csv', Buffer.from(text, 'latin1'));
-    const result = await ingest({ files: [file], format: { format: 'delimited', columnDelimiter: ';', encoding: 'ISO-8859-1' }, mappings: MAPPINGS.slice(0, 3), target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [file],
+      format: { format: 'delimited', columnDelimiter: ';', encoding: 'ISO-8859-1' },
+      mappings: MAPPINGS.slice(0, 3),
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect(result.outputRecordCount).toBe(2);
-    const rows = await query(`SELECT person.name.firstName AS f, person.name.lastName AS l FROM read_parquet('${join(out, 'part-00000.parquet')}') ORDER BY _id`);
+    const rows = await query(
+      `SELECT person.name.firstName AS f, person.name.lastName AS l FROM read_parquet('${join(out, 'part-00000.parquet')}') ORDER BY _id`,
+    );
     expect(rows).toEqual([
       { f: 'Zoë', l: 'Müller' },
       { f: 'A;B', l: 'Ça' },
@@ -107,7 +127,13 @@ describe('ingest: delimited files', () => {
   it('fails an unreadable file alone and keeps the others', async () => {
     const broken = memoryFile('/in/broken.csv.gz', Buffer.from('this is not gzip at all'));
     const good = memoryFile('/in/good.csv.gz', gzipSync('id,first_name\n1,Ann\n'));
-    const result = await ingest({ files: [broken, good], format: { format: 'delimited', compressionType: 'gzip' }, mappings: MAPPINGS.slice(0, 2), target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [broken, good],
+      format: { format: 'delimited', compressionType: 'gzip' },
+      mappings: MAPPINGS.slice(0, 2),
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect(result.files[0]!.error?.code).toBe('FILE-5002');
     expect(result.files[1]).toMatchObject({ outputRecordCount: 1, failedRecordCount: 0 });
     expect(result.outputRecordCount).toBe(1);
@@ -116,7 +142,13 @@ describe('ingest: delimited files', () => {
 
   it('fails a file that is not valid UTF-8 without showing local paths', async () => {
     const bytes = Buffer.concat([Buffer.from('id,first_name\n1,a\n2,'), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]);
-    const result = await ingest({ files: [memoryFile('/in/bad.csv', bytes)], format: { format: 'delimited' }, mappings: MAPPINGS.slice(0, 2), target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [memoryFile('/in/bad.csv', bytes)],
+      format: { format: 'delimited' },
+      mappings: MAPPINGS.slice(0, 2),
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect(result.files[0]!.error?.code).toBe('FILE-5005');
     expect(result.files[0]!.error?.message).toMatch(/not utf-8/);
     expect(result.files[0]!.error?.message).not.toMatch(/tributary-ingest/);
@@ -133,10 +165,22 @@ describe('ingest: delimited files', () => {
 
   it.runIf(hasBzip2)('reads bzip2 files through the bzip2 program, and fails corrupt ones', async () => {
     const compressed = execFileSync('bzip2', ['-c'], { input: CSV });
-    const result = await ingest({ files: [memoryFile('/in/p.csv.bz2', compressed)], format: { format: 'delimited', compressionType: 'bzip2' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [memoryFile('/in/p.csv.bz2', compressed)],
+      format: { format: 'delimited', compressionType: 'bzip2' },
+      mappings: MAPPINGS,
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect([result.inputRecordCount, result.outputRecordCount, result.failedRecordCount]).toEqual([8, 3, 5]);
     const corrupt = Buffer.concat([compressed.subarray(0, 40), Buffer.alloc(40, 7)]);
-    const bad = await ingest({ files: [memoryFile('/in/bad.bz2', corrupt)], format: { format: 'delimited', compressionType: 'bzip2' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+    const bad = await ingest({
+      files: [memoryFile('/in/bad.bz2', corrupt)],
+      format: { format: 'delimited', compressionType: 'bzip2' },
+      mappings: MAPPINGS,
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect(bad.files[0]!.error?.code).toBe('FILE-5002');
   });
 
@@ -150,16 +194,26 @@ describe('ingest: delimited files', () => {
       { sourceType: 'ATTRIBUTE', source: 'when', destination: 'createdAt' },
       { sourceType: 'ATTRIBUTE', source: 'score', destination: 'score' },
     ];
-    const result = await ingest({ files: [memoryFile('/in/e.csv', text)], format: { format: 'delimited' }, mappings, target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [memoryFile('/in/e.csv', text)],
+      format: { format: 'delimited' },
+      mappings,
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect(result.rowErrors.map((e) => [e.row, e.code, e.field])).toEqual([[2, 'TYPE-3001', 'score']]);
-    const rows = await query(`SELECT _id, person.name.firstName AS f, person.name.lastName AS l, active, strftime(createdAt, '%Y-%m-%dT%H:%M:%S') AS at, score
+    const rows =
+      await query(`SELECT _id, person.name.firstName AS f, person.name.lastName AS l, active, strftime(createdAt, '%Y-%m-%dT%H:%M:%S') AS at, score
       FROM read_parquet('${join(out, 'part-00000.parquet')}')`);
     expect(rows).toEqual([{ _id: '1', f: 'Ann', l: 'Static', active: true, at: '2020-01-02T03:04:05', score: 3.5 }]);
 
     const unsupported = await ingest({
       files: [memoryFile('/in/e.csv', text)],
       format: { format: 'delimited' },
-      mappings: [...mappings.slice(0, 1), { sourceType: 'EXPRESSION', source: 'concatenate(${First Name}, " ", id)', destination: 'person.name.firstName' }],
+      mappings: [
+        ...mappings.slice(0, 1),
+        { sourceType: 'EXPRESSION', source: 'concatenate(${First Name}, " ", id)', destination: 'person.name.firstName' },
+      ],
       target: targetSchema(),
       outputDir: out,
     });
@@ -189,7 +243,13 @@ describe('ingest: delimited files', () => {
   });
 
   it('counts an empty file and a header-only file as zero rows', async () => {
-    const result = await ingest({ files: [memoryFile('/in/empty.csv', ''), memoryFile('/in/header.csv', 'id,first_name\n')], format: { format: 'delimited' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [memoryFile('/in/empty.csv', ''), memoryFile('/in/header.csv', 'id,first_name\n')],
+      format: { format: 'delimited' },
+      mappings: MAPPINGS,
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect(result.files.map((f) => [f.inputRecordCount, f.error])).toEqual([
       [0, undefined],
       [0, undefined],

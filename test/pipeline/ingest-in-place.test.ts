@@ -11,7 +11,15 @@ const MAPPINGS: FieldMapping[] = [
   { sourceType: 'ATTRIBUTE', source: 'email', destination: 'personalEmail.address' },
   { sourceType: 'ATTRIBUTE', source: 'points', destination: 'loyalty.points' },
 ];
-const CSV = ['id,email,points', '1,ann@example.com,10', '2,not-an-email,3', '3,"bo@example.com",x', '4,cy@example.com', '5,di@example.com,7', ''].join('\n');
+const CSV = [
+  'id,email,points',
+  '1,ann@example.com,10',
+  '2,not-an-email,3',
+  '3,"bo@example.com",x',
+  '4,cy@example.com',
+  '5,di@example.com,7',
+  '',
+].join('\n');
 
 /** A source file on the local disk, offering its path the way a local-folder storage does. */
 function diskFile(path: string, name: string, localPath: () => Promise<string | null> = async () => path): SourceFile & { opened: number } {
@@ -60,7 +68,8 @@ describe('ingest: files read where they lie', () => {
       const copied = await run(memoryFile('/people.csv', CSV), { format: 'delimited' }, copiedOut);
       expect(summary(inPlace)).toEqual(summary(copied));
       expect(summary(inPlace).counts).toEqual([5, 2, 3, Buffer.byteLength(CSV)]);
-      const rows = (dir: string) => query(`SELECT _id, personalEmail.address AS email, loyalty.points AS points FROM read_parquet('${dir}/*.parquet') ORDER BY _id`);
+      const rows = (dir: string) =>
+        query(`SELECT _id, personalEmail.address AS email, loyalty.points AS points FROM read_parquet('${dir}/*.parquet') ORDER BY _id`);
       expect(await rows(out)).toEqual(await rows(copiedOut));
     } finally {
       rmSync(copiedOut, { recursive: true, force: true });

@@ -25,14 +25,21 @@ describe('ingest: JSON and Parquet files', () => {
   ].join('\n');
 
   it('ingests XDM-shaped JSON lines as they are, coercing to the schema types', async () => {
-    const result = await ingest({ files: [memoryFile('/in/rows.json', LINES)], format: { format: 'json' }, mappings: null, target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [memoryFile('/in/rows.json', LINES)],
+      format: { format: 'json' },
+      mappings: null,
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect([result.inputRecordCount, result.outputRecordCount, result.failedRecordCount]).toEqual([6, 3, 3]);
     expect(result.rowErrors.map((e) => [e.row, e.code])).toEqual([
       [2, 'PARSE-1002'],
       [4, 'PARSE-1002'],
       [5, 'TYPE-3001'],
     ]);
-    const rows = await query(`SELECT _id, person.name.firstName AS f, strftime(createdAt, '%Y-%m-%dT%H:%M:%S') AS at, score, tags, loyalty.points AS p, identityMap['ECID'][1].id AS ecid
+    const rows =
+      await query(`SELECT _id, person.name.firstName AS f, strftime(createdAt, '%Y-%m-%dT%H:%M:%S') AS at, score, tags, loyalty.points AS p, identityMap['ECID'][1].id AS ecid
       FROM read_parquet('${join(out, 'part-00000.parquet')}') ORDER BY _id`);
     expect(rows).toEqual([
       { _id: 'a', f: 'Ann', at: '2020-05-13T17:37:26', score: 1.5, tags: ['x', 'y'], p: null, ecid: '123' },
@@ -47,9 +54,19 @@ describe('ingest: JSON and Parquet files', () => {
       { sourceType: 'ATTRIBUTE', source: 'user.id', destination: '_id' },
       { sourceType: 'EXPRESSION', source: 'user.name', destination: 'person.name.firstName' },
     ];
-    for (const [compressionType, bytes] of [['deflate', deflateSync(text)], ['deflate', deflateRawSync(text)], ['gzip', gzipSync(text)]] as const) {
+    for (const [compressionType, bytes] of [
+      ['deflate', deflateSync(text)],
+      ['deflate', deflateRawSync(text)],
+      ['gzip', gzipSync(text)],
+    ] as const) {
       const dir = mkdtempSync(join(out, 'c-'));
-      const result = await ingest({ files: [memoryFile('/in/u.json', bytes)], format: { format: 'json', compressionType }, mappings, target: targetSchema(), outputDir: dir });
+      const result = await ingest({
+        files: [memoryFile('/in/u.json', bytes)],
+        format: { format: 'json', compressionType },
+        mappings,
+        target: targetSchema(),
+        outputDir: dir,
+      });
       expect(result.files[0]!.error).toBeUndefined();
       const rows = await query(`SELECT _id, person.name.firstName AS f FROM read_parquet('${join(dir, 'part-00000.parquet')}') ORDER BY _id`);
       expect(rows).toEqual([
@@ -61,7 +78,13 @@ describe('ingest: JSON and Parquet files', () => {
 
   it('reads multi-line JSON documents', async () => {
     const text = '[\n  {"_id": "1",\n   "person": {"name": {"firstName": "Ann"}}},\n  {"_id": "2"}\n]\n';
-    const result = await ingest({ files: [memoryFile('/in/doc.json', text)], format: { format: 'json', isMultiLineJson: true }, mappings: null, target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [memoryFile('/in/doc.json', text)],
+      format: { format: 'json', isMultiLineJson: true },
+      mappings: null,
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect(result.outputRecordCount).toBe(2);
   });
 
@@ -78,15 +101,29 @@ describe('ingest: JSON and Parquet files', () => {
       { sourceType: 'ATTRIBUTE', source: 'ts', destination: 'createdAt' },
       { sourceType: 'ATTRIBUTE', source: 'addr.city', destination: 'person.name.lastName' },
     ];
-    const result = await ingest({ files: [memoryFile('/in/s.parquet', bytes)], format: { format: 'parquet' }, mappings, target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [memoryFile('/in/s.parquet', bytes)],
+      format: { format: 'parquet' },
+      mappings,
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect(result.rowErrors).toEqual([]);
     expect(result.outputRecordCount).toBe(1000);
-    const rows = await query(`SELECT count(*)::INTEGER AS n, min(person.birthDate)::VARCHAR AS d, min(person.name.lastName) AS city, min(strftime(createdAt, '%Y-%m-%d %H:%M')) AS ts FROM read_parquet('${join(out, 'part-00000.parquet')}')`);
+    const rows = await query(
+      `SELECT count(*)::INTEGER AS n, min(person.birthDate)::VARCHAR AS d, min(person.name.lastName) AS city, min(strftime(createdAt, '%Y-%m-%d %H:%M')) AS ts FROM read_parquet('${join(out, 'part-00000.parquet')}')`,
+    );
     expect(rows).toEqual([{ n: 1000, d: '2020-01-02', city: 'Paris', ts: '2020-01-01 00:00' }]);
   });
 
   it('fails a corrupt Parquet file as a whole', async () => {
-    const result = await ingest({ files: [memoryFile('/in/bad.parquet', 'PAR1 not really')], format: { format: 'parquet' }, mappings: null, target: targetSchema(), outputDir: out });
+    const result = await ingest({
+      files: [memoryFile('/in/bad.parquet', 'PAR1 not really')],
+      format: { format: 'parquet' },
+      mappings: null,
+      target: targetSchema(),
+      outputDir: out,
+    });
     expect(result.files[0]!.error?.code).toBe('FILE-5005');
     expect(readdirSync(out)).toEqual([]);
   });
@@ -98,7 +135,9 @@ describe('ingest: JSON and Parquet files', () => {
     expect(readdirSync(out).sort()).toEqual(['part-00000.parquet', 'part-00001.parquet', 'part-00002.parquet']);
     const controller = new AbortController();
     controller.abort();
-    await expect(ingest({ files: [file], format: { format: 'json' }, mappings: null, target: targetSchema(), outputDir: out, signal: controller.signal })).rejects.toThrow();
+    await expect(
+      ingest({ files: [file], format: { format: 'json' }, mappings: null, target: targetSchema(), outputDir: out, signal: controller.signal }),
+    ).rejects.toThrow();
   });
 });
 
@@ -120,7 +159,10 @@ describe('previewFile', () => {
   });
 
   it('previews JSON lines with their JSON types, gzip-compressed', async () => {
-    const preview = await previewFile(memoryFile('/in/p.json.gz', gzipSync('{"a":1,"b":{"c":true},"d":[1]}\n{"a":2.5}\n')), { format: 'json', compressionType: 'gzip' });
+    const preview = await previewFile(memoryFile('/in/p.json.gz', gzipSync('{"a":1,"b":{"c":true},"d":[1]}\n{"a":2.5}\n')), {
+      format: 'json',
+      compressionType: 'gzip',
+    });
     expect(preview.columns).toEqual([
       { name: 'a', type: 'double' },
       { name: 'b', type: 'object' },
@@ -138,12 +180,14 @@ describe('previewFile', () => {
       open: async () => {
         const { Readable } = await import('node:stream');
         const bytes = Buffer.from(big);
-        return Readable.from((function* () {
-          for (let i = 0; i < bytes.length; i += 65536) {
-            served += Math.min(65536, bytes.length - i);
-            yield bytes.subarray(i, i + 65536);
-          }
-        })());
+        return Readable.from(
+          (function* () {
+            for (let i = 0; i < bytes.length; i += 65536) {
+              served += Math.min(65536, bytes.length - i);
+              yield bytes.subarray(i, i + 65536);
+            }
+          })(),
+        );
       },
     };
     const preview = await previewFile(file, { format: 'delimited' }, 5);

@@ -27,9 +27,25 @@ describe('Parquet sink of the JavaScript path', () => {
   it('rolls the spool into several parts holding the same rows as one part would', async () => {
     const land = async (spoolBytes?: number) => {
       const out = outDir();
-      const result = await ingest({ files: [memoryFile('/in/p.csv', CSV)], format: { format: 'delimited' }, mappings: MAPPINGS, target: targetSchema(), outputDir: out, engineMode: 'javascript', ...(spoolBytes ? { engine: { spoolBytes } } : {}) });
-      const rows = await query(`SELECT _id, person.name.firstName AS first, loyalty.points AS points FROM read_parquet('${join(out, '*.parquet')}') ORDER BY _id`);
-      return { result, rows, parts: readdirSync(out).filter((f) => f.endsWith('.parquet')).sort() };
+      const result = await ingest({
+        files: [memoryFile('/in/p.csv', CSV)],
+        format: { format: 'delimited' },
+        mappings: MAPPINGS,
+        target: targetSchema(),
+        outputDir: out,
+        engineMode: 'javascript',
+        ...(spoolBytes ? { engine: { spoolBytes } } : {}),
+      });
+      const rows = await query(
+        `SELECT _id, person.name.firstName AS first, loyalty.points AS points FROM read_parquet('${join(out, '*.parquet')}') ORDER BY _id`,
+      );
+      return {
+        result,
+        rows,
+        parts: readdirSync(out)
+          .filter((f) => f.endsWith('.parquet'))
+          .sort(),
+      };
     };
     const whole = await land();
     const rolled = await land(64 * 1024);
@@ -58,7 +74,18 @@ describe('Parquet sink of the JavaScript path', () => {
       if (++batches === 6000) controller.abort(new Error('stopped by the test'));
       return validate(row);
     };
-    await expect(ingest({ files: [memoryFile('/in/p.csv', CSV)], format: { format: 'delimited' }, mappings: MAPPINGS, target, outputDir: out, engineMode: 'javascript', engine: { spoolBytes: 32 * 1024 }, signal: controller.signal })).rejects.toThrow(/stopped by the test/);
+    await expect(
+      ingest({
+        files: [memoryFile('/in/p.csv', CSV)],
+        format: { format: 'delimited' },
+        mappings: MAPPINGS,
+        target,
+        outputDir: out,
+        engineMode: 'javascript',
+        engine: { spoolBytes: 32 * 1024 },
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow(/stopped by the test/);
     expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -50,7 +50,10 @@ describe('partial ingestion through a flow run', () => {
   });
 
   function writeCsv(name: string, good: number, bad: number): void {
-    const rows = [...Array.from({ length: good }, (_, i) => `${name}-${i},p${i}@example.com`), ...Array.from({ length: bad }, (_, i) => `${name}-bad-${i},not an email`)];
+    const rows = [
+      ...Array.from({ length: good }, (_, i) => `${name}-${i},p${i}@example.com`),
+      ...Array.from({ length: bad }, (_, i) => `${name}-bad-${i},not an email`),
+    ];
     const file = join(folder, `${name}.csv`);
     writeFileSync(file, ['id,email', ...rows].join('\n'));
     utimesSync(file, HOUR_AGO, HOUR_AGO);

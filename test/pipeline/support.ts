@@ -50,7 +50,10 @@ export function targetSchema(schema: Record<string, unknown> = PROFILE_SCHEMA): 
     schema,
     validate(row) {
       if (check(row)) return [];
-      return (check.errors ?? []).map((e) => ({ path: e.instancePath.slice(1).replaceAll('/', '.'), message: `${e.instancePath || '/'} ${e.message ?? 'is invalid'}` }));
+      return (check.errors ?? []).map((e) => ({
+        path: e.instancePath.slice(1).replaceAll('/', '.'),
+        message: `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`,
+      }));
     },
   };
 }

@@ -27,7 +27,12 @@ describe('tutorial: CSV → profile schema through Data Prep mappings', () => {
     const schema = await createResource(t, 'schemas', targetSchemaBody);
     const created = await t.call('POST', '/data/foundation/conversion/mappingSets', tutorialMappingSetBody(schema.$id));
     expect(created.statusCode).toBe(200);
-    const scope = await t.platform.identity.authorize({ bearer: t.token, apiKey: t.credentials.clientId, orgHeader: t.credentials.imsOrg, sandboxHeader: t.credentials.sandboxName });
+    const scope = await t.platform.identity.authorize({
+      bearer: t.token,
+      apiKey: t.credentials.clientId,
+      orgHeader: t.credentials.imsOrg,
+      sandboxHeader: t.credentials.sandboxName,
+    });
     const { mappings } = await t.platform.dataPrep.getMappings(scope, created.json().id);
     const target = await t.platform.schemaRegistry.targetSchema(scope, schema.$id);
 
@@ -35,7 +40,9 @@ describe('tutorial: CSV → profile schema through Data Prep mappings', () => {
     const result = await ingest({ files: [memoryFile('/acme/people.csv', csv)], format: { format: 'delimited' }, mappings, target, outputDir: out });
     expect([result.inputRecordCount, result.outputRecordCount, result.failedRecordCount]).toEqual([3, 2, 1]);
     expect(result.rowErrors).toEqual([expect.objectContaining({ row: 2, code: 'XDM-4001', field: 'personalEmail.address' })]);
-    const rows = await query(`SELECT _id, person.name.firstName AS first, personalEmail.address AS email FROM read_parquet('${join(out, 'part-00000.parquet')}') ORDER BY _id`);
+    const rows = await query(
+      `SELECT _id, person.name.firstName AS first, personalEmail.address AS email FROM read_parquet('${join(out, 'part-00000.parquet')}') ORDER BY _id`,
+    );
     expect(rows).toEqual([
       { _id: '1', first: 'Ann', email: 'ann@example.com' },
       { _id: '3', first: 'Cy', email: 'cy@example.com' },

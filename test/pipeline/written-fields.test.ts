@@ -9,10 +9,16 @@ import { duckType } from '../../src/pipeline/write/duck-types.js';
 import { runSandboxedSql } from '../../src/services/query/sandboxed-sql.js';
 import { memoryFile, PROFILE_SCHEMA, query, targetSchema } from './support.js';
 
-const attr = (source: string, destination: string, identity?: FieldMapping['identity']): FieldMapping => ({ sourceType: 'ATTRIBUTE', source, destination, ...(identity ? { identity } : {}) });
+const attr = (source: string, destination: string, identity?: FieldMapping['identity']): FieldMapping => ({
+  sourceType: 'ATTRIBUTE',
+  source,
+  destination,
+  ...(identity ? { identity } : {}),
+});
 
 /** A field tree as plain data, to compare with toEqual. */
-const shape = (field: XdmField): unknown => (field.kind === 'object' ? Object.fromEntries([...field.properties].map(([name, child]) => [name, shape(child)])) : duckType(field));
+const shape = (field: XdmField): unknown =>
+  field.kind === 'object' ? Object.fromEntries([...field.properties].map(([name, child]) => [name, shape(child)])) : duckType(field);
 
 describe('a batch writes the fields its mapping fills', () => {
   const root = rootField(PROFILE_SCHEMA);
@@ -54,22 +60,38 @@ describe('a batch writes the fields its mapping fills', () => {
     async function land(csv: string, mappings: FieldMapping[], engineMode: 'auto' | 'javascript'): Promise<string> {
       const out = mkdtempSync(join(tmpdir(), 'written-'));
       dirs.push(out);
-      const result = await ingest({ files: [memoryFile('/in/p.csv', csv)], format: { format: 'delimited' }, mappings, target: targetSchema(), outputDir: out, engineMode });
+      const result = await ingest({
+        files: [memoryFile('/in/p.csv', csv)],
+        format: { format: 'delimited' },
+        mappings,
+        target: targetSchema(),
+        outputDir: out,
+        engineMode,
+      });
       expect(result.failedRecordCount).toBe(0);
       return join(out, 'part-00000.parquet');
     }
 
     it('lands Parquet files of that shape on both paths, and SQL sees the whole schema over them', async () => {
       const names = await land('id,first\np-1,Ann\n', [attr('id', '_id'), attr('first', 'person.name.firstName')], 'auto');
-      const emails = await land('id,mail,points\np-2,bo@example.com,7\n', [attr('id', '_id'), attr('mail', 'personalEmail.address'), attr('points', 'loyalty.points')], 'javascript');
-      const types = async (file: string) => Object.fromEntries((await query(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).map((r) => [r.column_name, r.column_type]));
+      const emails = await land(
+        'id,mail,points\np-2,bo@example.com,7\n',
+        [attr('id', '_id'), attr('mail', 'personalEmail.address'), attr('points', 'loyalty.points')],
+        'javascript',
+      );
+      const types = async (file: string) =>
+        Object.fromEntries((await query(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).map((r) => [r.column_name, r.column_type]));
       expect(await types(names)).toEqual({ _id: 'VARCHAR', person: 'STRUCT("name" STRUCT(firstName VARCHAR))' });
       expect(await types(emails)).toEqual({ _id: 'VARCHAR', personalEmail: 'STRUCT(address VARCHAR)', loyalty: 'STRUCT(points INTEGER)' });
 
       const limits = { maxRows: 100, timeoutMs: 10_000, memoryLimit: '256MB', threads: 1 };
       const columns = schemaColumns(PROFILE_SCHEMA);
       const table = { name: 'people', files: [names, emails], columns };
-      const result = await runSandboxedSql('SELECT _id, person.name.lastName AS last, person.name.firstName AS first, personalEmail.address AS mail, loyalty.points AS points, score FROM people ORDER BY _id', [table], limits);
+      const result = await runSandboxedSql(
+        'SELECT _id, person.name.lastName AS last, person.name.firstName AS first, personalEmail.address AS mail, loyalty.points AS points, score FROM people ORDER BY _id',
+        [table],
+        limits,
+      );
       expect(result.rows).toEqual([
         { _id: 'p-1', last: null, first: 'Ann', mail: null, points: null, score: null },
         { _id: 'p-2', last: null, first: null, mail: 'bo@example.com', points: 7, score: null },

@@ -17,7 +17,9 @@ describe('Query Service: queries left running by a dead process', () => {
   /** A query row as a process that died mid-query leaves it, started `agoMs` ago. */
   async function orphan(t: TestPlatform, state: 'SUBMITTED' | 'IN_PROGRESS', agoMs: number): Promise<string> {
     const id = randomUUID();
-    const sandboxId = (await t.platform.db.query<{ id: string }>(`select id from sandboxes where org_id = $1 and name = 'prod'`, [t.credentials.imsOrg]))[0]!.id;
+    const sandboxId = (
+      await t.platform.db.query<{ id: string }>(`select id from sandboxes where org_id = $1 and name = 'prod'`, [t.credentials.imsOrg])
+    )[0]!.id;
     await t.platform.db.query(
       `insert into queries (id, org_id, sandbox_id, client_id, sql, state, created_at, updated_at, started_at)
        values ($1, $2, $3, $4, 'SELECT 1', $5, now() - make_interval(secs => $6::float8 / 1000), now() - make_interval(secs => $6::float8 / 1000),

@@ -30,7 +30,9 @@ describe('Query Service', () => {
   afterAll(async () => t?.close());
 
   async function scopeOf(tp: TestPlatform) {
-    const sandboxId = (await tp.platform.db.query<{ id: string }>(`select id from sandboxes where org_id = $1 and name = 'prod'`, [tp.credentials.imsOrg]))[0]!.id;
+    const sandboxId = (
+      await tp.platform.db.query<{ id: string }>(`select id from sandboxes where org_id = $1 and name = 'prod'`, [tp.credentials.imsOrg])
+    )[0]!.id;
     return tp.platform.identity.systemScope(tp.credentials.imsOrg, sandboxId);
   }
 
@@ -38,7 +40,11 @@ describe('Query Service', () => {
     const submitted = await t.call('POST', `${QUERY}/queries`, { dbName: 'prod:all', sql: 'SELECT count(*) AS n FROM query_people', name: 'count' });
     expect(submitted.statusCode).toBe(202);
     const query = submitted.json();
-    expect(query).toMatchObject({ request: { dbName: 'prod:all', sql: 'SELECT count(*) AS n FROM query_people', name: 'count' }, isCTAS: false, version: 1 });
+    expect(query).toMatchObject({
+      request: { dbName: 'prod:all', sql: 'SELECT count(*) AS n FROM query_people', name: 'count' },
+      isCTAS: false,
+      version: 1,
+    });
     expect(query.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(['SUBMITTED', 'IN_PROGRESS']).toContain(query.state);
     expect(new Date(query.created).toISOString()).toBe(query.created);
@@ -68,7 +74,10 @@ describe('Query Service', () => {
   });
 
   it("shows every field of the dataset's schema: NULL where no batch wrote one, and no rows before any batch", async () => {
-    const written = await sql(t, `SELECT person.name.firstName AS first, person.name.lastName AS last, personalEmail.address AS mail, homeAddress.city AS city FROM query_people WHERE _id = 'q-1'`);
+    const written = await sql(
+      t,
+      `SELECT person.name.firstName AS first, person.name.lastName AS last, personalEmail.address AS mail, homeAddress.city AS city FROM query_people WHERE _id = 'q-1'`,
+    );
     expect(written.state, JSON.stringify(written.errors)).toBe('SUCCESS');
     expect(written.rows).toEqual([{ first: 'N1', last: null, mail: null, city: null }]);
     await makeDataset(t, 'Query Nobody');
@@ -127,7 +136,13 @@ describe('Query Service', () => {
       expect(result.state, text).toBe('FAILED');
       expect(result.errors.length, text).toBeGreaterThan(0);
     }
-    for (const path of ['/tmp/tributary-stolen.csv', '/tmp/tributary-stolen.parquet', '/tmp/tributary-attack.db', '/tmp/tributary-export', '/tmp/tributary-x.csv']) {
+    for (const path of [
+      '/tmp/tributary-stolen.csv',
+      '/tmp/tributary-stolen.parquet',
+      '/tmp/tributary-attack.db',
+      '/tmp/tributary-export',
+      '/tmp/tributary-x.csv',
+    ]) {
       expect(existsSync(path), path).toBe(false);
     }
     const results = await t.call('GET', `${QUERY}/queries/${(await sql(t, 'INSTALL httpfs')).id}/results`);

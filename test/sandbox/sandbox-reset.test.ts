@@ -32,10 +32,12 @@ describe('sandboxes: create, reset, delete', () => {
   let t: TestPlatform;
   let folder: string;
   const filled: Record<string, Filled> = {};
-  const as = (sandbox: string): Call => async (method, url, body) => {
-    const response = await t.call(method as never, url, body, { 'x-sandbox-name': sandbox });
-    return { status: response.statusCode, json: response.body ? response.json() : undefined };
-  };
+  const as =
+    (sandbox: string): Call =>
+    async (method, url, body) => {
+      const response = await t.call(method as never, url, body, { 'x-sandbox-name': sandbox });
+      return { status: response.statusCode, json: response.body ? response.json() : undefined };
+    };
 
   async function waitForState(name: string, state: string) {
     await t.platform.sandboxes.settle();
@@ -55,10 +57,17 @@ describe('sandboxes: create, reset, delete', () => {
 
   it('lists the production sandbox and the sandbox types', async () => {
     const types = await t.call('GET', `${SM}/sandboxTypes`);
-    expect(types.json()).toEqual({ sandboxTypes: [{ id: 'production', title: 'Production' }, { id: 'development', title: 'Development' }] });
+    expect(types.json()).toEqual({
+      sandboxTypes: [
+        { id: 'production', title: 'Production' },
+        { id: 'development', title: 'Development' },
+      ],
+    });
     const list = await t.call('GET', `${SM}/sandboxes`);
     expect(list.statusCode).toBe(200);
-    expect(list.json().sandboxes).toEqual([expect.objectContaining({ name: 'prod', type: 'production', state: 'active', isDefault: true, region: 'local' })]);
+    expect(list.json().sandboxes).toEqual([
+      expect.objectContaining({ name: 'prod', type: 'production', state: 'active', isDefault: true, region: 'local' }),
+    ]);
     expect(list.json()._page).toEqual({ limit: 50, count: 1 });
   });
 
@@ -84,7 +93,12 @@ describe('sandboxes: create, reset, delete', () => {
       expect(run.metrics.statusSummary.status).toBe('success');
       expect(run.metrics.recordSummary.outputRecordCount).toBe(3);
       filled[name] = { ...made, runId: run.id };
-      const namespace = await as(name)('POST', '/data/core/idnamespace/identities', { name: `CRM ${name}`, code: `crm${name.replace('-', '')}`, idType: 'CROSS_DEVICE', description: 'custom' });
+      const namespace = await as(name)('POST', '/data/core/idnamespace/identities', {
+        name: `CRM ${name}`,
+        code: `crm${name.replace('-', '')}`,
+        idType: 'CROSS_DEVICE',
+        description: 'custom',
+      });
       expect(namespace.status).toBeLessThan(300);
       const query = await as(name)('POST', '/data/foundation/query/queries', { dbName: 'prod:all', sql: 'select 1 as one', name: `q-${name}` });
       expect(query.status).toBe(202);
@@ -117,7 +131,10 @@ describe('sandboxes: create, reset, delete', () => {
     expect(await emptyA('GET', '/data/foundation/catalog/batches').then((r) => r.json)).toEqual({});
     expect((await emptyA('GET', `/data/foundation/conversion/mappingSets/${a.mappingId}`)).status).toBe(404);
     const xed = (sandbox: string, id: string) =>
-      t.call('GET', `/data/foundation/schemaregistry/tenant/schemas/${encodeURIComponent(id)}`, undefined, { 'x-sandbox-name': sandbox, accept: 'application/vnd.adobe.xed+json; version=1' });
+      t.call('GET', `/data/foundation/schemaregistry/tenant/schemas/${encodeURIComponent(id)}`, undefined, {
+        'x-sandbox-name': sandbox,
+        accept: 'application/vnd.adobe.xed+json; version=1',
+      });
     expect((await xed('dev-a', a.schemaId)).statusCode).toBe(404);
     const codes = async (sandbox: string) => JSON.stringify((await as(sandbox)('GET', '/data/core/idnamespace/identities')).json);
     expect(await codes('dev-a')).not.toContain('crmdeva');

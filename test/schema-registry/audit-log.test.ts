@@ -37,16 +37,25 @@ describe('Schema Registry audit log', () => {
     const entries = res.json();
     expect(entries).toHaveLength(3);
     for (const entry of entries) {
-      expect(entry).toMatchObject({ id: group.$id, imsOrg: t.credentials.imsOrg, clientId: t.credentials.clientId, updatedUser: t.credentials.clientId });
+      expect(entry).toMatchObject({
+        id: group.$id,
+        imsOrg: t.credentials.imsOrg,
+        clientId: t.credentials.clientId,
+        updatedUser: t.credentials.clientId,
+      });
       expect(entry.updatedTime).toMatch(/^\d\d-\d\d-\d{4} \d\d:\d\d:\d\d$/);
       expect(entry.requestId).toMatch(/^[A-Za-z0-9]{32}$/);
       for (const u of entry.updates) expect(u).toMatchObject({ id: group.$id, xdmType: 'mixins' });
     }
     const [created, patch, put] = entries;
     expect(created.updates).toContainEqual(expect.objectContaining({ action: 'add', path: '/title', value: 'Loyalty' }));
-    expect(patch.updates).toContainEqual(expect.objectContaining({ action: 'add', path: points, value: expect.objectContaining({ type: 'integer' }) }));
+    expect(patch.updates).toContainEqual(
+      expect.objectContaining({ action: 'add', path: points, value: expect.objectContaining({ type: 'integer' }) }),
+    );
     expect(patch.updates.map((u: { path: string }) => u.path)).not.toContain(tier);
-    expect(put.updates).toContainEqual(expect.objectContaining({ action: 'remove', path: tier, value: expect.objectContaining({ type: 'string', title: 'Tier' }) }));
+    expect(put.updates).toContainEqual(
+      expect.objectContaining({ action: 'remove', path: tier, value: expect.objectContaining({ type: 'string', title: 'Tier' }) }),
+    );
     expect(put.updates).toContainEqual(expect.objectContaining({ action: 'add', path: '/description', value: 'v2' }));
     expect((await log(group['meta:altId'])).json()).toEqual(entries);
 
@@ -69,7 +78,9 @@ describe('Schema Registry audit log', () => {
     expect(patched.statusCode, patched.body).toBe(200);
     const entries = (await log(enc(schema.$id))).json();
     expect(entries.map((e: { id: string }) => e.id)).toEqual([group.$id, schema.$id, group.$id]);
-    expect(entries[2].updates).toContainEqual(expect.objectContaining({ id: group.$id, xdmType: 'mixins', action: 'replace', path: '/title', value: 'Stays' }));
+    expect(entries[2].updates).toContainEqual(
+      expect.objectContaining({ id: group.$id, xdmType: 'mixins', action: 'replace', path: '/title', value: 'Stays' }),
+    );
 
     expect((await log(enc(`https://ns.adobe.com/${t.credentials.tenantId}/schemas/0000`))).statusCode).toBe(404);
     const standard = await log(enc(PROFILE));

@@ -21,13 +21,30 @@ describe.each(['pglite', 'postgres'] as const)('identity namespaces on %s', (dat
   });
 
   it('creates, reads and renames a custom namespace; its code and type stay', async () => {
-    const created = await t.call('POST', URL, { name: 'Loyalty Member ID', code: 'Loyalty', idType: 'Cross_device', description: 'Loyalty program member' });
+    const created = await t.call('POST', URL, {
+      name: 'Loyalty Member ID',
+      code: 'Loyalty',
+      idType: 'Cross_device',
+      description: 'Loyalty program member',
+    });
     expect(created.statusCode, created.body).toBe(200);
     const ns = created.json();
-    expect(ns).toMatchObject({ id: expect.any(Number), code: 'Loyalty', idType: 'CROSS_DEVICE', custom: true, status: 'ACTIVE', createTime: expect.any(Number) });
+    expect(ns).toMatchObject({
+      id: expect.any(Number),
+      code: 'Loyalty',
+      idType: 'CROSS_DEVICE',
+      custom: true,
+      status: 'ACTIVE',
+      createTime: expect.any(Number),
+    });
     expect(ns.id).toBeGreaterThanOrEqual(10_000_000);
     expect((await t.call('GET', `${URL}/${ns.id}`)).json()).toMatchObject({ code: 'Loyalty' });
-    const renamed = await t.call('PUT', `${URL}/${ns.id}`, { name: 'Loyalty member', code: 'Loyalty', idType: 'CROSS_DEVICE', description: 'renamed' });
+    const renamed = await t.call('PUT', `${URL}/${ns.id}`, {
+      name: 'Loyalty member',
+      code: 'Loyalty',
+      idType: 'CROSS_DEVICE',
+      description: 'renamed',
+    });
     expect(renamed.json()).toMatchObject({ id: ns.id, name: 'Loyalty member', description: 'renamed' });
     const recoded = await t.call('PUT', `${URL}/${ns.id}`, { name: 'x', code: 'Other', idType: 'CROSS_DEVICE' });
     expect(recoded.statusCode).toBe(400);

@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { BASE, PERSONAL_DETAILS, PERSON_DETAILS, PROFILE, XED, XED_FULL, XED_ID, adhocClassBody, createResource, enc, leafPaths, targetSchemaBody } from './support.js';
+import {
+  BASE,
+  PERSONAL_DETAILS,
+  PERSON_DETAILS,
+  PROFILE,
+  XED,
+  XED_FULL,
+  XED_ID,
+  adhocClassBody,
+  createResource,
+  enc,
+  leafPaths,
+  targetSchemaBody,
+} from './support.js';
 
 describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (database) => {
   let t: TestPlatform;
@@ -23,14 +36,23 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
       expect(hex).toBeTruthy();
       expect(cls.$id).toBe(`https://ns.adobe.com/${t.credentials.tenantId}/classes/${hex}`);
       expect(cls['meta:altId']).toBe(`_${cls['meta:tenantNamespace'].slice(1)}.classes.${hex}`);
-      expect(cls).toMatchObject({ 'meta:resourceType': 'classes', version: '1.0', 'meta:extends': ['https://ns.adobe.com/xdm/data/adhoc'], 'meta:abstract': true, 'meta:extensible': true, 'meta:containerId': 'tenant' });
+      expect(cls).toMatchObject({
+        'meta:resourceType': 'classes',
+        version: '1.0',
+        'meta:extends': ['https://ns.adobe.com/xdm/data/adhoc'],
+        'meta:abstract': true,
+        'meta:extensible': true,
+        'meta:containerId': 'tenant',
+      });
       expect(JSON.stringify(cls)).not.toContain('_adhoc');
     });
 
     it('gives the schema the class’s namespace, and resolves its fields under it in column order', async () => {
       expect(schema).toMatchObject({ 'meta:class': cls.$id, 'meta:datasetNamespace': cls['meta:datasetNamespace'], 'meta:abstract': false });
       expect(schema['meta:extends']).toEqual(expect.arrayContaining([cls.$id, 'https://ns.adobe.com/xdm/data/adhoc']));
-      const res = await t.call('GET', `${BASE}/tenant/schemas/${enc(schema.$id)}`, undefined, { accept: 'application/vnd.adobe.xed-full-notext+json; version=1' });
+      const res = await t.call('GET', `${BASE}/tenant/schemas/${enc(schema.$id)}`, undefined, {
+        accept: 'application/vnd.adobe.xed-full-notext+json; version=1',
+      });
       expect(res.statusCode).toBe(200);
       const ns = cls['meta:datasetNamespace'];
       expect(leafPaths(res.json())).toEqual([`${ns}.id:string`, `${ns}.first_name:string`, `${ns}.last_name:string`, `${ns}.email:string`]);
@@ -62,8 +84,17 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
       expect(schema.allOf).toHaveLength(4);
       expect(schema.allOf[0]).toEqual({ $ref: PROFILE, type: 'object', 'meta:xdmType': 'object' });
       expect([...schema.refs].sort()).toEqual([PERSON_DETAILS, PERSONAL_DETAILS, PROFILE].sort());
-      expect(schema['meta:extends']).toEqual([PERSON_DETAILS, PERSONAL_DETAILS, 'https://ns.adobe.com/xdm/common/auditable', 'https://ns.adobe.com/xdm/data/record', PROFILE]);
-      expect(schema['meta:registryMetadata']).toMatchObject({ 'repo:createdDate': expect.any(Number), eTag: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(schema['meta:extends']).toEqual([
+        PERSON_DETAILS,
+        PERSONAL_DETAILS,
+        'https://ns.adobe.com/xdm/common/auditable',
+        'https://ns.adobe.com/xdm/data/record',
+        PROFILE,
+      ]);
+      expect(schema['meta:registryMetadata']).toMatchObject({
+        'repo:createdDate': expect.any(Number),
+        eTag: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       expect(schema['meta:sandboxId']).toBeTruthy();
     });
 
@@ -78,7 +109,11 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
       const body = full.json();
       expect(body.allOf).toBeUndefined();
       expect(body.definitions).toBeUndefined();
-      expect(body.properties.person.properties.name.properties.firstName).toMatchObject({ type: 'string', 'meta:xdmType': 'string', title: 'First name' });
+      expect(body.properties.person.properties.name.properties.firstName).toMatchObject({
+        type: 'string',
+        'meta:xdmType': 'string',
+        title: 'First name',
+      });
       expect(body.properties.person['meta:referencedFrom']).toBe('https://ns.adobe.com/xdm/context/person');
       expect(body.properties.personalEmail.properties.address).toMatchObject({ type: 'string', format: 'email' });
       expect(body['meta:extends']).toEqual(schema['meta:extends']);
@@ -110,7 +145,9 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
       const page = ids.json();
       expect(page.results).toContainEqual({ $id: schema.$id, 'meta:altId': schema['meta:altId'], version: '1.0', title: targetSchemaBody.title });
       expect(page._page).toMatchObject({ orderby: 'title', count: page.results.length });
-      const full = await t.call('GET', `${BASE}/tenant/schemas?property=meta:class==${enc(PROFILE)}`, undefined, { accept: 'application/vnd.adobe.xed+json' });
+      const full = await t.call('GET', `${BASE}/tenant/schemas?property=meta:class==${enc(PROFILE)}`, undefined, {
+        accept: 'application/vnd.adobe.xed+json',
+      });
       expect(full.json().results.map((r: any) => r.$id)).toEqual([schema.$id]);
       const first = await t.call('GET', `${BASE}/tenant/schemas?orderby=title&limit=1`, undefined, { accept: XED_ID });
       expect(first.json().results).toHaveLength(1);
@@ -122,14 +159,30 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
   describe('the global container', () => {
     it('serves the standard classes, field groups, data types and behaviors', async () => {
       const classes = await t.call('GET', `${BASE}/global/classes?property=title==XDM Individual Profile`, undefined, { accept: XED_ID });
-      expect(classes.json().results).toEqual([{ $id: PROFILE, 'meta:altId': '_xdm.context.profile', version: '1.0', title: 'XDM Individual Profile' }]);
-      const forProfile = await t.call('GET', `${BASE}/global/fieldgroups?property=meta:intendedToExtend==${enc(PROFILE)}`, undefined, { accept: XED_ID });
+      expect(classes.json().results).toEqual([
+        { $id: PROFILE, 'meta:altId': '_xdm.context.profile', version: '1.0', title: 'XDM Individual Profile' },
+      ]);
+      const forProfile = await t.call('GET', `${BASE}/global/fieldgroups?property=meta:intendedToExtend==${enc(PROFILE)}`, undefined, {
+        accept: XED_ID,
+      });
       expect(forProfile.json().results.map((r: any) => r.$id)).toEqual(expect.arrayContaining([PERSON_DETAILS, PERSONAL_DETAILS]));
       const mixins = await t.call('GET', `${BASE}/global/mixins/_xdm.context.profile-person-details`, undefined, { accept: XED });
-      expect(mixins.json()).toMatchObject({ $id: PERSON_DETAILS, 'meta:resourceType': 'mixins', 'meta:containerId': 'global', title: 'Demographic Details' });
+      expect(mixins.json()).toMatchObject({
+        $id: PERSON_DETAILS,
+        'meta:resourceType': 'mixins',
+        'meta:containerId': 'global',
+        title: 'Demographic Details',
+      });
       const behaviors = await t.call('GET', `${BASE}/global/behaviors`, undefined, { accept: XED_ID });
-      expect(behaviors.json().results.map((r: any) => r.$id).sort()).toEqual(['https://ns.adobe.com/xdm/data/adhoc', 'https://ns.adobe.com/xdm/data/record', 'https://ns.adobe.com/xdm/data/time-series']);
-      const datatype = await t.call('GET', `${BASE}/global/datatypes/${enc('https://ns.adobe.com/xdm/context/person-name')}`, undefined, { accept: XED });
+      expect(
+        behaviors
+          .json()
+          .results.map((r: any) => r.$id)
+          .sort(),
+      ).toEqual(['https://ns.adobe.com/xdm/data/adhoc', 'https://ns.adobe.com/xdm/data/record', 'https://ns.adobe.com/xdm/data/time-series']);
+      const datatype = await t.call('GET', `${BASE}/global/datatypes/${enc('https://ns.adobe.com/xdm/context/person-name')}`, undefined, {
+        accept: XED,
+      });
       expect(datatype.json().definitions.personname.properties.firstName).toMatchObject({ type: 'string', 'meta:xdmField': 'xdm:firstName' });
     });
 
@@ -149,7 +202,13 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
   describe('errors', () => {
     const expectRegistryError = (res: { statusCode: number; json(): any }, status: number, code: string) => {
       expect(res.statusCode).toBe(status);
-      expect(res.json()).toMatchObject({ type: `http://ns.adobe.com/aep/errors/${code}`, status, title: expect.any(String), detail: expect.any(String), report: expect.any(Object) });
+      expect(res.json()).toMatchObject({
+        type: `http://ns.adobe.com/aep/errors/${code}`,
+        status,
+        title: expect.any(String),
+        detail: expect.any(String),
+        report: expect.any(Object),
+      });
     };
 
     it('400 XDM-1006 for a missing or malformed Accept header', async () => {
@@ -168,7 +227,11 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
     });
 
     it('404 XDM-1012 for an unknown id or an id of another kind', async () => {
-      expectRegistryError(await t.call('GET', `${BASE}/tenant/schemas/${enc('https://ns.adobe.com/nobody/schemas/0')}`, undefined, { accept: XED }), 404, 'XDM-1012-404');
+      expectRegistryError(
+        await t.call('GET', `${BASE}/tenant/schemas/${enc('https://ns.adobe.com/nobody/schemas/0')}`, undefined, { accept: XED }),
+        404,
+        'XDM-1012-404',
+      );
       expectRegistryError(await t.call('GET', `${BASE}/global/schemas/${enc(PROFILE)}`, undefined, { accept: XED }), 404, 'XDM-1012-404');
       expectRegistryError(await t.call('GET', `${BASE}/tenant/schemas/${enc(PROFILE)}`, undefined, { accept: XED }), 404, 'XDM-1012-404');
     });
@@ -178,7 +241,10 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
         [{ title: 'x', allOf: [{ $ref: PROFILE }, { $ref: 'https://ns.adobe.com/xdm/context/does-not-exist' }] }, /does not exist/],
         [{ title: 'x', allOf: [{ $ref: PERSON_DETAILS }] }, /exactly one class; found 0/],
         [{ title: 'x', allOf: [{ $ref: PROFILE }, { $ref: 'https://ns.adobe.com/xdm/context/experienceevent' }] }, /exactly one class; found 2/],
-        [{ title: 'x', allOf: [{ $ref: PROFILE }, { $ref: 'https://ns.adobe.com/xdm/mixins/experienceevent-alert-setup-steps' }] }, /not intended for class/],
+        [
+          { title: 'x', allOf: [{ $ref: PROFILE }, { $ref: 'https://ns.adobe.com/xdm/mixins/experienceevent-alert-setup-steps' }] },
+          /not intended for class/,
+        ],
         [{ title: 'x', allOf: [{ $ref: PROFILE }, { properties: { loose: { type: 'string' } } }] }, /only hold '\$ref'/],
         [{ title: 'x', allOf: [{ $ref: PROFILE }], 'meta:class': 'https://ns.adobe.com/xdm/context/experienceevent' }, /meta:class/],
         [{ allOf: [{ $ref: PROFILE }] }, /title is required/],
@@ -203,14 +269,21 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
       expect(asString.$id).toContain('/mixins/');
       expect(asString['meta:resourceType']).toBe('mixins');
       const asNumber = await createResource(t, 'mixins', fieldGroup('number'));
-      const clash = await t.call('POST', `${BASE}/tenant/schemas`, { title: 'clash', allOf: [{ $ref: PROFILE }, { $ref: asString.$id }, { $ref: asNumber.$id }] });
+      const clash = await t.call('POST', `${BASE}/tenant/schemas`, {
+        title: 'clash',
+        allOf: [{ $ref: PROFILE }, { $ref: asString.$id }, { $ref: asNumber.$id }],
+      });
       expect(clash.statusCode).toBe(400);
       expect(clash.json().detail).toMatch(/level/);
       const ok = await createResource(t, 'schemas', { title: 'loyal', allOf: [{ $ref: PROFILE }, { $ref: asString.$id }] });
       const full = await t.call('GET', `${BASE}/tenant/schemas/${ok['meta:altId']}`, undefined, { accept: XED_FULL });
       expect(full.json().properties[tenant].properties.level).toMatchObject({ type: 'string' });
       // Tenant fields must live under the tenant namespace.
-      const loose = await t.call('POST', `${BASE}/tenant/fieldgroups`, { title: 'loose', 'meta:intendedToExtend': [PROFILE], properties: { level: { type: 'string' } } });
+      const loose = await t.call('POST', `${BASE}/tenant/fieldgroups`, {
+        title: 'loose',
+        'meta:intendedToExtend': [PROFILE],
+        properties: { level: { type: 'string' } },
+      });
       expect(loose.statusCode).toBe(400);
     });
   });
@@ -223,7 +296,12 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
       const other = await t.platform.identity.createOrg({ name: `Other ${database}` });
       const client = await t.platform.identity.createClient(other.orgId, 'other');
       const { accessToken } = await t.platform.identity.issueToken(client.clientId, client.clientSecret);
-      const otherHeaders = { authorization: `Bearer ${accessToken}`, 'x-api-key': client.clientId, 'x-gw-ims-org-id': other.orgId, 'x-sandbox-name': 'prod' };
+      const otherHeaders = {
+        authorization: `Bearer ${accessToken}`,
+        'x-api-key': client.clientId,
+        'x-gw-ims-org-id': other.orgId,
+        'x-sandbox-name': 'prod',
+      };
       const foreign = await t.app.inject({ method: 'GET', url, headers: { ...otherHeaders, accept: XED } });
       expect(foreign.statusCode).toBe(404);
       const foreignList = await t.app.inject({ method: 'GET', url: `${BASE}/tenant/schemas`, headers: { ...otherHeaders, accept: XED_ID } });
@@ -237,7 +315,10 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
       });
       expect(borrowed.statusCode).toBe(400);
 
-      await t.platform.db.query(`insert into sandboxes (id, org_id, name, title, type, state) values ($1, $2, 'dev', 'Dev', 'development', 'active')`, [randomUUID(), t.credentials.imsOrg]);
+      await t.platform.db.query(
+        `insert into sandboxes (id, org_id, name, title, type, state) values ($1, $2, 'dev', 'Dev', 'development', 'active')`,
+        [randomUUID(), t.credentials.imsOrg],
+      );
       const inDev = await t.call('GET', url, undefined, { accept: XED, 'x-sandbox-name': 'dev' });
       expect(inDev.statusCode).toBe(404);
       const devList = await t.call('GET', `${BASE}/tenant/schemas`, undefined, { accept: XED_ID, 'x-sandbox-name': 'dev' });
@@ -288,7 +369,9 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
       const a = await createResource(t, 'fieldgroups', fieldGroup('tier A'));
       const b = await createResource(t, 'fieldgroups', fieldGroup('tier B'));
       await createResource(t, 'schemas', { title: 'tiers', allOf: [{ $ref: PROFILE }, { $ref: a.$id }, { $ref: b.$id }] });
-      const res = await t.call('PATCH', `${BASE}/tenant/fieldgroups/${enc(a.$id)}`, [{ op: 'replace', path: `/properties/${tenant}/properties/tier/type`, value: 'number' }]);
+      const res = await t.call('PATCH', `${BASE}/tenant/fieldgroups/${enc(a.$id)}`, [
+        { op: 'replace', path: `/properties/${tenant}/properties/tier/type`, value: 'number' },
+      ]);
       expect(res.statusCode).toBe(400);
       expect(res.json().detail).toMatch(/would break/);
     });

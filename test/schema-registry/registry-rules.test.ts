@@ -13,7 +13,13 @@ type Res = { statusCode: number; body: string; json(): any };
 const expectError = (res: Res, status: number, code: string, detail?: RegExp) => {
   expect(res.statusCode, res.body.slice(0, 400)).toBe(status);
   const body = res.json();
-  expect(body).toMatchObject({ type: `http://ns.adobe.com/aep/errors/${code}`, status, title: expect.any(String), detail: expect.any(String), report: expect.any(Object) });
+  expect(body).toMatchObject({
+    type: `http://ns.adobe.com/aep/errors/${code}`,
+    status,
+    title: expect.any(String),
+    detail: expect.any(String),
+    report: expect.any(Object),
+  });
   if (detail) expect(body.detail).toMatch(detail);
 };
 
@@ -37,46 +43,109 @@ describe('Schema Registry rules', () => {
   describe('composition rules', () => {
     it('exactly one class per schema (400 XDM-1000)', async () => {
       expectError(await post('schemas', { title: 'no class', allOf: [{ $ref: PERSON_DETAILS }] }), 400, 'XDM-1000-400', /exactly one class; found 0/);
-      expectError(await post('schemas', { title: 'two classes', allOf: [{ $ref: PROFILE }, { $ref: 'https://ns.adobe.com/xdm/context/experienceevent' }] }), 400, 'XDM-1000-400', /found 2/);
+      expectError(
+        await post('schemas', { title: 'two classes', allOf: [{ $ref: PROFILE }, { $ref: 'https://ns.adobe.com/xdm/context/experienceevent' }] }),
+        400,
+        'XDM-1000-400',
+        /found 2/,
+      );
     });
 
     it('a field group only onto a class in its meta:intendedToExtend (400 XDM-1000)', async () => {
-      const eventOnly = await createResource(t, 'fieldgroups', { ...fieldGroup('event only', { x: { type: 'string' } }), 'meta:intendedToExtend': ['https://ns.adobe.com/xdm/context/experienceevent'] });
-      expectError(await post('schemas', { title: 'mismatch', allOf: [{ $ref: PROFILE }, { $ref: eventOnly.$id }] }), 400, 'XDM-1000-400', /not intended for class/);
+      const eventOnly = await createResource(t, 'fieldgroups', {
+        ...fieldGroup('event only', { x: { type: 'string' } }),
+        'meta:intendedToExtend': ['https://ns.adobe.com/xdm/context/experienceevent'],
+      });
+      expectError(
+        await post('schemas', { title: 'mismatch', allOf: [{ $ref: PROFILE }, { $ref: eventOnly.$id }] }),
+        400,
+        'XDM-1000-400',
+        /not intended for class/,
+      );
     });
 
     it('tenant fields only under _{TENANT_ID} (400 XDM-1000)', async () => {
-      expectError(await post('fieldgroups', { title: 'loose', 'meta:intendedToExtend': [PROFILE], properties: { loyalty: { type: 'string' } } }), 400, 'XDM-1000-400', new RegExp(`under '${tenant}'`));
-      expectError(await post('classes', { title: 'loose class', allOf: [{ $ref: 'https://ns.adobe.com/xdm/data/record' }, { properties: { code: { type: 'string' } } }] }), 400, 'XDM-1000-400', /under/);
+      expectError(
+        await post('fieldgroups', { title: 'loose', 'meta:intendedToExtend': [PROFILE], properties: { loyalty: { type: 'string' } } }),
+        400,
+        'XDM-1000-400',
+        new RegExp(`under '${tenant}'`),
+      );
+      expectError(
+        await post('classes', {
+          title: 'loose class',
+          allOf: [{ $ref: 'https://ns.adobe.com/xdm/data/record' }, { properties: { code: { type: 'string' } } }],
+        }),
+        400,
+        'XDM-1000-400',
+        /under/,
+      );
     });
 
     it('tenant field names may not start with _ (400 XDM-1000), at any depth', async () => {
-      expectError(await post('fieldgroups', fieldGroup('underscore', { _secret: { type: 'string' } })), 400, 'XDM-1000-400', /may not start with '_'/);
-      expectError(await post('fieldgroups', fieldGroup('deep underscore', { loyalty: { type: 'object', properties: { _tier: { type: 'string' } } } })), 400, 'XDM-1000-400', /loyalty\._tier/);
-      expect((await post('fieldgroups', fieldGroup('plain names', { loyalty: { type: 'object', properties: { tier: { type: 'string' } } } }))).statusCode).toBe(201);
+      expectError(
+        await post('fieldgroups', fieldGroup('underscore', { _secret: { type: 'string' } })),
+        400,
+        'XDM-1000-400',
+        /may not start with '_'/,
+      );
+      expectError(
+        await post('fieldgroups', fieldGroup('deep underscore', { loyalty: { type: 'object', properties: { _tier: { type: 'string' } } } })),
+        400,
+        'XDM-1000-400',
+        /loyalty\._tier/,
+      );
+      expect(
+        (await post('fieldgroups', fieldGroup('plain names', { loyalty: { type: 'object', properties: { tier: { type: 'string' } } } }))).statusCode,
+      ).toBe(201);
     });
 
     it('a type or a format clash on one path is refused (400 XDM-1000)', async () => {
       const asString = await createResource(t, 'fieldgroups', fieldGroup('level string', { level: { type: 'string' } }));
       const asNumber = await createResource(t, 'fieldgroups', fieldGroup('level number', { level: { type: 'number' } }));
-      expectError(await post('schemas', { title: 'type clash', allOf: [{ $ref: PROFILE }, { $ref: asString.$id }, { $ref: asNumber.$id }] }), 400, 'XDM-1000-400', /level.*type/);
+      expectError(
+        await post('schemas', { title: 'type clash', allOf: [{ $ref: PROFILE }, { $ref: asString.$id }, { $ref: asNumber.$id }] }),
+        400,
+        'XDM-1000-400',
+        /level.*type/,
+      );
       const asEmail = await createResource(t, 'fieldgroups', fieldGroup('contact email', { contact: { type: 'string', format: 'email' } }));
       const asUri = await createResource(t, 'fieldgroups', fieldGroup('contact uri', { contact: { type: 'string', format: 'uri' } }));
-      expectError(await post('schemas', { title: 'format clash', allOf: [{ $ref: PROFILE }, { $ref: asEmail.$id }, { $ref: asUri.$id }] }), 400, 'XDM-1000-400', /contact.*format/);
+      expectError(
+        await post('schemas', { title: 'format clash', allOf: [{ $ref: PROFILE }, { $ref: asEmail.$id }, { $ref: asUri.$id }] }),
+        400,
+        'XDM-1000-400',
+        /contact.*format/,
+      );
     });
 
     it('properties and required are merged deeply', async () => {
-      const a = await createResource(t, 'fieldgroups', fieldGroup('merge a', { member: { type: 'object', properties: { since: { type: 'string', format: 'date' } }, required: ['since'] } }));
-      const b = await createResource(t, 'fieldgroups', fieldGroup('merge b', { member: { type: 'object', properties: { level: { type: 'string' } }, required: ['level'] } }));
+      const a = await createResource(
+        t,
+        'fieldgroups',
+        fieldGroup('merge a', { member: { type: 'object', properties: { since: { type: 'string', format: 'date' } }, required: ['since'] } }),
+      );
+      const b = await createResource(
+        t,
+        'fieldgroups',
+        fieldGroup('merge b', { member: { type: 'object', properties: { level: { type: 'string' } }, required: ['level'] } }),
+      );
       const schema = await createResource(t, 'schemas', { title: 'merged', allOf: [{ $ref: PROFILE }, { $ref: a.$id }, { $ref: b.$id }] });
-      const member = (await t.call('GET', `${BASE}/tenant/schemas/${enc(schema.$id)}`, undefined, { accept: XED_FULL })).json().properties[tenant].properties.member;
+      const member = (await t.call('GET', `${BASE}/tenant/schemas/${enc(schema.$id)}`, undefined, { accept: XED_FULL })).json().properties[tenant]
+        .properties.member;
       expect(Object.keys(member.properties).sort()).toEqual(['level', 'since']);
       expect([...member.required].sort()).toEqual(['level', 'since']);
     });
 
     it('meta:extends is transitive and deduplicated; a field group listed twice is accepted', async () => {
       const schema = await createResource(t, 'schemas', targetSchemaBody);
-      expect(schema['meta:extends']).toEqual([PERSON_DETAILS, PERSONAL_DETAILS, 'https://ns.adobe.com/xdm/common/auditable', 'https://ns.adobe.com/xdm/data/record', PROFILE]);
+      expect(schema['meta:extends']).toEqual([
+        PERSON_DETAILS,
+        PERSONAL_DETAILS,
+        'https://ns.adobe.com/xdm/common/auditable',
+        'https://ns.adobe.com/xdm/data/record',
+        PROFILE,
+      ]);
     });
 
     it('reference cycles are refused (400 XDM-1000)', async () => {
@@ -94,7 +163,9 @@ describe('Schema Registry rules', () => {
       await createResource(t, 'schemas', { title: 'two tiers', allOf: [{ $ref: PROFILE }, { $ref: clash.$id }] });
       const both = await createResource(t, 'fieldgroups', fieldGroup('tier both', { other: { type: 'string' } }));
       await createResource(t, 'schemas', { title: 'tiers and other', allOf: [{ $ref: PROFILE }, { $ref: fg.$id }, { $ref: both.$id }] });
-      const res = await t.call('PATCH', `${BASE}/tenant/fieldgroups/${enc(both.$id)}`, [{ op: 'add', path: `/definitions/custom/properties/${tenant}/properties/tier`, value: { type: 'integer' } }]);
+      const res = await t.call('PATCH', `${BASE}/tenant/fieldgroups/${enc(both.$id)}`, [
+        { op: 'add', path: `/definitions/custom/properties/${tenant}/properties/tier`, value: { type: 'integer' } },
+      ]);
       expectError(res, 400, 'XDM-1000-400', /would break/);
     });
   });
@@ -105,7 +176,10 @@ describe('Schema Registry rules', () => {
     beforeAll(async () => {
       fg = await createResource(t, 'fieldgroups', fieldGroup('evolving', { tier: { type: 'string' }, points: { type: 'integer' } }));
       schema = await createResource(t, 'schemas', { title: 'in use', allOf: [{ $ref: PROFILE }, { $ref: fg.$id }] });
-      const dataset = await t.call('POST', '/data/foundation/catalog/dataSets', { name: 'evolution', schemaRef: { id: schema.$id, contentType: 'application/vnd.adobe.xed-full+json;version=1' } });
+      const dataset = await t.call('POST', '/data/foundation/catalog/dataSets', {
+        name: 'evolution',
+        schemaRef: { id: schema.$id, contentType: 'application/vnd.adobe.xed-full+json;version=1' },
+      });
       expect(dataset.statusCode, dataset.body).toBe(201);
     });
     const fgPath = () => `${BASE}/tenant/fieldgroups/${enc(fg.$id)}`;
@@ -122,7 +196,12 @@ describe('Schema Registry rules', () => {
     });
 
     it('retyping a field is refused (409 XDM-1009)', async () => {
-      expectError(await t.call('PATCH', fgPath(), [{ op: 'replace', path: `${fields()}/points/type`, value: 'string' }]), 409, 'XDM-1009-409', /points' would change/);
+      expectError(
+        await t.call('PATCH', fgPath(), [{ op: 'replace', path: `${fields()}/points/type`, value: 'string' }]),
+        409,
+        'XDM-1009-409',
+        /points' would change/,
+      );
     });
 
     it('removing a field group from the schema is refused, and so is deleting the schema (409)', async () => {
@@ -134,7 +213,9 @@ describe('Schema Registry rules', () => {
     it('a schema no dataset uses may still lose fields', async () => {
       const free = await createResource(t, 'fieldgroups', fieldGroup('free', { tier: { type: 'string' } }));
       await createResource(t, 'schemas', { title: 'not in use', allOf: [{ $ref: PROFILE }, { $ref: free.$id }] });
-      const res = await t.call('PATCH', `${BASE}/tenant/fieldgroups/${enc(free.$id)}`, [{ op: 'replace', path: `/definitions/custom/properties/${tenant}/properties/tier/type`, value: 'boolean' }]);
+      const res = await t.call('PATCH', `${BASE}/tenant/fieldgroups/${enc(free.$id)}`, [
+        { op: 'replace', path: `/definitions/custom/properties/${tenant}/properties/tier/type`, value: 'boolean' },
+      ]);
       expect(res.statusCode, res.body).toBe(200);
     });
   });
@@ -144,17 +225,30 @@ describe('Schema Registry rules', () => {
       const dt = await createResource(t, 'datatypes', { title: 'Versioned', type: 'object', properties: { a: { type: 'string' } } });
       expect(dt).toMatchObject({ version: '1.0', 'meta:sandboxType': 'production' });
       const url = `${BASE}/tenant/datatypes/${enc(dt.$id)}`;
-      const first = await t.call('PATCH', url, [{ op: 'add', path: '/properties/b', value: { type: 'string' } }], { 'if-match': `"${dt['meta:registryMetadata'].eTag}"` });
+      const first = await t.call('PATCH', url, [{ op: 'add', path: '/properties/b', value: { type: 'string' } }], {
+        'if-match': `"${dt['meta:registryMetadata'].eTag}"`,
+      });
       expect(first.statusCode, first.body).toBe(200);
       expect(first.json().version).toBe('1.1');
-      expectError(await t.call('PATCH', url, [{ op: 'add', path: '/properties/c', value: { type: 'string' } }], { 'if-match': dt['meta:registryMetadata'].eTag }), 412, 'XDM-1013-412');
+      expectError(
+        await t.call('PATCH', url, [{ op: 'add', path: '/properties/c', value: { type: 'string' } }], {
+          'if-match': dt['meta:registryMetadata'].eTag,
+        }),
+        412,
+        'XDM-1013-412',
+      );
       const listed = (await t.call('GET', `${BASE}/tenant/datatypes?property=title==Versioned`, undefined, { accept: XED_ID })).json().results;
       expect(listed).toEqual([expect.objectContaining({ $id: dt.$id, version: '1.1' })]);
     });
 
     it('a development sandbox says so', async () => {
       await t.platform.identity.createSandbox(t.credentials.imsOrg, { name: 'devtype' });
-      const res = await t.call('POST', `${BASE}/tenant/datatypes`, { title: 'Dev', type: 'object', properties: { a: { type: 'string' } } }, { 'x-sandbox-name': 'devtype' });
+      const res = await t.call(
+        'POST',
+        `${BASE}/tenant/datatypes`,
+        { title: 'Dev', type: 'object', properties: { a: { type: 'string' } } },
+        { 'x-sandbox-name': 'devtype' },
+      );
       expect(res.json()['meta:sandboxType']).toBe('development');
     });
   });
@@ -164,7 +258,14 @@ describe('Schema Registry rules', () => {
     let url: string;
     beforeAll(async () => {
       schema = await createResource(t, 'schemas', { ...targetSchemaBody, title: 'accept variants' });
-      await t.call('POST', `${BASE}/tenant/descriptors`, { '@type': 'xdm:descriptorIdentity', 'xdm:sourceSchema': schema.$id, 'xdm:sourceVersion': 1, 'xdm:sourceProperty': '/personalEmail/address', 'xdm:namespace': 'Email', 'xdm:isPrimary': true });
+      await t.call('POST', `${BASE}/tenant/descriptors`, {
+        '@type': 'xdm:descriptorIdentity',
+        'xdm:sourceSchema': schema.$id,
+        'xdm:sourceVersion': 1,
+        'xdm:sourceProperty': '/personalEmail/address',
+        'xdm:namespace': 'Email',
+        'xdm:isPrimary': true,
+      });
       url = `${BASE}/tenant/schemas/${enc(schema.$id)}`;
     });
     const get = async (accept: string) => {
@@ -186,19 +287,31 @@ describe('Schema Registry rules', () => {
       expect(body['meta:descriptors']).toBeUndefined();
     });
     it('xed-notext: raw, without field text', async () => {
-      const dt = await createResource(t, 'datatypes', { title: 'Texted', type: 'object', properties: { a: { type: 'string', title: 'A', description: 'The a' } } });
-      const res = await t.call('GET', `${BASE}/tenant/datatypes/${enc(dt.$id)}`, undefined, { accept: 'application/vnd.adobe.xed-notext+json; version=1' });
+      const dt = await createResource(t, 'datatypes', {
+        title: 'Texted',
+        type: 'object',
+        properties: { a: { type: 'string', title: 'A', description: 'The a' } },
+      });
+      const res = await t.call('GET', `${BASE}/tenant/datatypes/${enc(dt.$id)}`, undefined, {
+        accept: 'application/vnd.adobe.xed-notext+json; version=1',
+      });
       expect(res.json().properties.a).toEqual({ type: 'string', 'meta:xdmType': 'string' });
       expect(res.json().title).toBe('Texted');
     });
     it('xed-full-notext: resolved, without field text', async () => {
       const body = await get('application/vnd.adobe.xed-full-notext+json; version=1');
-      expect(body.properties.person.properties.name.properties.firstName).toEqual({ type: 'string', 'meta:xdmField': 'xdm:firstName', 'meta:xdmType': 'string' });
+      expect(body.properties.person.properties.name.properties.firstName).toEqual({
+        type: 'string',
+        'meta:xdmField': 'xdm:firstName',
+        'meta:xdmType': 'string',
+      });
     });
     it('xed-full-desc: resolved, with the schema’s descriptors', async () => {
       const body = await get('application/vnd.adobe.xed-full-desc+json; version=1');
       expect(body.properties.person).toBeTruthy();
-      expect(body['meta:descriptors']).toEqual([expect.objectContaining({ '@type': 'xdm:descriptorIdentity', 'xdm:sourceProperty': '/personalEmail/address', 'xdm:namespace': 'Email' })]);
+      expect(body['meta:descriptors']).toEqual([
+        expect.objectContaining({ '@type': 'xdm:descriptorIdentity', 'xdm:sourceProperty': '/personalEmail/address', 'xdm:namespace': 'Email' }),
+      ]);
     });
     it('version=1.0 is version 1; version=2 is 406; no version is 400 XDM-1006', async () => {
       expect((await get('application/vnd.adobe.xed-full+json;version=1.0')).allOf).toBeUndefined();
@@ -210,7 +323,9 @@ describe('Schema Registry rules', () => {
     it('lists: xed-id summaries and xed whole resources', async () => {
       const ids = (await t.call('GET', `${BASE}/tenant/schemas?property=title==accept variants`, undefined, { accept: XED_ID })).json();
       expect(ids.results).toEqual([{ $id: schema.$id, 'meta:altId': schema['meta:altId'], version: '1.0', title: 'accept variants' }]);
-      const full = (await t.call('GET', `${BASE}/tenant/schemas?property=title==accept variants`, undefined, { accept: 'application/vnd.adobe.xed+json' })).json();
+      const full = (
+        await t.call('GET', `${BASE}/tenant/schemas?property=title==accept variants`, undefined, { accept: 'application/vnd.adobe.xed+json' })
+      ).json();
       expect(full.results[0].allOf).toHaveLength(4);
       expect(full._links.next).toBeNull();
     });
@@ -219,42 +334,107 @@ describe('Schema Registry rules', () => {
   describe('descriptors', () => {
     let schema: Record<string, any>;
     let other: Record<string, any>;
-    const identity = (extra: Record<string, unknown>) => ({ '@type': 'xdm:descriptorIdentity', 'xdm:sourceSchema': schema.$id, 'xdm:sourceVersion': 1, 'xdm:property': 'xdm:code', ...extra });
+    const identity = (extra: Record<string, unknown>) => ({
+      '@type': 'xdm:descriptorIdentity',
+      'xdm:sourceSchema': schema.$id,
+      'xdm:sourceVersion': 1,
+      'xdm:property': 'xdm:code',
+      ...extra,
+    });
     beforeAll(async () => {
       const fg = await createResource(t, 'fieldgroups', fieldGroup('ids', { crmId: { type: 'string' }, visits: { type: 'integer' } }));
-      schema = await createResource(t, 'schemas', { title: 'descriptor source', allOf: [{ $ref: PROFILE }, { $ref: PERSONAL_DETAILS }, { $ref: fg.$id }] });
+      schema = await createResource(t, 'schemas', {
+        title: 'descriptor source',
+        allOf: [{ $ref: PROFILE }, { $ref: PERSONAL_DETAILS }, { $ref: fg.$id }],
+      });
       other = await createResource(t, 'schemas', { title: 'descriptor destination', allOf: [{ $ref: PROFILE }, { $ref: PERSONAL_DETAILS }] });
     });
 
     it('an identity names an existing namespace, by code or by id, on a string field', async () => {
-      const byCode = await t.call('POST', `${BASE}/tenant/descriptors`, identity({ 'xdm:sourceProperty': '/personalEmail/address', 'xdm:namespace': 'Email', 'xdm:isPrimary': true }));
+      const byCode = await t.call(
+        'POST',
+        `${BASE}/tenant/descriptors`,
+        identity({ 'xdm:sourceProperty': '/personalEmail/address', 'xdm:namespace': 'Email', 'xdm:isPrimary': true }),
+      );
       expect(byCode.statusCode, byCode.body).toBe(201);
-      expect(byCode.json()).toMatchObject({ '@id': expect.stringMatching(/^[0-9a-f]{48}$/), version: '1', imsOrg: t.credentials.imsOrg, 'meta:containerId': 'tenant', 'xdm:isPrimary': true });
-      const byId = await t.call('POST', `${BASE}/tenant/descriptors`, identity({ 'xdm:sourceProperty': '/mobilePhone/number', 'xdm:namespace': '7', 'xdm:property': 'xdm:id' }));
+      expect(byCode.json()).toMatchObject({
+        '@id': expect.stringMatching(/^[0-9a-f]{48}$/),
+        version: '1',
+        imsOrg: t.credentials.imsOrg,
+        'meta:containerId': 'tenant',
+        'xdm:isPrimary': true,
+      });
+      const byId = await t.call(
+        'POST',
+        `${BASE}/tenant/descriptors`,
+        identity({ 'xdm:sourceProperty': '/mobilePhone/number', 'xdm:namespace': '7', 'xdm:property': 'xdm:id' }),
+      );
       expect(byId.statusCode, byId.body).toBe(201);
-      expectError(await t.call('POST', `${BASE}/tenant/descriptors`, identity({ 'xdm:sourceProperty': `/${tenant}/crmId`, 'xdm:namespace': 'NoSuchNamespace' })), 400, 'XDM-1000-400', /NoSuchNamespace' does not exist/);
-      expectError(await t.call('POST', `${BASE}/tenant/descriptors`, identity({ 'xdm:sourceProperty': `/${tenant}/visits`, 'xdm:namespace': 'CRMID' })), 400, 'XDM-1000-400', /must be a string/);
-      expectError(await t.call('POST', `${BASE}/tenant/descriptors`, identity({ 'xdm:sourceProperty': '/nowhere', 'xdm:namespace': 'Email' })), 400, 'XDM-1000-400', /is not a field/);
+      expectError(
+        await t.call(
+          'POST',
+          `${BASE}/tenant/descriptors`,
+          identity({ 'xdm:sourceProperty': `/${tenant}/crmId`, 'xdm:namespace': 'NoSuchNamespace' }),
+        ),
+        400,
+        'XDM-1000-400',
+        /NoSuchNamespace' does not exist/,
+      );
+      expectError(
+        await t.call('POST', `${BASE}/tenant/descriptors`, identity({ 'xdm:sourceProperty': `/${tenant}/visits`, 'xdm:namespace': 'CRMID' })),
+        400,
+        'XDM-1000-400',
+        /must be a string/,
+      );
+      expectError(
+        await t.call('POST', `${BASE}/tenant/descriptors`, identity({ 'xdm:sourceProperty': '/nowhere', 'xdm:namespace': 'Email' })),
+        400,
+        'XDM-1000-400',
+        /is not a field/,
+      );
     });
 
     it('one primary identity per schema (400 XDM-1000)', async () => {
-      const res = await t.call('POST', `${BASE}/tenant/descriptors`, identity({ 'xdm:sourceProperty': `/${tenant}/crmId`, 'xdm:namespace': 'CRMID', 'xdm:isPrimary': true }));
+      const res = await t.call(
+        'POST',
+        `${BASE}/tenant/descriptors`,
+        identity({ 'xdm:sourceProperty': `/${tenant}/crmId`, 'xdm:namespace': 'CRMID', 'xdm:isPrimary': true }),
+      );
       expectError(res, 400, 'XDM-1000-400', /already has a primary identity/);
-      const secondary = await t.call('POST', `${BASE}/tenant/descriptors`, identity({ 'xdm:sourceProperty': `/${tenant}/crmId`, 'xdm:namespace': 'CRMID', 'xdm:isPrimary': false }));
+      const secondary = await t.call(
+        'POST',
+        `${BASE}/tenant/descriptors`,
+        identity({ 'xdm:sourceProperty': `/${tenant}/crmId`, 'xdm:namespace': 'CRMID', 'xdm:isPrimary': false }),
+      );
       expect(secondary.statusCode, secondary.body).toBe(201);
     });
 
     it('a custom namespace of the org can be named once created', async () => {
-      const before = await t.call('POST', `${BASE}/tenant/descriptors`, identity({ 'xdm:sourceSchema': other.$id, 'xdm:sourceProperty': '/homePhone/number', 'xdm:namespace': 'Loyalty' }));
+      const before = await t.call(
+        'POST',
+        `${BASE}/tenant/descriptors`,
+        identity({ 'xdm:sourceSchema': other.$id, 'xdm:sourceProperty': '/homePhone/number', 'xdm:namespace': 'Loyalty' }),
+      );
       expectError(before, 400, 'XDM-1000-400', /does not exist/);
       const ns = await t.call('POST', '/data/core/idnamespace/identities', { name: 'Loyalty Member ID', code: 'Loyalty', idType: 'Cross_device' });
       expect(ns.statusCode, ns.body).toBe(200);
-      const after = await t.call('POST', `${BASE}/tenant/descriptors`, identity({ 'xdm:sourceSchema': other.$id, 'xdm:sourceProperty': '/homePhone/number', 'xdm:namespace': 'Loyalty' }));
+      const after = await t.call(
+        'POST',
+        `${BASE}/tenant/descriptors`,
+        identity({ 'xdm:sourceSchema': other.$id, 'xdm:sourceProperty': '/homePhone/number', 'xdm:namespace': 'Loyalty' }),
+      );
       expect(after.statusCode, after.body).toBe(201);
     });
 
     it('relationships need the destination’s primary identity or a destination field', async () => {
-      const relationship = { '@type': 'xdm:descriptorOneToOne', 'xdm:sourceSchema': schema.$id, 'xdm:sourceVersion': 1, 'xdm:sourceProperty': `/${tenant}/crmId`, 'xdm:destinationSchema': other.$id, 'xdm:destinationVersion': 1 };
+      const relationship = {
+        '@type': 'xdm:descriptorOneToOne',
+        'xdm:sourceSchema': schema.$id,
+        'xdm:sourceVersion': 1,
+        'xdm:sourceProperty': `/${tenant}/crmId`,
+        'xdm:destinationSchema': other.$id,
+        'xdm:destinationVersion': 1,
+      };
       expectError(await t.call('POST', `${BASE}/tenant/descriptors`, relationship), 400, 'XDM-1000-400', /has no primary identity/);
       const withField = await t.call('POST', `${BASE}/tenant/descriptors`, { ...relationship, 'xdm:destinationProperty': '/personalEmail/address' });
       expect(withField.statusCode, withField.body).toBe(201);
@@ -263,7 +443,11 @@ describe('Schema Registry rules', () => {
     });
 
     it('lists grouped by @type (xdm, xdm-id, xdm-link), or paged (xdm-v2); refuses an xed Accept (400 XDM-1008)', async () => {
-      const grouped = (await t.call('GET', `${BASE}/tenant/descriptors?property=xdm:sourceSchema==${enc(schema.$id)}`, undefined, { accept: 'application/vnd.adobe.xdm+json' })).json();
+      const grouped = (
+        await t.call('GET', `${BASE}/tenant/descriptors?property=xdm:sourceSchema==${enc(schema.$id)}`, undefined, {
+          accept: 'application/vnd.adobe.xdm+json',
+        })
+      ).json();
       expect(Object.keys(grouped).sort()).toEqual(['xdm:descriptorIdentity', 'xdm:descriptorOneToOne']);
       expect(grouped['xdm:descriptorIdentity']).toHaveLength(3);
       const ids = (await t.call('GET', `${BASE}/tenant/descriptors`, undefined, { accept: 'application/vnd.adobe.xdm-id+json' })).json();
@@ -279,8 +463,23 @@ describe('Schema Registry rules', () => {
     it('a field a descriptor names cannot be removed from the schema (400); deleting the schema takes its descriptors', async () => {
       const fg = await createResource(t, 'fieldgroups', fieldGroup('named field', { code: { type: 'string' } }));
       const s = await createResource(t, 'schemas', { title: 'descriptor owner', allOf: [{ $ref: PROFILE }, { $ref: fg.$id }] });
-      const d = (await t.call('POST', `${BASE}/tenant/descriptors`, { '@type': 'xdm:alternateDisplayInfo', 'xdm:sourceSchema': s.$id, 'xdm:sourceVersion': 1, 'xdm:sourceProperty': `/${tenant}/code`, 'xdm:title': { en_us: 'Code' } })).json();
-      expectError(await t.call('PATCH', `${BASE}/tenant/fieldgroups/${enc(fg.$id)}`, [{ op: 'remove', path: `/definitions/custom/properties/${tenant}/properties/code` }]), 400, 'XDM-1000-400', /descriptor/);
+      const d = (
+        await t.call('POST', `${BASE}/tenant/descriptors`, {
+          '@type': 'xdm:alternateDisplayInfo',
+          'xdm:sourceSchema': s.$id,
+          'xdm:sourceVersion': 1,
+          'xdm:sourceProperty': `/${tenant}/code`,
+          'xdm:title': { en_us: 'Code' },
+        })
+      ).json();
+      expectError(
+        await t.call('PATCH', `${BASE}/tenant/fieldgroups/${enc(fg.$id)}`, [
+          { op: 'remove', path: `/definitions/custom/properties/${tenant}/properties/code` },
+        ]),
+        400,
+        'XDM-1000-400',
+        /descriptor/,
+      );
       expect((await t.call('DELETE', `${BASE}/tenant/schemas/${enc(s.$id)}`)).statusCode).toBe(204);
       expectError(await t.call('GET', `${BASE}/tenant/descriptors/${d['@id']}`), 404, 'XDM-1012-404');
     });
@@ -289,22 +488,51 @@ describe('Schema Registry rules', () => {
   describe('unions', () => {
     it('a schema joins its class’s union by its immutable tag, which cannot be taken back', async () => {
       const fg = await createResource(t, 'fieldgroups', fieldGroup('union part', { unionField: { type: 'string' } }));
-      const s = await createResource(t, 'schemas', { title: 'union member', allOf: [{ $ref: PROFILE }, { $ref: fg.$id }], 'meta:immutableTags': ['union'] });
+      const s = await createResource(t, 'schemas', {
+        title: 'union member',
+        allOf: [{ $ref: PROFILE }, { $ref: fg.$id }],
+        'meta:immutableTags': ['union'],
+      });
       const union = (await t.call('GET', `${BASE}/tenant/unions/${enc(`${PROFILE}__union`)}`, undefined, { accept: XED_FULL })).json();
       expect(union).toMatchObject({ 'meta:resourceType': 'unions', 'meta:class': PROFILE, title: 'XDM Individual Profile' });
       expect(union['meta:extends']).toContain(s.$id);
       expect(union.properties[tenant].properties.unionField).toMatchObject({ type: 'string' });
-      expectError(await t.call('PATCH', `${BASE}/tenant/schemas/${enc(s.$id)}`, [{ op: 'remove', path: '/meta:immutableTags' }]), 400, 'XDM-1000-400', /cannot be removed/);
+      expectError(
+        await t.call('PATCH', `${BASE}/tenant/schemas/${enc(s.$id)}`, [{ op: 'remove', path: '/meta:immutableTags' }]),
+        400,
+        'XDM-1000-400',
+        /cannot be removed/,
+      );
       const clashing = await createResource(t, 'fieldgroups', fieldGroup('union clash', { unionField: { type: 'number' } }));
-      expectError(await post('schemas', { title: 'clashing member', allOf: [{ $ref: PROFILE }, { $ref: clashing.$id }], 'meta:immutableTags': ['union'] }), 400, 'XDM-1000-400', /cannot join the union/);
+      expectError(
+        await post('schemas', { title: 'clashing member', allOf: [{ $ref: PROFILE }, { $ref: clashing.$id }], 'meta:immutableTags': ['union'] }),
+        400,
+        'XDM-1000-400',
+        /cannot join the union/,
+      );
       expect((await t.call('GET', `${BASE}/stats`)).json().counts.unions).toBe(1);
     });
   });
 
   describe('rpc', () => {
     it('sample data passes the schema’s own compiled validator', async () => {
-      const fg = await createResource(t, 'fieldgroups', fieldGroup('sampled', { code: { type: 'string', pattern: '^[A-Z]{3}-[0-9]{4}$' }, score: { type: 'number', minimum: 10, maximum: 20 }, since: { type: 'string', format: 'date' } }, { required: ['code'] }));
-      const s = await createResource(t, 'schemas', { title: 'sampled schema', allOf: [{ $ref: PROFILE }, { $ref: PERSON_DETAILS }, { $ref: PERSONAL_DETAILS }, { $ref: fg.$id }] });
+      const fg = await createResource(
+        t,
+        'fieldgroups',
+        fieldGroup(
+          'sampled',
+          {
+            code: { type: 'string', pattern: '^[A-Z]{3}-[0-9]{4}$' },
+            score: { type: 'number', minimum: 10, maximum: 20 },
+            since: { type: 'string', format: 'date' },
+          },
+          { required: ['code'] },
+        ),
+      );
+      const s = await createResource(t, 'schemas', {
+        title: 'sampled schema',
+        allOf: [{ $ref: PROFILE }, { $ref: PERSON_DETAILS }, { $ref: PERSONAL_DETAILS }, { $ref: fg.$id }],
+      });
       const res = await t.call('GET', `${BASE}/rpc/sampledata/${enc(s.$id)}`, undefined, { accept: XED });
       expect(res.statusCode).toBe(200);
       const sample = res.json();
@@ -320,7 +548,14 @@ describe('Schema Registry rules', () => {
       const dt = await createResource(t, 'datatypes', { title: 'Export room', type: 'object', properties: { number: { type: 'string' } } });
       const fg = await createResource(t, 'fieldgroups', fieldGroup('exported', { memberId: { type: 'string' }, room: { $ref: dt.$id } }));
       const s = await createResource(t, 'schemas', { title: 'exported schema', allOf: [{ $ref: PROFILE }, { $ref: fg.$id }] });
-      await t.call('POST', `${BASE}/tenant/descriptors`, { '@type': 'xdm:descriptorIdentity', 'xdm:sourceSchema': s.$id, 'xdm:sourceVersion': 1, 'xdm:sourceProperty': `/${tenant}/memberId`, 'xdm:namespace': 'CRMID', 'xdm:isPrimary': true });
+      await t.call('POST', `${BASE}/tenant/descriptors`, {
+        '@type': 'xdm:descriptorIdentity',
+        'xdm:sourceSchema': s.$id,
+        'xdm:sourceVersion': 1,
+        'xdm:sourceProperty': `/${tenant}/memberId`,
+        'xdm:namespace': 'CRMID',
+        'xdm:isPrimary': true,
+      });
       const payload = (await t.call('GET', `${BASE}/rpc/export/${s['meta:altId']}`, undefined, { accept: XED_ID })).json();
       expect(payload.map((p: any) => p.$id ?? p['@type'])).toEqual([
         dt.$id.replace(t.credentials.tenantId, '<XDM_TENANTID_PLACEHOLDER>'),
@@ -333,7 +568,10 @@ describe('Schema Registry rules', () => {
       await t.platform.identity.createSandbox(t.credentials.imsOrg, { name: 'target' });
       const imported = await t.call('POST', `${BASE}/rpc/import`, payload, { 'x-sandbox-name': 'target' });
       expect(imported.statusCode, imported.body).toBe(200);
-      const there = await t.call('GET', `${BASE}/tenant/schemas/${enc(s.$id)}`, undefined, { accept: 'application/vnd.adobe.xed-full-desc+json; version=1', 'x-sandbox-name': 'target' });
+      const there = await t.call('GET', `${BASE}/tenant/schemas/${enc(s.$id)}`, undefined, {
+        accept: 'application/vnd.adobe.xed-full-desc+json; version=1',
+        'x-sandbox-name': 'target',
+      });
       expect(there.statusCode).toBe(200);
       expect(there.json().properties[tenant].properties.room.properties.number).toMatchObject({ type: 'string' });
       expect(there.json()['meta:descriptors']).toEqual([expect.objectContaining({ 'xdm:namespace': 'CRMID', 'xdm:isPrimary': true })]);

@@ -15,35 +15,89 @@ const library = globalLibrary();
 const lookup = (id: string) => library.get(id);
 
 function schemaOf(...refs: string[]): Resource {
-  return { $id: 'https://ns.adobe.com/test/schemas/1', 'meta:altId': '_test.schemas.1', 'meta:resourceType': 'schemas', version: '1.0', 'meta:containerId': 'tenant', title: 'test', allOf: refs.map(($ref) => ({ $ref })) };
+  return {
+    $id: 'https://ns.adobe.com/test/schemas/1',
+    'meta:altId': '_test.schemas.1',
+    'meta:resourceType': 'schemas',
+    version: '1.0',
+    'meta:containerId': 'tenant',
+    title: 'test',
+    allOf: refs.map(($ref) => ({ $ref })),
+  };
 }
 
 const profileSchema = resolveFull(schemaOf(PROFILE, PERSON_DETAILS, PERSONAL_DETAILS), lookup);
 
 /** The expected fields, from the XDM definitions (see the XDM notes, §9). */
 const auditable = (p: string) => [
-  `${p}repositoryCreatedBy:string`, `${p}repositoryLastModifiedBy:string`, `${p}createdByBatchID:string/uri-reference`, `${p}modifiedByBatchID:string/uri-reference`,
-  `${p}_repo.createDate:string/date-time`, `${p}_repo.modifyDate:string/date-time`, `${p}_repo.discardDate:string/date-time`, `${p}_repo.expires:string/date-time`,
+  `${p}repositoryCreatedBy:string`,
+  `${p}repositoryLastModifiedBy:string`,
+  `${p}createdByBatchID:string/uri-reference`,
+  `${p}modifiedByBatchID:string/uri-reference`,
+  `${p}_repo.createDate:string/date-time`,
+  `${p}_repo.modifyDate:string/date-time`,
+  `${p}_repo.discardDate:string/date-time`,
+  `${p}_repo.expires:string/date-time`,
   `${p}_repo.lastPublishedTime:string`,
 ];
-const phone = (p: string) => ['primary:boolean', 'countryCode:string', 'number:string', 'extension:string', 'status:string', 'statusReason:string', 'validity:string'].map((f) => `${p}.${f}`);
+const phone = (p: string) =>
+  ['primary:boolean', 'countryCode:string', 'number:string', 'extension:string', 'status:string', 'statusReason:string', 'validity:string'].map(
+    (f) => `${p}.${f}`,
+  );
 const address = (p: string) => [
-  `${p}._id:string/uri-reference`, `${p}._schema.description:string`, `${p}._schema.latitude:number`, `${p}._schema.longitude:number`, `${p}._schema.elevation:number`,
-  `${p}.countryCode:string`, `${p}.stateProvince:string`, `${p}.city:string`, `${p}.postalCode:string`, `${p}.dmaID:integer`, `${p}.msaID:integer`,
+  `${p}._id:string/uri-reference`,
+  `${p}._schema.description:string`,
+  `${p}._schema.latitude:number`,
+  `${p}._schema.longitude:number`,
+  `${p}._schema.elevation:number`,
+  `${p}.countryCode:string`,
+  `${p}.stateProvince:string`,
+  `${p}.city:string`,
+  `${p}.postalCode:string`,
+  `${p}.dmaID:integer`,
+  `${p}.msaID:integer`,
   ...auditable(`${p}.`),
-  ...['primary:boolean', 'label:string', 'street1:string', 'street2:string', 'street3:string', 'street4:string', 'region:string', 'postOfficeBox:string', 'country:string', 'state:string', 'status:string', 'statusReason:string', 'lastVerifiedDate:string/date'].map((f) => `${p}.${f}`),
+  ...[
+    'primary:boolean',
+    'label:string',
+    'street1:string',
+    'street2:string',
+    'street3:string',
+    'street4:string',
+    'region:string',
+    'postOfficeBox:string',
+    'country:string',
+    'state:string',
+    'status:string',
+    'statusReason:string',
+    'lastVerifiedDate:string/date',
+  ].map((f) => `${p}.${f}`),
 ];
 const EXPECTED_FIELDS = [
   ...auditable(''),
   '_id:string/uri-reference',
   'personID:string',
   ...['firstName', 'lastName', 'middleName', 'courtesyTitle', 'suffix', 'fullName'].map((f) => `person.name.${f}:string`),
-  'person.birthDate:string/date', 'person.birthDayAndMonth:string', 'person.birthYear:integer', 'person.gender:string', 'person.maritalStatus:string',
-  'person.nationality:string', 'person.type:string', 'person.taxId:string',
+  'person.birthDate:string/date',
+  'person.birthDayAndMonth:string',
+  'person.birthYear:integer',
+  'person.gender:string',
+  'person.maritalStatus:string',
+  'person.nationality:string',
+  'person.type:string',
+  'person.taxId:string',
   ...address('homeAddress'),
-  ...['primary:boolean', 'address:string/email', 'label:string', 'type:string', 'status:string', 'statusReason:string'].map((f) => `personalEmail.${f}`),
-  ...phone('homePhone'), ...phone('mobilePhone'), ...phone('faxPhone'), ...phone('shippingAddressPhone'), ...phone('billingAddressPhone'),
-  ...address('shippingAddress'), ...address('billingAddress'), ...address('mailingAddress'),
+  ...['primary:boolean', 'address:string/email', 'label:string', 'type:string', 'status:string', 'statusReason:string'].map(
+    (f) => `personalEmail.${f}`,
+  ),
+  ...phone('homePhone'),
+  ...phone('mobilePhone'),
+  ...phone('faxPhone'),
+  ...phone('shippingAddressPhone'),
+  ...phone('billingAddressPhone'),
+  ...address('shippingAddress'),
+  ...address('billingAddress'),
+  ...address('mailingAddress'),
 ];
 
 describe('the composed profile schema', () => {
@@ -54,7 +108,11 @@ describe('the composed profile schema', () => {
   it('keeps constraints, XDM types and where data types came from', () => {
     const person = (profileSchema.properties as any).person;
     expect(person['meta:referencedFrom']).toBe('https://ns.adobe.com/xdm/context/person');
-    expect(person.properties.name).toMatchObject({ 'meta:referencedFrom': 'https://ns.adobe.com/xdm/context/person-name', 'meta:xdmField': 'xdm:name', title: 'Full name' });
+    expect(person.properties.name).toMatchObject({
+      'meta:referencedFrom': 'https://ns.adobe.com/xdm/context/person-name',
+      'meta:xdmField': 'xdm:name',
+      title: 'Full name',
+    });
     expect(person.properties.birthYear).toMatchObject({ minimum: 1, maximum: 32767, 'meta:xdmType': 'short' });
     expect(person.properties.gender).toMatchObject({ enum: ['male', 'female', 'not_specified', 'non_specific'], default: 'not_specified' });
     expect(person.properties.nationality.pattern).toBe('^[A-Z]{2}$');
@@ -106,9 +164,21 @@ describe('the repository’s examples, converted to XED keys', () => {
       personalEmail: { address: 'not-an-email' },
       homePhone: { countryCode: '12345' },
     };
-    const paths = profile.validate(row).map((v) => v.path).sort();
-    expect(paths).toEqual(['homePhone.countryCode', 'homePhone.countryCode', 'person.birthDate', 'person.birthYear', 'person.gender', 'personalEmail.address']);
-    expect(profile.validate({ _id: 'urn:1', person: { name: { firstName: 'Ada', lastName: 'Lovelace' } }, personalEmail: { address: 'ada@example.com' } })).toEqual([]);
+    const paths = profile
+      .validate(row)
+      .map((v) => v.path)
+      .sort();
+    expect(paths).toEqual([
+      'homePhone.countryCode',
+      'homePhone.countryCode',
+      'person.birthDate',
+      'person.birthYear',
+      'person.gender',
+      'personalEmail.address',
+    ]);
+    expect(
+      profile.validate({ _id: 'urn:1', person: { name: { firstName: 'Ada', lastName: 'Lovelace' } }, personalEmail: { address: 'ada@example.com' } }),
+    ).toEqual([]);
   });
 });
 
@@ -126,7 +196,9 @@ describe('source form to XED form', () => {
   });
 
   it('nests namespaced instance keys', () => {
-    expect(toXedInstance({ '@id': 'a', 'repo:createDate': 'd', 'repo:modifyDate': 'e', 'xdm:person': { 'xdm:name': { 'xdm:firstName': 'Ada' } } })).toEqual({
+    expect(
+      toXedInstance({ '@id': 'a', 'repo:createDate': 'd', 'repo:modifyDate': 'e', 'xdm:person': { 'xdm:name': { 'xdm:firstName': 'Ada' } } }),
+    ).toEqual({
       _id: 'a',
       _repo: { createDate: 'd', modifyDate: 'e' },
       person: { name: { firstName: 'Ada' } },

@@ -26,10 +26,25 @@ const BASE = '/data/foundation/schemaregistry';
  */
 const ERRATA: Array<{ definition: string; path: string[]; replace: Node; why: string }> = [
   { definition: 'createDescriptor', path: ['properties', 'xdm:sourceVersion'], replace: { type: ['integer', 'string'] }, why: 'examples use 1' },
-  { definition: 'relationshipDescriptorResponse', path: ['allOf', '1', 'properties', 'xdm:destinationVersion'], replace: { type: ['integer', 'string'] }, why: 'examples use 1' },
+  {
+    definition: 'relationshipDescriptorResponse',
+    path: ['allOf', '1', 'properties', 'xdm:destinationVersion'],
+    replace: { type: ['integer', 'string'] },
+    why: 'examples use 1',
+  },
   // Typed string; the spec's own example and the descriptors guide send a language map, {"en_us": "…"}.
-  { definition: 'friendlyNameDescriptorResponse', path: ['allOf', '2', 'properties', 'xdm:title'], replace: { type: ['string', 'object'] }, why: 'examples use {en_us}' },
-  { definition: 'friendlyNameDescriptorResponse', path: ['allOf', '2', 'properties', 'xdm:description'], replace: { type: ['string', 'object'] }, why: 'examples use {en_us}' },
+  {
+    definition: 'friendlyNameDescriptorResponse',
+    path: ['allOf', '2', 'properties', 'xdm:title'],
+    replace: { type: ['string', 'object'] },
+    why: 'examples use {en_us}',
+  },
+  {
+    definition: 'friendlyNameDescriptorResponse',
+    path: ['allOf', '2', 'properties', 'xdm:description'],
+    replace: { type: ['string', 'object'] },
+    why: 'examples use {en_us}',
+  },
 ];
 
 /** The same, for response schemas written inline in an operation (path from the spec's `paths`). */
@@ -63,7 +78,8 @@ function nullableWhereExampleIsNull(node: unknown): void {
 export const spec: Node = parse(readFileSync(SPEC_FILE, 'utf8'));
 nullableWhereExampleIsNull(spec.definitions);
 createdDateAsString(spec.definitions);
-for (const ops of Object.values<Node>(spec.paths)) for (const op of Object.values<Node>(ops)) for (const r of Object.values<Node>(op?.responses ?? {})) nullableWhereExampleIsNull(r?.schema);
+for (const ops of Object.values<Node>(spec.paths))
+  for (const op of Object.values<Node>(ops)) for (const r of Object.values<Node>(op?.responses ?? {})) nullableWhereExampleIsNull(r?.schema);
 for (const e of ERRATA) {
   let node = spec.definitions[e.definition];
   for (const key of e.path.slice(0, -1)) node = node[key];
@@ -135,15 +151,26 @@ export function checkAgainstSpec(method: string, url: string, status: number, bo
 }
 
 /** `t.call` that also validates the answer against the spec, failing loudly when it does not conform. */
-export async function specCall(t: TestPlatform, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function specCall(
+  t: TestPlatform,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await t.call(method, url, body, headers);
   const json = res.body === '' ? undefined : res.json();
   const errors = checkAgainstSpec(method, url, res.statusCode, json);
-  if (errors.length > 0) throw new Error(`${method} ${url} → ${res.statusCode} does not conform to the spec:\n${errors.join('\n')}\n${res.body.slice(0, 2000)}`);
+  if (errors.length > 0)
+    throw new Error(`${method} ${url} → ${res.statusCode} does not conform to the spec:\n${errors.join('\n')}\n${res.body.slice(0, 2000)}`);
   return res;
 }
 
 /** Every spec response with a body schema, as `METHOD template status`. */
 export function modelledResponses(): string[] {
-  return operations.flatMap((o) => Object.entries(o.responses).filter(([, r]) => r.schema).map(([status]) => `${o.method} ${o.template} ${status}`));
+  return operations.flatMap((o) =>
+    Object.entries(o.responses)
+      .filter(([, r]) => r.schema)
+      .map(([status]) => `${o.method} ${o.template} ${status}`),
+  );
 }

@@ -46,13 +46,25 @@ export const targetSchemaBody = {
 
 /** The seed's mapping set request, verbatim, for a target schema's `$id`. */
 export function tutorialMappingSetBody(schemaId: string) {
-  const attribute = (sourceAttribute: string, destinationXdmPath: string) => ({ destinationXdmPath, sourceAttribute, identity: false, identityGroup: null, namespaceCode: null as string | null, version: 0 });
+  const attribute = (sourceAttribute: string, destinationXdmPath: string) => ({
+    destinationXdmPath,
+    sourceAttribute,
+    identity: false,
+    identityGroup: null,
+    namespaceCode: null as string | null,
+    version: 0,
+  });
   return {
     version: 0,
     xdmSchema: schemaId,
     xdmVersion: '1.0',
     id: null,
-    mappings: [attribute('first_name', 'person.name.firstName'), attribute('last_name', 'person.name.lastName'), attribute('id', '_id'), attribute('email', 'personalEmail.address')],
+    mappings: [
+      attribute('first_name', 'person.name.firstName'),
+      attribute('last_name', 'person.name.lastName'),
+      attribute('id', '_id'),
+      attribute('email', 'personalEmail.address'),
+    ],
   };
 }
 

@@ -11,7 +11,12 @@ describe.each(['pglite', 'postgres'] as const)('targetSchema on %s', (database) 
   let schemaId: string;
   beforeAll(async () => {
     t = await startTestPlatform({ database });
-    scope = await t.platform.identity.authorize({ bearer: t.token, apiKey: t.credentials.clientId, orgHeader: t.credentials.imsOrg, sandboxHeader: t.credentials.sandboxName });
+    scope = await t.platform.identity.authorize({
+      bearer: t.token,
+      apiKey: t.credentials.clientId,
+      orgHeader: t.credentials.imsOrg,
+      sandboxHeader: t.credentials.sandboxName,
+    });
     schemaId = (await createResource(t, 'schemas', targetSchemaBody)).$id;
   });
   afterAll(async () => t?.close());
@@ -20,7 +25,9 @@ describe.each(['pglite', 'postgres'] as const)('targetSchema on %s', (database) 
     const target = await t.platform.schemaRegistry.targetSchema(scope, schemaId);
     expect(target.schema).toMatchObject({ $id: schemaId, 'meta:class': 'https://ns.adobe.com/xdm/context/profile', type: 'object' });
     expect((target.schema.properties as any).person.properties.name.properties.firstName.type).toBe('string');
-    expect(target.validate({ _id: 'row-1', person: { name: { firstName: 'Ada', lastName: 'Lovelace' } }, personalEmail: { address: 'ada@example.com' } })).toEqual([]);
+    expect(
+      target.validate({ _id: 'row-1', person: { name: { firstName: 'Ada', lastName: 'Lovelace' } }, personalEmail: { address: 'ada@example.com' } }),
+    ).toEqual([]);
     expect(target.validate({ _id: 'row-2', personalEmail: { address: 'nope' }, person: { birthYear: '1815' } })).toEqual(
       expect.arrayContaining([expect.objectContaining({ path: 'personalEmail.address' }), expect.objectContaining({ path: 'person.birthYear' })]),
     );
@@ -28,7 +35,11 @@ describe.each(['pglite', 'postgres'] as const)('targetSchema on %s', (database) 
 
   it('accepts the documentation’s {TENANT_ID} placeholder and the altId', async () => {
     const hex = schemaId.split('/').pop();
-    for (const id of [`https://ns.adobe.com/{TENANT_ID}/schemas/${hex}`, `https://ns.adobe.com/{TENANT}/schemas/${hex}`, `_${scope.tenantId}.schemas.${hex}`]) {
+    for (const id of [
+      `https://ns.adobe.com/{TENANT_ID}/schemas/${hex}`,
+      `https://ns.adobe.com/{TENANT}/schemas/${hex}`,
+      `_${scope.tenantId}.schemas.${hex}`,
+    ]) {
       expect((await t.platform.schemaRegistry.targetSchema(scope, id)).schema.$id).toBe(schemaId);
       expect(await t.platform.schemaRegistry.exists(scope, id)).toBe(true);
     }

@@ -21,7 +21,9 @@ export const HOUR_AGO_MS = Date.now() - 3_600_000;
 export const PEOPLE_CSV = 'id,first_name,email\np1,Ada,ada@example.com\np2,Bob,bob@example.com\np3,Cy,cy@example.com\n';
 
 export const EVENTS_JSONL_GZ = gzipSync(
-  Buffer.from(['{"id":"e1","first_name":"Eve","email":"eve@example.com"}', '{"id":"e2","first_name":"Fay","email":"fay@example.com"}', ''].join('\n')),
+  Buffer.from(
+    ['{"id":"e1","first_name":"Eve","email":"eve@example.com"}', '{"id":"e2","first_name":"Fay","email":"fay@example.com"}', ''].join('\n'),
+  ),
 );
 
 /** id → _id, first_name → person.name.firstName, email → personalEmail.address: what the people files map to. */
@@ -42,7 +44,11 @@ export function bigCsv(rows: number): Buffer {
 
 /** Creates a connection through the API and returns its id. */
 export async function createConnection(t: TestPlatform, specId: string, specName: string, params: Record<string, unknown>): Promise<string> {
-  const response = await t.call('POST', `${FS}/connections`, { name: `${specName} connection`, auth: { specName, params }, connectionSpec: { id: specId, version: '1.0' } });
+  const response = await t.call('POST', `${FS}/connections`, {
+    name: `${specName} connection`,
+    auth: { specName, params },
+    connectionSpec: { id: specId, version: '1.0' },
+  });
   expect(response.statusCode, response.body).toBe(201);
   return response.json().id;
 }
@@ -77,7 +83,11 @@ export async function expectPreviews(t: TestPlatform, connectionId: string, csvP
   expect(csv.body.data.map((row: Record<string, unknown>) => row.first_name)).toEqual(['Ada', 'Bob', 'Cy']);
   expect(csv.body.data[0]).toMatchObject({ id: 'p1', first_name: 'Ada' });
 
-  const json = await explore(t, connectionId, `objectType=file&object=${encodeURIComponent(jsonPath)}&fileType=json&preview=true&compressionType=gzip`);
+  const json = await explore(
+    t,
+    connectionId,
+    `objectType=file&object=${encodeURIComponent(jsonPath)}&fileType=json&preview=true&compressionType=gzip`,
+  );
   expect(json.status, JSON.stringify(json.body)).toBe(200);
   expect(json.body.schema.columns.map((c: { name: string }) => c.name).sort()).toEqual(['email', 'first_name', 'id']);
   expect(json.body.data.map((row: Record<string, unknown>) => row.id)).toEqual(['e1', 'e2']);
@@ -111,7 +121,11 @@ export async function createTarget(t: TestPlatform, options: TargetOptions): Pro
   });
   expect(schema.statusCode, schema.body).toBe(201);
   const schemaId = schema.json().$id;
-  const dataset = await t.call('POST', '/data/foundation/catalog/dataSets', { name: title, schemaRef: { id: schemaId, contentType: XED }, ...options.dataSet });
+  const dataset = await t.call('POST', '/data/foundation/catalog/dataSets', {
+    name: title,
+    schemaRef: { id: schemaId, contentType: XED },
+    ...options.dataSet,
+  });
   expect(dataset.statusCode, dataset.body).toBe(201);
   const dataSetId = dataset.json()[0].split('/').pop();
   const target = await t.call('POST', `${FS}/targetConnections`, {
@@ -188,14 +202,21 @@ export async function batchesOf(t: TestPlatform, dataSetId: string): Promise<Arr
 
 /** The rows that landed in a dataset (committed batches only), `_id` and first name, ordered by id then name. */
 export async function landedPeople(t: TestPlatform, dataSetId: string): Promise<Array<{ id: string; name: string }>> {
-  const scope = await t.platform.identity.authorize({ bearer: t.token, apiKey: t.credentials.clientId, orgHeader: t.credentials.imsOrg, sandboxHeader: 'prod' });
+  const scope = await t.platform.identity.authorize({
+    bearer: t.token,
+    apiKey: t.credentials.clientId,
+    orgHeader: t.credentials.imsOrg,
+    sandboxHeader: 'prod',
+  });
   const files = await t.platform.catalog.datasetFiles(scope, dataSetId);
   if (files.length === 0) return [];
   const db = await DuckDBInstance.create(':memory:');
   const connection = await db.connect();
   try {
     const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
-    const reader = await connection.runAndReadAll(`select _id as id, person.name.firstName as name from read_parquet([${list}], union_by_name=true) order by _id, name`);
+    const reader = await connection.runAndReadAll(
+      `select _id as id, person.name.firstName as name from read_parquet([${list}], union_by_name=true) order by _id, name`,
+    );
     return reader.getRowObjectsJson() as Array<{ id: string; name: string }>;
   } finally {
     connection.closeSync();
@@ -226,7 +247,9 @@ export async function exerciseConnection(
   const folder = await explore(t, connectionId, `objectType=folder&object=${encodeURIComponent(options.folder)}`);
   expect(folder.status, JSON.stringify(folder.body)).toBe(200);
   const csvName = options.csv.split('/').pop();
-  expect(folder.body).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'file', name: csvName, path: options.csv, canPreview: true })]));
+  expect(folder.body).toEqual(
+    expect.arrayContaining([expect.objectContaining({ type: 'file', name: csvName, path: options.csv, canPreview: true })]),
+  );
 
   await expectPreviews(t, connectionId, options.csv, options.jsonGz);
 
@@ -235,7 +258,10 @@ export async function exerciseConnection(
 }
 
 /** Runs a new flow over the people CSV (PEOPLE_CSV) at `path` and expects one successful batch of its three rows. */
-export async function expectPeopleLand(t: TestPlatform, options: { connectionId: string; specId: string; path: string; title?: string }): Promise<Record<string, any>> {
+export async function expectPeopleLand(
+  t: TestPlatform,
+  options: { connectionId: string; specId: string; path: string; title?: string },
+): Promise<Record<string, any>> {
   const { flowId, dataSetId } = await createFlow(t, options);
   const run = await runNow(t, flowId);
   expect(run.metrics.statusSummary.status, JSON.stringify(run)).toBe('success');

@@ -39,7 +39,11 @@ export interface Launched<T> {
 }
 
 export async function launch<T>(command: string, args: string[], options: LaunchOptions<T>): Promise<Launched<T>> {
-  const child = spawn(command, args, { env: options.env ?? process.env, stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'], detached: options.group ?? false });
+  const child = spawn(command, args, {
+    env: options.env ?? process.env,
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+    detached: options.group ?? false,
+  });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const running = () => child.exitCode === null && child.signalCode === null;
@@ -70,7 +74,10 @@ export async function launch<T>(command: string, args: string[], options: Launch
         clearTimeout(timer);
         action();
       };
-      const timer = setTimeout(() => settle(() => reject(new Error(`${options.what} did not start in time: ${output}`))), options.timeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => settle(() => reject(new Error(`${options.what} did not start in time: ${output}`))),
+        options.timeoutMs ?? 30_000,
+      );
       void exited.then((code) => settle(() => reject(new Error(`${options.what} exited with ${code}: ${output}`))));
       for (const stream of [child.stdout!, child.stderr!]) {
         createInterface({ input: stream }).on('line', (line) => {
@@ -94,10 +101,21 @@ export async function launch<T>(command: string, args: string[], options: Launch
 }
 
 /** Tributary's own server (`serve`), ready once it prints its address. */
-export function launchTributary(command: string, args: string[], options: { home: string; tickMs: number; group?: boolean; env?: NodeJS.ProcessEnv }): Promise<Launched<string>> {
+export function launchTributary(
+  command: string,
+  args: string[],
+  options: { home: string; tickMs: number; group?: boolean; env?: NodeJS.ProcessEnv },
+): Promise<Launched<string>> {
   return launch(command, args, {
     what: 'the server',
-    env: { ...process.env, TRIBUTARY_HOME: options.home, PORT: '0', TRIBUTARY_SCHEDULER_TICK_MS: String(options.tickMs), LOG_LEVEL: 'warn', ...options.env },
+    env: {
+      ...process.env,
+      TRIBUTARY_HOME: options.home,
+      PORT: '0',
+      TRIBUTARY_SCHEDULER_TICK_MS: String(options.tickMs),
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
     group: options.group ?? false,
     ready: (line) => /Tributary is running at (http:\/\/\S+)/.exec(line)?.[1],
     // PGlite's first initdb and the web build on a cold home take their time.

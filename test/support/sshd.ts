@@ -114,7 +114,9 @@ function ensureUser(): void {
   };
   if (!exists()) {
     try {
-      execFileSync('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', SFTP_USER], { stdio: 'pipe' });
+      execFileSync('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', SFTP_USER], {
+        stdio: 'pipe',
+      });
     } catch (error) {
       if (!exists()) throw error;
     }

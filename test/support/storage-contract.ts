@@ -65,7 +65,11 @@ export function containerTreeContract(open: () => FileStorage, options: { etag: 
   it('lists a container root and folders at any depth', async () => {
     const storage = open();
     expect((await storage.list('/acme-data')).map((e) => `${e.type}:${e.name}`)).toEqual(['folder:campaigns', 'folder:empty-folder', 'file:top.csv']);
-    expect((await storage.list('/acme-data/campaigns')).map((e) => `${e.type}:${e.name}`)).toEqual(['folder:summer', 'folder:winter', 'file:zeta.json']);
+    expect((await storage.list('/acme-data/campaigns')).map((e) => `${e.type}:${e.name}`)).toEqual([
+      'folder:summer',
+      'folder:winter',
+      'file:zeta.json',
+    ]);
     expect((await storage.list('/acme-data/campaigns/summer/')).map((e) => `${e.type}:${e.path}`)).toEqual([
       'folder:/acme-data/campaigns/summer/deep',
       'file:/acme-data/campaigns/summer/a.csv',
@@ -104,7 +108,11 @@ export function containerTreeContract(open: () => FileStorage, options: { etag: 
   it('stats files, folders and containers', async () => {
     const storage = open();
     expect(await storage.stat('/acme-data/campaigns/summer/a.csv')).toMatchObject({ type: 'file', name: 'a.csv', size: 12 });
-    expect(await storage.stat('/acme-data/campaigns/summer/deep')).toEqual({ type: 'folder', name: 'deep', path: '/acme-data/campaigns/summer/deep' });
+    expect(await storage.stat('/acme-data/campaigns/summer/deep')).toEqual({
+      type: 'folder',
+      name: 'deep',
+      path: '/acme-data/campaigns/summer/deep',
+    });
     expect(await storage.stat('/acme-data')).toEqual({ type: 'folder', name: 'acme-data', path: '/acme-data' });
     expect(await storage.stat('/')).toMatchObject({ type: 'folder', path: '/' });
     expect(await storage.stat('/acme-data/campaigns/none.csv')).toBeNull();
@@ -121,7 +129,10 @@ export function containerTreeContract(open: () => FileStorage, options: { etag: 
   it('selects files by wildcard', async () => {
     const storage = open();
     const select = (pattern: string, recursive = false) => collect(selectFiles(storage, pattern, { recursive }));
-    expect(await select('/acme-data/campaigns/summer/*.csv')).toEqual(['/acme-data/campaigns/summer/a.csv', '/acme-data/campaigns/summer/b-premium.csv']);
+    expect(await select('/acme-data/campaigns/summer/*.csv')).toEqual([
+      '/acme-data/campaigns/summer/a.csv',
+      '/acme-data/campaigns/summer/b-premium.csv',
+    ]);
     expect(await select('/acme-data/campaigns/*premium*.csv', true)).toEqual([
       '/acme-data/campaigns/summer/b-premium.csv',
       '/acme-data/campaigns/summer/deep/deeper/d-premium.csv',

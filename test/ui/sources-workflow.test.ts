@@ -147,8 +147,14 @@ describe('web UI: the sources workflow in chromium', () => {
     const mapped = async () => {
       const out: Record<string, string> = {};
       for (let i = 0; i < (await rows.count()); i++) {
-        const source = await rows.nth(i).getByLabel(`Source of mapping ${i + 1}`).inputValue();
-        out[source] = await rows.nth(i).getByLabel(`Target field of mapping ${i + 1}`).inputValue();
+        const source = await rows
+          .nth(i)
+          .getByLabel(`Source of mapping ${i + 1}`)
+          .inputValue();
+        out[source] = await rows
+          .nth(i)
+          .getByLabel(`Target field of mapping ${i + 1}`)
+          .inputValue();
       }
       return out;
     };
@@ -160,7 +166,10 @@ describe('web UI: the sources workflow in chromium', () => {
       await page.getByRole('button', { name: 'Map column email' }).click();
       emailRow = (await rows.count()) - 1;
     }
-    await rows.nth(emailRow).getByLabel(`Target field of mapping ${emailRow + 1}`).focus();
+    await rows
+      .nth(emailRow)
+      .getByLabel(`Target field of mapping ${emailRow + 1}`)
+      .focus();
     await page.getByLabel('Filter fields').fill('personalEmail.address');
     await page.locator('button[data-path="personalEmail.address"]').click();
     expect((await mapped()).email).toBe('personalEmail.address');
@@ -177,7 +186,10 @@ describe('web UI: the sources workflow in chromium', () => {
     await mappedPreview.getByText('Ada Lovelace').waitFor();
     await mappedPreview.getByText('grace@example.com').waitFor();
     // The malformed address is reported as the row error a run would keep.
-    await page.getByTestId('mapping-errors').getByText(/row 3: personalEmail\.address/).waitFor();
+    await page
+      .getByTestId('mapping-errors')
+      .getByText(/row 3: personalEmail\.address/)
+      .waitFor();
     await screenshot('mapping');
     await page.getByRole('button', { name: 'Next' }).click();
 
@@ -198,13 +210,19 @@ describe('web UI: the sources workflow in chromium', () => {
 
     // The flow's page follows its first run until it settles.
     const runsTable = page.getByRole('region', { name: 'Runs' });
-    await runsTable.locator('.status', { hasText: /^(success|failed)$/ }).first().waitFor({ timeout: 240_000 });
+    await runsTable
+      .locator('.status', { hasText: /^(success|failed)$/ })
+      .first()
+      .waitFor({ timeout: 240_000 });
     expect(await runsTable.locator('.status').first().innerText()).toBe('success');
 
     // Disable, enable, and run it again on demand (the API takes on-demand runs for flows scheduled once).
     await page.getByRole('button', { name: 'Disable' }).click();
     await page.getByRole('status').getByText('Dataflow disabled').waitFor();
-    await page.locator('main .status', { hasText: /^disabled$/ }).first().waitFor();
+    await page
+      .locator('main .status', { hasText: /^disabled$/ })
+      .first()
+      .waitFor();
     await page.getByRole('button', { name: 'Enable' }).click();
     await page.getByRole('status').getByText('Dataflow enabled').waitFor();
     await page.getByRole('button', { name: 'Run now' }).click();
@@ -222,7 +240,10 @@ describe('web UI: the sources workflow in chromium', () => {
     await page.getByRole('heading', { name: /^Run of/, level: 1 }).waitFor();
     await expect.poll(() => page.getByTestId('run-records').innerText()).toBe('4 in, 3 ingested, 1 failed');
     const rowErrors = page.getByTestId('row-errors');
-    await rowErrors.getByText(/personalEmail/).first().waitFor();
+    await rowErrors
+      .getByText(/personalEmail/)
+      .first()
+      .waitFor();
     await screenshot('run');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download row errors (CSV)' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^row-errors-.+\.csv$/);
@@ -244,7 +265,20 @@ describe('web UI: the sources workflow in chromium', () => {
     const preview = page.getByTestId('dataset-preview');
     await preview.waitFor({ timeout: STEP });
     const previewText = await preview.innerText();
-    for (const expected of ['p-1', 'Ada', 'Lovelace', 'Ada Lovelace', 'ada@example.com', 'p-2', 'Grace', 'Hopper', 'p-4', 'Alan', 'Turing', 'Alan Turing']) {
+    for (const expected of [
+      'p-1',
+      'Ada',
+      'Lovelace',
+      'Ada Lovelace',
+      'ada@example.com',
+      'p-2',
+      'Grace',
+      'Hopper',
+      'p-4',
+      'Alan',
+      'Turing',
+      'Alan Turing',
+    ]) {
       expect(previewText).toContain(expected);
     }
     expect(previewText).not.toContain('Broken');
@@ -262,7 +296,10 @@ describe('web UI: the sources workflow in chromium', () => {
     // Schemas: the one the workflow created, as a tree of fields with types.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schemas' }).click();
     await page.getByRole('link', { name: 'People schema from the UI' }).click();
-    await page.getByRole('tree', { name: /Fields of People schema from the UI/ }).getByText('personalEmail').waitFor();
+    await page
+      .getByRole('tree', { name: /Fields of People schema from the UI/ })
+      .getByText('personalEmail')
+      .waitFor();
     const schemaPath = new URL(page.url()).pathname + new URL(page.url()).search;
     await screenshot('schema');
 
@@ -324,8 +361,16 @@ describe('web UI: the sources workflow in chromium', () => {
     const rows = page.getByTestId('mapping-row');
     await expect.poll(() => rows.count()).toBe(4);
     for (let i = 0; i < 4; i++) {
-      const source = await rows.nth(i).getByLabel(`Source of mapping ${i + 1}`).inputValue();
-      expect(await rows.nth(i).getByLabel(`Target field of mapping ${i + 1}`).inputValue()).toMatch(new RegExp(`^_[0-9a-z]+\\.${source}$`));
+      const source = await rows
+        .nth(i)
+        .getByLabel(`Source of mapping ${i + 1}`)
+        .inputValue();
+      expect(
+        await rows
+          .nth(i)
+          .getByLabel(`Target field of mapping ${i + 1}`)
+          .inputValue(),
+      ).toMatch(new RegExp(`^_[0-9a-z]+\\.${source}$`));
     }
     await page.getByTestId('mapped-preview').getByText('not-an-email').waitFor();
     expect(await page.getByTestId('mapping-errors').count()).toBe(0);
@@ -347,7 +392,10 @@ describe('web UI: the sources workflow in chromium', () => {
     // On-demand runs are for flows scheduled once: the button says so instead of failing.
     expect(await page.getByRole('button', { name: 'Run now' }).isDisabled()).toBe(true);
     const runsTable = page.getByRole('region', { name: 'Runs' });
-    await runsTable.locator('.status', { hasText: /^(success|failed)$/ }).first().waitFor({ timeout: 240_000 });
+    await runsTable
+      .locator('.status', { hasText: /^(success|failed)$/ })
+      .first()
+      .waitFor({ timeout: 240_000 });
     expect(await runsTable.locator('.status').first().innerText()).toBe('success');
 
     // All four rows land: an ad hoc schema checks no formats.

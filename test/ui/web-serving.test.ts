@@ -35,7 +35,11 @@ describe('web UI serving', () => {
     expect(root.headers['content-type']).toMatch(/text\/html/);
     expect(root.body).toContain('<div id="root">');
     expect(root.headers['cache-control']).toBe('no-cache');
-    const route = await app.inject({ method: 'GET', url: '/dataflows/0f0e6a3c-1a52-4c4e-9c1e-3b1f2a9d8e7f', headers: { accept: 'text/html,application/xhtml+xml' } });
+    const route = await app.inject({
+      method: 'GET',
+      url: '/dataflows/0f0e6a3c-1a52-4c4e-9c1e-3b1f2a9d8e7f',
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    });
     expect(route.statusCode).toBe(200);
     expect(route.body).toContain('<div id="root">');
   });

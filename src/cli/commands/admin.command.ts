@@ -26,10 +26,12 @@ export function registerAdminCommands(program: Command, ctx: CliContext, run: Ru
     .action((options: { name: string; tenantId?: string; client?: string }, command: Command) =>
       run(async () => {
         const { client, out } = admin(command, ctx);
-        const created = (await client.request('POST', '/orgs', { name: options.name, ...(options.tenantId ? { tenantId: options.tenantId } : {}) })).body as Record<string, unknown>;
+        const created = (await client.request('POST', '/orgs', { name: options.name, ...(options.tenantId ? { tenantId: options.tenantId } : {}) }))
+          .body as Record<string, unknown>;
         const result: Record<string, unknown> = { ...created };
         if (options.client) {
-          const c = (await client.request('POST', `/orgs/${encodeURIComponent(String(created.imsOrg))}/clients`, { name: options.client })).body as Record<string, unknown>;
+          const c = (await client.request('POST', `/orgs/${encodeURIComponent(String(created.imsOrg))}/clients`, { name: options.client }))
+            .body as Record<string, unknown>;
           result.clientId = c.clientId;
           result.clientSecret = c.clientSecret;
         }
@@ -58,7 +60,10 @@ export function registerAdminCommands(program: Command, ctx: CliContext, run: Ru
     .action((options: { org: string; name: string }, command: Command) =>
       run(async () => {
         const { client, out } = admin(command, ctx);
-        const created = (await client.request('POST', `/orgs/${encodeURIComponent(options.org)}/clients`, { name: options.name })).body as Record<string, unknown>;
+        const created = (await client.request('POST', `/orgs/${encodeURIComponent(options.org)}/clients`, { name: options.name })).body as Record<
+          string,
+          unknown
+        >;
         out.result(created, () => keyValues(created));
         return EXIT.ok;
       }),
@@ -70,7 +75,9 @@ export function registerAdminCommands(program: Command, ctx: CliContext, run: Ru
     .action((options: { org: string }, command: Command) =>
       run(async () => {
         const { client, out } = admin(command, ctx);
-        const { clients: list } = (await client.request('GET', `/orgs/${encodeURIComponent(options.org)}/clients`)).body as { clients: Array<Record<string, unknown>> };
+        const { clients: list } = (await client.request('GET', `/orgs/${encodeURIComponent(options.org)}/clients`)).body as {
+          clients: Array<Record<string, unknown>>;
+        };
         out.result(list, () => table(list, ['clientId', 'name', 'secretVersion', 'revoked', 'createdDate']));
         return EXIT.ok;
       }),
@@ -93,7 +100,9 @@ export function registerAdminCommands(program: Command, ctx: CliContext, run: Ru
       run(async () => {
         const { client, out } = admin(command, ctx);
         const rotated = (await client.request('POST', `/clients/${encodeURIComponent(clientId)}/rotate`)).body as Record<string, unknown>;
-        out.result(rotated, () => keyValues({ clientId: rotated.clientId, clientSecret: rotated.clientSecret, secretVersion: rotated.secretVersion }));
+        out.result(rotated, () =>
+          keyValues({ clientId: rotated.clientId, clientSecret: rotated.clientSecret, secretVersion: rotated.secretVersion }),
+        );
         return EXIT.ok;
       }),
     );

@@ -89,7 +89,10 @@ async function worker(ctx: CliContext): Promise<number> {
   const platform = await createPlatform(config, { log: (message, fields) => logger.info(fields ?? {}, message) });
   await platform.startBackground({ scheduler: false });
   logger.info({ role: 'worker' }, 'worker started: taking flow-run jobs');
-  return onShutdown(() => platform.close({ graceMs: GRACE_SECONDS * 1000 }), (message) => logger.info(message));
+  return onShutdown(
+    () => platform.close({ graceMs: GRACE_SECONDS * 1000 }),
+    (message) => logger.info(message),
+  );
 }
 
 async function migrateCommand(ctx: CliContext, json: boolean): Promise<number> {
@@ -99,7 +102,9 @@ async function migrateCommand(ctx: CliContext, json: boolean): Promise<number> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: join(config.home, 'db') });
   try {
     const applied = await migrate(db);
-    ctx.stdout.write(json ? `${JSON.stringify({ applied })}\n` : applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+    ctx.stdout.write(
+      json ? `${JSON.stringify({ applied })}\n` : applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n',
+    );
     return EXIT.ok;
   } finally {
     await db.close();
@@ -110,7 +115,10 @@ export function registerServerCommands(program: Command, ctx: CliContext, run: (
   program
     .command('serve')
     .description('run the API, the scheduler and an in-process worker (the default; what `npm start` runs)')
-    .addHelpText('after', '\nSettings come from the environment: PORT, HOST, TRIBUTARY_HOME, DATABASE_URL, TRIBUTARY_LAKE, LOG_LEVEL, … (see the README).')
+    .addHelpText(
+      'after',
+      '\nSettings come from the environment: PORT, HOST, TRIBUTARY_HOME, DATABASE_URL, TRIBUTARY_LAKE, LOG_LEVEL, … (see the README).',
+    )
     .action(() => run(() => serve(ctx)));
   program
     .command('worker')

@@ -15,7 +15,12 @@ const FLOWS = '/data/foundation/flowservice';
 function tenant(command: Command, ctx: CliContext): { api: TenantClient; out: Output; options: ClientOptions } {
   const options = command.optsWithGlobals() as ClientOptions;
   return {
-    api: TenantClient.fromHome({ url: options.url, home: options.home, ...(options.credentials ? { credentials: options.credentials } : {}), ...(options.sandbox ? { sandbox: options.sandbox } : {}) }),
+    api: TenantClient.fromHome({
+      url: options.url,
+      home: options.home,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    }),
     out: new Output(ctx.stdout, Boolean(options.json)),
     options,
   };
@@ -70,7 +75,10 @@ function registerSandbox(program: Command, ctx: CliContext, run: Run): void {
     .action((name: string, options: { title?: string }, command: Command) =>
       run(async () => {
         const { api, out } = tenant(command, ctx);
-        const created = (await api.request('POST', `${SM}/sandboxes`, { name, title: options.title ?? name, type: 'development' })).body as Record<string, unknown>;
+        const created = (await api.request('POST', `${SM}/sandboxes`, { name, title: options.title ?? name, type: 'development' })).body as Record<
+          string,
+          unknown
+        >;
         out.result(created, () => keyValues(created));
         return EXIT.ok;
       }),
@@ -88,7 +96,8 @@ function registerSandbox(program: Command, ctx: CliContext, run: Run): void {
         run(async () => {
           if (!options.yes) throw new CliError(`sandbox ${verb} removes data for good; add --yes to confirm`, EXIT.usage);
           const { api, out } = tenant(command, ctx);
-          let result = (await api.request(method, `${SM}/sandboxes/${encodeURIComponent(name)}`, verb === 'reset' ? { action: 'reset' } : undefined)).body as Record<string, unknown>;
+          let result = (await api.request(method, `${SM}/sandboxes/${encodeURIComponent(name)}`, verb === 'reset' ? { action: 'reset' } : undefined))
+            .body as Record<string, unknown>;
           if (options.wait) result = await waitForSandbox(api, name, [end]);
           out.result(result, () => `sandbox ${name}: ${String(result.state)}`);
           return result.state === 'failed' ? EXIT.failed : EXIT.ok;
@@ -137,7 +146,15 @@ function registerFlows(program: Command, ctx: CliContext, run: Run): void {
           table(
             items.map((r) => {
               const s = snapshot(r);
-              return { id: r.id, flowId: r.flowId, status: s.status, files: s.filesTotal, records: s.records ?? '', failed: s.failedRecords ?? '', started: s.startedAt ? new Date(s.startedAt).toISOString() : '' };
+              return {
+                id: r.id,
+                flowId: r.flowId,
+                status: s.status,
+                files: s.filesTotal,
+                records: s.records ?? '',
+                failed: s.failedRecords ?? '',
+                started: s.startedAt ? new Date(s.startedAt).toISOString() : '',
+              };
             }),
             ['id', 'flowId', 'status', 'files', 'records', 'failed', 'started'],
           ),
@@ -151,7 +168,10 @@ function registerFlows(program: Command, ctx: CliContext, run: Run): void {
     .option('--flow <flowId>', 'watch the newest run of this flow (waits for one to start)')
     .option('--interval <ms>', 'how often to ask the server', '500')
     .option('--timeout <s>', 'give up after this many seconds (exit 1); 0 waits for ever', '0')
-    .addHelpText('after', '\nExample:\n  $ tributary runs watch --flow 5b2a…\n  [########################] 100% · 1/1 files · 139 B/139 B · 3 records (1 failed) · 42 rec/s · 0 errors · success')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ tributary runs watch --flow 5b2a…\n  [########################] 100% · 1/1 files · 139 B/139 B · 3 records (1 failed) · 42 rec/s · 0 errors · success',
+    )
     .action((runId: string | undefined, options: { flow?: string; interval: string; timeout: string }, command: Command) =>
       run(async () => {
         if (!runId && !options.flow) throw new CliError('give a run id or --flow <flowId>', EXIT.usage);
@@ -167,7 +187,9 @@ function registerFlows(program: Command, ctx: CliContext, run: Run): void {
             throw new CliError(`gave up after ${options.timeout} s`, EXIT.failed);
           }
           if (!id) {
-            const { items } = (await api.request('GET', `${FLOWS}/runs?limit=1&property=flowId==${encodeURIComponent(options.flow!)}`)).body as { items: Array<{ id: string }> };
+            const { items } = (await api.request('GET', `${FLOWS}/runs?limit=1&property=flowId==${encodeURIComponent(options.flow!)}`)).body as {
+              items: Array<{ id: string }>;
+            };
             id = items[0]?.id;
             if (!id) {
               await sleep(interval);
@@ -208,12 +230,22 @@ function registerIngest(program: Command, ctx: CliContext, run: Run): void {
     .action((file: string, options: { dataset: string; format?: string; wait: boolean }, command: Command) =>
       run(async () => {
         if (!existsSync(file) || !statSync(file).isFile()) throw new CliError(`no such file: ${file}`, EXIT.usage);
-        const format = (options.format ?? ({ '.csv': 'csv', '.json': 'json', '.jsonl': 'json', '.parquet': 'parquet' } as Record<string, string>)[extname(file).toLowerCase()])?.toLowerCase();
-        if (!format || !['csv', 'json', 'parquet'].includes(format)) throw new CliError('cannot tell the format: pass --format csv|json|parquet', EXIT.usage);
+        const format = (
+          options.format ??
+          ({ '.csv': 'csv', '.json': 'json', '.jsonl': 'json', '.parquet': 'parquet' } as Record<string, string>)[extname(file).toLowerCase()]
+        )?.toLowerCase();
+        if (!format || !['csv', 'json', 'parquet'].includes(format))
+          throw new CliError('cannot tell the format: pass --format csv|json|parquet', EXIT.usage);
         const { api, out } = tenant(command, ctx);
-        const created = (await api.request('POST', '/data/foundation/import/batches', { datasetId: options.dataset, inputFormat: { format } })).body as { id: string };
+        const created = (await api.request('POST', '/data/foundation/import/batches', { datasetId: options.dataset, inputFormat: { format } }))
+          .body as { id: string };
         const name = basename(file);
-        await api.upload('PUT', `/data/foundation/import/batches/${created.id}/datasets/${encodeURIComponent(options.dataset)}/files/${encodeURIComponent(name)}`, createReadStream(file), statSync(file).size);
+        await api.upload(
+          'PUT',
+          `/data/foundation/import/batches/${created.id}/datasets/${encodeURIComponent(options.dataset)}/files/${encodeURIComponent(name)}`,
+          createReadStream(file),
+          statSync(file).size,
+        );
         await api.request('POST', `/data/foundation/import/batches/${created.id}?action=COMPLETE`);
         let batch: Record<string, any> = { id: created.id, status: 'processing' };
         if (options.wait) {
@@ -224,7 +256,15 @@ function registerIngest(program: Command, ctx: CliContext, run: Run): void {
             await sleep(300);
           }
         }
-        const summary = { batchId: created.id, dataSetId: options.dataset, file: name, status: batch.status, recordCount: batch.recordCount, failedRecordCount: batch.failedRecordCount, errors: batch.errors };
+        const summary = {
+          batchId: created.id,
+          dataSetId: options.dataset,
+          file: name,
+          status: batch.status,
+          recordCount: batch.recordCount,
+          failedRecordCount: batch.failedRecordCount,
+          errors: batch.errors,
+        };
         out.result(summary, () => keyValues(Object.fromEntries(Object.entries(summary).filter(([, v]) => v !== undefined))));
         return ['failed', 'aborted'].includes(String(batch.status)) ? EXIT.failed : EXIT.ok;
       }),

@@ -8,7 +8,13 @@ import { DfsStorage } from './dfs.storage.js';
 export type AdlsEndpoint = 'dfs' | 'blob';
 
 /** Error codes with which a blob-only service answers dfs requests. */
-const NOT_A_DFS_ENDPOINT = new Set(['EndpointUnsupportedAccountFeatures', 'UnsupportedHttpVerb', 'InvalidUri', 'InvalidQueryParameterValue', 'FeatureNotSupported']);
+const NOT_A_DFS_ENDPOINT = new Set([
+  'EndpointUnsupportedAccountFeatures',
+  'UnsupportedHttpVerb',
+  'InvalidUri',
+  'InvalidQueryParameterValue',
+  'FeatureNotSupported',
+]);
 
 /**
  * An ADLS Gen2 account: through its dfs endpoint when that answers, else through its blob

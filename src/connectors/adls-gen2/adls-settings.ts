@@ -34,7 +34,11 @@ export function parseAdlsSettings(params: Record<string, unknown>): AdlsSettings
   let dfs: DataLakeServiceClient;
   let blob: BlobServiceClient;
   if (servicePrincipalKey !== undefined) {
-    const credential = new ClientSecretCredential(requiredString(params, 'tenant'), requiredString(params, 'servicePrincipalId'), servicePrincipalKey);
+    const credential = new ClientSecretCredential(
+      requiredString(params, 'tenant'),
+      requiredString(params, 'servicePrincipalId'),
+      servicePrincipalKey,
+    );
     dfs = new DataLakeServiceClient(dfsUrl, credential, AZURE_CLIENT_OPTIONS);
     blob = new BlobServiceClient(blobUrl, credential, AZURE_CLIENT_OPTIONS);
   } else if (accountKey !== undefined) {
@@ -83,7 +87,10 @@ function parseUrl(input: string): ParsedUrl {
   if (url.search) throw new ConnectorError('invalid_params', 'auth.params.url must not carry a query; put a SAS token in sasToken');
   let segments: string[];
   try {
-    segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    segments = url.pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
   } catch {
     throw new ConnectorError('invalid_params', 'auth.params.url has a malformed path');
   }

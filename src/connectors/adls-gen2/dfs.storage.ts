@@ -172,9 +172,12 @@ export class DfsStorage implements FileStorage {
       const failure = azureError(error, `Listing ${this.fileSystem}`);
       if (failure.failure === 'not_found' && this.folderPrefix !== '') {
         // A missing folder under an existing file system: the root is still reachable.
-        await this.service.getFileSystemClient(this.fileSystem!).getProperties().catch((inner) => {
-          throw azureError(inner, `Reading ${this.fileSystem}`);
-        });
+        await this.service
+          .getFileSystemClient(this.fileSystem!)
+          .getProperties()
+          .catch((inner) => {
+            throw azureError(inner, `Reading ${this.fileSystem}`);
+          });
         return;
       }
       throw failure;

@@ -30,8 +30,7 @@ export const amazonS3Spec: ConnectionSpec = {
           s3SessionToken: { type: 'string', description: 'Session token, for temporary credentials.', format: 'password' },
           serviceUrl: {
             type: 'string',
-            description:
-              'Endpoint, e.g. https://s3.{REGION}.amazonaws.com, or the address of any S3-compatible storage (addressed path-style).',
+            description: 'Endpoint, e.g. https://s3.{REGION}.amazonaws.com, or the address of any S3-compatible storage (addressed path-style).',
           },
           region: { type: 'string', description: 'Signing region.', default: 'us-east-1' },
           bucketName: { type: 'string', description: 'Restricts the connection to this bucket.' },

@@ -40,4 +40,3 @@ export function s3Error(error: unknown, what: string): ConnectorError {
 
   return statusError(err?.$metadata?.httpStatusCode, `${what}: ${detail}`);
 }
-

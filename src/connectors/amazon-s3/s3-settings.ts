@@ -57,7 +57,10 @@ export function s3Settings(access: S3Access): S3Settings {
   }
   const folderSegments = folderPath === undefined ? [] : pathSegments(folderPath);
   const endpoint = serviceUrl === undefined ? undefined : parseEndpoint(serviceUrl);
-  const checksums = access.checksums === 'when_required' ? ({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } as const) : {};
+  const checksums =
+    access.checksums === 'when_required'
+      ? ({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } as const)
+      : {};
 
   return {
     bucketName,

@@ -67,7 +67,10 @@ function parseSasUri(sasUri: string): { serviceUrl: string; container?: string }
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConnectorError('invalid_params', 'auth.params.sasUri must be an http(s) URL');
   if (!url.searchParams.has('sig')) throw new ConnectorError('invalid_params', 'auth.params.sasUri has no signature (sig=…)');
-  const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segments = url.pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   const accountSegments = isPathStyleUrl(url) ? 1 : 0;
   if (segments.length > accountSegments + 1) {
     throw new ConnectorError('invalid_params', 'auth.params.sasUri must address the account or one container; put the folder in folderPath');

@@ -110,7 +110,11 @@ export class AzureFileShareStorage implements FileStorage {
       }
       try {
         const properties = await this.file(location).getProperties();
-        return azureFileEntry(location.path, { contentLength: properties.contentLength, lastModified: properties.lastModified, etag: properties.etag });
+        return azureFileEntry(location.path, {
+          contentLength: properties.contentLength,
+          lastModified: properties.lastModified,
+          etag: properties.etag,
+        });
       } catch (error) {
         // A directory's URL is not a file's: the service answers 404 or a type mismatch.
         if (azureError(error, '').failure !== 'not_found' && (error as { statusCode?: number }).statusCode !== 409) throw error;
@@ -120,7 +124,8 @@ export class AzureFileShareStorage implements FileStorage {
     } catch (error) {
       const failure = azureError(error, `Reading ${describe(location)}`);
       // A name Azure Files cannot hold (`*`, `?`…, as wildcard patterns have) names nothing.
-      if (failure.failure === 'not_found' || azureErrorCode(error) === 'InvalidResourceName' || (error as { statusCode?: number }).statusCode === 409) return null;
+      if (failure.failure === 'not_found' || azureErrorCode(error) === 'InvalidResourceName' || (error as { statusCode?: number }).statusCode === 409)
+        return null;
       throw failure;
     }
   }

@@ -61,11 +61,15 @@ function parseHost(input: string): ParsedHost {
   } catch {
     throw new ConnectorError('invalid_params', 'auth.params.host is neither \\\\{ACCOUNT}.file.core.windows.net\\{SHARE} nor a URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConnectorError('invalid_params', 'auth.params.host must be an SMB path or an http(s) URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConnectorError('invalid_params', 'auth.params.host must be an SMB path or an http(s) URL');
   if (url.search) throw new ConnectorError('invalid_params', 'auth.params.host must not carry a query');
   let segments: string[];
   try {
-    segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    segments = url.pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
   } catch {
     throw new ConnectorError('invalid_params', 'auth.params.host has a malformed path');
   }

@@ -96,4 +96,3 @@ export function isAzureNotFound(error: unknown): boolean {
 function firstLine(message: string | undefined): string {
   return (message ?? '').split('\n')[0].trim();
 }
-

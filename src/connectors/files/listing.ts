@@ -31,7 +31,11 @@ export function isNotFound(error: unknown): boolean {
  * after this folder's listing is done, so one listing is open at a time; a sub-folder removed
  * while we walk is simply no longer there.
  */
-export async function* walkFolders(children: (folder: string) => AsyncIterable<StorageEntry>, folder: string, recursive: boolean): AsyncIterable<StorageEntry> {
+export async function* walkFolders(
+  children: (folder: string) => AsyncIterable<StorageEntry>,
+  folder: string,
+  recursive: boolean,
+): AsyncIterable<StorageEntry> {
   const pending: string[] = [];
   for await (const entry of children(folder)) {
     if (entry.type === 'file') yield entry;

@@ -23,7 +23,12 @@ export const NETWORK_FAILURES: Readonly<Record<string, ConnectorFailure>> = {
  * its cause, or on one of an AggregateError's errors (Node tries IPv4 and IPv6 addresses and
  * reports both). `maxDepth` bounds how far down the chain of causes to look.
  */
-export function networkCode(error: unknown, failures: Readonly<Record<string, ConnectorFailure>> = NETWORK_FAILURES, maxDepth = 3, depth = 0): string | undefined {
+export function networkCode(
+  error: unknown,
+  failures: Readonly<Record<string, ConnectorFailure>> = NETWORK_FAILURES,
+  maxDepth = 3,
+  depth = 0,
+): string | undefined {
   if (!error || typeof error !== 'object' || depth > maxDepth) return undefined;
   const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
   if (typeof code === 'string' && code in failures) return code;
@@ -35,7 +40,11 @@ export function networkCode(error: unknown, failures: Readonly<Record<string, Co
 }
 
 /** A network error of a storage SDK as a connector failure, or undefined when it is not one. */
-export function storageNetworkError(error: unknown, what: string, failures: Readonly<Record<string, ConnectorFailure>> = NETWORK_FAILURES): ConnectorError | undefined {
+export function storageNetworkError(
+  error: unknown,
+  what: string,
+  failures: Readonly<Record<string, ConnectorFailure>> = NETWORK_FAILURES,
+): ConnectorError | undefined {
   const code = networkCode(error, failures);
   return code ? new ConnectorError(failures[code], `${what}: cannot reach the storage (${code})`) : undefined;
 }

@@ -17,11 +17,7 @@ import { childPath, joinSegments, pathSegments, relativePath } from './path.js';
  * A path that names nothing (no wildcard, nothing there) is a `not_found` error, so a run can tell
  * a wrong path from an empty folder; a wildcard matching nothing selects nothing.
  */
-export async function* selectFiles(
-  storage: FileStorage,
-  pattern: string,
-  options: { recursive: boolean },
-): AsyncIterable<StorageEntry> {
+export async function* selectFiles(storage: FileStorage, pattern: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
   const segments = pathSegments(pattern);
   const path = joinSegments(segments);
 
@@ -52,13 +48,7 @@ export function isGlobSegment(segment: string): boolean {
  * or following one). `mustExist` is true only for the literal base: below it, a folder a pattern
  * names but that is not there simply contributes nothing.
  */
-async function* expand(
-  storage: FileStorage,
-  folder: string,
-  rest: string[],
-  recursive: boolean,
-  mustExist: boolean,
-): AsyncIterable<StorageEntry> {
+async function* expand(storage: FileStorage, folder: string, rest: string[], recursive: boolean, mustExist: boolean): AsyncIterable<StorageEntry> {
   const [head, ...tail] = rest;
 
   if (rest.some((segment) => segment.includes('**'))) {

@@ -67,4 +67,3 @@ export function networkError(error: unknown, what: string, options: { datanode?:
   const reason = code ?? (error as Error | undefined)?.message ?? String(error);
   return new ConnectorError(kind, `${what}: ${failure === 'unreachable' ? 'cannot reach the server' : 'the connection failed'} (${reason})`);
 }
-

@@ -33,8 +33,10 @@ export function sftpError(error: unknown, what: string, raw?: unknown): Connecto
 
   if (source?.level === 'client-authentication') return fail('bad_credentials', 'the server refused the credentials');
   if (source?.level === 'client-timeout') return fail('unreachable', 'the server did not answer in time');
-  if (/bad passphrase|integrity check failed|Failed to decrypt|bad decrypt/i.test(message)) return fail('bad_credentials', 'the pass phrase does not open the private key');
-  if (/Cannot parse privateKey|Unsupported key format|no passphrase given/i.test(message)) return fail('invalid_params', 'the private key cannot be read (wrong format, or a pass phrase is needed)');
+  if (/bad passphrase|integrity check failed|Failed to decrypt|bad decrypt/i.test(message))
+    return fail('bad_credentials', 'the pass phrase does not open the private key');
+  if (/Cannot parse privateKey|Unsupported key format|no passphrase given/i.test(message))
+    return fail('invalid_params', 'the private key cannot be read (wrong format, or a pass phrase is needed)');
 
   for (const candidate of [source, error] as Array<{ code?: unknown } | undefined>) {
     const code = candidate?.code;

@@ -19,7 +19,8 @@ export function parseSftpSettings(params: Record<string, unknown>): SftpSettings
   const maxConnections = integer(params, 'maxConcurrentConnections', 1);
   if (maxConnections < 1) throw new ConnectorError('invalid_params', 'auth.params.maxConcurrentConnections must be at least 1');
   const folderPath = optionalString(params, 'folderPath');
-  if (folderPath !== undefined && !folderPath.startsWith('/')) throw new ConnectorError('invalid_params', 'auth.params.folderPath must be an absolute path');
+  if (folderPath !== undefined && !folderPath.startsWith('/'))
+    throw new ConnectorError('invalid_params', 'auth.params.folderPath must be an absolute path');
 
   const password = optionalString(params, 'password');
   const keyContent = optionalString(params, 'privateKeyContent');

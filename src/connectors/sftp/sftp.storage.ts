@@ -125,9 +125,10 @@ export class SftpStorage implements FileStorage {
 
   /** The server path of a storage path. The root is resolved once: `folderPath`, or where the user lands on login. */
   private async remote(path: string): Promise<string> {
-    this.root ??= this.settings.folderPath !== undefined
-      ? Promise.resolve(this.settings.folderPath)
-      : this.pool.use('Finding the login folder', (sftp) => call<string>((cb) => sftp.realpath('.', cb)));
+    this.root ??=
+      this.settings.folderPath !== undefined
+        ? Promise.resolve(this.settings.folderPath)
+        : this.pool.use('Finding the login folder', (sftp) => call<string>((cb) => sftp.realpath('.', cb)));
     const root = await this.root.catch((error) => {
       this.root = undefined;
       throw error;

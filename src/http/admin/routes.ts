@@ -20,7 +20,8 @@ function bearer(request: FastifyRequest): string | undefined {
 export function adminRoutes(identity: IdentityService, admin: AdminCredential): FastifyPluginAsync {
   return async (app) => {
     app.addHook('onRequest', async (request) => {
-      if (!admin.verify(bearer(request))) throw new ServiceError('unauthenticated', 'an admin token is required (Authorization: Bearer <admin token>)', '401013');
+      if (!admin.verify(bearer(request)))
+        throw new ServiceError('unauthenticated', 'an admin token is required (Authorization: Bearer <admin token>)', '401013');
     });
 
     app.get('/orgs', { schema: { tags, security, summary: 'List orgs' } }, async () => ({ orgs: await identity.listOrgs() }));
@@ -42,9 +43,13 @@ export function adminRoutes(identity: IdentityService, admin: AdminCredential): 
       },
     );
 
-    app.get<{ Params: { imsOrg: string } }>('/orgs/:imsOrg/clients', { schema: { tags, security, summary: 'List the API clients of an org', params: orgParam } }, async (request) => ({
-      clients: await identity.listClients(request.params.imsOrg),
-    }));
+    app.get<{ Params: { imsOrg: string } }>(
+      '/orgs/:imsOrg/clients',
+      { schema: { tags, security, summary: 'List the API clients of an org', params: orgParam } },
+      async (request) => ({
+        clients: await identity.listClients(request.params.imsOrg),
+      }),
+    );
 
     app.post<{ Params: { imsOrg: string } }>(
       '/orgs/:imsOrg/clients',
@@ -65,8 +70,10 @@ export function adminRoutes(identity: IdentityService, admin: AdminCredential): 
       },
     );
 
-    app.get<{ Params: { clientId: string } }>('/clients/:clientId', { schema: { tags, security, summary: 'Read an API client', params: clientParam } }, async (request) =>
-      identity.getClient(request.params.clientId),
+    app.get<{ Params: { clientId: string } }>(
+      '/clients/:clientId',
+      { schema: { tags, security, summary: 'Read an API client', params: clientParam } },
+      async (request) => identity.getClient(request.params.clientId),
     );
 
     app.delete<{ Params: { clientId: string } }>(
@@ -80,7 +87,9 @@ export function adminRoutes(identity: IdentityService, admin: AdminCredential): 
 
     app.post<{ Params: { clientId: string } }>(
       '/clients/:clientId/rotate',
-      { schema: { tags, security, summary: 'Rotate the secret of an API client: tokens of the old secret are refused at once', params: clientParam } },
+      {
+        schema: { tags, security, summary: 'Rotate the secret of an API client: tokens of the old secret are refused at once', params: clientParam },
+      },
       async (request) => identity.rotateClientSecret(request.params.clientId),
     );
   };

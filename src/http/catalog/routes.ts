@@ -91,7 +91,10 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsync {
         limit: query.limit,
         start: query.start,
       });
-      return keyed(files.map((f) => ({ id: f.dataSetFileId, ...f, version: '1.0.0' })), query.properties);
+      return keyed(
+        files.map((f) => ({ id: f.dataSetFileId, ...f, version: '1.0.0' })),
+        query.properties,
+      );
     });
 
     app.get<{ Params: { id: string } }>('/dataSetFiles/:id', async (request) => {

@@ -1,6 +1,14 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { invalid, notFound } from '../../services/errors.js';
-import { listFunctions, OPERATORS, renderCreated, renderMapping, renderMappingSet, validateExpression, type DataPrepService } from '../../services/data-prep/index.js';
+import {
+  listFunctions,
+  OPERATORS,
+  renderCreated,
+  renderMapping,
+  renderMappingSet,
+  validateExpression,
+  type DataPrepService,
+} from '../../services/data-prep/index.js';
 
 /**
  * Data Prep routes (mounted under `/data/foundation/conversion`). Lists use Data Prep's
@@ -37,7 +45,10 @@ export function conversionRoutes(dataPrep: DataPrepService): FastifyPluginAsync 
         ...(orderBy ? { orderBy } : {}),
       });
       const base = `${app.prefix}/mappingSets`;
-      const keep = [name ? `name=${encodeURIComponent(name)}` : '', orderBy ? `orderBy=${encodeURIComponent(orderBy)}` : ''].filter(Boolean).map((p) => `&${p}`).join('');
+      const keep = [name ? `name=${encodeURIComponent(name)}` : '', orderBy ? `orderBy=${encodeURIComponent(orderBy)}` : '']
+        .filter(Boolean)
+        .map((p) => `&${p}`)
+        .join('');
       const hasNext = page.start + page.records.length < page.total;
       return {
         data: page.records.map(renderMappingSet),
@@ -65,7 +76,13 @@ export function conversionRoutes(dataPrep: DataPrepService): FastifyPluginAsync 
         data: preview.rows,
         errors: preview.errors.map((e) => {
           const mapping = preview.mappings.find((m) => m.destination === e.field);
-          return { row: e.row, code: e.code, destination: e.field ?? null, exception: e.message, ...(mapping ? { source: mapping.source, sourceType: mapping.sourceType } : {}) };
+          return {
+            row: e.row,
+            code: e.code,
+            destination: e.field ?? null,
+            exception: e.message,
+            ...(mapping ? { source: mapping.source, sourceType: mapping.sourceType } : {}),
+          };
         }),
       };
     });
@@ -79,11 +96,14 @@ export function conversionRoutes(dataPrep: DataPrepService): FastifyPluginAsync 
       const expression = typeof raw === 'object' && raw !== null ? (raw as { expression?: unknown }).expression : raw;
       if (typeof expression !== 'string' || expression.trim() === '') throw invalid('"expression" must be a non-empty string');
       const result = validateExpression(expression);
-      if (!result.valid) return reply.code(400).send({ type: 'invalid-expression', title: 'Invalid expression', status: 400, detail: result.message, valid: false });
+      if (!result.valid)
+        return reply.code(400).send({ type: 'invalid-expression', title: 'Invalid expression', status: 400, detail: result.message, valid: false });
       return true;
     });
 
-    app.put<{ Params: { id: string } }>('/mappingSets/:id', async (request) => renderMappingSet(await dataPrep.updateMappingSet(request.scope, request.params.id, request.body)));
+    app.put<{ Params: { id: string } }>('/mappingSets/:id', async (request) =>
+      renderMappingSet(await dataPrep.updateMappingSet(request.scope, request.params.id, request.body)),
+    );
 
     app.get<{ Params: { id: string } }>('/mappingSets/:id/mappings', async (request) => {
       const set = await dataPrep.getMappingSet(request.scope, request.params.id, integerParam(request, 'version'));

@@ -63,7 +63,9 @@ export function flowServiceRoutes(flows: FlowService): FastifyPluginAsync {
     app.post('/flows', async (request, reply) => reply.status(201).send(await flows.flows.create(request.scope, request.body)));
     app.get('/flows', async (request: Listing) => flows.flows.list(request.scope, request.query, next(request)));
     app.get('/flows/:id', async (request: WithId) => ({ items: [await flows.flows.get(request.scope, request.params.id)] }));
-    app.patch('/flows/:id', async (request: WithId) => flows.flows.patch(request.scope, request.params.id, header(request, 'if-match'), request.body));
+    app.patch('/flows/:id', async (request: WithId) =>
+      flows.flows.patch(request.scope, request.params.id, header(request, 'if-match'), request.body),
+    );
     app.delete('/flows/:id', async (request: WithId, reply) => {
       await flows.flows.delete(request.scope, request.params.id);
       return reply.status(204).send();

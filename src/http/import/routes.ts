@@ -16,7 +16,10 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 function requireOctetStream(request: FastifyRequest): void {
   const type = (header(request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/octet-stream') {
-    throw new ServiceError('unsupported_media_type', `file bodies must be sent as application/octet-stream, not ${type ? `"${type}"` : 'without a Content-Type'}`);
+    throw new ServiceError(
+      'unsupported_media_type',
+      `file bodies must be sent as application/octet-stream, not ${type ? `"${type}"` : 'without a Content-Type'}`,
+    );
   }
 }
 

@@ -62,7 +62,12 @@ export function sandboxRoutes(sandboxes: SandboxService): FastifyPluginAsync {
           summary: 'List the sandboxes of the org',
           querystring: {
             type: 'object',
-            properties: { property: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }, orderBy: { type: 'string' }, limit: { type: 'integer' }, start: { type: 'integer' } },
+            properties: {
+              property: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+              orderBy: { type: 'string' },
+              limit: { type: 'integer' },
+              start: { type: 'integer' },
+            },
           },
           response: { 200: listSchema },
         },
@@ -71,7 +76,8 @@ export function sandboxRoutes(sandboxes: SandboxService): FastifyPluginAsync {
         const query = request.query as Record<string, unknown>;
         const limit = Math.min(integer(query.limit, 50), 200);
         const start = integer(query.start, 0);
-        const property = query.property === undefined ? undefined : Array.isArray(query.property) ? (query.property as string[]) : [String(query.property)];
+        const property =
+          query.property === undefined ? undefined : Array.isArray(query.property) ? (query.property as string[]) : [String(query.property)];
         const orderBy = first(query.orderBy);
         const page = await sandboxes.list(request.scope.orgId, { ...(property ? { property } : {}), ...(orderBy ? { orderBy } : {}), limit, start });
         return { sandboxes: page.sandboxes, _page: { limit, count: page.sandboxes.length }, _links: links(request, start, limit, page.total) };
@@ -80,7 +86,17 @@ export function sandboxRoutes(sandboxes: SandboxService): FastifyPluginAsync {
 
     app.post(
       '/sandboxes',
-      { schema: { tags, summary: 'Create a development sandbox', body: { type: 'object', additionalProperties: true, properties: { name: { type: 'string' }, title: { type: 'string' }, type: { type: 'string' } } } } },
+      {
+        schema: {
+          tags,
+          summary: 'Create a development sandbox',
+          body: {
+            type: 'object',
+            additionalProperties: true,
+            properties: { name: { type: 'string' }, title: { type: 'string' }, type: { type: 'string' } },
+          },
+        },
+      },
       async (request, reply) => reply.status(202).send(await sandboxes.create(request.scope, request.body)),
     );
 
@@ -92,13 +108,27 @@ export function sandboxRoutes(sandboxes: SandboxService): FastifyPluginAsync {
 
     app.put<{ Params: { sandboxName: string } }>(
       '/sandboxes/:sandboxName',
-      { schema: { tags, summary: 'Reset a sandbox: {"action": "reset"} empties it', params: nameParam, body: { type: 'object', properties: { action: { type: 'string' } } } } },
+      {
+        schema: {
+          tags,
+          summary: 'Reset a sandbox: {"action": "reset"} empties it',
+          params: nameParam,
+          body: { type: 'object', properties: { action: { type: 'string' } } },
+        },
+      },
       async (request, reply) => reply.status(202).send(await sandboxes.reset(request.scope, request.params.sandboxName, request.body)),
     );
 
     app.patch<{ Params: { sandboxName: string } }>(
       '/sandboxes/:sandboxName',
-      { schema: { tags, summary: 'Change the title of a sandbox', params: nameParam, body: { type: 'object', properties: { title: { type: 'string' } } } } },
+      {
+        schema: {
+          tags,
+          summary: 'Change the title of a sandbox',
+          params: nameParam,
+          body: { type: 'object', properties: { title: { type: 'string' } } },
+        },
+      },
       async (request) => sandboxes.update(request.scope, request.params.sandboxName, request.body),
     );
 

@@ -41,7 +41,7 @@ export function listAccept(header: string | undefined): boolean {
 /** Single resources: which view, once the version is known to exist. */
 export function resourceAccept(header: string | undefined): ResourceView {
   const parsed = parse(header);
-  const expected = "application/vnd.adobe.xed[-full][-notext]+json; version={major}";
+  const expected = 'application/vnd.adobe.xed[-full][-notext]+json; version={major}';
   if (!parsed || parsed.variant === 'xed-id' || parsed.version === undefined) throw badAccept(header, expected);
   const version = /^(\d+)(?:\.\d+)?$/.exec(parsed.version);
   if (!version) throw badAccept(header, expected);
@@ -59,5 +59,8 @@ export function descriptorListAccept(header: string | undefined): DescriptorList
     const m = DESCRIPTOR_MEDIA.exec(candidate.split(';')[0]!.trim());
     if (m) return { paged: m[1] !== undefined, form: m[2]?.toLowerCase() === '-id' ? 'ids' : m[2]?.toLowerCase() === '-link' ? 'links' : 'objects' };
   }
-  throw invalid(`The supplied Accept header is not valid: ${header ?? ''} - A valid Accept value should look like application/vnd.adobe.xdm-id+json`, 'XDM-1008-400');
+  throw invalid(
+    `The supplied Accept header is not valid: ${header ?? ''} - A valid Accept value should look like application/vnd.adobe.xdm-id+json`,
+    'XDM-1008-400',
+  );
 }

@@ -54,7 +54,10 @@ function ifMatch(request: FastifyRequest): { ifMatch?: string } {
 
 /** `_page` plus `_links`: `next` is the URL of the next page, or null on the last one. */
 function withLinks<T extends { _page: { next: string | null; orderby: string } }>(page: T, path: string, query: Query, globalHref: string) {
-  const nextQuery = page._page.next === null ? null : new URLSearchParams({ ...(query as Record<string, string>), orderby: page._page.orderby, start: page._page.next });
+  const nextQuery =
+    page._page.next === null
+      ? null
+      : new URLSearchParams({ ...(query as Record<string, string>), orderby: page._page.orderby, start: page._page.next });
   return { ...page, _links: { next: nextQuery ? `${BASE}${path}?${nextQuery.toString()}` : null, global_schemas: { href: `${BASE}${globalHref}` } } };
 }
 
@@ -90,7 +93,9 @@ export function schemaRegistryRoutes(registry: SchemaRegistryService): FastifyPl
       registry.getDescriptor(request.scope, containerOf(request.params.container), resourceId(request)),
     );
     app.post('/tenant/descriptors', async (request, reply) => reply.status(201).send(await registry.createDescriptor(request.scope, request.body)));
-    app.put<{ Params: { '*': string } }>('/tenant/descriptors/*', async (request) => registry.replaceDescriptor(request.scope, resourceId(request), request.body));
+    app.put<{ Params: { '*': string } }>('/tenant/descriptors/*', async (request) =>
+      registry.replaceDescriptor(request.scope, resourceId(request), request.body),
+    );
     app.delete<{ Params: { '*': string } }>('/tenant/descriptors/*', async (request, reply) => {
       await registry.deleteDescriptor(request.scope, resourceId(request));
       return reply.status(204).send();

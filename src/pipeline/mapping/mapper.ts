@@ -100,5 +100,9 @@ function toIssue(error: unknown, destination: string | undefined): MappingIssue 
   if (error instanceof CoercionError) return { code: RowCode.typeMismatch, message: error.message, field: error.path };
   if (error instanceof MappingError) return { code: error.code, message: error.message, ...(destination ? { field: destination } : {}) };
   // A function that throws on its input fails the row, not the run.
-  return { code: RowCode.badExpression, message: `mapping to "${destination}" failed: ${(error as Error).message}`, ...(destination ? { field: destination } : {}) };
+  return {
+    code: RowCode.badExpression,
+    message: `mapping to "${destination}" failed: ${(error as Error).message}`,
+    ...(destination ? { field: destination } : {}),
+  };
 }

@@ -42,7 +42,15 @@ const SCRATCH_TABLE = 'tributary_scratch';
  * format: cheaper to write and read than Parquet, row numbers are its rowids); that of a larger one
  * a compressed Parquet file (row numbers for free), so memory stays flat however large the file.
  */
-export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSource, outputPath: string, scratch: Scratch, flagged: (records: SourceRecord[]) => Promise<void>, times = new StageTimes()): Promise<PlanOutcome> {
+export async function runPlan(
+  engine: Engine,
+  plan: SqlPlan,
+  source: DelimitedSource,
+  outputPath: string,
+  scratch: Scratch,
+  flagged: (records: SourceRecord[]) => Promise<void>,
+  times = new StageTimes(),
+): Promise<PlanOutcome> {
   const { connection } = engine;
   const width = source.names.length;
   const raw = Array.from({ length: width + 1 }, (_, i) => `c${i}`).join(', ');
@@ -54,20 +62,30 @@ export async function runPlan(engine: Engine, plan: SqlPlan, source: DelimitedSo
     // for the rows still undecided, where a projected boolean would evaluate every term for every row.
     const rows = `SELECT CASE WHEN ${plan.ok} THEN true ELSE false END AS __ok, ${raw} FROM ${source.dataSql}`;
     await times.time('csvToScratch', () =>
-      connection.run(scratch.kind === 'table' ? `CREATE OR REPLACE TEMP TABLE ${SCRATCH_TABLE} AS ${rows}` : `COPY (${rows}) TO ${sqlString(scratch.path)} (FORMAT parquet, COMPRESSION snappy)`),
+      connection.run(
+        scratch.kind === 'table'
+          ? `CREATE OR REPLACE TEMP TABLE ${SCRATCH_TABLE} AS ${rows}`
+          : `COPY (${rows}) TO ${sqlString(scratch.path)} (FORMAT parquet, COMPRESSION snappy)`,
+      ),
     );
   } catch (error) {
     throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${engineMessage(error)}`);
   }
   try {
-    const counts = (await times.time('count', () => connection.runAndReadAll(`SELECT count(*)::INTEGER AS total, count(*) FILTER (WHERE __ok)::INTEGER AS ok FROM ${staged}`))).getRowObjectsJS()[0] as { total: number; ok: number };
+    const counts = (
+      await times.time('count', () =>
+        connection.runAndReadAll(`SELECT count(*)::INTEGER AS total, count(*) FILTER (WHERE __ok)::INTEGER AS ok FROM ${staged}`),
+      )
+    ).getRowObjectsJS()[0] as { total: number; ok: number };
     let bytes = 0;
     if (counts.ok > 0) {
       const select = plan.columns.map((c) => `${c.sql} AS ${sqlIdent(c.name)}`).join(', ');
       try {
         // The output's row order does not matter (row errors come from the scratch copy): let DuckDB use its threads freely.
         await connection.run(`SET preserve_insertion_order = false`);
-        await times.time('scratchToOutput', () => connection.run(`COPY (SELECT ${select} FROM ${staged} WHERE __ok) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`));
+        await times.time('scratchToOutput', () =>
+          connection.run(`COPY (SELECT ${select} FROM ${staged} WHERE __ok) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`),
+        );
       } catch (error) {
         // The batch may still land with the other files: no part of this one may stay beside them.
         await rm(outputPath, { force: true });

@@ -48,7 +48,12 @@ interface Leaf {
 /** Tab, line feed, vertical tab, form feed, carriage return and space: the ASCII characters JavaScript's trim() removes. */
 const ASCII_WHITE_SPACE = `chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || ' '`;
 
-const INTEGER_LIMITS = { byte: [-128, 127], short: [-32768, 32767], int: [-2147483648, 2147483647], long: [-9007199254740991, 9007199254740991] } as const;
+const INTEGER_LIMITS = {
+  byte: [-128, 127],
+  short: [-32768, 32767],
+  int: [-2147483648, 2147483647],
+  long: [-9007199254740991, 9007199254740991],
+} as const;
 
 /** Values compared with a regular expression must be plain ASCII (no vertical tab) for RE2 and JavaScript to agree. */
 const REGEX_SAFE = (v: string) => `strlen(${v}) = length(${v}) AND NOT contains(${v}, chr(11))`;
@@ -86,7 +91,12 @@ function boundsHold(c: Constraints, low: number, high: number): boolean {
   );
 }
 
-export function compileSqlPlan(mappings: FieldMapping[] | null, root: ObjectField, schema: Record<string, unknown>, columnNames: string[]): SqlPlan | null {
+export function compileSqlPlan(
+  mappings: FieldMapping[] | null,
+  root: ObjectField,
+  schema: Record<string, unknown>,
+  columnNames: string[],
+): SqlPlan | null {
   if (mappings === null || mappings.length === 0) return null;
   try {
     return new Compiler(root, schema, columnNames).compile(mappings);
@@ -114,8 +124,13 @@ class Compiler {
     this.checks.push(`c${width} IS NULL`, `c${width - 1} IS NOT NULL`);
     for (const mapping of mappings) this.mapping(mapping);
     this.objectChecks();
-    const topLevel = [...this.root.properties.keys()].filter((name) => this.leaves.some((l) => l.path[0] === name) || (name === 'identityMap' && this.identities.size > 0));
-    const columns = topLevel.map((name) => ({ name, sql: `${this.build([name], this.root.properties.get(name)!)}::${duckType(this.root.properties.get(name)!)}` }));
+    const topLevel = [...this.root.properties.keys()].filter(
+      (name) => this.leaves.some((l) => l.path[0] === name) || (name === 'identityMap' && this.identities.size > 0),
+    );
+    const columns = topLevel.map((name) => ({
+      name,
+      sql: `${this.build([name], this.root.properties.get(name)!)}::${duckType(this.root.properties.get(name)!)}`,
+    }));
     // A row with no value for any field has nothing to land (XDM-4002, written by the JavaScript path).
     this.checks.push(`(${this.present(this.leaves) || 'false'})`);
     return { ok: this.checks.map((c) => `(${c})`).join(' AND '), columns, topLevel, regexes: this.regexes };
@@ -166,7 +181,8 @@ class Compiler {
       case 'call': {
         const name = expr.name.toLowerCase();
         const args = expr.args.map((a) => this.expression(a));
-        if (name === 'concat' && args.length > 0) return `CASE WHEN coalesce(${args.join(', ')}) IS NULL THEN NULL ELSE concat(${args.join(', ')}) END`;
+        if (name === 'concat' && args.length > 0)
+          return `CASE WHEN coalesce(${args.join(', ')}) IS NULL THEN NULL ELSE concat(${args.join(', ')}) END`;
         if ((name === 'lower' || name === 'lcase' || name === 'upper' || name === 'ucase') && args.length === 1) {
           // Case mapping of non-ASCII letters differs between engines in corner cases: leave those rows to JavaScript.
           this.checks.push(`${args[0]} IS NULL OR strlen(${args[0]}) = length(${args[0]})`);
@@ -205,7 +221,8 @@ class Compiler {
         const fast = `regexp_full_match(${s}, '\\d{1,${digits}}')`;
         const conditions = this.conditions(value, field, constraints);
         if (conditions.length === 0) this.checks.push(`${s} IS NULL OR ${fast} OR (${shape})`);
-        else if (boundsHold(constraints, 0, 10 ** digits - 1)) this.checks.push(`${s} IS NULL OR ${fast} OR (${shape} AND ${conditions.join(' AND ')})`);
+        else if (boundsHold(constraints, 0, 10 ** digits - 1))
+          this.checks.push(`${s} IS NULL OR ${fast} OR (${shape} AND ${conditions.join(' AND ')})`);
         else this.checks.push(`${s} IS NULL OR ${fast} OR (${shape})`, `${s} IS NULL OR (${conditions.join(' AND ')})`);
         return value;
       }
@@ -281,7 +298,12 @@ class Compiler {
       if (c.maxLength !== undefined) conditions.push(`length(${value}) <= ${Number(c.maxLength)}`);
     }
     const numeric = field.kind === 'integer' || field.kind === 'number';
-    for (const [key, op] of [['minimum', '>='], ['maximum', '<='], ['exclusiveMinimum', '>'], ['exclusiveMaximum', '<']] as const) {
+    for (const [key, op] of [
+      ['minimum', '>='],
+      ['maximum', '<='],
+      ['exclusiveMinimum', '>'],
+      ['exclusiveMaximum', '<'],
+    ] as const) {
       const bound = c[key];
       if (bound === undefined) continue;
       if (!numeric || typeof bound !== 'number') throw new NotExpressible();

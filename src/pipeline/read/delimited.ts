@@ -31,7 +31,11 @@ export async function delimitedSource(path: string, format: SourceFormat): Promi
   const delimiter = format.columnDelimiter ?? ',';
   const quote = format.quoteChar ?? '"';
   const escape = format.escapeChar ?? quote;
-  for (const [name, value] of [['columnDelimiter', delimiter], ['quoteChar', quote], ['escapeChar', escape]] as const) {
+  for (const [name, value] of [
+    ['columnDelimiter', delimiter],
+    ['quoteChar', quote],
+    ['escapeChar', escape],
+  ] as const) {
     if ([...value].length !== 1) throw new FileFailure(FileCode.badFormat, `${name} must be one character, got ${JSON.stringify(value)}`);
   }
   const header = format.header !== false;

@@ -16,7 +16,11 @@ export async function* jsonRowsOf(engine: Engine, sql: string, what: string): Re
       for (const [json] of rows as Array<[string | null]>) {
         row++;
         const value: unknown = json === null ? null : JSON.parse(json);
-        batch.push(typeof value === 'object' && value !== null && !Array.isArray(value) ? { row, values: value as Record<string, unknown> } : { row, values: null, error: { code: RowCode.badJson, message: 'the record is not a JSON object' } });
+        batch.push(
+          typeof value === 'object' && value !== null && !Array.isArray(value)
+            ? { row, values: value as Record<string, unknown> }
+            : { row, values: null, error: { code: RowCode.badJson, message: 'the record is not a JSON object' } },
+        );
       }
       yield batch;
     }

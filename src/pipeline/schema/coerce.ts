@@ -50,7 +50,14 @@ export class CoercionError extends Error {
 }
 
 function fail(path: string, value: unknown, target: string): never {
-  const shown = typeof value === 'string' ? JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value) : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : String(value);
+  const shown =
+    typeof value === 'string'
+      ? JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)
+      : Array.isArray(value)
+        ? 'an array'
+        : typeof value === 'object'
+          ? 'an object'
+          : String(value);
   // Thrown once per bad value and always caught by the mapper: its stack trace would cost more than
   // the rest of the check (a run with 10,000 broken rows makes as many).
   const limit = Error.stackTraceLimit;

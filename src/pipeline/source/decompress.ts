@@ -23,7 +23,10 @@ export function decompressor(compressionType: SourceFormat['compressionType'] | 
     case 'bzip2':
       return bunzip2();
     default:
-      throw new FileFailure(FileCode.unsupportedCompression, `unsupported compressionType "${String(compressionType)}": supported are gzip, deflate, bzip2, tar, tarGzip and zipDeflate`);
+      throw new FileFailure(
+        FileCode.unsupportedCompression,
+        `unsupported compressionType "${String(compressionType)}": supported are gzip, deflate, bzip2, tar, tarGzip and zipDeflate`,
+      );
   }
 }
 

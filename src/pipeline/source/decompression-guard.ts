@@ -18,12 +18,16 @@ export function decompressionGuard(label: string, compressedSoFar: () => number,
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
       plain += chunk.length;
       if (plain > maxBytes) {
-        return done(new FileFailure(FileCode.decompressionBomb, `${label} expands past ${maxBytes} bytes once decompressed: refused as a decompression bomb`));
+        return done(
+          new FileFailure(FileCode.decompressionBomb, `${label} expands past ${maxBytes} bytes once decompressed: refused as a decompression bomb`),
+        );
       }
       const compressed = Math.max(1, compressedSoFar());
       if (plain > ratioFloorBytes && plain / compressed > maxRatio) {
         const ratio = Math.round(plain / compressed);
-        return done(new FileFailure(FileCode.decompressionBomb, `${label} expands ${ratio}:1 (limit ${maxRatio}:1): refused as a decompression bomb`));
+        return done(
+          new FileFailure(FileCode.decompressionBomb, `${label} expands ${ratio}:1 (limit ${maxRatio}:1): refused as a decompression bomb`),
+        );
       }
       done(null, chunk);
     },

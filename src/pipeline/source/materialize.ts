@@ -46,7 +46,8 @@ export async function materialize(
     const spooled = await spool(file, format, path, { ...signal, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });
     return { inputBytes: spooled.inputBytes, parts: [{ label: file.path, path }] };
   }
-  if (format.format === 'parquet') throw new FileFailure(FileCode.badFormat, `compressionType "${format.compressionType}" applies to delimited and JSON files only`);
+  if (format.format === 'parquet')
+    throw new FileFailure(FileCode.badFormat, `compressionType "${format.compressionType}" applies to delimited and JSON files only`);
   const archive = join(scratch, 'archive');
   const spooled = await spool(file, format, archive, { ...signal, raw: true });
   const entries = kind === 'tar' ? await tarEntries(archive) : await zipEntries(archive);
@@ -60,10 +61,21 @@ export async function materialize(
   return { inputBytes: spooled.inputBytes, parts };
 }
 
-async function extract(archive: string, entry: ArchiveEntry, format: SourceFormat, path: string, label: string, limits?: DecompressionLimits): Promise<void> {
+async function extract(
+  archive: string,
+  entry: ArchiveEntry,
+  format: SourceFormat,
+  path: string,
+  label: string,
+  limits?: DecompressionLimits,
+): Promise<void> {
   const stages: Transform[] = [];
   // A deflated zip entry is judged against its own compressed size.
-  if (entry.method === 'deflate') stages.push(createInflateRaw(), decompressionGuard(label, () => entry.size, limits));
+  if (entry.method === 'deflate')
+    stages.push(
+      createInflateRaw(),
+      decompressionGuard(label, () => entry.size, limits),
+    );
   const transcode = format.format === 'delimited' ? transcoder(format.encoding) : null;
   if (transcode) stages.push(transcode);
   // createReadStream's `end` is inclusive, so an empty entry cannot be a range; it still needs its (empty) file.

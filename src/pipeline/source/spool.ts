@@ -31,7 +31,11 @@ export async function spool(
   const stages: Duplex[] = [];
   const counter = new ByteCounter();
   const decompress = decompressor(format.compressionType);
-  if (decompress) stages.push(decompress, decompressionGuard(file.path, () => counter.bytes, options.limits));
+  if (decompress)
+    stages.push(
+      decompress,
+      decompressionGuard(file.path, () => counter.bytes, options.limits),
+    );
   // An archive is copied as bytes; its entries are transcoded one by one when unpacked.
   if (format.format === 'delimited' && !options.raw) {
     const transcode = transcoder(format.encoding);
@@ -64,7 +68,10 @@ export async function spool(
   };
   try {
     // The typings of pipeline() cannot express a variable-length list that mixes streams and functions.
-    await (pipeline as unknown as (steps: unknown[], options: { signal?: AbortSignal }) => Promise<void>)([source, counter, ...stages, write], options.signal ? { signal: options.signal } : {});
+    await (pipeline as unknown as (steps: unknown[], options: { signal?: AbortSignal }) => Promise<void>)(
+      [source, counter, ...stages, write],
+      options.signal ? { signal: options.signal } : {},
+    );
   } catch (error) {
     if (state.truncated && !options.signal?.aborted) {
       // Expected: the preview had enough, and stopping the copy early tears the source down.

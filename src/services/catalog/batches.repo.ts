@@ -84,7 +84,9 @@ export const IN_FLIGHT: BatchStatus[] = ['loading', 'processing'];
 export async function insertBatch(
   db: Queryable,
   scope: Scope,
-  batch: Pick<BatchRecord, 'id' | 'datasetId' | 'relatedObjects' | 'tags' | 'inputFormat' | 'externalId' | 'replay'> & { origin?: 'internal' | 'import' },
+  batch: Pick<BatchRecord, 'id' | 'datasetId' | 'relatedObjects' | 'tags' | 'inputFormat' | 'externalId' | 'replay'> & {
+    origin?: 'internal' | 'import';
+  },
 ): Promise<void> {
   await db.query(
     `insert into batches (id, org_id, sandbox_id, dataset_id, status, input_format, tags, related_objects, created_client, created_user,
@@ -204,13 +206,29 @@ export async function setProcessing(db: Queryable, id: string): Promise<void> {
 export async function finalise(
   db: Queryable,
   id: string,
-  fields: { status: 'success' | 'failed'; recordCount: number; failedRecordCount: number; size: number; errors: BatchError[]; metrics: Record<string, unknown> },
+  fields: {
+    status: 'success' | 'failed';
+    recordCount: number;
+    failedRecordCount: number;
+    size: number;
+    errors: BatchError[];
+    metrics: Record<string, unknown>;
+  },
 ): Promise<boolean> {
   const rows = await db.query(
     `update batches set status = $2, record_count = $3, failed_record_count = $4, size = $5, errors = $6::jsonb,
        metrics = metrics || $7::jsonb, completed_at = now(), updated_at = now()
      where id = $1 and status = any($8::text[]) returning id`,
-    [id, fields.status, fields.recordCount, fields.failedRecordCount, fields.size, JSON.stringify(fields.errors), JSON.stringify(fields.metrics), IN_FLIGHT],
+    [
+      id,
+      fields.status,
+      fields.recordCount,
+      fields.failedRecordCount,
+      fields.size,
+      JSON.stringify(fields.errors),
+      JSON.stringify(fields.metrics),
+      IN_FLIGHT,
+    ],
   );
   return rows.length > 0;
 }
@@ -285,7 +303,13 @@ export async function selectRowErrors(db: Queryable, batchId: string, page: { st
     'select file, row_number, code, message, field from batch_row_errors where batch_id = $1 order by seq offset $2 limit $3',
     [batchId, page.start, page.limit],
   );
-  return rows.map((r) => ({ file: r.file, row: Number(r.row_number), code: r.code, message: r.message, ...(r.field !== null ? { field: r.field } : {}) }));
+  return rows.map((r) => ({
+    file: r.file,
+    row: Number(r.row_number),
+    code: r.code,
+    message: r.message,
+    ...(r.field !== null ? { field: r.field } : {}),
+  }));
 }
 
 export async function countRowErrors(db: Queryable, batchId: string): Promise<number> {

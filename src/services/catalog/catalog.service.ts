@@ -49,7 +49,8 @@ function summarise(rowErrors: RowError[], failedRecordCount: number): BatchError
     description: `${count} row(s) failed with ${code}; first: ${first.message} (${first.file}, row ${first.row})`,
   }));
   const unlisted = failedRecordCount - rowErrors.length;
-  if (unlisted > 0 && summary.length > 0) summary.push({ code: 'TRIB-ROWS-MORE', description: `${unlisted} more failed row(s) are counted but not listed` });
+  if (unlisted > 0 && summary.length > 0)
+    summary.push({ code: 'TRIB-ROWS-MORE', description: `${unlisted} more failed row(s) are counted but not listed` });
   return summary;
 }
 
@@ -164,7 +165,11 @@ export class CatalogService {
   }
 
   /** A batch's kept row errors, in the order they were reported. */
-  async batchRowErrors(scope: Scope, batchId: string, page = { start: 0, limit: this.maxRowErrors }): Promise<{ total: number; rowErrors: RowError[] }> {
+  async batchRowErrors(
+    scope: Scope,
+    batchId: string,
+    page = { start: 0, limit: this.maxRowErrors },
+  ): Promise<{ total: number; rowErrors: RowError[] }> {
     await this.getBatch(scope, batchId);
     const [total, rowErrors] = await Promise.all([batches.countRowErrors(this.db, batchId), batches.selectRowErrors(this.db, batchId, page)]);
     return { total, rowErrors };
@@ -176,7 +181,10 @@ export class CatalogService {
   }
 
   /** The dataSetFiles of successful batches (`GET /dataSetFiles?dataSetId=`), newest first. */
-  async listDataSetFiles(scope: Scope, query: { dataSetId?: string; batchId?: string; limit?: string | number; start?: string | number }): Promise<DataSetFile[]> {
+  async listDataSetFiles(
+    scope: Scope,
+    query: { dataSetId?: string; batchId?: string; limit?: string | number; start?: string | number },
+  ): Promise<DataSetFile[]> {
     const found = await this.listBatches(scope, {
       status: 'success',
       ...(query.dataSetId ? { dataSet: query.dataSetId } : {}),
@@ -227,7 +235,9 @@ export class CatalogService {
     try {
       staging = await this.lake.stage(this.location(scope, input.datasetId, batchId));
     } catch (error) {
-      await this.failBatch(scope, batchId, null, [{ code: BATCH_ERRORS.commitFailed, description: `could not open the batch's staging area: ${(error as Error).message}` }]);
+      await this.failBatch(scope, batchId, null, [
+        { code: BATCH_ERRORS.commitFailed, description: `could not open the batch's staging area: ${(error as Error).message}` },
+      ]);
       throw error;
     }
     await batches.setProcessing(this.db, batchId);
@@ -304,7 +314,9 @@ export class CatalogService {
       // The files are in the lake but the Catalog does not list them: take them back out so nothing half-done remains.
       await this.lake.removeBatch(this.location(scope, batch.datasetId, batchId)).catch(() => undefined);
       if (!(error instanceof ServiceError)) {
-        await this.failBatch(scope, batchId, null, [{ code: BATCH_ERRORS.commitFailed, description: 'could not record the batch' }]).catch(() => undefined);
+        await this.failBatch(scope, batchId, null, [{ code: BATCH_ERRORS.commitFailed, description: 'could not record the batch' }]).catch(
+          () => undefined,
+        );
       }
       throw error;
     }
@@ -324,8 +336,10 @@ export class CatalogService {
     await this.getDataset(scope, input.datasetId);
     for (const predecessor of input.replay?.predecessors ?? []) {
       const found = await batches.findBatch(this.db, scope, predecessor);
-      if (!found || found.datasetId !== input.datasetId) throw invalid(`replay: predecessor batch "${predecessor}" is not a batch of dataset ${input.datasetId}`);
-      if (found.status !== 'success') throw invalid(`replay: predecessor batch "${predecessor}" is ${found.status}; only a successful batch can be replayed`);
+      if (!found || found.datasetId !== input.datasetId)
+        throw invalid(`replay: predecessor batch "${predecessor}" is not a batch of dataset ${input.datasetId}`);
+      if (found.status !== 'success')
+        throw invalid(`replay: predecessor batch "${predecessor}" is ${found.status}; only a successful batch can be replayed`);
     }
     const id = newBatchId();
     await batches.insertBatch(this.db, scope, {
@@ -360,7 +374,9 @@ export class CatalogService {
     try {
       return { batch, staging: await this.lake.stage(this.location(scope, batch.datasetId, batchId)) };
     } catch (error) {
-      await this.failBatch(scope, batchId, null, [{ code: BATCH_ERRORS.commitFailed, description: `could not open the batch's staging area: ${(error as Error).message}` }]);
+      await this.failBatch(scope, batchId, null, [
+        { code: BATCH_ERRORS.commitFailed, description: `could not open the batch's staging area: ${(error as Error).message}` },
+      ]);
       throw error;
     }
   }
@@ -388,7 +404,10 @@ export class CatalogService {
       if (to === 'failed') await datasets.noteBatchOutcome(tx, batch.datasetId, batchId, 'failed');
       return true;
     });
-    if (!done) throw conflict(`batch ${batchId} is ${(await this.getBatch(scope, batchId)).status}; only a loading batch can be ${to === 'aborted' ? 'aborted' : 'failed'}`);
+    if (!done)
+      throw conflict(
+        `batch ${batchId} is ${(await this.getBatch(scope, batchId)).status}; only a loading batch can be ${to === 'aborted' ? 'aborted' : 'failed'}`,
+      );
     await this.lake.abandonStaging(batchId);
     return this.getBatch(scope, batchId);
   }
@@ -453,7 +472,9 @@ export class CatalogService {
    * and leave `olderThanMs` at 0; with several, pass a delay longer than the interval at which workers touch
    * their batches. Returns the ids of the batches it failed.
    */
-  async recoverStaleBatches(options: { olderThanMs?: number; except?: string[]; origin?: 'internal' | 'import'; reason?: string } = {}): Promise<string[]> {
+  async recoverStaleBatches(
+    options: { olderThanMs?: number; except?: string[]; origin?: 'internal' | 'import'; reason?: string } = {},
+  ): Promise<string[]> {
     const stale = await batches.selectStale(this.db, options.olderThanMs ?? 0, options.origin);
     const recovered: string[] = [];
     for (const row of stale) {

@@ -23,7 +23,8 @@ export function readDatasetInput(body: unknown): DatasetInput {
   if (typeof name !== 'string' || name.trim() === '') throw invalid('"name" is required and must be a non-empty string');
   if (name.length > 512) throw invalid('"name" must be at most 512 characters');
   if (description !== undefined && description !== null && typeof description !== 'string') throw invalid('"description" must be a string');
-  if (!isObject(schemaRef)) throw invalid('"schemaRef" is required: {"id": "<schema $id>", "contentType": "application/vnd.adobe.xed+json;version=1"}');
+  if (!isObject(schemaRef))
+    throw invalid('"schemaRef" is required: {"id": "<schema $id>", "contentType": "application/vnd.adobe.xed+json;version=1"}');
   if (typeof schemaRef.id !== 'string' || schemaRef.id.trim() === '') throw invalid('"schemaRef.id" is required and must be the schema\'s $id');
   if (schemaRef.contentType !== undefined && typeof schemaRef.contentType !== 'string') throw invalid('"schemaRef.contentType" must be a string');
   if (tags !== undefined && !isObject(tags)) throw invalid('"tags" must be an object of arrays of strings');
@@ -34,7 +35,8 @@ export function readDatasetInput(body: unknown): DatasetInput {
   }
   if (isObject(tags)) checkSystemTags(tags);
   if (fileDescription !== undefined && !isObject(fileDescription)) throw invalid('"fileDescription" must be an object');
-  if (enableErrorDiagnostics !== undefined && typeof enableErrorDiagnostics !== 'boolean') throw invalid('"enableErrorDiagnostics" must be a boolean');
+  if (enableErrorDiagnostics !== undefined && typeof enableErrorDiagnostics !== 'boolean')
+    throw invalid('"enableErrorDiagnostics" must be a boolean');
   if (observableSchema !== undefined && !isObject(observableSchema)) throw invalid('"observableSchema" must be an object');
   return {
     name: name.trim(),
@@ -52,7 +54,10 @@ export function readDatasetInput(body: unknown): DatasetInput {
  * lower case with every other character turned into "_". Kept so SQL over the lake can use the same names.
  */
 export function tableName(name: string): string {
-  const base = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const base = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return /^[a-z_]/.test(base) ? base : `_${base}`;
 }
 
@@ -95,8 +100,23 @@ export interface DatasetPatch {
 }
 
 /** Catalog manages these; a PATCH naming them is refused rather than silently ignored. */
-const READ_ONLY = ['id', 'imsOrg', 'sandboxId', 'created', 'updated', 'createdClient', 'createdUser', 'updatedUser', 'viewId', 'files', 'version',
-  'lastBatchId', 'lastBatchStatus', 'lastSuccessfulBatch', 'lastFailedBatch'];
+const READ_ONLY = [
+  'id',
+  'imsOrg',
+  'sandboxId',
+  'created',
+  'updated',
+  'createdClient',
+  'createdUser',
+  'updatedUser',
+  'viewId',
+  'files',
+  'version',
+  'lastBatchId',
+  'lastBatchStatus',
+  'lastSuccessfulBatch',
+  'lastFailedBatch',
+];
 
 export function readDatasetPatch(body: unknown): DatasetPatch {
   if (!isObject(body) || Object.keys(body).length === 0) throw invalid('the request body must be a JSON object with the fields to change');
@@ -105,7 +125,8 @@ export function readDatasetPatch(body: unknown): DatasetPatch {
   const patch: DatasetPatch = {};
   const { name, description, schemaRef, tags, fileDescription, enableErrorDiagnostics, observableSchema } = body;
   if (name !== undefined) {
-    if (typeof name !== 'string' || name.trim() === '' || name.length > 512) throw invalid('"name" must be a non-empty string of at most 512 characters');
+    if (typeof name !== 'string' || name.trim() === '' || name.length > 512)
+      throw invalid('"name" must be a non-empty string of at most 512 characters');
     patch.name = name.trim();
   }
   if (description !== undefined) {
@@ -113,13 +134,18 @@ export function readDatasetPatch(body: unknown): DatasetPatch {
     patch.description = description as string | null;
   }
   if (schemaRef !== undefined) {
-    if (!isObject(schemaRef) || typeof schemaRef.id !== 'string' || schemaRef.id.trim() === '') throw invalid('"schemaRef.id" must be the schema\'s $id');
-    patch.schemaRef = { id: schemaRef.id.trim(), contentType: typeof schemaRef.contentType === 'string' ? schemaRef.contentType : DEFAULT_CONTENT_TYPE };
+    if (!isObject(schemaRef) || typeof schemaRef.id !== 'string' || schemaRef.id.trim() === '')
+      throw invalid('"schemaRef.id" must be the schema\'s $id');
+    patch.schemaRef = {
+      id: schemaRef.id.trim(),
+      contentType: typeof schemaRef.contentType === 'string' ? schemaRef.contentType : DEFAULT_CONTENT_TYPE,
+    };
   }
   if (tags !== undefined) {
     if (!isObject(tags)) throw invalid('"tags" must be an object of arrays of strings');
     for (const [key, value] of Object.entries(tags)) {
-      if (value !== null && (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))) throw invalid(`tag "${key}" must be an array of strings, or null to remove it`);
+      if (value !== null && (!Array.isArray(value) || value.some((v) => typeof v !== 'string')))
+        throw invalid(`tag "${key}" must be an array of strings, or null to remove it`);
     }
     checkSystemTags(tags);
     patch.tags = tags;

@@ -69,12 +69,7 @@ export const DATASET_FIELDS: FieldMap = {
   lastBatchStatus: { column: 'last_batch_status', kind: 'text' },
 };
 
-export async function insertDataset(
-  db: Queryable,
-  scope: Scope,
-  ids: { id: string; viewId: string },
-  input: DatasetInput,
-): Promise<void> {
+export async function insertDataset(db: Queryable, scope: Scope, ids: { id: string; viewId: string }, input: DatasetInput): Promise<void> {
   const extra = {
     ...(input.enableErrorDiagnostics !== undefined ? { enableErrorDiagnostics: input.enableErrorDiagnostics } : {}),
     ...(input.observableSchema !== undefined ? { observableSchema: input.observableSchema } : {}),

@@ -9,7 +9,10 @@ import type { Scope } from '../scope.js';
  */
 export async function purgeCatalogSandbox(db: Db, lake: Lake, scope: Scope): Promise<void> {
   const batches = await db.query<{ id: string }>('select id from batches where org_id = $1 and sandbox_id = $2', [scope.orgId, scope.sandboxId]);
-  const removed = await db.query<{ id: string }>('delete from datasets where org_id = $1 and sandbox_id = $2 returning id', [scope.orgId, scope.sandboxId]);
+  const removed = await db.query<{ id: string }>('delete from datasets where org_id = $1 and sandbox_id = $2 returning id', [
+    scope.orgId,
+    scope.sandboxId,
+  ]);
   for (const { id } of removed) await lake.removeDataset({ orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId: id });
   for (const { id } of batches) await lake.abandonStaging(id);
 }

@@ -114,19 +114,25 @@ export class DataPrepService {
         const check = validateExpression(m.source);
         if (!check.valid) problems.push(check.message);
       }
-      if (schema && this.options.hasPath && !this.options.hasPath(schema, m.destination)) problems.push(`"${m.destination}" is not a field of ${input.xdmSchema}`);
+      if (schema && this.options.hasPath && !this.options.hasPath(schema, m.destination))
+        problems.push(`"${m.destination}" is not a field of ${input.xdmSchema}`);
       return problems.length
-        ? { status: 'FAILED', errors: problems.map((exception) => ({ destination: m.destination, source: m.source, sourceType: m.sourceType, exception })) }
+        ? {
+            status: 'FAILED',
+            errors: problems.map((exception) => ({ destination: m.destination, source: m.source, sourceType: m.sourceType, exception })),
+          }
         : { status: 'SUCCESS', errors: null };
     });
   }
 
   /** Sample records through a mapping set (given inline, or saved: `{mappingSetId, version}`), as a run would map them. */
   async previewMappingSet(scope: Scope, body: unknown): Promise<MappingPreview & { mappings: FieldMapping[] }> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('the request body must be an object with "data" and "mappingSet"');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw invalid('the request body must be an object with "data" and "mappingSet"');
     const request = body as { data?: unknown; mappingSet?: unknown; mappingSetId?: unknown; version?: unknown };
     const data = Array.isArray(request.data) ? request.data : request.data !== undefined && request.data !== null ? [request.data] : [];
-    if (data.length === 0 || !data.every((d) => typeof d === 'object' && d !== null && !Array.isArray(d))) throw invalid('"data" must be a sample record (an object) or an array of them');
+    if (data.length === 0 || !data.every((d) => typeof d === 'object' && d !== null && !Array.isArray(d)))
+      throw invalid('"data" must be a sample record (an object) or an array of them');
     if (data.length > 1000) throw invalid('"data" may hold at most 1000 records');
     let xdmSchema: string;
     let mappings: FieldMapping[];
@@ -144,12 +150,24 @@ export class DataPrepService {
   }
 
   /** The mappings a run applies, in the pipeline's normalised form. */
-  async getMappings(scope: Scope, id: string, version?: number): Promise<{ id: string; version: number; xdmSchema: string; mappings: FieldMapping[] }> {
+  async getMappings(
+    scope: Scope,
+    id: string,
+    version?: number,
+  ): Promise<{ id: string; version: number; xdmSchema: string; mappings: FieldMapping[] }> {
     const record = await this.getMappingSet(scope, id, version);
     return { id: record.id, version: record.version, xdmSchema: record.doc.xdmSchema, mappings: record.doc.mappings.map(toFieldMapping) };
   }
 
-  private build(scope: Scope, id: string, version: number, input: MappingSetInput, createdDate: number, modifiedDate: number, createdBy: string): MappingSetRecord {
+  private build(
+    scope: Scope,
+    id: string,
+    version: number,
+    input: MappingSetInput,
+    createdDate: number,
+    modifiedDate: number,
+    createdBy: string,
+  ): MappingSetRecord {
     return {
       id,
       version,

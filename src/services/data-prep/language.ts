@@ -24,7 +24,13 @@ export function listFunctions(): Array<Record<string, unknown>> {
   }));
 }
 
-const op = (operatorSymbol: string, methodName: string, numberOfOperands: number, description: string, example: string) => ({ operatorSymbol, methodName, numberOfOperands, description, example });
+const op = (operatorSymbol: string, methodName: string, numberOfOperands: number, description: string, example: string) => ({
+  operatorSymbol,
+  methodName,
+  numberOfOperands,
+  description,
+  example,
+});
 
 /** The operators of the expression language, as `GET /languages/el/operators` lists them. */
 export const OPERATORS = [
@@ -40,7 +46,13 @@ export const OPERATORS = [
   op('^', 'bitwiseXor', 2, 'Bitwise exclusive or of two whole numbers.', '12 ^ 10'),
   op('==', 'equals', 2, 'Equality: numbers (and numeric strings) by value, other values as text; two nulls are equal. Also written eq.', 'a == "x"'),
   op('!=', 'notEquals', 2, 'Inequality. Also written ne.', 'a != "x"'),
-  op('<', 'lessThan', 2, 'Less than (numbers by value, dates by time, other values as text); false when either side is null. Also written lt.', 'a < 10'),
+  op(
+    '<',
+    'lessThan',
+    2,
+    'Less than (numbers by value, dates by time, other values as text); false when either side is null. Also written lt.',
+    'a < 10',
+  ),
   op('<=', 'lessThanOrEqual', 2, 'Less than or equal. Also written le.', 'a <= 10'),
   op('>', 'greaterThan', 2, 'Greater than. Also written gt.', 'a > 10'),
   op('>=', 'greaterThanOrEqual', 2, 'Greater than or equal. Also written ge.', 'a >= 10'),

@@ -42,7 +42,8 @@ export function parseMappingSetInput(body: unknown): MappingSetInput {
   if (!isObject(body)) throw invalid('the request body must be a JSON object describing the mapping set');
   const outputRef = isObject(body.outputSchema) && isObject(body.outputSchema.schemaRef) ? body.outputSchema.schemaRef : undefined;
   const xdmSchema = optionalText(body.xdmSchema, 'xdmSchema') ?? optionalText(outputRef?.id, 'outputSchema.schemaRef.id');
-  if (!xdmSchema || xdmSchema.trim() === '') throw invalid('"xdmSchema" (or "outputSchema.schemaRef.id") is required: the $id of the target XDM schema');
+  if (!xdmSchema || xdmSchema.trim() === '')
+    throw invalid('"xdmSchema" (or "outputSchema.schemaRef.id") is required: the $id of the target XDM schema');
   const xdmVersion = body.xdmVersion === undefined || body.xdmVersion === null ? '1.0' : String(body.xdmVersion);
   if (!Array.isArray(body.mappings) || body.mappings.length === 0) throw invalid('"mappings" must be a non-empty array');
   const mappings = body.mappings.map((m, i) => parseMapping(m, i));
@@ -59,7 +60,9 @@ export function parseMappingSetInput(body: unknown): MappingSetInput {
     ...(description !== undefined ? { description } : {}),
     xdmSchema,
     xdmVersion,
-    outputSchema: { schemaRef: { id: xdmSchema, contentType: optionalText(outputRef?.contentType, 'outputSchema.schemaRef.contentType') ?? XED_FULL } },
+    outputSchema: {
+      schemaRef: { id: xdmSchema, contentType: optionalText(outputRef?.contentType, 'outputSchema.schemaRef.contentType') ?? XED_FULL },
+    },
     ...(isObject(body.inputSchema) ? { inputSchema: body.inputSchema } : {}),
     allowNullValues: flag(body.allowNullValues, 'allowNullValues'),
     strictMapping: flag(body.strictMapping, 'strictMapping'),

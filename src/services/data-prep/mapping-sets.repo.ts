@@ -36,7 +36,19 @@ export class MappingSetsRepo {
     await db.query(
       `insert into mapping_sets (id, version, org_id, sandbox_id, name, xdm_schema, doc, created_by, modified_by, created_at, modified_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [record.id, record.version, scope.orgId, scope.sandboxId, record.doc.name ?? null, record.doc.xdmSchema, JSON.stringify(record.doc), record.createdBy, record.modifiedBy, record.createdDate, record.modifiedDate],
+      [
+        record.id,
+        record.version,
+        scope.orgId,
+        scope.sandboxId,
+        record.doc.name ?? null,
+        record.doc.xdmSchema,
+        JSON.stringify(record.doc),
+        record.createdBy,
+        record.modifiedBy,
+        record.createdDate,
+        record.modifiedDate,
+      ],
     );
   }
 
@@ -52,7 +64,11 @@ export class MappingSetsRepo {
   }
 
   /** The newest version of each mapping set, a page of them, and how many there are. */
-  async list(db: Queryable, scope: Scope, options: { start: number; limit: number; name?: string; order: ListOrder; descending: boolean }): Promise<{ records: MappingSetRecord[]; total: number }> {
+  async list(
+    db: Queryable,
+    scope: Scope,
+    options: { start: number; limit: number; name?: string; order: ListOrder; descending: boolean },
+  ): Promise<{ records: MappingSetRecord[]; total: number }> {
     const orderColumn = options.order === 'createdDate' ? 'created_at' : 'modified_at';
     const direction = options.descending ? 'desc' : 'asc';
     const rows = await db.query<Row>(

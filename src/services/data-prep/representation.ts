@@ -52,5 +52,12 @@ export function renderMappingSet(set: MappingSetRecord): Record<string, unknown>
 
 /** The short answer to a create: what was made, and when. */
 export function renderCreated(set: MappingSetRecord): Record<string, unknown> {
-  return { id: set.id, version: set.version, createdDate: set.createdDate, modifiedDate: set.modifiedDate, createdBy: set.createdBy, modifiedBy: set.modifiedBy };
+  return {
+    id: set.id,
+    version: set.version,
+    createdDate: set.createdDate,
+    modifiedDate: set.modifiedDate,
+    createdBy: set.createdBy,
+    modifiedBy: set.modifiedBy,
+  };
 }

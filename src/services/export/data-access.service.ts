@@ -98,7 +98,10 @@ export class DataAccessService {
   ) {}
 
   /** `GET /datasets/{datasetId}/preview`: the first 100 rows of the dataset's successful batches. */
-  async datasetPreview(scope: Scope, datasetId: string): Promise<{ data: Array<Record<string, unknown>>; columns: Array<{ name: string; type: string }> }> {
+  async datasetPreview(
+    scope: Scope,
+    datasetId: string,
+  ): Promise<{ data: Array<Record<string, unknown>>; columns: Array<{ name: string; type: string }> }> {
     await this.catalog.getDataset(scope, datasetId);
     if (!this.previewer) throw notFound('dataset previews are not available');
     const { columns, rows } = await this.previewer(scope, datasetId, PREVIEW_ROWS);

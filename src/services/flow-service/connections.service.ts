@@ -7,7 +7,17 @@ import { ConnectorError } from '../../connectors/index.js';
 import type { Scope } from '../scope.js';
 import { conflict, invalid, notFound, ServiceError } from '../errors.js';
 import { applyListQuery, parseListQuery, type Page } from './listing.js';
-import { checkId, checkIfMatch, newEtag, optionalString, quoteEtag, renderResource, requireObject, requireString, type ResourceRow } from './resource.js';
+import {
+  checkId,
+  checkIfMatch,
+  newEtag,
+  optionalString,
+  quoteEtag,
+  renderResource,
+  requireObject,
+  requireString,
+  type ResourceRow,
+} from './resource.js';
 import { patchDocument } from './json-patch.js';
 
 interface BaseConnectionRow extends ResourceRow {
@@ -47,7 +57,11 @@ export class ConnectionsService {
     const connector = this.connectors.get(specId);
     if (!connector) {
       this.sourceKind(specId);
-      throw new ServiceError('invalid', 'this is a streaming source: its connections are stored, but exploring and reading streams is not available yet', 'FLOW-1020');
+      throw new ServiceError(
+        'invalid',
+        'this is a streaming source: its connections are stored, but exploring and reading streams is not available yet',
+        'FLOW-1020',
+      );
     }
     return connector;
   }
@@ -110,7 +124,11 @@ export class ConnectionsService {
       scope.orgId,
       scope.sandboxId,
     ]);
-    return applyListQuery(rows.map((r) => renderResource(r, scope)), parseListQuery(query), nextHref);
+    return applyListQuery(
+      rows.map((r) => renderResource(r, scope)),
+      parseListQuery(query),
+      nextHref,
+    );
   }
 
   /** JSON Patch on name, description and auth params (credential rotation). */
@@ -119,7 +137,10 @@ export class ConnectionsService {
     checkIfMatch(ifMatch, row.etag, true);
     const connector = this.sourceKind(row.connection_spec_id);
     const secret = row.sealed_secrets ? this.secrets.openJson<Record<string, unknown>>(row.sealed_secrets) : {};
-    const whole: Record<string, unknown> = { ...row.doc, auth: { ...(row.doc.auth as object), params: { ...((row.doc.auth as { params?: object }).params ?? {}), ...secret } } };
+    const whole: Record<string, unknown> = {
+      ...row.doc,
+      auth: { ...(row.doc.auth as object), params: { ...((row.doc.auth as { params?: object }).params ?? {}), ...secret } },
+    };
     const patched = patchDocument(whole, body, ['/name', '/description', '/auth/params']);
     const { doc: auth, secret: newSecret } = this.splitAuth(connector, requireObject(patched.auth, 'auth'));
     const etag = newEtag();
@@ -172,7 +193,8 @@ export class ConnectionsService {
 /** A connector's failure as a service failure: each kind keeps its own code so a client can tell them apart. */
 export function connectorFailure(error: unknown): ServiceError {
   if (error instanceof ServiceError) return error;
-  if (!(error instanceof ConnectorError)) return new ServiceError('unavailable', `the storage could not be reached: ${(error as Error).message}`, 'FLOW-3000');
+  if (!(error instanceof ConnectorError))
+    return new ServiceError('unavailable', `the storage could not be reached: ${(error as Error).message}`, 'FLOW-3000');
   switch (error.failure) {
     case 'bad_credentials':
       return new ServiceError('invalid', `Invalid credentials: ${error.message}`, 'FLOW-3001');

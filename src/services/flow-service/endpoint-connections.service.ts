@@ -4,7 +4,17 @@ import type { Scope } from '../scope.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { SourceFormat } from '../../pipeline/contracts.js';
 import { applyListQuery, parseListQuery, type Page } from './listing.js';
-import { checkId, checkIfMatch, newEtag, optionalString, quoteEtag, renderResource, requireObject, requireString, type ResourceRow } from './resource.js';
+import {
+  checkId,
+  checkIfMatch,
+  newEtag,
+  optionalString,
+  quoteEtag,
+  renderResource,
+  requireObject,
+  requireString,
+  type ResourceRow,
+} from './resource.js';
 import { patchDocument } from './json-patch.js';
 import { booleanish } from './schedule.js';
 import type { ConnectionsService } from './connections.service.js';
@@ -110,12 +120,10 @@ export class EndpointConnectionsService {
   }
 
   private async row(scope: Scope, role: EndpointRole, id: string): Promise<EndpointRow> {
-    const rows = await this.db.query<EndpointRow>('select * from endpoint_connections where id = $1 and role = $2 and org_id = $3 and sandbox_id = $4', [
-      checkId(id, `${role === 'source' ? 'Source' : 'Target'} connection`),
-      role,
-      scope.orgId,
-      scope.sandboxId,
-    ]);
+    const rows = await this.db.query<EndpointRow>(
+      'select * from endpoint_connections where id = $1 and role = $2 and org_id = $3 and sandbox_id = $4',
+      [checkId(id, `${role === 'source' ? 'Source' : 'Target'} connection`), role, scope.orgId, scope.sandboxId],
+    );
     if (!rows[0]) throw notFound(`${role === 'source' ? 'Source' : 'Target'} connection ${id} not found`, 'FLOW-1004');
     return rows[0];
   }
@@ -124,12 +132,21 @@ export class EndpointConnectionsService {
     return renderResource(await this.row(scope, role, id), scope);
   }
 
-  async list(scope: Scope, role: EndpointRole, query: Record<string, unknown>, nextHref: (token: string) => string): Promise<Page<Record<string, unknown>>> {
+  async list(
+    scope: Scope,
+    role: EndpointRole,
+    query: Record<string, unknown>,
+    nextHref: (token: string) => string,
+  ): Promise<Page<Record<string, unknown>>> {
     const rows = await this.db.query<EndpointRow>(
       'select * from endpoint_connections where org_id = $1 and sandbox_id = $2 and role = $3 order by created_at',
       [scope.orgId, scope.sandboxId, role],
     );
-    return applyListQuery(rows.map((r) => renderResource(r, scope)), parseListQuery(query), nextHref);
+    return applyListQuery(
+      rows.map((r) => renderResource(r, scope)),
+      parseListQuery(query),
+      nextHref,
+    );
   }
 
   async patch(scope: Scope, role: EndpointRole, id: string, ifMatch: string | undefined, body: unknown): Promise<{ id: string; etag: string }> {

@@ -55,7 +55,11 @@ export class Explorer {
           const entry = await storage.stat(query.object);
           if (!entry || entry.type !== 'file') throw invalid(`${query.object} is not a file`);
           const format = fileFormat(query, entry.name);
-          const preview = await this.pipeline.previewFile({ path: entry.path, size: entry.size ?? 0, open: () => storage.read(entry.path) }, format, 100);
+          const preview = await this.pipeline.previewFile(
+            { path: entry.path, size: entry.size ?? 0, open: () => storage.read(entry.path) },
+            format,
+            100,
+          );
           const columns = preview.columns;
           if (query.preview !== undefined && String(query.preview) !== 'true') return { kind: 'file', body: columns };
           return { kind: 'file', body: { format: format.format, schema: { columns }, data: preview.rows } };
@@ -74,7 +78,8 @@ export class Explorer {
 /** One page of a folder: read from the storage's stream of children, so a huge folder is never held whole. */
 async function folderPage(storage: FileStorage, folder: string, query: ExploreQuery): Promise<ExplorePage> {
   const limit = query.limit === undefined ? MAX_EXPLORE_ENTRIES : Number(query.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXPLORE_ENTRIES) throw invalid(`limit must be an integer from 1 to ${MAX_EXPLORE_ENTRIES}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXPLORE_ENTRIES)
+    throw invalid(`limit must be an integer from 1 to ${MAX_EXPLORE_ENTRIES}`);
   let offset = 0;
   if (query.continuationToken) {
     const decoded = Buffer.from(query.continuationToken, 'base64url').toString();

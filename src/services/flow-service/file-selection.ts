@@ -84,10 +84,14 @@ export class FileSelector {
    */
   async decisions(scope: Scope, plan: FlowPlan): Promise<Array<Record<string, unknown>>> {
     const candidates = await this.candidates(scope, plan, new Date());
-    const history = await this.db.query<{ path: string; version_tag: string; status: string; run_id: string; batch_id: string | null; recorded_at: Date | string }>(
-      'select path, version_tag, status, run_id, batch_id, recorded_at from flow_files where flow_id = $1 order by recorded_at',
-      [plan.id],
-    );
+    const history = await this.db.query<{
+      path: string;
+      version_tag: string;
+      status: string;
+      run_id: string;
+      batch_id: string | null;
+      recorded_at: Date | string;
+    }>('select path, version_tag, status, run_id, batch_id, recorded_at from flow_files where flow_id = $1 order by recorded_at', [plan.id]);
     return candidates.map((c) => ({
       path: c.entry.path,
       size: c.entry.size,

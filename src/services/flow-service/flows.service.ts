@@ -3,7 +3,17 @@ import type { Db } from '../../store/db.js';
 import type { Scope } from '../scope.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { applyListQuery, parseListQuery, type Page } from './listing.js';
-import { checkId, checkIfMatch, newEtag, optionalString, quoteEtag, renderResource, requireObject, requireString, type ResourceRow } from './resource.js';
+import {
+  checkId,
+  checkIfMatch,
+  newEtag,
+  optionalString,
+  quoteEtag,
+  renderResource,
+  requireObject,
+  requireString,
+  type ResourceRow,
+} from './resource.js';
 import { patchDocument } from './json-patch.js';
 import { booleanish, firstRunAt, parseSchedule, renderSchedule, type Schedule } from './schedule.js';
 import type { EndpointConnectionsService } from './endpoint-connections.service.js';
@@ -50,7 +60,8 @@ function parseFlowOptions(raw: unknown): Record<string, unknown> | undefined {
     if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw invalid('options.partialIngestionPercent must be a number from 0 to 100');
     options.partialIngestionPercent = percent;
   }
-  if (options.errorDiagnosticsEnabled !== undefined) options.errorDiagnosticsEnabled = booleanish(options.errorDiagnosticsEnabled, 'options.errorDiagnosticsEnabled', true);
+  if (options.errorDiagnosticsEnabled !== undefined)
+    options.errorDiagnosticsEnabled = booleanish(options.errorDiagnosticsEnabled, 'options.errorDiagnosticsEnabled', true);
   return options;
 }
 
@@ -116,7 +127,16 @@ export class FlowsService {
     await this.db.query(
       `insert into flows (id, org_id, sandbox_id, doc, state, next_run_at, last_operation, etag, created_client, updated_client)
        values ($1, $2, $3, $4, 'enabled', $5, $6, $7, $8, $8)`,
-      [id, scope.orgId, scope.sandboxId, doc, new Date(firstRunAt(schedule, now)), { started: now, updated: 0, operation: 'create' }, etag, scope.clientId],
+      [
+        id,
+        scope.orgId,
+        scope.sandboxId,
+        doc,
+        new Date(firstRunAt(schedule, now)),
+        { started: now, updated: 0, operation: 'create' },
+        etag,
+        scope.clientId,
+      ],
     );
     return { id, etag: quoteEtag(etag) };
   }
@@ -133,7 +153,10 @@ export class FlowsService {
 
   private async render(scope: Scope, row: FlowRow): Promise<Record<string, unknown>> {
     const last = (
-      await this.db.query<LastRunRow>('select id, status, started_at, completed_at from flow_runs where flow_id = $1 order by created_at desc limit 1', [row.id])
+      await this.db.query<LastRunRow>(
+        'select id, status, started_at, completed_at from flow_runs where flow_id = $1 order by created_at desc limit 1',
+        [row.id],
+      )
     )[0];
     const sourceIds = row.doc.sourceConnectionIds as string[];
     const targetIds = row.doc.targetConnectionIds as string[];
@@ -161,12 +184,19 @@ export class FlowsService {
 
   async list(scope: Scope, query: Record<string, unknown>, nextHref: (token: string) => string): Promise<Page<Record<string, unknown>>> {
     const parsed = parseListQuery(query);
-    const rows = await this.db.query<FlowRow>('select * from flows where org_id = $1 and sandbox_id = $2 order by created_at', [scope.orgId, scope.sandboxId]);
+    const rows = await this.db.query<FlowRow>('select * from flows where org_id = $1 and sandbox_id = $2 order by created_at', [
+      scope.orgId,
+      scope.sandboxId,
+    ]);
     const items = await Promise.all(rows.map((r) => this.render(scope, r)));
     return applyListQuery(items, parsed, nextHref);
   }
 
-  private async update(scope: Scope, row: FlowRow, changes: { doc?: Record<string, unknown>; state?: string; nextRunAt?: Date | null; operation: string }) {
+  private async update(
+    scope: Scope,
+    row: FlowRow,
+    changes: { doc?: Record<string, unknown>; state?: string; nextRunAt?: Date | null; operation: string },
+  ) {
     const etag = newEtag();
     const lastOperation = { started: Date.now(), updated: Number(row.last_operation.updated ?? 0) + 1, operation: changes.operation };
     const updated = await this.db.query(
@@ -208,7 +238,8 @@ export class FlowsService {
       case 'ENABLE': {
         const schedule = parseSchedule(row.doc.scheduleParams);
         // A `once` flow that already ran stays done: enabling it again must not start a second run.
-        const ranOnce = schedule.frequency === 'once' && (await this.db.query('select 1 from flow_runs where flow_id = $1 limit 1', [row.id])).length > 0;
+        const ranOnce =
+          schedule.frequency === 'once' && (await this.db.query('select 1 from flow_runs where flow_id = $1 limit 1', [row.id])).length > 0;
         const nextRunAt = ranOnce ? null : new Date(firstRunAt(schedule, Date.now()));
         return this.update(scope, row, { state: 'enabled', nextRunAt, operation: 'enable' });
       }
@@ -240,7 +271,10 @@ export class FlowsService {
       sourceConnectionId: (row.doc.sourceConnectionIds as string[])[0]!,
       targetConnectionId: (row.doc.targetConnectionIds as string[])[0]!,
       mapping: mapping?.params
-        ? { id: String(mapping.params.mappingId), version: mapping.params.mappingVersion === undefined ? undefined : Number(mapping.params.mappingVersion) }
+        ? {
+            id: String(mapping.params.mappingId),
+            version: mapping.params.mappingVersion === undefined ? undefined : Number(mapping.params.mappingVersion),
+          }
         : null,
       partialIngestionPercent: (row.doc.options as { partialIngestionPercent?: number } | undefined)?.partialIngestionPercent,
       createdAt: new Date(row.created_at).getTime(),

@@ -63,7 +63,13 @@ export class FlowService {
     this.runs = new RunsService(deps.db, deps.queue);
     this.explorer = new Explorer(this.connections, deps.pipeline);
     this.selector = new FileSelector(deps.db, this.endpoints, this.connections, deps.settleSeconds);
-    this.executor = new RunExecutor({ ...deps, flows: this.flows, endpoints: this.endpoints, connections: this.connections, selector: this.selector });
+    this.executor = new RunExecutor({
+      ...deps,
+      flows: this.flows,
+      endpoints: this.endpoints,
+      connections: this.connections,
+      selector: this.selector,
+    });
   }
 
   /** `GET /flows/{id}/files` (Tributary's addition): why each file of the source was or was not picked. */

@@ -42,7 +42,9 @@ function asList(value: unknown): string[] {
 }
 
 export function parseListQuery(query: Record<string, unknown>, defaults = { limit: 100, maxLimit: 1000 }): ListQuery {
-  const filters = asList(query.property).flatMap((p) => p.split('&').filter(Boolean)).map(parseFilter);
+  const filters = asList(query.property)
+    .flatMap((p) => p.split('&').filter(Boolean))
+    .map(parseFilter);
   const limitRaw = query.limit;
   const limit = limitRaw === undefined ? defaults.limit : Number(limitRaw);
   if (!Number.isInteger(limit) || limit < 1) throw invalid('limit must be a positive integer');
@@ -53,9 +55,7 @@ export function parseListQuery(query: Record<string, unknown>, defaults = { limi
     offset = Number(decoded);
   }
   const orderRaw = typeof query.orderby === 'string' ? query.orderby : typeof query.orderBy === 'string' ? query.orderBy : '';
-  const orderBy = orderRaw
-    ? { path: orderRaw.replace(/^[-+]/, '').split('.'), descending: orderRaw.startsWith('-') }
-    : null;
+  const orderBy = orderRaw ? { path: orderRaw.replace(/^[-+]/, '').split('.'), descending: orderRaw.startsWith('-') } : null;
   return { filters, orderBy, limit: Math.min(limit, defaults.maxLimit), offset, count: String(query.count) === 'true' };
 }
 

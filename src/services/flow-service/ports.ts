@@ -9,7 +9,12 @@ export interface CatalogPort {
   getDataset(scope: Scope, id: string): Promise<{ id: string; schemaRef?: { id: string; contentType?: string }; tags?: Record<string, unknown> }>;
   beginBatch(
     scope: Scope,
-    input: { datasetId: string; inputFormat?: Record<string, unknown>; tags?: Record<string, unknown>; relatedObjects?: Array<{ type: string; id: string }> },
+    input: {
+      datasetId: string;
+      inputFormat?: Record<string, unknown>;
+      tags?: Record<string, unknown>;
+      relatedObjects?: Array<{ type: string; id: string }>;
+    },
   ): Promise<{ batchId: string; staging: BatchStaging }>;
   finishBatch(
     scope: Scope,
@@ -24,7 +29,13 @@ export interface CatalogPort {
     },
     onSuccess?: (tx: Queryable) => Promise<void>,
   ): Promise<{ status: 'success' | 'failed'; files: LakeFile[] }>;
-  failBatch(scope: Scope, batchId: string, staging: BatchStaging | null, errors: Array<{ code: string; description: string }>, rowErrors?: RowError[]): Promise<void>;
+  failBatch(
+    scope: Scope,
+    batchId: string,
+    staging: BatchStaging | null,
+    errors: Array<{ code: string; description: string }>,
+    rowErrors?: RowError[],
+  ): Promise<void>;
 }
 
 export interface DataPrepPort {
@@ -37,5 +48,9 @@ export interface SchemaRegistryPort {
 
 export interface PipelinePort {
   ingest(request: IngestRequest): Promise<IngestResult>;
-  previewFile(file: SourceFile, format: SourceFormat, limit?: number): Promise<{ columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>> }>;
+  previewFile(
+    file: SourceFile,
+    format: SourceFormat,
+    limit?: number,
+  ): Promise<{ columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>> }>;
 }

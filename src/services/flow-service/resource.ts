@@ -49,7 +49,11 @@ export function checkIfMatch(ifMatch: string | undefined, current: string, requi
     if (required) throw preconditionFailed('If-Match header with the resource etag is required');
     return;
   }
-  const given = ifMatch.trim().replace(/^W\//, '').replace(/^"+|"+$/g, '').replace(/\\"/g, '');
+  const given = ifMatch
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"+|"+$/g, '')
+    .replace(/\\"/g, '');
   if (given !== current && ifMatch.trim() !== '*') throw preconditionFailed('If-Match does not match the current etag; read the resource again');
 }
 

@@ -58,14 +58,19 @@ export class RunExecutor {
     const scope = await this.deps.identity.systemScope(run.org_id, run.sandbox_id);
     if (run.batch_id) {
       // A previous attempt died midway: its batch never committed; mark it failed before starting over.
-      await this.deps.catalog.failBatch(scope, run.batch_id, null, [{ code: 'RUN-RETRY', description: 'the run was interrupted and retried' }]).catch(() => undefined);
+      await this.deps.catalog
+        .failBatch(scope, run.batch_id, null, [{ code: 'RUN-RETRY', description: 'the run was interrupted and retried' }])
+        .catch(() => undefined);
     }
     const startedAt = new Date();
     const times = new StageTimes();
     // From the run's creation to a worker taking it: the scheduler's and the queue's share.
     times.add('queued', startedAt.getTime() - new Date(run.created_at).getTime());
     await times.time('start', () =>
-      db.query(`update flow_runs set status = 'inProgress', started_at = $1, heartbeat_at = now(), batch_id = null, updated_at = now() where id = $2`, [startedAt, runId]),
+      db.query(
+        `update flow_runs set status = 'inProgress', started_at = $1, heartbeat_at = now(), batch_id = null, updated_at = now() where id = $2`,
+        [startedAt, runId],
+      ),
     );
     // The heartbeat tells other processes this run's worker is alive (see failAbandonedRuns).
     const heartbeat = setInterval(() => {
@@ -80,7 +85,10 @@ export class RunExecutor {
     } catch (error) {
       if (options.signal?.aborted) {
         // Its batch was failed on the way out; the files stay unclaimed for the next attempt.
-        await db.query(`update flow_runs set status = 'pending', started_at = null, batch_id = null, metrics = '{}'::jsonb, updated_at = now() where id = $1`, [runId]);
+        await db.query(
+          `update flow_runs set status = 'pending', started_at = null, batch_id = null, metrics = '{}'::jsonb, updated_at = now() where id = $1`,
+          [runId],
+        );
         this.deps.log('run handed back at shutdown', { runId });
         return 'handedBack';
       }
@@ -157,23 +165,36 @@ export class RunExecutor {
     const chosen = candidates.filter((c) => c.decision === 'new' || c.decision === 'changed');
     const skipped = candidates.length - chosen.length;
     if (chosen.length === 0) {
-      await this.complete(run.id, 'success', null, startedAt, { inputFiles: 0, skipped, inputBytes: 0, outputBytes: 0, input: 0, output: 0, failed: 0, failedFiles: 0 }, []);
+      await this.complete(
+        run.id,
+        'success',
+        null,
+        startedAt,
+        { inputFiles: 0, skipped, inputBytes: 0, outputBytes: 0, input: 0, output: 0, failed: 0, failedFiles: 0 },
+        [],
+      );
       return;
     }
 
     const { storage } = await this.deps.connections.open(scope, source.baseConnectionId);
-    const { batchId, staging } = await times.time('beginBatch', () => catalog.beginBatch(scope, {
-      datasetId: target.dataSetId,
-      inputFormat: { format: source.format.format === 'delimited' ? 'csv' : source.format.format },
-      relatedObjects: [
-        { type: 'dataSet', id: target.dataSetId },
-        { type: 'flowRun', id: run.id },
-        { type: 'flow', id: plan.id },
-      ],
-    }));
+    const { batchId, staging } = await times.time('beginBatch', () =>
+      catalog.beginBatch(scope, {
+        datasetId: target.dataSetId,
+        inputFormat: { format: source.format.format === 'delimited' ? 'csv' : source.format.format },
+        relatedObjects: [
+          { type: 'dataSet', id: target.dataSetId },
+          { type: 'flowRun', id: run.id },
+          { type: 'flow', id: plan.id },
+        ],
+      }),
+    );
     await db.query('update flow_runs set batch_id = $1, updated_at = now() where id = $2', [batchId, run.id]);
     try {
-      const progress = new RunProgress(db, run.id, chosen.map((c) => c.entry.size ?? 0));
+      const progress = new RunProgress(
+        db,
+        run.id,
+        chosen.map((c) => c.entry.size ?? 0),
+      );
       const files: SourceFile[] = chosen.map((c, index) => ({
         path: c.entry.path,
         size: c.entry.size ?? 0,
@@ -205,13 +226,28 @@ export class RunExecutor {
       const fileErrors = failedFiles.map((f) => ({ code: f.error!.code, message: `${f.path}: ${f.error!.message}` }));
       /** The batch fails whole: nothing lands, and the files stay unclaimed for the next run. */
       const failWhole = async (runError: { code: string; message: string }, batchErrors: Array<{ code: string; message: string }>) => {
-        await catalog.failBatch(scope, batchId, staging, batchErrors.map((e) => ({ code: e.code, description: e.message })), result.rowErrors);
+        await catalog.failBatch(
+          scope,
+          batchId,
+          staging,
+          batchErrors.map((e) => ({ code: e.code, description: e.message })),
+          result.rowErrors,
+        );
         await this.complete(
           run.id,
           'failed',
           batchId,
           startedAt,
-          { inputFiles: chosen.length, skipped, inputBytes: result.inputBytes, outputBytes: 0, input: result.inputRecordCount, output: 0, failed: result.inputRecordCount, failedFiles: failedFiles.length },
+          {
+            inputFiles: chosen.length,
+            skipped,
+            inputBytes: result.inputBytes,
+            outputBytes: 0,
+            input: result.inputRecordCount,
+            output: 0,
+            failed: result.inputRecordCount,
+            failedFiles: failedFiles.length,
+          },
           [runError, ...fileErrors],
         );
       };
@@ -222,7 +258,10 @@ export class RunExecutor {
       if (result.partialIngestion?.exceeded) {
         // Partial ingestion: past the threshold of failed records the batch fails whole.
         const { failedPercent, thresholdPercent } = result.partialIngestion;
-        const error = { code: 'FLOW-RUN-3002', message: `${failedPercent.toFixed(2)}% of the records failed, over the partial ingestion threshold of ${thresholdPercent}%` };
+        const error = {
+          code: 'FLOW-RUN-3002',
+          message: `${failedPercent.toFixed(2)}% of the records failed, over the partial ingestion threshold of ${thresholdPercent}%`,
+        };
         await failWhole(error, [error, ...fileErrors]);
         return;
       }
@@ -247,39 +286,45 @@ export class RunExecutor {
           );
         }
       };
-      const outcome = await times.time('commit', () => catalog.finishBatch(
-        scope,
-        batchId,
-        staging,
-        {
-          recordCount: result.outputRecordCount,
-          failedRecordCount: result.failedRecordCount,
-          inputFiles: result.files.map((f) => ({ path: f.path, size: f.inputBytes, records: f.inputRecordCount, failed: f.failedRecordCount })),
-          rowErrors: result.rowErrors,
-          errors: failedFiles.map((f) => ({ code: f.error!.code, description: `${f.path}: ${f.error!.message}` })),
-        },
-        recordManifest,
-      ));
+      const outcome = await times.time('commit', () =>
+        catalog.finishBatch(
+          scope,
+          batchId,
+          staging,
+          {
+            recordCount: result.outputRecordCount,
+            failedRecordCount: result.failedRecordCount,
+            inputFiles: result.files.map((f) => ({ path: f.path, size: f.inputBytes, records: f.inputRecordCount, failed: f.failedRecordCount })),
+            rowErrors: result.rowErrors,
+            errors: failedFiles.map((f) => ({ code: f.error!.code, description: `${f.path}: ${f.error!.message}` })),
+          },
+          recordManifest,
+        ),
+      );
       const status = outcome.status === 'success' ? 'success' : 'failed';
-      await times.time('complete', () => this.complete(
-        run.id,
-        status,
-        batchId,
-        startedAt,
-        {
-          inputFiles: chosen.length,
-          skipped,
-          inputBytes: result.inputBytes,
-          outputBytes: result.outputBytes,
-          input: result.inputRecordCount,
-          output: status === 'success' ? result.outputRecordCount : 0,
-          failed: status === 'success' ? result.failedRecordCount : result.inputRecordCount,
-          failedFiles: failedFiles.length,
-          outputFiles: outcome.files.length,
-        },
-        // Files that could not be read are listed even when the others landed: the next run retries them.
-        status === 'success' ? fileErrors : [{ code: 'FLOW-RUN-3001', message: 'the batch failed: no valid row to write, or the commit failed' }, ...fileErrors],
-      ));
+      await times.time('complete', () =>
+        this.complete(
+          run.id,
+          status,
+          batchId,
+          startedAt,
+          {
+            inputFiles: chosen.length,
+            skipped,
+            inputBytes: result.inputBytes,
+            outputBytes: result.outputBytes,
+            input: result.inputRecordCount,
+            output: status === 'success' ? result.outputRecordCount : 0,
+            failed: status === 'success' ? result.failedRecordCount : result.inputRecordCount,
+            failedFiles: failedFiles.length,
+            outputFiles: outcome.files.length,
+          },
+          // Files that could not be read are listed even when the others landed: the next run retries them.
+          status === 'success'
+            ? fileErrors
+            : [{ code: 'FLOW-RUN-3001', message: 'the batch failed: no valid row to write, or the commit failed' }, ...fileErrors],
+        ),
+      );
     } catch (error) {
       if (!(error instanceof RunFailure)) {
         await catalog.failBatch(scope, batchId, staging, [{ code: 'FLOW-RUN-3000', description: (error as Error).message }]).catch(() => undefined);
@@ -295,7 +340,17 @@ export class RunExecutor {
     status: 'success' | 'failed',
     batchId: string | null,
     startedAt: Date,
-    m: { inputFiles: number; skipped: number; inputBytes: number; outputBytes: number; input: number; output: number; failed: number; failedFiles: number; outputFiles?: number },
+    m: {
+      inputFiles: number;
+      skipped: number;
+      inputBytes: number;
+      outputBytes: number;
+      input: number;
+      output: number;
+      failed: number;
+      failedFiles: number;
+      outputFiles?: number;
+    },
     errors: Array<{ code: string; message: string }>,
   ): Promise<void> {
     const completedAt = new Date();

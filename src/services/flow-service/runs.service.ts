@@ -128,12 +128,26 @@ export class RunsService {
     if (parsed.orderBy === null && parsed.filters.every((f) => f === flowFilter)) {
       // Nothing left for JavaScript to decide: the database pages too, so a flow's long history is never read whole
       // (clients poll this list while they wait for a run).
-      const rows = await this.db.query<RunRow>(`select * from flow_runs ${where} ${newestFirst} limit ${parsed.limit + 1} offset ${parsed.offset}`, params);
-      const total = parsed.count ? Number((await this.db.query<{ n: string | number }>(`select count(*) as n from flow_runs ${where}`, params))[0]!.n) : undefined;
-      return pageOf(rows.map((r) => this.render(r, scope)), parsed, nextHref, total);
+      const rows = await this.db.query<RunRow>(
+        `select * from flow_runs ${where} ${newestFirst} limit ${parsed.limit + 1} offset ${parsed.offset}`,
+        params,
+      );
+      const total = parsed.count
+        ? Number((await this.db.query<{ n: string | number }>(`select count(*) as n from flow_runs ${where}`, params))[0]!.n)
+        : undefined;
+      return pageOf(
+        rows.map((r) => this.render(r, scope)),
+        parsed,
+        nextHref,
+        total,
+      );
     }
     const rows = await this.db.query<RunRow>(`select * from flow_runs ${where} ${newestFirst}`, params);
-    return applyListQuery(rows.map((r) => this.render(r, scope)), parsed, nextHref);
+    return applyListQuery(
+      rows.map((r) => this.render(r, scope)),
+      parsed,
+      nextHref,
+    );
   }
 
   /** `POST /runs`: an on-demand run of a flow scheduled `once`. */

@@ -9,7 +9,10 @@ export async function stopFlowServiceSandbox(db: Db, scope: Scope, waitMs = 30_0
   await db.query(`update flows set state = 'disabled', next_run_at = null where org_id = $1 and sandbox_id = $2`, [scope.orgId, scope.sandboxId]);
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
-    const running = await db.query(`select 1 from flow_runs where org_id = $1 and sandbox_id = $2 and status = 'inProgress' limit 1`, [scope.orgId, scope.sandboxId]);
+    const running = await db.query(`select 1 from flow_runs where org_id = $1 and sandbox_id = $2 and status = 'inProgress' limit 1`, [
+      scope.orgId,
+      scope.sandboxId,
+    ]);
     if (running.length === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

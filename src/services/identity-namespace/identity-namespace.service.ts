@@ -38,7 +38,13 @@ const FIRST_CUSTOM_ID = 10_000_000;
 /** The standard namespaces predate every org; they answer with one fixed creation time. */
 const STANDARD_TIME = Date.UTC(2019, 0, 1);
 
-const standard = STANDARD_NAMESPACES.map<IdentityNamespace>((n) => ({ ...n, status: 'ACTIVE', custom: false, createTime: STANDARD_TIME, updateTime: STANDARD_TIME }));
+const standard = STANDARD_NAMESPACES.map<IdentityNamespace>((n) => ({
+  ...n,
+  status: 'ACTIVE',
+  custom: false,
+  createTime: STANDARD_TIME,
+  updateTime: STANDARD_TIME,
+}));
 
 const millis = (value: Date | string) => new Date(value).getTime();
 
@@ -84,7 +90,10 @@ export class IdentityNamespaceService {
 
   /** Standard namespaces first, then the sandbox's custom ones in creation order. */
   async list(scope: Scope): Promise<IdentityNamespace[]> {
-    const rows = await this.db.query<Row>('select * from identity_namespaces where org_id = $1 and sandbox_id = $2 order by id', [scope.orgId, scope.sandboxId]);
+    const rows = await this.db.query<Row>('select * from identity_namespaces where org_id = $1 and sandbox_id = $2 order by id', [
+      scope.orgId,
+      scope.sandboxId,
+    ]);
     return [...standard, ...rows.map(fromRow)];
   }
 
@@ -105,7 +114,11 @@ export class IdentityNamespaceService {
     const lower = String(key).toLowerCase();
     const std = standard.find((n) => n.code.toLowerCase() === lower);
     if (std) return std;
-    const rows = await this.db.query<Row>('select * from identity_namespaces where org_id = $1 and sandbox_id = $2 and code_lower = $3', [scope.orgId, scope.sandboxId, lower]);
+    const rows = await this.db.query<Row>('select * from identity_namespaces where org_id = $1 and sandbox_id = $2 and code_lower = $3', [
+      scope.orgId,
+      scope.sandboxId,
+      lower,
+    ]);
     return rows[0] ? fromRow(rows[0]) : undefined;
   }
 
@@ -156,7 +169,11 @@ export class IdentityNamespaceService {
   private async byId(scope: Scope, id: number): Promise<IdentityNamespace | undefined> {
     const std = standard.find((n) => n.id === id);
     if (std) return std;
-    const rows = await this.db.query<Row>('select * from identity_namespaces where org_id = $1 and sandbox_id = $2 and id = $3', [scope.orgId, scope.sandboxId, id]);
+    const rows = await this.db.query<Row>('select * from identity_namespaces where org_id = $1 and sandbox_id = $2 and id = $3', [
+      scope.orgId,
+      scope.sandboxId,
+      id,
+    ]);
     return rows[0] ? fromRow(rows[0]) : undefined;
   }
 }

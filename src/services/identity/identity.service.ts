@@ -70,7 +70,8 @@ export class IdentityService {
   async createOrg(input: { name: string; tenantId?: string }): Promise<{ orgId: string; tenantId: string; sandboxId: string }> {
     const orgId = `${randomBytes(12).toString('hex').toUpperCase()}@AdobeOrg`;
     const tenantId = input.tenantId ?? `${input.name.toLowerCase().replace(/[^a-z0-9]/g, '')}${randomBytes(3).toString('hex')}`;
-    if (!/^[a-z][a-z0-9]{2,}$/.test(tenantId)) throw new ServiceError('invalid', 'tenantId must be lower-case letters and digits, starting with a letter');
+    if (!/^[a-z][a-z0-9]{2,}$/.test(tenantId))
+      throw new ServiceError('invalid', 'tenantId must be lower-case letters and digits, starting with a letter');
     const taken = await this.db.query('select 1 from orgs where tenant_id = $1', [tenantId]);
     if (taken.length) throw new ServiceError('conflict', `tenant id "${tenantId}" is taken`);
     const sandboxId = randomUUID();
@@ -90,10 +91,12 @@ export class IdentityService {
     const sandboxId = randomUUID();
     const taken = await this.db.query('select 1 from sandboxes where org_id = $1 and name = $2', [orgId, input.name]);
     if (taken.length) throw new ServiceError('conflict', `sandbox "${input.name}" already exists`);
-    await this.db.query(
-      `insert into sandboxes (id, org_id, name, title, type, state) values ($1, $2, $3, $4, 'development', 'active')`,
-      [sandboxId, orgId, input.name, input.title ?? input.name],
-    );
+    await this.db.query(`insert into sandboxes (id, org_id, name, title, type, state) values ($1, $2, $3, $4, 'development', 'active')`, [
+      sandboxId,
+      orgId,
+      input.name,
+      input.title ?? input.name,
+    ]);
     return { sandboxId };
   }
 
@@ -120,12 +123,17 @@ export class IdentityService {
   /** The API clients of an org, without secrets (for administrators). */
   async listClients(orgId: string): Promise<ClientView[]> {
     await this.requireOrg(orgId);
-    const rows = await this.db.query<ClientRow & { name: string; created_at: Date }>('select * from api_clients where org_id = $1 order by created_at, client_id', [orgId]);
+    const rows = await this.db.query<ClientRow & { name: string; created_at: Date }>(
+      'select * from api_clients where org_id = $1 order by created_at, client_id',
+      [orgId],
+    );
     return rows.map(clientView);
   }
 
   async getClient(clientId: string): Promise<ClientView> {
-    const row = (await this.db.query<ClientRow & { name: string; created_at: Date }>('select * from api_clients where client_id = $1', [clientId]))[0];
+    const row = (
+      await this.db.query<ClientRow & { name: string; created_at: Date }>('select * from api_clients where client_id = $1', [clientId])
+    )[0];
     if (!row) throw new ServiceError('not_found', `API client ${clientId} does not exist`);
     return clientView(row);
   }
@@ -194,7 +202,8 @@ export class IdentityService {
   async authorize(request: RequestIdentity, options: { anySandboxState?: boolean } = {}): Promise<Scope> {
     if (!request.bearer) throw new ServiceError('unauthenticated', 'Oauth token is missing', '401013');
     const check = await this.tokens.check(request.bearer);
-    if (!check.ok) throw new ServiceError('unauthenticated', check.reason === 'expired' ? 'Oauth token has expired' : 'Oauth token is not valid', '401013');
+    if (!check.ok)
+      throw new ServiceError('unauthenticated', check.reason === 'expired' ? 'Oauth token has expired' : 'Oauth token is not valid', '401013');
     const { claims } = check;
     const rows = await this.db.query<ClientRow & { tenant_id: string }>(
       'select c.*, o.tenant_id from api_clients c join orgs o on o.id = c.org_id where c.client_id = $1',

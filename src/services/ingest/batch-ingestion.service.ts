@@ -126,7 +126,8 @@ export class BatchIngestionService {
     if (range.end >= this.limits.maxLargeFileBytes || (range.total !== undefined && range.total > this.limits.maxLargeFileBytes)) {
       throw new ServiceError('too_large', `a large file may hold at most ${this.limits.maxLargeFileBytes} bytes`);
     }
-    if (range.end - range.start + 1 > this.limits.maxChunkBytes) throw new ServiceError('too_large', `a chunk may hold at most ${this.limits.maxChunkBytes} bytes`);
+    if (range.end - range.start + 1 > this.limits.maxChunkBytes)
+      throw new ServiceError('too_large', `a chunk may hold at most ${this.limits.maxChunkBytes} bytes`);
     const { area } = await this.openForUpload(scope, batchId, datasetId, filePath);
     const upload = await uploads.findUpload(this.deps.db, batchId, filePath);
     if (!upload?.large) throw invalid(`file "${filePath}" was not initialized: POST …/files/${filePath}?action=INITIALIZE first`);
@@ -134,7 +135,8 @@ export class BatchIngestionService {
     if (range.total !== undefined && upload.totalSize !== null && range.total !== upload.totalSize) {
       throw invalid(`Content-Range announces ${range.total} bytes in all, but an earlier chunk announced ${upload.totalSize}`);
     }
-    if (range.total !== undefined && range.end >= range.total) throw invalid(`Content-Range "${contentRange}" ends past the ${range.total} bytes it announces`);
+    if (range.total !== undefined && range.end >= range.total)
+      throw invalid(`Content-Range "${contentRange}" ends past the ${range.total} bytes it announces`);
     await store.writeChunk(area, filePath, body, range.start, range.end);
     await uploads.addChunk(this.deps.db, batchId, filePath, range.start, range.end, range.total);
     return { name: filePath, sizeInBytes: range.end - range.start + 1 };
@@ -152,7 +154,9 @@ export class BatchIngestionService {
       throw invalid(`file "${filePath}" has gaps: received bytes ${have}; send the missing chunks, then COMPLETE again`);
     }
     if (upload.totalSize !== null && contiguous !== upload.totalSize) {
-      throw invalid(`file "${filePath}" is incomplete: ${contiguous} of its ${upload.totalSize} bytes arrived; send the missing chunks, then COMPLETE again`);
+      throw invalid(
+        `file "${filePath}" is incomplete: ${contiguous} of its ${upload.totalSize} bytes arrived; send the missing chunks, then COMPLETE again`,
+      );
     }
     await store.truncateTo(area, filePath, contiguous);
     await uploads.markComplete(this.deps.db, batchId, filePath, contiguous);
@@ -217,7 +221,11 @@ export class BatchIngestionService {
       case 'ABORT':
         return view(await this.deps.catalog.endImportBatch(scope, batchId, 'aborted'));
       case 'FAIL':
-        return view(await this.deps.catalog.endImportBatch(scope, batchId, 'failed', [{ code: 'TRIB-IMPORT-1001', description: 'the batch was failed by its client' }]));
+        return view(
+          await this.deps.catalog.endImportBatch(scope, batchId, 'failed', [
+            { code: 'TRIB-IMPORT-1001', description: 'the batch was failed by its client' },
+          ]),
+        );
       case 'REVERT':
         return view(await this.deps.catalog.revertBatch(scope, batchId));
       default:
@@ -238,7 +246,8 @@ export class BatchIngestionService {
     if (batch.status !== 'loading') throw conflict(`batch ${batchId} is ${batch.status}; only a loading batch can be completed`);
     const files = await uploads.listUploads(this.deps.db, batchId);
     const unfinished = files.filter((f) => !f.complete).map((f) => f.name);
-    if (unfinished.length > 0) throw invalid(`these large files are not complete: ${unfinished.join(', ')}; send their chunks and COMPLETE each file first`);
+    if (unfinished.length > 0)
+      throw invalid(`these large files are not complete: ${unfinished.join(', ')}; send their chunks and COMPLETE each file first`);
     await this.resolveTarget(scope, batch);
     const job: ImportJob = { batchId, scope };
     return catalog.queueImportBatch(scope, batchId, async (tx) => {
@@ -276,7 +285,13 @@ export class BatchIngestionService {
       const input = readInputFormat(batch.inputFormat ?? { format: 'json' });
       const area = await lake.uploadArea(location);
       staging = await lake.stage(location);
-      const result = await this.ingest(files.map((f) => this.sourceFile(area, f)), input, target, staging.dir, area);
+      const result = await this.ingest(
+        files.map((f) => this.sourceFile(area, f)),
+        input,
+        target,
+        staging.dir,
+        area,
+      );
       const failedFiles = result.files.filter((f) => f.error);
       const finishing = staging;
       staging = null;
@@ -291,7 +306,9 @@ export class BatchIngestionService {
       });
     } catch (error) {
       // A failure the batch can report ends it `failed`; only if even that fails does the job retry.
-      await catalog.failBatch(scope, batchId, staging, [{ code: 'TRIB-IMPORT-1000', description: `the batch could not be processed: ${(error as Error).message}` }]);
+      await catalog.failBatch(scope, batchId, staging, [
+        { code: 'TRIB-IMPORT-1000', description: `the batch could not be processed: ${(error as Error).message}` },
+      ]);
     } finally {
       clearInterval(heartbeat);
       await lake.abandonStaging(batchId).catch(() => undefined);
@@ -346,14 +363,24 @@ export class BatchIngestionService {
         });
         const key = JSON.stringify(header);
         if (!byHeader.has(key)) {
-          const mappings = header ? header.filter((c) => c !== '').map((c): FieldMapping => ({ sourceType: 'ATTRIBUTE', source: c, destination: c })) : null;
+          const mappings = header
+            ? header.filter((c) => c !== '').map((c): FieldMapping => ({ sourceType: 'ATTRIBUTE', source: c, destination: c }))
+            : null;
           byHeader.set(key, { files: [], mappings });
         }
         byHeader.get(key)!.files.push(file);
       }
       groups.push(...byHeader.values());
     }
-    const total: IngestResult = { files: [], inputRecordCount: 0, outputRecordCount: 0, failedRecordCount: 0, inputBytes: 0, outputBytes: 0, rowErrors: [] };
+    const total: IngestResult = {
+      files: [],
+      inputRecordCount: 0,
+      outputRecordCount: 0,
+      failedRecordCount: 0,
+      inputBytes: 0,
+      outputBytes: 0,
+      rowErrors: [],
+    };
     for (const group of groups) {
       const result = await this.deps.pipeline.ingest({ files: group.files, format, mappings: group.mappings, target, outputDir });
       total.files.push(...result.files);

@@ -5,7 +5,10 @@ import { readFirstRecord } from '../../pipeline/index.js';
  * name their columns by XDM path ("person.name.firstName"), so the names become the mapping of the file.
  * The line is read by the pipeline's own first-record reader, so both agree on quoting.
  */
-export async function readCsvHeader(path: string, options: { delimiter?: string; quote?: string; escape?: string; latin1?: boolean } = {}): Promise<string[] | null> {
+export async function readCsvHeader(
+  path: string,
+  options: { delimiter?: string; quote?: string; escape?: string; latin1?: boolean } = {},
+): Promise<string[] | null> {
   const quote = options.quote ?? '"';
   const fields = await readFirstRecord(path, options.delimiter ?? ',', quote, options.escape ?? quote, options.latin1 ? 'latin1' : 'utf8');
   const names = fields?.map((field) => field.trim()) ?? null;

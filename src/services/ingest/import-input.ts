@@ -97,10 +97,18 @@ export function readImportBatch(body: unknown): ImportBatchInput {
   }
   let replayInput: ImportBatchInput['replay'];
   if (replay !== undefined && replay !== null) {
-    if (!isObject(replay) || !Array.isArray(replay.predecessors) || replay.predecessors.length === 0 || replay.predecessors.some((p) => typeof p !== 'string')) {
+    if (
+      !isObject(replay) ||
+      !Array.isArray(replay.predecessors) ||
+      replay.predecessors.length === 0 ||
+      replay.predecessors.some((p) => typeof p !== 'string')
+    ) {
       throw invalid('"replay" must be {"predecessors": ["<batchId>", …], "reason": "…"}');
     }
-    replayInput = { predecessors: [...new Set(replay.predecessors as string[])], ...(typeof replay.reason === 'string' ? { reason: replay.reason } : {}) };
+    replayInput = {
+      predecessors: [...new Set(replay.predecessors as string[])],
+      ...(typeof replay.reason === 'string' ? { reason: replay.reason } : {}),
+    };
   }
   return {
     datasetId,

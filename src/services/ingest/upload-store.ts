@@ -35,7 +35,10 @@ function limiter(max: number, tooMany: () => Error): Transform & { count: number
  */
 export async function writeWhole(area: string, uploadPath: string, body: Readable, maxBytes: number): Promise<number> {
   const temporary = join(area, `.upload-${randomBytes(6).toString('hex')}`);
-  const counter = limiter(maxBytes, () => new ServiceError('too_large', `the file is larger than the ${maxBytes} bytes a single PUT accepts; upload it as a large file`));
+  const counter = limiter(
+    maxBytes,
+    () => new ServiceError('too_large', `the file is larger than the ${maxBytes} bytes a single PUT accepts; upload it as a large file`),
+  );
   try {
     await pipeline(body, counter, createWriteStream(temporary));
     await rename(temporary, storedPath(area, uploadPath));
@@ -59,7 +62,8 @@ export async function writeChunk(area: string, uploadPath: string, body: Readabl
   const expected = end - start + 1;
   const counter = limiter(expected, () => new ServiceError('invalid', `the body holds more than the ${expected} bytes its Content-Range announces`));
   await pipeline(body, counter, createWriteStream(storedPath(area, uploadPath), { flags: 'r+', start }));
-  if (counter.count !== expected) throw invalid(`the chunk is incomplete: ${counter.count} of the ${expected} bytes of its Content-Range arrived; send it again`);
+  if (counter.count !== expected)
+    throw invalid(`the chunk is incomplete: ${counter.count} of the ${expected} bytes of its Content-Range arrived; send it again`);
 }
 
 /** Cuts a completed large file to its final size (a longer chunk attempt may have written past it). */

@@ -51,10 +51,12 @@ export async function initLargeUpload(db: Queryable, batchId: string, name: stri
 }
 
 export async function addChunk(db: Queryable, batchId: string, name: string, start: number, end: number, total?: number): Promise<void> {
-  await db.query(
-    `insert into import_file_chunks (batch_id, name, start_byte, end_byte) values ($1, $2, $3, $4) on conflict do nothing`,
-    [batchId, name, start, end],
-  );
+  await db.query(`insert into import_file_chunks (batch_id, name, start_byte, end_byte) values ($1, $2, $3, $4) on conflict do nothing`, [
+    batchId,
+    name,
+    start,
+    end,
+  ]);
   await db.query('update import_files set updated_at = now(), total_size = coalesce($3, total_size) where batch_id = $1 and name = $2', [
     batchId,
     name,

@@ -41,7 +41,11 @@ export async function insertQuery(
 
 export async function findQuery(db: Queryable, scope: Scope, id: string): Promise<QueryRow | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  const rows = await db.query<QueryRow>('select * from queries where id = $1 and org_id = $2 and sandbox_id = $3', [id, scope.orgId, scope.sandboxId]);
+  const rows = await db.query<QueryRow>('select * from queries where id = $1 and org_id = $2 and sandbox_id = $3', [
+    id,
+    scope.orgId,
+    scope.sandboxId,
+  ]);
   return rows[0] ?? null;
 }
 
@@ -95,7 +99,12 @@ export async function markDone(
  * Queries left `SUBMITTED`/`IN_PROGRESS` by a process that died become `FAILED` with `error`, when they started (or were
  * submitted) at least `olderThanMs` ago; `except` are running here. Returns their ids.
  */
-export async function failInterrupted(db: Queryable, olderThanMs: number, error: { code: string; message: string }, except: string[] = []): Promise<string[]> {
+export async function failInterrupted(
+  db: Queryable,
+  olderThanMs: number,
+  error: { code: string; message: string },
+  except: string[] = [],
+): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
     `update queries set state = 'FAILED', errors = $2::jsonb, completed_at = now(), updated_at = now()
      where state in ('SUBMITTED', 'IN_PROGRESS') and coalesce(started_at, created_at) <= now() - make_interval(secs => $1::float8 / 1000)

@@ -80,7 +80,8 @@ export class QueryService {
 
   /** `POST /queries`: records the query and starts it; answers with the query in `SUBMITTED`. */
   async submit(scope: Scope, body: unknown): Promise<QueryView> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('the request body must be a JSON object: {"sql": "SELECT …"}');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw invalid('the request body must be a JSON object: {"sql": "SELECT …"}');
     const { sql, name, description, dbName, templateId } = body as Record<string, unknown>;
     if (templateId !== undefined && sql === undefined) throw invalid('query templates are not supported; send "sql"');
     const text = checkSqlText(sql);
@@ -107,7 +108,10 @@ export class QueryService {
   }
 
   /** `GET /queries`: newest first by default; `orderby` `created`/`updated` with `+`/`-`; `limit`; `start` as an offset. */
-  async list(scope: Scope, query: { limit?: string; start?: string; orderby?: string }): Promise<{ queries: QueryView[]; _page: Record<string, unknown>; _links: Record<string, unknown>; version: number }> {
+  async list(
+    scope: Scope,
+    query: { limit?: string; start?: string; orderby?: string },
+  ): Promise<{ queries: QueryView[]; _page: Record<string, unknown>; _links: Record<string, unknown>; version: number }> {
     const limit = query.limit === undefined ? 50 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalid('limit must be an integer from 1 to 1000');
     const start = query.start === undefined ? 0 : Number(query.start);
@@ -115,12 +119,20 @@ export class QueryService {
     const orderby = (query.orderby ?? '-created').trim();
     const match = /^([+-]?)(created|updated)$/.exec(orderby);
     if (!match) throw invalid('orderby must be created or updated, with + or - in front');
-    const rows = await repo.selectQueries(this.db, scope, { limit, start, orderBy: match[2] === 'created' ? 'created_at' : 'updated_at', descending: match[1] === '-' });
+    const rows = await repo.selectQueries(this.db, scope, {
+      limit,
+      start,
+      orderBy: match[2] === 'created' ? 'created_at' : 'updated_at',
+      descending: match[1] === '-',
+    });
     const queries = rows.map((r) => this.view(r));
     return {
       queries,
       _page: { orderby, start: String(start), count: queries.length, ...(queries.length === limit ? { next: String(start + limit) } : {}) },
-      _links: queries.length === limit ? { next: { href: `${BASE}/queries?orderby=${encodeURIComponent(orderby)}&limit=${limit}&start=${start + limit}` } } : {},
+      _links:
+        queries.length === limit
+          ? { next: { href: `${BASE}/queries?orderby=${encodeURIComponent(orderby)}&limit=${limit}&start=${start + limit}` } }
+          : {},
       version: 1,
     };
   }
@@ -144,7 +156,8 @@ export class QueryService {
   /** The rows of a successful query (Tributary's `GET /queries/{id}/results`). */
   async results(scope: Scope, id: string): Promise<QueryResults> {
     const row = await this.row(scope, id);
-    if (row.state === 'SUBMITTED' || row.state === 'IN_PROGRESS') throw conflict(`query ${id} is ${row.state}; its results are ready once it is SUCCESS`);
+    if (row.state === 'SUBMITTED' || row.state === 'IN_PROGRESS')
+      throw conflict(`query ${id} is ${row.state}; its results are ready once it is SUCCESS`);
     if (row.state !== 'SUCCESS') throw conflict(`query ${id} is ${row.state}: ${row.errors.map((e) => e.message).join('; ')}`);
     return { queryId: id, columns: row.columns ?? [], rows: row.rows ?? [], rowCount: Number(row.row_count ?? 0), truncated: row.truncated };
   }
@@ -155,12 +168,19 @@ export class QueryService {
   }
 
   /** The first rows of a dataset (Data Access's dataset preview). */
-  async previewDataset(scope: Scope, datasetId: string, limit = 100): Promise<{ columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>> }> {
+  async previewDataset(
+    scope: Scope,
+    datasetId: string,
+    limit = 100,
+  ): Promise<{ columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>> }> {
     const dataset = await this.catalog.getDataset(scope, datasetId);
     const files = await this.catalog.datasetFiles(scope, dataset.id);
     const table = { name: 'preview', files };
     try {
-      const result = await runSandboxedSql(`SELECT * FROM preview LIMIT ${Math.max(1, Math.min(limit, 100))}`, [table], { ...this.limits, maxRows: limit });
+      const result = await runSandboxedSql(`SELECT * FROM preview LIMIT ${Math.max(1, Math.min(limit, 100))}`, [table], {
+        ...this.limits,
+        maxRows: limit,
+      });
       return { columns: result.columns.filter((c) => c.name !== '_empty'), rows: result.rows };
     } catch (error) {
       throw invalid(`the dataset cannot be previewed: ${(error as Error).message}`);
@@ -174,10 +194,15 @@ export class QueryService {
    * Queries this process runs are never touched.
    */
   async failInterruptedQueries(options: { olderThanMs?: number } = {}): Promise<string[]> {
-    const failed = await repo.failInterrupted(this.db, options.olderThanMs ?? 0, {
-      code: CODES.internal,
-      message: 'the process running this query stopped before it finished; submit it again',
-    }, [...this.running.keys()]);
+    const failed = await repo.failInterrupted(
+      this.db,
+      options.olderThanMs ?? 0,
+      {
+        code: CODES.internal,
+        message: 'the process running this query stopped before it finished; submit it again',
+      },
+      [...this.running.keys()],
+    );
     if (failed.length > 0) this.options.log?.('queries left running by a stopped process marked FAILED', { count: failed.length });
     return failed;
   }

@@ -53,12 +53,7 @@ const firstParagraph = (error: unknown) => (error instanceof Error ? error.messa
  * locked, so no statement can read or write elsewhere, attach a database, install or load an extension, or
  * undo the limits. Only a single SELECT (or WITH … SELECT) statement is run; anything else is refused.
  */
-export async function runSandboxedSql(
-  sql: string,
-  tables: TableSource[],
-  limits: SqlLimits,
-  signal?: AbortSignal,
-): Promise<SqlResult> {
+export async function runSandboxedSql(sql: string, tables: TableSource[], limits: SqlLimits, signal?: AbortSignal): Promise<SqlResult> {
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: limits.memoryLimit,
     threads: String(limits.threads),
@@ -87,7 +82,10 @@ export async function runSandboxedSql(
 
     const keyword = firstKeyword(sql);
     if (!READING.has(keyword)) {
-      throw new SqlFailure('refused', `only SELECT queries (including WITH … SELECT) are allowed; the lake is read-only${keyword ? ` (got ${keyword.toUpperCase()})` : ''}`);
+      throw new SqlFailure(
+        'refused',
+        `only SELECT queries (including WITH … SELECT) are allowed; the lake is read-only${keyword ? ` (got ${keyword.toUpperCase()})` : ''}`,
+      );
     }
     let extracted;
     try {
@@ -140,7 +138,9 @@ async function tableSql(connection: DuckDBConnection, table: TableSource): Promi
   if (!files) return `SELECT ${table.columns.map((c) => `NULL::${c.type} AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`;
   const held = new Set((await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${files}`)).getRowObjectsJS().map((r) => String(r.column_name)));
   // A struct cast matches fields by name and fills those a file lacks with NULL.
-  const projected = table.columns.map((c) => `${held.has(c.name) ? `CAST(${quoteIdent(c.name)} AS ${c.type})` : `NULL::${c.type}`} AS ${quoteIdent(c.name)}`);
+  const projected = table.columns.map(
+    (c) => `${held.has(c.name) ? `CAST(${quoteIdent(c.name)} AS ${c.type})` : `NULL::${c.type}`} AS ${quoteIdent(c.name)}`,
+  );
   // Columns the schema no longer names (it only grows, so none is expected) are kept rather than hidden.
   const known = new Set(table.columns.map((c) => c.name));
   const extra = [...held].filter((name) => !known.has(name)).map(quoteIdent);

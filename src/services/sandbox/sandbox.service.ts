@@ -75,7 +75,12 @@ export class SandboxService {
 
   /** `GET /sandboxTypes`. */
   types(): { sandboxTypes: Array<{ id: SandboxType; title: string }> } {
-    return { sandboxTypes: [{ id: 'production', title: 'Production' }, { id: 'development', title: 'Development' }] };
+    return {
+      sandboxTypes: [
+        { id: 'production', title: 'Production' },
+        { id: 'development', title: 'Development' },
+      ],
+    };
   }
 
   /** `GET /sandboxes`: every sandbox of the org that is not deleted. */
@@ -115,7 +120,8 @@ export class SandboxService {
     if (typeof input.name !== 'string' || !NAME.test(input.name)) {
       throw invalid('name is required: lower-case letters, digits and dashes, at most 62 characters, starting with a letter or digit');
     }
-    if (input.title !== undefined && (typeof input.title !== 'string' || input.title.trim() === '')) throw invalid('title must be a non-empty string');
+    if (input.title !== undefined && (typeof input.title !== 'string' || input.title.trim() === ''))
+      throw invalid('title must be a non-empty string');
     const type = typeof input.type === 'string' ? input.type.toLowerCase() : 'development';
     if (type === 'production') throw invalid(`an org has one production sandbox, "${PRODUCTION_NAME}"; create development sandboxes`);
     if (type !== 'development') throw invalid('type must be "development" or "production"');
@@ -141,7 +147,11 @@ export class SandboxService {
     if (typeof input.title !== 'string' || input.title.trim() === '') throw invalid('title is required');
     const row = await this.row(scope.orgId, name);
     if (row.state === 'deleted') throw notFound(`sandbox "${name}" does not exist`);
-    await this.db.query('update sandboxes set title = $1, etag = etag + 1, modified_by = $2, updated_at = now() where id = $3', [input.title, scope.clientId, row.id]);
+    await this.db.query('update sandboxes set title = $1, etag = etag + 1, modified_by = $2, updated_at = now() where id = $3', [
+      input.title,
+      scope.clientId,
+      row.id,
+    ]);
     return this.get(scope.orgId, name);
   }
 
@@ -192,7 +202,13 @@ export class SandboxService {
   }
 
   private background(row: SandboxRow & { tenant_id: string }, end: 'active' | 'deleted'): void {
-    const scope: Scope = { orgId: row.org_id, sandboxId: row.id, sandboxName: row.name, tenantId: row.tenant_id, clientId: 'tributary-sandbox-management' };
+    const scope: Scope = {
+      orgId: row.org_id,
+      sandboxId: row.id,
+      sandboxName: row.name,
+      tenantId: row.tenant_id,
+      clientId: 'tributary-sandbox-management',
+    };
     const work = (async () => {
       try {
         for (const purger of this.purgers) await purger.purgeSandbox(scope);

@@ -19,8 +19,21 @@ const ADHOC = 'https://ns.adobe.com/xdm/data/adhoc';
 
 /** Keys only the registry sets; whatever a client sends for them is ignored. */
 const SERVER_KEYS = [
-  '$id', 'meta:altId', 'meta:resourceType', 'version', 'refs', 'imsOrg', 'meta:extends', 'meta:containerId', 'meta:tenantNamespace',
-  'meta:registryMetadata', 'meta:sandboxId', 'meta:sandboxType', 'meta:datasetNamespace', 'meta:abstract', 'meta:extensible',
+  '$id',
+  'meta:altId',
+  'meta:resourceType',
+  'version',
+  'refs',
+  'imsOrg',
+  'meta:extends',
+  'meta:containerId',
+  'meta:tenantNamespace',
+  'meta:registryMetadata',
+  'meta:sandboxId',
+  'meta:sandboxType',
+  'meta:datasetNamespace',
+  'meta:abstract',
+  'meta:extensible',
 ];
 
 /** Replaces the `{TENANT_ID}` placeholders of the documentation with the caller's tenant. */
@@ -75,7 +88,7 @@ function immutableTags(body: Node, existing?: Resource): string[] | undefined {
     if (before.length > 0) fail(`'meta:immutableTags' ${JSON.stringify(before)} cannot be removed`);
     return undefined;
   }
-  if (!Array.isArray(tags) || tags.some((t) => t !== 'union')) fail("'meta:immutableTags' must be a list holding only \"union\"");
+  if (!Array.isArray(tags) || tags.some((t) => t !== 'union')) fail('\'meta:immutableTags\' must be a list holding only "union"');
   const lost = before.filter((t) => !(tags as string[]).includes(t));
   if (lost.length > 0) fail(`'meta:immutableTags' ${JSON.stringify(lost)} cannot be removed`);
   return [...new Set(tags as string[])];
@@ -151,11 +164,13 @@ export function composeResource(ctx: ComposeContext, type: ResourceType, input: 
     extra['meta:extensible'] = true;
   } else if (type === 'mixins') {
     const intended = body['meta:intendedToExtend'];
-    if (!Array.isArray(intended) || intended.some((c) => typeof c !== 'string')) fail("A field group needs 'meta:intendedToExtend', a list of class ids");
+    if (!Array.isArray(intended) || intended.some((c) => typeof c !== 'string'))
+      fail("A field group needs 'meta:intendedToExtend', a list of class ids");
     body['meta:intendedToExtend'] = (intended as string[]).map((c) => withTenant(scope, c));
     for (const c of body['meta:intendedToExtend'] as string[]) {
       const target = lookup(c);
-      if (!target || (target['meta:resourceType'] !== 'classes' && target['meta:resourceType'] !== 'behaviors')) fail(`'meta:intendedToExtend' names '${c}', which is not a class`);
+      if (!target || (target['meta:resourceType'] !== 'classes' && target['meta:resourceType'] !== 'behaviors'))
+        fail(`'meta:intendedToExtend' names '${c}', which is not a class`);
     }
     requireTenantNamespace(scope, body, 'Field group');
     extra['meta:abstract'] = true;
@@ -236,11 +251,13 @@ function composeSchema(ctx: ComposeContext, body: Node): Node {
   if (classes.length !== 1) fail(`A schema must reference exactly one class; found ${classes.length}`);
   const cls = classes[0]!;
   const declared = body['meta:class'];
-  if (declared !== undefined && withTenant(scope, String(declared)) !== cls.$id) fail(`'meta:class' is '${String(declared)}' but the schema's class is '${cls.$id}'`);
+  if (declared !== undefined && withTenant(scope, String(declared)) !== cls.$id)
+    fail(`'meta:class' is '${String(declared)}' but the schema's class is '${cls.$id}'`);
   const classLineage = new Set([cls.$id, ...extendsOf(cls, lookup)]);
   for (const r of resources) {
     if (r === cls) continue;
-    if (r['meta:resourceType'] !== 'mixins') fail(`'${r.$id}' is a ${r['meta:resourceType']} resource; a schema may only add field groups to its class`);
+    if (r['meta:resourceType'] !== 'mixins')
+      fail(`'${r.$id}' is a ${r['meta:resourceType']} resource; a schema may only add field groups to its class`);
     const intended = r['meta:intendedToExtend'] ?? [];
     if (intended.length > 0 && !intended.some((c) => classLineage.has(c))) fail(`Field group '${r.$id}' is not intended for class '${cls.$id}'`);
   }

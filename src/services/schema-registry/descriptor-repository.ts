@@ -13,12 +13,19 @@ export class DescriptorRepository {
   constructor(private readonly db: Db) {}
 
   async list(scope: Scope): Promise<Descriptor[]> {
-    const rows = await this.db.query<Row>('select body from schema_registry_descriptors where org_id = $1 and sandbox_id = $2 order by created_at, id', [scope.orgId, scope.sandboxId]);
+    const rows = await this.db.query<Row>(
+      'select body from schema_registry_descriptors where org_id = $1 and sandbox_id = $2 order by created_at, id',
+      [scope.orgId, scope.sandboxId],
+    );
     return rows.map(bodyOf);
   }
 
   async get(scope: Scope, id: string): Promise<Descriptor | undefined> {
-    const rows = await this.db.query<Row>('select body from schema_registry_descriptors where org_id = $1 and sandbox_id = $2 and id = $3', [scope.orgId, scope.sandboxId, id]);
+    const rows = await this.db.query<Row>('select body from schema_registry_descriptors where org_id = $1 and sandbox_id = $2 and id = $3', [
+      scope.orgId,
+      scope.sandboxId,
+      id,
+    ]);
     return rows[0] ? bodyOf(rows[0]) : undefined;
   }
 
@@ -57,11 +64,19 @@ export class DescriptorRepository {
   }
 
   async delete(scope: Scope, id: string): Promise<boolean> {
-    const rows = await this.db.query('delete from schema_registry_descriptors where org_id = $1 and sandbox_id = $2 and id = $3 returning id', [scope.orgId, scope.sandboxId, id]);
+    const rows = await this.db.query('delete from schema_registry_descriptors where org_id = $1 and sandbox_id = $2 and id = $3 returning id', [
+      scope.orgId,
+      scope.sandboxId,
+      id,
+    ]);
     return rows.length > 0;
   }
 
   async deleteOfSchema(scope: Scope, schemaId: string): Promise<void> {
-    await this.db.query('delete from schema_registry_descriptors where org_id = $1 and sandbox_id = $2 and source_schema = $3', [scope.orgId, scope.sandboxId, schemaId]);
+    await this.db.query('delete from schema_registry_descriptors where org_id = $1 and sandbox_id = $2 and source_schema = $3', [
+      scope.orgId,
+      scope.sandboxId,
+      schemaId,
+    ]);
   }
 }

@@ -121,7 +121,8 @@ export async function composeDescriptor(ctx: DescriptorContext, input: unknown, 
     if (property !== 'xdm:code' && property !== 'xdm:id') fail("'xdm:property' must be 'xdm:code' or 'xdm:id'");
     body['xdm:property'] = property;
     const namespace = body['xdm:namespace'];
-    if ((typeof namespace !== 'string' && typeof namespace !== 'number') || String(namespace).trim() === '') fail("'xdm:namespace' is required for xdm:descriptorIdentity");
+    if ((typeof namespace !== 'string' && typeof namespace !== 'number') || String(namespace).trim() === '')
+      fail("'xdm:namespace' is required for xdm:descriptorIdentity");
     const found = await ctx.namespace(String(namespace), property === 'xdm:id' ? 'id' : 'code');
     if (!found) fail(`Identity namespace '${String(namespace)}' does not exist`);
     if (field!.type !== 'string') fail(`Identity field '${String(body['xdm:sourceProperty'])}' must be a string, not ${String(field!.type)}`);

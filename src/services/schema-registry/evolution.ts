@@ -19,7 +19,11 @@ function fieldsOf(node: Node, prefix = '', out = new Map<string, Field>()): Map<
     for (const [name, child] of Object.entries(node.properties)) {
       if (!isNode(child)) continue;
       const path = prefix ? `${prefix}.${name}` : name;
-      out.set(path, { type: String(child.type ?? ''), ...(typeof child.format === 'string' ? { format: child.format } : {}), required: required.has(name) });
+      out.set(path, {
+        type: String(child.type ?? ''),
+        ...(typeof child.format === 'string' ? { format: child.format } : {}),
+        required: required.has(name),
+      });
       fieldsOf(child, path, out);
       if (isNode(child.items)) fieldsOf(child.items, `${path}[]`, out);
       if (isNode(child.additionalProperties)) fieldsOf(child.additionalProperties, `${path}{}`, out);
@@ -37,7 +41,9 @@ export function breakingChanges(before: Node, after: Node): string[] {
     const next = now.get(path);
     if (!next) problems.push(`field '${path}' would be removed`);
     else if (next.type !== field.type || next.format !== field.format) {
-      problems.push(`field '${path}' would change from ${field.type}${field.format ? `/${field.format}` : ''} to ${next.type}${next.format ? `/${next.format}` : ''}`);
+      problems.push(
+        `field '${path}' would change from ${field.type}${field.format ? `/${field.format}` : ''} to ${next.type}${next.format ? `/${next.format}` : ''}`,
+      );
     } else if (next.required && !field.required) problems.push(`field '${path}' would become required`);
   }
   for (const [path, field] of now) {

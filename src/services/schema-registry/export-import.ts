@@ -36,7 +36,10 @@ function tenantRewriter(from: string, to: string): (s: string) => string {
 export function exportPayload(scope: Scope, resources: Resource[], descriptors: Descriptor[]): Array<Record<string, unknown>> {
   const rewrite = tenantRewriter(scope.tenantId, TENANT_PLACEHOLDER);
   const strip = (r: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(r).filter(([k]) => !keys.includes(k)));
-  return [...resources.map((r) => rewriteStrings(strip(r, LOCAL_KEYS), rewrite)), ...descriptors.map((d) => rewriteStrings(strip(d, LOCAL_DESCRIPTOR_KEYS), rewrite))];
+  return [
+    ...resources.map((r) => rewriteStrings(strip(r, LOCAL_KEYS), rewrite)),
+    ...descriptors.map((d) => rewriteStrings(strip(d, LOCAL_DESCRIPTOR_KEYS), rewrite)),
+  ];
 }
 
 /** The payload with the placeholder (or, for a payload of another tenant, nothing) replaced by the caller's tenant. */

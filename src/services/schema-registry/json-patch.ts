@@ -12,7 +12,10 @@ export interface PatchOperation {
 
 function segments(path: string): string[] {
   if (!path.startsWith('/')) throw invalid(`JSON Patch path '${path}' must start with '/'`, 'XDM-1000-400');
-  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** Applies the operations to a copy of `document` and returns it; the original is not touched. */

@@ -60,9 +60,16 @@ function sortKey(resource: Item, key: string): string {
 
 /** One page of `resources`; `idKey` names the unique key that breaks ties (`$id`, or `@id` for descriptors). */
 export function listPage<T extends Item = Resource>(resources: readonly T[], query: ListQuery, idKey = '$id'): ListPage<T> {
-  const filters = (query.property ?? []).flatMap((p) => p.split(',')).filter((p) => p.trim() !== '').map(parseFilter);
+  const filters = (query.property ?? [])
+    .flatMap((p) => p.split(','))
+    .filter((p) => p.trim() !== '')
+    .map(parseFilter);
   const orderby = query.orderby?.trim() || 'title';
-  const keys = orderby.split(',').map((k) => k.trim()).filter(Boolean).map((k) => (k.startsWith('-') ? { key: k.slice(1), desc: true } : { key: k.replace(/^\+/, ''), desc: false }));
+  const keys = orderby
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k) => (k.startsWith('-') ? { key: k.slice(1), desc: true } : { key: k.replace(/^\+/, ''), desc: false }));
   const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIMIT, 0), MAX_LIMIT);
   const primary = keys[0]!;
   let selected = resources.filter((r) => filters.every((f) => f(r)));

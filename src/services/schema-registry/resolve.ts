@@ -25,7 +25,18 @@ export class ResolutionError extends Error {
 }
 
 /** Keywords the resolver handles itself; everything else on a node is copied as is. */
-const STRUCTURAL = new Set(['$ref', 'allOf', 'oneOf', 'anyOf', 'definitions', 'patternProperties', 'properties', 'items', 'additionalProperties', 'required']);
+const STRUCTURAL = new Set([
+  '$ref',
+  'allOf',
+  'oneOf',
+  'anyOf',
+  'definitions',
+  'patternProperties',
+  'properties',
+  'items',
+  'additionalProperties',
+  'required',
+]);
 /** Root keys of a resource that describe the resource, not its data. */
 const ROOT_ONLY = new Set(['allOf', 'definitions', 'properties', 'required', 'patternProperties', 'oneOf', 'anyOf', '$ref']);
 

@@ -11,6 +11,9 @@ export async function purgeSchemaRegistrySandbox(db: Db, scope: Scope): Promise<
     await tx.query('delete from schema_registry_descriptors where org_id = $1 and sandbox_id = $2', [scope.orgId, scope.sandboxId]);
     await tx.query('delete from schema_registry_resources where org_id = $1 and sandbox_id = $2', [scope.orgId, scope.sandboxId]);
     await tx.query('delete from schema_registry_audit where org_id = $1 and sandbox_id = $2', [scope.orgId, scope.sandboxId]);
-    await tx.query('update schema_registry_revisions set revision = revision + 1 where org_id = $1 and sandbox_id = $2', [scope.orgId, scope.sandboxId]);
+    await tx.query('update schema_registry_revisions set revision = revision + 1 where org_id = $1 and sandbox_id = $2', [
+      scope.orgId,
+      scope.sandboxId,
+    ]);
   });
 }

@@ -76,7 +76,11 @@ export class SchemaRegistryService {
     const unions = new Set(all.filter(isUnionMember).map((r) => r['meta:class']));
     const meta = (r: Resource, key: string) => Number((r['meta:registryMetadata'] as Record<string, unknown> | undefined)?.[key] ?? 0);
     const item = (r: Resource) => ({ $id: r.$id, 'meta:altId': r['meta:altId'], version: r.version, title: r.title ?? '' });
-    const recent = (key: string) => [...all].sort((a, b) => meta(b, key) - meta(a, key)).slice(0, RECENT).map(item);
+    const recent = (key: string) =>
+      [...all]
+        .sort((a, b) => meta(b, key) - meta(a, key))
+        .slice(0, RECENT)
+        .map(item);
     const byClass = new Map<string, Resource[]>();
     for (const schema of all.filter((r) => r['meta:resourceType'] === 'schemas')) {
       const cls = String(schema['meta:class']);
@@ -86,24 +90,40 @@ export class SchemaRegistryService {
     return {
       imsOrg: scope.orgId,
       tenantId: scope.tenantId,
-      counts: { schemas: counts.schemas ?? 0, mixins: counts.mixins ?? 0, datatypes: counts.datatypes ?? 0, classes: counts.classes ?? 0, unions: unions.size },
+      counts: {
+        schemas: counts.schemas ?? 0,
+        mixins: counts.mixins ?? 0,
+        datatypes: counts.datatypes ?? 0,
+        classes: counts.classes ?? 0,
+        unions: unions.size,
+      },
       recentlyCreatedResources: recent('repo:createdDate'),
       recentlyUpdatedResources: recent('repo:lastModifiedDate'),
       classUsage: [...byClass.entries()].map(([cls, schemas]) => ({
         $id: cls,
         title: (lookup(cls) ?? all.find((r) => r.$id === cls))?.title ?? '',
         numberOfSchemas: schemas.length,
-        schemas: schemas.map((s) => ({ $id: s.$id, title: s.title ?? '', 'meta:altId': s['meta:altId'], ...(s.description !== undefined ? { description: s.description } : {}) })),
+        schemas: schemas.map((s) => ({
+          $id: s.$id,
+          title: s.title ?? '',
+          'meta:altId': s['meta:altId'],
+          ...(s.description !== undefined ? { description: s.description } : {}),
+        })),
       })),
     };
   }
 
   /** One page of a container's resources of one kind; `ids` gives `xed-id` summaries. */
-  async list(scope: Scope, container: Container, kind: PathKind, query: ListQuery, ids: boolean): Promise<{ results: Array<Record<string, unknown>>; _page: ListPage['_page'] }> {
+  async list(
+    scope: Scope,
+    container: Container,
+    kind: PathKind,
+    query: ListQuery,
+    ids: boolean,
+  ): Promise<{ results: Array<Record<string, unknown>>; _page: ListPage['_page'] }> {
     const type = resourceTypeOf(kind);
-    const all = container === 'global'
-      ? globalLibrary().resources.filter((r) => r['meta:resourceType'] === type)
-      : await this.tenant.list(scope, type);
+    const all =
+      container === 'global' ? globalLibrary().resources.filter((r) => r['meta:resourceType'] === type) : await this.tenant.list(scope, type);
     const page = listPage(all, query);
     return { ...page, results: ids ? page.results.map(summary) : page.results };
   }
@@ -121,7 +141,13 @@ export class SchemaRegistryService {
     const type = resourceTypeOf(kind);
     if (!WRITABLE.includes(type)) throw forbidden(`${kind} cannot be created in the tenant container`, 'XDM-1010-403');
     const lookup = await this.lookupFor(scope, 'tenant', [body as Resource], true);
-    const resource = composeResource({ scope, lookup, now: new Date(), sandboxType: await this.tenant.sandboxType(scope) }, type, body, undefined, importedHex);
+    const resource = composeResource(
+      { scope, lookup, now: new Date(), sandboxType: await this.tenant.sandboxType(scope) },
+      type,
+      body,
+      undefined,
+      importedHex,
+    );
     if (isUnionMember(resource)) await this.checkUnion(scope, resource);
     await this.tenant.insert(scope, resource, etagOf(resource));
     return resource;
@@ -141,7 +167,12 @@ export class SchemaRegistryService {
     }
     const body = 'replace' in change ? change.replace : applyPatch(existing, change.patch);
     const base = await this.lookupFor(scope, 'tenant', [body as Resource, existing], true);
-    const updated = composeResource({ scope, lookup: base, now: new Date(), sandboxType: await this.tenant.sandboxType(scope) }, type, body, existing);
+    const updated = composeResource(
+      { scope, lookup: base, now: new Date(), sandboxType: await this.tenant.sandboxType(scope) },
+      type,
+      body,
+      existing,
+    );
     const isUpdated = (key: string) => key === existing.$id || key === existing['meta:altId'];
     const affected = [existing, ...(await this.dependentsOf(scope, existing.$id))];
     for (const resource of affected) {
@@ -158,7 +189,10 @@ export class SchemaRegistryService {
       for (const d of await this.descriptors.ofSchema(scope, resource.$id)) {
         const pointer = d['xdm:sourceProperty'];
         if (pointer !== undefined && !fieldAt(resolved, pointer)) {
-          throw invalid(`The change would remove '${pointer}' of '${resource.$id}', which descriptor '${d['@id']}' names; delete the descriptor first`, 'XDM-1000-400');
+          throw invalid(
+            `The change would remove '${pointer}' of '${resource.$id}', which descriptor '${d['@id']}' names; delete the descriptor first`,
+            'XDM-1000-400',
+          );
         }
       }
       if (await this.inUse(scope, resource)) {
@@ -182,9 +216,11 @@ export class SchemaRegistryService {
     const users = (await this.tenant.referencing(scope, resource.$id)).filter((id) => id !== resource.$id);
     if (users.length > 0) throw conflict(`'${resource.$id}' is referenced by ${users.join(', ')}`, 'XDM-1009-409');
     if (resource['meta:resourceType'] === 'schemas') {
-      if (await this.inUse(scope, resource)) throw conflict(`Schema '${resource.$id}' is used by a dataset; delete the dataset first`, 'XDM-1009-409');
+      if (await this.inUse(scope, resource))
+        throw conflict(`Schema '${resource.$id}' is used by a dataset; delete the dataset first`, 'XDM-1009-409');
       const pointing = await this.descriptors.pointingAt(scope, resource.$id);
-      if (pointing.length > 0) throw conflict(`Schema '${resource.$id}' is the destination of descriptor(s) ${pointing.map((d) => d['@id']).join(', ')}`, 'XDM-1009-409');
+      if (pointing.length > 0)
+        throw conflict(`Schema '${resource.$id}' is the destination of descriptor(s) ${pointing.map((d) => d['@id']).join(', ')}`, 'XDM-1009-409');
       await this.descriptors.deleteOfSchema(scope, resource.$id);
     }
     await this.tenant.delete(scope, resource.$id);
@@ -295,7 +331,11 @@ export class SchemaRegistryService {
     for (const r of ordered) if (r['meta:resourceType'] === 'schemas') descriptors.push(...(await this.descriptors.ofSchema(scope, r.$id)));
     // Identities first: a relationship needs its destination's primary identity to exist.
     const rank = (d: Descriptor) => (d['@type'] === 'xdm:descriptorIdentity' ? 0 : 1);
-    return exportPayload(scope, ordered, descriptors.sort((a, b) => rank(a) - rank(b)));
+    return exportPayload(
+      scope,
+      ordered,
+      descriptors.sort((a, b) => rank(a) - rank(b)),
+    );
   }
 
   /**
@@ -304,7 +344,8 @@ export class SchemaRegistryService {
    * item refused by the composition rules undoes the items created before it.
    */
   async importResources(scope: Scope, payload: unknown): Promise<Array<Record<string, unknown>>> {
-    if (!Array.isArray(payload) || payload.length === 0) throw invalid('The import payload must be a non-empty array, as returned by /rpc/export', 'XDM-3005-400');
+    if (!Array.isArray(payload) || payload.length === 0)
+      throw invalid('The import payload must be a non-empty array, as returned by /rpc/export', 'XDM-3005-400');
     const items = importItems(scope, payload);
     const existing = await this.tenant.all(scope);
     const resources = items.filter((i) => typeof i.$id === 'string');
@@ -317,7 +358,11 @@ export class SchemaRegistryService {
       const sameId = existing.find((r) => r.$id === item.$id);
       if (sameId) throw invalid(`Failed to import resources. Error: An object ${sameId.$id} already exists with the same $id`, 'XDM-3005-400');
       const sameTitle = existing.find((r) => r['meta:resourceType'] === type && r.title === item.title);
-      if (sameTitle) throw invalid(`Failed to import resources. Error: Title must be unique. An object ${sameTitle.$id} already exists with the same title`, 'XDM-3005-400');
+      if (sameTitle)
+        throw invalid(
+          `Failed to import resources. Error: Title must be unique. An object ${sameTitle.$id} already exists with the same title`,
+          'XDM-3005-400',
+        );
     }
     const created: Resource[] = [];
     const createdDescriptors: Descriptor[] = [];
@@ -337,7 +382,8 @@ export class SchemaRegistryService {
     } catch (error) {
       for (const d of createdDescriptors) await this.descriptors.delete(scope, d['@id']);
       for (const r of created.reverse()) await this.tenant.delete(scope, r.$id);
-      if (error instanceof ServiceError && error.kind === 'invalid') throw invalid(`Failed to import resources. Error: ${error.message}`, 'XDM-3005-400');
+      if (error instanceof ServiceError && error.kind === 'invalid')
+        throw invalid(`Failed to import resources. Error: ${error.message}`, 'XDM-3005-400');
       throw error;
     }
     return [...created, ...createdDescriptors];
@@ -414,7 +460,9 @@ export class SchemaRegistryService {
 
   /** A schema joining its class's union must not clash with the schemas already in it (400). */
   private async checkUnion(scope: Scope, schema: Resource, override?: ResourceLookup): Promise<void> {
-    const members = (await this.tenant.list(scope, 'schemas')).filter((r) => isUnionMember(r) && r['meta:class'] === schema['meta:class'] && r.$id !== schema.$id);
+    const members = (await this.tenant.list(scope, 'schemas')).filter(
+      (r) => isUnionMember(r) && r['meta:class'] === schema['meta:class'] && r.$id !== schema.$id,
+    );
     const base = await this.lookupFor(scope, 'tenant', [...members, schema]);
     const lookup = override ? (key: string) => override(key) ?? base(key) : base;
     const cls = lookup(String(schema['meta:class']));
@@ -423,7 +471,8 @@ export class SchemaRegistryService {
     try {
       resolveFull(union, lookup);
     } catch (error) {
-      if (error instanceof ResolutionError) throw invalid(`Schema '${schema.$id}' cannot join the union of '${cls.$id}': ${error.message}`, 'XDM-1000-400');
+      if (error instanceof ResolutionError)
+        throw invalid(`Schema '${schema.$id}' cannot join the union of '${cls.$id}': ${error.message}`, 'XDM-1000-400');
       throw error;
     }
   }
@@ -447,7 +496,8 @@ export class SchemaRegistryService {
   private async find(scope: Scope, container: Container, type: ResourceType, idOrAltId: string): Promise<Resource> {
     const key = withTenant(scope, idOrAltId);
     const found = container === 'global' ? globalLibrary().get(key) : await this.tenant.get(scope, key);
-    if (!found || found['meta:resourceType'] !== type) throw notFound(`The ${type} resource '${idOrAltId}' was not found in the ${container} container`, NOT_FOUND_CODE);
+    if (!found || found['meta:resourceType'] !== type)
+      throw notFound(`The ${type} resource '${idOrAltId}' was not found in the ${container} container`, NOT_FOUND_CODE);
     return found;
   }
 
@@ -491,5 +541,8 @@ export class SchemaRegistryService {
 
 /** `If-Match` may quote the eTag or list several; `*` matches any. */
 function matchesEtag(header: string, etag: string): boolean {
-  return header.split(',').map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, '')).some((t) => t === '*' || t === etag);
+  return header
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, ''))
+    .some((t) => t === '*' || t === etag);
 }

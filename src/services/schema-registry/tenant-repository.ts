@@ -63,7 +63,18 @@ export class TenantRepository {
       await tx.query(
         `insert into schema_registry_resources (org_id, sandbox_id, id, alt_id, resource_type, title, version, etag, body, created_by, updated_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9::json, $10, $10)`,
-        [scope.orgId, scope.sandboxId, resource.$id, resource['meta:altId'], resource['meta:resourceType'], resource.title ?? '', resource.version, etag, JSON.stringify(resource), scope.clientId],
+        [
+          scope.orgId,
+          scope.sandboxId,
+          resource.$id,
+          resource['meta:altId'],
+          resource['meta:resourceType'],
+          resource.title ?? '',
+          resource.version,
+          etag,
+          JSON.stringify(resource),
+          scope.clientId,
+        ],
       );
       await recordChange(tx, scope, undefined, resource);
       await bumpRevision(tx, scope);
@@ -72,10 +83,11 @@ export class TenantRepository {
 
   async update(scope: Scope, resource: Resource, etag: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const before = await tx.query<Row>(
-        'select body from schema_registry_resources where org_id = $1 and sandbox_id = $2 and id = $3 for update',
-        [scope.orgId, scope.sandboxId, resource.$id],
-      );
+      const before = await tx.query<Row>('select body from schema_registry_resources where org_id = $1 and sandbox_id = $2 and id = $3 for update', [
+        scope.orgId,
+        scope.sandboxId,
+        resource.$id,
+      ]);
       await tx.query(
         `update schema_registry_resources set body = $4::json, title = $5, etag = $6, updated_by = $7, version = $8, updated_at = now()
          where org_id = $1 and sandbox_id = $2 and id = $3`,
@@ -88,7 +100,11 @@ export class TenantRepository {
 
   async delete(scope: Scope, id: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const rows = await tx.query<Row>('delete from schema_registry_resources where org_id = $1 and sandbox_id = $2 and id = $3 returning body', [scope.orgId, scope.sandboxId, id]);
+      const rows = await tx.query<Row>('delete from schema_registry_resources where org_id = $1 and sandbox_id = $2 and id = $3 returning body', [
+        scope.orgId,
+        scope.sandboxId,
+        id,
+      ]);
       if (rows[0]) await recordChange(tx, scope, bodyOf(rows[0]), undefined);
       if (rows.length > 0) await bumpRevision(tx, scope);
       return rows.length > 0;
@@ -97,7 +113,10 @@ export class TenantRepository {
 
   /** Every tenant resource of the sandbox, whatever its kind (exports, unions, stats). */
   async all(scope: Scope): Promise<Resource[]> {
-    const rows = await this.db.query<Row>('select body from schema_registry_resources where org_id = $1 and sandbox_id = $2 order by created_at, id', [scope.orgId, scope.sandboxId]);
+    const rows = await this.db.query<Row>(
+      'select body from schema_registry_resources where org_id = $1 and sandbox_id = $2 order by created_at, id',
+      [scope.orgId, scope.sandboxId],
+    );
     return rows.map(bodyOf);
   }
 

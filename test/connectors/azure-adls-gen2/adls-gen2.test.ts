@@ -1,4 +1,11 @@
-import { AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, BlobServiceClient, generateAccountSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
+import {
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  BlobServiceClient,
+  generateAccountSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../src/connectors/sdk.js';
@@ -92,7 +99,12 @@ describe('adls-gen2 connector (against Azurite, through the blob fallback)', () 
     expect(() => adlsGen2.open({ url: 'ftp://x', accountKey: 'k' })).toThrow(ConnectorError);
     expect(() => adlsGen2.open({ url: `${azurite.blobEndpoint}?sv=1`, accountKey: 'k' })).toThrow(/sasToken/);
     expect(() => adlsGen2.open({ url: 'https://acct.dfs.core.windows.net', servicePrincipalKey: 's' })).toThrow(/tenant|servicePrincipalId/);
-    const settings = parseAdlsSettings({ url: 'https://acct.dfs.core.windows.net/fs/a/b', servicePrincipalKey: 's', servicePrincipalId: 'id', tenant: 't' });
+    const settings = parseAdlsSettings({
+      url: 'https://acct.dfs.core.windows.net/fs/a/b',
+      servicePrincipalKey: 's',
+      servicePrincipalId: 'id',
+      tenant: 't',
+    });
     expect(settings).toMatchObject({ fileSystem: 'fs', folderPrefix: 'a/b/', blobOnly: false });
     expect(settings.dfs.url).toBe('https://acct.dfs.core.windows.net/');
     expect(settings.blob.url).toBe('https://acct.blob.core.windows.net/');

@@ -1,4 +1,13 @@
-import { BlobServiceClient, ContainerSASPermissions, StorageSharedKeyCredential, generateAccountSASQueryParameters, AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, generateBlobSASQueryParameters } from '@azure/storage-blob';
+import {
+  BlobServiceClient,
+  ContainerSASPermissions,
+  StorageSharedKeyCredential,
+  generateAccountSASQueryParameters,
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  generateBlobSASQueryParameters,
+} from '@azure/storage-blob';
 import { request as httpRequest, createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { buffer } from 'node:stream/consumers';
@@ -44,7 +53,9 @@ describe('azure-blob connector (against Azurite)', () => {
     expect(azureBlob.secretParams).toEqual(['connectionString', 'sasUri']);
     for (const auth of azureBlob.spec.authSpec) {
       const props = (auth.spec as { properties: Record<string, { format?: string }> }).properties;
-      const secrets = Object.entries(props).filter(([, p]) => p.format === 'password').map(([n]) => n);
+      const secrets = Object.entries(props)
+        .filter(([, p]) => p.format === 'password')
+        .map(([n]) => n);
       expect(secrets.every((n) => azureBlob.secretParams.includes(n))).toBe(true);
       expect(Object.keys(props)).toEqual(expect.arrayContaining(['container', 'folderPath']));
     }
@@ -94,7 +105,10 @@ describe('azure-blob connector (against Azurite)', () => {
       await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
       proxyEndpoint = `http://127.0.0.1:${(proxy.address() as { port: number }).port}/${azurite.accountName}`;
       const big = Buffer.alloc(2 * 1024 * 1024, 'abcdefghij');
-      await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(CONTAINER).getBlockBlobClient('big.bin').upload(big, big.length);
+      await BlobServiceClient.fromConnectionString(azurite.connectionString)
+        .getContainerClient(CONTAINER)
+        .getBlockBlobClient('big.bin')
+        .upload(big, big.length);
     });
 
     afterAll(async () => {
@@ -139,7 +153,12 @@ describe('azure-blob connector (against Azurite)', () => {
     const storage = open({ container: CONTAINER, folderPath: '/campaigns/summer/' });
     await storage.check();
     expect((await storage.list('/')).map((e) => e.path)).toEqual(['/deep', '/a.csv', '/b-premium.csv', '/notes.txt']);
-    expect(await collect(storage.walk('/deep', { recursive: true }))).toEqual(['/deep/c.csv', '/deep/deeper/d-premium.csv', '/deep/deeper/e.csv', '/deep/deeper/f.csv']);
+    expect(await collect(storage.walk('/deep', { recursive: true }))).toEqual([
+      '/deep/c.csv',
+      '/deep/deeper/d-premium.csv',
+      '/deep/deeper/e.csv',
+      '/deep/deeper/f.csv',
+    ]);
     expect((await buffer(await storage.read('/a.csv'))).toString()).toBe(BLOBS['campaigns/summer/a.csv']);
     expect(await failure(open({ container: 'no-such-container' }).check())).toBe('not_found');
   });
@@ -156,22 +175,35 @@ describe('azure-blob connector (against Azurite)', () => {
   it('connects with an account SAS URI and with a container SAS URI', async () => {
     const expiresOn = new Date(Date.now() + 3600_000);
     const accountSas = generateAccountSASQueryParameters(
-      { expiresOn, permissions: AccountSASPermissions.parse('rl'), resourceTypes: AccountSASResourceTypes.parse('sco').toString(), services: AccountSASServices.parse('b').toString() },
+      {
+        expiresOn,
+        permissions: AccountSASPermissions.parse('rl'),
+        resourceTypes: AccountSASResourceTypes.parse('sco').toString(),
+        services: AccountSASServices.parse('b').toString(),
+      },
       credential,
     ).toString();
     const byAccount = open({ connectionString: undefined, sasUri: `${azurite.blobEndpoint}?${accountSas}` });
     await byAccount.check();
     expect((await byAccount.list('/')).map((e) => e.name)).toEqual(['acme-data', 'other-container']);
 
-    const containerSas = generateBlobSASQueryParameters({ containerName: CONTAINER, expiresOn, permissions: ContainerSASPermissions.parse('rl') }, credential).toString();
+    const containerSas = generateBlobSASQueryParameters(
+      { containerName: CONTAINER, expiresOn, permissions: ContainerSASPermissions.parse('rl') },
+      credential,
+    ).toString();
     const byContainer = open({ connectionString: undefined, sasUri: `${azurite.blobEndpoint}/${CONTAINER}?${containerSas}` });
     await byContainer.check();
     expect((await byContainer.list('/')).map((e) => e.name)).toEqual(['campaigns', 'empty-folder', 'top.csv']);
     expect((await buffer(await byContainer.read('/top.csv'))).toString()).toBe(BLOBS['top.csv']);
 
     // A read-only SAS without list permission: the signature is fine, the permission is not.
-    const readOnly = generateBlobSASQueryParameters({ containerName: CONTAINER, expiresOn, permissions: ContainerSASPermissions.parse('r') }, credential).toString();
-    expect(await failure(open({ connectionString: undefined, sasUri: `${azurite.blobEndpoint}/${CONTAINER}?${readOnly}` }).check())).toBe('permission_denied');
+    const readOnly = generateBlobSASQueryParameters(
+      { containerName: CONTAINER, expiresOn, permissions: ContainerSASPermissions.parse('r') },
+      credential,
+    ).toString();
+    expect(await failure(open({ connectionString: undefined, sasUri: `${azurite.blobEndpoint}/${CONTAINER}?${readOnly}` }).check())).toBe(
+      'permission_denied',
+    );
   });
 
   it('reports a wrong key or a forged SAS as bad_credentials', async () => {

@@ -45,7 +45,15 @@ describe('Azure sources through Flow Service', () => {
     const connectionId = await createConnection(t, AZURE_BLOB, 'ConnectionString', { connectionString: azurite.connectionString });
     const read = await t.call('GET', `${FS}/connections/${connectionId}`);
     expect(read.body).not.toContain(azurite.accountKey);
-    await exerciseConnection(t, { connectionId, specId: AZURE_BLOB, root: ['acme', 'archive'], folder: '/acme/in', csv: '/acme/in/people.csv', jsonGz: '/acme/in/people.jsonl.gz', title: 'blob people' });
+    await exerciseConnection(t, {
+      connectionId,
+      specId: AZURE_BLOB,
+      root: ['acme', 'archive'],
+      folder: '/acme/in',
+      csv: '/acme/in/people.csv',
+      jsonGz: '/acme/in/people.jsonl.gz',
+      title: 'blob people',
+    });
   });
 
   it('Azure Blob: a wrong key is reported as bad credentials by the connection test', async () => {
@@ -58,20 +66,51 @@ describe('Azure sources through Flow Service', () => {
   });
 
   it('ADLS Gen2 (account key, blob fallback on Azurite): test, explore, preview and a flow run to a successful batch', async () => {
-    const connectionId = await createConnection(t, ADLS_GEN2, 'Account Key for adls-gen2', { url: `${azurite.blobEndpoint}/acme`, accountKey: azurite.accountKey });
-    await exerciseConnection(t, { connectionId, specId: ADLS_GEN2, root: ['in'], folder: '/in', csv: '/in/people.csv', jsonGz: '/in/people.jsonl.gz', title: 'adls people' });
+    const connectionId = await createConnection(t, ADLS_GEN2, 'Account Key for adls-gen2', {
+      url: `${azurite.blobEndpoint}/acme`,
+      accountKey: azurite.accountKey,
+    });
+    await exerciseConnection(t, {
+      connectionId,
+      specId: ADLS_GEN2,
+      root: ['in'],
+      folder: '/in',
+      csv: '/in/people.csv',
+      jsonGz: '/in/people.jsonl.gz',
+      title: 'adls people',
+    });
   });
 
   it('Azure File Storage (against the fake): test, explore, preview and a flow run to a successful batch', async () => {
-    const connectionId = await createConnection(t, AZURE_FILES, 'Basic Authentication', { host: files.accountUrl, userId: `AZURE\\${files.accountName}`, password: files.accountKey });
-    await exerciseConnection(t, { connectionId, specId: AZURE_FILES, root: ['acme', 'archive'], folder: '/acme/in', csv: '/acme/in/people.csv', jsonGz: '/acme/in/people.jsonl.gz', title: 'files people' });
-    const wrong = await createConnection(t, AZURE_FILES, 'Basic Authentication', { host: files.accountUrl, userId: files.accountName, password: Buffer.alloc(64, 5).toString('base64') });
+    const connectionId = await createConnection(t, AZURE_FILES, 'Basic Authentication', {
+      host: files.accountUrl,
+      userId: `AZURE\\${files.accountName}`,
+      password: files.accountKey,
+    });
+    await exerciseConnection(t, {
+      connectionId,
+      specId: AZURE_FILES,
+      root: ['acme', 'archive'],
+      folder: '/acme/in',
+      csv: '/acme/in/people.csv',
+      jsonGz: '/acme/in/people.jsonl.gz',
+      title: 'files people',
+    });
+    const wrong = await createConnection(t, AZURE_FILES, 'Basic Authentication', {
+      host: files.accountUrl,
+      userId: files.accountName,
+      password: Buffer.alloc(64, 5).toString('base64'),
+    });
     const tested = await t.call('GET', `${FS}/connections/${wrong}/test`);
     expect(tested.body).toContain('FLOW-3001');
   });
 
   it('Azure File Storage: a run survives connections dropped mid-file, and fails cleanly with no batch when they keep dropping', async () => {
-    const connectionId = await createConnection(t, AZURE_FILES, 'Basic Authentication', { host: `${files.accountUrl}/acme`, userId: files.accountName, password: files.accountKey });
+    const connectionId = await createConnection(t, AZURE_FILES, 'Basic Authentication', {
+      host: `${files.accountUrl}/acme`,
+      userId: files.accountName,
+      password: files.accountKey,
+    });
 
     // Two dropped transfers: the read resumes where each broke, and the run lands every row once.
     const resumed = await createFlow(t, { connectionId, specId: AZURE_FILES, path: '/in/people.csv', title: 'files resumed' });

@@ -81,11 +81,17 @@ describe('azure-file-storage connector (against the in-repo File service fake)',
     expect(await failure(storage.list('/acme/nope'))).toBe('not_found');
     expect(await failure(storage.list('/acme/top.csv'))).toBe('not_found');
     expect(await failure(storage.list('/no-share'))).toBe('not_found');
-    expect(await collect(selectFiles(storage, '/acme/campaigns/*premium*.csv', { recursive: true }))).toEqual(['/acme/campaigns/summer/b-premium.csv']);
+    expect(await collect(selectFiles(storage, '/acme/campaigns/*premium*.csv', { recursive: true }))).toEqual([
+      '/acme/campaigns/summer/b-premium.csv',
+    ]);
   });
 
   it('takes the share and a folder from an SMB-style host', async () => {
-    const settings = parseFileShareSettings({ host: '\\\\acct.file.core.windows.net\\acme\\campaigns', userId: 'AZURE\\acct', password: fake.accountKey });
+    const settings = parseFileShareSettings({
+      host: '\\\\acct.file.core.windows.net\\acme\\campaigns',
+      userId: 'AZURE\\acct',
+      password: fake.accountKey,
+    });
     expect(settings).toMatchObject({ share: 'acme', folder: ['campaigns'] });
     expect(settings.service.url).toBe('https://acct.file.core.windows.net/');
     const storage = azureFileStorage.open({ ...params, host: `${fake.accountUrl}/acme/campaigns` });
@@ -139,7 +145,9 @@ describe('azure-file-storage connector (against the in-repo File service fake)',
   it('reports a wrong key as bad_credentials and a wrong account as invalid', async () => {
     const wrong = azureFileStorage.open({ ...params, password: Buffer.alloc(64, 1).toString('base64') });
     expect(await failure(wrong.check())).toBe('bad_credentials');
-    expect(await failure(azureFileStorage.open({ ...params, host: `${fake.accountUrl}/acme`, password: Buffer.alloc(64, 1).toString('base64') }).check())).toBe('bad_credentials');
+    expect(
+      await failure(azureFileStorage.open({ ...params, host: `${fake.accountUrl}/acme`, password: Buffer.alloc(64, 1).toString('base64') }).check()),
+    ).toBe('bad_credentials');
     expect(() => azureFileStorage.open({ ...params, userId: 'AZURE\\someoneelse' })).toThrow(/userId/);
     expect(await failure(azureFileStorage.open({ ...params, host: `${fake.accountUrl}/no-share` }).check())).toBe('not_found');
   });

@@ -74,7 +74,11 @@ describe('Google Cloud Storage source (HMAC keys, S3-interoperable API, against 
     expect(googleCloudStorage.spec.id).toBe(GCS);
     expect(googleCloudStorage.secretParams).toEqual(['secretAccessKey']);
     const settings = parseGcsSettings({ accessKeyId: 'GOOG1E…', secretAccessKey: 'x' });
-    expect(settings.client).toMatchObject({ endpoint: 'https://storage.googleapis.com', region: 'auto', requestChecksumCalculation: 'WHEN_REQUIRED' });
+    expect(settings.client).toMatchObject({
+      endpoint: 'https://storage.googleapis.com',
+      region: 'auto',
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
     expect(() => googleCloudStorage.open({ accessKeyId: 'a' })).toThrow(/secretAccessKey/);
   });
 

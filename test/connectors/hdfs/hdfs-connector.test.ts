@@ -55,7 +55,13 @@ describe('hdfs connector (against the fake WebHDFS)', () => {
     expect(server.requests).toEqual(['namenode LISTSTATUS_BATCH /data/in', 'namenode LISTSTATUS_BATCH /data/in']);
     expect((await storage.list('/')).map((e) => e.path)).toEqual(['/data', '/secret']);
     expect(await storage.list('/data/empty')).toEqual([]);
-    expect(await storage.stat('/data/in/a.csv')).toEqual({ type: 'file', name: 'a.csv', path: '/data/in/a.csv', size: 5, modifiedAt: 1_700_000_000_000 });
+    expect(await storage.stat('/data/in/a.csv')).toEqual({
+      type: 'file',
+      name: 'a.csv',
+      path: '/data/in/a.csv',
+      size: 5,
+      modifiedAt: 1_700_000_000_000,
+    });
     expect(await storage.stat('/data/in/deep')).toEqual({ type: 'folder', name: 'deep', path: '/data/in/deep' });
     expect(await storage.stat('/data/none.csv')).toBeNull();
     expect((await storage.list('/data')).map((e) => e.name)).toContain('name with space & ü.csv');
@@ -64,7 +70,12 @@ describe('hdfs connector (against the fake WebHDFS)', () => {
 
   it('walks and selects by wildcard', async () => {
     const storage = open();
-    expect(await collect(storage.walk('/data/in', { recursive: false }))).toEqual(['/data/in/a.csv', '/data/in/b.csv', '/data/in/c.json', '/data/in/d.csv']);
+    expect(await collect(storage.walk('/data/in', { recursive: false }))).toEqual([
+      '/data/in/a.csv',
+      '/data/in/b.csv',
+      '/data/in/c.json',
+      '/data/in/d.csv',
+    ]);
     expect(await collect(storage.walk('/data/in', { recursive: true }))).toHaveLength(6);
     expect(await collect(selectFiles(storage, '/data/in/*.csv', { recursive: true }))).toEqual([
       '/data/in/a.csv',

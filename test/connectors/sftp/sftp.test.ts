@@ -87,7 +87,11 @@ describe('sftp connector (against a private OpenSSH sshd)', () => {
     const storage = open(basic);
     await storage.check();
     expect((await storage.list('/')).map((e) => `${e.type}:${e.path}`)).toEqual(['folder:/data']);
-    expect((await storage.list('/data/people')).map((e) => `${e.type}:${e.name}`)).toEqual(['folder:archive', 'file:events.jsonl.gz', 'file:people.csv']);
+    expect((await storage.list('/data/people')).map((e) => `${e.type}:${e.name}`)).toEqual([
+      'folder:archive',
+      'file:events.jsonl.gz',
+      'file:people.csv',
+    ]);
     const many = await storage.list('/data/many');
     expect(many).toHaveLength(300);
     expect(many[0]).toMatchObject({ type: 'file', name: 'f000.csv', size: 5 });
@@ -96,7 +100,10 @@ describe('sftp connector (against a private OpenSSH sshd)', () => {
     expect(await storage.stat('/data/people/archive')).toEqual({ type: 'folder', name: 'archive', path: '/data/people/archive' });
     expect(await storage.stat('/data/none.csv')).toBeNull();
     expect((await buffer(await storage.read('/data/big/big.csv'))).equals(BIG)).toBe(true);
-    expect(await collect(selectFiles(storage, '/data/people/*.csv', { recursive: true }))).toEqual(['/data/people/archive/old.csv', '/data/people/people.csv']);
+    expect(await collect(selectFiles(storage, '/data/people/*.csv', { recursive: true }))).toEqual([
+      '/data/people/archive/old.csv',
+      '/data/people/people.csv',
+    ]);
   });
 
   it('logs in with an encrypted OpenSSH private key and its pass phrase; accepts `username`', async () => {

@@ -60,7 +60,8 @@ export async function startFakeAzureFiles(options: { root?: string } = {}): Prom
 
   const server: Server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendError(request, response, 500, 'InternalError', `The server encountered an internal error. ${(error as Error).message}`);
+      if (!response.headersSent)
+        sendError(request, response, 500, 'InternalError', `The server encountered an internal error. ${(error as Error).message}`);
       else response.destroy();
     });
   });
@@ -82,24 +83,35 @@ export async function startFakeAzureFiles(options: { root?: string } = {}): Prom
 
     let segments: string[];
     try {
-      segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+      segments = url.pathname
+        .split('/')
+        .filter((s) => s !== '')
+        .map(decodeURIComponent);
     } catch {
       return sendError(request, response, 400, 'InvalidUri', 'The requested URI does not represent any resource on the server.');
     }
     const [account, share, ...rest] = segments;
-    if (account !== ACCOUNT) return sendError(request, response, 400, 'InvalidUri', 'The requested URI does not represent any resource on the server.');
+    if (account !== ACCOUNT)
+      return sendError(request, response, 400, 'InvalidUri', 'The requested URI does not represent any resource on the server.');
     const auth = checkSharedKey(request, ACCOUNT, key);
     if (!auth.ok) return sendError(request, response, auth.status, auth.code, auth.message, auth.detail);
-    if (!header(request, 'x-ms-version')) return sendError(request, response, 400, 'MissingRequiredHeader', 'An HTTP header that\'s mandatory for this request is not specified.');
+    if (!header(request, 'x-ms-version'))
+      return sendError(request, response, 400, 'MissingRequiredHeader', "An HTTP header that's mandatory for this request is not specified.");
     if (method !== 'GET' && method !== 'HEAD') {
-      return sendError(request, response, 405, 'UnsupportedHttpVerb', 'The resource doesn\'t support the specified HTTP verb.');
+      return sendError(request, response, 405, 'UnsupportedHttpVerb', "The resource doesn't support the specified HTTP verb.");
     }
     const comp = url.searchParams.get('comp');
     const restype = url.searchParams.get('restype');
 
     if (share === undefined) {
       if (comp === 'list') return listShares(request, response, url);
-      return sendError(request, response, 400, 'InvalidQueryParameterValue', 'Value for one of the query parameters specified in the request URI is invalid.');
+      return sendError(
+        request,
+        response,
+        400,
+        'InvalidQueryParameterValue',
+        'Value for one of the query parameters specified in the request URI is invalid.',
+      );
     }
     if (!isValidName(share) || rest.some((s) => !isValidName(s))) {
       return sendError(request, response, 400, 'InvalidResourceName', 'The specified resource name contains invalid characters.');
@@ -108,7 +120,14 @@ export async function startFakeAzureFiles(options: { root?: string } = {}): Prom
     if (!shareStats?.isDirectory()) return sendError(request, response, 404, 'ShareNotFound', 'The specified share does not exist.');
 
     if (restype === 'share') {
-      if (rest.length > 0) return sendError(request, response, 400, 'InvalidQueryParameterValue', 'Value for one of the query parameters specified in the request URI is invalid.');
+      if (rest.length > 0)
+        return sendError(
+          request,
+          response,
+          400,
+          'InvalidQueryParameterValue',
+          'Value for one of the query parameters specified in the request URI is invalid.',
+        );
       return sendEmpty(request, response, 200, { ...versionHeaders(shareStats), 'x-ms-share-quota': '5120' });
     }
     const target = join(root, share, ...rest);
@@ -117,27 +136,54 @@ export async function startFakeAzureFiles(options: { root?: string } = {}): Prom
     if (restype === 'directory') {
       if (!targetStats) {
         const parentExists = rest.length <= 1 || (await statOrNull(join(root, share, ...rest.slice(0, -1))))?.isDirectory();
-        return sendError(request, response, 404, parentExists ? 'ResourceNotFound' : 'ParentNotFound', parentExists ? 'The specified resource does not exist.' : 'The specified parent path does not exist.');
+        return sendError(
+          request,
+          response,
+          404,
+          parentExists ? 'ResourceNotFound' : 'ParentNotFound',
+          parentExists ? 'The specified resource does not exist.' : 'The specified parent path does not exist.',
+        );
       }
-      if (!targetStats.isDirectory()) return sendError(request, response, 409, 'ResourceTypeMismatch', 'The specified resource type does not match the type in the URI.');
+      if (!targetStats.isDirectory())
+        return sendError(request, response, 409, 'ResourceTypeMismatch', 'The specified resource type does not match the type in the URI.');
       if (comp === 'list') return listDirectory(request, response, url, share, rest, target);
       return sendEmpty(request, response, 200, { ...versionHeaders(targetStats), ...smbHeaders(targetStats, 'Directory') });
     }
     if (comp !== null || restype !== null) {
-      return sendError(request, response, 400, 'InvalidQueryParameterValue', 'Value for one of the query parameters specified in the request URI is invalid.');
+      return sendError(
+        request,
+        response,
+        400,
+        'InvalidQueryParameterValue',
+        'Value for one of the query parameters specified in the request URI is invalid.',
+      );
     }
     if (rest.length === 0) return sendError(request, response, 400, 'InvalidUri', 'The requested URI does not represent any resource on the server.');
     if (!targetStats) {
       const parentExists = rest.length === 1 || (await statOrNull(join(root, share, ...rest.slice(0, -1))))?.isDirectory();
-      return sendError(request, response, 404, parentExists ? 'ResourceNotFound' : 'ParentNotFound', parentExists ? 'The specified resource does not exist.' : 'The specified parent path does not exist.');
+      return sendError(
+        request,
+        response,
+        404,
+        parentExists ? 'ResourceNotFound' : 'ParentNotFound',
+        parentExists ? 'The specified resource does not exist.' : 'The specified parent path does not exist.',
+      );
     }
-    if (!targetStats.isFile()) return sendError(request, response, 409, 'ResourceTypeMismatch', 'The specified resource type does not match the type in the URI.');
+    if (!targetStats.isFile())
+      return sendError(request, response, 409, 'ResourceTypeMismatch', 'The specified resource type does not match the type in the URI.');
     return getFile(request, response, method, target, targetStats, range);
   }
 
   async function listShares(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const page = paging(url);
-    if (!page) return sendError(request, response, 400, 'OutOfRangeQueryParameterValue', 'One of the query parameters specified in the request URI is outside the permissible range.');
+    if (!page)
+      return sendError(
+        request,
+        response,
+        400,
+        'OutOfRangeQueryParameterValue',
+        'One of the query parameters specified in the request URI is outside the permissible range.',
+      );
     const names = (await readdir(root, { withFileTypes: true }))
       .filter((d) => d.isDirectory() && d.name.startsWith(page.prefix))
       .map((d) => d.name)
@@ -157,9 +203,23 @@ export async function startFakeAzureFiles(options: { root?: string } = {}): Prom
     );
   }
 
-  async function listDirectory(request: IncomingMessage, response: ServerResponse, url: URL, share: string, rest: string[], folder: string): Promise<void> {
+  async function listDirectory(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    share: string,
+    rest: string[],
+    folder: string,
+  ): Promise<void> {
     const page = paging(url);
-    if (!page) return sendError(request, response, 400, 'OutOfRangeQueryParameterValue', 'One of the query parameters specified in the request URI is outside the permissible range.');
+    if (!page)
+      return sendError(
+        request,
+        response,
+        400,
+        'OutOfRangeQueryParameterValue',
+        'One of the query parameters specified in the request URI is outside the permissible range.',
+      );
     const include = new Set((url.searchParams.get('include') ?? '').split(',').map((s) => s.trim().toLowerCase()));
     const extended = header(request, 'x-ms-file-extended-info') === 'true';
     const dirents = (await readdir(folder, { withFileTypes: true })).filter((d) => (d.isDirectory() || d.isFile()) && d.name.startsWith(page.prefix));
@@ -190,19 +250,37 @@ export async function startFakeAzureFiles(options: { root?: string } = {}): Prom
     );
   }
 
-  async function getFile(request: IncomingMessage, response: ServerResponse, method: string, path: string, stats: Stats, range: string): Promise<void> {
-    const headers = { ...versionHeaders(stats), ...smbHeaders(stats, 'File'), 'x-ms-type': 'File', 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes' };
+  async function getFile(
+    request: IncomingMessage,
+    response: ServerResponse,
+    method: string,
+    path: string,
+    stats: Stats,
+    range: string,
+  ): Promise<void> {
+    const headers = {
+      ...versionHeaders(stats),
+      ...smbHeaders(stats, 'File'),
+      'x-ms-type': 'File',
+      'content-type': 'application/octet-stream',
+      'accept-ranges': 'bytes',
+    };
     if (method === 'HEAD') return sendEmpty(request, response, 200, { ...headers, 'content-length': String(stats.size) });
     let start = 0;
     let end = stats.size - 1;
     let partial = false;
     if (range) {
       const match = /^bytes=(\d+)-(\d*)$/.exec(range.trim());
-      if (!match) return sendError(request, response, 416, 'InvalidRange', 'The range specified is invalid for the current size of the resource.', undefined, { 'content-range': `bytes */${stats.size}` });
+      if (!match)
+        return sendError(request, response, 416, 'InvalidRange', 'The range specified is invalid for the current size of the resource.', undefined, {
+          'content-range': `bytes */${stats.size}`,
+        });
       start = Number(match[1]);
       end = match[2] === '' ? stats.size - 1 : Math.min(Number(match[2]), stats.size - 1);
       if (start >= stats.size || end < start) {
-        return sendError(request, response, 416, 'InvalidRange', 'The range specified is invalid for the current size of the resource.', undefined, { 'content-range': `bytes */${stats.size}` });
+        return sendError(request, response, 416, 'InvalidRange', 'The range specified is invalid for the current size of the resource.', undefined, {
+          'content-range': `bytes */${stats.size}`,
+        });
       }
       partial = true;
     }
@@ -252,7 +330,8 @@ export async function startFakeAzureFiles(options: { root?: string } = {}): Prom
     root,
     requests,
     injectReadFaults(next) {
-      faults.dropAfterBytes = next.dropAfterBytes === undefined ? [0] : Array.isArray(next.dropAfterBytes) ? [...next.dropAfterBytes] : [next.dropAfterBytes];
+      faults.dropAfterBytes =
+        next.dropAfterBytes === undefined ? [0] : Array.isArray(next.dropAfterBytes) ? [...next.dropAfterBytes] : [next.dropAfterBytes];
       faults.drops = next.drops ?? (next.dropAfterBytes !== undefined ? 1 : 0);
       faults.serverErrors = next.serverErrors ?? 0;
     },

@@ -70,7 +70,12 @@ const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 export function checkSharedKey(request: IncomingMessage, account: string, key: Buffer, now = Date.now()): AuthOutcome {
   const authorization = request.headers.authorization;
   if (!authorization) {
-    return { ok: false, status: 401, code: 'NoAuthenticationInformation', message: 'Server failed to authenticate the request. Please refer to the information in the www-authenticate header.' };
+    return {
+      ok: false,
+      status: 401,
+      code: 'NoAuthenticationInformation',
+      message: 'Server failed to authenticate the request. Please refer to the information in the www-authenticate header.',
+    };
   }
   const failed = (detail: string): AuthOutcome => ({
     ok: false,
@@ -81,7 +86,8 @@ export function checkSharedKey(request: IncomingMessage, account: string, key: B
   });
   const match = /^SharedKey ([^:\s]+):(\S+)$/.exec(authorization);
   if (!match) return failed('The authorization header is not in a supported format (SharedKey account:signature).');
-  if (match[1] !== account) return failed(`The account in the authorization header, ${match[1]}, does not match the account of the request, ${account}.`);
+  if (match[1] !== account)
+    return failed(`The account in the authorization header, ${match[1]}, does not match the account of the request, ${account}.`);
   const dateText = request.headers['x-ms-date'] ?? request.headers.date;
   const date = typeof dateText === 'string' ? Date.parse(dateText) : NaN;
   if (Number.isNaN(date)) return failed('The x-ms-date or Date header is missing or invalid.');
@@ -90,7 +96,9 @@ export function checkSharedKey(request: IncomingMessage, account: string, key: B
   const expected = Buffer.from(sign(key, text));
   const given = Buffer.from(match[2]);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    return failed(`The MAC signature found in the HTTP request '${match[2]}' is not the same as any computed signature. Server used following string to sign: '${text}'.`);
+    return failed(
+      `The MAC signature found in the HTTP request '${match[2]}' is not the same as any computed signature. Server used following string to sign: '${text}'.`,
+    );
   }
   return { ok: true };
 }

@@ -99,7 +99,8 @@ export async function startFakeWebHdfs(options: FakeWebHdfsOptions = {}): Promis
     requests.push(`namenode ${op} ${path}`);
     const failure = takeFailure(op, path);
     if (failure) return remoteException(res, failure.status, failure.exception, `injected failure of ${op} ${path}`);
-    if (req.method !== 'GET') return remoteException(res, 400, 'IllegalArgumentException', `Invalid value for webhdfs parameter "op": ${op} is not a GET operation`);
+    if (req.method !== 'GET')
+      return remoteException(res, 400, 'IllegalArgumentException', `Invalid value for webhdfs parameter "op": ${op} is not a GET operation`);
     const node = fs.get(path);
     switch (op) {
       case 'GETFILESTATUS': {
@@ -114,7 +115,10 @@ export async function startFakeWebHdfs(options: FakeWebHdfsOptions = {}): Promis
         const denied = fs.deniedAncestor(path);
         if (denied) return accessDenied(res, denied);
         if (!node) return remoteException(res, 404, 'FileNotFoundException', `File ${path} does not exist.`);
-        let statuses = node.type === 'FILE' ? [fileStatus('', node, fs, path)] : fs.children(path).map(([name, child]) => fileStatus(name, child, fs, `${path === '/' ? '' : path}/${name}`));
+        let statuses =
+          node.type === 'FILE'
+            ? [fileStatus('', node, fs, path)]
+            : fs.children(path).map(([name, child]) => fileStatus(name, child, fs, `${path === '/' ? '' : path}/${name}`));
         if (op === 'LISTSTATUS') return json(res, 200, { FileStatuses: { FileStatus: statuses } });
         const startAfter = params.get('startAfter');
         if (startAfter !== null) statuses = statuses.filter((s) => Buffer.compare(Buffer.from(s.pathSuffix), Buffer.from(startAfter)) > 0);
@@ -203,11 +207,21 @@ function remoteException(res: ServerResponse, status: number, exception: string,
 }
 
 function unknownOp(res: ServerResponse, op: string): void {
-  remoteException(res, 400, 'IllegalArgumentException', `Invalid value for webhdfs parameter "op": No enum constant org.apache.hadoop.hdfs.web.resources.GetOpParam.Op.${op}`);
+  remoteException(
+    res,
+    400,
+    'IllegalArgumentException',
+    `Invalid value for webhdfs parameter "op": No enum constant org.apache.hadoop.hdfs.web.resources.GetOpParam.Op.${op}`,
+  );
 }
 
 function accessDenied(res: ServerResponse, inode: string): void {
-  remoteException(res, 403, 'AccessControlException', `Permission denied: user=dr.who, access=READ_EXECUTE, inode="${inode}":hdfs:supergroup:drwx------`);
+  remoteException(
+    res,
+    403,
+    'AccessControlException',
+    `Permission denied: user=dr.who, access=READ_EXECUTE, inode="${inode}":hdfs:supergroup:drwx------`,
+  );
 }
 
 function parentPath(path: string): string {

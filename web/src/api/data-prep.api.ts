@@ -28,7 +28,9 @@ export function dataPrep(api: Api) {
       api.post<{ id: string; version: number }>(`${CONVERSION}/mappingSets`, { version: 0, xdmSchema, xdmVersion: '1.0', id: null, mappings }),
     functions: async (): Promise<ElFunction[]> => {
       const body = await api.get<unknown>(`${CONVERSION}/languages/el/functions`);
-      const list = Array.isArray(body) ? body : ((body as { data?: unknown[]; functions?: unknown[] }).data ?? (body as { functions?: unknown[] }).functions ?? []);
+      const list = Array.isArray(body)
+        ? body
+        : ((body as { data?: unknown[]; functions?: unknown[] }).data ?? (body as { functions?: unknown[] }).functions ?? []);
       return (list as Array<ElFunction & { name?: string }>).map((f) => ({ ...f, function: f.function ?? f.name ?? '' })).filter((f) => f.function);
     },
     /** The server's preview (`POST /mappingSets/preview`, `{mappingSet, data[]}`), read tolerantly. */
@@ -44,7 +46,10 @@ export function dataPrep(api: Api) {
       list.forEach((item, i) => {
         const entry = item as Record<string, unknown>;
         const rowErrors = (entry.errors ?? entry.error) as unknown;
-        if (Array.isArray(rowErrors) && rowErrors.length) errors.push(...rowErrors.map((e) => `row ${i + 1}: ${typeof e === 'string' ? e : ((e as { message?: string }).message ?? JSON.stringify(e))}`));
+        if (Array.isArray(rowErrors) && rowErrors.length)
+          errors.push(
+            ...rowErrors.map((e) => `row ${i + 1}: ${typeof e === 'string' ? e : ((e as { message?: string }).message ?? JSON.stringify(e))}`),
+          );
         else if (typeof rowErrors === 'string') errors.push(`row ${i + 1}: ${rowErrors}`);
         rows.push((entry.output ?? entry.data ?? entry.mapped ?? entry) as Record<string, unknown>);
       });

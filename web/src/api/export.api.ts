@@ -15,8 +15,10 @@ export interface RowError {
 export function dataAccess(api: Api) {
   return {
     batchFiles: async (batchId: string) => (await api.get<{ data: BatchFile[] }>(`${EXPORT}/batches/${batchId}/files`)).data,
-    fileListing: async (fileId: string) => (await api.get<{ data: Array<{ name: string; length: string | number }> }>(`${EXPORT}/files/${fileId}`)).data,
-    download: (fileId: string, name: string) => api.get<ArrayBuffer>(`${EXPORT}/files/${fileId}?path=${encodeURIComponent(name)}`, { as: 'bytes', accept: '*/*' }),
+    fileListing: async (fileId: string) =>
+      (await api.get<{ data: Array<{ name: string; length: string | number }> }>(`${EXPORT}/files/${fileId}`)).data,
+    download: (fileId: string, name: string) =>
+      api.get<ArrayBuffer>(`${EXPORT}/files/${fileId}?path=${encodeURIComponent(name)}`, { as: 'bytes', accept: '*/*' }),
     /** `row_errors` is JSON lines: one error object a line. */
     rowErrors: async (batchId: string): Promise<RowError[]> => {
       const text = await api.get<string>(`${EXPORT}/batches/${batchId}/meta?path=row_errors`, { as: 'text', accept: '*/*' });

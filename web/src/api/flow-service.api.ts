@@ -31,7 +31,11 @@ export interface ConnectionSpec {
   id: string;
   name: string;
   version?: string;
-  attributes?: { category?: string; isSource?: boolean; uiAttributes?: { label?: string; category?: { key?: string } | string; isPreview?: boolean; documentationLink?: string } };
+  attributes?: {
+    category?: string;
+    isSource?: boolean;
+    uiAttributes?: { label?: string; category?: { key?: string } | string; isPreview?: boolean; documentationLink?: string };
+  };
   authSpec?: AuthSpec[];
 }
 
@@ -120,7 +124,9 @@ export function flowService(api: Api) {
     testConnection: (id: string) => api.get<unknown>(`${FS}/connections/${id}/test`),
     explore: (id: string, folder: string | null) =>
       api.get<ExploreEntry[]>(
-        folder === null ? `${FS}/connections/${id}/explore?objectType=root` : `${FS}/connections/${id}/explore?objectType=folder&object=${encodeURIComponent(folder)}`,
+        folder === null
+          ? `${FS}/connections/${id}/explore?objectType=root`
+          : `${FS}/connections/${id}/explore?objectType=folder&object=${encodeURIComponent(folder)}`,
       ),
     preview: (id: string, path: string, options: PreviewOptions) => {
       const query = new URLSearchParams({ objectType: 'file', object: path, preview: 'true', fileType: options.fileType });
@@ -131,7 +137,8 @@ export function flowService(api: Api) {
     },
     createSourceConnection: (body: unknown) => api.post<{ id: string }>(`${FS}/sourceConnections`, body),
     createTargetConnection: (body: unknown) => api.post<{ id: string }>(`${FS}/targetConnections`, body),
-    sourceConnection: (id: string) => one<{ id: string; name: string; params?: { path?: string }; baseConnectionId: string }>(`${FS}/sourceConnections/${id}`),
+    sourceConnection: (id: string) =>
+      one<{ id: string; name: string; params?: { path?: string }; baseConnectionId: string }>(`${FS}/sourceConnections/${id}`),
     targetConnection: (id: string) => one<{ id: string; params?: { dataSetId?: string } }>(`${FS}/targetConnections/${id}`),
     flowSpecByName: async (name: string) =>
       (await api.get<Items<{ id: string; name: string }>>(`${FS}/flowSpecs?property=${encodeURIComponent(`name=="${name}"`)}`)).items[0],

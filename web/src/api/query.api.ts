@@ -30,7 +30,11 @@ export function queryService(api: Api) {
   return {
     /** Submits the SQL, waits for it to finish (the poll backs off), and reads its rows. */
     run: async (sql: string, signal?: { cancelled: boolean }): Promise<QueryResult> => {
-      const created = await api.post<Record<string, unknown>>(`${QUERY}/queries`, { dbName: `${api.sandboxName}:all`, sql, name: 'Tributary UI query' });
+      const created = await api.post<Record<string, unknown>>(`${QUERY}/queries`, {
+        dbName: `${api.sandboxName}:all`,
+        sql,
+        name: 'Tributary UI query',
+      });
       let query = created;
       let delay = 200;
       while (!DONE.includes(String(query.state ?? '').toUpperCase()) && !readResult(query)) {

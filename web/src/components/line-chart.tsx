@@ -25,7 +25,11 @@ export function LineChart({ title, labels, series, format = String }: Props) {
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}: ${series.map((s) => `${s.label} ${s.values.map(format).join(', ')}`).join('; ')}`}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`${title}: ${series.map((s) => `${s.label} ${s.values.map(format).join(', ')}`).join('; ')}`}
+      >
         <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} className="axis" />
         <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} className="axis" />
         <text x={PAD.left - 4} y={PAD.top + 8} textAnchor="end" className="tick">

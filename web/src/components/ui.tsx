@@ -55,7 +55,15 @@ export interface TableProps<T> {
 }
 
 /** A scrollable table; the caption names it for screen readers and tests. */
-export function DataTable<T extends object = Record<string, unknown>>({ rows, columns, caption, empty = 'No rows.', subtitles, testId, rowKey }: TableProps<T>) {
+export function DataTable<T extends object = Record<string, unknown>>({
+  rows,
+  columns,
+  caption,
+  empty = 'No rows.',
+  subtitles,
+  testId,
+  rowKey,
+}: TableProps<T>) {
   const cols: Array<Column<T>> = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))].map((key) => ({ key, label: key }));
   if (rows.length === 0 && !columns) return <p className="muted">{empty}</p>;
   return (
@@ -100,7 +108,8 @@ export function DataTable<T extends object = Record<string, unknown>>({ rows, co
 export function flattenRow(row: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
   for (const [key, value] of Object.entries(row)) {
     const path = prefix ? `${prefix}.${key}` : key;
-    if (value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) flattenRow(value as Record<string, unknown>, path, out);
+    if (value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date))
+      flattenRow(value as Record<string, unknown>, path, out);
     else out[path] = value;
   }
   return out;

@@ -15,7 +15,9 @@ const PREVIEW_ROWS = 100;
 async function previewRows(api: Api, dataSetId: string, hasPreviewRoute: boolean): Promise<Array<Record<string, unknown>>> {
   if (hasPreviewRoute) {
     const body = (await dataAccess(api).datasetPreview(dataSetId)) as Record<string, unknown> | unknown[];
-    const rows = Array.isArray(body) ? body : ((body.data ?? body.rows ?? (body.preview as { rows?: unknown[] } | undefined)?.rows ?? []) as unknown[]);
+    const rows = Array.isArray(body)
+      ? body
+      : ((body.data ?? body.rows ?? (body.preview as { rows?: unknown[] } | undefined)?.rows ?? []) as unknown[]);
     return rows as Array<Record<string, unknown>>;
   }
   const batches = (await catalog(api).batches(dataSetId)).filter((b) => ['success', 'active'].includes(b.status));
@@ -131,7 +133,12 @@ function SqlBox({ dataSetId }: { dataSetId: string }) {
               <p className="muted">
                 {result.rows.length} row(s){result.truncated ? ' (truncated)' : ''}
               </p>
-              <DataTable caption="Query results" testId="sql-results" rows={result.columns.length ? result.rows : result.rows.map((r) => flattenRow(r))} columns={result.columns.length ? result.columns.map((c) => ({ key: c })) : undefined} />
+              <DataTable
+                caption="Query results"
+                testId="sql-results"
+                rows={result.columns.length ? result.rows : result.rows.map((r) => flattenRow(r))}
+                columns={result.columns.length ? result.columns.map((c) => ({ key: c })) : undefined}
+              />
             </>
           ) : null}
         </form>

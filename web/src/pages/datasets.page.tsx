@@ -10,7 +10,9 @@ export default function DatasetsPage() {
   const { api } = useApp();
   const dataSets = useAsync(() => catalog(api).dataSets(), [api]);
   const [filter, setFilter] = useState('');
-  const list = (dataSets.data ?? []).filter((d) => d.name.toLowerCase().includes(filter.trim().toLowerCase())).sort((a, b) => (b.created ?? 0) - (a.created ?? 0));
+  const list = (dataSets.data ?? [])
+    .filter((d) => d.name.toLowerCase().includes(filter.trim().toLowerCase()))
+    .sort((a, b) => (b.created ?? 0) - (a.created ?? 0));
   return (
     <section>
       <h1 tabIndex={-1}>Datasets</h1>

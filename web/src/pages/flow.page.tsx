@@ -55,8 +55,12 @@ export default function FlowPage() {
   if (flow.loading && !flow.data) return <Loading />;
   if (!flow.data) return <ErrorNote error={flow.error} />;
   const f = flow.data;
-  const ordered = [...(runs.data ?? [])].sort((a, b) => (a.metrics.durationSummary?.startedAtUTC ?? a.createdAt ?? 0) - (b.metrics.durationSummary?.startedAtUTC ?? b.createdAt ?? 0));
-  const labels = ordered.map((r) => new Date(r.metrics.durationSummary?.startedAtUTC ?? r.createdAt ?? 0).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
+  const ordered = [...(runs.data ?? [])].sort(
+    (a, b) => (a.metrics.durationSummary?.startedAtUTC ?? a.createdAt ?? 0) - (b.metrics.durationSummary?.startedAtUTC ?? b.createdAt ?? 0),
+  );
+  const labels = ordered.map((r) =>
+    new Date(r.metrics.durationSummary?.startedAtUTC ?? r.createdAt ?? 0).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }),
+  );
   const metric = (pick: (r: Run) => number | undefined) => ordered.map((r) => pick(r) ?? 0);
   const duration = (r: Run) => {
     const d = r.metrics.durationSummary;
@@ -71,17 +75,27 @@ export default function FlowPage() {
       </p>
       <h1 tabIndex={-1}>{f.name}</h1>
       <p>
-        <Status value={f.state} /> ·{' '}
-        {once ? 'runs once' : `every ${String(f.scheduleParams?.interval)} ${String(f.scheduleParams?.frequency)}(s)`} · created {formatTime(f.createdAt)}
+        <Status value={f.state} /> · {once ? 'runs once' : `every ${String(f.scheduleParams?.interval)} ${String(f.scheduleParams?.frequency)}(s)`} ·
+        created {formatTime(f.createdAt)}
       </p>
       {f.description ? <p className="muted">{f.description}</p> : null}
       <div className="actions">
         {f.state === 'enabled' ? (
-          <button type="button" className="secondary" disabled={busy} onClick={() => void act('Dataflow disabled', () => fs.flowAction(f.id, 'DISABLE', f.etag))}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => void act('Dataflow disabled', () => fs.flowAction(f.id, 'DISABLE', f.etag))}
+          >
             Disable
           </button>
         ) : (
-          <button type="button" className="secondary" disabled={busy} onClick={() => void act('Dataflow enabled', () => fs.flowAction(f.id, 'ENABLE', f.etag))}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => void act('Dataflow enabled', () => fs.flowAction(f.id, 'ENABLE', f.etag))}
+          >
             Enable
           </button>
         )}
@@ -122,9 +136,26 @@ export default function FlowPage() {
               { label: 'failed', values: metric((r) => r.metrics.recordSummary?.failedRecordCount), className: 's3' },
             ]}
           />
-          <LineChart title="Files" labels={labels} series={[{ label: 'in', values: metric((r) => r.metrics.fileSummary?.inputFileCount), className: 's1' }, { label: 'failed', values: metric((r) => r.metrics.fileSummary?.failedFileCount), className: 's3' }]} />
-          <LineChart title="Bytes read" labels={labels} series={[{ label: 'in', values: metric((r) => r.metrics.sizeSummary?.inputBytes), className: 's1' }]} format={formatBytes} />
-          <LineChart title="Duration" labels={labels} series={[{ label: 'duration', values: ordered.map(duration), className: 's2' }]} format={formatDuration} />
+          <LineChart
+            title="Files"
+            labels={labels}
+            series={[
+              { label: 'in', values: metric((r) => r.metrics.fileSummary?.inputFileCount), className: 's1' },
+              { label: 'failed', values: metric((r) => r.metrics.fileSummary?.failedFileCount), className: 's3' },
+            ]}
+          />
+          <LineChart
+            title="Bytes read"
+            labels={labels}
+            series={[{ label: 'in', values: metric((r) => r.metrics.sizeSummary?.inputBytes), className: 's1' }]}
+            format={formatBytes}
+          />
+          <LineChart
+            title="Duration"
+            labels={labels}
+            series={[{ label: 'duration', values: ordered.map(duration), className: 's2' }]}
+            format={formatDuration}
+          />
         </div>
       ) : (
         <p className="muted">{runs.loading ? 'Loading runs…' : 'No runs yet; the first one starts at the scheduled time.'}</p>
@@ -148,7 +179,8 @@ export default function FlowPage() {
           {
             key: 'records',
             label: 'Records in / out / failed',
-            cell: (r) => `${r.metrics.recordSummary?.inputRecordCount ?? 0} / ${r.metrics.recordSummary?.outputRecordCount ?? 0} / ${r.metrics.recordSummary?.failedRecordCount ?? 0}`,
+            cell: (r) =>
+              `${r.metrics.recordSummary?.inputRecordCount ?? 0} / ${r.metrics.recordSummary?.outputRecordCount ?? 0} / ${r.metrics.recordSummary?.failedRecordCount ?? 0}`,
           },
           { key: 'files', label: 'Files', cell: (r) => r.metrics.fileSummary?.inputFileCount ?? 0 },
           { key: 'size', label: 'Size', cell: (r) => formatBytes(r.metrics.sizeSummary?.inputBytes) },

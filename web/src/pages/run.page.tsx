@@ -49,7 +49,8 @@ export default function RunPage() {
   return (
     <section className="stack">
       <p className="crumbs">
-        <Link href="/dataflows">Dataflows</Link> / {context.data ? <Link href={`/dataflows/${r.flowId}`}>{context.data.flow.name}</Link> : 'dataflow'} / run
+        <Link href="/dataflows">Dataflows</Link> / {context.data ? <Link href={`/dataflows/${r.flowId}`}>{context.data.flow.name}</Link> : 'dataflow'}{' '}
+        / run
       </p>
       <h1 tabIndex={-1}>Run of {formatTime(d?.startedAtUTC ?? r.createdAt)}</h1>
       <dl className="summary">
@@ -59,7 +60,8 @@ export default function RunPage() {
         </dd>
         <dt>Records</dt>
         <dd data-testid="run-records">
-          {m.recordSummary?.inputRecordCount ?? 0} in, {m.recordSummary?.outputRecordCount ?? 0} ingested, {m.recordSummary?.failedRecordCount ?? 0} failed
+          {m.recordSummary?.inputRecordCount ?? 0} in, {m.recordSummary?.outputRecordCount ?? 0} ingested, {m.recordSummary?.failedRecordCount ?? 0}{' '}
+          failed
         </dd>
         <dt>Files</dt>
         <dd>

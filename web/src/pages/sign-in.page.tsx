@@ -45,7 +45,12 @@ export function SignInPage({ onSignIn }: { onSignIn: (session: Session) => void 
       <form onSubmit={submit} className="card stack">
         <label>
           <span>Paste credentials.json (optional)</span>
-          <textarea rows={4} value={pasted} onChange={(e) => fillFromJson(e.target.value)} placeholder='{"clientId": "…", "clientSecret": "…", "imsOrg": "…"}' />
+          <textarea
+            rows={4}
+            value={pasted}
+            onChange={(e) => fillFromJson(e.target.value)}
+            placeholder='{"clientId": "…", "clientSecret": "…", "imsOrg": "…"}'
+          />
         </label>
         <label>
           <span>Client id (x-api-key)</span>

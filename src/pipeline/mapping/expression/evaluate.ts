@@ -157,7 +157,12 @@ function compileBinary(op: BinaryOp, left: Evaluator, right: Evaluator): Evaluat
       return (record) => {
         const a = left(record);
         const b = right(record);
-        const equal = nullIn(a) || nullIn(b) ? nullIn(a) && nullIn(b) : typeof a === 'boolean' || typeof b === 'boolean' ? String(a).toLowerCase() === String(b).toLowerCase() : compareValues(a, b) === 0;
+        const equal =
+          nullIn(a) || nullIn(b)
+            ? nullIn(a) && nullIn(b)
+            : typeof a === 'boolean' || typeof b === 'boolean'
+              ? String(a).toLowerCase() === String(b).toLowerCase()
+              : compareValues(a, b) === 0;
         return negate ? !equal : equal;
       };
     }

@@ -29,7 +29,8 @@ export async function zipEntries(path: string): Promise<ArchiveEntry[]> {
     const count = tail.readUInt16LE(end + 10);
     const directorySize = tail.readUInt32LE(end + 12);
     const directoryOffset = tail.readUInt32LE(end + 16);
-    if (count === 0xffff || directoryOffset === 0xffffffff) throw new FileFailure(FileCode.unsupportedCompression, 'ZIP64 archives are not supported');
+    if (count === 0xffff || directoryOffset === 0xffffffff)
+      throw new FileFailure(FileCode.unsupportedCompression, 'ZIP64 archives are not supported');
     const directory = Buffer.alloc(directorySize);
     await handle.read(directory, 0, directorySize, directoryOffset);
 
@@ -47,7 +48,11 @@ export async function zipEntries(path: string): Promise<ArchiveEntry[]> {
       const name = directory.subarray(at + 46, at + 46 + nameLength).toString('utf8');
       at += 46 + nameLength + extraLength + commentLength;
       if (name.endsWith('/') || !isDataEntry(name)) continue;
-      if (method !== 0 && method !== 8) throw new FileFailure(FileCode.unsupportedCompression, `zip entry ${name} uses compression method ${method}; only stored and deflate are supported`);
+      if (method !== 0 && method !== 8)
+        throw new FileFailure(
+          FileCode.unsupportedCompression,
+          `zip entry ${name} uses compression method ${method}; only stored and deflate are supported`,
+        );
       await handle.read(local, 0, 30, localOffset);
       if (local.readUInt32LE(0) !== LOCAL_HEADER) throw new FileFailure(FileCode.badCompression, `corrupt zip entry ${name}`);
       const dataOffset = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);

@@ -57,9 +57,14 @@ function placeProperty(target: JsonObject, path: string[], schema: Json): void {
   const last = path[path.length - 1]!;
   const existing = properties[last];
   // Two source keys can meet on one XED object (`_repo` from two `repo:` keys): merge them.
-  properties[last] = isObject(existing) && isObject(schema)
-    ? { ...schema, ...existing, properties: { ...(isObject(schema.properties) ? schema.properties : {}), ...(isObject(existing.properties) ? existing.properties : {}) } }
-    : schema;
+  properties[last] =
+    isObject(existing) && isObject(schema)
+      ? {
+          ...schema,
+          ...existing,
+          properties: { ...(isObject(schema.properties) ? schema.properties : {}), ...(isObject(existing.properties) ? existing.properties : {}) },
+        }
+      : schema;
 }
 
 /** `required` names become XED names; a namespaced name is required on its namespace object too. */

@@ -9,7 +9,9 @@ interface Props {
 
 /** Secrets are marked in auth specs by `format: password` or by name; their inputs hide what is typed. */
 function isSecret(name: string, schema: JsonSchema): boolean {
-  return schema.format === 'password' || schema['x-secret'] === true || /secret|password|token|sas|connectionstring|privatekey|accountkey/i.test(name);
+  return (
+    schema.format === 'password' || schema['x-secret'] === true || /secret|password|token|sas|connectionstring|privatekey|accountkey/i.test(name)
+  );
 }
 
 /**
@@ -39,7 +41,13 @@ export function AuthForm({ schema, values, onChange, idPrefix }: Props) {
           return (
             <label key={name} htmlFor={id}>
               {label}
-              <select id={id} required={required.has(name)} value={String(values[name] ?? prop.default ?? '')} onChange={(e) => set(name, e.target.value)} aria-describedby={help ? `${id}-help` : undefined}>
+              <select
+                id={id}
+                required={required.has(name)}
+                value={String(values[name] ?? prop.default ?? '')}
+                onChange={(e) => set(name, e.target.value)}
+                aria-describedby={help ? `${id}-help` : undefined}
+              >
                 {required.has(name) ? null : <option value="">(none)</option>}
                 {prop.enum.map((v) => (
                   <option key={String(v)} value={String(v)}>

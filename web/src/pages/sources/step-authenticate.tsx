@@ -59,7 +59,14 @@ export function AuthenticateStep({ state, update, next }: StepProps) {
           <input type="radio" name="account-mode" checked={mode === 'new'} onChange={() => setMode('new')} /> New account
         </label>
         <label className="check">
-          <input type="radio" name="account-mode" checked={mode === 'existing'} onChange={() => setMode('existing')} disabled={!existing.data?.length} /> Existing account
+          <input
+            type="radio"
+            name="account-mode"
+            checked={mode === 'existing'}
+            onChange={() => setMode('existing')}
+            disabled={!existing.data?.length}
+          />{' '}
+          Existing account
           {existing.data ? ` (${existing.data.length})` : ''}
         </label>
       </fieldset>
@@ -79,7 +86,11 @@ export function AuthenticateStep({ state, update, next }: StepProps) {
               </select>
             </label>
           ) : null}
-          {authSpec ? <AuthForm schema={authSpec.spec} values={values} onChange={setValues} idPrefix="auth" /> : <p className="muted">This connector needs no credentials.</p>}
+          {authSpec ? (
+            <AuthForm schema={authSpec.spec} values={values} onChange={setValues} idPrefix="auth" />
+          ) : (
+            <p className="muted">This connector needs no credentials.</p>
+          )}
         </>
       ) : (
         <label>

@@ -19,7 +19,8 @@ export function BrowseStep({ state, update, next }: StepProps) {
   const parts = (folder ?? '').split('/').filter(Boolean);
   const selected = state.source?.path;
 
-  const chooseFile = (entry: ExploreEntry) => update({ source: { path: entry.path, type: 'file', recursive: false, previewFile: entry.path }, preview: undefined });
+  const chooseFile = (entry: ExploreEntry) =>
+    update({ source: { path: entry.path, type: 'file', recursive: false, previewFile: entry.path }, preview: undefined });
   const chooseFolder = async () => {
     // A folder is previewed through its first previewable file.
     const first = entries.find((e) => e.type === 'file' && e.canPreview !== false);

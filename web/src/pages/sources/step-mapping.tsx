@@ -150,7 +150,12 @@ export function MappingStep({ state, update, next }: StepProps) {
                   ) : (
                     <label>
                       <span className="sr-only">Expression of mapping {i + 1}</span>
-                      <input value={m.source} onChange={(e) => change(i, { source: e.target.value })} placeholder="concat(first_name, ' ', last_name)" aria-label={`Expression of mapping ${i + 1}`} />
+                      <input
+                        value={m.source}
+                        onChange={(e) => change(i, { source: e.target.value })}
+                        placeholder="concat(first_name, ' ', last_name)"
+                        aria-label={`Expression of mapping ${i + 1}`}
+                      />
                     </label>
                   )}
                   <span aria-hidden="true">→</span>
@@ -165,7 +170,12 @@ export function MappingStep({ state, update, next }: StepProps) {
                       aria-invalid={Boolean(m.destination) && !leaves.has(m.destination)}
                     />
                   </label>
-                  <button type="button" className="secondary small" onClick={() => setMappings(mappings.filter((_, j) => j !== i))} aria-label={`Remove mapping ${i + 1}`}>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    onClick={() => setMappings(mappings.filter((_, j) => j !== i))}
+                    aria-label={`Remove mapping ${i + 1}`}
+                  >
                     ✕
                   </button>
                 </fieldset>
@@ -207,7 +217,9 @@ export function MappingStep({ state, update, next }: StepProps) {
       )}
       <section aria-labelledby="mapped-preview" className="stack">
         <h2 id="mapped-preview">Preview of mapped rows</h2>
-        <p className="muted small">First {PREVIEW_ROWS} rows, mapped by {preview.by || '…'}.</p>
+        <p className="muted small">
+          First {PREVIEW_ROWS} rows, mapped by {preview.by || '…'}.
+        </p>
         <ErrorNote error={previewError} title="Preview failed" />
         <DataTable caption="Mapped rows" testId="mapped-preview" rows={preview.rows.map((r) => flattenRow(r))} empty="Nothing mapped yet." />
         {preview.errors.length > 0 ? (

@@ -60,7 +60,7 @@ export function PreviewStep({ state, update, next }: StepProps) {
               value={custom ? 'custom' : options.columnDelimiter}
               onChange={(e) => {
                 if (e.target.value === 'custom') setCustom(true);
-                else (setCustom(false), set({ columnDelimiter: e.target.value }));
+                else setCustom(false), set({ columnDelimiter: e.target.value });
               }}
             >
               {DELIMITERS.map(([d, label]) => (
@@ -75,7 +75,12 @@ export function PreviewStep({ state, update, next }: StepProps) {
         {custom && options.fileType === 'delimited' ? (
           <label>
             <span>Custom delimiter</span>
-            <input maxLength={1} size={2} value={options.columnDelimiter ?? ''} onChange={(e) => e.target.value && set({ columnDelimiter: e.target.value })} />
+            <input
+              maxLength={1}
+              size={2}
+              value={options.columnDelimiter ?? ''}
+              onChange={(e) => e.target.value && set({ columnDelimiter: e.target.value })}
+            />
           </label>
         ) : null}
         <label>

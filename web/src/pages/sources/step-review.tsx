@@ -32,30 +32,37 @@ export function ReviewStep({ state }: StepProps) {
       const dataSetId =
         target.mode === 'existing'
           ? target.dataSetId
-          : (made.current.dataSetId ??= await catalog(api).createDataSet({ name: target.dataSetName, schemaRef: { id: target.schemaId, contentType: 'application/vnd.adobe.xed-full+json;version=1' } }));
+          : (made.current.dataSetId ??= await catalog(api).createDataSet({
+              name: target.dataSetName,
+              schemaRef: { id: target.schemaId, contentType: 'application/vnd.adobe.xed-full+json;version=1' },
+            }));
       if (target.mode === 'new') done(`Dataset “${target.dataSetName}” created`);
       const format = state.options;
-      made.current.sourceId ??= (await fs.createSourceConnection({
-        name: `${state.flowName} source`,
-        baseConnectionId: state.connection!.id,
-        data: {
-          format: format.fileType,
-          properties: {
-            ...(format.fileType === 'delimited' && format.columnDelimiter ? { columnDelimiter: format.columnDelimiter } : {}),
-            ...(format.encoding ? { encoding: format.encoding } : {}),
-            ...(format.compressionType && format.compressionType !== 'none' ? { compressionType: format.compressionType } : {}),
+      made.current.sourceId ??= (
+        await fs.createSourceConnection({
+          name: `${state.flowName} source`,
+          baseConnectionId: state.connection!.id,
+          data: {
+            format: format.fileType,
+            properties: {
+              ...(format.fileType === 'delimited' && format.columnDelimiter ? { columnDelimiter: format.columnDelimiter } : {}),
+              ...(format.encoding ? { encoding: format.encoding } : {}),
+              ...(format.compressionType && format.compressionType !== 'none' ? { compressionType: format.compressionType } : {}),
+            },
           },
-        },
-        params: { path: source.path, type: source.type, recursive: String(source.recursive) },
-        connectionSpec: { id: state.spec.id, version: state.spec.version ?? '1.0' },
-      })).id;
+          params: { path: source.path, type: source.type, recursive: String(source.recursive) },
+          connectionSpec: { id: state.spec.id, version: state.spec.version ?? '1.0' },
+        })
+      ).id;
       done('Source connection created');
-      made.current.targetId ??= (await fs.createTargetConnection({
-        name: `${state.flowName} target`,
-        data: { schema: { id: target.schemaId, version: 'application/vnd.adobe.xed-full+json;version=1.0' } },
-        params: { dataSetId },
-        connectionSpec: { id: DATA_LAKE_SPEC, version: '1.0' },
-      })).id;
+      made.current.targetId ??= (
+        await fs.createTargetConnection({
+          name: `${state.flowName} target`,
+          data: { schema: { id: target.schemaId, version: 'application/vnd.adobe.xed-full+json;version=1.0' } },
+          params: { dataSetId },
+          connectionSpec: { id: DATA_LAKE_SPEC, version: '1.0' },
+        })
+      ).id;
       done('Target connection created');
       const mappingSet = (made.current.mapping ??= await dataPrep(api).createMappingSet(
         target.schemaId,
@@ -74,7 +81,12 @@ export function ReviewStep({ state }: StepProps) {
         scheduleParams:
           schedule.frequency === 'once'
             ? { frequency: 'once', startTime: String(schedule.startTime) }
-            : { frequency: schedule.frequency, interval: String(schedule.interval), startTime: String(schedule.startTime), backfill: String(schedule.backfill ?? true) },
+            : {
+                frequency: schedule.frequency,
+                interval: String(schedule.interval),
+                startTime: String(schedule.startTime),
+                backfill: String(schedule.backfill ?? true),
+              },
       });
       done('Dataflow created');
       navigate(`/dataflows/${flow.id}`);
@@ -119,7 +131,8 @@ export function ReviewStep({ state }: StepProps) {
         </dd>
         <dt>Schedule</dt>
         <dd>
-          {schedule.frequency === 'once' ? 'once' : `every ${schedule.interval} ${schedule.frequency}(s)`}, from {new Date(schedule.startTime * 1000).toLocaleString()}
+          {schedule.frequency === 'once' ? 'once' : `every ${schedule.interval} ${schedule.frequency}(s)`}, from{' '}
+          {new Date(schedule.startTime * 1000).toLocaleString()}
           {schedule.frequency !== 'once' ? (schedule.backfill ? ', with backfill' : ', without backfill') : ''}
         </dd>
         <dt>Name</dt>

@@ -28,7 +28,10 @@ export function ScheduleStep({ state, update, next }: StepProps) {
       </label>
       <label>
         <span>Frequency</span>
-        <select value={schedule.frequency} onChange={(e) => set({ frequency: e.target.value as ScheduleParams['frequency'], interval: e.target.value === 'minute' ? 15 : 1 })}>
+        <select
+          value={schedule.frequency}
+          onChange={(e) => set({ frequency: e.target.value as ScheduleParams['frequency'], interval: e.target.value === 'minute' ? 15 : 1 })}
+        >
           <option value="once">Once</option>
           <option value="minute">Minutes</option>
           <option value="hour">Hours</option>
@@ -39,7 +42,14 @@ export function ScheduleStep({ state, update, next }: StepProps) {
       {schedule.frequency !== 'once' ? (
         <label>
           <span>Interval (every N {schedule.frequency}s)</span>
-          <input type="number" min={minimum} required value={schedule.interval ?? ''} onChange={(e) => set({ interval: Number(e.target.value) })} aria-describedby="interval-help" />
+          <input
+            type="number"
+            min={minimum}
+            required
+            value={schedule.interval ?? ''}
+            onChange={(e) => set({ interval: Number(e.target.value) })}
+            aria-describedby="interval-help"
+          />
           <small id="interval-help" className="muted">
             At least {minimum}.
           </small>
@@ -59,7 +69,8 @@ export function ScheduleStep({ state, update, next }: StepProps) {
       </label>
       {schedule.frequency !== 'once' ? (
         <label className="check">
-          <input type="checkbox" checked={schedule.backfill ?? true} onChange={(e) => set({ backfill: e.target.checked })} /> Backfill: the first run also takes the files already there
+          <input type="checkbox" checked={schedule.backfill ?? true} onChange={(e) => set({ backfill: e.target.checked })} /> Backfill: the first run
+          also takes the files already there
         </label>
       ) : null}
       {invalid ? (

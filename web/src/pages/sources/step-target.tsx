@@ -10,7 +10,14 @@ import { columnsOf, type StepProps, type TargetChoice } from './wizard-state.js'
 
 type SchemaMode = 'existing' | 'compose' | 'adhoc';
 
-const XDM_TYPE: Record<string, string> = { integer: 'integer', long: 'integer', double: 'number', number: 'number', boolean: 'boolean', date: 'date' };
+const XDM_TYPE: Record<string, string> = {
+  integer: 'integer',
+  long: 'integer',
+  double: 'number',
+  number: 'number',
+  boolean: 'boolean',
+  date: 'date',
+};
 
 /** An XDM field name for a column: letters, digits and underscores only. */
 export function fieldName(column: string): string {
@@ -45,7 +52,9 @@ export function TargetStep({ state, update, next }: StepProps) {
   const sr = schemaRegistry(api);
   const [mode, setMode] = useState<'existing' | 'new'>(state.target?.mode ?? 'new');
   const [dataSetId, setDataSetId] = useState(state.target?.mode === 'existing' ? state.target.dataSetId : '');
-  const [dataSetName, setDataSetName] = useState(state.target?.mode === 'new' ? state.target.dataSetName : `${state.flowName.replace(/ dataflow$/, '')} dataset`);
+  const [dataSetName, setDataSetName] = useState(
+    state.target?.mode === 'new' ? state.target.dataSetName : `${state.flowName.replace(/ dataflow$/, '')} dataset`,
+  );
   const [schemaMode, setSchemaMode] = useState<SchemaMode>('compose');
   const [schemaId, setSchemaId] = useState('');
   const [classId, setClassId] = useState(PROFILE_CLASS);
@@ -55,7 +64,10 @@ export function TargetStep({ state, update, next }: StepProps) {
   const [error, setError] = useState<unknown>(null);
 
   const dataSets = useAsync(() => catalog(api).dataSets(), [api]);
-  const schemas = useAsync(() => (mode === 'new' && schemaMode === 'existing' ? sr.list('tenant', 'schemas') : Promise.resolve([])), [api, mode, schemaMode]);
+  const schemas = useAsync(
+    () => (mode === 'new' && schemaMode === 'existing' ? sr.list('tenant', 'schemas') : Promise.resolve([])),
+    [api, mode, schemaMode],
+  );
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -70,7 +82,11 @@ export function TargetStep({ state, update, next }: StepProps) {
       } else {
         let id = schemaId;
         if (schemaMode === 'compose') {
-          const created = await sr.createSchema({ type: 'object', title: schemaTitle, allOf: [{ $ref: classId }, ...groups.map(($ref) => ({ $ref }))] });
+          const created = await sr.createSchema({
+            type: 'object',
+            title: schemaTitle,
+            allOf: [{ $ref: classId }, ...groups.map(($ref) => ({ $ref }))],
+          });
           id = created.$id;
         } else if (schemaMode === 'adhoc') {
           const adhoc = await sr.createClass(adhocClassBody(`${schemaTitle} class`, columnsOf(state)));
@@ -124,10 +140,12 @@ export function TargetStep({ state, update, next }: StepProps) {
           <fieldset className="segmented">
             <legend>Schema</legend>
             <label className="check">
-              <input type="radio" name="schema-mode" checked={schemaMode === 'compose'} onChange={() => setSchemaMode('compose')} /> New: class and field groups
+              <input type="radio" name="schema-mode" checked={schemaMode === 'compose'} onChange={() => setSchemaMode('compose')} /> New: class and
+              field groups
             </label>
             <label className="check">
-              <input type="radio" name="schema-mode" checked={schemaMode === 'adhoc'} onChange={() => setSchemaMode('adhoc')} /> New: ad hoc from the file’s columns
+              <input type="radio" name="schema-mode" checked={schemaMode === 'adhoc'} onChange={() => setSchemaMode('adhoc')} /> New: ad hoc from the
+              file’s columns
             </label>
             <label className="check">
               <input type="radio" name="schema-mode" checked={schemaMode === 'existing'} onChange={() => setSchemaMode('existing')} /> Existing schema
@@ -151,10 +169,15 @@ export function TargetStep({ state, update, next }: StepProps) {
               <input required value={schemaTitle} onChange={(e) => setSchemaTitle(e.target.value)} />
             </label>
           )}
-          {schemaMode === 'compose' ? <ClassAndFieldGroups classId={classId} onClassChange={setClassId} groups={groups} onGroupsChange={setGroups} /> : null}
+          {schemaMode === 'compose' ? (
+            <ClassAndFieldGroups classId={classId} onClassChange={setClassId} groups={groups} onGroupsChange={setGroups} />
+          ) : null}
           {schemaMode === 'adhoc' ? (
             <p className="muted">
-              One string, number or boolean field per column, under the schema’s own namespace: {columnsOf(state).map((c) => fieldName(c.name)).join(', ') || 'preview a file first'}
+              One string, number or boolean field per column, under the schema’s own namespace:{' '}
+              {columnsOf(state)
+                .map((c) => fieldName(c.name))
+                .join(', ') || 'preview a file first'}
             </p>
           ) : null}
         </>

@@ -1,4 +1,15 @@
-import { ChronoField, DateTimeFormatter, Instant, IsoFields, LocalDate, LocalDateTime, TemporalQueries, ZonedDateTime, ZoneId, ZoneOffset } from '@js-joda/core';
+import {
+  ChronoField,
+  DateTimeFormatter,
+  Instant,
+  IsoFields,
+  LocalDate,
+  LocalDateTime,
+  TemporalQueries,
+  ZonedDateTime,
+  ZoneId,
+  ZoneOffset,
+} from '@js-joda/core';
 import '@js-joda/timezone';
 import '@js-joda/locale_en-us';
 import { Locale } from '@js-joda/locale';
@@ -84,17 +95,38 @@ function parseWith(fn: string, input: string, pattern: string): ZonedDateTime | 
 }
 
 const PARTS: Record<string, ChronoField | 'quarter' | 'week' | 'hour12'> = {
-  year: ChronoField.YEAR, yyyy: ChronoField.YEAR, yy: ChronoField.YEAR,
-  quarter: 'quarter', qq: 'quarter', q: 'quarter',
-  month: ChronoField.MONTH_OF_YEAR, mm: ChronoField.MONTH_OF_YEAR, m: ChronoField.MONTH_OF_YEAR,
-  dayofyear: ChronoField.DAY_OF_YEAR, dy: ChronoField.DAY_OF_YEAR, y: ChronoField.DAY_OF_YEAR,
-  day: ChronoField.DAY_OF_MONTH, dd: ChronoField.DAY_OF_MONTH, d: ChronoField.DAY_OF_MONTH,
-  week: 'week', ww: 'week', w: 'week',
-  weekday: ChronoField.DAY_OF_WEEK, dw: ChronoField.DAY_OF_WEEK,
-  hour: ChronoField.HOUR_OF_DAY, hh24: ChronoField.HOUR_OF_DAY, hh: ChronoField.HOUR_OF_DAY, hh12: 'hour12',
-  minute: ChronoField.MINUTE_OF_HOUR, mi: ChronoField.MINUTE_OF_HOUR, n: ChronoField.MINUTE_OF_HOUR,
-  second: ChronoField.SECOND_OF_MINUTE, ss: ChronoField.SECOND_OF_MINUTE, s: ChronoField.SECOND_OF_MINUTE,
-  millisecond: ChronoField.MILLI_OF_SECOND, sss: ChronoField.MILLI_OF_SECOND,
+  year: ChronoField.YEAR,
+  yyyy: ChronoField.YEAR,
+  yy: ChronoField.YEAR,
+  quarter: 'quarter',
+  qq: 'quarter',
+  q: 'quarter',
+  month: ChronoField.MONTH_OF_YEAR,
+  mm: ChronoField.MONTH_OF_YEAR,
+  m: ChronoField.MONTH_OF_YEAR,
+  dayofyear: ChronoField.DAY_OF_YEAR,
+  dy: ChronoField.DAY_OF_YEAR,
+  y: ChronoField.DAY_OF_YEAR,
+  day: ChronoField.DAY_OF_MONTH,
+  dd: ChronoField.DAY_OF_MONTH,
+  d: ChronoField.DAY_OF_MONTH,
+  week: 'week',
+  ww: 'week',
+  w: 'week',
+  weekday: ChronoField.DAY_OF_WEEK,
+  dw: ChronoField.DAY_OF_WEEK,
+  hour: ChronoField.HOUR_OF_DAY,
+  hh24: ChronoField.HOUR_OF_DAY,
+  hh: ChronoField.HOUR_OF_DAY,
+  hh12: 'hour12',
+  minute: ChronoField.MINUTE_OF_HOUR,
+  mi: ChronoField.MINUTE_OF_HOUR,
+  n: ChronoField.MINUTE_OF_HOUR,
+  second: ChronoField.SECOND_OF_MINUTE,
+  ss: ChronoField.SECOND_OF_MINUTE,
+  s: ChronoField.SECOND_OF_MINUTE,
+  millisecond: ChronoField.MILLI_OF_SECOND,
+  sss: ChronoField.MILLI_OF_SECOND,
 };
 
 function part(fn: string, value: unknown): ChronoField | 'quarter' | 'week' | 'hour12' {
@@ -177,13 +209,18 @@ export const DATETIME_FUNCTIONS: FunctionDef[] = [
   {
     name: 'date',
     category: CATEGORY,
-    description: 'Reads a date from a string: ISO-8601 when no pattern is given, else with a Java DateTimeFormatter pattern. A string that does not fit gives the default (third argument) or null.',
+    description:
+      'Reads a date from a string: ISO-8601 when no pattern is given, else with a Java DateTimeFormatter pattern. A string that does not fit gives the default (third argument) or null.',
     syntax: 'ZonedDateTime date(String, String, ZonedDateTime)',
     returns: 'The date, or the default date (null when none) if the string cannot be read.',
     returnType: 'java.time.ZonedDateTime',
     example: 'date("2019-10-23 11:24", "yyyy-MM-dd HH:mm", now())',
     result: '"2019-10-23T11:24:00Z"',
-    params: [p('date', 'string', 'The text of the date.'), p('format', 'string', 'A DateTimeFormatter pattern.', { optional: true }), p('default', 'date', 'Returned when the text cannot be read.', { optional: true })],
+    params: [
+      p('date', 'string', 'The text of the date.'),
+      p('format', 'string', 'A DateTimeFormatter pattern.', { optional: true }),
+      p('default', 'date', 'Returned when the text cannot be read.', { optional: true }),
+    ],
     impl: (args) => {
       const fallback = nullIn(args[2]) ? null : toDate('date', args[2]);
       if (nullIn(args[0])) return fallback;
@@ -196,7 +233,8 @@ export const DATETIME_FUNCTIONS: FunctionDef[] = [
   {
     name: 'date_part',
     category: CATEGORY,
-    description: 'One component of a date: year, quarter, month, dayofyear, day, week, weekday, hour, minute, second or millisecond (and their short forms yyyy, qq, mm, dy, dd, ww, dw, hh, mi, ss, SSS).',
+    description:
+      'One component of a date: year, quarter, month, dayofyear, day, week, weekday, hour, minute, second or millisecond (and their short forms yyyy, qq, mm, dy, dd, ww, dw, hh, mi, ss, SSS).',
     syntax: 'int date_part(String, ZonedDateTime)',
     returns: 'The component as an integer, or null for a null date.',
     returnType: 'java.lang.Integer',
@@ -259,7 +297,11 @@ export const DATETIME_FUNCTIONS: FunctionDef[] = [
       p('timezone', 'string', 'An IANA zone or an offset.', { optional: true }),
     ],
     impl: (args) => {
-      const parts = args.slice(0, 7).map((a, i) => (nullIn(a) ? (i < 3 ? null : 0) : integer('make_date_time', a, ['year', 'month', 'day', 'hour', 'minute', 'second', 'nanosecond'][i])));
+      const parts = args
+        .slice(0, 7)
+        .map((a, i) =>
+          nullIn(a) ? (i < 3 ? null : 0) : integer('make_date_time', a, ['year', 'month', 'day', 'hour', 'minute', 'second', 'nanosecond'][i]),
+        );
       if (parts.length < 3 || parts.some((v) => v === null)) return null;
       const [y, mo, d, h = 0, mi = 0, s = 0, ns = 0] = parts as number[];
       try {

@@ -96,7 +96,10 @@ export function object(fn: string, value: unknown, param = 'input'): Record<stri
 export function regex(fn: string, source: string, flags = ''): RegExp {
   try {
     // Java's possessive quantifiers and \A / \Z anchors have close JavaScript equivalents.
-    const js = source.replace(/\\A/g, '^').replace(/\\[Zz]/g, '$').replace(/([*+?}])\+/g, '$1');
+    const js = source
+      .replace(/\\A/g, '^')
+      .replace(/\\[Zz]/g, '$')
+      .replace(/([*+?}])\+/g, '$1');
     return new RegExp(js, flags);
   } catch (error) {
     throw fnError(fn, `invalid regular expression ${JSON.stringify(source)}: ${(error as Error).message}`);

@@ -53,7 +53,12 @@ export const HASHING_FUNCTIONS: FunctionDef[] = [
       example: `${name}("my text", "UTF-8")`,
       result: `"${createHash(algorithm).update('my text', 'utf8').digest('hex')}"`,
       params: [p('input', 'string', 'The text to hash.'), p('charset', 'string', 'How the text becomes bytes.', { optional: true })],
-      impl: (args) => (args[0] === null || args[0] === undefined ? null : createHash(algorithm).update(bytesOf(name, text(name, args[0]), args[1])).digest('hex')),
+      impl: (args) =>
+        args[0] === null || args[0] === undefined
+          ? null
+          : createHash(algorithm)
+              .update(bytesOf(name, text(name, args[0]), args[1]))
+              .digest('hex'),
     }),
   ),
   {

@@ -28,4 +28,6 @@ export const FUNCTION_DEFS: readonly FunctionDef[] = [
 ];
 
 /** Functions by lower-case name and alias (AEP's names are case-insensitive). */
-export const FUNCTIONS_BY_NAME: ReadonlyMap<string, FunctionDef> = new Map(FUNCTION_DEFS.flatMap((def) => [def.name, ...(def.aliases ?? [])].map((name) => [name.toLowerCase(), def] as const)));
+export const FUNCTIONS_BY_NAME: ReadonlyMap<string, FunctionDef> = new Map(
+  FUNCTION_DEFS.flatMap((def) => [def.name, ...(def.aliases ?? [])].map((name) => [name.toLowerCase(), def] as const)),
+);

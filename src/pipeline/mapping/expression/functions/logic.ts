@@ -31,7 +31,14 @@ function extreme(fn: string, args: unknown[], sign: 1 | -1): unknown {
   return best;
 }
 
-function converter(name: string, description: string, example: string, result: string, returnType: string, convert: (n: number) => number): FunctionDef {
+function converter(
+  name: string,
+  description: string,
+  example: string,
+  result: string,
+  returnType: string,
+  convert: (n: number) => number,
+): FunctionDef {
   return {
     name,
     category: 'Type conversions',
@@ -57,19 +64,24 @@ export const LOGIC_FUNCTIONS: FunctionDef[] = [
   {
     name: 'decode',
     category: 'Logical operators',
-    description: 'Compares a key with each search value in turn and returns the result paired with the first match; an unpaired last argument is the default.',
+    description:
+      'Compares a key with each search value in turn and returns the result paired with the first match; an unpaired last argument is the default.',
     syntax: 'T decode(Object, Object, T, ..., T)',
     returns: 'The matching result, else the default, else null.',
     returnType: 'java.lang.Object',
     example: 'decode("pa", "ca", "California", "pa", "Pennsylvania", "N/A")',
     result: '"Pennsylvania"',
-    params: [p('key', 'object', 'The value to look up.'), p('pairs', 'object', 'Search value, result pairs, then an optional default.', { variadic: true })],
+    params: [
+      p('key', 'object', 'The value to look up.'),
+      p('pairs', 'object', 'Search value, result pairs, then an optional default.', { variadic: true }),
+    ],
     impl: (args) => {
       const key = args[0] ?? null;
       const rest = args.slice(1);
       for (let i = 0; i + 1 < rest.length; i += 2) {
         const candidate = rest[i] ?? null;
-        if (key === null ? candidate === null : candidate !== null && compareValues(key, candidate) === 0 && typeof key === typeof candidate) return rest[i + 1] ?? null;
+        if (key === null ? candidate === null : candidate !== null && compareValues(key, candidate) === 0 && typeof key === typeof candidate)
+          return rest[i + 1] ?? null;
         if (key !== null && candidate !== null && text('decode', key) === text('decode', candidate)) return rest[i + 1] ?? null;
       }
       return rest.length % 2 === 1 ? (rest[rest.length - 1] ?? null) : null;
@@ -84,7 +96,11 @@ export const LOGIC_FUNCTIONS: FunctionDef[] = [
     returnType: 'java.lang.Object',
     example: 'iif("s".equalsIgnoreCase("S"), "True", "False")',
     result: '"True"',
-    params: [p('condition', 'boolean', 'The condition.'), p('trueValue', 'object', 'The value when true.'), p('falseValue', 'object', 'The value when false.')],
+    params: [
+      p('condition', 'boolean', 'The condition.'),
+      p('trueValue', 'object', 'The value when true.'),
+      p('falseValue', 'object', 'The value when false.'),
+    ],
     impl: (args) => (truthy(args[0]) ? (args[1] ?? null) : (args[2] ?? null)),
   },
   {
@@ -111,14 +127,28 @@ export const LOGIC_FUNCTIONS: FunctionDef[] = [
     params: [p('values', 'object', 'The values.', { variadic: true })],
     impl: (args) => extreme('max', args, 1),
   },
-  converter('to_bigint', 'A whole number (64-bit) from a number or numeric string; a fraction is cut off.', 'to_bigint("1000000.34")', '1000000', 'java.lang.Long', (n) => Math.trunc(n)),
+  converter(
+    'to_bigint',
+    'A whole number (64-bit) from a number or numeric string; a fraction is cut off.',
+    'to_bigint("1000000.34")',
+    '1000000',
+    'java.lang.Long',
+    (n) => Math.trunc(n),
+  ),
   converter('to_decimal', 'A decimal number from a number or numeric string.', 'to_decimal("20.5")', '20.5', 'java.lang.Double', (n) => n),
   converter('to_float', 'A floating-point number from a number or numeric string.', 'to_float("12.3456")', '12.3456', 'java.lang.Float', (n) => n),
-  converter('to_integer', 'A whole number (32-bit) from a number or numeric string; a fraction is cut off.', 'to_integer("12")', '12', 'java.lang.Integer', (n) => {
-    const i = Math.trunc(n);
-    if (i < -2147483648 || i > 2147483647) throw fnError('to_integer', `${n} is outside the 32-bit integer range`);
-    return i;
-  }),
+  converter(
+    'to_integer',
+    'A whole number (32-bit) from a number or numeric string; a fraction is cut off.',
+    'to_integer("12")',
+    '12',
+    'java.lang.Integer',
+    (n) => {
+      const i = Math.trunc(n);
+      if (i < -2147483648 || i > 2147483647) throw fnError('to_integer', `${n} is outside the 32-bit integer range`);
+      return i;
+    },
+  ),
   {
     name: 'json_to_object',
     category: 'JSON',
@@ -155,7 +185,8 @@ export const LOGIC_FUNCTIONS: FunctionDef[] = [
   {
     name: 'fpid_to_ecid',
     category: 'Special operations',
-    description: "A 38-digit ECID-shaped identifier derived deterministically from an FPID (Tributary's own derivation: the same FPID always gives the same value, but it is not Adobe's algorithm).",
+    description:
+      "A 38-digit ECID-shaped identifier derived deterministically from an FPID (Tributary's own derivation: the same FPID always gives the same value, but it is not Adobe's algorithm).",
     syntax: 'String fpid_to_ecid(String)',
     returns: 'The identifier, or null for a null input.',
     returnType: 'java.lang.String',

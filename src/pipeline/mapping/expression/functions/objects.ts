@@ -49,10 +49,13 @@ export const OBJECT_FUNCTIONS: FunctionDef[] = [
     impl: (args) => {
       if (args.length % 2 !== 0) throw fnError('arrays_to_object', 'expects key, array pairs');
       const columns: Array<[string, unknown[]]> = [];
-      for (let i = 0; i < args.length; i += 2) columns.push([text('arrays_to_object', args[i], 'key'), nullIn(args[i + 1]) ? [] : array('arrays_to_object', args[i + 1], 'values')]);
+      for (let i = 0; i < args.length; i += 2)
+        columns.push([text('arrays_to_object', args[i], 'key'), nullIn(args[i + 1]) ? [] : array('arrays_to_object', args[i + 1], 'values')]);
       if (columns.length === 0) return null;
       const length = Math.max(...columns.map(([, values]) => values.length));
-      return Array.from({ length }, (_, i) => Object.fromEntries(columns.filter(([, values]) => i < values.length).map(([key, values]) => [key, values[i] ?? null])));
+      return Array.from({ length }, (_, i) =>
+        Object.fromEntries(columns.filter(([, values]) => i < values.length).map(([key, values]) => [key, values[i] ?? null])),
+      );
     },
   },
   {
@@ -78,13 +81,18 @@ export const OBJECT_FUNCTIONS: FunctionDef[] = [
   {
     name: 'str_to_object',
     category: CATEGORY,
-    description: 'Builds an object from a string of key/value pairs; the value delimiter defaults to ":" and the field delimiter to ",". Keys and values are trimmed.',
+    description:
+      'Builds an object from a string of key/value pairs; the value delimiter defaults to ":" and the field delimiter to ",". Keys and values are trimmed.',
     syntax: 'Object str_to_object(String, String, String)',
     returns: 'The object, or null for a null input.',
     returnType: 'java.util.Map',
     example: 'str_to_object("firstName - John ; lastName - Doe ; phone - 123 456 7890", "-", ";")',
     result: '{"firstName": "John", "lastName": "Doe", "phone": "123 456 7890"}',
-    params: [p('input', 'string', 'The string of pairs.'), p('valueDelimiter', 'string', 'Between a key and its value.', { optional: true }), p('fieldDelimiter', 'string', 'Between pairs.', { optional: true })],
+    params: [
+      p('input', 'string', 'The string of pairs.'),
+      p('valueDelimiter', 'string', 'Between a key and its value.', { optional: true }),
+      p('fieldDelimiter', 'string', 'Between pairs.', { optional: true }),
+    ],
     impl: (args) => {
       if (nullIn(args[0])) return null;
       const valueDelimiter = nullIn(args[1]) ? ':' : text('str_to_object', args[1], 'valueDelimiter');
@@ -146,7 +154,12 @@ export const OBJECT_FUNCTIONS: FunctionDef[] = [
     returnType: 'java.lang.String',
     example: 'get_values("firstName - John , lastName - Cena , phone - 555 420 8692", "firstName", "-", ",")',
     result: '"John"',
-    params: [p('input', 'string', 'The string of pairs.'), p('key', 'string', 'The key.'), p('valueDelimiter', 'string', 'Between a key and its value.'), p('fieldDelimiter', 'string', 'Between pairs.', { optional: true })],
+    params: [
+      p('input', 'string', 'The string of pairs.'),
+      p('key', 'string', 'The key.'),
+      p('valueDelimiter', 'string', 'Between a key and its value.'),
+      p('fieldDelimiter', 'string', 'Between pairs.', { optional: true }),
+    ],
     impl: (args) => {
       if (nullIn(args[0])) return null;
       const key = text('get_values', args[1], 'key');
@@ -169,7 +182,12 @@ export const OBJECT_FUNCTIONS: FunctionDef[] = [
       if (nullIn(args[0])) return null;
       const map = object('map_get_values', args[0], 'map');
       const keys = Array.isArray(args[1]) ? args[1] : [args[1]];
-      return Object.fromEntries(keys.map((k) => text('map_get_values', k, 'keys')).filter((k) => k in map).map((k) => [k, map[k]]));
+      return Object.fromEntries(
+        keys
+          .map((k) => text('map_get_values', k, 'keys'))
+          .filter((k) => k in map)
+          .map((k) => [k, map[k]]),
+      );
     },
   },
   {

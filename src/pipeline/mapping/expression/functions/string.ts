@@ -48,18 +48,30 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
     example: 'explode("Hi, there!", " ")',
     result: '["Hi,", "there!"]',
     params: [p('input', 'string', 'The string to split.'), p('regex', 'string', 'Where to split; "," when left out.', { optional: true })],
-    impl: (args) => (nullIn(args) ? null : javaSplit(text('explode', args[0]), regex('explode', args[1] === undefined || args[1] === null ? ',' : text('explode', args[1], 'regex'), 'g'))),
+    impl: (args) =>
+      nullIn(args)
+        ? null
+        : javaSplit(
+            text('explode', args[0]),
+            regex('explode', args[1] === undefined || args[1] === null ? ',' : text('explode', args[1], 'regex'), 'g'),
+          ),
   },
   {
     name: 'instr',
     category: CATEGORY,
-    description: 'The 0-based position of a substring (as Java indexOf), searching from a start position (default 0) for its n-th occurrence (default 1); -1 when absent.',
+    description:
+      'The 0-based position of a substring (as Java indexOf), searching from a start position (default 0) for its n-th occurrence (default 1); -1 when absent.',
     syntax: 'Integer instr(String, String, Integer, Integer)',
     returns: 'The position, -1 when not found, or null for a null input.',
     returnType: 'java.lang.Integer',
     example: 'instr("adobe.com", "com")',
     result: '6',
-    params: [p('input', 'string', 'The string searched.'), p('substring', 'string', 'What to find.'), p('start', 'integer', 'Where to start (0-based).', { optional: true }), p('occurrence', 'integer', 'Which occurrence.', { optional: true })],
+    params: [
+      p('input', 'string', 'The string searched.'),
+      p('substring', 'string', 'What to find.'),
+      p('start', 'integer', 'Where to start (0-based).', { optional: true }),
+      p('occurrence', 'integer', 'Which occurrence.', { optional: true }),
+    ],
     impl: (args) => {
       if (nullIn(args) || args[1] === null || args[1] === undefined) return null;
       const input = text('instr', args[0]);
@@ -85,8 +97,15 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
     returnType: 'java.lang.String',
     example: 'replacestr("This is a string re test", "re", "replace")',
     result: '"This is a string replace test"',
-    params: [p('input', 'string', 'The string to change.'), p('toFind', 'string', 'The text to look for.'), p('toReplace', 'string', 'The text put in its place.')],
-    impl: (args) => (nullIn(args) ? null : text('replacestr', args[0]).replaceAll(text('replacestr', args[1] ?? '', 'toFind'), text('replacestr', args[2] ?? '', 'toReplace'))),
+    params: [
+      p('input', 'string', 'The string to change.'),
+      p('toFind', 'string', 'The text to look for.'),
+      p('toReplace', 'string', 'The text put in its place.'),
+    ],
+    impl: (args) =>
+      nullIn(args)
+        ? null
+        : text('replacestr', args[0]).replaceAll(text('replacestr', args[1] ?? '', 'toFind'), text('replacestr', args[2] ?? '', 'toReplace')),
   },
   {
     name: 'substr',
@@ -97,7 +116,11 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
     returnType: 'java.lang.String',
     example: 'substr("This is a substring test", 7, 8)',
     result: '" a subst"',
-    params: [p('input', 'string', 'The string.'), p('start', 'integer', '0-based index of the first character.'), p('length', 'integer', 'How many characters.', { optional: true })],
+    params: [
+      p('input', 'string', 'The string.'),
+      p('start', 'integer', '0-based index of the first character.'),
+      p('length', 'integer', 'How many characters.', { optional: true }),
+    ],
     impl: (args) => {
       if (nullIn(args)) return null;
       const input = text('substr', args[0]);
@@ -163,8 +186,13 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
     params: [p('separator', 'string', 'Put between the elements.'), p('values', 'array', 'An array, or values.', { variadic: true })],
     impl: (args) => {
       const separator = args[0] === null || args[0] === undefined ? '' : text('join', args[0], 'separator');
-      const values = args.slice(1).flatMap((a) => (Array.isArray(a) ? a : [a])).filter((v) => v !== null && v !== undefined);
-      return args.length < 2 || (args.length === 2 && (args[1] === null || args[1] === undefined)) ? null : values.map((v) => text('join', v, 'values')).join(separator);
+      const values = args
+        .slice(1)
+        .flatMap((a) => (Array.isArray(a) ? a : [a]))
+        .filter((v) => v !== null && v !== undefined);
+      return args.length < 2 || (args.length === 2 && (args[1] === null || args[1] === undefined))
+        ? null
+        : values.map((v) => text('join', v, 'values')).join(separator);
     },
   },
   {
@@ -176,7 +204,11 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
     returnType: 'java.lang.String',
     example: 'lpad("bat", 8, "yz")',
     result: '"yzyzybat"',
-    params: [p('input', 'string', 'The string.'), p('count', 'integer', 'The length to reach.'), p('padding', 'string', 'What to pad with.', { optional: true })],
+    params: [
+      p('input', 'string', 'The string.'),
+      p('count', 'integer', 'The length to reach.'),
+      p('padding', 'string', 'What to pad with.', { optional: true }),
+    ],
     impl: (args) => pad('lpad', args, true),
   },
   {
@@ -188,7 +220,11 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
     returnType: 'java.lang.String',
     example: 'rpad("bat", 8, "yz")',
     result: '"batyzyzy"',
-    params: [p('input', 'string', 'The string.'), p('count', 'integer', 'The length to reach.'), p('padding', 'string', 'What to pad with.', { optional: true })],
+    params: [
+      p('input', 'string', 'The string.'),
+      p('count', 'integer', 'The length to reach.'),
+      p('padding', 'string', 'What to pad with.', { optional: true }),
+    ],
     impl: (args) => pad('rpad', args, false),
   },
   {
@@ -254,7 +290,10 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
     example: '"string1".equals("STRING1")',
     result: 'false',
     params: [p('input', 'string', 'The first string.'), p('other', 'string', 'The second string.')],
-    impl: (args) => (args[0] ?? null) === null || (args[1] ?? null) === null ? (args[0] ?? null) === (args[1] ?? null) : text('equals', args[0]) === text('equals', args[1], 'other'),
+    impl: (args) =>
+      (args[0] ?? null) === null || (args[1] ?? null) === null
+        ? (args[0] ?? null) === (args[1] ?? null)
+        : text('equals', args[0]) === text('equals', args[1], 'other'),
   },
   {
     name: 'equalsIgnoreCase',
@@ -267,6 +306,8 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
     result: 'true',
     params: [p('input', 'string', 'The first string.'), p('other', 'string', 'The second string.')],
     impl: (args) =>
-      (args[0] ?? null) === null || (args[1] ?? null) === null ? (args[0] ?? null) === (args[1] ?? null) : text('equalsIgnoreCase', args[0]).toLowerCase() === text('equalsIgnoreCase', args[1], 'other').toLowerCase(),
+      (args[0] ?? null) === null || (args[1] ?? null) === null
+        ? (args[0] ?? null) === (args[1] ?? null)
+        : text('equalsIgnoreCase', args[0]).toLowerCase() === text('equalsIgnoreCase', args[1], 'other').toLowerCase(),
   },
 ];

@@ -80,7 +80,8 @@ export const URL_FUNCTIONS: FunctionDef[] = [
   {
     name: 'get_url_query_str',
     category: CATEGORY,
-    description: 'The query parameters of a URL as an object of name → value. The anchor argument says what to do with a fragment after the query: "retain" keeps it on the last value, "remove" drops it, "append" adds it as a parameter named "#".',
+    description:
+      'The query parameters of a URL as an object of name → value. The anchor argument says what to do with a fragment after the query: "retain" keeps it on the last value, "remove" drops it, "append" adds it as a parameter named "#".',
     syntax: 'Map get_url_query_str(String, String)',
     returns: 'The parameters, or null when the input is null or not a URL.',
     returnType: 'java.util.Map',
@@ -115,7 +116,12 @@ export const URL_FUNCTIONS: FunctionDef[] = [
     result: '"https%3A%2F%2Fexample.com%2Fpartneralliance_asia-pacific_2022"',
     params: [p('url', 'string', 'The text to encode.')],
     // Java's URLEncoder: form encoding, which leaves only letters, digits and . - * _ unescaped.
-    impl: (args) => (args[0] === null || args[0] === undefined ? null : encodeURIComponent(text('get_url_encoded', args[0])).replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+')),
+    impl: (args) =>
+      args[0] === null || args[0] === undefined
+        ? null
+        : encodeURIComponent(text('get_url_encoded', args[0]))
+            .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+            .replace(/%20/g, '+'),
   },
   {
     name: 'get_url_decoded',
