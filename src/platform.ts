@@ -23,7 +23,7 @@ import { BatchIngestionService, type ImportJob } from './services/ingest/index.j
 import { QueryService } from './services/query/index.js';
 import { FlowService, Scheduler } from './services/flow-service/index.js';
 import { openLake, type Lake } from './lake/index.js';
-import { ConnectorRegistry, defaultConnectors } from './connectors/index.js';
+import { ConnectorRegistry, defaultConnectors, type LocalRootsOptions } from './connectors/index.js';
 import { ingest, previewFile, schemaColumns, schemaHasPath } from './pipeline/index.js';
 import { IMPORT_QUEUE, RUN_QUEUE, startQueue, type JobQueue } from './store/queue.js';
 
@@ -74,6 +74,12 @@ function loadMasterKey(config: Config): Buffer {
   return key;
 }
 
+/** Where Local Folder connections may read: the configured roots, never the platform's own folders. */
+function localFolderPolicy(config: Config): LocalRootsOptions {
+  const own = [config.home, config.lakeDir, ...(config.lake.kind === 's3' ? [config.lake.localDir] : [])];
+  return { roots: config.localRoots, protectedFolders: own };
+}
+
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const log = options.log ?? (() => undefined);
   mkdirSync(config.home, { recursive: true });
@@ -82,6 +88,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const masterKey = loadMasterKey(config);
   const secrets = new SecretBox(masterKey);
   const lake = openLake(config.lake);
+  // The landing folder the tutorial copies its files into; operators may point TRIBUTARY_LOCAL_ROOTS elsewhere.
+  mkdirSync(join(config.home, 'landing'), { recursive: true });
   const identity = new IdentityService(db, new TokenIssuer(masterKey, config.tokenTtlSeconds));
   const identityNamespaces = new IdentityNamespaceService(db);
   // A schema a dataset uses only evolves additively; Catalog is built below and asked at call time.
@@ -116,7 +124,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     db,
     queue,
     secrets,
-    connectors: new ConnectorRegistry(defaultConnectors()),
+    connectors: new ConnectorRegistry(defaultConnectors({ localFolders: localFolderPolicy(config) })),
     identity,
     catalog,
     dataPrep,

@@ -1,4 +1,4 @@
-import { resolve, join } from 'node:path';
+import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** Every setting of a Tributary process. Parsed once, in the composition root, and passed down. */
 export interface Config {
@@ -30,6 +30,12 @@ export interface Config {
   tokenTtlSeconds: number;
   /** Log level of the JSON logs (`LOG_LEVEL`: fatal, error, warn, info, debug, trace; default info). */
   logLevel: string;
+  /**
+   * The only folders the Local Folder connector may read (`TRIBUTARY_LOCAL_ROOTS`: absolute paths separated by
+   * `:`, default `$TRIBUTARY_HOME/landing`). A root may not be the home, nor inside it except under `landing/`;
+   * the home's own files (master key, admin token, credentials, database, lake) stay unreadable even below a root.
+   */
+  localRoots: string[];
   /** Operator token for `/tributary/admin/…` (`TRIBUTARY_ADMIN_TOKEN`); unset means one generated into `$TRIBUTARY_HOME/admin.json`. */
   adminToken: string | null;
 }
@@ -66,6 +72,25 @@ function lakeConfig(env: NodeJS.ProcessEnv, home: string): LakeConfig {
     ...(env.AWS_ACCESS_KEY_ID ? { accessKeyId: env.AWS_ACCESS_KEY_ID } : {}),
     ...(env.AWS_SECRET_ACCESS_KEY ? { secretAccessKey: env.AWS_SECRET_ACCESS_KEY } : {}),
   };
+}
+
+function localRoots(raw: string | undefined, home: string): string[] {
+  const landing = join(home, 'landing');
+  if (!raw) return [landing];
+  const roots = raw.split(delimiter).filter((root) => root !== '');
+  for (const root of roots) {
+    if (!isAbsolute(root)) throw new ConfigError(`TRIBUTARY_LOCAL_ROOTS must list absolute folders, got "${root}"`);
+    const resolved = resolve(root);
+    if (resolved === home) throw new ConfigError(`TRIBUTARY_LOCAL_ROOTS may not name the home ${home}: it holds the master key and credentials`);
+    if (within(home, resolved) && !within(landing, resolved))
+      throw new ConfigError(`TRIBUTARY_LOCAL_ROOTS may name a folder inside the home only under ${landing}, got "${root}"`);
+  }
+  return roots.map((root) => resolve(root));
+}
+
+function within(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -106,5 +131,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: integer(env, 'TRIBUTARY_TOKEN_TTL_SECONDS', 86400, 1),
     logLevel: logLevel(env.LOG_LEVEL),
     adminToken: env.TRIBUTARY_ADMIN_TOKEN || null,
+    localRoots: localRoots(env.TRIBUTARY_LOCAL_ROOTS, home),
   };
 }

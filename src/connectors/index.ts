@@ -1,6 +1,6 @@
 import type { FileConnector } from './sdk.js';
 import { amazonS3 } from './amazon-s3/index.js';
-import { localFolder } from './local-folder/index.js';
+import { type LocalRootsOptions, localFolder } from './local-folder/index.js';
 import { hdfs } from './hdfs/index.js';
 import { azureBlob } from './azure-blob/index.js';
 import { adlsGen2 } from './adls-gen2/index.js';
@@ -11,7 +11,7 @@ import { sftp } from './sftp/index.js';
 export * from './sdk.js';
 export { selectFiles, normalizePath, compareEntries } from './files/index.js';
 export { amazonS3, AMAZON_S3_SPEC_ID } from './amazon-s3/index.js';
-export { localFolder, LOCAL_FOLDER_SPEC_ID } from './local-folder/index.js';
+export { localFolder, LOCAL_FOLDER_SPEC_ID, type LocalRootsOptions } from './local-folder/index.js';
 export { hdfs, HDFS_SPEC_ID } from './hdfs/index.js';
 export { azureBlob, AZURE_BLOB_SPEC_ID } from './azure-blob/index.js';
 export { adlsGen2, ADLS_GEN2_SPEC_ID } from './adls-gen2/index.js';
@@ -40,7 +40,13 @@ export class ConnectorRegistry {
   }
 }
 
+/** What the operator decides about the connectors of a platform. */
+export interface ConnectorOptions {
+  /** The folders the Local Folder connector may read, and the platform's own it never reads. */
+  localFolders: LocalRootsOptions;
+}
+
 /** Every file connector Tributary ships. */
-export function defaultConnectors(): FileConnector[] {
-  return [localFolder, amazonS3, hdfs, azureBlob, adlsGen2, azureFileStorage, googleCloudStorage, sftp];
+export function defaultConnectors(options: ConnectorOptions): FileConnector[] {
+  return [localFolder(options.localFolders), amazonS3, hdfs, azureBlob, adlsGen2, azureFileStorage, googleCloudStorage, sftp];
 }

@@ -77,6 +77,11 @@ export interface SourceKind {
   spec: ConnectionSpec;
   /** Names of the auth params that are secrets (encrypted at rest, never returned). */
   secretParams: readonly string[];
+  /**
+   * Refuses, when a connection is created or patched, settings no access could ever use (throws
+   * ConnectorError) — beyond what the auth spec's JSON Schema can say. Optional.
+   */
+  validateParams?(params: Record<string, unknown>): void;
 }
 
 /** A kind of storage: its spec, and how to open it with a connection's auth params. */

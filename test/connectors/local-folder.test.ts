@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError, type FileStorage } from '../../src/connectors/sdk.js';
-import { localFolder } from '../../src/connectors/local-folder/index.js';
+import { localFolder as localFolderConnector } from '../../src/connectors/local-folder/index.js';
 import { selectFiles } from '../../src/connectors/files/index.js';
 import { collect, failure } from '../support/storage-contract.js';
 
@@ -12,9 +12,11 @@ describe('local-folder connector', () => {
   let base: string;
   let root: string;
   let storage: FileStorage;
+  let localFolder: ReturnType<typeof localFolderConnector>;
 
   beforeAll(() => {
     base = mkdtempSync(join(tmpdir(), 'tributary-local-'));
+    localFolder = localFolderConnector({ roots: [base], protectedFolders: [] });
     root = join(base, 'root');
     const files: Record<string, string> = {
       'acme/summer/a.csv': 'id,name\n1,a\n',

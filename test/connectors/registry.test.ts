@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConnectorRegistry, defaultConnectors } from '../../src/connectors/index.js';
 
 describe('ConnectorRegistry', () => {
-  const registry = new ConnectorRegistry(defaultConnectors());
+  const options = { localFolders: { roots: ['/srv/landing'], protectedFolders: [] } };
+  const registry = new ConnectorRegistry(defaultConnectors(options));
 
   it('finds the shipped connectors by spec id', () => {
     expect(registry.get('ecadc60c-7455-4d87-84dc-2a0e293d997b')?.spec.name).toBe('amazon-s3');
@@ -29,7 +30,7 @@ describe('ConnectorRegistry', () => {
   });
 
   it('refuses two connectors with one spec id', () => {
-    const [local] = defaultConnectors();
+    const [local] = defaultConnectors(options);
     expect(() => new ConnectorRegistry([local, local])).toThrow(/share/);
   });
 });

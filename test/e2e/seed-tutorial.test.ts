@@ -12,7 +12,7 @@ import { S3Client, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
 import { adhocClassBody, targetSchemaBody, tutorialMappingSetBody } from '../schema-registry/support.js';
-import { launchTributary, type Launched } from '../support/launch.js';
+import { startServer, type Server } from '../ui/server.js';
 
 const CSV = [
   'id,first_name,last_name,email',
@@ -23,19 +23,6 @@ const CSV = [
 ].join('\n');
 
 const E2E_SECRET = 'e2e-s3-secret-that-must-never-be-returned';
-
-interface Server {
-  launched: Launched<string>;
-  base: string;
-  home: string;
-}
-
-async function startServer(): Promise<Server> {
-  const home = mkdtempSync(join(tmpdir(), 'tributary-e2e-'));
-  // npm start runs tsx which runs node: the launcher signals the whole group.
-  const launched = await launchTributary('npm', ['start', '--silent'], { home, tickMs: 250, group: true });
-  return { launched, base: launched.ready, home };
-}
 
 /** A small client that speaks like the tutorial's curl commands. */
 function client(base: string, headers: Record<string, string>) {
@@ -80,7 +67,8 @@ describe('the seed tutorial against `npm start`', () => {
   let folder: string;
 
   beforeAll(async () => {
-    [server, s3] = await Promise.all([startServer(), startS3rver()]);
+    // The default Local Folder root, as `npm start` has it: the README's tutorial copies its file into it.
+    [server, s3] = await Promise.all([startServer({ env: { TRIBUTARY_LOCAL_ROOTS: '' } }), startS3rver()]);
     const file = join(server.home, 'credentials.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     credentials = JSON.parse(readFileSync(file, 'utf8'));
@@ -112,7 +100,7 @@ describe('the seed tutorial against `npm start`', () => {
     await s3client.send(new PutObjectCommand({ Bucket: 'acme', Key: 'backfil/data8.csv', Body: CSV }));
     s3client.destroy();
 
-    folder = mkdtempSync(join(tmpdir(), 'tributary-e2e-folder-'));
+    folder = join(server.home, 'landing');
     mkdirSync(join(folder, 'backfil'));
     writeFileSync(join(folder, 'backfil', 'data8.csv'), CSV);
   }, 120_000);
@@ -121,7 +109,6 @@ describe('the seed tutorial against `npm start`', () => {
     if (server) await server.launched.stop();
     await s3?.stop();
     if (server) rmSync(server.home, { recursive: true, force: true });
-    if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
   const sources = [

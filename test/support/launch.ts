@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 /**
  * Real peers (Azurite, s3rver, sshd, Tributary itself) run as child processes: started, awaited
@@ -100,6 +102,12 @@ export async function launch<T>(command: string, args: string[], options: Launch
   }
 }
 
+/**
+ * Tests keep their source folders under the system temp dir, so test platforms let Local Folder
+ * connections read there; each platform's own home (also under it) stays unreadable all the same.
+ */
+export const TEST_LOCAL_ROOTS = realpathSync(tmpdir());
+
 /** Tributary's own server (`serve`), ready once it prints its address. */
 export function launchTributary(
   command: string,
@@ -114,6 +122,7 @@ export function launchTributary(
       PORT: '0',
       TRIBUTARY_SCHEDULER_TICK_MS: String(options.tickMs),
       LOG_LEVEL: 'warn',
+      TRIBUTARY_LOCAL_ROOTS: TEST_LOCAL_ROOTS,
       ...options.env,
     },
     group: options.group ?? false,

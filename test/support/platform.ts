@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { createPlatform, ensureCredentials, type Platform } from '../../src/platform.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Credentials } from '../../src/services/identity/index.js';
+import { TEST_LOCAL_ROOTS } from './launch.js';
 import { createTestDatabase } from './postgres.js';
 
 export type TestDatabase = 'pglite' | 'postgres';
@@ -27,13 +28,16 @@ export interface TestPlatform {
  * A whole platform in a temporary home, on PGlite or on a fresh PostgreSQL database,
  * with its first org and client bootstrapped and a token issued.
  */
-export async function startTestPlatform(options: { database?: TestDatabase; env?: Record<string, string> } = {}): Promise<TestPlatform> {
-  const home = mkdtempSync(join(tmpdir(), 'tributary-test-'));
+export async function startTestPlatform(
+  options: { database?: TestDatabase; env?: Record<string, string>; home?: string } = {},
+): Promise<TestPlatform> {
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'tributary-test-'));
   const database = options.database ?? 'pglite';
   const pgDb = database === 'postgres' ? await createTestDatabase() : null;
   const config = loadConfig({
     TRIBUTARY_HOME: home,
     TRIBUTARY_SCHEDULER_TICK_MS: '200',
+    TRIBUTARY_LOCAL_ROOTS: TEST_LOCAL_ROOTS,
     ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
     ...options.env,
   });

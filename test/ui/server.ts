@@ -10,10 +10,10 @@ export interface Server {
   home: string;
 }
 
-export async function startServer(): Promise<Server> {
+export async function startServer(options: { env?: NodeJS.ProcessEnv } = {}): Promise<Server> {
   const home = mkdtempSync(join(tmpdir(), 'tributary-ui-'));
   // npm start runs tsx which runs node: the launcher signals the whole group.
-  const launched = await launchTributary('npm', ['start', '--silent'], { home, tickMs: 250, group: true });
+  const launched = await launchTributary('npm', ['start', '--silent'], { home, tickMs: 250, group: true, ...options });
   return { launched, base: launched.ready, home };
 }
 

@@ -4,19 +4,20 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConnectorError, type FileStorage, type StorageEntry } from '../sdk.js';
 import { baseName, childPath, compareEntries, isAddressableName } from '../files/path.js';
-import { ConfinedRoot, type Resolved } from './confined-root.js';
+import { ConfinedRoot, type RealRoot, type Resolved } from './confined-root.js';
 import { fsError, isMissing } from './fs-errors.js';
+import type { LocalRoots } from './local-roots.js';
 
 /** A folder of the server's own disk, seen as a storage whose "/" is that folder. */
 export class LocalFolderStorage implements FileStorage {
   private readonly root: ConfinedRoot;
 
-  constructor(rootFolder: string) {
-    this.root = new ConfinedRoot(rootFolder);
+  constructor(rootFolder: string, allowed: LocalRoots) {
+    this.root = new ConfinedRoot(rootFolder, allowed);
   }
 
   async check(): Promise<void> {
-    const realRoot = await this.root.realRoot();
+    const realRoot = (await this.root.realRoot()).real;
     const stats = await stat(realRoot).catch((error) => {
       throw fsError(error, '/');
     });
@@ -28,19 +29,20 @@ export class LocalFolderStorage implements FileStorage {
 
   async list(folder: string): Promise<StorageEntry[]> {
     const dir = await this.folder(folder);
+    const realRoot = await this.root.realRoot();
     const entries: StorageEntry[] = [];
-    for await (const child of this.children(dir)) entries.push(child.entry);
+    for await (const child of this.children(dir, realRoot)) entries.push(child.entry);
     return entries.sort(compareEntries);
   }
 
   async *streamChildren(folder: string): AsyncIterable<StorageEntry> {
     const dir = await this.folder(folder);
-    for await (const child of this.children(dir)) yield child.entry;
+    for await (const child of this.children(dir, await this.root.realRoot())) yield child.entry;
   }
 
   async *walk(folder: string, options: { recursive: boolean }): AsyncIterable<StorageEntry> {
     const dir = await this.folder(folder);
-    yield* this.walkFrom(dir, options.recursive, new Set([dir.real]));
+    yield* this.walkFrom(dir, await this.root.realRoot(), options.recursive, new Set([dir.real]));
   }
 
   async stat(path: string): Promise<StorageEntry | null> {
@@ -98,14 +100,14 @@ export class LocalFolderStorage implements FileStorage {
    * Files below a folder, depth first. `ancestors` holds the real paths of the folders being
    * walked, so a symlink back up the tree is not followed round in circles.
    */
-  private async *walkFrom(dir: Resolved, recursive: boolean, ancestors: Set<string>): AsyncIterable<StorageEntry> {
-    for await (const child of this.children(dir)) {
+  private async *walkFrom(dir: Resolved, realRoot: RealRoot, recursive: boolean, ancestors: Set<string>): AsyncIterable<StorageEntry> {
+    for await (const child of this.children(dir, realRoot)) {
       if (child.entry.type === 'file') {
         yield child.entry;
       } else if (recursive && !ancestors.has(child.real)) {
         ancestors.add(child.real);
         try {
-          yield* this.walkFrom(child, recursive, ancestors);
+          yield* this.walkFrom(child, realRoot, recursive, ancestors);
         } catch (error) {
           // A sub-folder removed while we walk is simply no longer there.
           if (!(error instanceof ConnectorError && error.failure === 'not_found')) throw error;
@@ -120,9 +122,10 @@ export class LocalFolderStorage implements FileStorage {
    * The files and folders directly in a folder, streamed from the directory handle so a folder
    * of millions of files is never held whole. Symlinks are followed when they stay inside the
    * root; ones that escape it, dangle, or point at something that is neither file nor folder are
-   * left out of listings (reading them directly is refused by `resolve`).
+   * left out of listings (reading them directly is refused by `resolve`), as are the platform's own
+   * folders when a root contains them.
    */
-  private async *children(dir: Resolved): AsyncIterable<Resolved & { entry: StorageEntry }> {
+  private async *children(dir: Resolved, realRoot: RealRoot): AsyncIterable<Resolved & { entry: StorageEntry }> {
     const handle = await opendir(dir.real).catch((error) => {
       throw fsError(error, dir.path);
     });
@@ -139,7 +142,7 @@ export class LocalFolderStorage implements FileStorage {
           });
           if (!target) continue;
           real = target.real;
-        } else if (!dirent.isFile() && !dirent.isDirectory()) {
+        } else if ((!dirent.isFile() && !dirent.isDirectory()) || !this.root.permits(realRoot, real)) {
           continue;
         }
         stats = await stat(real);

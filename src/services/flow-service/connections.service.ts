@@ -79,6 +79,11 @@ export class ConnectionsService {
     }
     const secret: Record<string, unknown> = {};
     const visible: Record<string, unknown> = {};
+    try {
+      connector.validateParams?.(params);
+    } catch (error) {
+      throw connectorFailure(error);
+    }
     for (const [key, value] of Object.entries(params)) (connector.secretParams.includes(key) ? secret : visible)[key] = value;
     return { doc: { specName, params: visible }, secret };
   }
