@@ -25,6 +25,7 @@ export function App() {
   useEffect(() => {
     void loadCapabilities().then(setCapabilities);
   }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new client only when the token or the sandbox changes, not on every session object.
   const api = useMemo(() => (session ? new Api(session, setSession) : null), [session?.accessToken, session?.sandboxName]);
 
   if (!session || !api) {
@@ -69,6 +70,7 @@ const NAV = [
 function Shell() {
   const { session } = useApp();
   const [location] = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the location is the trigger, not an input.
   useEffect(() => {
     // Moving to another page puts the keyboard at its heading, as a page load would.
     document.querySelector<HTMLElement>('main h1')?.focus();

@@ -30,7 +30,7 @@ export function saveSession(session: Session | null): void {
 }
 
 /** Reads the `credentials.json` that `npm start` writes (or any object with the same keys). */
-export function parseCredentialsJson(text: string): Partial<Credentials> {
+export function parseCredentialsJson(text: string): { [K in keyof Credentials]?: Credentials[K] | undefined } {
   const doc = JSON.parse(text) as Record<string, unknown>;
   const pick = (...names: string[]) => {
     for (const name of names) if (typeof doc[name] === 'string') return doc[name] as string;

@@ -53,6 +53,7 @@ export function ClassAndFieldGroups(props: {
         </label>
         {fieldGroups.loading ? <Loading /> : null}
         <ErrorNote error={fieldGroups.error} />
+        {/* biome-ignore lint/a11y/useSemanticElements: a named group of check boxes inside the form's own fieldset. */}
         <div className="checklist" role="group" aria-label="Field groups">
           {shown.map((g) => (
             <label key={g.$id} className="check">

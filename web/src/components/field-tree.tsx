@@ -21,6 +21,7 @@ export function FieldTree({ fields, label, onPick, marked, openDepth = 1 }: Prop
     <ul className="tree" role={depth === 0 ? 'tree' : 'group'} aria-label={depth === 0 ? label : undefined}>
       {list.filter(matches).map((field) =>
         field.children ? (
+          // biome-ignore lint/a11y/useFocusableInteractive: the focusable part of the item is its <summary>.
           <li key={field.path} role="treeitem" aria-expanded={undefined}>
             <details open={depth < openDepth || Boolean(needle)}>
               <summary>
@@ -30,6 +31,7 @@ export function FieldTree({ fields, label, onPick, marked, openDepth = 1 }: Prop
             </details>
           </li>
         ) : (
+          // biome-ignore lint/a11y/useFocusableInteractive: the focusable part of a leaf is its button, when it can be picked.
           <li key={field.path} role="treeitem" className={marked?.has(field.path) ? 'mapped' : undefined}>
             {onPick ? (
               <button type="button" className="link" onClick={() => onPick(field)} title={field.path} data-path={field.path}>

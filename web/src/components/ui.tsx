@@ -43,7 +43,8 @@ export interface Column<T> {
 
 export interface TableProps<T> {
   rows: T[];
-  columns?: Array<Column<T>>;
+  /** Unset (or undefined): one column per key of the rows. */
+  columns?: Array<Column<T>> | undefined;
   caption: string;
   /** Shown in place of rows when there are none (null: nothing, e.g. while they load). */
   empty?: ReactNode;
@@ -67,6 +68,7 @@ export function DataTable<T extends object = Record<string, unknown>>({
   const cols: Array<Column<T>> = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))].map((key) => ({ key, label: key }));
   if (rows.length === 0 && !columns) return <p className="muted">{empty}</p>;
   return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex lint/a11y/useSemanticElements: a scrolling frame must take the keyboard to be scrolled without a mouse (WCAG 2.1.1); it is no section of the page.
     <div className="table-wrap" tabIndex={0} role="region" aria-label={caption} data-testid={testId}>
       <table>
         <caption className="sr-only">{caption}</caption>

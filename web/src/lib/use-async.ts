@@ -9,9 +9,10 @@ export interface AsyncState<T> {
 
 /** Runs a load when its deps change; an answer that arrives after newer deps is dropped. */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState<T> {
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T | undefined; error?: Error | undefined; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
   const current = useRef(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on.
   useEffect(() => {
     const id = ++current.current;
     setState((s) => ({ ...s, loading: true, error: undefined }));
@@ -19,7 +20,6 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
       (data) => id === current.current && setState({ data, loading: false }),
       (error: unknown) => id === current.current && setState({ error: error instanceof Error ? error : new Error(String(error)), loading: false }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload } as AsyncState<T>;

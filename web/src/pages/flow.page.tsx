@@ -23,6 +23,7 @@ export default function FlowPage() {
   // While a run is in flight, follow it (backing off) until it settles.
   const pending = (runs.data ?? []).some((r) => !FINAL.includes(runStatus(r)));
   const [poll, setPoll] = useState(1000);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: polls on what changes the schedule, not on the reload functions or the delay it sets itself.
   useEffect(() => {
     if (!pending && (runs.data?.length ?? 0) > 0) return;
     if (flow.data?.state === 'disabled' && !pending) return;
@@ -32,7 +33,6 @@ export default function FlowPage() {
       setPoll((p) => Math.min(p * 1.5, 10_000));
     }, poll);
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [pending, runs.data, flow.data?.state]);
 
   const act = async (label: string, action: () => Promise<unknown>) => {

@@ -36,6 +36,7 @@ function Wizard({ initial }: { initial: WizardState['spec'] }) {
   const [step, setStep] = useState(0);
   const [reached, setReached] = useState(0);
   const heading = useRef<HTMLHeadingElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each new step puts the keyboard at its heading.
   useEffect(() => heading.current?.focus(), [step]);
   const update = (patch: Partial<WizardState>) => setState((s) => ({ ...s, ...patch }));
   const next = () => {

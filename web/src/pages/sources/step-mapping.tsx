@@ -56,6 +56,7 @@ export function MappingStep({ state, update, next }: StepProps) {
   const [previewError, setPreviewError] = useState<unknown>(null);
   const complete = mappings.filter((m) => m.source && m.destination);
   const key = JSON.stringify(complete);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for every input of the preview (the mappings, rows and schema it serialises).
   useEffect(() => {
     let stale = false;
     const rows = (state.preview?.data ?? []).slice(0, PREVIEW_ROWS);
@@ -79,7 +80,6 @@ export function MappingStep({ state, update, next }: StepProps) {
       stale = true;
       clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, api]);
 
   const unknownDestinations = complete.filter((m) => !leaves.has(m.destination)).map((m) => m.destination);

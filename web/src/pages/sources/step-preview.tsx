@@ -20,6 +20,7 @@ export function PreviewStep({ state, update, next }: StepProps) {
   const [custom, setCustom] = useState(!DELIMITERS.some(([d]) => d === state.options.columnDelimiter));
   const options = state.options;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the preview depends on the file and the options it is read with, listed one by one.
   useEffect(() => {
     let stale = false;
     setLoading(true);
@@ -34,7 +35,6 @@ export function PreviewStep({ state, update, next }: StepProps) {
     return () => {
       stale = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, state.source?.previewFile, options.fileType, options.columnDelimiter, options.encoding, options.compressionType]);
 
   const set = (patch: Partial<PreviewOptions>) => update({ options: { ...options, ...patch } });

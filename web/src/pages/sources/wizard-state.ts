@@ -9,12 +9,13 @@ export type TargetChoice =
 /** Everything the sources workflow collects, step by step, before it creates the dataflow. */
 export interface WizardState {
   spec: ConnectionSpec;
-  connection?: { id: string; name: string };
-  source?: { path: string; type: 'file' | 'folder'; recursive: boolean; previewFile: string };
+  // Each later step's choice is cleared (set to undefined) when an earlier one changes.
+  connection?: { id: string; name: string } | undefined;
+  source?: { path: string; type: 'file' | 'folder'; recursive: boolean; previewFile: string } | undefined;
   options: PreviewOptions;
-  preview?: FilePreview;
-  target?: TargetChoice;
-  targetSchema?: ResolvedSchema;
+  preview?: FilePreview | undefined;
+  target?: TargetChoice | undefined;
+  targetSchema?: ResolvedSchema | undefined;
   mappings: Mapping[];
   schedule: ScheduleParams;
   flowName: string;
