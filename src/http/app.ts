@@ -46,7 +46,10 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
 
   await app.register(formbody);
   // AEP clients send JSON under several media types (JSON Patch, vendor types): parse them all as JSON.
-  app.addContentTypeParser(/^application\/[\w.+-]*\+json/, { parseAs: 'string' }, (_req, body, done) => {
+  // Adobe's generated clients send `Content-Type: application/json` on every call, DELETEs and bodiless
+  // `?action=` POSTs included: an empty body is no body, and a route that needs one says so in its own shape.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(/^application\/(?:[\w.+-]*\+)?json/, { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, body === '' ? undefined : JSON.parse(body as string));
     } catch (error) {
