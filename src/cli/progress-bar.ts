@@ -1,3 +1,5 @@
+import type { RunDocument } from './api-shapes.js';
+
 /** What `runs watch` knows of a run at one moment, from `GET /runs/{id}`. */
 export interface RunSnapshot {
   id: string;
@@ -17,7 +19,7 @@ const FINAL = new Set(['success', 'partialSuccess', 'failed', 'cancelled']);
 export const isFinal = (status: string) => FINAL.has(status);
 
 /** Reads the run object of Flow Service (with `metrics.progress` while it runs) into a snapshot. */
-export function snapshot(run: Record<string, any>): RunSnapshot {
+export function snapshot(run: RunDocument): RunSnapshot {
   const metrics = run.metrics ?? {};
   const progress = metrics.progress ?? {};
   const status = String(metrics.statusSummary?.status ?? 'pending');
@@ -34,7 +36,7 @@ export function snapshot(run: Record<string, any>): RunSnapshot {
     bytesTotal: final ? Number(size.inputBytes ?? 0) : Number(progress.bytesTotal ?? 0),
     records: final ? Number(records.outputRecordCount ?? 0) : null,
     failedRecords: final ? Number(records.failedRecordCount ?? 0) : null,
-    errors: Array.isArray(metrics.statusSummary?.errors) ? metrics.statusSummary.errors.length : 0,
+    errors: metrics.statusSummary?.errors?.length ?? 0,
     startedAt: metrics.durationSummary?.startedAtUTC ?? null,
     completedAt: metrics.durationSummary?.completedAtUTC ?? null,
   };

@@ -21,7 +21,7 @@ export function assertFileName(name: string): string {
   const bad = () => new ServiceError('invalid', `invalid file name: ${JSON.stringify(name)}`);
   if (typeof name !== 'string' || name.length === 0 || name.length > 1024) throw bad();
   for (const part of name.split('/')) {
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses.
     if (part === '' || part === '.' || part === '..' || /[\\\u0000-\u001f]/.test(part)) throw bad();
   }
   return name;

@@ -1,10 +1,11 @@
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LakeFile } from './lake.js';
 
 /** Files of a folder, recursively, as "/"-separated names relative to it; hidden files (writers' temporaries) are skipped. */
 export async function walk(dir: string, prefix = ''): Promise<LakeFile[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {

@@ -148,10 +148,10 @@ describe('Flow Service connections', () => {
     expect(preview.statusCode, preview.body).toBe(200);
     expect(preview.json().schema.columns.map((c: { name: string }) => c.name)).toEqual(['id', 'name']);
     expect(preview.json().data).toHaveLength(2);
-    const escape = await t.call('GET', `${FS}/connections/${id}/explore?objectType=folder&object=/../../etc`);
-    expect(escape.statusCode).toBeGreaterThanOrEqual(400);
-    expect(escape.statusCode).toBeLessThan(500);
-    expect(escape.body).not.toContain('passwd');
+    const escaped = await t.call('GET', `${FS}/connections/${id}/explore?objectType=folder&object=/../../etc`);
+    expect(escaped.statusCode).toBeGreaterThanOrEqual(400);
+    expect(escaped.statusCode).toBeLessThan(500);
+    expect(escaped.body).not.toContain('passwd');
   });
 
   it('pages a folder of 100,000 files instead of answering it whole', async () => {

@@ -41,7 +41,9 @@ const MAPPINGS: FieldMapping[] = [
 
 describe('SQL plan and JavaScript mapper agree', () => {
   const dirs: string[] = [];
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
 
   async function run(engineMode: 'auto' | 'javascript', engine?: { scratchTableBytes: number }) {
     const out = mkdtempSync(join(tmpdir(), `parity-${engineMode}-`));

@@ -17,7 +17,9 @@ const BAD = Math.ceil(ROWS / 7);
 /** The JavaScript path's rows (every row, here) become Parquet parts as they are mapped, one spool at a time. */
 describe('Parquet sink of the JavaScript path', () => {
   const dirs: string[] = [];
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
   const outDir = () => {
     const dir = mkdtempSync(join(tmpdir(), 'sink-'));
     dirs.push(dir);

@@ -55,7 +55,9 @@ describe('a batch writes the fields its mapping fills', () => {
 
   describe('through ingest and SQL', () => {
     const dirs: string[] = [];
-    afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+    afterAll(() => {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
 
     async function land(csv: string, mappings: FieldMapping[], engineMode: 'auto' | 'javascript'): Promise<string> {
       const out = mkdtempSync(join(tmpdir(), 'written-'));

@@ -67,7 +67,10 @@ function createdDateAsString(node: unknown): void {
 
 /** Reads `example: null` as "nullable", then drops examples: they hold `$id`s that ajv would take for schema ids. */
 function nullableWhereExampleIsNull(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(nullableWhereExampleIsNull);
+  if (Array.isArray(node)) {
+    for (const item of node) nullableWhereExampleIsNull(item);
+    return;
+  }
   if (typeof node !== 'object' || node === null) return;
   const n = node as Node;
   if ('example' in n && n.example === null && typeof n.type === 'string') n.type = [n.type, 'null'];

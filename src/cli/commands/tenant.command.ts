@@ -5,6 +5,7 @@ import { TenantClient } from '../api-client.js';
 import type { CliContext, ClientOptions } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { Output, keyValues, table } from '../output.js';
+import type { BatchDocument, FlowDocument, RunDocument } from '../api-shapes.js';
 import { isFinal, renderLine, snapshot } from '../progress-bar.js';
 
 type Run = (work: () => Promise<number>) => Promise<void>;
@@ -114,7 +115,7 @@ function registerFlows(program: Command, ctx: CliContext, run: Run): void {
     .action((_o, command: Command) =>
       run(async () => {
         const { api, out } = tenant(command, ctx);
-        const { items } = (await api.request('GET', `${FLOWS}/flows?limit=100`)).body as { items: Array<Record<string, any>> };
+        const { items } = (await api.request('GET', `${FLOWS}/flows?limit=100`)).body as { items: FlowDocument[] };
         out.result(items, () =>
           table(
             items.map((f) => ({
@@ -141,7 +142,7 @@ function registerFlows(program: Command, ctx: CliContext, run: Run): void {
       run(async () => {
         const { api, out } = tenant(command, ctx);
         const query = new URLSearchParams({ limit: String(number(options.limit)), ...(options.flow ? { property: `flowId==${options.flow}` } : {}) });
-        const { items } = (await api.request('GET', `${FLOWS}/runs?${query}`)).body as { items: Array<Record<string, any>> };
+        const { items } = (await api.request('GET', `${FLOWS}/runs?${query}`)).body as { items: RunDocument[] };
         out.result(items, () =>
           table(
             items.map((r) => {
@@ -196,7 +197,7 @@ function registerFlows(program: Command, ctx: CliContext, run: Run): void {
               continue;
             }
           }
-          const body = (await api.request('GET', `${FLOWS}/runs/${encodeURIComponent(id)}`)).body as { items: Array<Record<string, unknown>> };
+          const body = (await api.request('GET', `${FLOWS}/runs/${encodeURIComponent(id)}`)).body as { items: RunDocument[] };
           const run = body.items[0]!;
           const s = snapshot(run);
           if (out.json) {
@@ -247,11 +248,11 @@ function registerIngest(program: Command, ctx: CliContext, run: Run): void {
           statSync(file).size,
         );
         await api.request('POST', `/data/foundation/import/batches/${created.id}?action=COMPLETE`);
-        let batch: Record<string, any> = { id: created.id, status: 'processing' };
+        let batch: BatchDocument = { status: 'processing' };
         if (options.wait) {
           for (;;) {
-            const body = (await api.request('GET', `/data/foundation/catalog/batches/${created.id}`)).body as Record<string, Record<string, any>>;
-            batch = { id: created.id, ...body[created.id] };
+            const body = (await api.request('GET', `/data/foundation/catalog/batches/${created.id}`)).body as Record<string, BatchDocument>;
+            batch = body[created.id] ?? batch;
             if (['success', 'failed', 'aborted', 'inactive'].includes(String(batch.status))) break;
             await sleep(300);
           }

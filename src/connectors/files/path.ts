@@ -8,7 +8,7 @@ import { ConnectorError } from '../sdk.js';
 
 // Control characters (NUL included) never belong in a name and confuse both file systems and logs.
 // A backslash is a separator on Windows and a forbidden name character for AEP cloud storage.
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses.
 const FORBIDDEN = /[\u0000-\u001f\u007f\\]/;
 
 /** The clean absolute form of a path: "/" for the root, no trailing "/". Throws ConnectorError. */

@@ -45,10 +45,10 @@ export function readInputFormat(raw: unknown): InputFormat {
   if (format === 'csv') {
     const delimiter = oneChar('inputFormat.delimiter', raw.delimiter);
     const quote = oneChar('inputFormat.quote', raw.quote);
-    const escape = oneChar('inputFormat.escape', raw.escape);
+    const escapeChar = oneChar('inputFormat.escape', raw.escape);
     if (delimiter) out.delimiter = delimiter;
     if (quote) out.quote = quote;
-    if (escape) out.escape = escape;
+    if (escapeChar) out.escape = escapeChar;
     if (header !== undefined) out.header = String(header);
   }
   if (charset) out.charset = charset;

@@ -14,7 +14,7 @@ export function checkUploadPath(path: string): string {
     if (part === '') throw bad('empty path segment');
     if (part === '.' || part === '..') throw bad('"." and ".." are not allowed');
     if (part.startsWith('.')) throw bad('hidden names are not allowed');
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses.
     if (/[\\\u0000-\u001f\u007f]/.test(part)) throw bad('backslashes and control characters are not allowed');
   }
   return path;

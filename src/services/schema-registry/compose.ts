@@ -102,10 +102,13 @@ export function nextVersion(version: string): string {
 
 /** Every `$ref` with the documentation's `{TENANT_ID}` placeholder made concrete (in place). */
 function concreteRefs(scope: Scope, node: unknown): void {
-  if (Array.isArray(node)) return node.forEach((n) => concreteRefs(scope, n));
+  if (Array.isArray(node)) {
+    for (const n of node) concreteRefs(scope, n);
+    return;
+  }
   if (!isNode(node)) return;
   if (typeof node.$ref === 'string') node.$ref = withTenant(scope, node.$ref);
-  Object.values(node).forEach((n) => concreteRefs(scope, n));
+  for (const n of Object.values(node)) concreteRefs(scope, n);
 }
 
 /** Checks the request body's basics and strips what the registry owns. */

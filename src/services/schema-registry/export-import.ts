@@ -23,12 +23,12 @@ function rewriteStrings<T>(value: T, rewrite: (s: string) => string): T {
   return value;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Only the tenant's own id forms are touched: `ns.adobe.com/{tenant}/…` and `_{tenant}` as a name or altId prefix. */
 function tenantRewriter(from: string, to: string): (s: string) => string {
-  const inId = new RegExp(`(ns\\.adobe\\.com/)${escape(from)}(?=/)`, 'g');
-  const inName = new RegExp(`(^|[/.#])_${escape(from)}(?=$|[/.])`, 'g');
+  const inId = new RegExp(`(ns\\.adobe\\.com/)${escapeRegExp(from)}(?=/)`, 'g');
+  const inName = new RegExp(`(^|[/.#])_${escapeRegExp(from)}(?=$|[/.])`, 'g');
   return (s) => s.replace(inId, `$1${to}`).replace(inName, `$1_${to}`);
 }
 

@@ -159,7 +159,10 @@ export function resolveFull(resource: Resource, lookup: ResourceLookup): Node {
 export function refsOf(resource: Resource): string[] {
   const found = new Set<string>();
   const walk = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(walk);
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item);
+      return;
+    }
     if (!isNode(value)) return;
     if (typeof value.$ref === 'string' && !isContextGuard(value.$ref)) {
       const { doc } = splitRef(value.$ref);

@@ -55,7 +55,7 @@ function numberValue(node: Node, integer: boolean): number {
   return value;
 }
 
-function valueOf(node: Node, name: string, depth: number): unknown {
+function sampleValue(node: Node, name: string, depth: number): unknown {
   if (node.const !== undefined) return node.const;
   if (node.default !== undefined) return node.default;
   if (Array.isArray(node.enum) && node.enum.length > 0) return node.enum[0];
@@ -71,7 +71,7 @@ function valueOf(node: Node, name: string, depth: number): unknown {
       return true;
     case 'array': {
       if (depth >= MAX_DEPTH || !isNode(node.items)) return [];
-      const item = valueOf(node.items, name, depth + 1);
+      const item = sampleValue(node.items, name, depth + 1);
       if (item === undefined) return [];
       const count = Math.max(typeof node.minItems === 'number' ? node.minItems : 1, 1);
       return Array.from({ length: count }, () => structuredClone(item));
@@ -83,7 +83,7 @@ function valueOf(node: Node, name: string, depth: number): unknown {
       if (isNode(node.properties)) {
         for (const [child, schema] of Object.entries(node.properties)) {
           if (!isNode(schema)) continue;
-          const value = valueOf(schema, child, depth + 1);
+          const value = sampleValue(schema, child, depth + 1);
           if (value !== undefined) out[child] = value;
         }
       }
@@ -108,7 +108,7 @@ function removeAt(record: Node, path: string): boolean {
 
 /** A record for the resolved schema that its compiled validator accepts (as far as dropping fields can get it). */
 export function sampleRecord(target: TargetSchema): Record<string, unknown> {
-  const record = (valueOf(target.schema, '', 0) ?? {}) as Node;
+  const record = (sampleValue(target.schema, '', 0) ?? {}) as Node;
   for (let round = 0; round < 20; round++) {
     const violations = target.validate(record);
     if (violations.length === 0) break;

@@ -38,7 +38,10 @@ export function xdmTypeOf(node: Node): string | undefined {
 
 /** Adds `meta:xdmType` where it is missing, on this node and every field below it (in place). */
 export function annotateXdmTypes(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(annotateXdmTypes);
+  if (Array.isArray(node)) {
+    for (const item of node) annotateXdmTypes(item);
+    return;
+  }
   if (!isNode(node)) return;
   if (node['meta:xdmType'] === undefined) {
     const derived = xdmTypeOf(node);

@@ -382,7 +382,7 @@ function echo(url: URL): string {
 
 /** Share, directory and file names: no control characters and none of " \ / : | < > * ? */
 function isValidName(name: string): boolean {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: Azure Files refuses control characters in names.
   return name.length > 0 && name.length <= 255 && !/["\\/:|<>*?\u0000-\u001f]/.test(name);
 }
 

@@ -30,6 +30,7 @@ const scheduleSpec = {
     },
     required: ['frequency'],
     if: { properties: { frequency: { const: 'minute' } } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else, not a thenable.
     then: { properties: { interval: { minimum: 15 } } },
     else: { properties: { interval: { minimum: 1 } } },
   },

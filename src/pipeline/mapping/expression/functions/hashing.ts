@@ -13,6 +13,7 @@ function bytesOf(fn: string, input: string, charset: unknown): Buffer {
     case 'ISO-8859-1':
       return Buffer.from(input, 'latin1');
     case 'US-ASCII':
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII, control characters included.
       return Buffer.from(input.replace(/[^\x00-\x7f]/g, '?'), 'latin1');
     default:
       throw fnError(fn, `unsupported charset ${JSON.stringify(charset)}: use UTF-8, UTF-16, ISO-8859-1 or US-ASCII`);
