@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedRoutes } from '../auth.js';
 import type { DataAccessService, LinkBase, Page } from '../../services/export/index.js';
 import { renderError, styleFor } from '../errors.js';
 import { parseRange } from './range.js';
@@ -16,7 +17,7 @@ function page(request: FastifyRequest): Page {
 const base = (request: FastifyRequest): LinkBase => ({ origin: `${request.protocol}://${request.host}` });
 
 /** Data Access routes (mounted under `/data/foundation/export`). */
-export function exportRoutes(dataAccess: DataAccessService): FastifyPluginAsync {
+export function exportRoutes(dataAccess: DataAccessService): AuthenticatedRoutes {
   return async (app) => {
     app.get<{ Params: { batchId: string } }>('/batches/:batchId/files', async (request) =>
       dataAccess.batchFiles(request.scope, request.params.batchId, base(request), page(request)),
