@@ -19,6 +19,7 @@ import type { FastifyRequestType, ResolveFastifyRequestType } from 'fastify/type
 import type { AdminCredential, IdentityService } from '../services/identity/index.js';
 import type { Scope } from '../services/scope.js';
 import { ServiceError } from '../services/errors.js';
+import { registerUrlGuard } from './url-guard.js';
 
 /**
  * Authentication runs as a hook of the plugin that holds the authenticated routes, so it applies to the route the
@@ -104,6 +105,7 @@ export function tenantApi(identity: IdentityService, options: TenantApiOptions =
       request.log = log;
       reply.log = log;
     });
+    registerUrlGuard(app);
     await routes(api);
   };
 }
@@ -115,6 +117,7 @@ export function operatorApi(admin: AdminCredential, routes: FastifyPluginAsync):
       if (!admin.verify(bearerToken(request)))
         throw new ServiceError('unauthenticated', 'an admin token is required (Authorization: Bearer <admin token>)', '401013');
     });
+    registerUrlGuard(app);
     await app.register(routes);
   };
 }

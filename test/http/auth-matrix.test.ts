@@ -70,6 +70,8 @@ function otherSpellings(path: string): string[] {
     `/${first}/x/../${tail}`,
     `/${first}/%2e/${tail}`,
     `${path};a=b`,
+    `${path}%00`,
+    `${path}?property=name%3D%3D%00&limit=%00`,
   ];
 }
 
