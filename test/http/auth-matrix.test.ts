@@ -140,6 +140,12 @@ describe('auth matrix over every registered route', () => {
   const isRouterNotFound = (method: Method, res: LightMyRequestResponse) =>
     res.statusCode === 404 && (method === 'HEAD' || res.body.includes('No route for'));
 
+  /** What identifies an error's shape: its fields and the service code in its type. */
+  const shape = (res: LightMyRequestResponse) => {
+    const body = res.json() as Record<string, unknown>;
+    return { keys: Object.keys(body).sort(), type: String(body.type ?? '').replace(/-\d+$/, '') };
+  };
+
   beforeAll(async () => {
     t = await startTestPlatform();
     webRoot = mkdtempSync(join(tmpdir(), 'tributary-web-'));
@@ -233,6 +239,8 @@ describe('auth matrix over every registered route', () => {
       for (const spelling of encodedSpellings(path)) {
         const res = await send('GET', spelling, headers);
         expect(res.statusCode, `${spelling} → ${res.body}, ${path} → ${plain.statusCode}`).toBe(plain.statusCode);
+        // An error answers in the shape of the service the route belongs to, as on the path itself.
+        if (plain.statusCode >= 400) expect(shape(res), spelling).toEqual(shape(plain));
       }
       // The router may take one of these for another route (`…/sandboxes//` is a sandbox named ""): still authenticated.
       for (const spelling of otherSpellings(path)) {
