@@ -4,7 +4,7 @@ import type { DestinationStream } from 'pino';
 import type { Platform } from '../platform.js';
 import { createLogger } from '../observability/logger.js';
 import { registerDocs, registerOperations } from './ops/index.js';
-import { registerAuth } from './auth.js';
+import { tenantApi } from './auth.js';
 import { registerRequestLogging, requestLogController } from './request-log.js';
 import { handleError, renderError, styleFor } from './errors.js';
 import { imsRoutes } from './ims/routes.js';
@@ -65,18 +65,19 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   });
 
   await registerDocs(app);
-  registerAuth(app, platform.identity);
-  await registerOperations(app, platform);
   registerRequestLogging(app);
+  await registerOperations(app, platform);
+  // Public: the token endpoint. Every tenant API below sits behind authentication on its matched routes.
   await app.register(imsRoutes(platform.identity));
-  await app.register(flowServiceRoutes(platform.flowService), { prefix: '/data/foundation/flowservice' });
-  await app.register(schemaRegistryRoutes(platform.schemaRegistry), { prefix: '/data/foundation/schemaregistry' });
-  await app.register(identityNamespaceRoutes(platform.identityNamespaces), { prefix: '/data/core/idnamespace' });
-  await app.register(catalogRoutes(platform.catalog), { prefix: '/data/foundation/catalog' });
-  await app.register(conversionRoutes(platform.dataPrep), { prefix: '/data/foundation/conversion' });
-  await app.register(exportRoutes(platform.dataAccess), { prefix: '/data/foundation/export' });
-  await app.register(importRoutes(platform.batchIngestion), { prefix: '/data/foundation/import' });
-  await app.register(queryRoutes(platform.query), { prefix: '/data/foundation/query' });
+  const tenant = tenantApi(platform.identity);
+  await app.register(tenant(flowServiceRoutes(platform.flowService)), { prefix: '/data/foundation/flowservice' });
+  await app.register(tenant(schemaRegistryRoutes(platform.schemaRegistry)), { prefix: '/data/foundation/schemaregistry' });
+  await app.register(tenant(identityNamespaceRoutes(platform.identityNamespaces)), { prefix: '/data/core/idnamespace' });
+  await app.register(tenant(catalogRoutes(platform.catalog)), { prefix: '/data/foundation/catalog' });
+  await app.register(tenant(conversionRoutes(platform.dataPrep)), { prefix: '/data/foundation/conversion' });
+  await app.register(tenant(exportRoutes(platform.dataAccess)), { prefix: '/data/foundation/export' });
+  await app.register(tenant(importRoutes(platform.batchIngestion)), { prefix: '/data/foundation/import' });
+  await app.register(tenant(queryRoutes(platform.query)), { prefix: '/data/foundation/query' });
   if (options.webRoot !== false) await app.register(webUiRoutes(options.webRoot));
   return app;
 }

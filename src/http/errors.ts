@@ -110,25 +110,30 @@ export function styleFor(url: string): ErrorStyle {
   return { kind: 'platform', service: (service && codes[service]) || 'TRIB' };
 }
 
+/**
+ * The error style of a request: that of the route the router matched, so `/%64ata/…/schemaregistry/…` answers like
+ * `/data/…/schemaregistry/…`; the URL as sent when nothing matched.
+ */
+export function styleOf(request: FastifyRequest): ErrorStyle {
+  return styleFor(request.routeOptions.url ?? request.url);
+}
+
 /** The one error handler: known failures get their status and shape; anything else is a 500 without internals. */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   let rendered: ErrorBody;
+  const style = styleOf(request);
   if (error instanceof ServiceError) {
-    const style: ErrorStyle =
-      error.kind === 'unauthenticated' || (error.kind === 'forbidden' && /^40\d{4}$/.test(error.code ?? ''))
-        ? styleFor(request.url).kind === 'ims'
-          ? { kind: 'ims' }
-          : { kind: 'gateway' }
-        : styleFor(request.url);
-    rendered = renderError(style, STATUS[error.kind], error.message, error.code, error.details);
+    const refusedAtGateway = error.kind === 'unauthenticated' || (error.kind === 'forbidden' && /^40\d{4}$/.test(error.code ?? ''));
+    const shown: ErrorStyle = refusedAtGateway && style.kind !== 'ims' ? { kind: 'gateway' } : style;
+    rendered = renderError(shown, STATUS[error.kind], error.message, error.code, error.details);
   } else if ('validation' in error && error.validation) {
-    rendered = renderError(styleFor(request.url), 400, `Invalid request: ${error.message}`);
+    rendered = renderError(style, 400, `Invalid request: ${error.message}`);
   } else if ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     // Fastify's own 4xx: malformed JSON, body too large, unsupported content type.
-    rendered = renderError(styleFor(request.url), error.statusCode, error.message);
+    rendered = renderError(style, error.statusCode, error.message);
   } else {
     request.log.error({ err: error }, 'unhandled error');
-    rendered = renderError(styleFor(request.url), 500, 'An internal error occurred; the request id is in the server log', undefined);
+    rendered = renderError(style, 500, 'An internal error occurred; the request id is in the server log', undefined);
   }
   void reply.status(rendered.status).type('application/json').send(rendered.body);
 }

@@ -13,9 +13,10 @@ export function requestLogController(): LogController {
 }
 
 /**
- * Writes each request's "incoming request" line. Registered after the auth hook and the hook that gives the
- * request a logger naming its org, sandbox and client, so every line of an authorised request carries them.
- * A request refused before this hook runs (a bad token) gets its line when its error is handled.
+ * Writes each request's "incoming request" line. It is a `preParsing` hook so that it runs after every `onRequest`
+ * hook, the authentication of a tenant API's routes among them (../auth.ts): that one gives the request a logger
+ * naming its org, sandbox and client, so every line of an authorised request carries them. A request refused before
+ * this hook runs (a bad token) gets its line when its error is handled.
  */
 export function registerRequestLogging(app: FastifyInstance): void {
   const logged = new WeakSet<FastifyRequest>();
@@ -24,6 +25,6 @@ export function registerRequestLogging(app: FastifyInstance): void {
     logged.add(request);
     request.log.info({ req: request }, 'incoming request');
   };
-  app.addHook('onRequest', async (request) => incoming(request));
+  app.addHook('preParsing', async (request) => incoming(request));
   app.addHook('onError', async (request) => incoming(request));
 }

@@ -1,10 +1,9 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { AdminCredential, IdentityService } from '../../services/identity/index.js';
-import { ServiceError } from '../../services/errors.js';
+import type { FastifyPluginAsync } from 'fastify';
+import type { IdentityService } from '../../services/identity/index.js';
 
 /**
  * Operator routes (mounted under `/tributary/admin`): orgs and API clients. They take the admin token
- * (`Authorization: Bearer <admin token>`), never a tenant token.
+ * (`Authorization: Bearer <admin token>`), never a tenant token: registered behind `operatorApi` (../auth.ts).
  */
 
 const tags = ['Administration'];
@@ -12,18 +11,8 @@ const security = [{ adminToken: [] }];
 const orgParam = { type: 'object', properties: { imsOrg: { type: 'string' } }, required: ['imsOrg'] } as const;
 const clientParam = { type: 'object', properties: { clientId: { type: 'string' } }, required: ['clientId'] } as const;
 
-function bearer(request: FastifyRequest): string | undefined {
-  const value = request.headers.authorization;
-  return value && /^bearer\s+/i.test(value) ? value.replace(/^bearer\s+/i, '').trim() : undefined;
-}
-
-export function adminRoutes(identity: IdentityService, admin: AdminCredential): FastifyPluginAsync {
+export function adminRoutes(identity: IdentityService): FastifyPluginAsync {
   return async (app) => {
-    app.addHook('onRequest', async (request) => {
-      if (!admin.verify(bearer(request)))
-        throw new ServiceError('unauthenticated', 'an admin token is required (Authorization: Bearer <admin token>)', '401013');
-    });
-
     app.get('/orgs', { schema: { tags, security, summary: 'List orgs' } }, async () => ({ orgs: await identity.listOrgs() }));
 
     app.post(

@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedRoutes } from '../auth.js';
 import type { BatchFilters, CatalogService, DatasetFilters } from '../../services/catalog/index.js';
 
 /**
@@ -37,7 +38,7 @@ function keyed<T extends { id: string }>(objects: T[], properties: string | unde
   return body;
 }
 
-export function catalogRoutes(catalog: CatalogService): FastifyPluginAsync {
+export function catalogRoutes(catalog: CatalogService): AuthenticatedRoutes {
   return async (app) => {
     // `?requestDataSource=true` (sent by the tutorial) asks AEP to also create a data source; nothing to do here.
     app.post('/dataSets', async (request, reply) => {

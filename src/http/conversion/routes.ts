@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedRoutes } from '../auth.js';
 import { invalid, notFound } from '../../services/errors.js';
 import {
   listFunctions,
@@ -29,7 +30,7 @@ function integerParam(request: FastifyRequest, name: string): number | undefined
   return Number(text);
 }
 
-export function conversionRoutes(dataPrep: DataPrepService): FastifyPluginAsync {
+export function conversionRoutes(dataPrep: DataPrepService): AuthenticatedRoutes {
   return async (app) => {
     app.post('/mappingSets', async (request) => renderCreated(await dataPrep.createMappingSet(request.scope, request.body)));
 

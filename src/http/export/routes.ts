@@ -1,6 +1,7 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedRoutes } from '../auth.js';
 import type { DataAccessService, LinkBase, Page } from '../../services/export/index.js';
-import { renderError, styleFor } from '../errors.js';
+import { renderError, styleOf } from '../errors.js';
 import { parseRange } from './range.js';
 
 type Query = Record<string, string | string[] | undefined>;
@@ -16,7 +17,7 @@ function page(request: FastifyRequest): Page {
 const base = (request: FastifyRequest): LinkBase => ({ origin: `${request.protocol}://${request.host}` });
 
 /** Data Access routes (mounted under `/data/foundation/export`). */
-export function exportRoutes(dataAccess: DataAccessService): FastifyPluginAsync {
+export function exportRoutes(dataAccess: DataAccessService): AuthenticatedRoutes {
   return async (app) => {
     app.get<{ Params: { batchId: string } }>('/batches/:batchId/files', async (request) =>
       dataAccess.batchFiles(request.scope, request.params.batchId, base(request), page(request)),
@@ -46,7 +47,7 @@ export function exportRoutes(dataAccess: DataAccessService): FastifyPluginAsync 
       const range = parseRange(first(request.headers.range), info.size);
       reply.header('accept-ranges', 'bytes').type('application/octet-stream');
       if (range.kind === 'unsatisfiable') {
-        const rendered = renderError(styleFor(request.url), 416, `Range not satisfiable: the file has ${info.size} bytes`);
+        const rendered = renderError(styleOf(request), 416, `Range not satisfiable: the file has ${info.size} bytes`);
         return reply.status(416).header('content-range', `bytes */${info.size}`).type('application/json').send(rendered.body);
       }
       if (range.kind === 'partial') {

@@ -1,13 +1,14 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedRequest, AuthenticatedRoutes } from '../auth.js';
 import type { FlowService } from '../../services/flow-service/index.js';
 import type { EndpointRole } from '../../services/flow-service/endpoint-connections.service.js';
 import { header, nextPageHref } from '../paging.js';
 
-type WithId = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string> }>;
-type Listing = FastifyRequest<{ Querystring: Record<string, unknown> }>;
+type WithId = AuthenticatedRequest<{ Params: { id: string }; Querystring: Record<string, string> }>;
+type Listing = AuthenticatedRequest<{ Querystring: Record<string, unknown> }>;
 
 /** Flow Service at `/data/foundation/flowservice`: single reads come wrapped in `{items:[…]}`, as AEP answers. */
-export function flowServiceRoutes(flows: FlowService): FastifyPluginAsync {
+export function flowServiceRoutes(flows: FlowService): AuthenticatedRoutes {
   return async (app) => {
     const next = (request: FastifyRequest) => nextPageHref(request, 'continuationToken');
 

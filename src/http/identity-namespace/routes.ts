@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { AuthenticatedRoutes } from '../auth.js';
 import type { IdentityNamespaceService } from '../../services/identity-namespace/index.js';
 
 /** Identity Service's namespace API (`/data/core/idnamespace`). */
-export function identityNamespaceRoutes(namespaces: IdentityNamespaceService): FastifyPluginAsync {
+export function identityNamespaceRoutes(namespaces: IdentityNamespaceService): AuthenticatedRoutes {
   return async (app) => {
     app.get('/identities', async (request) => namespaces.list(request.scope));
     app.get<{ Params: { id: string } }>('/identities/:id', async (request) => namespaces.get(request.scope, request.params.id));

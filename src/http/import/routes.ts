@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedRoutes } from '../auth.js';
 import type { BatchIngestionService } from '../../services/ingest/index.js';
 import { ServiceError } from '../../services/errors.js';
 import { header } from '../paging.js';
@@ -23,7 +24,7 @@ function requireOctetStream(request: FastifyRequest): void {
   }
 }
 
-export function importRoutes(ingest: BatchIngestionService): FastifyPluginAsync {
+export function importRoutes(ingest: BatchIngestionService): AuthenticatedRoutes {
   return async (app) => {
     // The body stays a stream: the service writes it to disk as it arrives, and stops at its size limit.
     app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));

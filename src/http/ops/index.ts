@@ -7,6 +7,7 @@ import { checkReadiness } from '../../observability/readiness.js';
 import { opsRoutes } from './routes.js';
 import { sandboxRoutes } from '../sandbox/routes.js';
 import { adminRoutes } from '../admin/routes.js';
+import { operatorApi, tenantApi } from '../auth.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -64,23 +65,17 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
 }
 
 /**
- * Operations around the API: request metrics, the org and sandbox on every log line of a request, health,
- * readiness and metrics routes, sandbox management and the admin routes. Called once the auth hook is registered.
+ * Operations around the API: request metrics, the public health, readiness and metrics routes, sandbox management
+ * (a tenant API that answers in any sandbox state) and the operator routes behind the admin token.
  */
 export async function registerOperations(app: FastifyInstance, platform: Platform): Promise<void> {
   const metrics = new Metrics(platform.db);
-  app.addHook('onRequest', async (request, reply) => {
-    // Runs after the auth hook: every later line of this request names the org and sandbox it acts in.
-    if (request.scope) {
-      const log = request.log.child({ orgId: request.scope.orgId, sandboxName: request.scope.sandboxName, clientId: request.scope.clientId });
-      request.log = log;
-      reply.log = log;
-    }
-  });
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
   });
   await app.register(opsRoutes({ metrics, readiness: () => checkReadiness({ db: platform.db, lakeDir: platform.config.lakeDir }) }));
-  await app.register(sandboxRoutes(platform.sandboxes), { prefix: '/data/foundation/sandbox-management' });
-  await app.register(adminRoutes(platform.identity, platform.admin), { prefix: '/tributary/admin' });
+  await app.register(tenantApi(platform.identity, { anySandboxState: true })(sandboxRoutes(platform.sandboxes)), {
+    prefix: '/data/foundation/sandbox-management',
+  });
+  await app.register(operatorApi(platform.admin, adminRoutes(platform.identity)), { prefix: '/tributary/admin' });
 }

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { AuthenticatedRoutes } from '../auth.js';
 import type { QueryService } from '../../services/query/index.js';
 
 type Query = Record<string, string | string[] | undefined>;
@@ -8,7 +8,7 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
  * Query Service routes (mounted under `/data/foundation/query`). `GET /queries/{id}/results` is Tributary's:
  * AEP hands results out through its PostgreSQL interface, which Tributary does not have.
  */
-export function queryRoutes(queries: QueryService): FastifyPluginAsync {
+export function queryRoutes(queries: QueryService): AuthenticatedRoutes {
   return async (app) => {
     app.post('/queries', async (request, reply) => reply.status(202).send(await queries.submit(request.scope, request.body)));
 

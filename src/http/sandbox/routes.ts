@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedRoutes } from '../auth.js';
 import type { SandboxService } from '../../services/sandbox/index.js';
 
 /** Sandbox API routes (mounted under `/data/foundation/sandbox-management`), answering in the spec's shapes. */
@@ -45,7 +46,7 @@ function links(request: FastifyRequest, start: number, limit: number, total: num
   return start + limit < total ? { next: { href: `${path}?limit=${limit}&start=${start + limit}`, templated: false } } : {};
 }
 
-export function sandboxRoutes(sandboxes: SandboxService): FastifyPluginAsync {
+export function sandboxRoutes(sandboxes: SandboxService): AuthenticatedRoutes {
   return async (app) => {
     app.get('/', { schema: { tags, summary: 'List the sandboxes available to the caller', response: { 200: listSchema } } }, async (request) => {
       const available = await sandboxes.listAvailable(request.scope.orgId);

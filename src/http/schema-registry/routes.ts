@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedRoutes } from '../auth.js';
 import { notFound } from '../../services/errors.js';
 import { isPathKind, type Container, type PathKind, type SchemaRegistryService, type ListQuery } from '../../services/schema-registry/index.js';
 import { descriptorListAccept, listAccept, resourceAccept } from './accept.js';
@@ -62,7 +63,7 @@ function withLinks<T extends { _page: { next: string | null; orderby: string } }
 }
 
 /** The Schema Registry API (`/data/foundation/schemaregistry`): containers `global` and `tenant`, descriptors, unions, rpc. */
-export function schemaRegistryRoutes(registry: SchemaRegistryService): FastifyPluginAsync {
+export function schemaRegistryRoutes(registry: SchemaRegistryService): AuthenticatedRoutes {
   return async (app) => {
     app.get('/stats', async (request) => registry.stats(request.scope));
 
