@@ -193,6 +193,8 @@ export class QueryService {
     if (row.state === 'SUBMITTED' || row.state === 'IN_PROGRESS')
       throw conflict(`query ${id} is ${row.state}; its results are ready once it is SUCCESS`);
     if (row.state !== 'SUCCESS') throw conflict(`query ${id} is ${row.state}: ${row.errors.map((e) => e.message).join('; ')}`);
+    // Checked before answering: once the body streams, a missing file could only cut the response short.
+    if (row.result_index && !this.store.has(id)) throw conflict(`the result of query ${id} is no longer stored; submit the query again`);
     const rowCount = Number(row.row_count ?? 0);
     const count = Math.max(0, Math.min(limit, rowCount - start));
     const truncation = this.truncation(row.truncated ? (row.truncated_by ?? 'rows') : null);

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -102,6 +102,11 @@ export class ResultStore {
       lines.close();
       input.destroy();
     }
+  }
+
+  /** Whether a finished result is on disk (a home restored without its results has lost them). */
+  has(id: string): boolean {
+    return existsSync(this.file(id));
   }
 
   async remove(ids: string[]): Promise<void> {
