@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
@@ -155,9 +155,29 @@ describe('Query Service: limits on memory', () => {
       expect((await page('?start=2500')).rows).toEqual([]);
       const refused = await app.inject({ method: 'GET', url: `${QUERY}/queries/${done.id}/results?limit=0`, headers: t.headers });
       expect(refused.statusCode).toBe(400);
+      // A home restored without its results: the query says so rather than sending a cut-off body.
+      rmSync(join(t.home, 'query-results', `${done.id}.ndjson`));
+      const lost = await app.inject({ method: 'GET', url: `${QUERY}/queries/${done.id}/results`, headers: t.headers });
+      expect(lost.statusCode).toBe(409);
+      expect(lost.body).toMatch(/no longer stored/);
     } finally {
       await app.close();
       await platform.close();
     }
+  });
+
+  it("a sandbox reset removes its queries' result files, and only those", async () => {
+    t = await startTestPlatform({ database: 'postgres' });
+    await t.platform.identity.createSandbox(t.credentials.imsOrg, { name: 'dev' });
+    const kept = await sql(t, 'SELECT 1 AS one');
+    const dropped = await sql(t, 'SELECT 2 AS two', { 'x-sandbox-name': 'dev' });
+    expect(dropped.rows).toEqual([{ two: 2 }]);
+    const files = () => readdirSync(join(t!.home, 'query-results')).sort();
+    expect(files()).toEqual([`${kept.id}.ndjson`, `${dropped.id}.ndjson`].sort());
+    const reset = await t.call('PUT', '/data/foundation/sandbox-management/sandboxes/dev', { action: 'reset' });
+    expect(reset.statusCode).toBe(202);
+    await t.platform.sandboxes.settle();
+    expect(files()).toEqual([`${kept.id}.ndjson`]);
+    expect((await t.call('GET', `${QUERY}/queries/${kept.id}/results`)).json().rows).toEqual([{ one: 1 }]);
   });
 });
