@@ -168,6 +168,7 @@ describe('Query Service: limits on memory', () => {
 
   it("a sandbox reset removes its queries' result files, and only those", async () => {
     t = await startTestPlatform({ database: 'postgres' });
+    await t.platform.startBackground({ scheduler: false });
     await t.platform.identity.createSandbox(t.credentials.imsOrg, { name: 'dev' });
     const kept = await sql(t, 'SELECT 1 AS one');
     const dropped = await sql(t, 'SELECT 2 AS two', { 'x-sandbox-name': 'dev' });
