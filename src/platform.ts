@@ -13,7 +13,6 @@ import { purgeDataPrepSandbox } from './services/data-prep/index.js';
 import { purgeSchemaRegistrySandbox } from './services/schema-registry/index.js';
 import { purgeFlowServiceSandbox } from './services/flow-service/index.js';
 import { purgeIdentityNamespaceSandbox } from './services/identity-namespace/index.js';
-import { purgeQuerySandbox } from './services/query/index.js';
 import { SchemaRegistryService } from './services/schema-registry/index.js';
 import { IdentityNamespaceService } from './services/identity-namespace/index.js';
 import { CatalogService } from './services/catalog/index.js';
@@ -106,6 +105,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     namespaceExists: async (scope, code) => (await identityNamespaces.find(scope, code)) !== undefined,
   });
   const query = new QueryService(db, catalog, {
+    dataDir: config.home,
+    concurrency: config.query.concurrency,
+    maxResultBytes: config.query.maxResultBytes,
+    memoryLimit: config.query.memoryLimit,
     log,
     columnsOf: async (scope, dataset) => schemaColumns((await schemaRegistry.targetSchema(scope, dataset.schemaRef.id)).schema),
   });
@@ -142,7 +145,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     { area: 'flowservice', purgeSandbox: (scope) => purgeFlowServiceSandbox(db, scope) },
     { area: 'catalog', purgeSandbox: (scope) => purgeCatalogSandbox(db, lake, scope) },
     { area: 'conversion', purgeSandbox: (scope) => purgeDataPrepSandbox(db, scope) },
-    { area: 'query', purgeSandbox: (scope) => purgeQuerySandbox(db, scope) },
+    { area: 'query', purgeSandbox: (scope) => query.purgeSandbox(scope) },
     { area: 'schemaregistry', purgeSandbox: (scope) => purgeSchemaRegistrySandbox(db, scope) },
     { area: 'idnamespace', purgeSandbox: (scope) => purgeIdentityNamespaceSandbox(db, scope) },
   ];

@@ -38,6 +38,17 @@ export interface Config {
   localRoots: string[];
   /** Operator token for `/tributary/admin/…` (`TRIBUTARY_ADMIN_TOKEN`); unset means one generated into `$TRIBUTARY_HOME/admin.json`. */
   adminToken: string | null;
+  /** Query Service limits, per process. */
+  query: QueryConfig;
+}
+
+export interface QueryConfig {
+  /** Queries run at once by this process (`TRIBUTARY_QUERY_CONCURRENCY`, default 2); later ones wait, SUBMITTED, in order. */
+  concurrency: number;
+  /** Bytes of JSON rows a result keeps (`TRIBUTARY_QUERY_MAX_RESULT_BYTES`, default 64 MiB); past it the result is truncated. */
+  maxResultBytes: number;
+  /** DuckDB `memory_limit` of each query's engine (`TRIBUTARY_QUERY_MEMORY_LIMIT`, default 512MB); past it, work spills under the home. */
+  memoryLimit: string;
 }
 
 export type LakeConfig =
@@ -115,6 +126,13 @@ function logLevel(raw: string | undefined): string {
   return raw;
 }
 
+function memorySize(raw: string | undefined, fallback: string): string {
+  if (!raw) return fallback;
+  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(raw.trim()))
+    throw new ConfigError(`TRIBUTARY_QUERY_MEMORY_LIMIT must be a size such as 512MB or 2GiB, got "${raw}"`);
+  return raw.trim();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const home = resolve(env.TRIBUTARY_HOME || '.tributary');
   const lake = lakeConfig(env, home);
@@ -132,5 +150,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: logLevel(env.LOG_LEVEL),
     adminToken: env.TRIBUTARY_ADMIN_TOKEN || null,
     localRoots: localRoots(env.TRIBUTARY_LOCAL_ROOTS, home),
+    query: {
+      concurrency: integer(env, 'TRIBUTARY_QUERY_CONCURRENCY', 2, 1),
+      maxResultBytes: integer(env, 'TRIBUTARY_QUERY_MAX_RESULT_BYTES', 64 * 1024 * 1024, 1),
+      memoryLimit: memorySize(env.TRIBUTARY_QUERY_MEMORY_LIMIT, '512MB'),
+    },
   };
 }

@@ -22,7 +22,7 @@ interface Route {
 /** Routes anyone may call: the token endpoint, liveness, readiness, metrics, the API docs and the web UI. */
 function isPublic(route: Route): boolean {
   return (
-    ['/ims/token/v3', '/health', '/ready', '/metrics', '/tributary/ui/capabilities', '/*', '/docs'].includes(route.url) ||
+    ['/ims/token/v3', '/ims/token/v2', '/health', '/ready', '/metrics', '/tributary/ui/capabilities', '/*', '/docs'].includes(route.url) ||
     route.url.startsWith('/docs/')
   );
 }

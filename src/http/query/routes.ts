@@ -1,5 +1,6 @@
 import type { AuthenticatedRoutes } from '../auth.js';
 import type { QueryService } from '../../services/query/index.js';
+import { resultsBody } from './results-body.js';
 
 type Query = Record<string, string | string[] | undefined>;
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
@@ -23,6 +24,11 @@ export function queryRoutes(queries: QueryService): AuthenticatedRoutes {
       reply.status(202).send(await queries.cancel(request.scope, request.params.id, request.body)),
     );
 
-    app.get<{ Params: { id: string } }>('/queries/:id/results', async (request) => queries.results(request.scope, request.params.id));
+    // `start` and `limit` page through a large result; without them the whole (size-capped) result is streamed.
+    app.get<{ Params: { id: string } }>('/queries/:id/results', async (request, reply) => {
+      const q = request.query as Query;
+      const page = await queries.results(request.scope, request.params.id, { start: first(q.start), limit: first(q.limit) } as never);
+      return reply.type('application/json; charset=utf-8').send(resultsBody(page));
+    });
   };
 }

@@ -1,2 +1,1 @@
-export { QueryService, type QueryServiceOptions, type QueryView, type QueryResults } from './query.service.js';
-export { purgeQuerySandbox } from './sandbox-purge.js';
+export { QueryService, type QueryServiceOptions, type QueryView, type QueryResults, type QueryResultsPage } from './query.service.js';

@@ -1,5 +1,7 @@
 import type { Queryable } from '../../store/db.js';
 import type { Scope } from '../scope.js';
+import type { ResultIndex } from './result-store.js';
+import type { Truncation } from './sandboxed-sql.js';
 
 /** SQL for Query Service queries. */
 
@@ -18,8 +20,12 @@ export interface QueryRow {
   errors: Array<{ code: string; message: string }>;
   row_count: string | number | null;
   truncated: boolean;
+  truncated_by: Truncation;
   columns: Array<{ name: string; type: string }> | null;
+  /** Results kept in the database before they moved to files. */
   rows: Array<Record<string, unknown>> | null;
+  result_index: ResultIndex | null;
+  result_bytes: string | number | null;
   referenced: Array<{ id: string }>;
   created_at: Date;
   updated_at: Date;
@@ -56,8 +62,8 @@ export async function selectQueries(
   page: { limit: number; start: number; orderBy: 'created_at' | 'updated_at'; descending: boolean },
 ): Promise<QueryRow[]> {
   return db.query<QueryRow>(
-    `select id, org_id, sandbox_id, client_id, name, description, db_name, sql, state, errors, row_count, truncated, referenced,
-       created_at, updated_at, started_at, completed_at, null as columns, null as rows
+    `select id, org_id, sandbox_id, client_id, name, description, db_name, sql, state, errors, row_count, truncated, truncated_by,
+       referenced, created_at, updated_at, started_at, completed_at, null as columns, null as rows, null as result_index, result_bytes
      from queries where org_id = $1 and sandbox_id = $2
      order by ${page.orderBy} ${page.descending ? 'desc' : 'asc'}, id limit $3 offset $4`,
     [scope.orgId, scope.sandboxId, page.limit, page.start],
@@ -77,22 +83,48 @@ export async function markDone(
   db: Queryable,
   id: string,
   outcome:
-    | { state: 'SUCCESS'; columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>>; truncated: boolean }
+    | {
+        state: 'SUCCESS';
+        columns: Array<{ name: string; type: string }>;
+        rowCount: number;
+        bytes: number;
+        truncated: Truncation;
+        index: ResultIndex;
+      }
     | { state: 'FAILED' | 'KILLED'; errors: Array<{ code: string; message: string }> },
-): Promise<void> {
+): Promise<boolean> {
   if (outcome.state === 'SUCCESS') {
-    await db.query(
-      `update queries set state = 'SUCCESS', columns = $2::jsonb, rows = $3::jsonb, row_count = $4, truncated = $5,
-         completed_at = now(), updated_at = now() where id = $1 and state in ('SUBMITTED', 'IN_PROGRESS')`,
-      [id, JSON.stringify(outcome.columns), JSON.stringify(outcome.rows), outcome.rows.length, outcome.truncated],
+    const rows = await db.query(
+      `update queries set state = 'SUCCESS', columns = $2::jsonb, result_index = $3::jsonb, row_count = $4, result_bytes = $5,
+         truncated = $6, truncated_by = $7, completed_at = now(), updated_at = now()
+       where id = $1 and state in ('SUBMITTED', 'IN_PROGRESS') returning id`,
+      [
+        id,
+        JSON.stringify(outcome.columns),
+        JSON.stringify(outcome.index),
+        outcome.rowCount,
+        outcome.bytes,
+        outcome.truncated !== null,
+        outcome.truncated,
+      ],
     );
-  } else {
-    await db.query(
-      `update queries set state = $2, errors = $3::jsonb, completed_at = now(), updated_at = now()
-       where id = $1 and state in ('SUBMITTED', 'IN_PROGRESS')`,
-      [id, outcome.state, JSON.stringify(outcome.errors)],
-    );
+    return rows.length > 0;
   }
+  const rows = await db.query(
+    `update queries set state = $2, errors = $3::jsonb, completed_at = now(), updated_at = now()
+     where id = $1 and state in ('SUBMITTED', 'IN_PROGRESS') returning id`,
+    [id, outcome.state, JSON.stringify(outcome.errors)],
+  );
+  return rows.length > 0;
+}
+
+/** Deletes a sandbox's queries; returns their ids (their result files go too). */
+export async function deleteSandboxQueries(db: Queryable, scope: Scope): Promise<string[]> {
+  const rows = await db.query<{ id: string }>('delete from queries where org_id = $1 and sandbox_id = $2 returning id', [
+    scope.orgId,
+    scope.sandboxId,
+  ]);
+  return rows.map((r) => r.id);
 }
 
 /**

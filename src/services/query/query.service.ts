@@ -1,17 +1,26 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { Db } from '../../store/db.js';
 import type { CatalogService, DatasetRecord } from '../catalog/index.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { Scope } from '../scope.js';
 import * as repo from './queries.repo.js';
-import { SqlFailure, checkSqlText, runSandboxedSql, type SqlLimits, type TableSource } from './sandboxed-sql.js';
+import { QuerySlots, SlotWaitEnded } from './query-slots.js';
+import { ResultStore } from './result-store.js';
+import { SqlFailure, checkSqlText, runSandboxedSql, streamSandboxedSql, type SqlLimits, type TableSource, type Truncation } from './sandboxed-sql.js';
 
 export interface QueryServiceOptions {
+  /** Folder for result files and the engines' spill folders (the home). */
+  dataDir: string;
   /** Rows kept per result (default 10,000). */
   maxRows?: number;
+  /** Bytes of JSON rows kept per result (default 64 MiB). */
+  maxResultBytes?: number;
+  /** Queries running at once in this process (default 2); the others wait, SUBMITTED, first come first served. */
+  concurrency?: number;
   /** Wall-clock limit of a query in ms (default 60,000, as Query Service's interactive limit). */
   timeoutMs?: number;
-  /** DuckDB memory per query (default "512MB"). */
+  /** DuckDB memory per query (default "512MB"); what does not fit spills to disk under `dataDir`. */
   memoryLimit?: string;
   threads?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -44,9 +53,19 @@ export interface QueryResults {
   queryId: string;
   columns: Array<{ name: string; type: string }>;
   rows: Array<Record<string, unknown>>;
+  /** Rows of the whole result (the page holds `rows.length` of them from `_page.start`). */
   rowCount: number;
   /** True when the query had more rows than a result keeps. */
   truncated: boolean;
+  /** Which limit cut the result short, and why, when one did. */
+  truncation?: { limit: 'rows' | 'bytes'; message: string };
+  _page: { start: number; count: number };
+}
+
+/** A result page: everything but the rows, and the rows as JSON texts, read as they are sent. */
+export interface QueryResultsPage {
+  head: Omit<QueryResults, 'rows'>;
+  rows: AsyncIterable<string>;
 }
 
 const BASE = '/data/foundation/query';
@@ -63,19 +82,27 @@ const CODES = { refused: '42501', timeout: '57014', cancelled: '57014', error: '
 export class QueryService {
   /** Limits in force for new queries (tests lower them). */
   readonly limits: SqlLimits;
+  /** Slots for running queries; `slots.running` and `slots.queued` tell how busy the process is. */
+  readonly slots: QuerySlots;
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly store: ResultStore;
+  private readonly spillRoot: string;
 
   constructor(
     private readonly db: Db,
     private readonly catalog: CatalogService,
-    private readonly options: QueryServiceOptions = {},
+    private readonly options: QueryServiceOptions,
   ) {
     this.limits = {
       maxRows: options.maxRows ?? 10_000,
+      maxResultBytes: options.maxResultBytes ?? 64 * 1024 * 1024,
       timeoutMs: options.timeoutMs ?? 60_000,
       memoryLimit: options.memoryLimit ?? '512MB',
       threads: options.threads ?? 2,
     };
+    this.slots = new QuerySlots(options.concurrency ?? 2);
+    this.store = new ResultStore(join(options.dataDir, 'query-results'));
+    this.spillRoot = join(options.dataDir, 'query-spill');
   }
 
   /** `POST /queries`: records the query and starts it; answers with the query in `SUBMITTED`. */
@@ -153,13 +180,39 @@ export class QueryService {
     return { message: 'query cancel request received', statusCode: 202 };
   }
 
-  /** The rows of a successful query (Tributary's `GET /queries/{id}/results`). */
-  async results(scope: Scope, id: string): Promise<QueryResults> {
+  /**
+   * A page of the rows of a successful query (Tributary's `GET /queries/{id}/results`): `start` (a row offset,
+   * default 0) and `limit` (default all). The rows are read from the result's file as the caller consumes them.
+   */
+  async results(scope: Scope, id: string, query: { start?: string; limit?: string } = {}): Promise<QueryResultsPage> {
+    const start = query.start === undefined ? 0 : Number(query.start);
+    if (!Number.isInteger(start) || start < 0) throw invalid('start must be an integer ≥ 0');
+    const limit = query.limit === undefined ? Number.MAX_SAFE_INTEGER : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw invalid('limit must be an integer ≥ 1');
     const row = await this.row(scope, id);
     if (row.state === 'SUBMITTED' || row.state === 'IN_PROGRESS')
       throw conflict(`query ${id} is ${row.state}; its results are ready once it is SUCCESS`);
     if (row.state !== 'SUCCESS') throw conflict(`query ${id} is ${row.state}: ${row.errors.map((e) => e.message).join('; ')}`);
-    return { queryId: id, columns: row.columns ?? [], rows: row.rows ?? [], rowCount: Number(row.row_count ?? 0), truncated: row.truncated };
+    // Checked before answering: once the body streams, a missing file could only cut the response short.
+    if (row.result_index && !this.store.has(id)) throw conflict(`the result of query ${id} is no longer stored; submit the query again`);
+    const rowCount = Number(row.row_count ?? 0);
+    const count = Math.max(0, Math.min(limit, rowCount - start));
+    const truncation = this.truncation(row.truncated ? (row.truncated_by ?? 'rows') : null);
+    const head = {
+      queryId: id,
+      columns: row.columns ?? [],
+      rowCount,
+      truncated: row.truncated,
+      ...(truncation ? { truncation } : {}),
+      _page: { start, count },
+    };
+    const page = { start, limit: count };
+    const rows = row.result_index
+      ? this.store.read(id, row.result_index, page)
+      : (async function* () {
+          for (const r of (row.rows ?? []).slice(page.start, page.start + page.limit)) yield JSON.stringify(r);
+        })();
+    return { head, rows };
   }
 
   /** Waits for a query this process runs (tests, and callers that want the answer now). */
@@ -204,18 +257,40 @@ export class QueryService {
       [...this.running.keys()],
     );
     if (failed.length > 0) this.options.log?.('queries left running by a stopped process marked FAILED', { count: failed.length });
+    await this.store.sweepPartial(options.olderThanMs ?? 0);
     return failed;
+  }
+
+  /** Sandbox reset: removes the sandbox's queries and their result files. */
+  async purgeSandbox(scope: Scope): Promise<void> {
+    await this.store.remove(await repo.deleteSandboxQueries(this.db, scope));
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Waits, SUBMITTED, for a slot (at most the query timeout, so a query still SUBMITTED past it was left by a
+   * dead process), then runs IN_PROGRESS, writing the rows to the result's file as they are read.
+   */
   private async execute(scope: Scope, id: string, sql: string, signal: AbortSignal): Promise<void> {
+    let release: (() => void) | undefined;
+    let writer: ReturnType<ResultStore['create']> | undefined;
     try {
+      release = await this.slots.acquire({ signal, waitMs: this.limits.timeoutMs }).catch((error: unknown) => {
+        if (!(error instanceof SlotWaitEnded)) throw error;
+        throw error.reason === 'cancelled'
+          ? new SqlFailure('cancelled', 'the query was cancelled')
+          : new SqlFailure('timeout', `the query waited longer than ${this.limits.timeoutMs} ms for one of ${this.slots.size} query slots`);
+      });
       const tables = await this.tablesFor(scope, sql);
       if (!(await repo.markRunning(this.db, id, tables.referenced))) return;
-      const result = await runSandboxedSql(sql, tables.sources, this.limits, signal);
-      await repo.markDone(this.db, id, { state: 'SUCCESS', ...result });
+      writer = this.store.create(id);
+      const result = await streamSandboxedSql(sql, tables.sources, { ...this.limits, spillDir: join(this.spillRoot, id) }, writer, signal);
+      const index = await writer.finish();
+      writer = undefined;
+      if (!(await repo.markDone(this.db, id, { state: 'SUCCESS', ...result, index }))) await this.store.remove([id]);
     } catch (error) {
+      await writer?.discard().catch(() => undefined);
       const failure = error instanceof SqlFailure ? error : null;
       if (!failure) this.options.log?.('query failed', { queryId: id, error: String(error) });
       await repo
@@ -224,7 +299,16 @@ export class QueryService {
           errors: [{ code: failure ? CODES[failure.code] : CODES.internal, message: failure ? failure.message : 'the query could not be run' }],
         })
         .catch(() => undefined);
+    } finally {
+      release?.();
     }
+  }
+
+  private truncation(limit: Truncation): QueryResults['truncation'] | null {
+    if (limit === 'bytes')
+      return { limit, message: `the result was cut at ${this.limits.maxResultBytes} bytes of rows (the server's result size limit)` };
+    if (limit === 'rows') return { limit, message: `the result was cut at ${this.limits.maxRows} rows (the server's result row limit)` };
+    return null;
   }
 
   /**

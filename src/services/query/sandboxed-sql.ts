@@ -1,5 +1,7 @@
 import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import { mkdir, rm } from 'node:fs/promises';
 import { invalid } from '../errors.js';
+import type { RowSink } from './result-store.js';
 
 /** A table a query may read: a name and the local Parquet files behind it (none: an empty table). */
 export interface TableSource {
@@ -17,17 +19,31 @@ export interface TableSource {
 export interface SqlLimits {
   /** Rows kept in a result; the query stops reading past it. */
   maxRows: number;
+  /**
+   * Bytes of JSON rows kept in a result, counted as they are read; the query stops reading past it. Without it
+   * only `maxRows` bounds a result (Query Service always sets it).
+   */
+  maxResultBytes?: number;
   /** Wall-clock limit; the query is interrupted when it passes. */
   timeoutMs: number;
   /** DuckDB's memory_limit (its default is 80% of RAM). */
   memoryLimit: string;
   threads: number;
+  /**
+   * A folder of the engine's own where it spills what does not fit in `memoryLimit` (large sorts, joins and
+   * aggregates), created for the query and removed after it. Without one, nothing spills.
+   */
+  spillDir?: string;
 }
+
+/** Which limit cut a result short. */
+export type Truncation = 'rows' | 'bytes' | null;
 
 export interface SqlResult {
   columns: Array<{ name: string; type: string }>;
-  rows: Array<Record<string, unknown>>;
-  truncated: boolean;
+  rowCount: number;
+  bytes: number;
+  truncated: Truncation;
 }
 
 /** Why a query ended without a result. */
@@ -46,19 +62,39 @@ const quoteString = (value: string) => `'${value.replaceAll("'", "''")}'`;
 /** The first paragraph of a DuckDB error (the rest lists internals). */
 const firstParagraph = (error: unknown) => (error instanceof Error ? error.message : String(error)).split(/\n\s*\n/)[0]!.trim();
 
+/** `streamSandboxedSql` with the rows kept in memory: for small, row-bounded reads (previews). */
+export async function runSandboxedSql(
+  sql: string,
+  tables: TableSource[],
+  limits: SqlLimits,
+  signal?: AbortSignal,
+): Promise<Omit<SqlResult, 'truncated'> & { rows: Array<Record<string, unknown>>; truncated: boolean }> {
+  const rows: Array<Record<string, unknown>> = [];
+  const sink = { write: async (json: string) => void rows.push(JSON.parse(json) as Record<string, unknown>) };
+  const result = await streamSandboxedSql(sql, tables, limits, sink, signal);
+  return { ...result, rows, truncated: result.truncated !== null };
+}
+
 /**
  * Runs one read-only SQL statement in a fresh in-memory DuckDB that can see nothing but the given tables:
  * views over the tables' Parquet files are created, then only those files stay readable (`allowed_paths`),
  * every other file system access is switched off (`enable_external_access=false`) and the configuration is
  * locked, so no statement can read or write elsewhere, attach a database, install or load an extension, or
  * undo the limits. Only a single SELECT (or WITH … SELECT) statement is run; anything else is refused.
+ * The rows go to `sink` as JSON texts while they are read, until the result ends or a row or byte limit is reached.
  */
-export async function runSandboxedSql(sql: string, tables: TableSource[], limits: SqlLimits, signal?: AbortSignal): Promise<SqlResult> {
+export async function streamSandboxedSql(
+  sql: string,
+  tables: TableSource[],
+  limits: SqlLimits,
+  sink: RowSink,
+  signal?: AbortSignal,
+): Promise<SqlResult> {
+  if (limits.spillDir) await mkdir(limits.spillDir, { recursive: true });
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: limits.memoryLimit,
     threads: String(limits.threads),
-    // Nothing spills to disk: the query's memory is all it gets.
-    temp_directory: '',
+    temp_directory: limits.spillDir ?? '',
   });
   let connection: DuckDBConnection | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -80,55 +116,77 @@ export async function runSandboxedSql(sql: string, tables: TableSource[], limits
     await connection.run('SET enable_external_access = false');
     await connection.run('SET lock_configuration = true');
 
-    const keyword = firstKeyword(sql);
-    if (!READING.has(keyword)) {
-      throw new SqlFailure(
-        'refused',
-        `only SELECT queries (including WITH … SELECT) are allowed; the lake is read-only${keyword ? ` (got ${keyword.toUpperCase()})` : ''}`,
-      );
-    }
-    let extracted;
-    try {
-      extracted = await connection.extractStatements(sql);
-    } catch (error) {
-      throw new SqlFailure('error', firstParagraph(error));
-    }
-    if (extracted.count !== 1) throw new SqlFailure('refused', `exactly one statement is allowed, got ${extracted.count}`);
-    let prepared;
-    try {
-      prepared = await extracted.prepare(0);
-    } catch (error) {
-      throw new SqlFailure('error', firstParagraph(error));
-    }
-    if (prepared.statementType !== StatementType.SELECT) {
-      throw new SqlFailure('refused', 'only SELECT queries (including WITH … SELECT) are allowed; the lake is read-only');
-    }
-
+    const prepared = await prepareSelect(connection, sql);
     timer = setTimeout(() => stop('timeout'), limits.timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) stop('cancelled');
-    let reader;
     try {
-      reader = await prepared.runAndReadUntil(limits.maxRows + 1);
+      // Streamed, one chunk at a time: a result is never held whole, and reading stops at the first limit reached.
+      const result = await prepared.stream();
+      const names = result.columnNames();
+      const types = result.columnTypes();
+      let rowCount = 0;
+      let bytes = 0;
+      let truncated: Truncation = null;
+      reading: for await (const rows of result.yieldRowObjectJson()) {
+        for (const row of rows) {
+          if (rowCount >= limits.maxRows) {
+            truncated = 'rows';
+            break reading;
+          }
+          const json = JSON.stringify(row);
+          const size = Buffer.byteLength(json) + 1;
+          if (bytes + size > (limits.maxResultBytes ?? Number.POSITIVE_INFINITY)) {
+            truncated = 'bytes';
+            break reading;
+          }
+          await sink.write(json);
+          rowCount += 1;
+          bytes += size;
+        }
+      }
+      if (stopped) throw new Error('stopped');
+      return { columns: names.map((name, i) => ({ name, type: types[i]!.toString() })), rowCount, bytes, truncated };
     } catch (error) {
       if (stopped === 'timeout') throw new SqlFailure('timeout', `the query ran longer than ${limits.timeoutMs} ms and was stopped`);
       if (stopped === 'cancelled') throw new SqlFailure('cancelled', 'the query was cancelled');
       throw new SqlFailure('error', firstParagraph(error));
     }
-    const names = reader.columnNames();
-    const types = reader.columnTypes();
-    const rows = reader.getRowObjectsJson() as Array<Record<string, unknown>>;
-    return {
-      columns: names.map((name, i) => ({ name, type: types[i]!.toString() })),
-      rows: rows.slice(0, limits.maxRows),
-      truncated: rows.length > limits.maxRows,
-    };
   } finally {
     if (timer) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
     connection?.closeSync();
     instance.closeSync();
+    if (limits.spillDir) await rm(limits.spillDir, { recursive: true, force: true });
   }
+}
+
+/** The statement, prepared, once it is known to be a single SELECT (anything else is refused before it runs). */
+async function prepareSelect(connection: DuckDBConnection, sql: string) {
+  const keyword = firstKeyword(sql);
+  if (!READING.has(keyword)) {
+    throw new SqlFailure(
+      'refused',
+      `only SELECT queries (including WITH … SELECT) are allowed; the lake is read-only${keyword ? ` (got ${keyword.toUpperCase()})` : ''}`,
+    );
+  }
+  let extracted;
+  try {
+    extracted = await connection.extractStatements(sql);
+  } catch (error) {
+    throw new SqlFailure('error', firstParagraph(error));
+  }
+  if (extracted.count !== 1) throw new SqlFailure('refused', `exactly one statement is allowed, got ${extracted.count}`);
+  let prepared;
+  try {
+    prepared = await extracted.prepare(0);
+  } catch (error) {
+    throw new SqlFailure('error', firstParagraph(error));
+  }
+  if (prepared.statementType !== StatementType.SELECT) {
+    throw new SqlFailure('refused', 'only SELECT queries (including WITH … SELECT) are allowed; the lake is read-only');
+  }
+  return prepared;
 }
 
 /** The SELECT behind a table's view (run before the engine is locked: it reads the files' schemas). */
