@@ -1,0 +1,133 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FieldMapping } from '../contracts.js';
+import { openEngine } from '../engine/duckdb.js';
+import { rootField } from '../schema/xdm-fields.js';
+import { compileSqlPlan } from './sql-plan.js';
+
+const SCHEMA = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: { type: 'string' },
+    person: {
+      type: 'object',
+      properties: {
+        age: { type: 'integer', 'meta:xdmType': 'byte' },
+        email: { type: 'string', maxLength: 5 },
+        tags: { type: 'array', items: { type: 'string' } },
+        born: { type: 'string', format: 'date' },
+        code: { type: 'string', pattern: '^[A-Z]+$' },
+        score: { type: 'number', minimum: 0 },
+      },
+    },
+  },
+};
+const ROOT = rootField(SCHEMA);
+
+const attr = (source: string, destination: string): FieldMapping => ({ sourceType: 'ATTRIBUTE', source, destination });
+const expr = (source: string, destination: string): FieldMapping => ({ sourceType: 'EXPRESSION', source, destination });
+const plan = (mappings: FieldMapping[] | null, columns: string[]) => compileSqlPlan(mappings, ROOT, SCHEMA, columns);
+
+describe('compileSqlPlan: the SQL it writes', () => {
+  it('maps one column: the row-shape checks, the required field, and a non-empty row', () => {
+    expect(plan([attr('n', 'name')], ['n'])).toEqual({
+      ok: "(c1 IS NULL) AND (c0 IS NOT NULL) AND (NOT (true) OR (NULLIF(c0, '') IS NOT NULL)) AND ((NULLIF(c0, '') IS NOT NULL))",
+      columns: [{ name: 'name', sql: "NULLIF(c0, '')::VARCHAR" }],
+      topLevel: ['name'],
+      regexes: [],
+    });
+  });
+
+  it('builds nested objects with struct_pack, typed as the Parquet writer types them, NULL when nothing below has a value', () => {
+    const result = plan([attr('n', 'name'), expr('upper(a)', 'person.email'), attr('age', 'person.age')], ['n', 'a', 'age']);
+    expect(result?.topLevel).toEqual(['name', 'person']);
+    expect(result?.columns).toEqual([
+      { name: 'name', sql: "NULLIF(c0, '')::VARCHAR" },
+      {
+        name: 'person',
+        sql:
+          "CASE WHEN NULLIF(c2, '') IS NOT NULL OR upper(NULLIF(c1, '')) IS NOT NULL THEN struct_pack(" +
+          "\"age\" := TRY_CAST(TRY_CAST(split_part(NULLIF(c2, ''), '.', 1) AS BIGINT) AS TINYINT), \"email\" := upper(NULLIF(c1, '')), " +
+          '"tags" := NULL::VARCHAR[], "born" := NULL::DATE, "code" := NULL::VARCHAR, "score" := NULL::DOUBLE' +
+          ') END::STRUCT("age" TINYINT, "email" VARCHAR, "tags" VARCHAR[], "born" DATE, "code" VARCHAR, "score" DOUBLE)',
+      },
+    ]);
+    // upper() on ASCII only, maxLength counted on ASCII only, the byte range, then the required name.
+    expect(result?.ok).toBe(
+      [
+        '(c3 IS NULL)',
+        '(c2 IS NOT NULL)',
+        "(NULLIF(c1, '') IS NULL OR strlen(NULLIF(c1, '')) = length(NULLIF(c1, '')))",
+        "(upper(NULLIF(c1, '')) IS NULL OR (strlen(upper(NULLIF(c1, ''))) = length(upper(NULLIF(c1, ''))) AND length(upper(NULLIF(c1, ''))) <= 5))",
+        "(NULLIF(c2, '') IS NULL OR regexp_full_match(NULLIF(c2, ''), '\\d{1,2}') OR (regexp_full_match(NULLIF(c2, ''), '[+-]?\\d{1,15}(\\.0*)?') AND TRY_CAST(split_part(NULLIF(c2, ''), '.', 1) AS BIGINT) BETWEEN -128 AND 127))",
+        "(NOT (true) OR (NULLIF(c0, '') IS NOT NULL))",
+        "((NULLIF(c0, '') IS NOT NULL OR NULLIF(c2, '') IS NOT NULL OR upper(NULLIF(c1, '')) IS NOT NULL))",
+      ].join(' AND '),
+    );
+  });
+
+  it('writes static values and string literals as SQL strings (quotes doubled), and an unknown column as NULL', () => {
+    const result = plan([{ sourceType: 'STATIC', source: "O'Brien", destination: 'name' }, expr('missing', 'person.email')], ['x']);
+    expect(result?.columns[0]).toEqual({ name: 'name', sql: "'O''Brien'::VARCHAR" });
+    expect(result?.columns[1]?.sql).toContain('"email" := NULL::VARCHAR');
+  });
+
+  it('lists the regular expressions the engine must accept', () => {
+    expect(plan([attr('n', 'name'), attr('c', 'person.code')], ['n', 'c'])?.regexes).toEqual(['^[A-Z]+$']);
+  });
+});
+
+describe('compileSqlPlan: what it leaves to the JavaScript mapper (null)', () => {
+  it('refuses no mappings, unknown destinations, arrays, and expressions without an exact SQL twin', () => {
+    expect(plan(null, ['n'])).toBeNull();
+    expect(plan([], ['n'])).toBeNull();
+    expect(plan([attr('n', 'nosuch')], ['n'])).toBeNull();
+    expect(plan([attr('t', 'person.tags')], ['t'])).toBeNull();
+    for (const source of ['sha1(n)', 'n + "x"', '1', 'true', 'iif(n, "a", "b")', 'concat()', 'lower(n, n)']) {
+      expect(plan([expr(source, 'name')], ['n']), source).toBeNull();
+    }
+  });
+
+  it('accepts the expressions it can write exactly', () => {
+    for (const source of ['n', '"x"', 'null', 'concat(n, "-", n)', 'lcase(n)', 'UPPER(n)', 'trim(n)', 'ltrim(n)', 'rtrim(n)']) {
+      expect(plan([expr(source, 'name')], ['n']), source).not.toBeNull();
+    }
+  });
+});
+
+describe('compileSqlPlan: the SQL runs in DuckDB and agrees with the mapper', () => {
+  const engine = openEngine();
+  afterAll(async () => (await engine).close());
+
+  it('accepts good rows with their typed values and refuses ragged, out-of-range and non-ASCII ones', async () => {
+    const result = plan(
+      [attr('n', 'name'), expr('upper(a)', 'person.email'), attr('age', 'person.age'), attr('b', 'person.born')],
+      ['n', 'a', 'age', 'b'],
+    );
+    if (!result) throw new Error('no plan');
+    const { connection } = await engine;
+    const rows = (
+      await connection.runAndReadAll(
+        // As run-plan.ts reads it: a condition that comes out NULL (2023-02-29 below) sends the row to JavaScript too.
+        `SELECT CASE WHEN ${result.ok} THEN true ELSE false END AS ok, ${result.columns.map((c) => `${c.sql}::VARCHAR AS "${c.name}"`).join(', ')}
+           FROM (VALUES
+             (1, 'Ada', 'ab', '42', '2024-02-29', NULL),
+             (2, 'Bob', '', '', '', NULL),
+             (3, 'Cy', 'abcdef', '1', '', NULL),
+             (4, 'Di', 'é', '1', '', NULL),
+             (5, 'Ed', 'a', '128', '', NULL),
+             (6, 'Fa', 'a', '1', '2023-02-29', NULL),
+             (7, 'Gu', 'a', '1', '', 'extra'),
+             (8, '', '', '', '', NULL)
+           ) AS t(i, c0, c1, c2, c3, c4) ORDER BY i`,
+      )
+    ).getRowObjectsJS();
+    expect(rows.map((r) => r.ok)).toEqual([true, true, false, false, false, false, false, false]);
+    expect(rows[0]).toEqual({
+      ok: true,
+      name: 'Ada',
+      person: "{'age': 42, 'email': AB, 'tags': NULL, 'born': 2024-02-29, 'code': NULL, 'score': NULL}",
+    });
+    expect(rows[1]).toEqual({ ok: true, name: 'Bob', person: null });
+  });
+});
