@@ -13,6 +13,7 @@ import {
 import '@js-joda/timezone';
 import '@js-joda/locale_en-us';
 import { Locale } from '@js-joda/locale';
+import { MappingError } from '../ast.js';
 import { fnError, integer, isDate, number, p, text, type FunctionDef } from './define.js';
 
 /**
@@ -307,6 +308,8 @@ export const DATETIME_FUNCTIONS: FunctionDef[] = [
       try {
         return ZonedDateTime.of(y!, mo!, d!, h, mi, s, ns, nullIn(args[7]) ? ZoneOffset.UTC : zone('make_date_time', args[7]));
       } catch (error) {
+        // A zone the function itself refused already names it.
+        if (error instanceof MappingError) throw error;
         throw fnError('make_date_time', (error as Error).message);
       }
     },

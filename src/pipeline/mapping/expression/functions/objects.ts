@@ -115,7 +115,7 @@ export const OBJECT_FUNCTIONS: FunctionDef[] = [
       if (nullIn(args[0])) return false;
       let current: unknown = object('contains_key', args[0]);
       for (const segment of text('contains_key', args[1], 'key').split('.')) {
-        if (!isObject(current) || !(segment in current)) return false;
+        if (!isObject(current) || !Object.hasOwn(current, segment)) return false;
         current = current[segment];
       }
       return true;
@@ -185,7 +185,7 @@ export const OBJECT_FUNCTIONS: FunctionDef[] = [
       return Object.fromEntries(
         keys
           .map((k) => text('map_get_values', k, 'keys'))
-          .filter((k) => k in map)
+          .filter((k) => Object.hasOwn(map, k))
           .map((k) => [k, map[k]]),
       );
     },
@@ -204,7 +204,7 @@ export const OBJECT_FUNCTIONS: FunctionDef[] = [
       if (nullIn(args[0])) return false;
       const map = object('map_has_keys', args[0], 'map');
       const keys = Array.isArray(args[1]) ? args[1] : [args[1]];
-      return keys.some((k) => text('map_has_keys', k, 'keys') in map);
+      return keys.some((k) => Object.hasOwn(map, text('map_has_keys', k, 'keys')));
     },
   },
   {
@@ -225,7 +225,11 @@ export const OBJECT_FUNCTIONS: FunctionDef[] = [
 export function getMember(value: unknown, key: unknown): unknown {
   if (nullIn(value)) return null;
   if (Array.isArray(value)) return typeof key === 'number' || (typeof key === 'string' && /^\d+$/.test(key)) ? (value[Number(key)] ?? null) : null;
-  if (isObject(value)) return value[text('get', key, 'key')] ?? null;
+  if (isObject(value)) {
+    // Own keys only: "constructor" or "toString" are no members of a record.
+    const name = text('get', key, 'key');
+    return Object.hasOwn(value, name) ? (value[name] ?? null) : null;
+  }
   if (isDate(value)) return null;
   throw fnError('get', 'only objects and arrays have members');
 }

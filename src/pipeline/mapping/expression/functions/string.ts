@@ -105,7 +105,8 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
     impl: (args) =>
       nullIn(args)
         ? null
-        : text('replacestr', args[0]).replaceAll(text('replacestr', args[1] ?? '', 'toFind'), text('replacestr', args[2] ?? '', 'toReplace')),
+        : // A function as the replacement, so that "$&" or "$$" in it stay as written (Java's String.replace).
+          text('replacestr', args[0]).replaceAll(text('replacestr', args[1] ?? '', 'toFind'), () => text('replacestr', args[2] ?? '', 'toReplace')),
   },
   {
     name: 'substr',
