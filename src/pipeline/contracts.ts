@@ -88,6 +88,11 @@ export interface IngestRequest {
   maxRowErrors?: number;
   /** Limits on how far a compressed file may expand; defaults apply when unset. */
   decompressionLimits?: DecompressionLimits;
+  /**
+   * The most bytes one line of a delimited or JSON-lines file may take (default 8 MiB). A file with a longer
+   * one cannot be split into rows and fails whole (FILE-5009).
+   */
+  maxRecordBytes?: number;
   /** Folder for the pipeline's scratch files (default: the OS temp folder). */
   workDir?: string;
   /**
