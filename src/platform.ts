@@ -79,6 +79,20 @@ function localFolderPolicy(config: Config): LocalRootsOptions {
   return { roots: config.localRoots, protectedFolders: own };
 }
 
+/** The pipeline's ingest with the operator's file limits as defaults of every request. */
+function withFileLimits(limits: Config['fileLimits']): typeof ingest {
+  const decompressionLimits = {
+    ...(limits.maxInflatedBytes !== undefined ? { maxBytes: limits.maxInflatedBytes } : {}),
+    ...(limits.maxInflateRatio !== undefined ? { maxRatio: limits.maxInflateRatio } : {}),
+  };
+  return (request) =>
+    ingest({
+      ...(limits.maxRecordBytes !== undefined ? { maxRecordBytes: limits.maxRecordBytes } : {}),
+      ...request,
+      decompressionLimits: { ...decompressionLimits, ...request.decompressionLimits },
+    });
+}
+
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const log = options.log ?? (() => undefined);
   mkdirSync(config.home, { recursive: true });
@@ -114,14 +128,16 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   const dataAccess = new DataAccessService(catalog, (scope, id, limit) => query.previewDataset(scope, id, limit));
   const queue = await startQueue(db);
+  const pipeline = { ingest: withFileLimits(config.fileLimits), previewFile };
   // Uploads go through the same pipeline as flow runs, validated against the dataset's schema.
   const batchIngestion = new BatchIngestionService({
     db,
     queue,
     catalog,
     lake,
-    pipeline: { ingest, previewFile },
+    pipeline,
     targetSchema: (scope, schemaId) => schemaRegistry.targetSchema(scope, schemaId),
+    ...(config.fileLimits.maxRecordBytes !== undefined ? { maxRecordBytes: config.fileLimits.maxRecordBytes } : {}),
   });
   const flowService = new FlowService({
     db,
@@ -132,7 +148,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     catalog,
     dataPrep,
     schemaRegistry,
-    pipeline: { ingest, previewFile },
+    pipeline,
     settleSeconds: config.settleSeconds,
     log,
   });

@@ -38,6 +38,13 @@ export interface Config {
   localRoots: string[];
   /** Operator token for `/tributary/admin/…` (`TRIBUTARY_ADMIN_TOKEN`); unset means one generated into `$TRIBUTARY_HOME/admin.json`. */
   adminToken: string | null;
+  /**
+   * Limits on reading one input file; unset ones keep the pipeline's defaults. `maxInflatedBytes`
+   * (`TRIBUTARY_MAX_INFLATED_BYTES`, default 16 GiB) and `maxInflateRatio` (`TRIBUTARY_MAX_INFLATE_RATIO`,
+   * default 100, judged past 64 MiB) refuse decompression bombs; `maxRecordBytes` (`TRIBUTARY_MAX_RECORD_BYTES`,
+   * default 8 MiB) is the longest line a delimited or JSON file may have.
+   */
+  fileLimits: { maxInflatedBytes?: number; maxInflateRatio?: number; maxRecordBytes?: number };
   /** Query Service limits, per process. */
   query: QueryConfig;
 }
@@ -133,6 +140,18 @@ function memorySize(raw: string | undefined, fallback: string): string {
   return raw.trim();
 }
 
+function fileLimits(env: NodeJS.ProcessEnv): Config['fileLimits'] {
+  const set = (name: string, min: number) => (env[name] ? integer(env, name, 0, min) : undefined);
+  const limits: Config['fileLimits'] = {};
+  const inflated = set('TRIBUTARY_MAX_INFLATED_BYTES', 1);
+  const ratio = set('TRIBUTARY_MAX_INFLATE_RATIO', 1);
+  const record = set('TRIBUTARY_MAX_RECORD_BYTES', 1024);
+  if (inflated !== undefined) limits.maxInflatedBytes = inflated;
+  if (ratio !== undefined) limits.maxInflateRatio = ratio;
+  if (record !== undefined) limits.maxRecordBytes = record;
+  return limits;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const home = resolve(env.TRIBUTARY_HOME || '.tributary');
   const lake = lakeConfig(env, home);
@@ -155,5 +174,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxResultBytes: integer(env, 'TRIBUTARY_QUERY_MAX_RESULT_BYTES', 64 * 1024 * 1024, 1),
       memoryLimit: memorySize(env.TRIBUTARY_QUERY_MEMORY_LIMIT, '512MB'),
     },
+    fileLimits: fileLimits(env),
   };
 }

@@ -66,9 +66,9 @@ export interface TargetSchema {
 
 /** How far a compressed file may expand before it is refused as a decompression bomb (FILE-5008). */
 export interface DecompressionLimits {
-  /** Most plain bytes one file (or archive entry) may expand to. Default 64 GiB. */
+  /** Most plain bytes one file (or archive entry) may expand to. Default 16 GiB. */
   maxBytes?: number;
-  /** Most plain bytes per compressed byte, judged once the output passes `ratioFloorBytes`. Default 1000. */
+  /** Most plain bytes per compressed byte, judged once the output passes `ratioFloorBytes`. Default 100. */
   maxRatio?: number;
   /** Output below this size is never judged by ratio: small files of repeated values compress very well. Default 64 MiB. */
   ratioFloorBytes?: number;
@@ -88,6 +88,11 @@ export interface IngestRequest {
   maxRowErrors?: number;
   /** Limits on how far a compressed file may expand; defaults apply when unset. */
   decompressionLimits?: DecompressionLimits;
+  /**
+   * The most bytes one line of a delimited or JSON-lines file may take (default 8 MiB). A file with a longer
+   * one cannot be split into rows and fails whole (FILE-5009).
+   */
+  maxRecordBytes?: number;
   /** Folder for the pipeline's scratch files (default: the OS temp folder). */
   workDir?: string;
   /**

@@ -38,7 +38,24 @@ export const FileCode = {
   writeFailed: 'FILE-5007',
   /** The file expands past the size or ratio a compressed file may reach. */
   decompressionBomb: 'FILE-5008',
+  /** A line or record is longer than the record size limit, so the file cannot be split into rows. */
+  recordTooLarge: 'FILE-5009',
+  /** A delimited file has more columns than the reader can hold. */
+  tooManyColumns: 'FILE-5010',
 } as const;
+
+/** The longest message an error keeps: parsers quote the offending line, which may be megabytes long. */
+const MAX_MESSAGE_CHARS = 1000;
+
+/**
+ * A message made safe to store and show: control characters (a NUL cannot be stored in a jsonb column, and
+ * binary bytes quoted from a file mean nothing to a reader) become U+FFFD, and the length is bounded.
+ */
+export function printable(message: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is replaced
+  const clean = message.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
+  return clean.length > MAX_MESSAGE_CHARS ? `${clean.slice(0, MAX_MESSAGE_CHARS)}…` : clean;
+}
 
 /** A failure that loses a whole file: it becomes FileOutcome.error and none of the file's rows land. */
 export class FileFailure extends Error {
@@ -46,6 +63,6 @@ export class FileFailure extends Error {
     readonly code: string,
     message: string,
   ) {
-    super(message);
+    super(printable(message));
   }
 }

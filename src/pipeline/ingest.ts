@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FileOutcome, IngestRequest, IngestResult, RowError, SourceFile } from './contracts.js';
 import { openEngine, type Engine } from './engine/duckdb.js';
-import { FileFailure, RowCode } from './errors.js';
+import { FileFailure, RowCode, printable } from './errors.js';
 import { compileMapper, type Mapper } from './mapping/mapper.js';
 import { judgePartialIngestion } from './partial-ingestion.js';
 import { compileSqlPlan, type SqlPlan } from './plan/sql-plan.js';
 import { engineAccepts, runPlan } from './plan/run-plan.js';
 import { delimitedSource } from './read/delimited.js';
 import { readRecords, type SourceRecord } from './read/index.js';
+import { checkIsText } from './read/sniff.js';
 import { writtenFields } from './schema/written-fields.js';
 import { rootField, type ObjectField } from './schema/xdm-fields.js';
 import { materialize } from './source/materialize.js';
@@ -135,6 +136,7 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
     );
     outcome.inputBytes = inputBytes;
     for (const part of parts) {
+      await checkIsText(part.path, part.label, request.format);
       const planned = await run.times.time('compile', () => planFor(run, part.path));
       if (planned) {
         const path = join(request.outputDir, `part-${String(run.nextPart).padStart(5, '0')}.parquet`);
@@ -150,7 +152,7 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
         }
         continue;
       }
-      for await (const batch of readRecords(engine, part.path, request.format)) {
+      for await (const batch of readRecords(engine, part.path, request.format, undefined, request.maxRecordBytes)) {
         outcome.inputRecordCount += batch.length;
         await handle(part.label, batch);
       }
@@ -181,7 +183,7 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
 async function planFor(run: Run, path: string): Promise<{ plan: SqlPlan; source: NonNullable<Awaited<ReturnType<typeof delimitedSource>>> } | null> {
   const { request } = run;
   if (request.format.format !== 'delimited' || request.engineMode === 'javascript' || !request.mappings) return null;
-  const source = await delimitedSource(path, request.format);
+  const source = await delimitedSource(path, request.format, request.maxRecordBytes);
   if (!source) return null;
   const key = JSON.stringify(source.names);
   if (!run.plans.has(key)) {
@@ -230,7 +232,7 @@ class RowErrorLog {
   readonly kept: RowError[] = [];
   constructor(private readonly max: number) {}
   add(error: RowError): void {
-    if (this.kept.length < this.max) this.kept.push(error);
+    if (this.kept.length < this.max) this.kept.push({ ...error, message: printable(error.message) });
   }
 }
 

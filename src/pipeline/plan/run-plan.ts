@@ -1,7 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { sqlIdent, sqlString, engineMessage, type Engine } from '../engine/duckdb.js';
 import { FileCode, FileFailure } from '../errors.js';
-import { toRecord, type DelimitedSource } from '../read/delimited.js';
+import { csvFailure, toRecord, type DelimitedSource } from '../read/delimited.js';
 import type { SourceRecord } from '../read/records.js';
 import { BATCH_SIZE } from '../read/records.js';
 import type { SqlPlan } from './sql-plan.js';
@@ -69,7 +69,7 @@ export async function runPlan(
       ),
     );
   } catch (error) {
-    throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${engineMessage(error)}`);
+    throw csvFailure(error, source);
   }
   try {
     const counts = (

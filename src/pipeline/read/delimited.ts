@@ -2,6 +2,7 @@ import type { SourceFormat } from '../contracts.js';
 import { sqlString, type Engine, engineMessage } from '../engine/duckdb.js';
 import { FileCode, FileFailure, RowCode } from '../errors.js';
 import { columnNames, readFirstRecord } from './first-record.js';
+import { DEFAULT_MAX_RECORD_BYTES, MAX_COLUMNS } from './limits.js';
 import type { RecordBatches, SourceRecord } from './records.js';
 
 /**
@@ -19,7 +20,12 @@ export interface DelimitedSource {
   names: string[];
   /** Leading records that are not data (the header). */
   skip: number;
+  /** The longest line the reader accepts (see csvFailure). */
+  maxRecordBytes: number;
 }
+
+/** DuckDB reads this much of a file at a time; it must hold at least two of the longest lines. */
+const MIN_BUFFER_BYTES = 32 * 1024 * 1024;
 
 /**
  * How DuckDB is to read a delimited (UTF-8) file, or null for an empty file. Every column is VARCHAR
@@ -27,7 +33,11 @@ export interface DelimitedSource {
  * one column more than the header has, padding short rows with NULL and keeping the first extra
  * field of long rows, so each row's shape can be checked.
  */
-export async function delimitedSource(path: string, format: SourceFormat): Promise<DelimitedSource | null> {
+export async function delimitedSource(
+  path: string,
+  format: SourceFormat,
+  maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
+): Promise<DelimitedSource | null> {
   const delimiter = format.columnDelimiter ?? ',';
   const quote = format.quoteChar ?? '"';
   const escape = format.escapeChar ?? quote;
@@ -39,21 +49,47 @@ export async function delimitedSource(path: string, format: SourceFormat): Promi
     if ([...value].length !== 1) throw new FileFailure(FileCode.badFormat, `${name} must be one character, got ${JSON.stringify(value)}`);
   }
   const header = format.header !== false;
-  const first = await readFirstRecord(path, delimiter, quote, escape);
+  const first = await readFirstRecord(path, delimiter, quote, escape, 'utf8', maxRecordBytes);
   if (!first) return null;
   const width = first.length;
+  if (width > MAX_COLUMNS)
+    throw new FileFailure(FileCode.tooManyColumns, `the file has ${width} columns; at most ${MAX_COLUMNS} columns can be read`);
   const names = columnNames(header ? first : null, width);
   const columns = Array.from({ length: width + 1 }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   const options = `header = false, auto_detect = false, columns = {${columns}},
       delim = ${sqlString(delimiter)}, quote = ${sqlString(quote)}, escape = ${sqlString(escape)},
-      null_padding = true, strict_mode = false, nullstr = ${sqlString(NO_NULL)}`;
+      null_padding = true, strict_mode = false, nullstr = ${sqlString(NO_NULL)},
+      max_line_size = ${maxRecordBytes}, buffer_size = ${Math.max(MIN_BUFFER_BYTES, 2 * maxRecordBytes)}`;
   const skip = header ? 1 : 0;
-  return { sql: `read_csv(${sqlString(path)}, ${options})`, dataSql: `read_csv(${sqlString(path)}, ${options}, skip = ${skip})`, names, skip };
+  return {
+    sql: `read_csv(${sqlString(path)}, ${options})`,
+    dataSql: `read_csv(${sqlString(path)}, ${options}, skip = ${skip})`,
+    names,
+    skip,
+    maxRecordBytes,
+  };
+}
+
+/**
+ * The file failure for an error of DuckDB's CSV reader. A line past `max_line_size` cannot be split from the
+ * file (the reader does not know where the next row starts), so it fails the file with its own code.
+ */
+export function csvFailure(error: unknown, source: Pick<DelimitedSource, 'maxRecordBytes'>): FileFailure {
+  const message = engineMessage(error);
+  if (/Maximum line size of \d+ bytes exceeded/.test(message)) {
+    const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
+    return new FileFailure(
+      FileCode.recordTooLarge,
+      `${line ? `line ${line}` : 'a line'} is longer than ${source.maxRecordBytes} bytes, the most one record may take`,
+    );
+  }
+  // The reader quotes the offending line, which says nothing a user needs and may be long.
+  return new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${message.replace(/\nOriginal Line:[^\n]*/, '')}`);
 }
 
 /** Rows of a delimited (UTF-8) file as string records (see delimitedSource). */
-export async function* readDelimited(engine: Engine, path: string, format: SourceFormat, limit?: number): RecordBatches {
-  const source = await delimitedSource(path, format);
+export async function* readDelimited(engine: Engine, path: string, format: SourceFormat, limit?: number, maxRecordBytes?: number): RecordBatches {
+  const source = await delimitedSource(path, format, maxRecordBytes);
   if (!source) return;
   const { names, skip } = source;
   const sql = `SELECT * FROM ${source.sql} ${limit !== undefined ? `LIMIT ${limit + skip}` : ''}`;
@@ -62,7 +98,7 @@ export async function* readDelimited(engine: Engine, path: string, format: Sourc
   try {
     result = await engine.connection.stream(sql);
   } catch (error) {
-    throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${engineMessage(error)}`);
+    throw csvFailure(error, source);
   }
   let seen = 0;
   const rows = result.yieldRowsJs()[Symbol.asyncIterator]();
@@ -71,7 +107,7 @@ export async function* readDelimited(engine: Engine, path: string, format: Sourc
     try {
       next = await rows.next();
     } catch (error) {
-      throw new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${engineMessage(error)}`);
+      throw csvFailure(error, source);
     }
     if (next.done) return;
     const batch: SourceRecord[] = [];

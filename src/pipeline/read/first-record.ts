@@ -1,12 +1,12 @@
 import { open } from 'node:fs/promises';
-
-/** The most a header line may take; a header longer than this is not a header. */
-const MAX_HEADER_BYTES = 1 << 20;
+import { FileCode, FileFailure } from '../errors.js';
+import { DEFAULT_MAX_RECORD_BYTES } from './limits.js';
 
 /**
  * The fields of the first record of a delimited file, read here rather than by DuckDB because
  * the reader must know the column count before it asks DuckDB for the rows (see delimited.ts).
- * Follows the same quoting rules the DuckDB query is given.
+ * Follows the same quoting rules the DuckDB query is given. A first record that does not end within
+ * `maxBytes` fails the file: cut short, it would pass for a header of fewer columns and hide every row.
  */
 export async function readFirstRecord(
   path: string,
@@ -14,13 +14,17 @@ export async function readFirstRecord(
   quote: string,
   escape: string,
   encoding: 'utf8' | 'latin1' = 'utf8',
+  maxBytes = DEFAULT_MAX_RECORD_BYTES,
 ): Promise<string[] | null> {
   const handle = await open(path, 'r');
   let text: string;
+  let whole: boolean;
   try {
-    const buffer = Buffer.alloc(MAX_HEADER_BYTES);
+    // One byte more than allowed tells a record of exactly maxBytes from a longer one.
+    const buffer = Buffer.alloc(Math.min(maxBytes + 1, (await handle.stat()).size));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     if (bytesRead === 0) return null;
+    whole = bytesRead <= maxBytes;
     text = buffer.subarray(0, bytesRead).toString(encoding);
   } finally {
     await handle.close();
@@ -29,6 +33,7 @@ export async function readFirstRecord(
   const fields: string[] = [];
   let current = '';
   let quoted = false;
+  let ended = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
@@ -42,9 +47,12 @@ export async function readFirstRecord(
       fields.push(current);
       current = '';
     } else if (ch === '\n' || ch === '\r') {
+      ended = true;
       break;
     } else current += ch;
   }
+  if (!ended && !whole)
+    throw new FileFailure(FileCode.recordTooLarge, `the first line is longer than ${maxBytes} bytes, the most one record may take`);
   fields.push(current);
   return fields;
 }

@@ -101,7 +101,8 @@ export class RunExecutor {
       this.deps.log('run failed', { runId, code: failure.code, error: failure.message });
       await db.query(
         `update flow_runs set status = 'failed', completed_at = now(), errors = $1, updated_at = now(), etag = gen_random_uuid() where id = $2`,
-        [[{ code: failure.code, message: failure.message }], runId],
+        // A JavaScript array bound to jsonb is a 22P02 on PostgreSQL (PGlite accepts it): send JSON text.
+        [JSON.stringify([{ code: failure.code, message: failure.message }]), runId],
       );
     } finally {
       clearInterval(heartbeat);
@@ -374,7 +375,7 @@ export class RunExecutor {
     };
     await this.deps.db.query(
       `update flow_runs set status = $1, completed_at = $2, metrics = $3, errors = $4, batch_id = $5, updated_at = now(), etag = gen_random_uuid() where id = $6`,
-      [status, completedAt, metrics, errors, batchId, runId],
+      [status, completedAt, metrics, JSON.stringify(errors), batchId, runId],
     );
   }
 }

@@ -9,6 +9,7 @@ import { ServiceError, conflict, invalid, notFound } from '../errors.js';
 import type { Scope } from '../scope.js';
 import { readCsvHeader } from './csv-header.js';
 import { type InputFormat, readImportBatch, readInputFormat, sourceFormat } from './import-input.js';
+import { judgeUnreadableFiles } from './unreadable-files.js';
 import { checkUploadPath } from './upload-path.js';
 import * as store from './upload-store.js';
 import * as uploads from './uploads.repo.js';
@@ -40,6 +41,8 @@ export interface BatchIngestionDeps {
   /** The dataset's resolved XDM schema, as the Schema Registry gives it to runs. */
   targetSchema(scope: Scope, schemaId: string): Promise<TargetSchema>;
   limits?: BatchIngestionLimits;
+  /** The most bytes one line of an uploaded file may take (the pipeline's default when unset). */
+  maxRecordBytes?: number;
 }
 
 /** A batch as the import API answers with it: Catalog's batch, without our internal dataset field. */
@@ -293,16 +296,28 @@ export class BatchIngestionService {
         area,
       );
       const failedFiles = result.files.filter((f) => f.error);
+      const fileErrors = failedFiles.map((f) => ({ code: f.error!.code, description: `${f.path}: ${f.error!.message}` }));
+      // Without partial ingestion, a batch with a bad record or an unreadable file fails whole, as in AEP.
+      const threshold = partialIngestionPercent(batch.tags) ?? partialIngestionPercent(dataset.tags) ?? 0;
+      const verdict = judgeUnreadableFiles(result, threshold);
+      const inputFiles = result.files.map((f) => ({ path: f.path, size: f.inputBytes, records: f.inputRecordCount, failed: f.failedRecordCount }));
       const finishing = staging;
       staging = null;
+      if (verdict.refusal) {
+        await catalog.failBatch(scope, batchId, finishing, [verdict.refusal, ...fileErrors], result.rowErrors, {
+          recordCount: 0,
+          failedRecordCount: verdict.failedRecordCount,
+          inputFiles,
+        });
+        return;
+      }
       await catalog.finishBatch(scope, batchId, finishing, {
         recordCount: result.outputRecordCount,
-        failedRecordCount: result.failedRecordCount,
-        inputFiles: result.files.map((f) => ({ path: f.path, size: f.inputBytes, records: f.inputRecordCount, failed: f.failedRecordCount })),
+        failedRecordCount: verdict.failedRecordCount,
+        inputFiles,
         rowErrors: result.rowErrors,
-        errors: failedFiles.map((f) => ({ code: f.error!.code, description: `${f.path}: ${f.error!.message}` })),
-        // Without partial ingestion, a batch with a bad record fails whole, as in AEP.
-        partialIngestionPercent: partialIngestionPercent(batch.tags) ?? partialIngestionPercent(dataset.tags) ?? 0,
+        errors: fileErrors,
+        partialIngestionPercent: threshold,
       });
     } catch (error) {
       // A failure the batch can report ends it `failed`; only if even that fails does the job retry.
@@ -360,6 +375,7 @@ export class BatchIngestionService {
           ...(input.quote ? { quote: input.quote } : {}),
           ...(input.escape ? { escape: input.escape } : {}),
           latin1: input.charset === 'ISO-8859-1',
+          ...(this.deps.maxRecordBytes !== undefined ? { maxBytes: this.deps.maxRecordBytes } : {}),
         });
         const key = JSON.stringify(header);
         if (!byHeader.has(key)) {
@@ -382,7 +398,14 @@ export class BatchIngestionService {
       rowErrors: [],
     };
     for (const group of groups) {
-      const result = await this.deps.pipeline.ingest({ files: group.files, format, mappings: group.mappings, target, outputDir });
+      const result = await this.deps.pipeline.ingest({
+        files: group.files,
+        format,
+        mappings: group.mappings,
+        target,
+        outputDir,
+        ...(this.deps.maxRecordBytes !== undefined ? { maxRecordBytes: this.deps.maxRecordBytes } : {}),
+      });
       total.files.push(...result.files);
       total.inputRecordCount += result.inputRecordCount;
       total.outputRecordCount += result.outputRecordCount;
