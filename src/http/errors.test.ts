@@ -123,7 +123,7 @@ describe('handleError', () => {
         return reply;
       },
     };
-    const request = { url, log: { error: (...args: unknown[]) => logged.push(args) } };
+    const request = { url, routeOptions: { url }, log: { error: (...args: unknown[]) => logged.push(args) } };
     handleError(error, request as unknown as FastifyRequest, reply as unknown as FastifyReply);
     return { ...sent, logged };
   }

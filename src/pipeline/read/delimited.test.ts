@@ -48,12 +48,15 @@ describe('delimitedSource', () => {
     const options =
       "header = false, auto_detect = false, columns = {'c0': 'VARCHAR', 'c1': 'VARCHAR', 'c2': 'VARCHAR'},\n" +
       "      delim = ',', quote = '\"', escape = '\"',\n" +
-      `      null_padding = true, strict_mode = false, nullstr = ${NO_NULL}`;
+      `      null_padding = true, strict_mode = false, nullstr = ${NO_NULL},\n` +
+      // DuckDB's line limit is the record limit (8 MiB by default), its buffer big enough for such a line.
+      '      max_line_size = 8388608, buffer_size = 33554432';
     expect(await delimitedSource(path, { format: 'delimited' })).toEqual({
       sql: `read_csv('${path}', ${options})`,
       dataSql: `read_csv('${path}', ${options}, skip = 1)`,
       names: ['a', 'b'],
       skip: 1,
+      maxRecordBytes: 8388608,
     });
   });
 
