@@ -46,7 +46,10 @@ export async function delimitedSource(
     ['quoteChar', quote],
     ['escapeChar', escape],
   ] as const) {
-    if ([...value].length !== 1) throw new FileFailure(FileCode.badFormat, `${name} must be one character, got ${JSON.stringify(value)}`);
+    // One UTF-16 unit: the header reader compares units, so a character outside the Basic Multilingual
+    // Plane (an emoji) would never split the header while DuckDB split the rows.
+    if (value.length !== 1)
+      throw new FileFailure(FileCode.badFormat, `${name} must be one character of the Basic Multilingual Plane, got ${JSON.stringify(value)}`);
   }
   const header = format.header !== false;
   const first = await readFirstRecord(path, delimiter, quote, escape, 'utf8', maxRecordBytes);

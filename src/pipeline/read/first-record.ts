@@ -59,13 +59,14 @@ export async function readFirstRecord(
 
 /** Header names made usable as record keys: blanks get a position name, repeats a suffix. */
 export function columnNames(header: string[] | null, count: number): string[] {
-  const seen = new Map<string, number>();
+  const used = new Set<string>();
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
-    let name = header?.[i]?.trim() || `_c${i}`;
-    const n = seen.get(name) ?? 0;
-    seen.set(name, n + 1);
-    if (n > 0) name = `${name}_${n}`;
+    const base = header?.[i]?.trim() || `_c${i}`;
+    // The first free suffix: a repeat's name may itself be another header ("a", "a", "a_1").
+    let name = base;
+    for (let n = 1; used.has(name); n++) name = `${base}_${n}`;
+    used.add(name);
     names.push(name);
   }
   return names;
