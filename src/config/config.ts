@@ -1,4 +1,5 @@
 import { resolve, join } from 'node:path';
+import { EGRESS_MODES, type EgressMode } from '../connectors/egress/egress-policy.js';
 
 /** Every setting of a Tributary process. Parsed once, in the composition root, and passed down. */
 export interface Config {
@@ -32,6 +33,12 @@ export interface Config {
   logLevel: string;
   /** Operator token for `/tributary/admin/…` (`TRIBUTARY_ADMIN_TOKEN`); unset means one generated into `$TRIBUTARY_HOME/admin.json`. */
   adminToken: string | null;
+  /**
+   * Which addresses connectors may reach (`TRIBUTARY_EGRESS`): `open` (default; a single-user install) lets them
+   * reach loopback and the private network, `public-only` (a multi-tenant install) only the public internet.
+   * Link-local and cloud metadata addresses are refused in both, after DNS resolution and on redirects.
+   */
+  egress: EgressMode;
 }
 
 export type LakeConfig =
@@ -83,6 +90,12 @@ function masterKey(raw: string | undefined): Buffer | null {
   return key;
 }
 
+function egressMode(raw: string | undefined): EgressMode {
+  if (!raw) return 'open';
+  if (!(EGRESS_MODES as readonly string[]).includes(raw)) throw new ConfigError(`TRIBUTARY_EGRESS must be one of ${EGRESS_MODES.join(', ')}`);
+  return raw as EgressMode;
+}
+
 function logLevel(raw: string | undefined): string {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!raw) return 'info';
@@ -106,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: integer(env, 'TRIBUTARY_TOKEN_TTL_SECONDS', 86400, 1),
     logLevel: logLevel(env.LOG_LEVEL),
     adminToken: env.TRIBUTARY_ADMIN_TOKEN || null,
+    egress: egressMode(env.TRIBUTARY_EGRESS),
   };
 }

@@ -1,4 +1,5 @@
 import type { FileConnector } from './sdk.js';
+import type { EgressPolicy } from './egress/index.js';
 import { amazonS3 } from './amazon-s3/index.js';
 import { localFolder } from './local-folder/index.js';
 import { hdfs } from './hdfs/index.js';
@@ -40,7 +41,14 @@ export class ConnectorRegistry {
   }
 }
 
-/** Every file connector Tributary ships. */
-export function defaultConnectors(): FileConnector[] {
-  return [localFolder, amazonS3, hdfs, azureBlob, adlsGen2, azureFileStorage, googleCloudStorage, sftp];
+/** Every file connector Tributary ships; `egress` is the policy their network connections go through. */
+export function defaultConnectors(options: { egress?: EgressPolicy } = {}): FileConnector[] {
+  const connectors = [localFolder, amazonS3, hdfs, azureBlob, adlsGen2, azureFileStorage, googleCloudStorage, sftp];
+  const { egress } = options;
+  return egress ? connectors.map((connector) => withEgress(connector, egress)) : connectors;
+}
+
+/** A connector whose storages all open under one egress policy. */
+function withEgress(connector: FileConnector, egress: EgressPolicy): FileConnector {
+  return { ...connector, open: (params, context) => connector.open(params, { egress, ...context }) };
 }

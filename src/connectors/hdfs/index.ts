@@ -11,7 +11,7 @@ export { parseWebHdfsUrl } from './webhdfs-client.js';
 export const hdfs: FileConnector = {
   spec: hdfsSpec,
   secretParams: HDFS_SECRET_PARAMS,
-  open(params) {
-    return new HdfsStorage(parseWebHdfsUrl(requiredString(params, 'url')));
+  open(params, context) {
+    return new HdfsStorage(parseWebHdfsUrl(requiredString(params, 'url')), context?.egress ? { egress: context.egress } : {});
   },
 };

@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { fetch, type Dispatcher, type Response } from 'undici';
 import { ConnectorError } from '../sdk.js';
 import { DEFAULT_RETRY, withRetries, type RetryPolicy } from '../files/retry.js';
 import { pathSegments } from '../files/path.js';
 import { httpError, networkError, type RemoteException } from './webhdfs-errors.js';
+import { egressDispatcher, OPEN_EGRESS, type EgressPolicy } from '../egress/index.js';
 
 /** A `FileStatus` object of the WebHDFS REST API (the fields we use). */
 export interface FileStatus {
@@ -20,6 +22,8 @@ export interface WebHdfsOptions {
   /** Metadata requests that take longer fail (ms). */
   timeoutMs?: number;
   retry?: RetryPolicy;
+  /** The policy every connection (to the name node, to the data nodes it redirects to) goes through. */
+  egress?: EgressPolicy;
 }
 
 const PREFIX = '/webhdfs/v1';
@@ -34,6 +38,7 @@ export class WebHdfsClient {
   private readonly base: URL;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
+  private readonly dispatcher: Dispatcher;
   /** Learnt on the first listing: whether the server knows LISTSTATUS_BATCH. */
   private batchListing: boolean | undefined;
 
@@ -41,6 +46,7 @@ export class WebHdfsClient {
     this.base = base;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retry = options.retry ?? DEFAULT_RETRY;
+    this.dispatcher = egressDispatcher(options.egress ?? OPEN_EGRESS);
   }
 
   async getFileStatus(path: string): Promise<FileStatus> {
@@ -100,6 +106,11 @@ export class WebHdfsClient {
     return { stream, ...(declared !== null && /^\d+$/.test(declared) ? { length: Number(declared) } : {}) };
   }
 
+  /** Lets go of the kept-alive connections once the requests in flight are done. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
   private url(path: string, query: Record<string, string>): URL {
     const encoded = pathSegments(path).map(encodeURIComponent).join('/');
     const url = new URL(`${this.base.pathname.replace(/\/$/, '')}${PREFIX}/${encoded}`, this.base);
@@ -123,6 +134,7 @@ export class WebHdfsClient {
     try {
       return await fetch(url, {
         redirect: options.redirect,
+        dispatcher: this.dispatcher,
         headers: { accept: 'application/json, application/octet-stream' },
         // Reads have no overall deadline: a slow consumer of a large file legitimately takes long.
         ...(options.timeout ? { signal: AbortSignal.timeout(this.timeoutMs) } : {}),

@@ -208,6 +208,8 @@ export function connectorFailure(error: unknown): ServiceError {
       return new ServiceError('invalid', `Path outside the connection's root: ${error.message}`, 'FLOW-3005');
     case 'invalid_params':
       return new ServiceError('invalid', error.message, 'FLOW-3006');
+    case 'egress_refused':
+      return new ServiceError('invalid', error.message, 'FLOW-3008');
     case 'transient':
       return new ServiceError('unavailable', error.message, 'FLOW-3007');
   }
