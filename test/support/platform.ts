@@ -7,6 +7,7 @@ import { createPlatform, ensureCredentials, type Platform } from '../../src/plat
 import { buildApp } from '../../src/http/app.js';
 import type { Credentials } from '../../src/services/identity/index.js';
 import { createTestDatabase } from './postgres.js';
+import type { Resolver } from '../../src/connectors/egress/index.js';
 
 export type TestDatabase = 'pglite' | 'postgres';
 
@@ -27,7 +28,9 @@ export interface TestPlatform {
  * A whole platform in a temporary home, on PGlite or on a fresh PostgreSQL database,
  * with its first org and client bootstrapped and a token issued.
  */
-export async function startTestPlatform(options: { database?: TestDatabase; env?: Record<string, string> } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  options: { database?: TestDatabase; env?: Record<string, string>; resolver?: Resolver } = {},
+): Promise<TestPlatform> {
   const home = mkdtempSync(join(tmpdir(), 'tributary-test-'));
   const database = options.database ?? 'pglite';
   const pgDb = database === 'postgres' ? await createTestDatabase() : null;
@@ -37,7 +40,7 @@ export async function startTestPlatform(options: { database?: TestDatabase; env?
     ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
     ...options.env,
   });
-  const platform = await createPlatform(config);
+  const platform = await createPlatform(config, options.resolver ? { resolver: options.resolver } : {});
   const credentials = await ensureCredentials(platform);
   const app = await buildApp(platform, { logLevel: false });
   const tokenResponse = await app.inject({

@@ -1,5 +1,6 @@
 import { ConnectorError, type ConnectorFailure } from '../sdk.js';
 import { statusError, storageNetworkError } from '../files/network-errors.js';
+import { egressRefusal } from '../egress/index.js';
 
 const BY_CODE: Record<string, ConnectorFailure> = {
   InvalidAccessKeyId: 'bad_credentials',
@@ -27,6 +28,8 @@ const BY_CODE: Record<string, ConnectorFailure> = {
 /** An AWS SDK (or network) error as the connector failure a caller can act on. */
 export function s3Error(error: unknown, what: string): ConnectorError {
   if (error instanceof ConnectorError) return error;
+  const refused = egressRefusal(error);
+  if (refused) return refused;
   const err = error as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const code = err?.Code ?? err?.name ?? '';
   const detail = err?.message && err.message !== code ? `${code}: ${err.message}` : code || String(error);

@@ -1,5 +1,6 @@
 import { ConnectorError, type ConnectorFailure } from '../sdk.js';
 import { NETWORK_FAILURES, statusError, storageNetworkError } from '../files/network-errors.js';
+import { egressRefusal } from '../egress/index.js';
 
 /**
  * Azure Storage error codes (the `x-ms-error-code` header, also in the XML/JSON body) by what a
@@ -70,6 +71,9 @@ export function azureErrorCode(error: unknown): string | undefined {
 /** An Azure SDK (or network) error as the connector failure a caller can act on. */
 export function azureError(error: unknown, what: string): ConnectorError {
   if (error instanceof ConnectorError) return error;
+  // The pipeline re-wraps socket errors in a RestError of its own.
+  const refused = egressRefusal(error);
+  if (refused) return refused;
   const err = (error ?? {}) as RestErrorLike;
   const code = azureErrorCode(error);
   const message = firstLine(err.message);

@@ -1,5 +1,6 @@
 import { ConnectorError, type ConnectorFailure } from '../sdk.js';
 import { NETWORK_FAILURES, networkCode } from '../files/network-errors.js';
+import { egressRefusal } from '../egress/index.js';
 
 /**
  * WebHDFS failures as connector failures. The name node answers errors as
@@ -58,6 +59,9 @@ export function httpError(status: number, remote: RemoteException | undefined, w
  */
 export function networkError(error: unknown, what: string, options: { datanode?: boolean } = {}): ConnectorError {
   if (error instanceof ConnectorError) return error;
+  // fetch reports a refused socket as "fetch failed", the refusal its cause.
+  const refused = egressRefusal(error);
+  if (refused) return refused;
   if ((error as Error | undefined)?.name === 'TimeoutError') {
     return new ConnectorError(options.datanode ? 'transient' : 'unreachable', `${what}: the server did not answer in time`);
   }

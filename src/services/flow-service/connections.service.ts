@@ -170,7 +170,14 @@ export class ConnectionsService {
     const connector = this.connector(row.connection_spec_id);
     const secret = row.sealed_secrets ? this.secrets.openJson<Record<string, unknown>>(row.sealed_secrets) : {};
     const params = { ...((row.doc.auth as { params?: Record<string, unknown> }).params ?? {}), ...secret };
-    return { connector, storage: connector.open(params), specId: row.connection_spec_id };
+    let storage: FileStorage;
+    try {
+      storage = connector.open(params);
+    } catch (error) {
+      // Params that cannot even make a client (stored before a check was added, say) are the caller's to fix, not a crash.
+      throw connectorFailure(error);
+    }
+    return { connector, storage, specId: row.connection_spec_id };
   }
 
   async connectionSpecId(scope: Scope, id: string): Promise<string> {
