@@ -87,6 +87,11 @@ export interface SourceKind {
   spec: ConnectionSpec;
   /** Names of the auth params that are secrets (encrypted at rest, never returned). */
   secretParams: readonly string[];
+  /**
+   * Names of auth params that are URLs, which may carry credentials (user:password@, a token in the
+   * query): such a URL is sealed with the secrets, and shown and stored in clear only redacted.
+   */
+  credentialUrlParams?: readonly string[];
 }
 
 /** What the platform lends a connector when it opens a storage. */

@@ -98,6 +98,9 @@ function parseEndpoint(serviceUrl: string): URL {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConnectorError('invalid_params', 'auth.params.serviceUrl must be an http(s) URL');
   }
+  // S3 authenticates with the keys; a user:password pasted into the address would only leak as a Basic header.
+  url.username = '';
+  url.password = '';
   return url;
 }
 

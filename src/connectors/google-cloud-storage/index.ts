@@ -30,6 +30,7 @@ export function parseGcsSettings(params: Record<string, unknown>, egress?: Egres
 export const googleCloudStorage: FileConnector = {
   spec: gcsSpec,
   secretParams: GCS_SECRET_PARAMS,
+  credentialUrlParams: ['serviceUrl'],
   open(params, context) {
     return new AmazonS3Storage(parseGcsSettings(params, context?.egress));
   },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Ajv } from 'ajv';
 import type { Db } from '../../store/db.js';
 import type { SecretBox } from '../../security/secret-box.js';
+import { redactUrlCredentials } from '../../security/url-credentials.js';
 import type { ConnectorRegistry, FileConnector, FileStorage, SourceKind, StreamingSource } from '../../connectors/index.js';
 import { ConnectorError } from '../../connectors/index.js';
 import type { Scope } from '../scope.js';
@@ -80,6 +81,14 @@ export class ConnectionsService {
     const secret: Record<string, unknown> = {};
     const visible: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(params)) (connector.secretParams.includes(key) ? secret : visible)[key] = value;
+    for (const key of connector.credentialUrlParams ?? []) {
+      const value = visible[key];
+      const redacted = typeof value === 'string' ? redactUrlCredentials(value) : null;
+      if (redacted === null) continue;
+      // The whole URL is sealed; opening merges the secrets over the visible params, so the sealed one is used.
+      secret[key] = value;
+      visible[key] = redacted;
+    }
     return { doc: { specName, params: visible }, secret };
   }
 
