@@ -1,5 +1,5 @@
 import { ConnectorError, type ConnectorFailure } from '../sdk.js';
-import { NETWORK_FAILURES, statusError, storageNetworkError } from '../files/network-errors.js';
+import { answered, NETWORK_FAILURES, statusError, storageNetworkError } from '../files/network-errors.js';
 import { egressRefusal } from '../egress/index.js';
 
 /**
@@ -77,7 +77,7 @@ export function azureError(error: unknown, what: string): ConnectorError {
   const err = (error ?? {}) as RestErrorLike;
   const code = azureErrorCode(error);
   const message = firstLine(err.message);
-  const detail = code ? (message && !message.startsWith(code) ? `${code}: ${message}` : code) : message || String(error);
+  const detail = answered('the storage', err.statusCode, code);
 
   // Azurite answers a bad signature with AuthorizationFailure where Azure says AuthenticationFailed;
   // both word the message the same way, and the message is what tells the two apart.
@@ -88,7 +88,7 @@ export function azureError(error: unknown, what: string): ConnectorError {
   if (network) return network;
   if (err.name === 'AbortError') return new ConnectorError('transient', `${what}: the transfer was interrupted`);
 
-  return statusError(err.statusCode, `${what}: ${detail}`);
+  return statusError(err.statusCode, `${what}: ${err.statusCode === undefined ? message || String(error) : detail}`);
 }
 
 /** Whether an error means "nothing there". */

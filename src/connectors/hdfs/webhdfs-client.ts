@@ -38,6 +38,7 @@ export interface WebHdfsCredentials {
 const CREDENTIAL_PARAMS = ['user.name', 'doas', 'delegation'];
 
 const PREFIX = '/webhdfs/v1';
+const UNKNOWN_OP = 'the name node does not know this operation';
 
 /**
  * The few WebHDFS operations a source needs, over Node's fetch: GETFILESTATUS, LISTSTATUS_BATCH
@@ -170,13 +171,17 @@ export class WebHdfsClient {
     } catch {
       // Not every error comes from WebHDFS itself (a proxy in front of it, say): the status is all there is.
     }
+    // The one message read rather than classified: it is how an older server says it lacks an op.
+    if (remote?.exception === 'IllegalArgumentException' && /\bop\b/.test(remote.message ?? '')) {
+      return new ConnectorError('invalid_params', `${what}: ${UNKNOWN_OP}`);
+    }
     return httpError(response.status, remote, what);
   }
 }
 
 /** Servers that predate an op answer 400 with "Invalid value for webhdfs parameter "op"". */
 function isUnknownOp(error: unknown): boolean {
-  return error instanceof ConnectorError && error.failure === 'invalid_params' && /\bop\b/.test(error.message);
+  return error instanceof ConnectorError && error.failure === 'invalid_params' && error.message.endsWith(UNKNOWN_OP);
 }
 
 /** The credentials a `url` param carries: a user and password (Basic auth, for a gateway such as Knox) and WebHDFS's own query params. */

@@ -1,5 +1,5 @@
 import { ConnectorError, type ConnectorFailure } from '../sdk.js';
-import { NETWORK_FAILURES, networkCode } from '../files/network-errors.js';
+import { answered, NETWORK_FAILURES, networkCode } from '../files/network-errors.js';
 import { egressRefusal } from '../egress/index.js';
 
 /**
@@ -42,7 +42,7 @@ export interface RemoteException {
 /** An error answer of a WebHDFS server. */
 export function httpError(status: number, remote: RemoteException | undefined, what: string): ConnectorError {
   const name = remote?.exception ?? '';
-  const detail = remote?.message ? `${name ? `${name}: ` : ''}${remote.message}` : `HTTP ${status}`;
+  const detail = answered('the name node', status, name || undefined);
   const byName = BY_EXCEPTION[name];
   if (byName) return new ConnectorError(byName, `${what}: ${detail}`);
   if (status === 401) return new ConnectorError('bad_credentials', `${what}: ${detail}`);
