@@ -23,6 +23,7 @@ import { QueryService } from './services/query/index.js';
 import { FlowService, Scheduler } from './services/flow-service/index.js';
 import { openLake, type Lake } from './lake/index.js';
 import { ConnectorRegistry, defaultConnectors, type LocalRootsOptions } from './connectors/index.js';
+import { EgressPolicy, type Resolver } from './connectors/egress/index.js';
 import { ingest, previewFile, schemaColumns, schemaHasPath } from './pipeline/index.js';
 import { IMPORT_QUEUE, RUN_QUEUE, startQueue, type JobQueue } from './store/queue.js';
 
@@ -61,6 +62,8 @@ export interface Platform {
 export interface PlatformOptions {
   /** Where background work reports problems; the server passes its logger. */
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** How connectors resolve host names (`dns.lookup` by default); tests inject one that answers forbidden addresses. */
+  resolver?: Resolver;
 }
 
 /** The master key: from the configuration, or generated once and kept under the home, readable only by its owner. */
@@ -143,7 +146,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     db,
     queue,
     secrets,
-    connectors: new ConnectorRegistry(defaultConnectors({ localFolders: localFolderPolicy(config) })),
+    connectors: new ConnectorRegistry(
+      defaultConnectors({
+        localFolders: localFolderPolicy(config),
+        egress: new EgressPolicy({ mode: config.egress, ...(options.resolver ? { resolver: options.resolver } : {}) }),
+      }),
+    ),
     identity,
     catalog,
     dataPrep,

@@ -1,4 +1,5 @@
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { EGRESS_MODES, type EgressMode } from '../connectors/egress/egress-policy.js';
 
 /** Every setting of a Tributary process. Parsed once, in the composition root, and passed down. */
 export interface Config {
@@ -45,6 +46,12 @@ export interface Config {
    * default 8 MiB) is the longest line a delimited or JSON file may have.
    */
   fileLimits: { maxInflatedBytes?: number; maxInflateRatio?: number; maxRecordBytes?: number };
+  /**
+   * Which addresses connectors may reach (`TRIBUTARY_EGRESS`): `open` (default; a single-user install) lets them
+   * reach loopback and the private network, `public-only` (a multi-tenant install) only the public internet.
+   * Link-local and cloud metadata addresses are refused in both, after DNS resolution and on redirects.
+   */
+  egress: EgressMode;
   /** Query Service limits, per process. */
   query: QueryConfig;
 }
@@ -126,6 +133,12 @@ function masterKey(raw: string | undefined): Buffer | null {
   return key;
 }
 
+function egressMode(raw: string | undefined): EgressMode {
+  if (!raw) return 'open';
+  if (!(EGRESS_MODES as readonly string[]).includes(raw)) throw new ConfigError(`TRIBUTARY_EGRESS must be one of ${EGRESS_MODES.join(', ')}`);
+  return raw as EgressMode;
+}
+
 function logLevel(raw: string | undefined): string {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!raw) return 'info';
@@ -175,5 +188,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       memoryLimit: memorySize(env.TRIBUTARY_QUERY_MEMORY_LIMIT, '512MB'),
     },
     fileLimits: fileLimits(env),
+    egress: egressMode(env.TRIBUTARY_EGRESS),
   };
 }

@@ -1,4 +1,5 @@
 import type { FileConnector } from './sdk.js';
+import type { EgressPolicy } from './egress/index.js';
 import { amazonS3 } from './amazon-s3/index.js';
 import { type LocalRootsOptions, localFolder } from './local-folder/index.js';
 import { hdfs } from './hdfs/index.js';
@@ -44,9 +45,18 @@ export class ConnectorRegistry {
 export interface ConnectorOptions {
   /** The folders the Local Folder connector may read, and the platform's own it never reads. */
   localFolders: LocalRootsOptions;
+  /** The policy every network connection of the connectors goes through; open (a single user's) when absent. */
+  egress?: EgressPolicy;
 }
 
 /** Every file connector Tributary ships. */
 export function defaultConnectors(options: ConnectorOptions): FileConnector[] {
-  return [localFolder(options.localFolders), amazonS3, hdfs, azureBlob, adlsGen2, azureFileStorage, googleCloudStorage, sftp];
+  const connectors = [localFolder(options.localFolders), amazonS3, hdfs, azureBlob, adlsGen2, azureFileStorage, googleCloudStorage, sftp];
+  const { egress } = options;
+  return egress ? connectors.map((connector) => withEgress(connector, egress)) : connectors;
+}
+
+/** A connector whose storages all open under one egress policy. */
+function withEgress(connector: FileConnector, egress: EgressPolicy): FileConnector {
+  return { ...connector, open: (params, context) => connector.open(params, { egress, ...context }) };
 }

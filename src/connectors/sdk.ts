@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { EgressPolicy } from './egress/egress-policy.js';
 
 /**
  * The connector contract. Connectors know nothing of the platform: they get plain auth params
@@ -34,7 +35,16 @@ export interface StorageEntry {
 }
 
 /** Why a connector call failed, so Flow Service can tell bad credentials from an unreachable host. */
-export type ConnectorFailure = 'bad_credentials' | 'unreachable' | 'permission_denied' | 'not_found' | 'invalid_params' | 'path_escape' | 'transient';
+export type ConnectorFailure =
+  | 'bad_credentials'
+  | 'unreachable'
+  | 'permission_denied'
+  | 'not_found'
+  | 'invalid_params'
+  | 'path_escape'
+  /** The egress policy refused the endpoint's address; no connection was opened. */
+  | 'egress_refused'
+  | 'transient';
 
 export class ConnectorError extends Error {
   constructor(
@@ -82,11 +92,22 @@ export interface SourceKind {
    * ConnectorError) — beyond what the auth spec's JSON Schema can say. Optional.
    */
   validateParams?(params: Record<string, unknown>): void;
+  /**
+   * Names of auth params that are URLs, which may carry credentials (user:password@, a token in the
+   * query): such a URL is sealed with the secrets, and shown and stored in clear only redacted.
+   */
+  credentialUrlParams?: readonly string[];
+}
+
+/** What the platform lends a connector when it opens a storage. */
+export interface OpenContext {
+  /** The egress policy every network connection of the storage goes through; open (a single user's) when absent. */
+  egress?: EgressPolicy;
 }
 
 /** A kind of storage: its spec, and how to open it with a connection's auth params. */
 export interface FileConnector extends SourceKind {
-  open(params: Record<string, unknown>): FileStorage;
+  open(params: Record<string, unknown>, context?: OpenContext): FileStorage;
 }
 
 /** A streaming source (records, not files). Its connections are kept; reading them is not built yet. */

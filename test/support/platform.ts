@@ -8,6 +8,7 @@ import { buildApp } from '../../src/http/app.js';
 import type { Credentials } from '../../src/services/identity/index.js';
 import { TEST_LOCAL_ROOTS } from './launch.js';
 import { createTestDatabase } from './postgres.js';
+import type { Resolver } from '../../src/connectors/egress/index.js';
 
 export type TestDatabase = 'pglite' | 'postgres';
 
@@ -29,7 +30,7 @@ export interface TestPlatform {
  * with its first org and client bootstrapped and a token issued.
  */
 export async function startTestPlatform(
-  options: { database?: TestDatabase; env?: Record<string, string>; home?: string } = {},
+  options: { database?: TestDatabase; env?: Record<string, string>; home?: string; resolver?: Resolver } = {},
 ): Promise<TestPlatform> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'tributary-test-'));
   const database = options.database ?? 'pglite';
@@ -41,7 +42,7 @@ export async function startTestPlatform(
     ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
     ...options.env,
   });
-  const platform = await createPlatform(config);
+  const platform = await createPlatform(config, options.resolver ? { resolver: options.resolver } : {});
   const credentials = await ensureCredentials(platform);
   const app = await buildApp(platform, { logLevel: false });
   const tokenResponse = await app.inject({

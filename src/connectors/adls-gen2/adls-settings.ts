@@ -4,7 +4,8 @@ import { AnonymousCredential as DfsAnonymous, DataLakeServiceClient, StorageShar
 import { ConnectorError } from '../sdk.js';
 import { optionalString, requiredString } from '../files/params.js';
 import { isAddressableName } from '../files/path.js';
-import { AZURE_CLIENT_OPTIONS, isPathStyleUrl } from '../azure-shared/index.js';
+import { azureClientOptions, isPathStyleUrl } from '../azure-shared/index.js';
+import { OPEN_EGRESS, type EgressPolicy } from '../egress/index.js';
 
 /** What an ADLS Gen2 connection's auth params amount to. */
 export interface AdlsSettings {
@@ -20,7 +21,7 @@ export interface AdlsSettings {
   folderPrefix: string;
 }
 
-export function parseAdlsSettings(params: Record<string, unknown>): AdlsSettings {
+export function parseAdlsSettings(params: Record<string, unknown>, egress: EgressPolicy = OPEN_EGRESS): AdlsSettings {
   const url = parseUrl(requiredString(params, 'url'));
   const servicePrincipalKey = optionalString(params, 'servicePrincipalKey');
   const accountKey = optionalString(params, 'accountKey');
@@ -31,6 +32,8 @@ export function parseAdlsSettings(params: Record<string, unknown>): AdlsSettings
   const query = sasToken ? `?${sasToken}` : '';
   const dfsUrl = `${url.origin.replace('.blob.', '.dfs.')}${url.accountPath}${query}`;
   const blobUrl = `${url.origin.replace('.dfs.', '.blob.')}${url.accountPath}${query}`;
+  const dfsOptions = azureClientOptions(egress, dfsUrl);
+  const blobOptions = azureClientOptions(egress, blobUrl);
   let dfs: DataLakeServiceClient;
   let blob: BlobServiceClient;
   if (servicePrincipalKey !== undefined) {
@@ -39,18 +42,18 @@ export function parseAdlsSettings(params: Record<string, unknown>): AdlsSettings
       requiredString(params, 'servicePrincipalId'),
       servicePrincipalKey,
     );
-    dfs = new DataLakeServiceClient(dfsUrl, credential, AZURE_CLIENT_OPTIONS);
-    blob = new BlobServiceClient(blobUrl, credential, AZURE_CLIENT_OPTIONS);
+    dfs = new DataLakeServiceClient(dfsUrl, credential, dfsOptions);
+    blob = new BlobServiceClient(blobUrl, credential, blobOptions);
   } else if (accountKey !== undefined) {
     try {
-      dfs = new DataLakeServiceClient(dfsUrl, new DfsSharedKey(url.account, accountKey), AZURE_CLIENT_OPTIONS);
-      blob = new BlobServiceClient(blobUrl, new BlobSharedKey(url.account, accountKey), AZURE_CLIENT_OPTIONS);
+      dfs = new DataLakeServiceClient(dfsUrl, new DfsSharedKey(url.account, accountKey), dfsOptions);
+      blob = new BlobServiceClient(blobUrl, new BlobSharedKey(url.account, accountKey), blobOptions);
     } catch {
       throw new ConnectorError('invalid_params', 'auth.params.accountKey is not a storage account key (base64)');
     }
   } else {
-    dfs = new DataLakeServiceClient(dfsUrl, new DfsAnonymous(), AZURE_CLIENT_OPTIONS);
-    blob = new BlobServiceClient(blobUrl, new BlobAnonymous(), AZURE_CLIENT_OPTIONS);
+    dfs = new DataLakeServiceClient(dfsUrl, new DfsAnonymous(), dfsOptions);
+    blob = new BlobServiceClient(blobUrl, new BlobAnonymous(), blobOptions);
   }
   return {
     dfs,

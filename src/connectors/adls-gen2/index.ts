@@ -11,7 +11,7 @@ export { parseAdlsSettings, type AdlsSettings } from './adls-settings.js';
 export const adlsGen2: FileConnector = {
   spec: adlsGen2Spec,
   secretParams: ADLS_GEN2_SECRET_PARAMS,
-  open(params) {
-    return new AdlsGen2Storage(parseAdlsSettings(params));
+  open(params, context) {
+    return new AdlsGen2Storage(parseAdlsSettings(params, context?.egress));
   },
 };

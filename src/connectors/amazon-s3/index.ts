@@ -10,7 +10,8 @@ export { parseS3Settings, s3Settings, type S3Access, type S3Settings } from './s
 export const amazonS3: FileConnector = {
   spec: amazonS3Spec,
   secretParams: AMAZON_S3_SECRET_PARAMS,
-  open(params) {
-    return new AmazonS3Storage(parseS3Settings(params));
+  credentialUrlParams: ['serviceUrl'],
+  open(params, context) {
+    return new AmazonS3Storage(parseS3Settings(params, context?.egress));
   },
 };

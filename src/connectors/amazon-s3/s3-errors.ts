@@ -1,5 +1,6 @@
 import { ConnectorError, type ConnectorFailure } from '../sdk.js';
-import { statusError, storageNetworkError } from '../files/network-errors.js';
+import { answered, statusError, storageNetworkError } from '../files/network-errors.js';
+import { egressRefusal } from '../egress/index.js';
 
 const BY_CODE: Record<string, ConnectorFailure> = {
   InvalidAccessKeyId: 'bad_credentials',
@@ -27,16 +28,18 @@ const BY_CODE: Record<string, ConnectorFailure> = {
 /** An AWS SDK (or network) error as the connector failure a caller can act on. */
 export function s3Error(error: unknown, what: string): ConnectorError {
   if (error instanceof ConnectorError) return error;
+  const refused = egressRefusal(error);
+  if (refused) return refused;
   const err = error as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const code = err?.Code ?? err?.name ?? '';
-  const detail = err?.message && err.message !== code ? `${code}: ${err.message}` : code || String(error);
+  const status = err?.$metadata?.httpStatusCode;
 
   const byCode = BY_CODE[code];
-  if (byCode) return new ConnectorError(byCode, `${what}: ${detail}`);
+  if (byCode) return new ConnectorError(byCode, `${what}: ${answered('the storage', status, code)}`);
 
   const network = storageNetworkError(error, what);
   if (network) return network;
   if (code === 'TimeoutError') return new ConnectorError('unreachable', `${what}: the storage did not answer in time`);
 
-  return statusError(err?.$metadata?.httpStatusCode, `${what}: ${detail}`);
+  return statusError(status, `${what}: ${answered('the storage', status, code)}`);
 }

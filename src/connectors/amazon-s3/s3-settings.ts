@@ -2,6 +2,7 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { ConnectorError } from '../sdk.js';
 import { optionalString, requiredString } from '../files/params.js';
 import { pathSegments } from '../files/path.js';
+import { EgressHttpAgent, EgressHttpsAgent, OPEN_EGRESS, type EgressPolicy } from '../egress/index.js';
 
 /** What an S3 connection's auth params amount to. */
 export interface S3Settings {
@@ -35,19 +36,22 @@ export interface S3Access {
   checksums?: 'when_supported' | 'when_required';
 }
 
-export function parseS3Settings(params: Record<string, unknown>): S3Settings {
-  return s3Settings({
-    accessKeyId: requiredString(params, 's3AccessKey'),
-    secretAccessKey: requiredString(params, 's3SecretKey'),
-    sessionToken: optionalString(params, 's3SessionToken'),
-    serviceUrl: optionalString(params, 'serviceUrl'),
-    region: optionalString(params, 'region'),
-    bucketName: optionalString(params, 'bucketName'),
-    folderPath: optionalString(params, 'folderPath'),
-  });
+export function parseS3Settings(params: Record<string, unknown>, egress: EgressPolicy = OPEN_EGRESS): S3Settings {
+  return s3Settings(
+    {
+      accessKeyId: requiredString(params, 's3AccessKey'),
+      secretAccessKey: requiredString(params, 's3SecretKey'),
+      sessionToken: optionalString(params, 's3SessionToken'),
+      serviceUrl: optionalString(params, 'serviceUrl'),
+      region: optionalString(params, 'region'),
+      bucketName: optionalString(params, 'bucketName'),
+      folderPath: optionalString(params, 'folderPath'),
+    },
+    egress,
+  );
 }
 
-export function s3Settings(access: S3Access): S3Settings {
+export function s3Settings(access: S3Access, egress: EgressPolicy = OPEN_EGRESS): S3Settings {
   const { accessKeyId, secretAccessKey, sessionToken, serviceUrl, bucketName, folderPath } = access;
   if (bucketName !== undefined && bucketName.includes('/')) {
     throw new ConnectorError('invalid_params', 'auth.params.bucketName is a bucket name; put the folder in folderPath');
@@ -76,7 +80,8 @@ export function s3Settings(access: S3Access): S3Settings {
       ...checksums,
       // Fail a connection attempt to a dead host quickly; no socket timeout, since a slow
       // consumer of a large object legitimately leaves the socket idle.
-      requestHandler: { connectionTimeout: 10_000 },
+      // Every socket, to the endpoint or wherever a region redirect points, goes through the egress policy.
+      requestHandler: { connectionTimeout: 10_000, httpAgent: new EgressHttpAgent(egress), httpsAgent: new EgressHttpsAgent(egress) },
     },
   };
 }
@@ -93,6 +98,9 @@ function parseEndpoint(serviceUrl: string): URL {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConnectorError('invalid_params', 'auth.params.serviceUrl must be an http(s) URL');
   }
+  // S3 authenticates with the keys; a user:password pasted into the address would only leak as a Basic header.
+  url.username = '';
+  url.password = '';
   return url;
 }
 

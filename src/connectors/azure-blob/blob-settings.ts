@@ -2,7 +2,8 @@ import { AnonymousCredential, BlobServiceClient } from '@azure/storage-blob';
 import { ConnectorError } from '../sdk.js';
 import { optionalString } from '../files/params.js';
 import { pathSegments } from '../files/path.js';
-import { AZURE_CLIENT_OPTIONS, isPathStyleUrl } from '../azure-shared/index.js';
+import { azureClientOptions, isPathStyleUrl } from '../azure-shared/index.js';
+import { OPEN_EGRESS, type EgressPolicy } from '../egress/index.js';
 
 /** What an Azure Blob connection's auth params amount to. */
 export interface BlobSettings {
@@ -13,7 +14,7 @@ export interface BlobSettings {
   folderPrefix: string;
 }
 
-export function parseBlobSettings(params: Record<string, unknown>): BlobSettings {
+export function parseBlobSettings(params: Record<string, unknown>, egress: EgressPolicy = OPEN_EGRESS): BlobSettings {
   const connectionString = optionalString(params, 'connectionString');
   const sasUri = optionalString(params, 'sasUri');
   if ((connectionString === undefined) === (sasUri === undefined)) {
@@ -23,7 +24,9 @@ export function parseBlobSettings(params: Record<string, unknown>): BlobSettings
   let service: BlobServiceClient;
   if (connectionString !== undefined) {
     try {
-      service = BlobServiceClient.fromConnectionString(connectionString, AZURE_CLIENT_OPTIONS);
+      // The endpoint a connection string names is known once it is parsed, and the agent depends on its scheme.
+      const endpoint = BlobServiceClient.fromConnectionString(connectionString).url;
+      service = BlobServiceClient.fromConnectionString(connectionString, azureClientOptions(egress, endpoint));
     } catch {
       // The SDK's message may quote the string, key included: never repeat it.
       throw new ConnectorError('invalid_params', 'auth.params.connectionString is not a valid Azure Storage connection string');
@@ -36,7 +39,7 @@ export function parseBlobSettings(params: Record<string, unknown>): BlobSettings
       }
       container = parsed.container;
     }
-    service = new BlobServiceClient(parsed.serviceUrl, new AnonymousCredential(), AZURE_CLIENT_OPTIONS);
+    service = new BlobServiceClient(parsed.serviceUrl, new AnonymousCredential(), azureClientOptions(egress, parsed.serviceUrl));
   }
   return { service, ...confinement(container, optionalString(params, 'folderPath')) };
 }

@@ -10,8 +10,8 @@ export { parseBlobSettings, confinement, type BlobSettings } from './blob-settin
 export const azureBlob: FileConnector = {
   spec: azureBlobSpec,
   secretParams: AZURE_BLOB_SECRET_PARAMS,
-  open(params) {
-    const { service, container, folderPrefix } = parseBlobSettings(params);
+  open(params, context) {
+    const { service, container, folderPrefix } = parseBlobSettings(params, context?.egress);
     return new AzureBlobStorage(service, { ...(container !== undefined ? { container } : {}), folderPrefix });
   },
 };

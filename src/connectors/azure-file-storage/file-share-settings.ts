@@ -2,7 +2,8 @@ import { ShareServiceClient, StorageSharedKeyCredential } from '@azure/storage-f
 import { ConnectorError } from '../sdk.js';
 import { requiredString } from '../files/params.js';
 import { isAddressableName } from '../files/path.js';
-import { AZURE_CLIENT_OPTIONS, isPathStyleUrl } from '../azure-shared/index.js';
+import { azureClientOptions, isPathStyleUrl } from '../azure-shared/index.js';
+import { OPEN_EGRESS, type EgressPolicy } from '../egress/index.js';
 
 /** What an Azure File Storage connection's auth params amount to. */
 export interface FileShareSettings {
@@ -20,7 +21,7 @@ export interface FileShareSettings {
  * and a Shared Key credential. A URL form of `host` is accepted too, and a path-style one
  * (http://127.0.0.1:PORT/{account}/{share}) reaches emulators and test fakes.
  */
-export function parseFileShareSettings(params: Record<string, unknown>): FileShareSettings {
+export function parseFileShareSettings(params: Record<string, unknown>, egress: EgressPolicy = OPEN_EGRESS): FileShareSettings {
   const host = parseHost(requiredString(params, 'host'));
   const user = requiredString(params, 'userId').replace(/^azure[\\/]/i, '');
   const password = requiredString(params, 'password');
@@ -36,7 +37,7 @@ export function parseFileShareSettings(params: Record<string, unknown>): FileSha
   }
   const url = host.pathStyle ? `${host.origin}/${encodeURIComponent(account)}` : host.origin.replace(/^(https?:\/\/)[^.]+/, `$1${account}`);
   return {
-    service: new ShareServiceClient(url, credential, AZURE_CLIENT_OPTIONS),
+    service: new ShareServiceClient(url, credential, azureClientOptions(egress, url)),
     ...(host.share !== undefined ? { share: host.share } : {}),
     folder: host.folder,
   };

@@ -10,8 +10,8 @@ export { parseFileShareSettings, type FileShareSettings } from './file-share-set
 export const azureFileStorage: FileConnector = {
   spec: azureFileStorageSpec,
   secretParams: AZURE_FILE_STORAGE_SECRET_PARAMS,
-  open(params) {
-    const { service, share, folder } = parseFileShareSettings(params);
+  open(params, context) {
+    const { service, share, folder } = parseFileShareSettings(params, context?.egress);
     return new AzureFileShareStorage(service, { ...(share !== undefined ? { share } : {}), folder });
   },
 };

@@ -1,5 +1,6 @@
 import { ConnectorError, type ConnectorFailure } from '../sdk.js';
-import { NETWORK_FAILURES, statusError, storageNetworkError } from '../files/network-errors.js';
+import { answered, NETWORK_FAILURES, statusError, storageNetworkError } from '../files/network-errors.js';
+import { egressRefusal } from '../egress/index.js';
 
 /**
  * Azure Storage error codes (the `x-ms-error-code` header, also in the XML/JSON body) by what a
@@ -70,10 +71,13 @@ export function azureErrorCode(error: unknown): string | undefined {
 /** An Azure SDK (or network) error as the connector failure a caller can act on. */
 export function azureError(error: unknown, what: string): ConnectorError {
   if (error instanceof ConnectorError) return error;
+  // The pipeline re-wraps socket errors in a RestError of its own.
+  const refused = egressRefusal(error);
+  if (refused) return refused;
   const err = (error ?? {}) as RestErrorLike;
   const code = azureErrorCode(error);
   const message = firstLine(err.message);
-  const detail = code ? (message && !message.startsWith(code) ? `${code}: ${message}` : code) : message || String(error);
+  const detail = answered('the storage', err.statusCode, code);
 
   // Azurite answers a bad signature with AuthorizationFailure where Azure says AuthenticationFailed;
   // both word the message the same way, and the message is what tells the two apart.
@@ -84,7 +88,7 @@ export function azureError(error: unknown, what: string): ConnectorError {
   if (network) return network;
   if (err.name === 'AbortError') return new ConnectorError('transient', `${what}: the transfer was interrupted`);
 
-  return statusError(err.statusCode, `${what}: ${detail}`);
+  return statusError(err.statusCode, `${what}: ${err.statusCode === undefined ? message || String(error) : detail}`);
 }
 
 /** Whether an error means "nothing there". */

@@ -1,3 +1,5 @@
+import { agentFor, type EgressPolicy } from '../egress/index.js';
+
 /**
  * Pipeline options every Azure Storage client of ours gets. The SDK's own retry policy handles
  * transient faults before a response (resets, 500, 503, throttling) with exponential backoff; its
@@ -8,6 +10,14 @@ export const AZURE_CLIENT_OPTIONS = {
   retryOptions: { maxTries: 4, retryDelayInMs: 400, maxRetryDelayInMs: 8_000 },
   userAgentOptions: { userAgentPrefix: 'tributary' },
 } as const;
+
+/**
+ * The pipeline options of a client of the account at `url`, its sockets going through the egress
+ * policy (the SDK's pipeline takes a Node agent; an agent serves one scheme, the one of `url`).
+ */
+export function azureClientOptions(egress: EgressPolicy, url: string) {
+  return { ...AZURE_CLIENT_OPTIONS, agent: agentFor(egress, url) };
+}
 
 /** Azure quotes its ETags; the quotes are transport, not value. */
 export function bareEtag(etag: string | undefined): string | undefined {

@@ -49,6 +49,17 @@ export function storageNetworkError(
   return code ? new ConnectorError(failures[code], `${what}: cannot reach the storage (${code})`) : undefined;
 }
 
+/**
+ * What an HTTP storage answered, as a message: its status and error code only. The body's own
+ * message is not repeated: whatever answers at a tenant's endpoint (an internal service, say)
+ * would otherwise be read through the API by the tenant.
+ */
+export function answered(who: string, status: number | undefined, code: string | undefined): string {
+  const safeCode = code && /^[A-Za-z][\w.]{0,80}$/.test(code) ? code : undefined;
+  if (status === undefined) return safeCode ? `${who} answered ${safeCode}` : `${who} gave an unreadable answer`;
+  return `${who} answered ${status}${safeCode ? ` ${safeCode}` : ''}`;
+}
+
 /** An HTTP error status with no finer code of the service, as a connector failure. */
 export function statusError(status: number | undefined, message: string): ConnectorError {
   if (status === 401) return new ConnectorError('bad_credentials', message);

@@ -4,7 +4,7 @@ import { baseName, childPath, isAddressableName, normalizePath } from '../files/
 import { isNotFound, sortedEntries, walkFolders } from '../files/listing.js';
 import { resumableRead, type RetryPolicy } from '../files/retry.js';
 import { networkError } from './webhdfs-errors.js';
-import { WebHdfsClient, type FileStatus } from './webhdfs-client.js';
+import { WebHdfsClient, type FileStatus, type WebHdfsOptions } from './webhdfs-client.js';
 
 /** HDFS through WebHDFS, "/" being the file system's root. */
 export class HdfsStorage implements FileStorage {
@@ -12,7 +12,7 @@ export class HdfsStorage implements FileStorage {
 
   constructor(
     base: URL,
-    private readonly options: { retry?: RetryPolicy; timeoutMs?: number } = {},
+    private readonly options: WebHdfsOptions = {},
   ) {
     this.client = new WebHdfsClient(base, options);
   }
@@ -56,7 +56,9 @@ export class HdfsStorage implements FileStorage {
     });
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.client.close();
+  }
 
   private async *children(folder: string): AsyncIterable<StorageEntry> {
     for await (const status of this.client.listStatus(folder)) {

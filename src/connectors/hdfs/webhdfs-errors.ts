@@ -1,5 +1,6 @@
 import { ConnectorError, type ConnectorFailure } from '../sdk.js';
-import { NETWORK_FAILURES, networkCode } from '../files/network-errors.js';
+import { answered, NETWORK_FAILURES, networkCode } from '../files/network-errors.js';
+import { egressRefusal } from '../egress/index.js';
 
 /**
  * WebHDFS failures as connector failures. The name node answers errors as
@@ -41,7 +42,7 @@ export interface RemoteException {
 /** An error answer of a WebHDFS server. */
 export function httpError(status: number, remote: RemoteException | undefined, what: string): ConnectorError {
   const name = remote?.exception ?? '';
-  const detail = remote?.message ? `${name ? `${name}: ` : ''}${remote.message}` : `HTTP ${status}`;
+  const detail = answered('the name node', status, name || undefined);
   const byName = BY_EXCEPTION[name];
   if (byName) return new ConnectorError(byName, `${what}: ${detail}`);
   if (status === 401) return new ConnectorError('bad_credentials', `${what}: ${detail}`);
@@ -58,6 +59,9 @@ export function httpError(status: number, remote: RemoteException | undefined, w
  */
 export function networkError(error: unknown, what: string, options: { datanode?: boolean } = {}): ConnectorError {
   if (error instanceof ConnectorError) return error;
+  // fetch reports a refused socket as "fetch failed", the refusal its cause.
+  const refused = egressRefusal(error);
+  if (refused) return refused;
   if ((error as Error | undefined)?.name === 'TimeoutError') {
     return new ConnectorError(options.datanode ? 'transient' : 'unreachable', `${what}: the server did not answer in time`);
   }

@@ -10,7 +10,7 @@ export { parseSftpSettings, type SftpSettings } from './sftp-settings.js';
 export const sftp: FileConnector = {
   spec: sftpSpec,
   secretParams: SFTP_SECRET_PARAMS,
-  open(params) {
-    return new SftpStorage(parseSftpSettings(params));
+  open(params, context) {
+    return new SftpStorage(parseSftpSettings(params, context?.egress));
   },
 };

@@ -1,5 +1,6 @@
 import { ConnectorError, type ConnectorFailure } from '../sdk.js';
 import { NETWORK_FAILURES } from '../files/network-errors.js';
+import { egressRefusal } from '../egress/index.js';
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02, the version OpenSSH speaks). */
 const STATUS: Record<number, ConnectorFailure> = {
@@ -27,6 +28,8 @@ const NETWORK: Record<string, ConnectorFailure> = {
  */
 export function sftpError(error: unknown, what: string, raw?: unknown): ConnectorError {
   if (error instanceof ConnectorError) return error;
+  const refused = egressRefusal(raw) ?? egressRefusal(error);
+  if (refused) return refused;
   const source = (raw ?? error) as { level?: string; code?: unknown; message?: string } | undefined;
   const message = source?.message ?? String(error);
   const fail = (failure: ConnectorFailure, detail = message) => new ConnectorError(failure, `${what}: ${detail}`);

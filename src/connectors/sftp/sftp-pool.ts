@@ -3,6 +3,7 @@ import type { SFTPWrapper } from 'ssh2';
 import { withRetries, type RetryPolicy } from '../files/retry.js';
 import { ConnectorError } from '../sdk.js';
 import { sftpError } from './sftp-errors.js';
+import { egressSocket } from '../egress/index.js';
 import type { SftpSettings } from './sftp-settings.js';
 
 interface Connection {
@@ -98,11 +99,14 @@ export class SftpPool {
       raw ??= error;
     });
     let sftp: SFTPWrapper;
+    const { host, port } = this.settings.connect;
     try {
-      sftp = await client.connect(this.settings.connect);
+      // ssh2 takes the socket of its caller's: ours resolves and connects through the egress policy.
+      const sock = egressSocket(this.settings.egress, host!, port!);
+      sftp = await client.connect({ ...this.settings.connect, sock });
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw sftpError(error, `Connecting to ${this.settings.connect.host}:${this.settings.connect.port}`, raw);
+      throw sftpError(error, `Connecting to ${host}:${port}`, raw);
     }
     const connection: Connection = { client, sftp, busy: 0, dead: false };
     client.on('close', () => {

@@ -1,6 +1,7 @@
 import type { ConnectConfig } from 'ssh2';
 import { ConnectorError } from '../sdk.js';
 import { optionalString, requiredString } from '../files/params.js';
+import { OPEN_EGRESS, type EgressPolicy } from '../egress/index.js';
 
 /** What an SFTP connection's auth params amount to. */
 export interface SftpSettings {
@@ -8,9 +9,11 @@ export interface SftpSettings {
   /** The server folder the connection is confined to; absent: the user's login folder. */
   folderPath?: string;
   maxConnections: number;
+  /** The policy the connections' sockets go through. */
+  egress: EgressPolicy;
 }
 
-export function parseSftpSettings(params: Record<string, unknown>): SftpSettings {
+export function parseSftpSettings(params: Record<string, unknown>, egress: EgressPolicy = OPEN_EGRESS): SftpSettings {
   const host = requiredString(params, 'host');
   const username = optionalString(params, 'userName') ?? optionalString(params, 'username');
   if (!username) throw new ConnectorError('invalid_params', 'auth.params.userName is required');
@@ -41,6 +44,7 @@ export function parseSftpSettings(params: Record<string, unknown>): SftpSettings
     },
     folderPath: folderPath === undefined ? undefined : folderPath.replace(/\/+$/, '') || '/',
     maxConnections,
+    egress,
   };
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Ajv } from 'ajv';
 import type { Db } from '../../store/db.js';
 import type { SecretBox } from '../../security/secret-box.js';
+import { redactUrlCredentials } from '../../security/url-credentials.js';
 import type { ConnectorRegistry, FileConnector, FileStorage, SourceKind, StreamingSource } from '../../connectors/index.js';
 import { ConnectorError } from '../../connectors/index.js';
 import type { Scope } from '../scope.js';
@@ -85,6 +86,14 @@ export class ConnectionsService {
       throw connectorFailure(error);
     }
     for (const [key, value] of Object.entries(params)) (connector.secretParams.includes(key) ? secret : visible)[key] = value;
+    for (const key of connector.credentialUrlParams ?? []) {
+      const value = visible[key];
+      const redacted = typeof value === 'string' ? redactUrlCredentials(value) : null;
+      if (redacted === null) continue;
+      // The whole URL is sealed; opening merges the secrets over the visible params, so the sealed one is used.
+      secret[key] = value;
+      visible[key] = redacted;
+    }
     return { doc: { specName, params: visible }, secret };
   }
 
@@ -175,7 +184,14 @@ export class ConnectionsService {
     const connector = this.connector(row.connection_spec_id);
     const secret = row.sealed_secrets ? this.secrets.openJson<Record<string, unknown>>(row.sealed_secrets) : {};
     const params = { ...((row.doc.auth as { params?: Record<string, unknown> }).params ?? {}), ...secret };
-    return { connector, storage: connector.open(params), specId: row.connection_spec_id };
+    let storage: FileStorage;
+    try {
+      storage = connector.open(params);
+    } catch (error) {
+      // Params that cannot even make a client (stored before a check was added, say) are the caller's to fix, not a crash.
+      throw connectorFailure(error);
+    }
+    return { connector, storage, specId: row.connection_spec_id };
   }
 
   async connectionSpecId(scope: Scope, id: string): Promise<string> {
@@ -213,6 +229,8 @@ export function connectorFailure(error: unknown): ServiceError {
       return new ServiceError('invalid', `Path outside the connection's root: ${error.message}`, 'FLOW-3005');
     case 'invalid_params':
       return new ServiceError('invalid', error.message, 'FLOW-3006');
+    case 'egress_refused':
+      return new ServiceError('invalid', error.message, 'FLOW-3008');
     case 'transient':
       return new ServiceError('unavailable', error.message, 'FLOW-3007');
   }

@@ -19,6 +19,8 @@ export interface FakeWebHdfsOptions {
   listLimit?: number;
   /** false: behave as Hadoop before 2.8, which has no LISTSTATUS_BATCH. */
   batchListing?: boolean;
+  /** The name node answers 401 (SecurityException) to requests without these query params and this Authorization header. */
+  requireCredentials?: { query?: Record<string, string>; authorization?: string };
 }
 
 export interface FakeWebHdfs {
@@ -97,6 +99,13 @@ export async function startFakeWebHdfs(options: FakeWebHdfsOptions = {}): Promis
   const namenode = createServer((req, res) => {
     const { op, path, params } = parse(req);
     requests.push(`namenode ${op} ${path}`);
+    const required = options.requireCredentials;
+    if (
+      required &&
+      (Object.entries(required.query ?? {}).some(([key, value]) => new URL(req.url ?? '/', 'http://x').searchParams.get(key) !== value) ||
+        (required.authorization !== undefined && req.headers.authorization !== required.authorization))
+    )
+      return remoteException(res, 401, 'SecurityException', 'Authentication required');
     const failure = takeFailure(op, path);
     if (failure) return remoteException(res, failure.status, failure.exception, `injected failure of ${op} ${path}`);
     if (req.method !== 'GET')
