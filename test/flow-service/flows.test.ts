@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { startTestPlatform, type TestDatabase, type TestPlatform } from '../support/platform.js';
 
 const FS = '/data/foundation/flowservice';
 const LOCAL = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
 const FLOW_SPEC = '9753525b-82c7-4dce-8a9b-5ccfce2b9876';
 
-describe('Flow Service flows and runs', () => {
+// Error outcomes are stored as jsonb: PGlite accepts values PostgreSQL refuses, so both run these.
+describe.each(['pglite', 'postgres'] as TestDatabase[])('Flow Service flows and runs on %s', (database) => {
   let t: TestPlatform;
   let folder: string;
   let connectionId: string;
@@ -44,7 +45,7 @@ describe('Flow Service flows and runs', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestPlatform();
+    t = await startTestPlatform({ database });
     folder = mkdtempSync(join(tmpdir(), 'tributary-flows-'));
     writeFileSync(join(folder, 'people.csv'), 'id,first_name\n1,Ada\n2,Grace\n');
     utimesSync(join(folder, 'people.csv'), Date.now() / 1000 - 7200, Date.now() / 1000 - 7200);

@@ -100,8 +100,9 @@ export class RunExecutor {
             : new RunFailure('FLOW-RUN-1000', (error as Error).message);
       this.deps.log('run failed', { runId, code: failure.code, error: failure.message });
       await db.query(
-        `update flow_runs set status = 'failed', completed_at = now(), errors = $1, updated_at = now(), etag = gen_random_uuid() where id = $2`,
-        [[{ code: failure.code, message: failure.message }], runId],
+        `update flow_runs set status = 'failed', completed_at = now(), errors = $1::jsonb, updated_at = now(), etag = gen_random_uuid() where id = $2`,
+        // Serialized here: node-postgres sends a JavaScript array as a PostgreSQL array, which jsonb refuses (22P02).
+        [JSON.stringify([{ code: failure.code, message: failure.message }]), runId],
       );
     } finally {
       clearInterval(heartbeat);
@@ -373,8 +374,8 @@ export class RunExecutor {
       },
     };
     await this.deps.db.query(
-      `update flow_runs set status = $1, completed_at = $2, metrics = $3, errors = $4, batch_id = $5, updated_at = now(), etag = gen_random_uuid() where id = $6`,
-      [status, completedAt, metrics, errors, batchId, runId],
+      `update flow_runs set status = $1, completed_at = $2, metrics = $3::jsonb, errors = $4::jsonb, batch_id = $5, updated_at = now(), etag = gen_random_uuid() where id = $6`,
+      [status, completedAt, JSON.stringify(metrics), JSON.stringify(errors), batchId, runId],
     );
   }
 }
