@@ -27,6 +27,9 @@ import { ConnectorRegistry, defaultConnectors, type LocalRootsOptions } from './
 import { ingest, previewFile, schemaColumns, schemaHasPath } from './pipeline/index.js';
 import { IMPORT_QUEUE, RUN_QUEUE, startQueue, type JobQueue } from './store/queue.js';
 
+/** How long a run waiting for its flow's run in progress waits before its job tries again. */
+const RUN_WAIT_SECONDS = 2;
+
 /** Everything a Tributary process is made of, wired once. `main.ts` and the tests build it the same way. */
 export interface Platform {
   config: Config;
@@ -191,6 +194,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
           const outcome = await flowService.executor.execute(runId, { signal: abort.signal });
           // A fresh job, not a retry: a run handed back at shutdown has not failed.
           if (outcome === 'handedBack') await queue.enqueue(RUN_QUEUE, { runId });
+          // Another run of its flow is in progress: this one stays pending and its job comes back shortly.
+          if (outcome === 'waiting') await queue.enqueue(RUN_QUEUE, { runId }, { startAfterSeconds: RUN_WAIT_SECONDS });
         } finally {
           inFlight.delete(abort);
         }

@@ -7,7 +7,16 @@ import type { Db, Queryable } from './db.js';
  */
 export interface JobQueue {
   /** Enqueues a job; inside `tx` it is enqueued only if that transaction commits. */
-  enqueue(queue: string, data: object, options?: { tx?: Queryable; singletonKey?: string; retryLimit?: number }): Promise<string | null>;
+  enqueue(
+    queue: string,
+    data: object,
+    options?: {
+      tx?: Queryable;
+      singletonKey?: string;
+      retryLimit?: number /** Not before this many seconds from now. */;
+      startAfterSeconds?: number;
+    },
+  ): Promise<string | null>;
   /** Starts taking jobs of a queue, one at a time per call. */
   work(queue: string, handler: (data: Record<string, unknown>, jobId: string) => Promise<void>): Promise<void>;
   /**
@@ -50,10 +59,11 @@ export async function startQueue(db: Db, options: { pollingIntervalSeconds?: num
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 1;
 
   return {
-    async enqueue(queue, data, { tx, singletonKey, retryLimit } = {}) {
+    async enqueue(queue, data, { tx, singletonKey, retryLimit, startAfterSeconds } = {}) {
       return boss.send(queue, data, {
         ...(tx ? { db: adapter({ query: tx.query.bind(tx) }) } : {}),
         ...(singletonKey ? { singletonKey } : {}),
+        ...(startAfterSeconds ? { startAfter: startAfterSeconds } : {}),
         retryLimit: retryLimit ?? 2,
         retryDelay: 5,
       } as PgBoss.SendOptions);

@@ -183,6 +183,31 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('Flow Service flows and 
     expect(under.metrics.recordSummary).toMatchObject({ outputRecordCount: 1, failedRecordCount: 1 });
   });
 
+  it('skips a scheduled slot while the flow still has a run open, and starts the next one after it', async () => {
+    const created = (
+      await flow(await source('/people.csv'), { frequency: 'hour', interval: 1, startTime: Math.floor(Date.now() / 1000) - 60 })
+    ).json();
+    const due = () => t.platform.db.query("update flows set next_run_at = now() - interval '1 second' where id = $1", [created.id]);
+    const runs = async () => (await t.call('GET', `${FS}/runs?property=flowId==${created.id}`)).json().items;
+    await due();
+    expect(await t.platform.scheduler.tick()).toBe(1);
+    const [first] = await runs();
+    expect(first.metrics.statusSummary.status).toBe('pending');
+    // The next slot comes while the first run is still pending: no second run queues behind it.
+    await due();
+    expect(await t.platform.scheduler.tick()).toBe(0);
+    expect(await runs()).toHaveLength(1);
+    const next = await t.platform.db.query<{ next_run_at: Date }>('select next_run_at from flows where id = $1', [created.id]);
+    expect(new Date(next[0]!.next_run_at).getTime()).toBeGreaterThan(Date.now());
+    expect((await waitForRun(first.id)).metrics.statusSummary.status).toBe('success');
+    await due();
+    expect(await t.platform.scheduler.tick()).toBe(1);
+    const after = await runs();
+    expect(after).toHaveLength(2);
+    // The new run's window starts where the first one's ended.
+    expect(after[0].windowStartTime).toBe(first.windowEndTime);
+  });
+
   it('skips files modified before the start when backfill is off', async () => {
     const created = await flow(await source('/people.csv'), {
       frequency: 'hour',
