@@ -134,6 +134,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     schemaRegistry,
     pipeline: { ingest, previewFile },
     settleSeconds: config.settleSeconds,
+    scratchDir: join(config.scratchDir, 'runs'),
+    runHeartbeatMs: config.runHeartbeatMs,
     log,
   });
   const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), [
@@ -185,6 +187,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       // Queries left running by a dead process: all of them on the embedded database, past their timeout on PostgreSQL.
       await query.failInterruptedQueries(db.kind === 'pglite' ? {} : { olderThanMs: query.limits.timeoutMs });
       await sandboxes.resumeInterrupted();
+      // What runs killed with their process left in the scratch folder.
+      await flowService.executor.sweepScratch();
       if (options.scheduler !== false) scheduler.start();
       await queue.work(RUN_QUEUE, async (data) => {
         const runId = String(data.runId);

@@ -38,6 +38,13 @@ export interface Config {
   localRoots: string[];
   /** Operator token for `/tributary/admin/…` (`TRIBUTARY_ADMIN_TOKEN`); unset means one generated into `$TRIBUTARY_HOME/admin.json`. */
   adminToken: string | null;
+  /** Working files of runs in progress (`$TRIBUTARY_HOME/scratch`); what a dead run left there is swept. */
+  scratchDir: string;
+  /**
+   * How often a run in progress proves its worker alive, in ms (`TRIBUTARY_RUN_HEARTBEAT_MS`, default 15000);
+   * a run silent for ten of these is failed as abandoned.
+   */
+  runHeartbeatMs: number;
 }
 
 export type LakeConfig =
@@ -132,5 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: logLevel(env.LOG_LEVEL),
     adminToken: env.TRIBUTARY_ADMIN_TOKEN || null,
     localRoots: localRoots(env.TRIBUTARY_LOCAL_ROOTS, home),
+    scratchDir: join(home, 'scratch'),
+    runHeartbeatMs: integer(env, 'TRIBUTARY_RUN_HEARTBEAT_MS', 15_000, 100),
   };
 }

@@ -24,6 +24,8 @@ export interface JobQueue {
    * with `startedWithinMs`, also of those a worker took less than that long ago.
    */
   pending(queue: string, options?: { startedWithinMs?: number }): Promise<Array<Record<string, unknown>>>;
+  /** Completes, with `output`, the active jobs of a queue whose `data[key]` is one of `values` (their work was ended elsewhere). */
+  completeActive(queue: string, key: string, values: string[], output: object): Promise<number>;
   /** Stops taking new jobs and waits for the running ones. */
   stop(): Promise<void>;
 }
@@ -80,6 +82,21 @@ export async function startQueue(db: Db, options: { pollingIntervalSeconds?: num
         [queue, startedWithinMs ?? null],
       );
       return rows.map((r) => r.data ?? {});
+    },
+    async completeActive(queue, key, values, output) {
+      if (values.length === 0) return 0;
+      const rows = await db.query<{ id: string }>(`select id from pgboss.job where name = $1 and state = 'active' and data->>$2 = any($3::text[])`, [
+        queue,
+        key,
+        values,
+      ]);
+      if (rows.length > 0)
+        await boss.complete(
+          queue,
+          rows.map((r) => r.id),
+          output,
+        );
+      return rows.length;
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, close: false });

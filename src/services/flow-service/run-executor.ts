@@ -12,6 +12,8 @@ import type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from
 import type { RunRow } from './runs.service.js';
 import { RunProgress } from './run-progress.js';
 import { claimRun } from './run-claim.js';
+import type { RunScratch } from './run-scratch.js';
+import { RUN_QUEUE, type JobQueue } from '../../store/queue.js';
 import { StageTimes } from '../../pipeline/stage-times.js';
 
 export interface RunExecutorDeps {
@@ -28,6 +30,10 @@ export interface RunExecutorDeps {
   selector: FileSelector;
   /** How often a run in progress proves it is alive (ms); a run silent for 10 times this is failed by others. */
   heartbeatMs?: number;
+  /** The runs' working folders (under the home). */
+  scratch: RunScratch;
+  /** The queue whose jobs of abandoned runs are ended with them. */
+  queue: JobQueue;
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -142,6 +148,14 @@ export class RunExecutor {
        returning id, org_id, sandbox_id, batch_id`,
       [this.silentSeconds],
     );
+    // Their jobs would otherwise stay active until the queue's expiry (hours), then be retried for nothing.
+    await this.deps.queue.completeActive(
+      RUN_QUEUE,
+      'runId',
+      abandoned.map((r) => r.id),
+      { reason: 'the run was failed as abandoned' },
+    );
+    await this.sweepScratch();
     for (const run of abandoned) {
       if (!run.batch_id) continue;
       const scope = await this.deps.identity.systemScope(run.org_id, run.sandbox_id);
@@ -162,7 +176,24 @@ export class RunExecutor {
          errors = '[{"code":"FLOW-RUN-1003","message":"the run was interrupted by a restart of the server"}]'::jsonb
        where status = 'inProgress' returning id`,
     );
+    await this.deps.queue.completeActive(
+      RUN_QUEUE,
+      'runId',
+      rows.map((r) => String(r.id)),
+      { reason: 'the run was interrupted by a restart' },
+    );
     return rows.length;
+  }
+
+  /** Removes the working folders of runs no longer in progress (their process was killed). */
+  async sweepScratch(): Promise<number> {
+    return this.deps.scratch.sweep(async (names) => {
+      const rows = await this.deps.db.query<{ id: string }>(
+        `select id::text as id from flow_runs where id::text = any($1::text[]) and status = 'inProgress'`,
+        [names],
+      );
+      return new Set(rows.map((r) => r.id));
+    });
   }
 
   private async ingest(scope: Scope, run: OwnedRun, plan: FlowPlan, startedAt: Date, times: StageTimes, signal?: AbortSignal): Promise<void> {
@@ -228,6 +259,7 @@ export class RunExecutor {
       const pipelineStarted = performance.now();
       const result = await this.deps.pipeline.ingest({
         ...(signal ? { signal } : {}),
+        workDir: await this.deps.scratch.open(run.id),
         files,
         format: source.format,
         mappings: mapping ? mapping.mappings : null,
@@ -360,6 +392,7 @@ export class RunExecutor {
       throw error;
     } finally {
       await storage.close();
+      await this.deps.scratch.remove(run.id).catch(() => undefined);
     }
   }
 
