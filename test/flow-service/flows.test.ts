@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestPlatform, type TestDatabase, type TestPlatform } from '../support/platform.js';
@@ -395,7 +395,13 @@ describe('a run whose worker died', () => {
         [batchId, runId],
       );
 
+      // What the dead worker left in its scratch folder, under the home.
+      const scratch = join(t.home, 'scratch', 'runs', runId);
+      mkdirSync(join(scratch, 'duckdb'), { recursive: true });
+      writeFileSync(join(scratch, 'duckdb', 'spill.tmp'), 'left behind');
+
       expect(await t.platform.flowService.executor.failAbandonedRuns()).toBe(1);
+      expect(existsSync(scratch)).toBe(false);
       const run = (await t.call('GET', `${FS}/runs/${runId}`)).json().items[0];
       expect(run.metrics.statusSummary.status).toBe('failed');
       expect(JSON.stringify(run.metrics.statusSummary.errors)).toMatch(/stopped responding/);
