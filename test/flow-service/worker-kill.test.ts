@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { launch, type Launched } from '../support/launch.js';
+import { TEST_LOCAL_ROOTS, launch, type Launched } from '../support/launch.js';
 import { FLOW_SPEC, FS, HOUR_AGO_MS, createConnection, createTarget, landedPeople } from '../support/flow-journey.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tributary.js');
 const LOCAL = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
 const HEARTBEAT_MS = '300';
 const FILES = 3;
-const ROWS_PER_FILE = 60_000;
+const ROWS_PER_FILE = 200_000;
 
 describe('two worker processes, one killed midway', () => {
   let t: TestPlatform;
@@ -33,6 +33,8 @@ describe('two worker processes, one killed midway', () => {
         TRIBUTARY_HOME: t.home,
         DATABASE_URL: t.platform.config.databaseUrl!,
         TRIBUTARY_RUN_HEARTBEAT_MS: HEARTBEAT_MS,
+        // The same roots as the test's platform: the flows read folders under the temp dir.
+        TRIBUTARY_LOCAL_ROOTS: TEST_LOCAL_ROOTS,
         LOG_LEVEL: 'info',
       },
       ready: (line) => (/worker started/.test(line) ? true : undefined),
@@ -105,7 +107,10 @@ describe('two worker processes, one killed midway', () => {
     for (;;) {
       const value = await probe();
       if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() > deadline) {
+        const states = (await db.query('select status, batch_id, errors from flow_runs')).rows;
+        throw new Error(`timed out waiting for ${what}: ${JSON.stringify(states)} ${workers.map((w) => w.output().slice(-400)).join(' | ')}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
