@@ -27,6 +27,9 @@ import { EgressPolicy, type Resolver } from './connectors/egress/index.js';
 import { ingest, previewFile, schemaColumns, schemaHasPath } from './pipeline/index.js';
 import { IMPORT_QUEUE, RUN_QUEUE, startQueue, type JobQueue } from './store/queue.js';
 
+/** How long a run waiting for its flow's run in progress waits before its job tries again. */
+const RUN_WAIT_SECONDS = 2;
+
 /** Everything a Tributary process is made of, wired once. `main.ts` and the tests build it the same way. */
 export interface Platform {
   config: Config;
@@ -158,6 +161,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     schemaRegistry,
     pipeline,
     settleSeconds: config.settleSeconds,
+    scratchDir: join(config.scratchDir, 'runs'),
+    runHeartbeatMs: config.runHeartbeatMs,
     log,
   });
   const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), [
@@ -209,6 +214,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       // Queries left running by a dead process: all of them on the embedded database, past their timeout on PostgreSQL.
       await query.failInterruptedQueries(db.kind === 'pglite' ? {} : { olderThanMs: query.limits.timeoutMs });
       await sandboxes.resumeInterrupted();
+      // What runs killed with their process left in the scratch folder.
+      await flowService.executor.sweepScratch();
       if (options.scheduler !== false) scheduler.start();
       await queue.work(RUN_QUEUE, async (data) => {
         const runId = String(data.runId);
@@ -218,6 +225,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
           const outcome = await flowService.executor.execute(runId, { signal: abort.signal });
           // A fresh job, not a retry: a run handed back at shutdown has not failed.
           if (outcome === 'handedBack') await queue.enqueue(RUN_QUEUE, { runId });
+          // Another run of its flow is in progress: this one stays pending and its job comes back shortly.
+          if (outcome === 'waiting') await queue.enqueue(RUN_QUEUE, { runId }, { startAfterSeconds: RUN_WAIT_SECONDS });
         } finally {
           inFlight.delete(abort);
         }

@@ -52,6 +52,13 @@ export interface Config {
    * Link-local and cloud metadata addresses are refused in both, after DNS resolution and on redirects.
    */
   egress: EgressMode;
+  /** Working files of runs in progress (`$TRIBUTARY_HOME/scratch`); what a dead run left there is swept. */
+  scratchDir: string;
+  /**
+   * How often a run in progress proves its worker alive, in ms (`TRIBUTARY_RUN_HEARTBEAT_MS`, default 15000);
+   * a run silent for ten of these is failed as abandoned.
+   */
+  runHeartbeatMs: number;
   /** Query Service limits, per process. */
   query: QueryConfig;
 }
@@ -189,5 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     fileLimits: fileLimits(env),
     egress: egressMode(env.TRIBUTARY_EGRESS),
+    scratchDir: join(home, 'scratch'),
+    runHeartbeatMs: integer(env, 'TRIBUTARY_RUN_HEARTBEAT_MS', 15_000, 100),
   };
 }

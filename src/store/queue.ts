@@ -7,7 +7,16 @@ import type { Db, Queryable } from './db.js';
  */
 export interface JobQueue {
   /** Enqueues a job; inside `tx` it is enqueued only if that transaction commits. */
-  enqueue(queue: string, data: object, options?: { tx?: Queryable; singletonKey?: string; retryLimit?: number }): Promise<string | null>;
+  enqueue(
+    queue: string,
+    data: object,
+    options?: {
+      tx?: Queryable;
+      singletonKey?: string;
+      retryLimit?: number /** Not before this many seconds from now. */;
+      startAfterSeconds?: number;
+    },
+  ): Promise<string | null>;
   /** Starts taking jobs of a queue, one at a time per call. */
   work(queue: string, handler: (data: Record<string, unknown>, jobId: string) => Promise<void>): Promise<void>;
   /**
@@ -15,6 +24,8 @@ export interface JobQueue {
    * with `startedWithinMs`, also of those a worker took less than that long ago.
    */
   pending(queue: string, options?: { startedWithinMs?: number }): Promise<Array<Record<string, unknown>>>;
+  /** Completes, with `output`, the active jobs of a queue whose `data[key]` is one of `values` (their work was ended elsewhere). */
+  completeActive(queue: string, key: string, values: string[], output: object): Promise<number>;
   /** Stops taking new jobs and waits for the running ones. */
   stop(): Promise<void>;
 }
@@ -50,10 +61,11 @@ export async function startQueue(db: Db, options: { pollingIntervalSeconds?: num
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 1;
 
   return {
-    async enqueue(queue, data, { tx, singletonKey, retryLimit } = {}) {
+    async enqueue(queue, data, { tx, singletonKey, retryLimit, startAfterSeconds } = {}) {
       return boss.send(queue, data, {
         ...(tx ? { db: adapter({ query: tx.query.bind(tx) }) } : {}),
         ...(singletonKey ? { singletonKey } : {}),
+        ...(startAfterSeconds ? { startAfter: startAfterSeconds } : {}),
         retryLimit: retryLimit ?? 2,
         retryDelay: 5,
       } as PgBoss.SendOptions);
@@ -70,6 +82,21 @@ export async function startQueue(db: Db, options: { pollingIntervalSeconds?: num
         [queue, startedWithinMs ?? null],
       );
       return rows.map((r) => r.data ?? {});
+    },
+    async completeActive(queue, key, values, output) {
+      if (values.length === 0) return 0;
+      const rows = await db.query<{ id: string }>(`select id from pgboss.job where name = $1 and state = 'active' and data->>$2 = any($3::text[])`, [
+        queue,
+        key,
+        values,
+      ]);
+      if (rows.length > 0)
+        await boss.complete(
+          queue,
+          rows.map((r) => r.id),
+          output,
+        );
+      return rows.length;
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, close: false });

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { startTestPlatform, type TestDatabase, type TestPlatform } from '../support/platform.js';
 
 const FS = '/data/foundation/flowservice';
 const LOCAL = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
 const FLOW_SPEC = '9753525b-82c7-4dce-8a9b-5ccfce2b9876';
 
-describe('Flow Service flows and runs', () => {
+// Error outcomes are stored as jsonb: PGlite accepts values PostgreSQL refuses, so both run these.
+describe.each(['pglite', 'postgres'] as TestDatabase[])('Flow Service flows and runs on %s', (database) => {
   let t: TestPlatform;
   let folder: string;
   let connectionId: string;
@@ -44,7 +45,7 @@ describe('Flow Service flows and runs', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestPlatform();
+    t = await startTestPlatform({ database });
     folder = mkdtempSync(join(tmpdir(), 'tributary-flows-'));
     writeFileSync(join(folder, 'people.csv'), 'id,first_name\n1,Ada\n2,Grace\n');
     utimesSync(join(folder, 'people.csv'), Date.now() / 1000 - 7200, Date.now() / 1000 - 7200);
@@ -180,6 +181,31 @@ describe('Flow Service flows and runs', () => {
     const under = await run('60');
     expect(under.metrics.statusSummary.status).toBe('success');
     expect(under.metrics.recordSummary).toMatchObject({ outputRecordCount: 1, failedRecordCount: 1 });
+  });
+
+  it('skips a scheduled slot while the flow still has a run open, and starts the next one after it', async () => {
+    const created = (
+      await flow(await source('/people.csv'), { frequency: 'hour', interval: 1, startTime: Math.floor(Date.now() / 1000) - 60 })
+    ).json();
+    const due = () => t.platform.db.query("update flows set next_run_at = now() - interval '1 second' where id = $1", [created.id]);
+    const runs = async () => (await t.call('GET', `${FS}/runs?property=flowId==${created.id}`)).json().items;
+    await due();
+    expect(await t.platform.scheduler.tick()).toBe(1);
+    const [first] = await runs();
+    expect(first.metrics.statusSummary.status).toBe('pending');
+    // The next slot comes while the first run is still pending: no second run queues behind it.
+    await due();
+    expect(await t.platform.scheduler.tick()).toBe(0);
+    expect(await runs()).toHaveLength(1);
+    const next = await t.platform.db.query<{ next_run_at: Date }>('select next_run_at from flows where id = $1', [created.id]);
+    expect(new Date(next[0]!.next_run_at).getTime()).toBeGreaterThan(Date.now());
+    expect((await waitForRun(first.id)).metrics.statusSummary.status).toBe('success');
+    await due();
+    expect(await t.platform.scheduler.tick()).toBe(1);
+    const after = await runs();
+    expect(after).toHaveLength(2);
+    // The new run's window starts where the first one's ended.
+    expect(after[0].windowStartTime).toBe(first.windowEndTime);
   });
 
   it('skips files modified before the start when backfill is off', async () => {
@@ -369,7 +395,13 @@ describe('a run whose worker died', () => {
         [batchId, runId],
       );
 
+      // What the dead worker left in its scratch folder, under the home.
+      const scratch = join(t.home, 'scratch', 'runs', runId);
+      mkdirSync(join(scratch, 'duckdb'), { recursive: true });
+      writeFileSync(join(scratch, 'duckdb', 'spill.tmp'), 'left behind');
+
       expect(await t.platform.flowService.executor.failAbandonedRuns()).toBe(1);
+      expect(existsSync(scratch)).toBe(false);
       const run = (await t.call('GET', `${FS}/runs/${runId}`)).json().items[0];
       expect(run.metrics.statusSummary.status).toBe('failed');
       expect(JSON.stringify(run.metrics.statusSummary.errors)).toMatch(/stopped responding/);

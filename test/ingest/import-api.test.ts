@@ -12,7 +12,8 @@ const JSON_ROWS = [
 const jsonLines = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 const CSV_GOOD_AND_BAD = '_id,person.name.firstName,personalEmail.address\nc-1,Alan,alan@example.com\nc-2,Broken,not-an-email\n';
 
-describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API', () => {
+// Failed batches keep their errors as jsonb: checked on PostgreSQL as well as PGlite.
+describe.each(['pglite', 'postgres'] as const)('Batch Ingestion: JSON, Parquet and CSV batches through the import API on %s', (database) => {
   let t: TestPlatform;
   let datasetId: string;
   let scratch: string;
@@ -28,7 +29,7 @@ describe('Batch Ingestion: JSON, Parquet and CSV batches through the import API'
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await startTestPlatform();
+    t = await startTestPlatform({ database });
     // COMPLETE only enqueues; this process's worker processes the batches.
     await t.platform.startBackground({ scheduler: false });
     scratch = mkdtempSync(join(tmpdir(), 'tributary-import-'));

@@ -20,14 +20,15 @@ describe('partial ingestion threshold', () => {
 });
 
 /** A dataset tagged acp_partialIngestionPercent = 30: a run under the threshold lands, one over it fails whole. */
-describe('partial ingestion through a flow run', () => {
+// A run failed whole stores its errors as jsonb: checked on PostgreSQL as well as PGlite.
+describe.each(['pglite', 'postgres'] as const)('partial ingestion through a flow run on %s', (database) => {
   let t: TestPlatform;
   let folder: string;
   let flowId: string;
   let dataSetId: string;
 
   beforeAll(async () => {
-    t = await startTestPlatform();
+    t = await startTestPlatform({ database });
     folder = mkdtempSync(join(tmpdir(), 'tributary-partial-'));
     const connectionId = await createConnection(t, LOCAL, 'Local Folder', { path: folder });
     ({ flowId, dataSetId } = await createFlow(t, {

@@ -11,6 +11,7 @@ import { EndpointConnectionsService } from './endpoint-connections.service.js';
 import { FlowsService } from './flows.service.js';
 import { RunsService } from './runs.service.js';
 import { RunExecutor } from './run-executor.js';
+import { RunScratch } from './run-scratch.js';
 import { FileSelector } from './file-selection.js';
 import { Scheduler } from './scheduler.js';
 import { Explorer } from './explore.js';
@@ -34,6 +35,10 @@ export interface FlowServiceDeps {
   schemaRegistry: SchemaRegistryPort;
   pipeline: PipelinePort;
   settleSeconds: number;
+  /** The runs' working folders (`$TRIBUTARY_HOME/scratch/runs`). */
+  scratchDir: string;
+  /** How often a run in progress proves its worker alive (ms). */
+  runHeartbeatMs?: number;
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -65,6 +70,8 @@ export class FlowService {
     this.selector = new FileSelector(deps.db, this.endpoints, this.connections, deps.settleSeconds);
     this.executor = new RunExecutor({
       ...deps,
+      ...(deps.runHeartbeatMs !== undefined ? { heartbeatMs: deps.runHeartbeatMs } : {}),
+      scratch: new RunScratch(deps.scratchDir),
       flows: this.flows,
       endpoints: this.endpoints,
       connections: this.connections,

@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../../store/db.js';
 import type { SourceFile } from '../../pipeline/contracts.js';
 import { partialIngestionPercent } from '../../pipeline/index.js';
 import type { Scope } from '../scope.js';
-import { ServiceError } from '../errors.js';
+import { ServiceError, conflict } from '../errors.js';
 import type { IdentityService } from '../identity/index.js';
 import type { ConnectionsService } from './connections.service.js';
 import type { FileSelector } from './file-selection.js';
@@ -11,6 +11,9 @@ import type { FlowsService, FlowPlan } from './flows.service.js';
 import type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from './ports.js';
 import type { RunRow } from './runs.service.js';
 import { RunProgress } from './run-progress.js';
+import { claimRun } from './run-claim.js';
+import type { RunScratch } from './run-scratch.js';
+import { RUN_QUEUE, type JobQueue } from '../../store/queue.js';
 import { StageTimes } from '../../pipeline/stage-times.js';
 
 export interface RunExecutorDeps {
@@ -27,8 +30,15 @@ export interface RunExecutorDeps {
   selector: FileSelector;
   /** How often a run in progress proves it is alive (ms); a run silent for 10 times this is failed by others. */
   heartbeatMs?: number;
+  /** The runs' working folders (under the home). */
+  scratch: RunScratch;
+  /** The queue whose jobs of abandoned runs are ended with them. */
+  queue: JobQueue;
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
+
+/** A run as one attempt owns it: every write of the attempt is conditioned on still owning it. */
+type OwnedRun = RunRow & { attempt: string };
 
 class RunFailure extends Error {
   constructor(
@@ -49,32 +59,36 @@ export class RunExecutor {
 
   /**
    * Runs it; `signal` (process shutdown) stops the pipeline between files and row batches, and the run is
-   * then handed back: `pending` again, with no batch, for a job to take it anew ('handedBack').
+   * then handed back: `pending` again, with no batch, for a job to take it anew ('handedBack'). While
+   * another run of the same flow is in progress, this one stays pending ('waiting'): its job is to be
+   * tried again later. A run a live attempt already owns (a queue retry while the first attempt still
+   * runs) is left to that attempt ('done').
    */
-  async execute(runId: string, options: { signal?: AbortSignal } = {}): Promise<'done' | 'handedBack'> {
+  async execute(runId: string, options: { signal?: AbortSignal } = {}): Promise<'done' | 'handedBack' | 'waiting'> {
     const { db } = this.deps;
-    const run = (await db.query<RunRow>('select * from flow_runs where id = $1', [runId]))[0];
-    if (!run || ['success', 'partialSuccess', 'failed', 'cancelled'].includes(run.status)) return 'done';
+    const found = (await db.query<RunRow>('select * from flow_runs where id = $1', [runId]))[0];
+    if (!found || ['success', 'partialSuccess', 'failed', 'cancelled'].includes(found.status)) return 'done';
+    const times = new StageTimes();
+    const claim = await times.time('start', () => claimRun(db, runId, this.silentSeconds));
+    if (claim.kind === 'waiting') return 'waiting';
+    if (claim.kind === 'taken') return 'done';
+    // Taken once the claim has committed, so it never precedes the completion of the flow's previous run.
+    const startedAt = new Date();
+    const run: OwnedRun = { ...found, attempt: claim.attempt };
     const scope = await this.deps.identity.systemScope(run.org_id, run.sandbox_id);
-    if (run.batch_id) {
+    if (claim.previousBatchId) {
       // A previous attempt died midway: its batch never committed; mark it failed before starting over.
       await this.deps.catalog
-        .failBatch(scope, run.batch_id, null, [{ code: 'RUN-RETRY', description: 'the run was interrupted and retried' }])
+        .failBatch(scope, claim.previousBatchId, null, [{ code: 'RUN-RETRY', description: 'the run was interrupted and retried' }])
         .catch(() => undefined);
     }
-    const startedAt = new Date();
-    const times = new StageTimes();
-    // From the run's creation to a worker taking it: the scheduler's and the queue's share.
+    // From the run's creation to a worker taking it: the scheduler's, the queue's and the wait for the flow's previous run.
     times.add('queued', startedAt.getTime() - new Date(run.created_at).getTime());
-    await times.time('start', () =>
-      db.query(
-        `update flow_runs set status = 'inProgress', started_at = $1, heartbeat_at = now(), batch_id = null, updated_at = now() where id = $2`,
-        [startedAt, runId],
-      ),
-    );
     // The heartbeat tells other processes this run's worker is alive (see failAbandonedRuns).
     const heartbeat = setInterval(() => {
-      void db.query(`update flow_runs set heartbeat_at = now() where id = $1 and status = 'inProgress'`, [runId]).catch(() => undefined);
+      void db
+        .query(`update flow_runs set heartbeat_at = now() where id = $1 and status = 'inProgress' and attempt = $2`, [runId, run.attempt])
+        .catch(() => undefined);
     }, this.heartbeatMs);
     heartbeat.unref();
     try {
@@ -86,8 +100,9 @@ export class RunExecutor {
       if (options.signal?.aborted) {
         // Its batch was failed on the way out; the files stay unclaimed for the next attempt.
         await db.query(
-          `update flow_runs set status = 'pending', started_at = null, batch_id = null, metrics = '{}'::jsonb, updated_at = now() where id = $1`,
-          [runId],
+          `update flow_runs set status = 'pending', started_at = null, batch_id = null, attempt = null, metrics = '{}'::jsonb, updated_at = now()
+           where id = $1 and attempt = $2`,
+          [runId, run.attempt],
         );
         this.deps.log('run handed back at shutdown', { runId });
         return 'handedBack';
@@ -100,14 +115,20 @@ export class RunExecutor {
             : new RunFailure('FLOW-RUN-1000', (error as Error).message);
       this.deps.log('run failed', { runId, code: failure.code, error: failure.message });
       await db.query(
-        `update flow_runs set status = 'failed', completed_at = now(), errors = $1, updated_at = now(), etag = gen_random_uuid() where id = $2`,
-        // A JavaScript array bound to jsonb is a 22P02 on PostgreSQL (PGlite accepts it): send JSON text.
-        [JSON.stringify([{ code: failure.code, message: failure.message }]), runId],
+        `update flow_runs set status = 'failed', completed_at = now(), errors = $1::jsonb, updated_at = now(), etag = gen_random_uuid()
+         where id = $2 and attempt = $3`,
+        // Serialized here: node-postgres sends a JavaScript array as a PostgreSQL array, which jsonb refuses (22P02).
+        [JSON.stringify([{ code: failure.code, message: failure.message }]), runId, run.attempt],
       );
     } finally {
       clearInterval(heartbeat);
     }
     return 'done';
+  }
+
+  /** How long a run in progress may stay silent before it counts as abandoned. */
+  private get silentSeconds(): number {
+    return (this.heartbeatMs * 10) / 1000;
   }
 
   private get heartbeatMs(): number {
@@ -125,8 +146,16 @@ export class RunExecutor {
          errors = '[{"code":"FLOW-RUN-1004","message":"the worker running this run stopped responding"}]'::jsonb
        where status = 'inProgress' and heartbeat_at < now() - make_interval(secs => $1)
        returning id, org_id, sandbox_id, batch_id`,
-      [(this.heartbeatMs * 10) / 1000],
+      [this.silentSeconds],
     );
+    // Their jobs would otherwise stay active until the queue's expiry (hours), then be retried for nothing.
+    await this.deps.queue.completeActive(
+      RUN_QUEUE,
+      'runId',
+      abandoned.map((r) => r.id),
+      { reason: 'the run was failed as abandoned' },
+    );
+    await this.sweepScratch();
     for (const run of abandoned) {
       if (!run.batch_id) continue;
       const scope = await this.deps.identity.systemScope(run.org_id, run.sandbox_id);
@@ -147,10 +176,27 @@ export class RunExecutor {
          errors = '[{"code":"FLOW-RUN-1003","message":"the run was interrupted by a restart of the server"}]'::jsonb
        where status = 'inProgress' returning id`,
     );
+    await this.deps.queue.completeActive(
+      RUN_QUEUE,
+      'runId',
+      rows.map((r) => String(r.id)),
+      { reason: 'the run was interrupted by a restart' },
+    );
     return rows.length;
   }
 
-  private async ingest(scope: Scope, run: RunRow, plan: FlowPlan, startedAt: Date, times: StageTimes, signal?: AbortSignal): Promise<void> {
+  /** Removes the working folders of runs no longer in progress (their process was killed). */
+  async sweepScratch(): Promise<number> {
+    return this.deps.scratch.sweep(async (names) => {
+      const rows = await this.deps.db.query<{ id: string }>(
+        `select id::text as id from flow_runs where id::text = any($1::text[]) and status = 'inProgress'`,
+        [names],
+      );
+      return new Set(rows.map((r) => r.id));
+    });
+  }
+
+  private async ingest(scope: Scope, run: OwnedRun, plan: FlowPlan, startedAt: Date, times: StageTimes, signal?: AbortSignal): Promise<void> {
     const { db, catalog } = this.deps;
     const setupStarted = performance.now();
     const source = await this.deps.endpoints.fileSource(scope, plan.sourceConnectionId);
@@ -167,7 +213,7 @@ export class RunExecutor {
     const skipped = candidates.length - chosen.length;
     if (chosen.length === 0) {
       await this.complete(
-        run.id,
+        run,
         'success',
         null,
         startedAt,
@@ -189,7 +235,7 @@ export class RunExecutor {
         ],
       }),
     );
-    await db.query('update flow_runs set batch_id = $1, updated_at = now() where id = $2', [batchId, run.id]);
+    await db.query('update flow_runs set batch_id = $1, updated_at = now() where id = $2 and attempt = $3', [batchId, run.id, run.attempt]);
     try {
       const progress = new RunProgress(
         db,
@@ -213,6 +259,7 @@ export class RunExecutor {
       const pipelineStarted = performance.now();
       const result = await this.deps.pipeline.ingest({
         ...(signal ? { signal } : {}),
+        workDir: await this.deps.scratch.open(run.id),
         files,
         format: source.format,
         mappings: mapping ? mapping.mappings : null,
@@ -235,7 +282,7 @@ export class RunExecutor {
           result.rowErrors,
         );
         await this.complete(
-          run.id,
+          run,
           'failed',
           batchId,
           startedAt,
@@ -266,14 +313,19 @@ export class RunExecutor {
         await failWhole(error, [error, ...fileErrors]);
         return;
       }
-      // The file manifest commits in the batch's own transaction: a file is never ingested twice, and
-      // the files of a failed batch stay unclaimed for the next run.
+      // The file manifest commits in the batch's own transaction: a file version is claimed by one batch only
+      // (a version whose read failed may be claimed again), so a batch that loses the claim to another rolls back.
       const recordManifest = async (tx: Queryable) => {
         for (const c of chosen) {
           const fileOutcome = result.files.find((f) => f.path === c.entry.path);
-          await tx.query(
+          const claimed = await tx.query(
             `insert into flow_files (flow_id, path, version_tag, size, modified_at, status, run_id, batch_id)
-             values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (flow_id, path, version_tag) do nothing`,
+             values ($1, $2, $3, $4, $5, $6, $7, $8)
+             on conflict (flow_id, path, version_tag) do update
+               set size = excluded.size, modified_at = excluded.modified_at, status = excluded.status, run_id = excluded.run_id,
+                   batch_id = excluded.batch_id, recorded_at = now()
+               where flow_files.status = 'failed'
+             returning path`,
             [
               plan.id,
               c.entry.path,
@@ -285,6 +337,12 @@ export class RunExecutor {
               batchId,
             ],
           );
+          if (claimed.length === 0) {
+            throw conflict(
+              `${c.entry.path} (${c.versionTag}) was already ingested by another batch of this flow; this batch is rolled back`,
+              'FLOW-RUN-3003',
+            );
+          }
         }
       };
       const outcome = await times.time('commit', () =>
@@ -305,7 +363,7 @@ export class RunExecutor {
       const status = outcome.status === 'success' ? 'success' : 'failed';
       await times.time('complete', () =>
         this.complete(
-          run.id,
+          run,
           status,
           batchId,
           startedAt,
@@ -328,16 +386,18 @@ export class RunExecutor {
       );
     } catch (error) {
       if (!(error instanceof RunFailure)) {
-        await catalog.failBatch(scope, batchId, staging, [{ code: 'FLOW-RUN-3000', description: (error as Error).message }]).catch(() => undefined);
+        const code = (error instanceof ServiceError && error.code) || 'FLOW-RUN-3000';
+        await catalog.failBatch(scope, batchId, staging, [{ code, description: (error as Error).message }]).catch(() => undefined);
       }
       throw error;
     } finally {
       await storage.close();
+      await this.deps.scratch.remove(run.id).catch(() => undefined);
     }
   }
 
   private async complete(
-    runId: string,
+    run: OwnedRun,
     status: 'success' | 'failed',
     batchId: string | null,
     startedAt: Date,
@@ -374,8 +434,9 @@ export class RunExecutor {
       },
     };
     await this.deps.db.query(
-      `update flow_runs set status = $1, completed_at = $2, metrics = $3, errors = $4, batch_id = $5, updated_at = now(), etag = gen_random_uuid() where id = $6`,
-      [status, completedAt, metrics, JSON.stringify(errors), batchId, runId],
+      `update flow_runs set status = $1, completed_at = $2, metrics = $3::jsonb, errors = $4::jsonb, batch_id = $5, updated_at = now(), etag = gen_random_uuid()
+       where id = $6 and attempt = $7`,
+      [status, completedAt, JSON.stringify(metrics), JSON.stringify(errors), batchId, run.id, run.attempt],
     );
   }
 }

@@ -29,7 +29,7 @@ export class Scheduler {
     private readonly upkeep: Array<() => Promise<unknown>> = [],
   ) {}
 
-  /** Starts the due runs now; returns how many. */
+  /** Starts the due runs now; returns how many (a due flow whose previous run is still open is skipped). */
   async tick(now = Date.now()): Promise<number> {
     return this.db.transaction(async (tx) => {
       const due = await tx.query<DueFlow>(
@@ -38,12 +38,20 @@ export class Scheduler {
          order by next_run_at limit 20 for update skip locked`,
         [new Date(now)],
       );
+      let started = 0;
       for (const flow of due) {
         const slot = new Date(flow.next_run_at);
+        const next = nextRunAfter(parseSchedule(flow.doc.scheduleParams), now);
+        await tx.query('update flows set next_run_at = $1 where id = $2', [next === null ? null : new Date(next), flow.id]);
+        // A run of the flow still pending or in progress takes whatever this slot would: the slot is skipped rather
+        // than queued behind it, and the next run's window starts where that run's ends, so nothing is missed.
+        const open = await tx.query(`select 1 from flow_runs where flow_id = $1 and status in ('pending', 'inProgress') limit 1`, [flow.id]);
+        if (open.length > 0) continue;
         const previous = await tx.query<{ window_end: Date | string }>(
           'select window_end from flow_runs where flow_id = $1 order by window_end desc limit 1',
           [flow.id],
         );
+        started += 1;
         await createRun(tx, this.queue, {
           flowId: flow.id,
           orgId: flow.org_id,
@@ -52,10 +60,8 @@ export class Scheduler {
           windowEnd: new Date(Math.max(slot.getTime(), now)),
           clientId: 'tributary-scheduler',
         });
-        const next = nextRunAfter(parseSchedule(flow.doc.scheduleParams), now);
-        await tx.query('update flows set next_run_at = $1 where id = $2', [next === null ? null : new Date(next), flow.id]);
       }
-      return due.length;
+      return started;
     });
   }
 
