@@ -7,6 +7,7 @@ import { createPlatform, ensureCredentials, type Platform } from '../../src/plat
 import { buildApp } from '../../src/http/app.js';
 import type { Credentials } from '../../src/services/identity/index.js';
 import { createTestDatabase } from './postgres.js';
+import { postgresTemplateName, seedPgliteHome } from './templates.js';
 
 export type TestDatabase = 'pglite' | 'postgres';
 
@@ -30,7 +31,9 @@ export interface TestPlatform {
 export async function startTestPlatform(options: { database?: TestDatabase; env?: Record<string, string> } = {}): Promise<TestPlatform> {
   const home = mkdtempSync(join(tmpdir(), 'tributary-test-'));
   const database = options.database ?? 'pglite';
-  const pgDb = database === 'postgres' ? await createTestDatabase() : null;
+  const pgDb = database === 'postgres' ? await createTestDatabase({ template: postgresTemplateName() }) : null;
+  // A copy of the run's initialised, migrated database: no initdb per platform.
+  if (!pgDb) seedPgliteHome(home);
   const config = loadConfig({
     TRIBUTARY_HOME: home,
     TRIBUTARY_SCHEDULER_TICK_MS: '200',
