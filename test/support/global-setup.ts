@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDb } from '../../src/store/db.js';
@@ -11,15 +12,13 @@ import './provided-context.js';
 
 /**
  * Runs once before all test files: makes the run's database templates (see provided-context.ts) and
- * returns the teardown that removes them.
+ * returns the teardown that removes the PostgreSQL one (the PGlite one is kept for the next run).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   mkdirSync('test-output', { recursive: true });
-  const pgliteRoot = mkdtempSync(join(tmpdir(), 'tributary-template-'));
-  const pgliteDir = join(pgliteRoot, 'db');
   const postgresName = newPostgresTemplateName();
-  const [, postgres] = await Promise.all([
-    prepare({ databaseUrl: null, dataDir: pgliteDir }),
+  const [pgliteDir, postgres] = await Promise.all([
+    pgliteTemplate(),
     createPostgresTemplate(POSTGRES_ADMIN_URL, postgresName).then(
       () => postgresName,
       (error: Error) => {
@@ -32,7 +31,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('pgliteTemplateDir', pgliteDir);
   project.provide('postgresTemplateName', postgres);
   return async () => {
-    rmSync(pgliteRoot, { recursive: true, force: true });
     if (postgres) await dropPostgresTemplate(POSTGRES_ADMIN_URL, postgres);
   };
 }
@@ -46,6 +44,62 @@ async function prepare(options: { databaseUrl: string | null; dataDir: string })
     await queue.stop();
   } finally {
     await db.close();
+  }
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CACHE = join(ROOT, 'node_modules', '.cache', 'tributary-test-templates');
+
+/**
+ * What the PGlite template is made of: the migrations, the code that opens, migrates and installs the
+ * queue, and the installed PGlite and pg-boss. A change to any of them makes a new template.
+ */
+function pgliteTemplateKey(): string {
+  const hash = createHash('sha256');
+  const migrations = join(ROOT, 'src', 'store', 'migrations');
+  const files = [
+    ...readdirSync(migrations)
+      .sort()
+      .map((name) => join(migrations, name)),
+    ...['db.ts', 'migrate.ts', 'queue.ts', 'pglite-initdb.mjs'].map((name) => join(ROOT, 'src', 'store', name)),
+    join(ROOT, 'test', 'support', 'global-setup.ts'),
+    join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'),
+    join(ROOT, 'node_modules', 'pg-boss', 'package.json'),
+  ];
+  for (const file of files) hash.update(file.slice(ROOT.length)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The migrated PGlite data dir, made once and kept under node_modules/.cache for later runs while its key
+ * holds: initdb and the migrations take seconds, more on a loaded machine, and running a single test file
+ * would pay them every time. Test platforms only ever copy it.
+ */
+async function pgliteTemplate(): Promise<string> {
+  const key = pgliteTemplateKey();
+  const final = join(CACHE, `pglite-${key}`);
+  if (existsSync(join(final, 'db', 'PG_VERSION'))) return join(final, 'db');
+  mkdirSync(CACHE, { recursive: true });
+  pruneCache(key);
+  const build = mkdtempSync(join(CACHE, '.build-'));
+  try {
+    await prepare({ databaseUrl: null, dataDir: join(build, 'db') });
+    // Whole or not at all: a run that finds the folder finds a finished template.
+    renameSync(build, final);
+  } catch (error) {
+    rmSync(build, { recursive: true, force: true });
+    // Another run finished the same template first.
+    if (!existsSync(join(final, 'db', 'PG_VERSION'))) throw error;
+  }
+  return join(final, 'db');
+}
+
+/** Removes templates of other keys, and builds a killed run left, once a day old: a recent one may be in use. */
+function pruneCache(key: string): void {
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const name of readdirSync(CACHE)) {
+    const path = join(CACHE, name);
+    if (name !== `pglite-${key}` && statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
   }
 }
 
