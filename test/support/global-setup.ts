@@ -16,6 +16,7 @@ import './provided-context.js';
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   mkdirSync('test-output', { recursive: true });
+  pruneStaleHomes();
   const postgresName = newPostgresTemplateName();
   const [pgliteDir, postgres] = await Promise.all([
     pgliteTemplate(),
@@ -100,6 +101,28 @@ function pruneCache(key: string): void {
   for (const name of readdirSync(CACHE)) {
     const path = join(CACHE, name);
     if (name !== `pglite-${key}` && statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Test homes a killed run left on /dev/shm (see platform.ts) hold RAM until a reboot: remove those a day
+ * old, which no run still going on can be using.
+ */
+function pruneStaleHomes(): void {
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  let names: string[];
+  try {
+    names = readdirSync('/dev/shm');
+  } catch {
+    return;
+  }
+  for (const name of names.filter((n) => n.startsWith('tributary-test-'))) {
+    const path = join('/dev/shm', name);
+    try {
+      if (statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Someone else's, or gone meanwhile.
+    }
   }
 }
 
