@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fillSandbox, type Call } from '../ops/fill-sandbox.js';
 import { launchTributary, type Launched } from '../support/launch.js';
+import { seedPgliteHome } from '../support/templates.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tributary.js');
 
@@ -40,6 +41,8 @@ describe('the tributary CLI against a running server', () => {
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'tributary-cli-'));
+    // The run's migrated embedded database: the e2e test is the one that starts from a cold home.
+    seedPgliteHome(home);
     folder = mkdtempSync(join(tmpdir(), 'tributary-cli-data-'));
     server = await launchTributary(process.execPath, [BIN, 'serve'], { home, tickMs: 200 });
     base = server.ready;

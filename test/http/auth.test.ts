@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { waitFor } from '../support/wait-for.js';
 
 const PROBE = '/data/foundation/flowservice/flowSpecs';
 
@@ -100,8 +101,14 @@ describe('token expiry', () => {
     try {
       const ok = await t.call('GET', PROBE);
       expect(ok.statusCode).not.toBe(401);
-      await new Promise((r) => setTimeout(r, 2100));
-      const res = await t.call('GET', PROBE);
+      // Asks until the one-second lifetime has passed rather than sleeping a fixed time past it.
+      const res = await waitFor(
+        async () => {
+          const answer = await t.call('GET', PROBE);
+          return answer.statusCode === 401 && answer;
+        },
+        { timeoutMs: 10_000, what: 'the token to expire' },
+      );
       expect(res.statusCode).toBe(401);
       expect(res.json().message).toMatch(/expired/);
     } finally {

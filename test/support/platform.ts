@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -9,6 +9,7 @@ import type { Credentials } from '../../src/services/identity/index.js';
 import { TEST_LOCAL_ROOTS } from './launch.js';
 import { createTestDatabase } from './postgres.js';
 import type { Resolver } from '../../src/connectors/egress/index.js';
+import { postgresTemplateName, seedPgliteHome } from './templates.js';
 
 export type TestDatabase = 'pglite' | 'postgres';
 
@@ -26,15 +27,31 @@ export interface TestPlatform {
 }
 
 /**
+ * Where test homes go: a RAM file system when the machine has one. Copying the 40 MB PGlite template onto
+ * the disk costs ~0.7 s of CPU in the kernel per platform, onto /dev/shm a tenth of that, and the
+ * database's own writes get the same discount. Homes are removed on close, so they hold RAM only meanwhile.
+ */
+function homesRoot(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+
+/**
  * A whole platform in a temporary home, on PGlite or on a fresh PostgreSQL database,
  * with its first org and client bootstrapped and a token issued.
  */
 export async function startTestPlatform(
   options: { database?: TestDatabase; env?: Record<string, string>; home?: string; resolver?: Resolver } = {},
 ): Promise<TestPlatform> {
-  const home = options.home ?? mkdtempSync(join(tmpdir(), 'tributary-test-'));
+  const home = options.home ?? mkdtempSync(join(homesRoot(), 'tributary-test-'));
   const database = options.database ?? 'pglite';
-  const pgDb = database === 'postgres' ? await createTestDatabase() : null;
+  const pgDb = database === 'postgres' ? await createTestDatabase({ template: postgresTemplateName() }) : null;
+  // A copy of the run's initialised, migrated database: no initdb per platform.
+  if (!pgDb) seedPgliteHome(home);
   const config = loadConfig({
     TRIBUTARY_HOME: home,
     TRIBUTARY_SCHEDULER_TICK_MS: '200',

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchTributary, type Launched } from '../support/launch.js';
+import { seedPgliteHome } from '../support/templates.js';
 
 export interface Server {
   launched: Launched<string>;
@@ -12,6 +13,8 @@ export interface Server {
 
 export async function startServer(options: { env?: NodeJS.ProcessEnv } = {}): Promise<Server> {
   const home = mkdtempSync(join(tmpdir(), 'tributary-ui-'));
+  // The run's migrated embedded database: the e2e test is the one that starts from a cold home.
+  seedPgliteHome(home);
   // npm start runs tsx which runs node: the launcher signals the whole group.
   const launched = await launchTributary('npm', ['start', '--silent'], { home, tickMs: 250, group: true, ...options });
   return { launched, base: launched.ready, home };
