@@ -27,6 +27,8 @@ const STATUS_CLASS: Record<string, string> = {
   aborted: 'bad',
   disabled: 'off',
   inactive: 'off',
+  connected: 'ok',
+  'test failed': 'bad',
 };
 
 export function Status({ value }: { value: string | undefined }) {

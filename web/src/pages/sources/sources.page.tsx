@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { DATA_LAKE_SPEC, flowService, specLabel } from '../../api/flow-service.api.js';
 import { useApp } from '../../app-context.js';
+import { ConnectorLogo } from '../../components/connector-logo.js';
 import { ErrorNote, Loading } from '../../components/ui.js';
 import { useAsync } from '../../lib/use-async.js';
 
@@ -27,7 +28,10 @@ export default function SourcesPage() {
       <ul className="cards" aria-label="Connectors">
         {sources.map((spec) => (
           <li key={spec.id} className="card">
-            <h2>{specLabel(spec)}</h2>
+            <div className="card-head">
+              <ConnectorLogo specName={spec.name} />
+              <h2>{specLabel(spec)}</h2>
+            </div>
             <p className="muted">
               {spec.attributes?.category ?? 'Source'}
               {spec.attributes?.uiAttributes?.isPreview ? ' · preview' : ''}
