@@ -9,6 +9,7 @@ export const ADLS_GEN2_SECRET_PARAMS = ['servicePrincipalKey', 'accountKey', 'sa
 const JSON_SCHEMA = 'http://json-schema.org/draft-07/schema#';
 
 const URL_PARAM = {
+  title: 'Account URL',
   type: 'string',
   description:
     'The endpoint of the account, https://{ACCOUNT}.dfs.core.windows.net. A file system and folder after it ' +
@@ -36,9 +37,14 @@ export const adlsGen2Spec: ConnectionSpec = {
         description: 'Defines auth params required for connecting to Azure Data Lake Storage Gen2 with a service principal.',
         properties: {
           url: URL_PARAM,
-          servicePrincipalId: { type: 'string', description: 'The application (client) id of the service principal.' },
-          servicePrincipalKey: { type: 'string', description: 'The client secret of the service principal.', format: 'password' },
-          tenant: { type: 'string', description: 'The tenant (directory) id or domain the service principal belongs to.' },
+          servicePrincipalId: { title: 'Service principal id', type: 'string', description: 'The application (client) id of the service principal.' },
+          servicePrincipalKey: {
+            title: 'Service principal key',
+            type: 'string',
+            description: 'The client secret of the service principal.',
+            format: 'password',
+          },
+          tenant: { title: 'Tenant', type: 'string', description: 'The tenant (directory) id or domain the service principal belongs to.' },
         },
         required: ['url', 'servicePrincipalId', 'servicePrincipalKey', 'tenant'],
       },
@@ -53,7 +59,7 @@ export const adlsGen2Spec: ConnectionSpec = {
         description: 'Defines auth params required for connecting to Azure Data Lake Storage Gen2 with a storage account key.',
         properties: {
           url: URL_PARAM,
-          accountKey: { type: 'string', description: 'An access key of the storage account.', format: 'password' },
+          accountKey: { title: 'Account key', type: 'string', description: 'An access key of the storage account.', format: 'password' },
         },
         required: ['url', 'accountKey'],
       },
@@ -68,7 +74,7 @@ export const adlsGen2Spec: ConnectionSpec = {
         description: 'Defines auth params required for connecting to Azure Data Lake Storage Gen2 with a shared access signature.',
         properties: {
           url: URL_PARAM,
-          sasToken: { type: 'string', description: 'The SAS token (sv=…&sig=…), without the leading "?".', format: 'password' },
+          sasToken: { title: 'SAS token', type: 'string', description: 'The SAS token (sv=…&sig=…), without the leading "?".', format: 'password' },
         },
         required: ['url', 'sasToken'],
       },

@@ -10,8 +10,16 @@ const JSON_SCHEMA = 'http://json-schema.org/draft-07/schema#';
 
 /** `container` and `folderPath` narrow where exploring starts, as AEP documents for both auth types. */
 const RESTRICTIONS = {
-  container: { type: 'string', description: 'The container the connection is restricted to; without it, the root lists the containers.' },
-  folderPath: { type: 'string', description: 'The folder of `container` the connection is restricted to, e.g. /acme/customers.' },
+  container: {
+    title: 'Container',
+    type: 'string',
+    description: 'The container the connection is restricted to; without it, the root lists the containers.',
+  },
+  folderPath: {
+    title: 'Folder path',
+    type: 'string',
+    description: 'The folder of `container` the connection is restricted to, e.g. /acme/customers.',
+  },
 };
 
 export const azureBlobSpec: ConnectionSpec = {
@@ -34,6 +42,7 @@ export const azureBlobSpec: ConnectionSpec = {
         description: 'Connection to Azure Blob Storage with the account connection string.',
         properties: {
           connectionString: {
+            title: 'Connection string',
             type: 'string',
             description: 'The connection string of the storage account: DefaultEndpointsProtocol=https;AccountName={ACCOUNT};AccountKey={KEY}.',
             format: 'password',
@@ -52,6 +61,7 @@ export const azureBlobSpec: ConnectionSpec = {
         description: 'Connection to Azure Blob Storage with a shared access signature URI.',
         properties: {
           sasUri: {
+            title: 'SAS URI',
             type: 'string',
             description: 'The SAS URI of the account (https://{ACCOUNT}.blob.core.windows.net/?sv=…&sig=…) or of one container.',
             format: 'password',

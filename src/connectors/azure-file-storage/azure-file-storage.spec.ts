@@ -26,13 +26,14 @@ export const azureFileStorageSpec: ConnectionSpec = {
         description: 'Defines auth params required for connecting to Azure File Storage.',
         properties: {
           host: {
+            title: 'Share URL',
             type: 'string',
             description:
               'The endpoint of the file share: \\\\{ACCOUNT}.file.core.windows.net\\{SHARE} (or https://{ACCOUNT}.file.core.windows.net/{SHARE}). ' +
               'Without a share, the root lists the shares; a folder after the share confines the connection to it.',
           },
-          userId: { type: 'string', description: 'The user of the share: AZURE\\{ACCOUNT} (the storage account name).' },
-          password: { type: 'string', description: 'The storage account access key.', format: 'password' },
+          userId: { title: 'User id', type: 'string', description: 'The user of the share: AZURE\\{ACCOUNT} (the storage account name).' },
+          password: { title: 'Access key', type: 'string', description: 'The storage account access key.', format: 'password' },
         },
         required: ['host', 'userId', 'password'],
       },

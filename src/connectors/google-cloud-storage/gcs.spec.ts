@@ -28,11 +28,21 @@ export const gcsSpec: ConnectionSpec = {
         type: 'object',
         description: 'Defines auth params required for connecting to Google Cloud Storage with an HMAC key (interoperability access).',
         properties: {
-          accessKeyId: { type: 'string', description: 'The access id of the HMAC key (61 characters for a service account key).' },
-          secretAccessKey: { type: 'string', description: 'The secret of the HMAC key (40 characters, base64).', format: 'password' },
-          bucketName: { type: 'string', description: 'Restricts the connection to this bucket.' },
-          folderPath: { type: 'string', description: 'Restricts the connection to this folder of the bucket.' },
+          accessKeyId: {
+            title: 'HMAC access id',
+            type: 'string',
+            description: 'The access id of the HMAC key (61 characters for a service account key).',
+          },
+          secretAccessKey: {
+            title: 'HMAC secret',
+            type: 'string',
+            description: 'The secret of the HMAC key (40 characters, base64).',
+            format: 'password',
+          },
+          bucketName: { title: 'Bucket', type: 'string', description: 'Restricts the connection to this bucket.' },
+          folderPath: { title: 'Folder path', type: 'string', description: 'Restricts the connection to this folder of the bucket.' },
           serviceUrl: {
+            title: 'Service URL',
             type: 'string',
             description: `The XML API endpoint; ${GCS_INTEROPERABLE_ENDPOINT} unless a private endpoint or an emulator is used.`,
             default: GCS_INTEROPERABLE_ENDPOINT,

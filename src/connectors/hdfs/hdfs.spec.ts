@@ -26,6 +26,7 @@ export const hdfsSpec: ConnectionSpec = {
         description: 'Defines auth params required for connecting to HDFS through its WebHDFS REST API.',
         properties: {
           url: {
+            title: 'WebHDFS URL',
             type: 'string',
             description: 'The WebHDFS address of the name node, e.g. http://namenode:9870 (…/webhdfs/v1 may be included).',
             pattern: '^[hH][tT][tT][pP][sS]?://',

@@ -24,6 +24,7 @@ export const localFolderSpec: ConnectionSpec = {
         description: 'Defines auth params required for reading a folder on the Tributary server.',
         properties: {
           path: {
+            title: 'Folder path',
             type: 'string',
             description: 'Absolute path of the root folder on the server; nothing outside it can be read.',
             pattern: '^/',

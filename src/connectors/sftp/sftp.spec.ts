@@ -10,17 +10,18 @@ const JSON_SCHEMA = 'http://json-schema.org/draft-07/schema#';
 
 /** What both auth methods share: where the server is, who logs in, and how the connection is used. */
 const common = {
-  host: { type: 'string', description: 'Name or IP address of the SFTP server.' },
-  port: { type: 'integer', minimum: 1, maximum: 65535, default: 22, description: 'SFTP server port.' },
+  host: { title: 'Host', type: 'string', description: 'Name or IP address of the SFTP server.' },
+  port: { title: 'Port', type: 'integer', minimum: 1, maximum: 65535, default: 22, description: 'SFTP server port.' },
   // AEP's JSON example says userName, its parameter table username: both are accepted.
-  userName: { type: 'string', description: 'The user to log in as.' },
-  username: { type: 'string', description: 'Alias of userName.' },
+  userName: { title: 'User name', type: 'string', description: 'The user to log in as.' },
+  username: { title: 'User name (alias)', type: 'string', description: 'Alias of userName.' },
   maxConcurrentConnections: {
+    title: 'Maximum concurrent connections',
     type: 'integer',
     minimum: 1,
     description: 'The most SSH connections opened to the server at once (some servers limit them per user).',
   },
-  folderPath: { type: 'string', description: 'The folder the connection is confined to; the login folder when absent.' },
+  folderPath: { title: 'Folder path', type: 'string', description: 'The folder the connection is confined to; the login folder when absent.' },
 };
 
 const eitherUserName = [{ required: ['userName'] }, { required: ['username'] }];
@@ -43,7 +44,7 @@ export const sftpSpec: ConnectionSpec = {
         $schema: JSON_SCHEMA,
         type: 'object',
         description: 'Defines auth params required for connecting to an SFTP server with a password.',
-        properties: { ...common, password: { type: 'string', description: 'The password of the user.', format: 'password' } },
+        properties: { ...common, password: { title: 'Password', type: 'string', description: 'The password of the user.', format: 'password' } },
         required: ['host', 'password'],
         anyOf: eitherUserName,
       },
@@ -58,11 +59,12 @@ export const sftpSpec: ConnectionSpec = {
         properties: {
           ...common,
           privateKeyContent: {
+            title: 'Private key',
             type: 'string',
             description: 'The private key, Base64-encoded OpenSSH (or PEM) key file content; RSA, ECDSA and Ed25519 keys are supported.',
             format: 'password',
           },
-          passPhrase: { type: 'string', description: 'The pass phrase of an encrypted private key.', format: 'password' },
+          passPhrase: { title: 'Pass phrase', type: 'string', description: 'The pass phrase of an encrypted private key.', format: 'password' },
         },
         required: ['host', 'privateKeyContent'],
         anyOf: eitherUserName,

@@ -31,9 +31,9 @@ export const kinesis: StreamingSource = {
           type: 'object',
           description: 'Defines auth params required for connecting to Amazon Kinesis.',
           properties: {
-            accessKeyId: { type: 'string', description: 'Access key id of the account.' },
-            secretKey: { type: 'string', description: 'Secret access key of the account.', format: 'password' },
-            region: { type: 'string', description: 'Region of the streams.' },
+            accessKeyId: { title: 'Access key id', type: 'string', description: 'Access key id of the account.' },
+            secretKey: { title: 'Secret access key', type: 'string', description: 'Secret access key of the account.', format: 'password' },
+            region: { title: 'Region', type: 'string', description: 'Region of the streams.' },
           },
           required: ['accessKeyId', 'secretKey', 'region'],
         },
@@ -69,10 +69,10 @@ export const eventHubs: StreamingSource = {
           type: 'object',
           description: 'Defines auth params required for connecting to an Event Hubs namespace.',
           properties: {
-            sasKeyName: { type: 'string', description: 'Name of the shared access policy.' },
-            sasKey: { type: 'string', description: 'Key of the shared access policy.', format: 'password' },
-            namespace: { type: 'string', description: 'Event Hubs namespace.' },
-            eventHubName: { type: 'string', description: 'Event hub, for a policy scoped to one hub.' },
+            sasKeyName: { title: 'Policy name', type: 'string', description: 'Name of the shared access policy.' },
+            sasKey: { title: 'Policy key', type: 'string', description: 'Key of the shared access policy.', format: 'password' },
+            namespace: { title: 'Namespace', type: 'string', description: 'Event Hubs namespace.' },
+            eventHubName: { title: 'Event hub', type: 'string', description: 'Event hub, for a policy scoped to one hub.' },
           },
           required: ['sasKeyName', 'sasKey', 'namespace'],
         },
@@ -80,7 +80,7 @@ export const eventHubs: StreamingSource = {
     ],
     sourceSpec: streamSourceSpec(
       {
-        eventHubName: { type: 'string' },
+        eventHubName: { title: 'Event hub', type: 'string' },
         dataType: { type: 'string', enum: ['raw', 'xdm'], default: 'raw' },
         reset: { type: 'string', enum: ['latest', 'earliest'], default: 'earliest' },
         consumerGroup: { type: 'string', default: '$Default' },

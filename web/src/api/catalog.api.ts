@@ -33,6 +33,7 @@ export function catalog(api: Api) {
       const created = await api.post<string[]>(`${CATALOG}/dataSets?requestDataSource=true`, body);
       return created[0]!.replace('@/dataSets/', '');
     },
+    deleteDataSet: (id: string) => api.delete(`${CATALOG}/dataSets/${id}`),
     batches: async (dataSetId: string) =>
       keyed<Batch>(await api.get<Record<string, Batch>>(`${CATALOG}/batches?dataSet=${dataSetId}&limit=100&orderBy=desc:created`)).sort(
         (a, b) => (b.created ?? 0) - (a.created ?? 0),

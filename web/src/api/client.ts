@@ -104,6 +104,14 @@ export class Api {
   post<T = unknown>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
     return this.request<T>('POST', path, { ...options, body });
   }
+
+  patch<T = unknown>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('PATCH', path, { ...options, body });
+  }
+
+  delete<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('DELETE', path, options);
+  }
 }
 
 /** True when the server has no such route yet (another part of the platform is still being built). */

@@ -42,9 +42,32 @@ export interface ConnectionSpec {
 export interface Connection {
   id: string;
   name: string;
+  description?: string;
   connectionSpec: { id: string; version?: string };
-  auth?: { specName?: string };
+  auth?: { specName?: string; params?: Record<string, unknown> };
   state?: string;
+  etag?: string;
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+export interface SourceConnection {
+  id: string;
+  name: string;
+  description?: string;
+  baseConnectionId?: string;
+  connectionSpec?: { id: string };
+  params?: { path?: string; type?: string; recursive?: boolean };
+  data?: { format?: string };
+  createdAt?: number;
+  etag?: string;
+}
+
+/** A JSON Patch operation, as Flow Service's PATCH takes them. */
+export interface PatchOp {
+  op: 'add' | 'replace' | 'remove';
+  path: string;
+  value?: unknown;
 }
 
 export interface ExploreEntry {
@@ -120,7 +143,14 @@ export function flowService(api: Api) {
     connectionSpecs: async () => (await api.get<Items<ConnectionSpec>>(`${FS}/connectionSpecs`)).items,
     connectionSpec: (id: string) => one<ConnectionSpec>(`${FS}/connectionSpecs/${id}`),
     connections: async () => (await api.get<Items<Connection>>(`${FS}/connections`)).items,
-    createConnection: (body: unknown) => api.post<{ id: string }>(`${FS}/connections`, body),
+    createConnection: (body: unknown) => api.post<{ id: string; etag?: string }>(`${FS}/connections`, body),
+    /** Flow Service wants the resource's etag in If-Match on every PATCH. */
+    patchConnection: (id: string, etag: string, ops: PatchOp[]) =>
+      api.patch<{ id: string; etag?: string }>(`${FS}/connections/${id}`, ops, { headers: { 'If-Match': etag } }),
+    deleteConnection: (id: string) => api.delete(`${FS}/connections/${id}`),
+    sourceConnections: async () => (await api.get<Items<SourceConnection>>(`${FS}/sourceConnections`)).items,
+    deleteSourceConnection: (id: string) => api.delete(`${FS}/sourceConnections/${id}`),
+    deleteFlow: (id: string) => api.delete(`${FS}/flows/${id}`),
     testConnection: (id: string) => api.get<unknown>(`${FS}/connections/${id}/test`),
     explore: (id: string, folder: string | null) =>
       api.get<ExploreEntry[]>(

@@ -43,6 +43,11 @@ export function schemaRegistry(api: Api) {
       api.get<ResolvedSchema>(`${SR}/${container}/${kind}/${encodeURIComponent(id)}`, { accept: 'application/vnd.adobe.xed-full+json; version=1' }),
     createSchema: (body: unknown) => api.post<XdmResource>(`${SR}/tenant/schemas`, body),
     createClass: (body: unknown) => api.post<XdmResource>(`${SR}/tenant/classes`, body),
+    /** Only the org's own resources can be deleted; the standard ones belong to everyone. */
+    delete: (kind: Kind, id: string) => api.delete(`${SR}/tenant/${kind}/${encodeURIComponent(id)}`),
+    /** One resource's id and title (no fields): enough to name it. */
+    head: (id: string, kind: Kind) =>
+      api.get<XdmResource>(`${SR}/${containerOf(id)}/${kind}/${encodeURIComponent(id)}`, { accept: 'application/vnd.adobe.xed+json; version=1' }),
   };
 }
 

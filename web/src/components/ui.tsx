@@ -27,6 +27,8 @@ const STATUS_CLASS: Record<string, string> = {
   aborted: 'bad',
   disabled: 'off',
   inactive: 'off',
+  connected: 'ok',
+  'test failed': 'bad',
 };
 
 export function Status({ value }: { value: string | undefined }) {
@@ -39,6 +41,8 @@ export interface Column<T> {
   label?: ReactNode;
   /** What the cell shows; the row's value at `key`, as text, when absent. */
   cell?: (row: T) => ReactNode;
+  /** How the rows are sorted by this column, for screen readers (aria-sort). */
+  sort?: 'ascending' | 'descending' | 'none';
 }
 
 export interface TableProps<T> {
@@ -75,7 +79,7 @@ export function DataTable<T extends object = Record<string, unknown>>({
         <thead>
           <tr>
             {cols.map((c) => (
-              <th key={c.key} scope="col">
+              <th key={c.key} scope="col" aria-sort={c.sort}>
                 {c.label ?? c.key}
                 {subtitles?.[c.key] ? <span className="col-type">{subtitles[c.key]}</span> : null}
               </th>

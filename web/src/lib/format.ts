@@ -30,3 +30,14 @@ export function cellText(value: unknown): string {
   if (typeof value === 'object') return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   return String(value);
 }
+
+/** A count with the reader's digit grouping: 1,000,010. */
+export function formatNumber(n: number | undefined): string {
+  if (n === undefined || Number.isNaN(n)) return '–';
+  return n.toLocaleString(undefined, { maximumFractionDigits: 2 });
+}
+
+/** A count in few characters, for chart axes: 1.2M, 35K. */
+export function formatCompact(n: number): string {
+  return n.toLocaleString(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+}

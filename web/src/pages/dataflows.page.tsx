@@ -1,47 +1,52 @@
 import { Link } from 'wouter';
-import { flowService } from '../api/flow-service.api.js';
+import { flowService, type Flow } from '../api/flow-service.api.js';
 import { useApp } from '../app-context.js';
-import { DataTable, ErrorNote, Loading, Status } from '../components/ui.js';
+import { ListView } from '../components/list-view.js';
+import { Status } from '../components/ui.js';
 import { formatTime } from '../lib/format.js';
+import { nextRunAt, scheduleInWords } from '../lib/schedule.js';
 import { useAsync } from '../lib/use-async.js';
 
-/** Every dataflow with its state and its last run. */
+/** Every dataflow with its state, its schedule, its last run and its next one. */
 export default function DataflowsPage() {
   const { api } = useApp();
-  const flows = useAsync(() => flowService(api).flows(), [api]);
-  const list = [...(flows.data ?? [])].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
+  const fs = flowService(api);
+  const flows = useAsync(() => fs.flows(), [api]);
   return (
     <section>
       <h1 tabIndex={-1}>Dataflows</h1>
-      <div className="actions">
-        <Link href="/sources" className="button">
-          New dataflow
-        </Link>
-        <button type="button" className="secondary" onClick={flows.reload}>
-          Refresh
-        </button>
-      </div>
-      {flows.loading ? <Loading /> : null}
-      <ErrorNote error={flows.error} />
-      <DataTable
+      <ListView<Flow>
         caption="Dataflows"
-        rows={list}
+        noun="dataflow"
+        rows={flows.data}
+        loading={flows.loading}
+        error={flows.error}
+        reload={flows.reload}
         rowKey={(flow) => flow.id}
-        empty={flows.loading ? null : 'No dataflows yet.'}
+        rowName={(flow) => flow.name}
+        searchText={(flow) => `${flow.name} ${flow.description ?? ''} ${flow.state}`}
+        initialSort={{ key: 'created', descending: true }}
+        empty="No dataflows yet: set one up from a source."
+        onDelete={(flow) => fs.deleteFlow(flow.id)}
+        deleteNote={() => 'Its dataset and the batches it landed stay.'}
+        actions={
+          <>
+            <Link href="/sources" className="button">
+              New dataflow
+            </Link>
+            <button type="button" className="secondary" onClick={flows.reload}>
+              Refresh
+            </button>
+          </>
+        }
         columns={[
-          { key: 'name', label: 'Name', cell: (flow) => <Link href={`/dataflows/${flow.id}`}>{flow.name}</Link> },
-          { key: 'state', label: 'State', cell: (flow) => <Status value={flow.state} /> },
-          {
-            key: 'schedule',
-            label: 'Schedule',
-            cell: (flow) =>
-              flow.scheduleParams?.frequency === 'once' || !flow.scheduleParams
-                ? 'once'
-                : `every ${String(flow.scheduleParams.interval)} ${String(flow.scheduleParams.frequency)}(s)`,
-          },
+          { key: 'name', label: 'Name', sortValue: (f) => f.name, cell: (flow) => <Link href={`/dataflows/${flow.id}`}>{flow.name}</Link> },
+          { key: 'state', label: 'State', sortValue: (f) => f.state, cell: (flow) => <Status value={flow.state} /> },
+          { key: 'schedule', label: 'Schedule', cell: (flow) => scheduleInWords(flow.scheduleParams) },
           {
             key: 'lastRun',
             label: 'Last run',
+            sortValue: (f) => f.lastRunDetails?.startedAtUTC,
             cell: (flow) =>
               flow.lastRunDetails ? (
                 <Link href={`/runs/${flow.lastRunDetails.id}`}>
@@ -51,9 +56,16 @@ export default function DataflowsPage() {
                 'not run yet'
               ),
           },
-          { key: 'created', label: 'Created', cell: (flow) => formatTime(flow.createdAt) },
+          { key: 'nextRun', label: 'Next run', sortValue: (f) => nextRunAt(f), cell: (flow) => formatNextRun(flow) },
+          { key: 'created', label: 'Created', sortValue: (f) => f.createdAt, cell: (flow) => formatTime(flow.createdAt) },
         ]}
       />
     </section>
   );
+}
+
+export function formatNextRun(flow: Flow): string {
+  const next = nextRunAt(flow);
+  if (next !== undefined) return formatTime(next);
+  return flow.state === 'enabled' ? 'none (ran once)' : 'none (disabled)';
 }

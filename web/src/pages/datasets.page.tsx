@@ -1,36 +1,40 @@
-import { useState } from 'react';
 import { Link } from 'wouter';
-import { catalog } from '../api/catalog.api.js';
+import { catalog, type DataSet } from '../api/catalog.api.js';
 import { useApp } from '../app-context.js';
-import { DataTable, ErrorNote, Loading, Status } from '../components/ui.js';
+import { ListView } from '../components/list-view.js';
+import { Status } from '../components/ui.js';
 import { formatTime } from '../lib/format.js';
 import { useAsync } from '../lib/use-async.js';
 
 export default function DatasetsPage() {
   const { api } = useApp();
   const dataSets = useAsync(() => catalog(api).dataSets(), [api]);
-  const [filter, setFilter] = useState('');
-  const list = (dataSets.data ?? [])
-    .filter((d) => d.name.toLowerCase().includes(filter.trim().toLowerCase()))
-    .sort((a, b) => (b.created ?? 0) - (a.created ?? 0));
   return (
     <section>
       <h1 tabIndex={-1}>Datasets</h1>
-      <label className="inline">
-        <span>Search datasets</span>
-        <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
-      </label>
-      {dataSets.loading ? <Loading /> : null}
-      <ErrorNote error={dataSets.error} />
-      <DataTable
+      <ListView<DataSet & { id: string }>
         caption="Datasets"
-        rows={list}
+        noun="dataset"
+        rows={dataSets.data}
+        loading={dataSets.loading}
+        error={dataSets.error}
+        reload={dataSets.reload}
         rowKey={(d) => d.id}
-        empty={dataSets.loading ? null : 'No datasets.'}
+        rowName={(d) => d.name}
+        searchText={(d) => `${d.name} ${d.description ?? ''} ${d.id}`}
+        initialSort={{ key: 'created', descending: true }}
+        empty="No datasets yet: a dataflow makes one, or lands in one you pick."
+        onDelete={(d) => catalog(api).deleteDataSet(d.id)}
+        deleteNote={() => 'Its batches and files are deleted with it.'}
         columns={[
-          { key: 'name', label: 'Name', cell: (d) => <Link href={`/datasets/${d.id}`}>{d.name}</Link> },
-          { key: 'lastBatch', label: 'Last batch', cell: (d) => (d.lastBatchStatus ? <Status value={d.lastBatchStatus} /> : '–') },
-          { key: 'created', label: 'Created', cell: (d) => formatTime(d.created) },
+          { key: 'name', label: 'Name', sortValue: (d) => d.name, cell: (d) => <Link href={`/datasets/${d.id}`}>{d.name}</Link> },
+          {
+            key: 'lastBatch',
+            label: 'Last batch',
+            sortValue: (d) => d.lastBatchStatus,
+            cell: (d) => (d.lastBatchStatus ? <Status value={d.lastBatchStatus} /> : '–'),
+          },
+          { key: 'created', label: 'Created', sortValue: (d) => d.created, cell: (d) => formatTime(d.created) },
         ]}
       />
     </section>

@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
-import { schemaRegistry } from '../api/schema-registry.api.js';
+import { containerOf, schemaRegistry, type XdmResource } from '../api/schema-registry.api.js';
 import { useApp } from '../app-context.js';
-import { ErrorNote, Loading } from '../components/ui.js';
+import { ListView } from '../components/list-view.js';
 import { useAsync } from '../lib/use-async.js';
 
 const TABS = [
-  ['schemas', 'Schemas'],
-  ['classes', 'Classes'],
-  ['fieldgroups', 'Field groups'],
+  ['schemas', 'Schemas', 'schema'],
+  ['classes', 'Classes', 'class'],
+  ['fieldgroups', 'Field groups', 'field group'],
 ] as const;
 type Kind = (typeof TABS)[number][0];
 
@@ -16,9 +16,8 @@ type Kind = (typeof TABS)[number][0];
 export default function SchemasPage() {
   const { api } = useApp();
   const [kind, setKind] = useState<Kind>('schemas');
-  const [filter, setFilter] = useState('');
   const list = useAsync(() => schemaRegistry(api).listBoth(kind), [api, kind]);
-  const shown = (list.data ?? []).filter((r) => `${r.title} ${r.$id}`.toLowerCase().includes(filter.trim().toLowerCase()));
+  const tab = TABS.find(([v]) => v === kind) ?? TABS[0];
   return (
     <section className="stack">
       <h1 tabIndex={-1}>Schemas</h1>
@@ -34,20 +33,43 @@ export default function SchemasPage() {
           </button>
         ))}
       </div>
-      <label className="inline">
-        <span>Search</span>
-        <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
-      </label>
-      {list.loading ? <Loading /> : null}
-      <ErrorNote error={list.error} />
-      <ul className="plain list" role="tabpanel" aria-label={TABS.find(([v]) => v === kind)?.[1]}>
-        {shown.slice(0, 300).map((r) => (
-          <li key={r.$id}>
-            <Link href={`/schemas/view?kind=${kind}&id=${encodeURIComponent(r.$id)}`}>{r.title}</Link> <span className="muted small">{r.$id}</span>
-          </li>
-        ))}
-        {!list.loading && shown.length === 0 ? <li className="muted">None.</li> : null}
-      </ul>
+      <div role="tabpanel" aria-label={tab[1]}>
+        <ListView<XdmResource>
+          key={kind}
+          caption={tab[1]}
+          noun={tab[2]}
+          rows={list.data}
+          loading={list.loading}
+          error={list.error}
+          reload={list.reload}
+          rowKey={(r) => r.$id}
+          rowName={(r) => r.title}
+          searchText={(r) => `${r.title} ${r.description ?? ''} ${r.$id}`}
+          initialSort={{ key: 'title', descending: false }}
+          onDelete={(r) => schemaRegistry(api).delete(kind, r.$id)}
+          cannotDelete={(r) => (containerOf(r.$id) === 'global' ? 'A standard resource of XDM: it cannot be deleted' : null)}
+          deleteNote={() => (kind === 'schemas' ? 'Datasets on it refuse new batches.' : null)}
+          columns={[
+            {
+              key: 'title',
+              label: 'Title',
+              sortValue: (r) => r.title,
+              cell: (r) => (
+                <span className="titled">
+                  <Link href={`/schemas/view?kind=${kind}&id=${encodeURIComponent(r.$id)}`}>{r.title}</Link>
+                  {r.description ? <span className="muted small">{r.description}</span> : null}
+                </span>
+              ),
+            },
+            {
+              key: 'owner',
+              label: 'Owner',
+              sortValue: (r) => containerOf(r.$id),
+              cell: (r) => (containerOf(r.$id) === 'global' ? 'Standard (XDM)' : 'Your organization'),
+            },
+          ]}
+        />
+      </div>
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../../api/flow-service.api.js';
+import { Icon } from '../../components/icon.js';
 
 interface Props {
   schema: JsonSchema;
@@ -8,7 +9,7 @@ interface Props {
 }
 
 /** Secrets are marked in auth specs by `format: password` or by name; their inputs hide what is typed. */
-function isSecret(name: string, schema: JsonSchema): boolean {
+export function isSecret(name: string, schema: JsonSchema): boolean {
   return (
     schema.format === 'password' || schema['x-secret'] === true || /secret|password|token|sas|connectionstring|privatekey|accountkey/i.test(name)
   );
@@ -25,15 +26,29 @@ export function AuthForm({ schema, values, onChange, idPrefix }: Props) {
     <div className="stack">
       {Object.entries(schema.properties ?? {}).map(([name, prop]) => {
         const id = `${idPrefix}-${name}`;
+        const secret = isSecret(name, prop);
         const label = (
-          <span>
-            {prop.title ?? name}
-            {required.has(name) ? <abbr title="required"> *</abbr> : null}
+          <span className="field-label">
+            {prop.title ?? humanize(name)}
+            {required.has(name) ? <abbr title="required"> *</abbr> : <span className="optional"> (optional)</span>}
+            {secret ? (
+              <span className="badge secret">
+                <Icon name="lock" size={12} /> secret
+              </span>
+            ) : null}
           </span>
         );
-        const help = prop.description ? (
-          <small id={`${id}-help`} className="muted">
-            {prop.description}
+        // Every field says what it is for; a secret also says it is kept sealed and never shown again.
+        const text = [
+          prop.description,
+          prop.default !== undefined && typeof prop.default !== 'object' ? `Default: ${String(prop.default)}.` : '',
+          secret ? 'Stored encrypted; never shown again, not even to you.' : '',
+        ]
+          .filter(Boolean)
+          .join(' ');
+        const help = text ? (
+          <small id={`${id}-help`} className="muted help">
+            {text}
           </small>
         ) : null;
         const type = Array.isArray(prop.type) ? prop.type[0] : prop.type;
@@ -94,8 +109,9 @@ export function AuthForm({ schema, values, onChange, idPrefix }: Props) {
             <input
               id={id}
               name={name}
-              type={isSecret(name, prop) ? 'password' : type === 'integer' || type === 'number' ? 'number' : 'text'}
-              autoComplete="off"
+              type={secret ? 'password' : type === 'integer' || type === 'number' ? 'number' : 'text'}
+              autoComplete={secret ? 'new-password' : 'off'}
+              placeholder={prop.default !== undefined && typeof prop.default !== 'object' ? String(prop.default) : undefined}
               required={required.has(name)}
               value={String(values[name] ?? '')}
               onChange={(e) => {
@@ -111,6 +127,18 @@ export function AuthForm({ schema, values, onChange, idPrefix }: Props) {
       })}
     </div>
   );
+}
+
+/** A parameter name in words, for a spec without titles: `s3AccessKey` → "S3 access key". */
+export function humanize(name: string): string {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .map((w, i) => (/^[A-Z0-9]+$/.test(w) && w.length > 1 ? w : i === 0 ? w : w.toLowerCase()));
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function matches(pattern: string | undefined, value: string): boolean {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'wouter';
 import { flowService, specLabel } from '../../api/flow-service.api.js';
 import { useApp } from '../../app-context.js';
+import { ConnectorLogo } from '../../components/connector-logo.js';
 import { ErrorNote, Loading } from '../../components/ui.js';
 import { useAsync } from '../../lib/use-async.js';
 import { AuthenticateStep } from './step-authenticate.js';
@@ -46,8 +47,8 @@ function Wizard({ initial }: { initial: WizardState['spec'] }) {
   const props = { state, update, next };
   return (
     <section className="wizard">
-      <p className="crumbs">
-        <Link href="/sources">Sources</Link> / {specLabel(state.spec)}
+      <p className="crumbs with-logo">
+        <Link href="/sources">Sources</Link> / <ConnectorLogo specName={state.spec.name} size={20} /> {specLabel(state.spec)}
       </p>
       <ol className="steps" aria-label="Steps">
         {STEPS.map((label, i) => (

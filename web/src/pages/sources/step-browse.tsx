@@ -4,6 +4,7 @@ import { useApp } from '../../app-context.js';
 import { ErrorNote, Loading } from '../../components/ui.js';
 import { useAsync } from '../../lib/use-async.js';
 import type { StepProps } from './wizard-state.js';
+import { Icon } from '../../components/icon.js';
 
 /** Step 2: browse the storage, filter, and pick a file or a whole folder. */
 export function BrowseStep({ state, update, next }: StepProps) {
@@ -54,7 +55,7 @@ export function BrowseStep({ state, update, next }: StepProps) {
           <li key={entry.path} className={selected === entry.path ? 'selected' : undefined}>
             {entry.type === 'folder' ? (
               <button type="button" className="link" onClick={() => (setFolder(entry.path), setFilter(''))} aria-label={`Open folder ${entry.name}`}>
-                📁 {entry.name}
+                <Icon name="folder" /> {entry.name}
               </button>
             ) : (
               <button
@@ -65,7 +66,7 @@ export function BrowseStep({ state, update, next }: StepProps) {
                 aria-pressed={selected === entry.path}
                 aria-label={`Select file ${entry.name}`}
               >
-                📄 {entry.name}
+                <Icon name="file" /> {entry.name}
               </button>
             )}
           </li>

@@ -7,6 +7,7 @@ import { checkMappedRows, previewLocally } from '../../lib/local-preview.js';
 import { useAsync } from '../../lib/use-async.js';
 import { fieldsOf, leavesOf, suggestDestination, type XdmField } from '../../lib/xdm-fields.js';
 import { columnsOf, type StepProps } from './wizard-state.js';
+import { Icon } from '../../components/icon.js';
 
 const PREVIEW_ROWS = 10;
 
@@ -158,7 +159,9 @@ export function MappingStep({ state, update, next }: StepProps) {
                       />
                     </label>
                   )}
-                  <span aria-hidden="true">→</span>
+                  <span aria-hidden="true">
+                    <Icon name="arrow-right" />
+                  </span>
                   <label>
                     <span className="sr-only">Target field of mapping {i + 1}</span>
                     <input
@@ -176,7 +179,7 @@ export function MappingStep({ state, update, next }: StepProps) {
                     onClick={() => setMappings(mappings.filter((_, j) => j !== i))}
                     aria-label={`Remove mapping ${i + 1}`}
                   >
-                    ✕
+                    <Icon name="close" />
                   </button>
                 </fieldset>
               </li>

@@ -6,6 +6,7 @@ import { DATA_LAKE_SPEC, flowService, specLabel } from '../../api/flow-service.a
 import { useApp } from '../../app-context.js';
 import { ErrorNote } from '../../components/ui.js';
 import type { StepProps } from './wizard-state.js';
+import { Icon } from '../../components/icon.js';
 
 const FLOW_SPEC_NAME = 'CloudStorageToAEP';
 
@@ -124,7 +125,7 @@ export function ReviewStep({ state }: StepProps) {
               .filter((m) => m.source && m.destination)
               .map((m) => (
                 <li key={m.destination}>
-                  <code>{m.source}</code> → <code>{m.destination}</code>
+                  <code>{m.source}</code> <Icon name="arrow-right" label="to" /> <code>{m.destination}</code>
                 </li>
               ))}
           </ul>
@@ -141,7 +142,9 @@ export function ReviewStep({ state }: StepProps) {
       {progress.length ? (
         <ul className="plain" role="status" aria-live="polite">
           {progress.map((p) => (
-            <li key={p}>✓ {p}</li>
+            <li key={p}>
+              <Icon name="check" className="ok" /> {p}
+            </li>
           ))}
         </ul>
       ) : null}
