@@ -170,6 +170,7 @@ create table flow_runs (
   created_at timestamp with time zone not null default now(),
   updated_at timestamp with time zone not null default now(),
   heartbeat_at timestamp with time zone,
+  attempt uuid,
   constraint flow_runs_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES flows(id) ON DELETE CASCADE,
   constraint flow_runs_pkey PRIMARY KEY (id),
   constraint flow_runs_retry_of_fkey FOREIGN KEY (retry_of) REFERENCES flow_runs(id),
@@ -280,6 +281,9 @@ create table queries (
   updated_at timestamp with time zone not null default now(),
   started_at timestamp with time zone,
   completed_at timestamp with time zone,
+  result_index jsonb,
+  result_bytes bigint,
+  truncated_by text,
   constraint queries_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE,
   constraint queries_pkey PRIMARY KEY (id),
   constraint queries_sandbox_id_fkey FOREIGN KEY (sandbox_id) REFERENCES sandboxes(id) ON DELETE CASCADE
@@ -381,6 +385,7 @@ CREATE INDEX datasets_scope_idx ON public.datasets USING btree (org_id, sandbox_
 CREATE INDEX endpoint_connections_scope ON public.endpoint_connections USING btree (org_id, sandbox_id, role, created_at);
 CREATE INDEX flow_runs_flow ON public.flow_runs USING btree (flow_id, created_at);
 CREATE INDEX flow_runs_in_progress ON public.flow_runs USING btree (heartbeat_at) WHERE (status = 'inProgress'::text);
+CREATE UNIQUE INDEX flow_runs_one_in_progress ON public.flow_runs USING btree (flow_id) WHERE (status = 'inProgress'::text);
 CREATE INDEX flow_runs_scope ON public.flow_runs USING btree (org_id, sandbox_id, created_at);
 CREATE INDEX flows_due ON public.flows USING btree (next_run_at) WHERE (state = 'enabled'::text);
 CREATE INDEX flows_scope ON public.flows USING btree (org_id, sandbox_id, created_at);
