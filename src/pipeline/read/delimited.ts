@@ -1,3 +1,4 @@
+import type { DuckDBResult } from '@duckdb/node-api';
 import type { SourceFormat } from '../contracts.js';
 import { sqlString, type Engine, engineMessage } from '../engine/duckdb.js';
 import { FileCode, FileFailure, RowCode } from '../errors.js';
@@ -40,11 +41,11 @@ export async function delimitedSource(
 ): Promise<DelimitedSource | null> {
   const delimiter = format.columnDelimiter ?? ',';
   const quote = format.quoteChar ?? '"';
-  const escape = format.escapeChar ?? quote;
+  const escapeChar = format.escapeChar ?? quote;
   for (const [name, value] of [
     ['columnDelimiter', delimiter],
     ['quoteChar', quote],
-    ['escapeChar', escape],
+    ['escapeChar', escapeChar],
   ] as const) {
     // One UTF-16 unit: the header reader compares units, so a character outside the Basic Multilingual
     // Plane (an emoji) would never split the header while DuckDB split the rows.
@@ -52,7 +53,7 @@ export async function delimitedSource(
       throw new FileFailure(FileCode.badFormat, `${name} must be one character of the Basic Multilingual Plane, got ${JSON.stringify(value)}`);
   }
   const header = format.header !== false;
-  const first = await readFirstRecord(path, delimiter, quote, escape, 'utf8', maxRecordBytes);
+  const first = await readFirstRecord(path, delimiter, quote, escapeChar, 'utf8', maxRecordBytes);
   if (!first) return null;
   const width = first.length;
   if (width > MAX_COLUMNS)
@@ -60,7 +61,7 @@ export async function delimitedSource(
   const names = columnNames(header ? first : null, width);
   const columns = Array.from({ length: width + 1 }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   const options = `header = false, auto_detect = false, columns = {${columns}},
-      delim = ${sqlString(delimiter)}, quote = ${sqlString(quote)}, escape = ${sqlString(escape)},
+      delim = ${sqlString(delimiter)}, quote = ${sqlString(quote)}, escape = ${sqlString(escapeChar)},
       null_padding = true, strict_mode = false, nullstr = ${sqlString(NO_NULL)},
       max_line_size = ${maxRecordBytes}, buffer_size = ${Math.max(MIN_BUFFER_BYTES, 2 * maxRecordBytes)}`;
   const skip = header ? 1 : 0;
@@ -97,7 +98,7 @@ export async function* readDelimited(engine: Engine, path: string, format: Sourc
   const { names, skip } = source;
   const sql = `SELECT * FROM ${source.sql} ${limit !== undefined ? `LIMIT ${limit + skip}` : ''}`;
 
-  let result;
+  let result: DuckDBResult;
   try {
     result = await engine.connection.stream(sql);
   } catch (error) {
@@ -106,7 +107,7 @@ export async function* readDelimited(engine: Engine, path: string, format: Sourc
   let seen = 0;
   const rows = result.yieldRowsJs()[Symbol.asyncIterator]();
   for (;;) {
-    let next;
+    let next: Awaited<ReturnType<typeof rows.next>>;
     try {
       next = await rows.next();
     } catch (error) {

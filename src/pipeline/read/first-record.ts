@@ -12,7 +12,7 @@ export async function readFirstRecord(
   path: string,
   delimiter: string,
   quote: string,
-  escape: string,
+  escapeChar: string,
   encoding: 'utf8' | 'latin1' = 'utf8',
   maxBytes = DEFAULT_MAX_RECORD_BYTES,
 ): Promise<string[] | null> {
@@ -37,7 +37,7 @@ export async function readFirstRecord(
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === escape && text[i + 1] === quote) {
+      if (ch === escapeChar && text[i + 1] === quote) {
         current += quote;
         i++;
       } else if (ch === quote) quoted = false;

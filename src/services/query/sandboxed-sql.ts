@@ -1,4 +1,4 @@
-import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBExtractedStatements, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { mkdir, rm } from 'node:fs/promises';
 import { invalid } from '../errors.js';
 import type { RowSink } from './result-store.js';
@@ -170,14 +170,14 @@ async function prepareSelect(connection: DuckDBConnection, sql: string) {
       `only SELECT queries (including WITH … SELECT) are allowed; the lake is read-only${keyword ? ` (got ${keyword.toUpperCase()})` : ''}`,
     );
   }
-  let extracted;
+  let extracted: DuckDBExtractedStatements;
   try {
     extracted = await connection.extractStatements(sql);
   } catch (error) {
     throw new SqlFailure('error', firstParagraph(error));
   }
   if (extracted.count !== 1) throw new SqlFailure('refused', `exactly one statement is allowed, got ${extracted.count}`);
-  let prepared;
+  let prepared: DuckDBPreparedStatement;
   try {
     prepared = await extracted.prepare(0);
   } catch (error) {
