@@ -275,7 +275,7 @@ describe('web UI: the sources workflow in chromium', () => {
       .locator('figure svg text.tick')
       .first()
       .evaluate((t) => t.getBoundingClientRect().height);
-    expect(tickHeight, 'chart labels are at least 10 px tall on screen').toBeGreaterThanOrEqual(10);
+    expect(tickHeight, 'chart labels are at least 12 px tall on screen').toBeGreaterThanOrEqual(12);
     await screenshot('dataflow');
 
     // The first run (the table lists the newest first): its numbers, its files, its row errors as CSV.

@@ -12,10 +12,10 @@ interface Props {
   format?: (n: number) => string;
 }
 
-// Drawn in a 320-unit box that scales to the card: the text is sized so that it stays about 11 px on screen.
+// Drawn in a 320-unit box that scales to the card: the text is sized so that it stays 12 px or more on screen.
 const W = 320;
 const H = 170;
-const PAD = { left: 52, right: 12, top: 12, bottom: 28 };
+const PAD = { left: 58, right: 14, top: 14, bottom: 30 };
 
 /** A small SVG line chart of run metrics over time; a table of the same numbers follows for screen readers. */
 export function LineChart({ title, labels, series, format = String }: Props) {
