@@ -263,6 +263,19 @@ describe('web UI: the sources workflow in chromium', () => {
       .poll(async () => (await runsTable.locator('.status').allInnerTexts()).every((s) => s === 'success'), { timeout: 240_000 })
       .toBe(true);
     await page.getByRole('figure').first().waitFor();
+    // The schedule in words, no next run for a flow run once, each run's duration, legible chart labels.
+    expect(await page.getByTestId('flow-schedule').innerText()).toMatch(/^once, at /);
+    expect(await page.getByTestId('flow-next-run').innerText()).toBe('none: scheduled once, and it has run');
+    const durations = await runsTable.locator('tbody tr td:last-child').allInnerTexts();
+    expect(
+      durations.every((d) => /^\d+(\.\d)? (ms|s)$|^\d+ min \d+ s$/.test(d)),
+      durations.join(', '),
+    ).toBe(true);
+    const tickHeight = await page
+      .locator('figure svg text.tick')
+      .first()
+      .evaluate((t) => t.getBoundingClientRect().height);
+    expect(tickHeight, 'chart labels are at least 12 px tall on screen').toBeGreaterThanOrEqual(12);
     await screenshot('dataflow');
 
     // The first run (the table lists the newest first): its numbers, its files, its row errors as CSV.
@@ -313,6 +326,11 @@ describe('web UI: the sources workflow in chromium', () => {
     }
     expect(previewText).not.toContain('Broken');
     expect(await preview.locator('tbody tr').count()).toBe(3);
+    // The schema by its title, and the SQL box above the 100 preview rows.
+    await page.getByTestId('schemas-title').getByText('People schema from the UI').waitFor();
+    const sqlHeading = await page.getByRole('heading', { name: 'SQL', level: 2 }).boundingBox();
+    const previewBox = await preview.boundingBox();
+    expect(sqlHeading!.y).toBeLessThan(previewBox!.y);
     await screenshot('dataset');
 
     // The SQL box, when the server has the Query Service.
@@ -331,6 +349,7 @@ describe('web UI: the sources workflow in chromium', () => {
       .getByText('personalEmail')
       .waitFor();
     const schemaPath = new URL(page.url()).pathname + new URL(page.url()).search;
+    await page.getByTestId('classes-title').getByText('XDM Individual Profile').waitFor();
     await screenshot('schema');
 
     // 390 px wide: the pages fit the screen (tables scroll inside their own box).
@@ -349,6 +368,15 @@ describe('web UI: the sources workflow in chromium', () => {
       await expect.poll(() => page.locator('main p.muted[role="status"]').count(), { timeout: STEP }).toBe(0);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${path} fits 390 px`).toBeLessThanOrEqual(0);
+      // The sandbox selector shows its whole title, inside the screen.
+      const sandboxFits = await page.locator('header select').evaluate((el) => {
+        const select = el as HTMLSelectElement;
+        const context = document.createElement('canvas').getContext('2d')!;
+        context.font = getComputedStyle(select).font;
+        const text = select.options[select.selectedIndex]?.text ?? '';
+        return context.measureText(text).width + 20 <= select.clientWidth && select.getBoundingClientRect().right <= window.innerWidth;
+      });
+      expect(sandboxFits, `the sandbox selector is not cut off on ${path}`).toBe(true);
       await screenshot(name);
     }
 
@@ -418,7 +446,7 @@ describe('web UI: the sources workflow in chromium', () => {
     await page.getByLabel('Start time').fill('2024-01-01T00:00');
     await page.getByRole('checkbox', { name: /Backfill/ }).check();
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByText('every 15 minute(s)').waitFor();
+    await page.getByText(/every 15 minutes from 1\/1\/2024|every 15 minutes from Jan 1, 2024/).waitFor();
     await page.getByRole('button', { name: 'Create dataflow' }).click();
     await page.getByRole('heading', { name: 'Raw people every 15 minutes', level: 1 }).waitFor();
     // On-demand runs are for flows scheduled once: the button says so instead of failing.
@@ -429,6 +457,8 @@ describe('web UI: the sources workflow in chromium', () => {
       .first()
       .waitFor({ timeout: 240_000 });
     expect(await runsTable.locator('.status').first().innerText()).toBe('success');
+    expect(await page.getByTestId('flow-schedule').innerText()).toMatch(/^every 15 minutes from /);
+    expect(await page.getByTestId('flow-next-run').innerText()).toMatch(/\((in \d+ min|in under a minute)\)$/);
 
     // All four rows land: an ad hoc schema checks no formats.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Datasets' }).click();
@@ -442,8 +472,10 @@ describe('web UI: the sources workflow in chromium', () => {
     // Schemas: browse classes, compose a schema from a class and a field group, see its tree.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schemas' }).click();
     await page.getByRole('tab', { name: 'Classes' }).click();
+    await page.getByLabel('Search classes').fill('individual profile');
     await page.getByRole('link', { name: 'XDM Individual Profile', exact: true }).waitFor();
     await page.getByRole('tab', { name: 'Field groups' }).click();
+    await page.getByLabel('Search field groups').fill('demographic');
     await page.getByRole('link', { name: 'Demographic Details', exact: true }).waitFor();
     await page.getByRole('link', { name: 'Create schema' }).click();
     await page.getByLabel('Title').fill('Hand-made schema');
@@ -454,6 +486,75 @@ describe('web UI: the sources workflow in chromium', () => {
     const tree = page.getByRole('tree', { name: 'Fields of Hand-made schema' });
     await tree.getByText('person', { exact: true }).waitFor();
     await screenshot('schema-created');
+
+    // Lists: search, sort, pages, and delete behind a confirmation.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dataflows' }).click();
+    const flows = page.getByRole('region', { name: 'Dataflows' });
+    await flows.getByRole('link', { name: 'Raw people every 15 minutes' }).waitFor();
+    expect(await flows.locator('tbody tr').count()).toBe(2);
+    const nextRuns = await flows.locator('tbody tr', { hasText: 'Raw people' }).locator('td').nth(4).innerText();
+    expect(nextRuns).not.toMatch(/none/);
+    await page.getByLabel('Search dataflows').fill('raw');
+    await expect.poll(() => flows.locator('tbody tr').count()).toBe(1);
+    await page.getByLabel('Search dataflows').fill('');
+    await flows.getByRole('button', { name: /^Name/ }).click();
+    await expect.poll(() => flows.locator('tbody tr').first().innerText()).toMatch(/^People from the UI/);
+    await flows.getByRole('button', { name: /^Name/ }).click();
+    await expect.poll(() => flows.locator('tbody tr').first().innerText()).toMatch(/^Raw people/);
+    await flows.getByRole('button', { name: 'Delete Raw people every 15 minutes' }).click();
+    const dialog = page.getByRole('dialog', { name: /Delete dataflow “Raw people every 15 minutes”\?/ });
+    await dialog.waitFor();
+    await screenshot('confirm-delete');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await flows.locator('tbody tr').count()).toBe(2);
+    await flows.getByRole('button', { name: 'Delete Raw people every 15 minutes' }).click();
+    await dialog.getByRole('button', { name: 'Delete dataflow' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => flows.locator('tbody tr').count()).toBe(1);
+    await screenshot('dataflows-list');
+
+    // Accounts, with their test status; one still read by a dataflow is not deleted, and the dialog says why.
+    await page.goto(`${server.base}/sources?tab=accounts`);
+    const accounts = page.getByRole('region', { name: 'Accounts' });
+    await accounts.locator('tbody tr', { hasText: 'Local folder account' }).locator('.status', { hasText: 'connected' }).waitFor();
+    expect(await accounts.locator('tbody tr').count()).toBe(1);
+    expectedFailures.push(/\/flowservice\/connections\/[0-9a-f-]{36}$/);
+    await accounts.getByRole('button', { name: 'Delete Local folder account' }).click();
+    const accountDialog = page.getByRole('dialog', { name: /Delete account/ });
+    await accountDialog.getByRole('button', { name: 'Delete account' }).click();
+    await accountDialog
+      .getByRole('alert')
+      .getByText(/is used by flow/)
+      .waitFor();
+    await screenshot('accounts-delete-refused');
+    await accountDialog.getByRole('button', { name: 'Cancel' }).click();
+    expectedFailures.length = 0;
+    await page.getByRole('tab', { name: 'Source connections' }).click();
+    await page.getByRole('region', { name: 'Source connections' }).locator('tbody tr').first().waitFor();
+
+    // Standard classes page by ten; they cannot be deleted. The hand-made schema can.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schemas' }).click();
+    await page.getByRole('tab', { name: 'Classes' }).click();
+    const pager = page.getByRole('navigation', { name: 'Pages of classes' });
+    await expect.poll(() => pager.innerText()).toMatch(/^1–10 of \d+/);
+    await pager.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => pager.innerText()).toMatch(/^11–20 of \d+/);
+    expect(
+      await page
+        .getByRole('region', { name: 'Classes' })
+        .getByRole('button', { name: /^Delete / })
+        .first()
+        .isDisabled(),
+    ).toBe(true);
+    await screenshot('classes-page-2');
+    await page.getByRole('tab', { name: 'Schemas' }).click();
+    await page.getByLabel('Search schemas').fill('hand-made');
+    const schemas = page.getByRole('region', { name: 'Schemas' });
+    await expect.poll(() => schemas.locator('tbody tr').count()).toBe(1);
+    await schemas.getByRole('button', { name: 'Delete Hand-made schema' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete schema' }).click();
+    await schemas.getByText('No schema matches “hand-made”.').waitFor();
 
     // An S3 account's form: fields by their titles, each explained, the secret ones hidden and marked.
     await page.goto(`${server.base}/sources/new/ecadc60c-7455-4d87-84dc-2a0e293d997b`);

@@ -45,9 +45,6 @@ export function schemaRegistry(api: Api) {
     createClass: (body: unknown) => api.post<XdmResource>(`${SR}/tenant/classes`, body),
     /** Only the org's own resources can be deleted; the standard ones belong to everyone. */
     delete: (kind: Kind, id: string) => api.delete(`${SR}/tenant/${kind}/${encodeURIComponent(id)}`),
-    /** One resource's id and title (no fields): enough to name it. */
-    head: (id: string, kind: Kind) =>
-      api.get<XdmResource>(`${SR}/${containerOf(id)}/${kind}/${encodeURIComponent(id)}`, { accept: 'application/vnd.adobe.xed+json; version=1' }),
   };
 }
 

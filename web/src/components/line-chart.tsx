@@ -12,9 +12,10 @@ interface Props {
   format?: (n: number) => string;
 }
 
+// Drawn in a 320-unit box that scales to the card: the text is sized so that it stays 12 px or more on screen.
 const W = 320;
-const H = 140;
-const PAD = { left: 44, right: 8, top: 10, bottom: 22 };
+const H = 170;
+const PAD = { left: 58, right: 14, top: 14, bottom: 30 };
 
 /** A small SVG line chart of run metrics over time; a table of the same numbers follows for screen readers. */
 export function LineChart({ title, labels, series, format = String }: Props) {
@@ -32,19 +33,21 @@ export function LineChart({ title, labels, series, format = String }: Props) {
       >
         <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} className="axis" />
         <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} className="axis" />
-        <text x={PAD.left - 4} y={PAD.top + 8} textAnchor="end" className="tick">
-          {format(max)}
-        </text>
-        <text x={PAD.left - 4} y={H - PAD.bottom} textAnchor="end" className="tick">
-          0
-        </text>
+        {[0, 0.5, 1].map((f) => (
+          <g key={f}>
+            {f > 0 ? <line x1={PAD.left} x2={W - PAD.right} y1={y(max * f)} y2={y(max * f)} className="grid" /> : null}
+            <text x={PAD.left - 6} y={y(max * f) + 4} textAnchor="end" className="tick">
+              {f === 0 ? '0' : format(max * f)}
+            </text>
+          </g>
+        ))}
         {n > 0 ? (
           <>
-            <text x={x(0)} y={H - 6} textAnchor="start" className="tick">
+            <text x={x(0)} y={H - 8} textAnchor={n > 1 ? 'start' : 'middle'} className="tick">
               {labels[0]}
             </text>
             {n > 1 ? (
-              <text x={x(n - 1)} y={H - 6} textAnchor="end" className="tick">
+              <text x={x(n - 1)} y={H - 8} textAnchor="end" className="tick">
                 {labels[n - 1]}
               </text>
             ) : null}

@@ -6,7 +6,8 @@ import { dataAccess } from '../api/export.api.js';
 import { queryService, type QueryResult } from '../api/query.api.js';
 import { useApp } from '../app-context.js';
 import { DataTable, ErrorNote, flattenRow, Loading, Status } from '../components/ui.js';
-import { formatTime } from '../lib/format.js';
+import { formatNumber, formatTime } from '../lib/format.js';
+import { ResourceTitle } from '../components/resource-title.js';
 import { useAsync } from '../lib/use-async.js';
 
 const PREVIEW_ROWS = 100;
@@ -51,7 +52,7 @@ export default function DatasetPage() {
       <ErrorNote error={dataSet.error} />
       {dataSet.data?.schemaRef ? (
         <p>
-          Schema: <Link href={`/schemas/view?kind=schemas&id=${encodeURIComponent(dataSet.data.schemaRef.id)}`}>{dataSet.data.schemaRef.id}</Link>
+          Schema: <ResourceTitle kind="schemas" id={dataSet.data.schemaRef.id} />
         </p>
       ) : null}
       <h2>Batches</h2>
@@ -64,11 +65,12 @@ export default function DatasetPage() {
         columns={[
           { key: 'id', label: 'Batch', cell: (b) => <code>{b.id}</code> },
           { key: 'status', label: 'Status', cell: (b) => <Status value={b.status} /> },
-          { key: 'records', label: 'Records', cell: (b) => b.recordCount ?? '–' },
-          { key: 'failed', label: 'Failed', cell: (b) => b.failedRecordCount ?? '–' },
+          { key: 'records', label: 'Records', cell: (b) => formatNumber(b.recordCount) },
+          { key: 'failed', label: 'Failed', cell: (b) => formatNumber(b.failedRecordCount) },
           { key: 'created', label: 'Created', cell: (b) => formatTime(b.created) },
         ]}
       />
+      <SqlBox dataSetId={id!} />
       <h2>Preview</h2>
       <div className="actions">
         <button type="button" className="secondary" onClick={() => (preview.reload(), batches.reload())}>
@@ -80,7 +82,6 @@ export default function DatasetPage() {
       {preview.data && !preview.loading ? (
         <DataTable caption="Dataset preview" testId="dataset-preview" rows={preview.data.map((r) => flattenRow(r))} empty="No rows yet." />
       ) : null}
-      <SqlBox dataSetId={id!} />
     </section>
   );
 }

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'wouter';
-import { flowService, runStatus, type Run } from '../api/flow-service.api.js';
+import { type Flow, flowService, runStatus, type Run } from '../api/flow-service.api.js';
 import { useApp } from '../app-context.js';
 import { LineChart } from '../components/line-chart.js';
 import { DataTable, ErrorNote, Loading, Status } from '../components/ui.js';
-import { formatBytes, formatDuration, formatTime } from '../lib/format.js';
+import { formatBytes, formatCompact, formatDuration, formatNumber, formatTime } from '../lib/format.js';
+import { fromNow, nextRunAt, scheduleInWords } from '../lib/schedule.js';
 import { useAsync } from '../lib/use-async.js';
 
 const FINAL = ['success', 'failed', 'cancelled'];
@@ -74,10 +75,18 @@ export default function FlowPage() {
         <Link href="/dataflows">Dataflows</Link> / {f.name}
       </p>
       <h1 tabIndex={-1}>{f.name}</h1>
-      <p>
-        <Status value={f.state} /> · {once ? 'runs once' : `every ${String(f.scheduleParams?.interval)} ${String(f.scheduleParams?.frequency)}(s)`} ·
-        created {formatTime(f.createdAt)}
-      </p>
+      <dl className="summary" data-testid="flow-summary">
+        <dt>State</dt>
+        <dd>
+          <Status value={f.state} />
+        </dd>
+        <dt>Schedule</dt>
+        <dd data-testid="flow-schedule">{scheduleInWords(f.scheduleParams)}</dd>
+        <dt>Next run</dt>
+        <dd data-testid="flow-next-run">{nextRunText(f)}</dd>
+        <dt>Created</dt>
+        <dd>{formatTime(f.createdAt)}</dd>
+      </dl>
       {f.description ? <p className="muted">{f.description}</p> : null}
       <div className="actions">
         {f.state === 'enabled' ? (
@@ -130,6 +139,7 @@ export default function FlowPage() {
           <LineChart
             title="Records"
             labels={labels}
+            format={formatCompact}
             series={[
               { label: 'in', values: metric((r) => r.metrics.recordSummary?.inputRecordCount), className: 's1' },
               { label: 'out', values: metric((r) => r.metrics.recordSummary?.outputRecordCount), className: 's2' },
@@ -139,6 +149,7 @@ export default function FlowPage() {
           <LineChart
             title="Files"
             labels={labels}
+            format={formatCompact}
             series={[
               { label: 'in', values: metric((r) => r.metrics.fileSummary?.inputFileCount), className: 's1' },
               { label: 'failed', values: metric((r) => r.metrics.fileSummary?.failedFileCount), className: 's3' },
@@ -180,13 +191,20 @@ export default function FlowPage() {
             key: 'records',
             label: 'Records in / out / failed',
             cell: (r) =>
-              `${r.metrics.recordSummary?.inputRecordCount ?? 0} / ${r.metrics.recordSummary?.outputRecordCount ?? 0} / ${r.metrics.recordSummary?.failedRecordCount ?? 0}`,
+              `${formatNumber(r.metrics.recordSummary?.inputRecordCount ?? 0)} / ${formatNumber(r.metrics.recordSummary?.outputRecordCount ?? 0)} / ${formatNumber(r.metrics.recordSummary?.failedRecordCount ?? 0)}`,
           },
-          { key: 'files', label: 'Files', cell: (r) => r.metrics.fileSummary?.inputFileCount ?? 0 },
+          { key: 'files', label: 'Files', cell: (r) => formatNumber(r.metrics.fileSummary?.inputFileCount ?? 0) },
           { key: 'size', label: 'Size', cell: (r) => formatBytes(r.metrics.sizeSummary?.inputBytes) },
           { key: 'duration', label: 'Duration', cell: (r) => formatDuration(duration(r) || undefined) },
         ]}
       />
     </section>
   );
+}
+
+/** The next run, as a time and how far off it is; or why there is none. */
+function nextRunText(flow: Flow): string {
+  const next = nextRunAt(flow);
+  if (next === undefined) return flow.state === 'enabled' ? 'none: scheduled once, and it has run' : 'none while the dataflow is disabled';
+  return `${formatTime(next)} (${fromNow(next)})`;
 }

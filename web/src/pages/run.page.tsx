@@ -4,7 +4,7 @@ import { flowService, runBatchId, runStatus } from '../api/flow-service.api.js';
 import { useApp } from '../app-context.js';
 import { DataTable, ErrorNote, Loading, Status } from '../components/ui.js';
 import { downloadText, toCsv } from '../lib/csv.js';
-import { formatBytes, formatDuration, formatTime } from '../lib/format.js';
+import { formatBytes, formatDuration, formatNumber, formatTime } from '../lib/format.js';
 import { useAsync } from '../lib/use-async.js';
 
 /** One run: its metrics, the files of its batch, and its row errors (downloadable as CSV). */
@@ -60,12 +60,12 @@ export default function RunPage() {
         </dd>
         <dt>Records</dt>
         <dd data-testid="run-records">
-          {m.recordSummary?.inputRecordCount ?? 0} in, {m.recordSummary?.outputRecordCount ?? 0} ingested, {m.recordSummary?.failedRecordCount ?? 0}{' '}
-          failed
+          {formatNumber(m.recordSummary?.inputRecordCount ?? 0)} in, {formatNumber(m.recordSummary?.outputRecordCount ?? 0)} ingested,{' '}
+          {formatNumber(m.recordSummary?.failedRecordCount ?? 0)} failed
         </dd>
         <dt>Files</dt>
         <dd>
-          {m.fileSummary?.inputFileCount ?? 0} read{m.fileSummary?.failedFileCount ? `, ${m.fileSummary.failedFileCount} failed` : ''}
+          {formatNumber(m.fileSummary?.inputFileCount ?? 0)} read{m.fileSummary?.failedFileCount ? `, ${m.fileSummary.failedFileCount} failed` : ''}
         </dd>
         <dt>Size</dt>
         <dd>{formatBytes(m.sizeSummary?.inputBytes)} read</dd>

@@ -4,6 +4,7 @@ import { containerOf, schemaRegistry } from '../api/schema-registry.api.js';
 import { useApp } from '../app-context.js';
 import { FieldTree } from '../components/field-tree.js';
 import { ErrorNote, Loading } from '../components/ui.js';
+import { ResourceTitle } from '../components/resource-title.js';
 import { fieldsOf } from '../lib/xdm-fields.js';
 import { useAsync } from '../lib/use-async.js';
 
@@ -29,7 +30,7 @@ export default function SchemaPage() {
       {resource.data?.description ? <p>{resource.data.description}</p> : null}
       {resource.data?.['meta:class'] ? (
         <p>
-          Class: <Link href={`/schemas/view?kind=classes&id=${encodeURIComponent(resource.data['meta:class'])}`}>{resource.data['meta:class']}</Link>
+          Class: <ResourceTitle kind="classes" id={resource.data['meta:class']} />
         </p>
       ) : null}
       {resource.data ? <FieldTree fields={fields} label={`Fields of ${resource.data.title}`} openDepth={1} /> : null}

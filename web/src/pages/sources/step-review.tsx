@@ -7,6 +7,7 @@ import { useApp } from '../../app-context.js';
 import { ErrorNote } from '../../components/ui.js';
 import type { StepProps } from './wizard-state.js';
 import { Icon } from '../../components/icon.js';
+import { scheduleInWords } from '../../lib/schedule.js';
 
 const FLOW_SPEC_NAME = 'CloudStorageToAEP';
 
@@ -132,8 +133,7 @@ export function ReviewStep({ state }: StepProps) {
         </dd>
         <dt>Schedule</dt>
         <dd>
-          {schedule.frequency === 'once' ? 'once' : `every ${schedule.interval} ${schedule.frequency}(s)`}, from{' '}
-          {new Date(schedule.startTime * 1000).toLocaleString()}
+          {scheduleInWords(schedule)}
           {schedule.frequency !== 'once' ? (schedule.backfill ? ', with backfill' : ', without backfill') : ''}
         </dd>
         <dt>Name</dt>
