@@ -96,6 +96,9 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export async function openDb(options: { databaseUrl: string | null; dataDir: string }): Promise<Db> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection the server ends (a restart, a failover, an administrator) emits 'error' on the
+    // pool; unheard, it would crash the process. The pool drops that client and the next query opens another.
+    pool.on('error', () => undefined);
     await pool.query('select 1');
     return new PostgresDb(pool);
   }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { TEST_LOCAL_ROOTS } from '../support/launch.js';
 import { fillSandbox, type Call } from './fill-sandbox.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tributary.js');
@@ -88,7 +89,13 @@ describe('graceful shutdown and a separate worker', () => {
     // A worker process (no API, no scheduler) takes the job and finishes the run.
     let output = '';
     worker = spawn(process.execPath, [BIN, 'worker'], {
-      env: { ...process.env, TRIBUTARY_HOME: t.home, DATABASE_URL: t.platform.config.databaseUrl!, LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        TRIBUTARY_HOME: t.home,
+        DATABASE_URL: t.platform.config.databaseUrl!,
+        LOG_LEVEL: 'info',
+        TRIBUTARY_LOCAL_ROOTS: TEST_LOCAL_ROOTS,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     worker.stdout!.on('data', (c: Buffer) => (output += c.toString()));

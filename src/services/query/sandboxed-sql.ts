@@ -121,8 +121,12 @@ export async function streamSandboxedSql(
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) stop('cancelled');
     try {
+      // DuckDB's interrupt only stops a statement that runs: a stop that came before it started must not let it start,
+      // and one that came while it was starting is sent again once it runs.
+      if (stopped) throw new Error('stopped');
       // Streamed, one chunk at a time: a result is never held whole, and reading stops at the first limit reached.
       const result = await prepared.stream();
+      if (stopped) connection.interrupt();
       const names = result.columnNames();
       const types = result.columnTypes();
       let rowCount = 0;
