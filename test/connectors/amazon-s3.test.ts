@@ -43,8 +43,8 @@ describe('amazon-s3 connector (against s3rver)', () => {
   it('declares its secrets and the AEP spec id', () => {
     expect(amazonS3.spec.id).toBe('ecadc60c-7455-4d87-84dc-2a0e293d997b');
     expect(amazonS3.secretParams).toEqual(['s3SecretKey', 's3SessionToken']);
-    const props = (amazonS3.spec.authSpec[0].spec as { properties: Record<string, { format?: string }> }).properties;
-    expect(props.s3SecretKey.format).toBe('password');
+    const props = amazonS3.spec.authSpec[0]?.spec.properties as Record<string, { format?: string }> | undefined;
+    expect(props?.s3SecretKey?.format).toBe('password');
   });
 
   describe('without bucketName: the first segment is the bucket', () => {

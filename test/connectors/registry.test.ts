@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { ConnectorRegistry, defaultConnectors } from '../../src/connectors/index.js';
 
 describe('ConnectorRegistry', () => {
@@ -31,6 +31,7 @@ describe('ConnectorRegistry', () => {
 
   it('refuses two connectors with one spec id', () => {
     const [local] = defaultConnectors(options);
+    assert.isDefined(local);
     expect(() => new ConnectorRegistry([local, local])).toThrow(/share/);
   });
 });

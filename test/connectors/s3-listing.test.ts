@@ -5,9 +5,11 @@ import { listChildren, type Child } from '../../src/connectors/amazon-s3/s3-list
 /** Just enough of ListObjectsV2 over a key list to count the requests a listing costs. */
 function fakeS3(keys: string[]) {
   const sorted = [...keys].sort();
-  const requests: Array<{ StartAfter?: string; ContinuationToken?: string }> = [];
+  const requests: Array<{ StartAfter?: string | undefined; ContinuationToken?: string | undefined }> = [];
   const client = {
-    async send(command: { input: { Prefix: string; StartAfter?: string; ContinuationToken?: string; MaxKeys?: number } }) {
+    async send(command: {
+      input: { Prefix: string; StartAfter?: string | undefined; ContinuationToken?: string | undefined; MaxKeys?: number | undefined };
+    }) {
       const { Prefix, StartAfter, ContinuationToken, MaxKeys = 1000 } = command.input;
       requests.push({ StartAfter, ContinuationToken });
       const after = ContinuationToken ?? StartAfter ?? '';
@@ -44,7 +46,7 @@ describe('listChildren', () => {
     const listed = await names(listChildren(client, 'b', 'p/', { keys: 0 }, 10));
     expect(listed).toEqual(['file:a.csv', 'folder:big', 'file:z.csv']);
     expect(requests).toHaveLength(2);
-    expect(requests[1].StartAfter).toBe('p/big/\u{10FFFF}');
+    expect(requests[1]?.StartAfter).toBe('p/big/\u{10FFFF}');
   });
 
   it('leaves out names a storage path cannot address', async () => {

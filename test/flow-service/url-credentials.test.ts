@@ -3,7 +3,7 @@
  * delegation token; an S3 `serviceUrl` with user:password) are secrets: sealed at rest, shown
  * redacted — and still used to reach the storage.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assert, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMAZON_S3_SPEC_ID, HDFS_SPEC_ID } from '../../src/connectors/index.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { startFakeWebHdfs, type FakeWebHdfs } from '../support/fake-webhdfs/fake-webhdfs.js';
@@ -57,6 +57,7 @@ describe('credentials inside connection URLs', () => {
       'select doc, sealed_secrets from base_connections where id = $1',
       [id],
     );
+    assert.isDefined(row);
     for (const secret of secrets) {
       expect(read.body).not.toContain(secret);
       expect(list.body).not.toContain(secret);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assert, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { BASE, PROFILE, createResource, enc } from './support.js';
 
@@ -27,8 +27,11 @@ describe('Schema Registry audit log', () => {
     expect(patched.statusCode, patched.body).toBe(200);
     // Replaced without the tier: a breaking change is refused only once a dataset uses the group.
     const withoutTier = structuredClone(body);
-    delete (withoutTier.definitions.loyalty.properties[tenant].properties as Record<string, unknown>).tier;
-    (withoutTier.definitions.loyalty.properties[tenant].properties as Record<string, unknown>).points = { type: 'integer' };
+    const tenantGroup = withoutTier.definitions.loyalty.properties[tenant];
+    assert.isDefined(tenantGroup);
+    const properties = tenantGroup.properties as Record<string, unknown>;
+    delete properties.tier;
+    properties.points = { type: 'integer' };
     const replaced = await t.call('PUT', `${BASE}/tenant/fieldgroups/${enc(group.$id)}`, { ...withoutTier, description: 'v2' });
     expect(replaced.statusCode, replaced.body).toBe(200);
 

@@ -46,7 +46,7 @@ export async function startAzurite(): Promise<AzuriteHandle> {
     what: 'Azurite',
     stdin: 'pipe',
     // Port 0 lets the kernel pick a free port; Azurite prints the address it really listens on.
-    ready: (line) => /successfully listens on (http:\/\/\S+)/.exec(line)?.[1].replace(/\/$/, ''),
+    ready: (line) => /successfully listens on (http:\/\/\S+)/.exec(line)?.[1]?.replace(/\/$/, ''),
     cleanup: () => rmSync(location, { recursive: true, force: true }),
   });
   const blobEndpoint = `${server.ready}/${ACCOUNT}`;

@@ -60,7 +60,8 @@ export async function testConnection(t: TestPlatform, connectionId: string): Pro
     return { status: 200 };
   }
   const body = response.json();
-  return { status: response.statusCode, code: /FLOW-\d+/.exec(String(body.type))?.[0], detail: body.detail };
+  const code = /FLOW-\d+/.exec(String(body.type))?.[0];
+  return { status: response.statusCode, ...(code !== undefined ? { code } : {}), detail: body.detail };
 }
 
 /** An explore call: its status, and its body as JSON (as text when it is not JSON). */

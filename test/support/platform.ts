@@ -22,7 +22,12 @@ export interface TestPlatform {
   headers: Record<string, string>;
   home: string;
   /** `app.inject` with the gateway headers added (a JSON body is sent as JSON). */
-  call(method: InjectOptions['method'], url: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<LightMyRequestResponse>;
+  call(
+    method: NonNullable<InjectOptions['method']>,
+    url: string,
+    body?: unknown,
+    extraHeaders?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 

@@ -128,8 +128,9 @@ export class DfsStorage implements FileStorage {
       const name = segments.length === 0 ? this.folderPrefix.slice(0, -1) : this.folderPrefix + segments.join('/');
       return { path: normalised, fileSystem: this.fileSystem, name, isRoot: segments.length === 0 };
     }
-    if (segments.length === 0) return { path: '/', fileSystem: null, name: '', isRoot: true };
-    return { path: normalised, fileSystem: segments[0], name: segments.slice(1).join('/'), isRoot: false };
+    const [fileSystem, ...rest] = segments;
+    if (fileSystem === undefined) return { path: '/', fileSystem: null, name: '', isRoot: true };
+    return { path: normalised, fileSystem, name: rest.join('/'), isRoot: false };
   }
 
   /** The paths under a directory, page by page; List Paths names them from the file system's root. */

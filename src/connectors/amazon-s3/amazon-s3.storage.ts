@@ -145,8 +145,9 @@ export class AmazonS3Storage implements FileStorage {
       const key = segments.length === 0 ? folderPrefix.slice(0, -1) : folderPrefix + segments.join('/');
       return { path: normalised, bucket: bucketName, key, isRoot: segments.length === 0 };
     }
-    if (segments.length === 0) return { path: '/', bucket: null, key: '', isRoot: true };
-    return { path: normalised, bucket: segments[0], key: segments.slice(1).join('/'), isRoot: false };
+    const [bucket, ...rest] = segments;
+    if (bucket === undefined) return { path: '/', bucket: null, key: '', isRoot: true };
+    return { path: normalised, bucket, key: rest.join('/'), isRoot: false };
   }
 
   /** Direct children of a folder location, streamed. */

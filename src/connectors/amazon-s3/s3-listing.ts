@@ -95,7 +95,11 @@ export async function hasKeysUnder(client: S3Client, bucket: string, prefix: str
   return (page.Contents?.length ?? 0) > 0;
 }
 
-async function send(client: S3Client, bucket: string, input: { Prefix: string; ContinuationToken?: string; StartAfter?: string; MaxKeys?: number }) {
+async function send(
+  client: S3Client,
+  bucket: string,
+  input: { Prefix: string; ContinuationToken?: string | undefined; StartAfter?: string | undefined; MaxKeys?: number | undefined },
+) {
   try {
     return await client.send(new ListObjectsV2Command({ Bucket: bucket, ...input }));
   } catch (error) {

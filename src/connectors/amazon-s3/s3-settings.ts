@@ -18,17 +18,18 @@ const DEFAULT_REGION = 'us-east-1';
 /**
  * The auth params of any S3-compatible connection, whatever a connection spec calls them: Amazon
  * S3 and Google Cloud Storage (through its S3-interoperable XML API with HMAC keys) share the
- * storage code and differ only here.
+ * storage code and differ only here. The optional ones come straight from `optionalString`, so
+ * each may be present and undefined.
  */
 export interface S3Access {
   accessKeyId: string;
   secretAccessKey: string;
-  sessionToken?: string;
-  serviceUrl?: string;
+  sessionToken?: string | undefined;
+  serviceUrl?: string | undefined;
   /** The signing region; derived from an AWS serviceUrl when absent. */
-  region?: string;
-  bucketName?: string;
-  folderPath?: string;
+  region?: string | undefined;
+  bucketName?: string | undefined;
+  folderPath?: string | undefined;
   /**
    * Send the SDK's optional CRC checksums with requests and check them on answers. Storages that
    * only speak the S3 API of before 2025 (GCS among them) reject or lack them: "when_required".
@@ -67,7 +68,7 @@ export function s3Settings(access: S3Access, egress: EgressPolicy = OPEN_EGRESS)
       : {};
 
   return {
-    bucketName,
+    ...(bucketName !== undefined ? { bucketName } : {}),
     folderPrefix: folderSegments.map((segment) => `${segment}/`).join(''),
     client: {
       region: access.region ?? (endpoint && regionOfAwsEndpoint(endpoint)) ?? DEFAULT_REGION,

@@ -160,8 +160,9 @@ export class AzureBlobStorage implements FileStorage {
       const name = segments.length === 0 ? this.folderPrefix.slice(0, -1) : this.folderPrefix + segments.join('/');
       return { path: normalised, container: this.container, name, isRoot: segments.length === 0 };
     }
-    if (segments.length === 0) return { path: '/', container: null, name: '', isRoot: true };
-    return { path: normalised, container: segments[0], name: segments.slice(1).join('/'), isRoot: false };
+    const [container, ...rest] = segments;
+    if (container === undefined) return { path: '/', container: null, name: '', isRoot: true };
+    return { path: normalised, container, name: rest.join('/'), isRoot: false };
   }
 
   /** Direct children of a folder, streamed page by page with the "/" delimiter. */
@@ -240,7 +241,7 @@ function isDirectoryBlob(blob: Pick<BlobItem, 'metadata'>): boolean {
   return blob.metadata?.hdi_isfolder === 'true';
 }
 
-function fileEntry(path: string, blob: { properties: { contentLength?: number; lastModified: Date; etag: string } }): StorageEntry {
+function fileEntry(path: string, blob: { properties: { contentLength?: number | undefined; lastModified: Date; etag: string } }): StorageEntry {
   const { contentLength, lastModified, etag } = blob.properties;
   const tag = bareEtag(etag);
   return {

@@ -147,8 +147,9 @@ export class AzureFileShareStorage implements FileStorage {
     const segments = pathSegments(path);
     const normalised = joinSegments(segments);
     if (this.share !== undefined) return { path: normalised, share: this.share, parts: [...this.folder, ...segments], isRoot: segments.length === 0 };
-    if (segments.length === 0) return { path: '/', share: null, parts: [], isRoot: true };
-    return { path: normalised, share: segments[0], parts: segments.slice(1), isRoot: false };
+    const [share, ...parts] = segments;
+    if (share === undefined) return { path: '/', share: null, parts: [], isRoot: true };
+    return { path: normalised, share, parts, isRoot: false };
   }
 
   private directory(location: ShareLocation): ShareDirectoryClient {
@@ -157,9 +158,11 @@ export class AzureFileShareStorage implements FileStorage {
   }
 
   private file(location: ShareLocation) {
+    const name = location.parts.at(-1);
+    if (name === undefined) throw new ConnectorError('not_found', `${location.path} is not a file`);
     const share = this.service.getShareClient(location.share);
     const parent = location.parts.length === 1 ? share.rootDirectoryClient : share.getDirectoryClient(location.parts.slice(0, -1).join('/'));
-    return parent.getFileClient(location.parts[location.parts.length - 1]);
+    return parent.getFileClient(name);
   }
 
   /** A directory's entries, page by page (markers), each with its size, time and ETag. */

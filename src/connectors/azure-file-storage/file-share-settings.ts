@@ -54,8 +54,9 @@ interface ParsedHost {
 
 function parseHost(input: string): ParsedHost {
   // UNC: \\account.file.core.windows.net\share\folder — the SMB form AEP documents.
+  // Both groups always participate (the second may be empty).
   const unc = /^\\\\([^\\/]+)((?:[\\/][^\\/]*)*)$/.exec(input.trim());
-  const text = unc ? `https://${unc[1]}${unc[2].replace(/\\/g, '/')}` : /^[a-z][a-z0-9+.-]*:\/\//i.test(input) ? input : `https://${input}`;
+  const text = unc ? `https://${unc[1]}${unc[2]!.replace(/\\/g, '/')}` : /^[a-z][a-z0-9+.-]*:\/\//i.test(input) ? input : `https://${input}`;
   let url: URL;
   try {
     url = new URL(text);

@@ -98,5 +98,6 @@ export function isAzureNotFound(error: unknown): boolean {
 
 /** The first line: Azure messages carry "RequestId:…\nTime:…" lines that only clutter a run's errors. */
 function firstLine(message: string | undefined): string {
-  return (message ?? '').split('\n')[0].trim();
+  // split always yields at least one piece.
+  return (message ?? '').split('\n')[0]!.trim();
 }

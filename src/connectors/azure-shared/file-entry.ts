@@ -3,7 +3,10 @@ import { baseName } from '../files/path.js';
 import { bareEtag } from './client-options.js';
 
 /** A file of the Data Lake or File service as an entry: both report size, time and ETag alike. */
-export function azureFileEntry(path: string, item: { contentLength?: number; lastModified?: Date; etag?: string }): StorageEntry {
+export function azureFileEntry(
+  path: string,
+  item: { contentLength?: number | undefined; lastModified?: Date | undefined; etag?: string | undefined },
+): StorageEntry {
   const tag = bareEtag(item.etag);
   return {
     type: 'file',

@@ -7,8 +7,8 @@ import { azureError } from './azure-errors.js';
 export interface RangeResponse {
   body: NodeJS.ReadableStream | undefined;
   /** Bytes this response will deliver (its Content-Length). */
-  length?: number;
-  etag?: string;
+  length?: number | undefined;
+  etag?: string | undefined;
 }
 
 /**

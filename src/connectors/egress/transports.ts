@@ -14,7 +14,7 @@ import type { EgressPolicy } from './egress-policy.js';
 type ConnectionCallback = (err: Error | null, stream: Duplex) => void;
 
 /** Connection options with the policy's lookup, or the refusal of a host that is refused as written. */
-function guarded<T extends { host?: string | null; hostname?: string | null }>(
+function guarded<T extends { host?: string | null | undefined; hostname?: string | null | undefined }>(
   policy: EgressPolicy,
   options: T,
 ): { refusal: Error } | { options: T } {

@@ -46,7 +46,8 @@ export function storageNetworkError(
   failures: Readonly<Record<string, ConnectorFailure>> = NETWORK_FAILURES,
 ): ConnectorError | undefined {
   const code = networkCode(error, failures);
-  return code ? new ConnectorError(failures[code], `${what}: cannot reach the storage (${code})`) : undefined;
+  const failure = code === undefined ? undefined : failures[code];
+  return code && failure ? new ConnectorError(failure, `${what}: cannot reach the storage (${code})`) : undefined;
 }
 
 /**

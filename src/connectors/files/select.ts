@@ -34,8 +34,9 @@ export async function* selectFiles(storage: FileStorage, pattern: string, option
   }
 
   const firstGlob = segments.findIndex(isGlobSegment);
-  if (firstGlob === -1) throw new ConnectorError('not_found', `Nothing at ${path}`);
-  yield* expand(storage, joinSegments(segments.slice(0, firstGlob)), segments.slice(firstGlob), options.recursive, true);
+  const glob = segments[firstGlob];
+  if (firstGlob === -1 || glob === undefined) throw new ConnectorError('not_found', `Nothing at ${path}`);
+  yield* expand(storage, joinSegments(segments.slice(0, firstGlob)), glob, segments.slice(firstGlob + 1), options.recursive, true);
 }
 
 /** Whether a path segment is a wildcard pattern rather than a plain name. */
@@ -44,12 +45,20 @@ export function isGlobSegment(segment: string): boolean {
 }
 
 /**
- * The files under `folder` matching `rest` (the remaining pattern segments, the first being a glob
- * or following one). `mustExist` is true only for the literal base: below it, a folder a pattern
- * names but that is not there simply contributes nothing.
+ * The files under `folder` matching `head` and `tail` (the remaining pattern segments, `head`
+ * being a glob or following one). `mustExist` is true only for the literal base: below it, a
+ * folder a pattern names but that is not there simply contributes nothing.
  */
-async function* expand(storage: FileStorage, folder: string, rest: string[], recursive: boolean, mustExist: boolean): AsyncIterable<StorageEntry> {
-  const [head, ...tail] = rest;
+async function* expand(
+  storage: FileStorage,
+  folder: string,
+  head: string,
+  tail: string[],
+  recursive: boolean,
+  mustExist: boolean,
+): AsyncIterable<StorageEntry> {
+  const rest = [head, ...tail];
+  const [next, ...after] = tail;
 
   if (rest.some((segment) => segment.includes('**'))) {
     // `**` spans folders, so match whole relative paths over a deep walk.
@@ -58,20 +67,20 @@ async function* expand(storage: FileStorage, folder: string, rest: string[], rec
     return;
   }
 
-  if (tail.length === 0) {
+  if (next === undefined) {
     const matches = picomatch(head);
     yield* filter(storage.walk(folder, { recursive }), (entry) => matches(entry.name), mustExist);
     return;
   }
 
   if (!isGlobSegment(head)) {
-    yield* expand(storage, childPath(folder, head), tail, recursive, false);
+    yield* expand(storage, childPath(folder, head), next, after, recursive, false);
     return;
   }
 
   const matches = picomatch(head);
   for (const entry of await listOrEmpty(storage, folder, mustExist)) {
-    if (entry.type === 'folder' && matches(entry.name)) yield* expand(storage, entry.path, tail, recursive, false);
+    if (entry.type === 'folder' && matches(entry.name)) yield* expand(storage, entry.path, next, after, recursive, false);
   }
 }
 

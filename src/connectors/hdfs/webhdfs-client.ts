@@ -159,7 +159,7 @@ export class WebHdfsClient {
         ...(options.timeout ? { signal: AbortSignal.timeout(this.timeoutMs) } : {}),
       });
     } catch (error) {
-      throw networkError(error, what, { datanode: options.datanode });
+      throw networkError(error, what, { datanode: options.datanode ?? false });
     }
   }
 

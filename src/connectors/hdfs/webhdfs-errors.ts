@@ -66,7 +66,7 @@ export function networkError(error: unknown, what: string, options: { datanode?:
     return new ConnectorError(options.datanode ? 'transient' : 'unreachable', `${what}: the server did not answer in time`);
   }
   const code = networkCode(error, NETWORK, 4);
-  const failure = code ? NETWORK[code] : 'transient';
+  const failure = (code ? NETWORK[code] : undefined) ?? 'transient';
   const kind = failure === 'unreachable' && options.datanode ? 'transient' : failure;
   const reason = code ?? (error as Error | undefined)?.message ?? String(error);
   return new ConnectorError(kind, `${what}: ${failure === 'unreachable' ? 'cannot reach the server' : 'the connection failed'} (${reason})`);

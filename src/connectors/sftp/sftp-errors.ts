@@ -43,8 +43,8 @@ export function sftpError(error: unknown, what: string, raw?: unknown): Connecto
 
   for (const candidate of [source, error] as Array<{ code?: unknown } | undefined>) {
     const code = candidate?.code;
-    if (typeof code === 'number' && code in STATUS) return fail(STATUS[code]);
-    if (typeof code === 'string' && code in NETWORK) return fail(NETWORK[code]);
+    const failure = typeof code === 'number' ? STATUS[code] : typeof code === 'string' ? NETWORK[code] : undefined;
+    if (failure) return fail(failure);
   }
   if (source?.level === 'client-socket') return fail('unreachable');
   // "No response from server", "Connection lost", "Not connected": the link broke under us.

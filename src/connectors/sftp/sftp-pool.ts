@@ -54,7 +54,9 @@ export class SftpPool {
         connection = alive.reduce((a, b) => (b.busy < a.busy ? b : a));
       } else {
         // Only connections still opening: share the first one that opens.
-        connection = await this.opening[0];
+        const first = this.opening[0];
+        if (first === undefined) throw new ConnectorError('invalid_params', 'The SFTP connection allows no connections (maxConnections is below 1)');
+        connection = await first;
       }
     }
     const leased = connection;

@@ -28,21 +28,26 @@ export function parseSftpSettings(params: Record<string, unknown>, egress: Egres
   const password = optionalString(params, 'password');
   const keyContent = optionalString(params, 'privateKeyContent');
   const passphrase = optionalString(params, 'passPhrase');
-  if (!password && !keyContent) throw new ConnectorError('invalid_params', 'auth.params needs a password or a privateKeyContent');
+  const credentials = keyContent
+    ? { privateKey: privateKey(keyContent), ...(passphrase ? { passphrase } : {}) }
+    : password
+      ? { password }
+      : undefined;
+  if (!credentials) throw new ConnectorError('invalid_params', 'auth.params needs a password or a privateKeyContent');
 
   return {
     connect: {
       host,
       port,
       username,
-      ...(keyContent ? { privateKey: privateKey(keyContent), ...(passphrase ? { passphrase } : {}) } : { password }),
+      ...credentials,
       // A host that never answers fails the check in this time rather than hanging it.
       readyTimeout: 20_000,
       // Notices a connection that died silently (a NAT dropping it) while a large file streams.
       keepaliveInterval: 15_000,
       keepaliveCountMax: 4,
     },
-    folderPath: folderPath === undefined ? undefined : folderPath.replace(/\/+$/, '') || '/',
+    ...(folderPath !== undefined ? { folderPath: folderPath.replace(/\/+$/, '') || '/' } : {}),
     maxConnections,
     egress,
   };

@@ -32,11 +32,13 @@ function first(value: string | string[] | undefined): string | undefined {
 }
 
 function listQuery(query: Query): ListQuery {
+  const orderby = first(query.orderby);
+  const start = first(query.start);
   const limit = first(query.limit);
   const property = query.property;
   return {
-    ...(first(query.orderby) !== undefined ? { orderby: first(query.orderby) } : {}),
-    ...(first(query.start) !== undefined ? { start: first(query.start) } : {}),
+    ...(orderby !== undefined ? { orderby } : {}),
+    ...(start !== undefined ? { start } : {}),
     ...(limit !== undefined && /^\d+$/.test(limit) ? { limit: Number(limit) } : {}),
     ...(property !== undefined ? { property: Array.isArray(property) ? property : [property] } : {}),
   };

@@ -33,7 +33,7 @@ interface BatchRow {
 }
 
 const ms = (d: Date | string) => new Date(d).getTime();
-const num = (v: number | string | null) => (v === null ? undefined : Number(v));
+const num = (v: number | string) => Number(v);
 
 function toRecord(row: BatchRow): BatchRecord {
   return {

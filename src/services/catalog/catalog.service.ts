@@ -183,7 +183,8 @@ export class CatalogService {
   /** The dataSetFiles of successful batches (`GET /dataSetFiles?dataSetId=`), newest first. */
   async listDataSetFiles(
     scope: Scope,
-    query: { dataSetId?: string; batchId?: string; limit?: string | number; start?: string | number },
+    /** Straight from the query string: any field may be present and undefined. */
+    query: { dataSetId?: string | undefined; batchId?: string | undefined; limit?: string | number | undefined; start?: string | number | undefined },
   ): Promise<DataSetFile[]> {
     const found = await this.listBatches(scope, {
       status: 'success',
@@ -227,7 +228,7 @@ export class CatalogService {
     await batches.insertBatch(this.db, scope, {
       id: batchId,
       datasetId: input.datasetId,
-      inputFormat: input.inputFormat,
+      ...(input.inputFormat !== undefined ? { inputFormat: input.inputFormat } : {}),
       tags: input.tags ?? {},
       relatedObjects: [{ type: 'dataSet', id: input.datasetId }, ...(input.relatedObjects ?? [])],
     });

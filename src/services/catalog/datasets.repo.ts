@@ -49,7 +49,9 @@ function toRecord(row: DatasetRow): DatasetRecord {
     ...(row.file_description ? { fileDescription: row.file_description } : {}),
     ...row.extra,
     files: `@/dataSetFiles?dataSetId=${row.id}`,
-    ...(row.last_batch_id ? { lastBatchId: row.last_batch_id, lastBatchStatus: row.last_batch_status ?? undefined } : {}),
+    ...(row.last_batch_id
+      ? { lastBatchId: row.last_batch_id, ...(row.last_batch_status !== null ? { lastBatchStatus: row.last_batch_status } : {}) }
+      : {}),
     ...(row.last_successful_batch ? { lastSuccessfulBatch: row.last_successful_batch } : {}),
     ...(row.last_failed_batch ? { lastFailedBatch: row.last_failed_batch } : {}),
   };

@@ -14,9 +14,10 @@ export interface LinkBase {
   origin: string;
 }
 
+/** Paging as the query string gives it: either may be present and undefined. */
 export interface Page {
-  start?: string | number;
-  limit?: string | number;
+  start?: string | number | undefined;
+  limit?: string | number | undefined;
 }
 
 /** Data Access shows at most 100 entries a page, and 100 by default. */

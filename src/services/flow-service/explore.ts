@@ -125,7 +125,7 @@ function fileFormat(query: ExploreQuery, name: string): SourceFormat {
   const result: SourceFormat = { format };
   if (query.columnDelimiter) result.columnDelimiter = query.columnDelimiter;
   const compression = query.compressionType ?? query.CompressionType;
-  if (compression && compression.toLowerCase() !== 'none') result.compressionType = compression as SourceFormat['compressionType'];
+  if (compression && compression.toLowerCase() !== 'none') result.compressionType = compression as NonNullable<SourceFormat['compressionType']>;
   else if (/\.(gz|gzip)$/i.test(name)) result.compressionType = 'gzip';
   if (query.encoding) result.encoding = query.encoding.toUpperCase();
   return result;

@@ -44,10 +44,11 @@ describe('adls-gen2 connector (against Azurite, through the blob fallback)', () 
   it('declares AEP’s service-principal auth spec, and key and SAS forms of its own', () => {
     expect(adlsGen2.spec.id).toBe('0ed90a81-07f4-4586-8190-b40eccef1c5a');
     const [principal, key, sas] = adlsGen2.spec.authSpec;
-    expect(principal.name).toBe('Basic Authentication for adls-gen2');
-    expect((principal.spec as { required: string[] }).required).toEqual(['url', 'servicePrincipalId', 'servicePrincipalKey', 'tenant']);
-    expect((key.spec as { properties: Record<string, { format?: string }> }).properties.accountKey.format).toBe('password');
-    expect((sas.spec as { properties: Record<string, { format?: string }> }).properties.sasToken.format).toBe('password');
+    type Properties = Record<string, { format?: string }> | undefined;
+    expect(principal?.name).toBe('Basic Authentication for adls-gen2');
+    expect(principal?.spec.required).toEqual(['url', 'servicePrincipalId', 'servicePrincipalKey', 'tenant']);
+    expect((key?.spec.properties as Properties)?.accountKey?.format).toBe('password');
+    expect((sas?.spec.properties as Properties)?.sasToken?.format).toBe('password');
     expect(adlsGen2.secretParams).toEqual(['servicePrincipalKey', 'accountKey', 'sasToken']);
   });
 

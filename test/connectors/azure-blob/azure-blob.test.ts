@@ -11,7 +11,7 @@ import {
 import { request as httpRequest, createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { buffer } from 'node:stream/consumers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assert, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError, type FileStorage } from '../../../src/connectors/sdk.js';
 import { azureBlob, AzureBlobStorage, parseBlobSettings } from '../../../src/connectors/azure-blob/index.js';
 import { startAzurite, type AzuriteHandle } from '../../support/azurite.js';
@@ -78,7 +78,7 @@ describe('azure-blob connector (against Azurite)', () => {
     let proxy: Server;
     let proxyEndpoint: string;
     const cut = { afterBytes: 0, times: 0 };
-    const seen: Array<{ range?: string; ifMatch?: string }> = [];
+    const seen: Array<{ range: string | undefined; ifMatch: string | undefined }> = [];
 
     beforeAll(async () => {
       const target = new URL(azurite.blobEndpoint);
@@ -127,11 +127,13 @@ describe('azure-blob connector (against Azurite)', () => {
       const ranges = seen.map((s) => s.range ?? 'whole');
       expect(ranges).toHaveLength(3);
       expect(ranges[0]).toBe('whole');
-      const starts = ranges.slice(1).map((r) => Number(/^bytes=(\d+)-$/.exec(r)![1]));
-      expect(starts[0]).toBeGreaterThan(0);
-      expect(starts[1]).toBeGreaterThan(starts[0]);
-      expect(seen[0].ifMatch).toBeUndefined();
-      expect(seen[1].ifMatch).toMatch(/^"?0x[0-9A-F]+"?$/);
+      const [first, second] = ranges.slice(1).map((r) => Number(/^bytes=(\d+)-$/.exec(r)![1]));
+      assert.isDefined(first);
+      assert.isDefined(second);
+      expect(first).toBeGreaterThan(0);
+      expect(second).toBeGreaterThan(first);
+      expect(seen[0]?.ifMatch).toBeUndefined();
+      expect(seen[1]?.ifMatch).toMatch(/^"?0x[0-9A-F]+"?$/);
     });
 
     it('fails the stream as transient when the transfer keeps breaking', async () => {

@@ -43,8 +43,9 @@ describe('azure-file-storage connector (against the in-repo File service fake)',
 
   it('declares AEP’s auth spec', () => {
     expect(azureFileStorage.spec.id).toBe('be5ec48c-5b78-49d5-b8fa-7c89ec4569b8');
-    expect(azureFileStorage.spec.authSpec[0].name).toBe('Basic Authentication');
-    expect((azureFileStorage.spec.authSpec[0].spec as { required: string[] }).required).toEqual(['host', 'userId', 'password']);
+    const [auth] = azureFileStorage.spec.authSpec;
+    expect(auth?.name).toBe('Basic Authentication');
+    expect(auth?.spec.required).toEqual(['host', 'userId', 'password']);
     expect(azureFileStorage.secretParams).toEqual(['password']);
   });
 

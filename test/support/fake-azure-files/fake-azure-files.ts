@@ -299,7 +299,8 @@ export async function startFakeAzureFiles(options: { root?: string } = {}): Prom
     let drop = -1;
     if (faults.drops > 0) {
       faults.drops--;
-      drop = faults.dropAfterBytes.length > 1 ? faults.dropAfterBytes.shift()! : faults.dropAfterBytes[0];
+      // An empty list (injectReadFaults({ dropAfterBytes: [] })) drops nothing.
+      drop = (faults.dropAfterBytes.length > 1 ? faults.dropAfterBytes.shift() : faults.dropAfterBytes[0]) ?? -1;
     }
     let sent = 0;
     const body = createReadStream(path, { start, end });

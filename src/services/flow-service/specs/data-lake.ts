@@ -10,8 +10,6 @@ export const dataLakeSpec: ConnectionSpec = {
   version: '1.0',
   attributes: { category: 'Database', isSource: false, isDestination: true } as ConnectionSpec['attributes'],
   authSpec: [],
-  sourceSpec: undefined,
-  exploreSpec: undefined,
 };
 
 /** What a target connection to the lake must carry. */
