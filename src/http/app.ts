@@ -73,7 +73,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(tenant(flowServiceRoutes(platform.flowService)), { prefix: '/data/foundation/flowservice' });
   await app.register(tenant(schemaRegistryRoutes(platform.schemaRegistry)), { prefix: '/data/foundation/schemaregistry' });
   await app.register(tenant(identityNamespaceRoutes(platform.identityNamespaces)), { prefix: '/data/core/idnamespace' });
-  await app.register(tenant(catalogRoutes(platform.catalog)), { prefix: '/data/foundation/catalog' });
+  await app.register(tenant(catalogRoutes(platform.catalog, platform.batchIngestion)), { prefix: '/data/foundation/catalog' });
   await app.register(tenant(conversionRoutes(platform.dataPrep)), { prefix: '/data/foundation/conversion' });
   await app.register(tenant(exportRoutes(platform.dataAccess)), { prefix: '/data/foundation/export' });
   await app.register(tenant(importRoutes(platform.batchIngestion)), { prefix: '/data/foundation/import' });

@@ -226,7 +226,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('Flow Service flows and 
     expect(read).toMatchObject({
       state: 'enabled',
       etag: created.etag,
-      scheduleParams: { frequency: 'day', interval: 1, startTime: 1589398646, backfill: true },
+      scheduleParams: { frequency: 'day', interval: '1', startTime: 1589398646, backfill: true },
     });
     expect(read.inheritedAttributes.sourceConnections[0]).toMatchObject({ id: sourceId, baseConnection: { id: connectionId } });
 

@@ -1,5 +1,7 @@
 /** Identity namespaces at /data/core/idnamespace: the standard ones, custom ones per org and sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { OpenApiSpec } from '../support/openapi-spec.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 const URL = '/data/core/idnamespace/identities';
@@ -69,5 +71,58 @@ describe.each(['pglite', 'postgres'] as const)('identity namespaces on %s', (dat
     const there = (await t.call('GET', URL, undefined, { 'x-sandbox-name': `ns-${database}` })).json();
     expect(there.map((n: any) => n.code)).not.toContain('ProdOnly');
     expect(there.map((n: any) => n.code)).toContain('Email');
+  });
+});
+
+/**
+ * The spec's `idType` enum mixes cases (`COOKIE`, `Device`, `Email`, `Non_people`…) and its request text lists
+ * `Cookie, Cross_device, …`; the docs' answers and the spec's own error text (`[DEVICE, COOKIE, CROSS_DEVICE, PHONE,
+ * EMAIL]`) are upper case. Every spelling is accepted; the answer is upper case.
+ */
+const ID_TYPE = { type: 'string', enum: ['COOKIE', 'CROSS_DEVICE', 'DEVICE', 'EMAIL', 'MOBILE', 'NON_PEOPLE', 'PHONE'] };
+const identitySpec = new OpenApiSpec(fileURLToPath(new globalThis.URL('./spec/identity-service.yaml', import.meta.url)), '/data/core', [
+  { path: ['components', 'schemas', 'Namespace', 'properties', 'idType'], replace: ID_TYPE, why: 'docs answer upper case' },
+  { path: ['components', 'schemas', 'listNamespaces', 'items', 'properties', 'idType'], replace: ID_TYPE, why: 'docs answer upper case' },
+  {
+    path: ['paths', '/idnamespace/identities/{ID}', 'put', 'responses', '200', 'content', 'application/json', 'schema'],
+    replace: { $ref: '#/components/schemas/Namespace' },
+    why: 'typed an array; its description and the docs return "the details of the updated identity namespace", one object',
+  },
+]);
+
+describe('identity namespaces conform to the Identity Service spec', () => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    t = await startTestPlatform({ database: 'pglite' });
+  });
+  afterAll(async () => t?.close());
+
+  it('answers idType in upper case whichever spelling was sent', async () => {
+    const list = await identitySpec.call(t, 'GET', URL);
+    expect(list.statusCode).toBe(200);
+    const spellings: Array<[string, string]> = [
+      ['Email', 'EMAIL'],
+      ['Non_people', 'NON_PEOPLE'],
+      ['cross_device', 'CROSS_DEVICE'],
+      ['MOBILE', 'MOBILE'],
+      ['Device', 'DEVICE'],
+    ];
+    for (const [i, [sent, answered]] of spellings.entries()) {
+      const created = await identitySpec.call(t, 'POST', URL, { name: `Spelling ${i}`, code: `Spelling${i}`, idType: sent });
+      expect(created.statusCode, created.body).toBe(200);
+      expect(created.json().idType).toBe(answered);
+      const read = await identitySpec.call(t, 'GET', `${URL}/${created.json().id}`);
+      expect(read.json().idType).toBe(answered);
+      const renamed = await identitySpec.call(t, 'PUT', `${URL}/${created.json().id}`, { name: `Renamed ${i}`, code: `Spelling${i}`, idType: sent });
+      expect(renamed.statusCode, renamed.body).toBe(200);
+    }
+    expect(identitySpec.validated).toEqual(
+      new Set([
+        'GET /idnamespace/identities 200',
+        'POST /idnamespace/identities 200',
+        'GET /idnamespace/identities/{ID} 200',
+        'PUT /idnamespace/identities/{ID} 200',
+      ]),
+    );
   });
 });

@@ -52,9 +52,10 @@ export function fileSystemExploreSpec(): Record<string, unknown> {
   };
 }
 
+/** Arrays, as the spec's `PermissionDTO` and the tutorial's flow spec have them (the spec's examples show bare objects). */
 export function sourcePermissions(): Record<string, unknown> {
   return {
-    manage: { '@type': 'lowLevel', name: 'EnterpriseSource', permissions: ['write'] },
-    view: { '@type': 'lowLevel', name: 'EnterpriseSource', permissions: ['read'] },
+    view: [{ '@type': 'lowLevel', name: 'EnterpriseSource', permissions: ['read'] }],
+    manage: [{ '@type': 'lowLevel', name: 'EnterpriseSource', permissions: ['write'] }],
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRoutes } from '../auth.js';
 import type { BatchFilters, CatalogService, DatasetFilters } from '../../services/catalog/index.js';
+import type { BatchIngestionService } from '../../services/ingest/index.js';
 
 /**
  * Catalog routes (mounted under `/data/foundation/catalog`). Catalog answers with objects keyed by id, and
@@ -38,7 +39,8 @@ function keyed<T extends { id: string }>(objects: T[], properties: string | unde
   return body;
 }
 
-export function catalogRoutes(catalog: CatalogService): AuthenticatedRoutes {
+/** Batch writes go through Batch Ingestion, so that a batch opened or moved here follows the import API's rules. */
+export function catalogRoutes(catalog: CatalogService, ingest: BatchIngestionService): AuthenticatedRoutes {
   return async (app) => {
     // `?requestDataSource=true` (sent by the tutorial) asks AEP to also create a data source; nothing to do here.
     app.post('/dataSets', async (request, reply) => {
@@ -69,6 +71,13 @@ export function catalogRoutes(catalog: CatalogService): AuthenticatedRoutes {
       return Object.fromEntries(Object.entries(last).map(([id, value]) => [id, pick(value, query.properties)]));
     });
 
+    app.put<{ Params: { id: string } }>('/dataSets/:id', async (request) => {
+      await catalog.replaceDataset(request.scope, request.params.id, request.body);
+      return [`@/dataSets/${request.params.id}`];
+    });
+
+    app.get<{ Params: { namespace: string } }>('/tags/:namespace', async (request) => catalog.tagValues(request.scope, request.params.namespace));
+
     app.delete<{ Params: { id: string } }>('/dataSets/:id', async (request) => {
       await catalog.deleteDataset(request.scope, request.params.id);
       return [`@/dataSets/${request.params.id}`];
@@ -78,6 +87,21 @@ export function catalogRoutes(catalog: CatalogService): AuthenticatedRoutes {
       const query = listQuery(request);
       return keyed(await catalog.listBatches(request.scope, query as BatchFilters), query.properties);
     });
+
+    app.post('/batches', async (request, reply) => {
+      const id = await ingest.createCatalogBatch(request.scope, request.body);
+      return reply.status(201).send([`@/batches/${id}`]);
+    });
+
+    for (const [method, mode] of [
+      ['put', 'put'],
+      ['patch', 'patch'],
+    ] as const) {
+      app[method]<{ Params: { id: string } }>('/batches/:id', async (request) => {
+        await ingest.updateCatalogBatch(request.scope, request.params.id, request.body, mode);
+        return [`@/batches/${request.params.id}`];
+      });
+    }
 
     app.get<{ Params: { id: string } }>('/batches/:id', async (request) =>
       keyed([await catalog.getBatch(request.scope, request.params.id)], listQuery(request).properties),

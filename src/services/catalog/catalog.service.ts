@@ -9,6 +9,8 @@ import { isBadRegex } from './list-query.js';
 import { readDatasetInput, readDatasetPatch, tableName } from './dataset-input.js';
 import * as datasets from './datasets.repo.js';
 import * as batches from './batches.repo.js';
+import * as tagsRepo from './tags.repo.js';
+import type { DatasetPatch } from './dataset-input.js';
 import type { BatchError, BatchOutcome, BatchRecord, BeginBatchInput, DataSetFile, DatasetRecord, ImportBatchInput, LastBatches } from './types.js';
 
 export interface CatalogOptions {
@@ -99,8 +101,69 @@ export class CatalogService {
    * can change only while no batch has landed, since landed Parquet follows the old one.
    */
   async updateDataset(scope: Scope, id: string, body: unknown): Promise<void> {
+    await this.applyDatasetPatch(scope, id, await this.getDataset(scope, id), readDatasetPatch(body));
+  }
+
+  /**
+   * `PUT /dataSets/{id}`: the body is a whole dataset, read as `POST /dataSets` reads one (name and schemaRef
+   * required; the fields Catalog manages, as a client that GETs then PUTs sends them back, are ignored). Name,
+   * description and tags are replaced — a tag left out is removed, except the `adobe/pqs/table` Catalog keeps —
+   * and the schema follows PATCH's rule. Fields left out of `fileDescription`, `enableErrorDiagnostics` and
+   * `observableSchema` keep their values.
+   */
+  async replaceDataset(scope: Scope, id: string, body: unknown): Promise<void> {
     const current = await this.getDataset(scope, id);
-    const patch = readDatasetPatch(body);
+    const input = readDatasetInput(body);
+    const tags: Record<string, unknown> = Object.fromEntries(Object.keys(current.tags).map((key) => [key, null]));
+    if ('adobe/pqs/table' in current.tags) delete tags['adobe/pqs/table'];
+    Object.assign(tags, input.tags);
+    const patch: DatasetPatch = {
+      name: input.name,
+      description: input.description ?? null,
+      schemaRef: input.schemaRef,
+      tags,
+      ...(input.fileDescription !== undefined ? { fileDescription: input.fileDescription } : {}),
+      ...(input.enableErrorDiagnostics !== undefined ? { enableErrorDiagnostics: input.enableErrorDiagnostics } : {}),
+      ...(input.observableSchema !== undefined ? { observableSchema: input.observableSchema } : {}),
+    };
+    await this.applyDatasetPatch(scope, id, current, patch);
+  }
+
+  /**
+   * `GET /tags/{tagNamespace}`: the values of every tag named `tagNamespace` (or below it, `tagNamespace/…`) on the
+   * sandbox's datasets and batches, keyed by tag name, and under `objectType` the objects holding them, in the
+   * docs' shape (`{"objectType": {"datasets": ["@/DataSet/<id>"]}, "adobe/pqs/databases": [...]}`).
+   */
+  async tagValues(scope: Scope, namespace: string): Promise<Record<string, unknown>> {
+    const rows = await tagsRepo.selectTagged(this.db, scope, namespace);
+    const values = new Map<string, Set<string>>();
+    const objects: Record<string, string[]> = {};
+    for (const row of rows) {
+      const [collection, path] = row.kind === 'dataSet' ? ['datasets', 'DataSet'] : ['batches', 'Batch'];
+      (objects[collection] ??= []).push(`@/${path}/${row.id}`);
+      for (const [key, value] of Object.entries(row.tags)) {
+        if (key !== namespace && !key.startsWith(`${namespace}/`)) continue;
+        const set = values.get(key) ?? new Set<string>();
+        for (const v of Array.isArray(value) ? value : []) if (typeof v === 'string') set.add(v);
+        values.set(key, set);
+      }
+    }
+    if (rows.length === 0) throw notFound(`no dataset or batch has a tag "${namespace}"`, 'CAT-1001-404');
+    return { objectType: objects, ...Object.fromEntries([...values].map(([key, set]) => [key, [...set].sort()])) };
+  }
+
+  /** Sets a batch's tags: PATCH merges key by key (null removes a key), PUT replaces them all. */
+  async setBatchTags(scope: Scope, batchId: string, tags: Record<string, unknown>, mode: 'merge' | 'replace'): Promise<void> {
+    const batch = await this.getBatch(scope, batchId);
+    const next: Record<string, unknown> = mode === 'merge' ? { ...batch.tags } : {};
+    for (const [key, value] of Object.entries(tags)) {
+      if (value === null) delete next[key];
+      else next[key] = value;
+    }
+    await tagsRepo.updateBatchTags(this.db, scope, batchId, next);
+  }
+
+  private async applyDatasetPatch(scope: Scope, id: string, current: DatasetRecord, patch: DatasetPatch): Promise<void> {
     if (patch.schemaRef && patch.schemaRef.id !== current.schemaRef.id) {
       const landed = await batches.selectBatches(this.db, scope, { dataSet: id, status: 'success', limit: 1 });
       if (landed.length > 0) throw conflict(`dataset "${id}" already holds data in its schema; its schemaRef cannot change`);

@@ -1,6 +1,6 @@
 export { CatalogService, BATCH_ERRORS, batchIdOfDataSetFile, dataSetFileId, type CatalogOptions } from './catalog.service.js';
 export type { DatasetFilters } from './datasets.repo.js';
-export { PARTIAL_INGESTION_TAG, ERROR_DIAGNOSTICS_TAG, partialIngestionPercent } from './dataset-input.js';
+export { PARTIAL_INGESTION_TAG, ERROR_DIAGNOSTICS_TAG, checkSystemTags, partialIngestionPercent } from './dataset-input.js';
 export type { BatchFilters } from './batches.repo.js';
 export type {
   BatchError,

@@ -89,11 +89,11 @@ describe('booleanish', () => {
 });
 
 describe('renderSchedule', () => {
-  it('shows numbers as numbers and leaves out what was not given', () => {
-    expect(renderSchedule(parseSchedule({ frequency: 'hour', interval: '2', startTime: '1000' }))).toEqual({
+  it('shows startTime as a number, interval as a string (as the spec does) and leaves out what was not given', () => {
+    expect(renderSchedule(parseSchedule({ frequency: 'hour', interval: 2, startTime: '1000' }))).toEqual({
       startTime: 1000,
       frequency: 'hour',
-      interval: 2,
+      interval: '2',
       backfill: true,
     });
     expect(renderSchedule({ frequency: 'once', startTime: null })).toEqual({ frequency: 'once' });

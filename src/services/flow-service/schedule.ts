@@ -49,13 +49,16 @@ export function parseSchedule(raw: unknown): Schedule {
   };
 }
 
-/** The schedule as the API shows it: numbers as numbers. */
+/**
+ * The schedule as the API shows it: `startTime` a number, `interval` a string — the spec's
+ * `ScheduleSpecDTO` types it so (example `"15"`) and the tutorial sends `"interval": "30"`.
+ */
 export function renderSchedule(schedule: Schedule): Record<string, unknown> {
   if (schedule.frequency === 'once') return { frequency: 'once', ...(schedule.startTime !== null ? { startTime: schedule.startTime } : {}) };
   return {
     startTime: schedule.startTime,
     frequency: schedule.frequency,
-    interval: schedule.interval,
+    interval: String(schedule.interval),
     backfill: schedule.backfill,
     ...(schedule.endTime !== null ? { endTime: schedule.endTime } : {}),
   };

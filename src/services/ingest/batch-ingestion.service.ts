@@ -7,6 +7,7 @@ import type { FieldMapping, FilePreview, IngestRequest, IngestResult, SourceFile
 import { type BatchRecord, type CatalogService, partialIngestionPercent } from '../catalog/index.js';
 import { ServiceError, conflict, invalid, notFound } from '../errors.js';
 import type { Scope } from '../scope.js';
+import { readCatalogBatch, readCatalogBatchChange } from './catalog-batch-input.js';
 import { readCsvHeader } from './csv-header.js';
 import { type InputFormat, readImportBatch, readInputFormat, sourceFormat } from './import-input.js';
 import { judgeUnreadableFiles } from './unreadable-files.js';
@@ -214,6 +215,34 @@ export class BatchIngestionService {
       },
       preview: { columns, rows: preview.rows.map((row) => Object.fromEntries(columns.map((c) => [c.cid, row[c.name] ?? null]))) },
     };
+  }
+
+  /**
+   * `POST /catalog/batches`: Catalog's way to open a batch. It is an import batch like one from `POST /import/batches`
+   * (files are then uploaded through the import API), and returns its id.
+   */
+  async createCatalogBatch(scope: Scope, body: unknown): Promise<string> {
+    return (await this.deps.catalog.createImportBatch(scope, readImportBatch(readCatalogBatch(body)))).id;
+  }
+
+  /**
+   * `PUT|PATCH /catalog/batches/{id}`: tags change (PATCH merges, PUT replaces), and a new status is carried out as
+   * the import API's action reaching it, with that action's rules: a `loading` batch completes (→ `processing`,
+   * then `success` or `failed` once its files are read), aborts or fails; a landed one reverts (`inactive`).
+   * Everything is checked before anything changes.
+   */
+  async updateCatalogBatch(scope: Scope, batchId: string, body: unknown, mode: 'put' | 'patch'): Promise<void> {
+    const current = await this.deps.catalog.getBatch(scope, batchId);
+    const change = readCatalogBatchChange(body, current, mode);
+    if (change.action && change.action !== 'REVERT') await this.deps.catalog.getImportBatch(scope, batchId);
+    if (change.action === 'COMPLETE' && current.status !== 'loading')
+      throw conflict(`batch ${batchId} is ${current.status}; only a loading batch can be completed`);
+    if ((change.action === 'ABORT' || change.action === 'FAIL') && current.status !== 'loading')
+      throw conflict(`batch ${batchId} is ${current.status}; only a loading batch can be ${change.action === 'ABORT' ? 'aborted' : 'failed'}`);
+    if (change.action === 'REVERT' && current.status !== 'success' && current.status !== 'failed')
+      throw conflict(`batch ${batchId} is ${current.status}; only a successful or failed batch can be reverted`);
+    if (change.tags) await this.deps.catalog.setBatchTags(scope, batchId, change.tags, mode === 'put' ? 'replace' : 'merge');
+    if (change.action) await this.batchAction(scope, batchId, change.action);
   }
 
   /** `POST /batches/{batchId}?action=…`. */
