@@ -97,7 +97,8 @@ export interface PreviewOptions {
 
 export interface ScheduleParams {
   frequency: 'once' | 'minute' | 'hour' | 'day' | 'week';
-  interval?: number;
+  /** The API answers it as a string ("15"), as Adobe's spec types it; the wizard keeps a number. */
+  interval?: number | string;
   startTime: number;
   backfill?: boolean;
 }

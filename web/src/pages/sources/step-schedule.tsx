@@ -13,7 +13,7 @@ export function ScheduleStep({ state, update, next }: StepProps) {
   const schedule = state.schedule;
   const set = (patch: Partial<ScheduleParams>) => update({ schedule: { ...schedule, ...patch } });
   const minimum = schedule.frequency === 'minute' ? 15 : 1;
-  const invalid = schedule.frequency !== 'once' && (!schedule.interval || schedule.interval < minimum);
+  const invalid = schedule.frequency !== 'once' && (!schedule.interval || Number(schedule.interval) < minimum);
   return (
     <form
       className="stack narrow"
