@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../support/wait-for.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { CSV, fillSandbox, waitForRun, type Call } from '../ops/fill-sandbox.js';
 
@@ -51,7 +52,14 @@ describe('health, readiness and metrics', () => {
     const batchId = run.batchId as string;
     const batch = (await call('GET', `/data/foundation/catalog/batches/${batchId}`)).json[batchId];
 
-    const scrape = await t.app.inject({ method: 'GET', url: '/metrics' });
+    // The run is recorded a moment before the queue marks its job done: scrape once the job has left `active`.
+    const scrape = await waitFor(
+      async () => {
+        const response = await t.app.inject({ method: 'GET', url: '/metrics' });
+        return (sample(response.body, 'tributary_queue_jobs', { queue: 'flow-runs', state: 'active' }) ?? 0) === 0 && response;
+      },
+      { what: "the run's job to complete" },
+    );
     expect(scrape.statusCode).toBe(200);
     expect(scrape.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = scrape.body;

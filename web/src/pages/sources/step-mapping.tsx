@@ -56,7 +56,12 @@ export function MappingStep({ state, update, next }: StepProps) {
   const [preview, setPreview] = useState<MappingPreview & { by: string }>({ rows: [], errors: [], by: '' });
   const [previewError, setPreviewError] = useState<unknown>(null);
   const complete = mappings.filter((m) => m.source && m.destination);
-  const key = JSON.stringify(complete);
+  const unknownDestinations = complete.filter((m) => !leaves.has(m.destination)).map((m) => m.destination);
+  const duplicate = new Set(complete.map((m) => m.destination)).size !== complete.length ? 'Two mappings write the same field.' : null;
+  // The server refuses a mapping set with an unknown or doubled destination (400): while one is being typed,
+  // the page says so itself (below) and asks the server only once the set could be saved.
+  const serverCanPreview = capabilities.mappingPreview && unknownDestinations.length === 0 && !duplicate;
+  const key = JSON.stringify([complete, serverCanPreview]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for every input of the preview (the mappings, rows and schema it serialises).
   useEffect(() => {
     let stale = false;
@@ -65,7 +70,7 @@ export function MappingStep({ state, update, next }: StepProps) {
       setPreviewError(null);
       try {
         let result: MappingPreview & { by: string };
-        if (capabilities.mappingPreview) {
+        if (serverCanPreview) {
           const server = await dataPrep(api).preview(state.target!.schemaId, complete, rows);
           const checks = checkMappedRows(server.rows, leaves).filter((e) => !server.errors.includes(e));
           result = { rows: server.rows, errors: [...server.errors, ...checks], by: 'the server' };
@@ -83,9 +88,7 @@ export function MappingStep({ state, update, next }: StepProps) {
     };
   }, [key, api]);
 
-  const unknownDestinations = complete.filter((m) => !leaves.has(m.destination)).map((m) => m.destination);
   const destinations = [...new Set(mappings.map((m) => m.destination).filter(Boolean))];
-  const duplicate = new Set(complete.map((m) => m.destination)).size !== complete.length ? 'Two mappings write the same field.' : null;
 
   return (
     <div className="stack">
