@@ -1,4 +1,4 @@
-import type { ConnectConfig } from 'ssh2';
+import { type ConnectConfig, utils as sshUtils } from 'ssh2';
 import { ConnectorError } from '../sdk.js';
 import { optionalString, requiredString } from '../files/params.js';
 import { OPEN_EGRESS, type EgressPolicy } from '../egress/index.js';
@@ -29,13 +29,20 @@ export function parseSftpSettings(params: Record<string, unknown>, egress: Egres
   const keyContent = optionalString(params, 'privateKeyContent');
   const passphrase = optionalString(params, 'passPhrase');
   if (!password && !keyContent) throw new ConnectorError('invalid_params', 'auth.params needs a password or a privateKeyContent');
+  const key = keyContent ? privateKey(keyContent) : undefined;
+  if (key) {
+    // ssh2 would only find out while connecting, after the socket is open; say what is wrong before any connection.
+    const parsed = sshUtils.parseKey(key, passphrase);
+    if (parsed instanceof Error)
+      throw new ConnectorError('invalid_params', `auth.params.privateKeyContent cannot be used (check it and passPhrase): ${parsed.message}`);
+  }
 
   return {
     connect: {
       host,
       port,
       username,
-      ...(keyContent ? { privateKey: privateKey(keyContent), ...(passphrase ? { passphrase } : {}) } : { password }),
+      ...(key ? { privateKey: key, ...(passphrase ? { passphrase } : {}) } : { password }),
       // A host that never answers fails the check in this time rather than hanging it.
       readyTimeout: 20_000,
       // Notices a connection that died silently (a NAT dropping it) while a large file streams.
