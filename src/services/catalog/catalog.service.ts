@@ -6,7 +6,7 @@ import { ServiceError, conflict, invalid, notFound } from '../errors.js';
 import type { Scope } from '../scope.js';
 import { BATCH_ID, newBatchId, newDatasetId } from './ids.js';
 import { isBadRegex } from './list-query.js';
-import { readDatasetInput, readDatasetPatch, tableName } from './dataset-input.js';
+import { freeTableName, readDatasetInput, readDatasetPatch, requestedTableName, tableName } from './dataset-input.js';
 import * as datasets from './datasets.repo.js';
 import * as batches from './batches.repo.js';
 import type { BatchError, BatchOutcome, BatchRecord, BeginBatchInput, DataSetFile, DatasetRecord, ImportBatchInput, LastBatches } from './types.js';
@@ -78,10 +78,20 @@ export class CatalogService {
     if (this.options.schemaExists && !(await this.options.schemaExists(scope, input.schemaRef.id))) {
       throw invalid(`schemaRef.id "${input.schemaRef.id}" is not a schema of this sandbox`, 'CAT-1002-400');
     }
-    if (!('adobe/pqs/table' in input.tags)) input.tags = { ...input.tags, 'adobe/pqs/table': [tableName(input.name)] };
     const id = newDatasetId();
-    await datasets.insertDataset(this.db, scope, { id, viewId: newDatasetId() }, input);
-    return id;
+    const viewId = newDatasetId();
+    const wanted = requestedTableName(input.tags['adobe/pqs/table']) ?? tableName(input.name);
+    // Two creations may pick the same free name at once; the unique index lets one win, the other picks again.
+    for (let attempt = 1; ; attempt++) {
+      const name = freeTableName(wanted, await datasets.tableNamesLike(this.db, scope, wanted));
+      input.tags = { ...input.tags, 'adobe/pqs/table': [name] };
+      try {
+        await datasets.insertDataset(this.db, scope, { id, viewId, tableName: name }, input);
+        return id;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505' || attempt >= 5) throw error;
+      }
+    }
   }
 
   async getDataset(scope: Scope, id: string): Promise<DatasetRecord> {
