@@ -36,19 +36,32 @@ export const BATCH_ERRORS = {
   tooManyFailures: 'TRIB-BATCH-1004',
 } as const;
 
+/** Related objects without repeats (a caller may list the batch's dataset too). */
+function uniqueObjects<T extends { type: string; id: string }>(objects: T[]): T[] {
+  const seen = new Set<string>();
+  return objects.filter((o) => {
+    const key = `${o.type}\u0000${o.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** The batch-level summary of row errors: one entry per error code, with its count and first message. */
 function summarise(rowErrors: RowError[], failedRecordCount: number): BatchError[] {
-  const byCode = new Map<string, { count: number; first: RowError }>();
+  // A row can fail on several fields at once: count the rows, not their errors.
+  const byCode = new Map<string, { rows: Set<string>; first: RowError }>();
   for (const error of rowErrors) {
+    const key = `${error.file}\u0000${error.row}`;
     const entry = byCode.get(error.code);
-    if (entry) entry.count++;
-    else byCode.set(error.code, { count: 1, first: error });
+    if (entry) entry.rows.add(key);
+    else byCode.set(error.code, { rows: new Set([key]), first: error });
   }
-  const summary = [...byCode.entries()].map(([code, { count, first }]) => ({
+  const summary = [...byCode.entries()].map(([code, { rows, first }]) => ({
     code,
-    description: `${count} row(s) failed with ${code}; first: ${first.message} (${first.file}, row ${first.row})`,
+    description: `${rows.size} row(s) failed with ${code}; first: ${first.message} (${first.file}, row ${first.row})`,
   }));
-  const unlisted = failedRecordCount - rowErrors.length;
+  const unlisted = failedRecordCount - new Set(rowErrors.map((e) => `${e.file}\u0000${e.row}`)).size;
   if (unlisted > 0 && summary.length > 0)
     summary.push({ code: 'TRIB-ROWS-MORE', description: `${unlisted} more failed row(s) are counted but not listed` });
   return summary;
@@ -239,7 +252,7 @@ export class CatalogService {
       datasetId: input.datasetId,
       inputFormat: input.inputFormat,
       tags: input.tags ?? {},
-      relatedObjects: [{ type: 'dataSet', id: input.datasetId }, ...(input.relatedObjects ?? [])],
+      relatedObjects: uniqueObjects([{ type: 'dataSet', id: input.datasetId }, ...(input.relatedObjects ?? [])]),
     });
     let staging: BatchStaging;
     try {
