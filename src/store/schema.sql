@@ -110,6 +110,7 @@ create table datasets (
   last_failed_batch text,
   created_at timestamp with time zone not null default now(),
   updated_at timestamp with time zone not null default now(),
+  table_name text not null,
   constraint datasets_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE,
   constraint datasets_pkey PRIMARY KEY (id),
   constraint datasets_sandbox_id_fkey FOREIGN KEY (sandbox_id) REFERENCES sandboxes(id) ON DELETE CASCADE
@@ -382,6 +383,7 @@ CREATE INDEX base_connections_scope ON public.base_connections USING btree (org_
 CREATE INDEX batches_in_flight_idx ON public.batches USING btree (status) WHERE (status = ANY (ARRAY['loading'::text, 'processing'::text]));
 CREATE INDEX batches_scope_idx ON public.batches USING btree (org_id, sandbox_id, dataset_id, created_at);
 CREATE INDEX datasets_scope_idx ON public.datasets USING btree (org_id, sandbox_id, created_at);
+CREATE UNIQUE INDEX datasets_table_name_idx ON public.datasets USING btree (org_id, sandbox_id, table_name);
 CREATE INDEX endpoint_connections_scope ON public.endpoint_connections USING btree (org_id, sandbox_id, role, created_at);
 CREATE INDEX flow_runs_flow ON public.flow_runs USING btree (flow_id, created_at);
 CREATE INDEX flow_runs_in_progress ON public.flow_runs USING btree (heartbeat_at) WHERE (status = 'inProgress'::text);

@@ -1,4 +1,5 @@
 import SftpClient from 'ssh2-sftp-client';
+import type { Socket } from 'node:net';
 import type { SFTPWrapper } from 'ssh2';
 import { withRetries, type RetryPolicy } from '../files/retry.js';
 import { ConnectorError } from '../sdk.js';
@@ -102,11 +103,14 @@ export class SftpPool {
     });
     let sftp: SFTPWrapper;
     const { host, port } = this.settings.connect;
+    let sock: Socket | undefined;
     try {
       // ssh2 takes the socket of its caller's: ours resolves and connects through the egress policy.
-      const sock = egressSocket(this.settings.egress, host!, port!);
+      sock = egressSocket(this.settings.egress, host!, port!);
       sftp = await client.connect({ ...this.settings.connect, sock });
     } catch (error) {
+      // ssh2 may give up before it listens on the socket: its later error (a refusal) must not go unheard.
+      sock?.on('error', () => undefined).destroy();
       await client.end().catch(() => undefined);
       throw sftpError(error, `Connecting to ${host}:${port}`, raw);
     }

@@ -1,4 +1,4 @@
-import type { ConnectConfig } from 'ssh2';
+import { type ConnectConfig, utils as sshUtils } from 'ssh2';
 import { ConnectorError } from '../sdk.js';
 import { optionalString, requiredString } from '../files/params.js';
 import { OPEN_EGRESS, type EgressPolicy } from '../egress/index.js';
@@ -28,11 +28,15 @@ export function parseSftpSettings(params: Record<string, unknown>, egress: Egres
   const password = optionalString(params, 'password');
   const keyContent = optionalString(params, 'privateKeyContent');
   const passphrase = optionalString(params, 'passPhrase');
-  const credentials = keyContent
-    ? { privateKey: privateKey(keyContent), ...(passphrase ? { passphrase } : {}) }
-    : password
-      ? { password }
-      : undefined;
+  const key = keyContent ? privateKey(keyContent) : undefined;
+  if (key) {
+    // ssh2 would only find out while connecting, after the socket is open; say what is wrong before any connection.
+    const parsed = sshUtils.parseKey(key, passphrase);
+    if (parsed instanceof Error)
+      throw new ConnectorError('invalid_params', `auth.params.privateKeyContent cannot be used (check it and passPhrase): ${parsed.message}`);
+  }
+  // Chosen once, so that the password is a string wherever it is used.
+  const credentials = key ? { privateKey: key, ...(passphrase ? { passphrase } : {}) } : password ? { password } : undefined;
   if (!credentials) throw new ConnectorError('invalid_params', 'auth.params needs a password or a privateKeyContent');
 
   return {

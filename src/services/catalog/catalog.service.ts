@@ -6,7 +6,7 @@ import { ServiceError, conflict, invalid, notFound } from '../errors.js';
 import type { Scope } from '../scope.js';
 import { BATCH_ID, newBatchId, newDatasetId } from './ids.js';
 import { isBadRegex } from './list-query.js';
-import { readDatasetInput, readDatasetPatch, tableName } from './dataset-input.js';
+import { freeTableName, readDatasetInput, readDatasetPatch, requestedTableName, tableName } from './dataset-input.js';
 import * as datasets from './datasets.repo.js';
 import * as batches from './batches.repo.js';
 import * as tagsRepo from './tags.repo.js';
@@ -38,19 +38,32 @@ export const BATCH_ERRORS = {
   tooManyFailures: 'TRIB-BATCH-1004',
 } as const;
 
+/** Related objects without repeats (a caller may list the batch's dataset too). */
+function uniqueObjects<T extends { type: string; id: string }>(objects: T[]): T[] {
+  const seen = new Set<string>();
+  return objects.filter((o) => {
+    const key = `${o.type}\u0000${o.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** The batch-level summary of row errors: one entry per error code, with its count and first message. */
 function summarise(rowErrors: RowError[], failedRecordCount: number): BatchError[] {
-  const byCode = new Map<string, { count: number; first: RowError }>();
+  // A row can fail on several fields at once: count the rows, not their errors.
+  const byCode = new Map<string, { rows: Set<string>; first: RowError }>();
   for (const error of rowErrors) {
+    const key = `${error.file}\u0000${error.row}`;
     const entry = byCode.get(error.code);
-    if (entry) entry.count++;
-    else byCode.set(error.code, { count: 1, first: error });
+    if (entry) entry.rows.add(key);
+    else byCode.set(error.code, { rows: new Set([key]), first: error });
   }
-  const summary = [...byCode.entries()].map(([code, { count, first }]) => ({
+  const summary = [...byCode.entries()].map(([code, { rows, first }]) => ({
     code,
-    description: `${count} row(s) failed with ${code}; first: ${first.message} (${first.file}, row ${first.row})`,
+    description: `${rows.size} row(s) failed with ${code}; first: ${first.message} (${first.file}, row ${first.row})`,
   }));
-  const unlisted = failedRecordCount - rowErrors.length;
+  const unlisted = failedRecordCount - new Set(rowErrors.map((e) => `${e.file}\u0000${e.row}`)).size;
   if (unlisted > 0 && summary.length > 0)
     summary.push({ code: 'TRIB-ROWS-MORE', description: `${unlisted} more failed row(s) are counted but not listed` });
   return summary;
@@ -80,10 +93,20 @@ export class CatalogService {
     if (this.options.schemaExists && !(await this.options.schemaExists(scope, input.schemaRef.id))) {
       throw invalid(`schemaRef.id "${input.schemaRef.id}" is not a schema of this sandbox`, 'CAT-1002-400');
     }
-    if (!('adobe/pqs/table' in input.tags)) input.tags = { ...input.tags, 'adobe/pqs/table': [tableName(input.name)] };
     const id = newDatasetId();
-    await datasets.insertDataset(this.db, scope, { id, viewId: newDatasetId() }, input);
-    return id;
+    const viewId = newDatasetId();
+    const wanted = requestedTableName(input.tags['adobe/pqs/table']) ?? tableName(input.name);
+    // Two creations may pick the same free name at once; the unique index lets one win, the other picks again.
+    for (let attempt = 1; ; attempt++) {
+      const name = freeTableName(wanted, await datasets.tableNamesLike(this.db, scope, wanted));
+      input.tags = { ...input.tags, 'adobe/pqs/table': [name] };
+      try {
+        await datasets.insertDataset(this.db, scope, { id, viewId, tableName: name }, input);
+        return id;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505' || attempt >= 5) throw error;
+      }
+    }
   }
 
   async getDataset(scope: Scope, id: string): Promise<DatasetRecord> {
@@ -293,7 +316,7 @@ export class CatalogService {
       datasetId: input.datasetId,
       ...(input.inputFormat !== undefined ? { inputFormat: input.inputFormat } : {}),
       tags: input.tags ?? {},
-      relatedObjects: [{ type: 'dataSet', id: input.datasetId }, ...(input.relatedObjects ?? [])],
+      relatedObjects: uniqueObjects([{ type: 'dataSet', id: input.datasetId }, ...(input.relatedObjects ?? [])]),
     });
     let staging: BatchStaging;
     try {

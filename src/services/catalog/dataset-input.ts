@@ -61,6 +61,23 @@ export function tableName(name: string): string {
   return /^[a-z_]/.test(base) ? base : `_${base}`;
 }
 
+/** A table name the creator asked for in the `adobe/pqs/table` tag (lower case, as Query Service names are), if any. */
+export function requestedTableName(tag: unknown): string | null {
+  const first: unknown = Array.isArray(tag) ? tag[0] : tag;
+  if (typeof first !== 'string') return null;
+  const name = first.trim().toLowerCase();
+  return name === '' ? null : name;
+}
+
+/**
+ * Table names are unique within a sandbox. As in AEP, a name already taken gets the first free numeric suffix:
+ * `people`, then `people_1`, `people_2`, …
+ */
+export function freeTableName(wanted: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(wanted)) return wanted;
+  for (let n = 1; ; n++) if (!taken.has(`${wanted}_${n}`)) return `${wanted}_${n}`;
+}
+
 /** Partial ingestion: the share of records (0–100) a batch may fail and still land. */
 export const PARTIAL_INGESTION_TAG = 'acp_partialIngestionPercent';
 /** Error diagnostics: keep row-level errors for the batch (Tributary always keeps them; the flag is stored and shown). */

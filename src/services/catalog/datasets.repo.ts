@@ -14,6 +14,7 @@ interface DatasetRow {
   description: string | null;
   schema_ref: DatasetRecord['schemaRef'];
   tags: Record<string, unknown>;
+  table_name: string;
   file_description: Record<string, unknown> | null;
   extra: { enableErrorDiagnostics?: boolean; observableSchema?: Record<string, unknown> };
   view_id: string;
@@ -45,7 +46,8 @@ function toRecord(row: DatasetRow): DatasetRecord {
     updatedUser: row.updated_user,
     viewId: row.view_id,
     schemaRef: row.schema_ref,
-    tags: row.tags,
+    // The table name is fixed at creation; a PATCH of the tag does not rename the table.
+    tags: { ...row.tags, 'adobe/pqs/table': [row.table_name] },
     ...(row.file_description ? { fileDescription: row.file_description } : {}),
     ...row.extra,
     files: `@/dataSetFiles?dataSetId=${row.id}`,
@@ -71,7 +73,22 @@ export const DATASET_FIELDS: FieldMap = {
   lastBatchStatus: { column: 'last_batch_status', kind: 'text' },
 };
 
-export async function insertDataset(db: Queryable, scope: Scope, ids: { id: string; viewId: string }, input: DatasetInput): Promise<void> {
+/** The table names of a sandbox that start with `prefix` (the candidates a new name could clash with). */
+export async function tableNamesLike(db: Queryable, scope: Scope, prefix: string): Promise<Set<string>> {
+  const rows = await db.query<{ table_name: string }>(
+    'select table_name from datasets where org_id = $1 and sandbox_id = $2 and left(table_name, length($3)) = $3',
+    [scope.orgId, scope.sandboxId, prefix],
+  );
+  return new Set(rows.map((r) => r.table_name));
+}
+
+/** Inserts a dataset; a `table_name` already taken in the sandbox fails with PostgreSQL's unique violation (23505). */
+export async function insertDataset(
+  db: Queryable,
+  scope: Scope,
+  ids: { id: string; viewId: string; tableName: string },
+  input: DatasetInput,
+): Promise<void> {
   const extra = {
     ...(input.enableErrorDiagnostics !== undefined ? { enableErrorDiagnostics: input.enableErrorDiagnostics } : {}),
     ...(input.observableSchema !== undefined ? { observableSchema: input.observableSchema } : {}),
@@ -79,8 +96,8 @@ export async function insertDataset(db: Queryable, scope: Scope, ids: { id: stri
   const user = `${scope.clientId}@AdobeID`;
   await db.query(
     `insert into datasets (id, org_id, sandbox_id, name, description, schema_ref, schema_id, tags, file_description, extra,
-       view_id, created_client, created_user, updated_user)
-     values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13, $13)`,
+       view_id, created_client, created_user, updated_user, table_name)
+     values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13, $13, $14)`,
     [
       ids.id,
       scope.orgId,
@@ -95,6 +112,7 @@ export async function insertDataset(db: Queryable, scope: Scope, ids: { id: stri
       ids.viewId,
       scope.clientId,
       user,
+      ids.tableName,
     ],
   );
 }

@@ -53,6 +53,11 @@ export class ConnectionsService {
     return kind;
   }
 
+  /** The name of a source spec (`amazon-s3`, `sftp`, …), or undefined when the platform has no such spec. */
+  specName(specId: string): string | undefined {
+    return (this.connectors.get(specId) ?? this.streaming.find((s) => s.spec.id === specId))?.spec.name;
+  }
+
   /** The file connector of a spec; streaming connections are kept but cannot be browsed or read yet. */
   private connector(specId: string): FileConnector {
     const connector = this.connectors.get(specId);
@@ -78,6 +83,9 @@ export class ConnectionsService {
       const problems = (validate.errors ?? []).map((e) => `${e.instancePath || 'auth.params'} ${e.message}`).join('; ');
       throw invalid(`auth.params do not match "${authSpec.name}": ${problems}`);
     }
+    const nul = nulPath(params, 'auth.params');
+    // PostgreSQL's jsonb cannot hold U+0000, and no storage takes it in a setting: the caller's mistake, not a crash.
+    if (nul !== null) throw invalid(`${nul} contains a NUL character (U+0000), which no setting may hold`, 'FLOW-3006');
     const secret: Record<string, unknown> = {};
     const visible: Record<string, unknown> = {};
     try {
@@ -209,6 +217,23 @@ export class ConnectionsService {
       await storage.close();
     }
   }
+}
+
+/** The path of the first string holding U+0000 in a JSON value, or null. */
+function nulPath(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = nulPath(item, `${path}[${index}]`);
+      if (found !== null) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = nulPath(item, `${path}.${key}`);
+      if (found !== null) return found;
+    }
+  }
+  return null;
 }
 
 /** A connector's failure as a service failure: each kind keeps its own code so a client can tell them apart. */

@@ -85,7 +85,17 @@ export class EndpointConnectionsService {
       const baseSpec = await this.connections.connectionSpecId(scope, baseConnectionId).catch(() => {
         throw invalid(`baseConnectionId ${input.baseConnectionId} does not name a connection of this sandbox`);
       });
-      if (baseSpec !== specId) throw invalid(`connectionSpec.id ${specId} differs from the base connection's spec ${baseSpec}`);
+      if (baseSpec !== specId) {
+        // Tutorials name one storage's spec (the seed's is Azure File Storage) whatever the base connection is.
+        const named = (id: string) => {
+          const name = this.connections.specName(id);
+          return name ? `${id} (${name})` : id;
+        };
+        throw invalid(
+          `connectionSpec.id ${named(specId)} is not the spec of base connection ${baseConnectionId}, which was created with ${named(baseSpec)}. ` +
+            `A source connection uses its base connection's spec: send "connectionSpec": {"id": "${baseSpec}", "version": "1.0"}.`,
+        );
+      }
       parseFormat(data);
       requireString(params.path, 'params.path');
       params.recursive = booleanish(params.recursive, 'params.recursive', false);

@@ -313,8 +313,9 @@ export class QueryService {
 
   /**
    * The datasets the SQL may name, as tables: every dataset of the scope whose table name or id appears in the
-   * text (a cheap test that may include too many, never too few). Names come from the `adobe/pqs/table` tag;
-   * when two datasets share one, the older keeps the name and both stay reachable by id.
+   * text (a cheap test that may include too many, never too few). Names come from the `adobe/pqs/table` tag,
+   * unique within a sandbox since Catalog gives a clashing name a numeric suffix (an older database may still hold
+   * a clash: then the older dataset keeps the name and both stay reachable by id).
    */
   private async tablesFor(scope: Scope, sql: string): Promise<{ sources: TableSource[]; referenced: Array<{ id: string }> }> {
     const text = sql.toLowerCase();
