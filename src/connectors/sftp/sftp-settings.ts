@@ -1,4 +1,5 @@
-import { type ConnectConfig, utils as sshUtils } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader sees no named `utils` export, only the default one.
+import ssh2, { type ConnectConfig } from 'ssh2';
 import { ConnectorError } from '../sdk.js';
 import { optionalString, requiredString } from '../files/params.js';
 import { OPEN_EGRESS, type EgressPolicy } from '../egress/index.js';
@@ -31,8 +32,9 @@ export function parseSftpSettings(params: Record<string, unknown>, egress: Egres
   const key = keyContent ? privateKey(keyContent) : undefined;
   if (key) {
     // ssh2 would only find out while connecting, after the socket is open; say what is wrong before any connection.
-    const parsed = sshUtils.parseKey(key, passphrase);
-    if (parsed instanceof Error)
+    const parsed = ssh2.utils.parseKey(key, passphrase);
+    // A wrong or missing pass phrase is a credential the server's check reports (bad credentials), not a malformed setting.
+    if (parsed instanceof Error && !/passphrase/i.test(parsed.message))
       throw new ConnectorError('invalid_params', `auth.params.privateKeyContent cannot be used (check it and passPhrase): ${parsed.message}`);
   }
   // Chosen once, so that the password is a string wherever it is used.
