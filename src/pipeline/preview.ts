@@ -1,16 +1,23 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceFile, SourceFormat } from './contracts.js';
 import { openEngine, type Engine } from './engine/duckdb.js';
 import { readRecords } from './read/index.js';
+import { delimitedSource } from './read/delimited.js';
+import { detectDelimiter } from './read/detect-delimiter.js';
 import { archiveKind } from './source/decompress.js';
 import { materialize } from './source/materialize.js';
 
 export interface FilePreview {
   columns: Array<{ name: string; type: string }>;
   rows: Array<Record<string, unknown>>;
+  /** The column delimiter a delimited file was read with, and whether it was detected rather than given. */
+  delimiter?: { columnDelimiter: string; detected: boolean };
 }
+
+/** Bytes of a delimited file's start that delimiter detection looks at. */
+const DETECTION_BYTES = 64 << 10;
 
 /** Enough text for any sensible number of preview rows; the rest of the file is not fetched. */
 const PREVIEW_BYTES = 4 << 20;
@@ -28,14 +35,27 @@ export async function previewFile(file: SourceFile, format: SourceFormat, limit 
     // Parquet, whole-document JSON and archives can only be read complete; lines can be cut at a line end.
     const whole = format.format === 'parquet' || (format.format === 'json' && format.isMultiLineJson) || archiveKind(format.compressionType) !== null;
     const { parts } = await materialize(file, format, scratch, whole ? {} : { maxBytes: PREVIEW_BYTES });
+    const delimited = format.format === 'delimited';
+    const first = parts[0];
+    // A semicolon- or tab-separated file read with commas would preview as one column: detect it when none is given.
+    const detected = delimited && !format.columnDelimiter && first ? detectDelimiter(await head(first.path), format.quoteChar ?? '"') : null;
+    const readAs: SourceFormat = detected ? { ...format, columnDelimiter: detected } : format;
     const rows: Array<Record<string, unknown>> = [];
     for (const part of parts) {
       if (rows.length >= limit) break;
-      for await (const batch of readRecords(engine, part.path, format, limit - rows.length)) {
+      for await (const batch of readRecords(engine, part.path, readAs, limit - rows.length)) {
         for (const record of batch) if (record.values && rows.length < limit) rows.push(record.values);
       }
     }
-    return { columns: inferColumns(rows), rows };
+    let columns = inferColumns(rows);
+    // A file of a header and no rows still has columns: its header's.
+    if (delimited && columns.length === 0 && first && readAs.header !== false)
+      columns = ((await delimitedSource(first.path, readAs))?.names ?? []).map((name) => ({ name, type: 'string' }));
+    return {
+      columns,
+      rows,
+      ...(delimited ? { delimiter: { columnDelimiter: readAs.columnDelimiter ?? ',', detected: detected !== null } } : {}),
+    };
   } finally {
     engine?.close();
     await rm(scratch, { recursive: true, force: true });
@@ -75,4 +95,16 @@ function widen(a: string, b: string): string {
   if (a === b) return a;
   if ((a === 'integer' && b === 'double') || (a === 'double' && b === 'integer')) return 'double';
   return 'string';
+}
+
+/** The first bytes of a local file as text (a cut multi-byte character at the end is harmless here). */
+async function head(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(DETECTION_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, DETECTION_BYTES, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }

@@ -62,7 +62,11 @@ export class Explorer {
           );
           const columns = preview.columns;
           if (query.preview !== undefined && String(query.preview) !== 'true') return { kind: 'file', body: columns };
-          return { kind: 'file', body: { format: format.format, schema: { columns }, data: preview.rows } };
+          return {
+            kind: 'file',
+            // `properties` (a Tributary addition) says which column delimiter the rows were read with, and whether it was detected.
+            body: { format: format.format, schema: { columns }, data: preview.rows, ...(preview.delimiter ? { properties: preview.delimiter } : {}) },
+          };
         }
         default:
           throw invalid(`objectType must be root, folder or file; got "${query.objectType}"`);

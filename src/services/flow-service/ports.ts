@@ -1,6 +1,7 @@
 import type { Scope } from '../scope.js';
 import type { Queryable } from '../../store/db.js';
 import type { BatchStaging, LakeFile } from '../../lake/lake.js';
+import type { FilePreview } from '../../pipeline/preview.js';
 import type { FieldMapping, IngestRequest, IngestResult, RowError, SourceFile, SourceFormat, TargetSchema } from '../../pipeline/contracts.js';
 
 /** What Flow Service needs from the other services, and nothing more. */
@@ -48,9 +49,5 @@ export interface SchemaRegistryPort {
 
 export interface PipelinePort {
   ingest(request: IngestRequest): Promise<IngestResult>;
-  previewFile(
-    file: SourceFile,
-    format: SourceFormat,
-    limit?: number,
-  ): Promise<{ columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>> }>;
+  previewFile(file: SourceFile, format: SourceFormat, limit?: number): Promise<FilePreview>;
 }

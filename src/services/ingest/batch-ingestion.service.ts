@@ -199,7 +199,10 @@ export class BatchIngestionService {
     const area = await this.deps.lake.uploadArea(this.location(scope, batch));
     let preview: FilePreview;
     try {
-      preview = await this.deps.pipeline.previewFile(this.sourceFile(area, first), sourceFormat(input), nrow);
+      // A batch's preview shows the rows as the batch reads them: with its delimiter, a comma unless given (never a detected one).
+      const format = sourceFormat(input);
+      const asIngested = format.format === 'delimited' ? { columnDelimiter: ',', ...format } : format;
+      preview = await this.deps.pipeline.previewFile(this.sourceFile(area, first), asIngested, nrow);
     } catch (error) {
       throw invalid(`the file "${first.name}" cannot be read as ${input.format}: ${(error as Error).message}`);
     }
