@@ -1,22 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MappingError } from '../ast.js';
-import { ARRAY_FUNCTIONS } from './arrays.js';
-
-const fn = (name: string) => {
-  const def = ARRAY_FUNCTIONS.find((d) => d.name === name || d.aliases?.includes(name));
-  if (!def) throw new Error(`no function ${name}`);
-  return (...args: unknown[]) => def.impl(args);
-};
-
-function failure(name: string, ...args: unknown[]): string {
-  try {
-    fn(name)(...args);
-  } catch (error) {
-    if (error instanceof MappingError && error.code === 'MAPPER-2004') return error.message;
-    throw error;
-  }
-  throw new Error(`${name} gave a value`);
-}
+import { fn, failure } from './testing.js';
 
 describe('coalesce, first and last', () => {
   it('coalesce gives the first non-null value, from loose values or one array', () => {

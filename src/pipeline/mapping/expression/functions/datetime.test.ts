@@ -1,25 +1,10 @@
 import { ZonedDateTime } from '@js-joda/core';
 import { describe, expect, it } from 'vitest';
-import { MappingError } from '../ast.js';
-import { DATETIME_FUNCTIONS, toDate } from './datetime.js';
+import { toDate } from './datetime.js';
+import { fn, failure } from './testing.js';
 
-const fn = (name: string) => {
-  const def = DATETIME_FUNCTIONS.find((d) => d.name === name || d.aliases?.includes(name));
-  if (!def) throw new Error(`no function ${name}`);
-  return (...args: unknown[]) => def.impl(args);
-};
 /** A function's date result as java.time prints it (ISO-8601 with offset and zone). */
 const iso = (value: unknown) => (value instanceof ZonedDateTime ? value.toString() : value);
-
-function failure(name: string, ...args: unknown[]): string {
-  try {
-    fn(name)(...args);
-  } catch (error) {
-    if (error instanceof MappingError && error.code === 'MAPPER-2004') return error.message;
-    throw error;
-  }
-  throw new Error(`${name} gave a value`);
-}
 
 describe('toDate', () => {
   it('reads ISO text with or without time, zone, "T"; epoch milliseconds as numbers or long digit strings', () => {

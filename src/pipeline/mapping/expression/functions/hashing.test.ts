@@ -1,23 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MappingError } from '../ast.js';
-import { HASHING_FUNCTIONS } from './hashing.js';
-import { REGEX_FUNCTIONS } from './regex.js';
-
-const fn = (name: string) => {
-  const def = [...HASHING_FUNCTIONS, ...REGEX_FUNCTIONS].find((d) => d.name === name);
-  if (!def) throw new Error(`no function ${name}`);
-  return (...args: unknown[]) => def.impl(args);
-};
-
-function failure(name: string, ...args: unknown[]): string {
-  try {
-    fn(name)(...args);
-  } catch (error) {
-    if (error instanceof MappingError && error.code === 'MAPPER-2004') return error.message;
-    throw error;
-  }
-  throw new Error(`${name} gave a value`);
-}
+import { fn, failure } from './testing.js';
 
 describe('hashes', () => {
   it('give the standard digests in lower-case hex (FIPS 180 and RFC 1321 test vectors)', () => {

@@ -1,23 +1,7 @@
 import { ZonedDateTime } from '@js-joda/core';
 import { describe, expect, it } from 'vitest';
-import { MappingError } from '../ast.js';
-import { compareValues, LOGIC_FUNCTIONS, truthy } from './logic.js';
-
-const fn = (name: string) => {
-  const def = LOGIC_FUNCTIONS.find((d) => d.name === name || d.aliases?.includes(name));
-  if (!def) throw new Error(`no function ${name}`);
-  return (...args: unknown[]) => def.impl(args);
-};
-
-function failure(name: string, ...args: unknown[]): string {
-  try {
-    fn(name)(...args);
-  } catch (error) {
-    if (error instanceof MappingError && error.code === 'MAPPER-2004') return error.message;
-    throw error;
-  }
-  throw new Error(`${name} gave a value`);
-}
+import { compareValues, truthy } from './logic.js';
+import { fn, failure } from './testing.js';
 
 describe('truthy', () => {
   it('takes booleans, their text in any case, numbers, and null as false', () => {

@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MappingError } from '../ast.js';
-import { getMember, OBJECT_FUNCTIONS } from './objects.js';
-
-const fn = (name: string) => {
-  const def = OBJECT_FUNCTIONS.find((d) => d.name === name || d.aliases?.includes(name));
-  if (!def) throw new Error(`no function ${name}`);
-  return (...args: unknown[]) => def.impl(args);
-};
-
-function failure(name: string, ...args: unknown[]): string {
-  try {
-    fn(name)(...args);
-  } catch (error) {
-    if (error instanceof MappingError && error.code === 'MAPPER-2004') return error.message;
-    throw error;
-  }
-  throw new Error(`${name} gave a value`);
-}
+import { getMember, } from './objects.js';
+import { fn, failure } from './testing.js';
 
 describe('is_empty', () => {
   it('is true for null, "", [] and {}, false for anything else (whitespace and 0 included)', () => {

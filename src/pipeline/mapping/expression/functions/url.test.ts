@@ -1,22 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MappingError } from '../ast.js';
-import { URL_FUNCTIONS } from './url.js';
-
-const fn = (name: string) => {
-  const def = URL_FUNCTIONS.find((d) => d.name === name);
-  if (!def) throw new Error(`no function ${name}`);
-  return (...args: unknown[]) => def.impl(args);
-};
-
-function failure(name: string, ...args: unknown[]): string {
-  try {
-    fn(name)(...args);
-  } catch (error) {
-    if (error instanceof MappingError && error.code === 'MAPPER-2004') return error.message;
-    throw error;
-  }
-  throw new Error(`${name} gave a value`);
-}
+import { fn, failure } from './testing.js';
 
 const URL_TEXT = 'https://user:pw@Shop.Example.com:8443/a%20b/c.html?x=1&y=two&x=3#frag';
 

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { USER_AGENT_FUNCTIONS } from './user-agent.js';
-
-const fn = (name: string) => {
-  const def = USER_AGENT_FUNCTIONS.find((d) => d.name === name);
-  if (!def) throw new Error(`no function ${name}`);
-  return (...args: unknown[]) => def.impl(args);
-};
+import { fn } from './testing.js';
 
 const IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 5_1_1 like Mac OS X) AppleWebKit/534.46 (KHTML, like Gecko) Version/5.1 Mobile/9B206 Safari/7534.48.3';
