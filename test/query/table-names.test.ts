@@ -71,3 +71,22 @@ describe('dataset table names', () => {
     expect(shown).toEqual(['loyalty_members']);
   });
 });
+
+describe('dataset table names on PostgreSQL, created at the same moment', () => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    t = await startTestPlatform({ database: 'postgres' });
+  });
+  afterAll(async () => t?.close());
+
+  it('gives each of several same-named datasets created at once its own table', async () => {
+    // Concurrent creations pick the same free name; the unique index lets one win and the others pick again.
+    const { datasetId, schemaId } = await makeDataset(t, 'Race');
+    const created = await Promise.all(
+      Array.from({ length: 4 }, () => t.call('POST', `${CATALOG}/dataSets`, { name: 'Race', schemaRef: { id: schemaId } })),
+    );
+    const ids = [datasetId, ...created.map((response) => String(response.json()[0]).split('/').pop()!)];
+    const tables = await Promise.all(ids.map(async (id) => (await t.call('GET', `${CATALOG}/dataSets/${id}`)).json()[id].tags['adobe/pqs/table'][0]));
+    expect(tables.sort()).toEqual(['race', 'race_1', 'race_2', 'race_3', 'race_4']);
+  });
+});
