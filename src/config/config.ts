@@ -1,5 +1,6 @@
-import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { EGRESS_MODES, type EgressMode } from '../connectors/egress/egress-policy.js';
+import { isInside } from '../connectors/local-folder/local-roots.js';
 
 /** Every setting of a Tributary process. Parsed once, in the composition root, and passed down. */
 export interface Config {
@@ -114,15 +115,10 @@ function localRoots(raw: string | undefined, home: string): string[] {
     if (!isAbsolute(root)) throw new ConfigError(`TRIBUTARY_LOCAL_ROOTS must list absolute folders, got "${root}"`);
     const resolved = resolve(root);
     if (resolved === home) throw new ConfigError(`TRIBUTARY_LOCAL_ROOTS may not name the home ${home}: it holds the master key and credentials`);
-    if (within(home, resolved) && !within(landing, resolved))
+    if (isInside(home, resolved) && !isInside(landing, resolved))
       throw new ConfigError(`TRIBUTARY_LOCAL_ROOTS may name a folder inside the home only under ${landing}, got "${root}"`);
   }
   return roots.map((root) => resolve(root));
-}
-
-function within(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
