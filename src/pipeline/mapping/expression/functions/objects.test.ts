@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getMember, } from './objects.js';
+import { getMember } from './objects.js';
 import { fn, failure } from './testing.js';
 
 describe('is_empty', () => {
