@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 
-/** Where `npm run build:web` (and `npm start`'s prestart) puts the UI. */
+/** Where `npm run build` (and `npm start`'s prestart) puts the UI. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 /** Paths of the API: never answered with the UI, so an unknown API path keeps its service's 404. */
