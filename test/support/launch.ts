@@ -12,6 +12,8 @@ export interface LaunchOptions<T> {
   /** For messages: what is being started. */
   what: string;
   env?: NodeJS.ProcessEnv;
+  /** Working directory of the process (default: this one's). */
+  cwd?: string;
   /** `pipe` for processes that exit when their parent's end closes their stdin. */
   stdin?: 'pipe' | 'ignore';
   /**
@@ -43,6 +45,7 @@ export interface Launched<T> {
 export async function launch<T>(command: string, args: string[], options: LaunchOptions<T>): Promise<Launched<T>> {
   const child = spawn(command, args, {
     env: options.env ?? process.env,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
     detached: options.group ?? false,
   });
@@ -112,10 +115,11 @@ export const TEST_LOCAL_ROOTS = realpathSync(tmpdir());
 export function launchTributary(
   command: string,
   args: string[],
-  options: { home: string; tickMs: number; group?: boolean; env?: NodeJS.ProcessEnv },
+  options: { home: string; tickMs: number; group?: boolean; env?: NodeJS.ProcessEnv; cwd?: string },
 ): Promise<Launched<string>> {
   return launch(command, args, {
     what: 'the server',
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     env: {
       ...process.env,
       TRIBUTARY_HOME: options.home,
