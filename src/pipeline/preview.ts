@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceFile, SourceFormat } from './contracts.js';
 import { openEngine, type Engine } from './engine/duckdb.js';
+import { printable, RowCode } from './errors.js';
 import { readRecords } from './read/index.js';
 import { delimitedSource } from './read/delimited.js';
 import { detectDelimiter } from './read/detect-delimiter.js';
@@ -12,9 +13,17 @@ import { materialize } from './source/materialize.js';
 export interface FilePreview {
   columns: Array<{ name: string; type: string }>;
   rows: Array<Record<string, unknown>>;
+  /**
+   * The records among those read that cannot become a row (a ragged line, bad JSON), in file order: a preview
+   * shows them rather than skipping them silently. At most MAX_INVALID_ROWS.
+   */
+  invalidRows: Array<{ row: number; code: string; message: string }>;
   /** The column delimiter a delimited file was read with, and whether it was detected rather than given. */
   delimiter?: { columnDelimiter: string; detected: boolean };
 }
+
+/** Invalid records a preview lists; a file that is mostly broken needs only the first few to be recognised. */
+const MAX_INVALID_ROWS = 20;
 
 /** Bytes of a delimited file's start that delimiter detection looks at. */
 const DETECTION_BYTES = 64 << 10;
@@ -41,10 +50,20 @@ export async function previewFile(file: SourceFile, format: SourceFormat, limit 
     const detected = delimited && !format.columnDelimiter && first ? detectDelimiter(await head(first.path), format.quoteChar ?? '"') : null;
     const readAs: SourceFormat = detected ? { ...format, columnDelimiter: detected } : format;
     const rows: Array<Record<string, unknown>> = [];
+    const invalidRows: FilePreview['invalidRows'] = [];
     for (const part of parts) {
       if (rows.length >= limit) break;
       for await (const batch of readRecords(engine, part.path, readAs, limit - rows.length)) {
-        for (const record of batch) if (record.values && rows.length < limit) rows.push(record.values);
+        for (const record of batch) {
+          if (rows.length >= limit) break;
+          if (record.values) rows.push(record.values);
+          else if (invalidRows.length < MAX_INVALID_ROWS)
+            invalidRows.push({
+              row: record.row,
+              code: record.error?.code ?? RowCode.badJson,
+              message: printable(record.error?.message ?? 'unreadable record'),
+            });
+        }
       }
     }
     let columns = inferColumns(rows);
@@ -54,6 +73,7 @@ export async function previewFile(file: SourceFile, format: SourceFormat, limit 
     return {
       columns,
       rows,
+      invalidRows,
       ...(delimited ? { delimiter: { columnDelimiter: readAs.columnDelimiter ?? ',', detected: detected !== null } } : {}),
     };
   } finally {

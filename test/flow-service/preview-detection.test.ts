@@ -19,6 +19,10 @@ describe('previewing delimited files', () => {
     writeFileSync(join(folder, 'semicolons.csv'), 'id;name;price\n1;Ada;2,50\n2;Grace;3,00\n');
     writeFileSync(join(folder, 'tabs.tsv'), 'id\tname\n1\tAda, Countess\n');
     writeFileSync(join(folder, 'header-only.csv'), 'id,first_name,email\n');
+    writeFileSync(
+      join(folder, 'ragged.csv'),
+      'id,name,email\n1,Ada,ada@example.com\n2,Grace\n3,Alan,alan@example.com,extra\n4,Edsger,e@example.com\n',
+    );
     connectionId = await createConnection(t, LOCAL, 'Local Folder', { path: folder });
   });
   afterAll(async () => {
@@ -53,5 +57,18 @@ describe('previewing delimited files', () => {
     expect(empty.status).toBe(200);
     expect(names(empty.body)).toEqual(['id', 'first_name', 'email']);
     expect(empty.body.data).toEqual([]);
+  });
+
+  it('shows the rows after a ragged line and lists the ragged lines with their row numbers', async () => {
+    const ragged = await preview('ragged.csv');
+    expect(ragged.status).toBe(200);
+    expect(ragged.body.data.map((r: { id: string }) => r.id)).toEqual(['1', '4']);
+    expect(ragged.body.invalidRows.map((r: { row: number; code: string }) => [r.row, r.code])).toEqual([
+      [2, 'PARSE-1001'],
+      [3, 'PARSE-1001'],
+    ]);
+    expect(ragged.body.invalidRows[0].message).toBe('row has 2 columns; the header has 3');
+    const clean = await preview('semicolons.csv');
+    expect(clean.body.invalidRows).toBeUndefined();
   });
 });

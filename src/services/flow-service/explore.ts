@@ -64,8 +64,15 @@ export class Explorer {
           if (query.preview !== undefined && String(query.preview) !== 'true') return { kind: 'file', body: columns };
           return {
             kind: 'file',
-            // `properties` (a Tributary addition) says which column delimiter the rows were read with, and whether it was detected.
-            body: { format: format.format, schema: { columns }, data: preview.rows, ...(preview.delimiter ? { properties: preview.delimiter } : {}) },
+            // Tributary additions: `properties` says which column delimiter the rows were read with, and whether it was
+            // detected; `invalidRows` lists the records read that cannot become rows (row number, code, reason).
+            body: {
+              format: format.format,
+              schema: { columns },
+              data: preview.rows,
+              ...(preview.delimiter ? { properties: preview.delimiter } : {}),
+              ...(preview.invalidRows.length ? { invalidRows: preview.invalidRows } : {}),
+            },
           };
         }
         default:

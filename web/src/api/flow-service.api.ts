@@ -86,6 +86,8 @@ export interface FilePreview {
   format: string;
   schema: { columns: Column[] };
   data: Array<Record<string, unknown>>;
+  /** Records read that cannot become rows (a Tributary addition; absent when there are none). */
+  invalidRows?: Array<{ row: number; code: string; message: string }>;
 }
 
 export interface PreviewOptions {

@@ -105,6 +105,7 @@ export function PreviewStep({ state, update, next }: StepProps) {
         <>
           <p className="muted">
             {columns.length} columns detected · {state.preview.data.length} rows shown
+            {state.preview.invalidRows?.length ? ` · ${state.preview.invalidRows.length} unreadable` : ''}
           </p>
           <DataTable
             caption="File preview"
@@ -113,6 +114,7 @@ export function PreviewStep({ state, update, next }: StepProps) {
             columns={columns.map((c) => ({ key: c.name, label: c.name }))}
             subtitles={Object.fromEntries(columns.map((c) => [c.name, c.type]))}
           />
+          <InvalidRows rows={state.preview.invalidRows ?? []} />
         </>
       ) : null}
       <div className="actions">
@@ -120,6 +122,23 @@ export function PreviewStep({ state, update, next }: StepProps) {
           Next
         </button>
       </div>
+    </div>
+  );
+}
+
+/** The records of the previewed part of the file that cannot become rows: shown, so a broken line is not silently missing. */
+function InvalidRows({ rows }: { rows: Array<{ row: number; code: string; message: string }> }) {
+  if (rows.length === 0) return null;
+  return (
+    <div className="note warn" role="status" aria-label="Rows that cannot be read">
+      <p>{rows.length === 1 ? '1 row' : `${rows.length} rows`} of the preview cannot be read and would fail at ingestion:</p>
+      <ul>
+        {rows.map((r) => (
+          <li key={r.row}>
+            Row {r.row.toLocaleString()}: {r.message} <code>{r.code}</code>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
