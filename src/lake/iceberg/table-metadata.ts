@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { nameMapping, sameStruct, type IcebergSchema, type IcebergStruct } from './schema.js';
+
+/**
+ * Iceberg table metadata, format version 2 (spec: "Table Metadata"), and the pure steps that make the next
+ * version of it: a new schema, a new snapshot. Writing the files and moving the table's pointer is the
+ * committer's job; nothing here does any I/O.
+ */
+
+/** The operations of a snapshot's summary. */
+export type SnapshotOperation = 'append' | 'replace' | 'overwrite' | 'delete';
+
+export interface Snapshot {
+  'snapshot-id': number;
+  'parent-snapshot-id'?: number;
+  'sequence-number': number;
+  'timestamp-ms': number;
+  'manifest-list': string;
+  summary: { operation: SnapshotOperation } & Record<string, string>;
+  'schema-id': number;
+}
+
+export interface TableMetadata {
+  'format-version': 2;
+  'table-uuid': string;
+  location: string;
+  'last-sequence-number': number;
+  'last-updated-ms': number;
+  'last-column-id': number;
+  schemas: IcebergSchema[];
+  'current-schema-id': number;
+  'partition-specs': Array<{ 'spec-id': number; fields: unknown[] }>;
+  'default-spec-id': number;
+  'last-partition-id': number;
+  properties: Record<string, string>;
+  'current-snapshot-id': number;
+  snapshots: Snapshot[];
+  'snapshot-log': Array<{ 'snapshot-id': number; 'timestamp-ms': number }>;
+  'metadata-log': Array<{ 'metadata-file': string; 'timestamp-ms': number }>;
+  'sort-orders': Array<{ 'order-id': number; fields: unknown[] }>;
+  'default-sort-order-id': number;
+  refs: Record<string, { 'snapshot-id': number; type: 'branch' | 'tag' }>;
+}
+
+/** No current snapshot (a table with no data yet), as the spec writes it. */
+export const NO_SNAPSHOT = -1;
+
+/**
+ * Partition fields' ids start at 1000 (spec); an unpartitioned table's last id is one below.
+ * The Parquet codec property names what Tributary's files are written with (DuckDB's default, snappy).
+ */
+const LAST_PARTITION_ID = 999;
+
+export function newTableMetadata(options: {
+  location: string;
+  struct: IcebergStruct;
+  lastColumnId: number;
+  nowMs: number;
+  properties?: Record<string, string>;
+}): TableMetadata {
+  const schema: IcebergSchema = { ...options.struct, 'schema-id': 0 };
+  return {
+    'format-version': 2,
+    'table-uuid': randomUUID(),
+    location: options.location,
+    'last-sequence-number': 0,
+    'last-updated-ms': options.nowMs,
+    'last-column-id': options.lastColumnId,
+    schemas: [schema],
+    'current-schema-id': 0,
+    'partition-specs': [{ 'spec-id': 0, fields: [] }],
+    'default-spec-id': 0,
+    'last-partition-id': LAST_PARTITION_ID,
+    properties: {
+      'write.format.default': 'parquet',
+      'write.parquet.compression-codec': 'snappy',
+      ...options.properties,
+      'schema.name-mapping.default': JSON.stringify(nameMapping(options.struct)),
+    },
+    'current-snapshot-id': NO_SNAPSHOT,
+    snapshots: [],
+    'snapshot-log': [],
+    'metadata-log': [],
+    'sort-orders': [{ 'order-id': 0, fields: [] }],
+    'default-sort-order-id': 0,
+    refs: {},
+  };
+}
+
+export function currentSchema(metadata: TableMetadata): IcebergSchema {
+  const schema = metadata.schemas.find((s) => s['schema-id'] === metadata['current-schema-id']);
+  if (!schema) throw new Error(`table metadata has no schema ${metadata['current-schema-id']}`);
+  return schema;
+}
+
+export function currentSnapshot(metadata: TableMetadata): Snapshot | null {
+  return metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id']) ?? null;
+}
+
+/** The metadata with `struct` as its current schema: the same metadata when nothing changed, else a new schema version. */
+export function withSchema(metadata: TableMetadata, struct: IcebergStruct, lastColumnId: number, nowMs: number): TableMetadata {
+  const current = currentSchema(metadata);
+  if (sameStruct(current, struct)) return metadata;
+  const schemaId = Math.max(...metadata.schemas.map((s) => s['schema-id'])) + 1;
+  return {
+    ...metadata,
+    'last-updated-ms': nowMs,
+    'last-column-id': Math.max(metadata['last-column-id'], lastColumnId),
+    schemas: [...metadata.schemas, { ...struct, 'schema-id': schemaId }],
+    'current-schema-id': schemaId,
+    properties: { ...metadata.properties, 'schema.name-mapping.default': JSON.stringify(nameMapping(struct)) },
+  };
+}
+
+/** What a new snapshot changed, for its summary (the spec's optional counts, which engines show). */
+export interface SnapshotChange {
+  operation: SnapshotOperation;
+  addedFiles: number;
+  addedRecords: number;
+  addedBytes: number;
+  deletedFiles: number;
+  deletedRecords: number;
+  deletedBytes: number;
+  /** Extra summary properties, e.g. the Catalog batch the snapshot is. */
+  properties?: Record<string, string>;
+}
+
+/**
+ * The metadata with a new current snapshot on the main branch: the next sequence number, the parent the current
+ * snapshot, the totals carried on from the parent's summary, and the previous metadata file in the log.
+ */
+export function withSnapshot(
+  metadata: TableMetadata,
+  snapshot: { snapshotId: number; manifestList: string; nowMs: number; change: SnapshotChange; previousMetadataFile: string | null },
+): TableMetadata {
+  const parent = currentSnapshot(metadata);
+  const sequenceNumber = metadata['last-sequence-number'] + 1;
+  const total = (key: string) => Number(parent?.summary[key] ?? 0);
+  const { change } = snapshot;
+  const summary: Snapshot['summary'] = {
+    operation: change.operation,
+    ...change.properties,
+    'added-data-files': String(change.addedFiles),
+    'added-records': String(change.addedRecords),
+    'added-files-size': String(change.addedBytes),
+    'deleted-data-files': String(change.deletedFiles),
+    'deleted-records': String(change.deletedRecords),
+    'removed-files-size': String(change.deletedBytes),
+    'total-data-files': String(total('total-data-files') + change.addedFiles - change.deletedFiles),
+    'total-records': String(total('total-records') + change.addedRecords - change.deletedRecords),
+    'total-files-size': String(total('total-files-size') + change.addedBytes - change.deletedBytes),
+    'total-delete-files': '0',
+    'total-position-deletes': '0',
+    'total-equality-deletes': '0',
+  };
+  const next: Snapshot = {
+    'snapshot-id': snapshot.snapshotId,
+    ...(parent ? { 'parent-snapshot-id': parent['snapshot-id'] } : {}),
+    'sequence-number': sequenceNumber,
+    'timestamp-ms': snapshot.nowMs,
+    'manifest-list': snapshot.manifestList,
+    summary,
+    'schema-id': metadata['current-schema-id'],
+  };
+  return {
+    ...metadata,
+    'last-sequence-number': sequenceNumber,
+    'last-updated-ms': snapshot.nowMs,
+    'current-snapshot-id': snapshot.snapshotId,
+    snapshots: [...metadata.snapshots, next],
+    'snapshot-log': [...metadata['snapshot-log'], { 'snapshot-id': snapshot.snapshotId, 'timestamp-ms': snapshot.nowMs }],
+    'metadata-log': snapshot.previousMetadataFile
+      ? [...metadata['metadata-log'], { 'metadata-file': snapshot.previousMetadataFile, 'timestamp-ms': metadata['last-updated-ms'] }]
+      : metadata['metadata-log'],
+    refs: { ...metadata.refs, main: { 'snapshot-id': snapshot.snapshotId, type: 'branch' } },
+  };
+}
