@@ -155,7 +155,10 @@ describe('Iceberg tables written by Tributary', () => {
     expect(metadata.snapshots.map((s) => s.summary.operation)).toEqual(['append', 'append', 'delete', 'replace']);
     expect(metadata.snapshots.map((s) => s['sequence-number'])).toEqual([1, 2, 3, 4]);
     expect(metadata['last-sequence-number']).toBe(4);
-    metadata.snapshots.forEach((s, i) => expect(s['parent-snapshot-id']).toBe(i === 0 ? undefined : metadata.snapshots[i - 1]!['snapshot-id']));
+    expect(metadata.snapshots.map((s) => s['parent-snapshot-id'])).toEqual([
+      undefined,
+      ...metadata.snapshots.slice(0, -1).map((s) => s['snapshot-id']),
+    ]);
     expect(metadata['snapshot-log'].map((l) => l['snapshot-id'])).toEqual(metadata.snapshots.map((s) => s['snapshot-id']));
     expect(metadata.refs.main).toEqual({ 'snapshot-id': metadata['current-snapshot-id'], type: 'branch' });
     expect(metadata['metadata-log']).toHaveLength(4);
