@@ -22,6 +22,7 @@ import { BatchIngestionService, type ImportJob } from './services/ingest/index.j
 import { QueryService } from './services/query/index.js';
 import { FlowService, Scheduler } from './services/flow-service/index.js';
 import { openLake, type Lake } from './lake/index.js';
+import { serviceLake } from './services/lake-errors.js';
 import { ConnectorRegistry, defaultConnectors, type LocalRootsOptions } from './connectors/index.js';
 import { EgressPolicy, type Resolver } from './connectors/egress/index.js';
 import { ingest, previewFile, schemaColumns, schemaHasPath } from './pipeline/index.js';
@@ -106,7 +107,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   await migrate(db);
   const masterKey = loadMasterKey(config);
   const secrets = new SecretBox(masterKey);
-  const lake = openLake(config.lake);
+  // Services see the lake's refusals as service failures (src/services/lake-errors.ts).
+  const lake = serviceLake(openLake(config.lake));
   // The landing folder the tutorial copies its files into; operators may point TRIBUTARY_LOCAL_ROOTS elsewhere.
   mkdirSync(join(config.home, 'landing'), { recursive: true });
   const identity = new IdentityService(db, new TokenIssuer(masterKey, config.tokenTtlSeconds));

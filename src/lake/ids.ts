@@ -1,4 +1,4 @@
-import { ServiceError } from '../services/errors.js';
+import { LakeError } from './errors.js';
 
 /**
  * Every lake path is built from ids, so an id must be one plain path segment: no separators, no "." or "..",
@@ -8,7 +8,7 @@ const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9@._-]{0,127}$/;
 
 export function assertSegment(kind: string, value: string): string {
   if (typeof value !== 'string' || !SEGMENT.test(value) || value.includes('..')) {
-    throw new ServiceError('invalid', `invalid ${kind} for the lake: ${JSON.stringify(value)}`);
+    throw new LakeError('bad_name', `invalid ${kind} for the lake: ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -18,7 +18,7 @@ export function assertSegment(kind: string, value: string): string {
  * Partition values are data, so parts may hold any character except separators and controls; "." and ".." never.
  */
 export function assertFileName(name: string): string {
-  const bad = () => new ServiceError('invalid', `invalid file name: ${JSON.stringify(name)}`);
+  const bad = () => new LakeError('bad_name', `invalid file name: ${JSON.stringify(name)}`);
   if (typeof name !== 'string' || name.length === 0 || name.length > 1024) throw bad();
   for (const part of name.split('/')) {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses.

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { ServiceError } from '../services/errors.js';
+import { LakeError } from './errors.js';
 import { assertFileName, assertSegment } from './ids.js';
 import type { BatchLocation, BatchStaging, Lake, LakeFile } from './lake.js';
 import { walk } from './walk.js';
@@ -31,12 +31,12 @@ class LocalStaging implements BatchStaging {
   ) {}
 
   async commit(): Promise<LakeFile[]> {
-    if (this.state !== 'open') throw new ServiceError('conflict', `staging area already ${this.state}`);
+    if (this.state !== 'open') throw new LakeError('staging_closed', `staging area already ${this.state}`);
     const files = await walk(this.dir);
     for (const file of files) await fsyncPath(join(this.dir, file.name));
     await mkdir(this.parent, { recursive: true });
     // rename() silently replaces an empty folder; a batch is committed once, so an existing target is an error.
-    if (await exists(this.target)) throw new ServiceError('conflict', 'batch is already committed in the lake');
+    if (await exists(this.target)) throw new LakeError('already_committed', 'batch is already committed in the lake');
     // The one step that publishes the batch: readers see either no folder or the complete one.
     await rename(this.dir, this.target);
     await fsyncPath(this.parent).catch(() => undefined);
@@ -100,8 +100,8 @@ export class LocalLake implements Lake {
   async readFile(location: BatchLocation, name: string, range?: { start: number; end: number }): Promise<Readable> {
     const path = join(this.batchDir(location), assertFileName(name));
     const info = await stat(path).catch(() => null);
-    if (!info?.isFile()) throw new ServiceError('not_found', `file not found: ${name}`);
-    if (range && (range.start < 0 || range.end < range.start)) throw new ServiceError('invalid', 'invalid byte range');
+    if (!info?.isFile()) throw new LakeError('not_found', `file not found: ${name}`);
+    if (range && (range.start < 0 || range.end < range.start)) throw new LakeError('bad_name', 'invalid byte range');
     return createReadStream(path, range ? { start: range.start, end: Math.min(range.end, info.size - 1) } : {});
   }
 

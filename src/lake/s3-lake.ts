@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { ServiceError } from '../services/errors.js';
+import { LakeError } from './errors.js';
 import { assertFileName, assertSegment } from './ids.js';
 import type { BatchLocation, BatchStaging, Lake, LakeFile } from './lake.js';
 import { walk } from './walk.js';
@@ -126,7 +126,7 @@ export class S3Lake implements Lake {
 
   /** Uploads the staged files, then writes the marker that makes them visible. Called by S3Staging.commit. */
   async publish(location: BatchLocation, dir: string): Promise<LakeFile[]> {
-    if (await this.marker(location)) throw new ServiceError('conflict', 'batch is already committed in the lake');
+    if (await this.marker(location)) throw new LakeError('already_committed', 'batch is already committed in the lake');
     const files = await walk(dir);
     const prefix = this.dataPrefix(location);
     try {
@@ -163,9 +163,9 @@ export class S3Lake implements Lake {
 
   async readFile(location: BatchLocation, name: string, range?: { start: number; end: number }): Promise<Readable> {
     assertFileName(name);
-    if (range && (range.start < 0 || range.end < range.start)) throw new ServiceError('invalid', 'invalid byte range');
+    if (range && (range.start < 0 || range.end < range.start)) throw new LakeError('bad_name', 'invalid byte range');
     const file = (await this.listFiles(location)).find((f) => f.name === name);
-    if (!file) throw new ServiceError('not_found', `file not found: ${name}`);
+    if (!file) throw new LakeError('not_found', `file not found: ${name}`);
     const end = range ? Math.min(range.end, file.size - 1) : undefined;
     const result = await this.client.send(
       new GetObjectCommand({
@@ -272,7 +272,7 @@ class S3Staging implements BatchStaging {
   ) {}
 
   async commit(): Promise<LakeFile[]> {
-    if (this.state !== 'open') throw new ServiceError('conflict', `staging area already ${this.state}`);
+    if (this.state !== 'open') throw new LakeError('staging_closed', `staging area already ${this.state}`);
     const files = await this.lake.publish(this.location, this.dir);
     this.state = 'committed';
     await rm(this.dir, { recursive: true, force: true });

@@ -86,7 +86,7 @@ describe.each(backends)('lake on $name', (backend) => {
 
     expect(await lake.listFiles(batch)).toEqual([]);
     expect(await lake.datasetFiles(where)).toEqual([]);
-    await expect(lake.readFile(batch, 'part-00000.parquet')).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(lake.readFile(batch, 'part-00000.parquet')).rejects.toMatchObject({ failure: 'not_found' });
 
     const files = await staging.commit();
     expect(files).toEqual([
@@ -102,7 +102,7 @@ describe.each(backends)('lake on $name', (backend) => {
     expect(paths.map((p) => readFileSync(p, 'utf8')).sort()).toEqual(['first', 'second!']);
     expect(await lake.datasetFiles(where, [batch.batchId])).toHaveLength(2);
     expect(await lake.datasetFiles(where, [other.batchId])).toEqual([]);
-    await expect(staging.commit()).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(staging.commit()).rejects.toMatchObject({ failure: 'staging_closed' });
     await staging.discard();
     expect(await lake.listFiles(batch)).toHaveLength(2);
   });
@@ -113,7 +113,7 @@ describe.each(backends)('lake on $name', (backend) => {
     const two = await lake.stage(batch);
     writeFileSync(join(two.dir, 'b.parquet'), 'b');
     await one.commit();
-    await expect(two.commit()).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(two.commit()).rejects.toMatchObject({ failure: 'already_committed' });
     expect(await lake.listFiles(batch)).toEqual([{ name: 'a.parquet', size: 1 }]);
   });
 
@@ -123,7 +123,7 @@ describe.each(backends)('lake on $name', (backend) => {
     await staging.discard();
     expect(existsSync(staging.dir)).toBe(false);
     expect(await lake.listFiles(batch)).toEqual([]);
-    await expect(staging.commit()).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(staging.commit()).rejects.toMatchObject({ failure: 'staging_closed' });
 
     const uploads = await lake.uploadArea(batch);
     writeFileSync(join(uploads, 'f'), 'uploaded');
@@ -142,7 +142,7 @@ describe.each(backends)('lake on $name', (backend) => {
     expect(await lake.datasetFiles(where)).toHaveLength(2);
     await lake.removeBatch(other);
     expect(await lake.listFiles(other)).toEqual([]);
-    await expect(lake.readFile(other, 'p.parquet')).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(lake.readFile(other, 'p.parquet')).rejects.toMatchObject({ failure: 'not_found' });
     expect((await lake.datasetFiles(where)).map((p) => readFileSync(p, 'utf8'))).toEqual([batch.batchId]);
     await lake.removeBatch(other); // already gone: no error
     await lake.removeDataset(where);
@@ -157,21 +157,21 @@ describe.each(backends)('lake on $name', (backend) => {
     expect(await text(await lake.readFile(batch, 'f.parquet', { start: 2, end: 5 }))).toBe('2345');
     expect(await text(await lake.readFile(batch, 'f.parquet', { start: 8, end: 100 }))).toBe('89');
     expect(await text(await lake.readFile(batch, 'f.parquet'))).toBe('0123456789');
-    await expect(lake.readFile(batch, 'f.parquet', { start: 5, end: 2 })).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(lake.readFile(batch, 'f.parquet', { start: 5, end: 2 })).rejects.toMatchObject({ failure: 'bad_name' });
   });
 
   it('refuses ids and names that would leave their folder', async () => {
     for (const id of ['..', '.', '../x', 'a/b', 'a\\b', '', '.hidden', 'x'.repeat(200)]) {
-      await expect(lake.stage({ ...batch, batchId: id })).rejects.toMatchObject({ kind: 'invalid' });
-      await expect(lake.uploadArea({ ...batch, batchId: id })).rejects.toMatchObject({ kind: 'invalid' });
-      await expect(lake.listFiles({ ...batch, orgId: id })).rejects.toMatchObject({ kind: 'invalid' });
-      await expect(lake.datasetFiles({ ...where, sandboxId: id })).rejects.toMatchObject({ kind: 'invalid' });
-      await expect(lake.datasetFiles(where, [id])).rejects.toMatchObject({ kind: 'invalid' });
+      await expect(lake.stage({ ...batch, batchId: id })).rejects.toMatchObject({ failure: 'bad_name' });
+      await expect(lake.uploadArea({ ...batch, batchId: id })).rejects.toMatchObject({ failure: 'bad_name' });
+      await expect(lake.listFiles({ ...batch, orgId: id })).rejects.toMatchObject({ failure: 'bad_name' });
+      await expect(lake.datasetFiles({ ...where, sandboxId: id })).rejects.toMatchObject({ failure: 'bad_name' });
+      await expect(lake.datasetFiles(where, [id])).rejects.toMatchObject({ failure: 'bad_name' });
     }
     for (const name of ['../../../../etc/passwd', '/etc/passwd', 'a/../../b', 'a//b']) {
-      await expect(lake.readFile(batch, name)).rejects.toMatchObject({ kind: 'invalid' });
+      await expect(lake.readFile(batch, name)).rejects.toMatchObject({ failure: 'bad_name' });
     }
-    await expect(lake.abandonStaging('../..')).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(lake.abandonStaging('../..')).rejects.toMatchObject({ failure: 'bad_name' });
   });
 });
 
@@ -207,7 +207,7 @@ describe('s3 lake specifics', () => {
     );
     expect(await lake.listFiles(batch)).toEqual([]);
     expect(await lake.datasetFiles(where)).toEqual([]);
-    await expect(lake.readFile(batch, 'part-00000.parquet')).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(lake.readFile(batch, 'part-00000.parquet')).rejects.toMatchObject({ failure: 'not_found' });
     // The batch can still be committed afterwards, and then it is whole.
     const staging = await lake.stage(batch);
     writeFileSync(join(staging.dir, 'part-00000.parquet'), 'whole');

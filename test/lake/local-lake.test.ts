@@ -42,10 +42,10 @@ describe('local lake', () => {
 
   it('creates nothing outside its folders when ids and names try to leave them', async () => {
     for (const id of ['..', '.', '../x', 'a/b', 'a\\b', '', '.hidden', 'x'.repeat(200)]) {
-      await expect(lake.stage({ ...batch, batchId: id })).rejects.toMatchObject({ kind: 'invalid' });
-      await expect(lake.stage({ ...batch, datasetId: id })).rejects.toMatchObject({ kind: 'invalid' });
+      await expect(lake.stage({ ...batch, batchId: id })).rejects.toMatchObject({ failure: 'bad_name' });
+      await expect(lake.stage({ ...batch, datasetId: id })).rejects.toMatchObject({ failure: 'bad_name' });
     }
-    await expect(lake.readFile(batch, 'a\\..\\b')).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(lake.readFile(batch, 'a\\..\\b')).rejects.toMatchObject({ failure: 'bad_name' });
     expect(readdirSync(root).filter((e) => e !== '_staging')).toEqual([]);
   });
 });

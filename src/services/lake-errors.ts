@@ -1,0 +1,42 @@
+import { LakeError, type LakeFailure } from '../lake/errors.js';
+import type { BatchStaging, Lake } from '../lake/index.js';
+import { ServiceError, type FailureKind } from './errors.js';
+
+/** What each refusal of the lake means to a client of the services. */
+const KIND: Record<LakeFailure, FailureKind> = {
+  bad_name: 'invalid',
+  not_found: 'not_found',
+  already_committed: 'conflict',
+  staging_closed: 'conflict',
+};
+
+async function translated<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof LakeError) throw new ServiceError(KIND[error.failure], error.message);
+    throw error;
+  }
+}
+
+function stagingFor(staging: BatchStaging): BatchStaging {
+  return {
+    dir: staging.dir,
+    commit: () => translated(() => staging.commit()),
+    discard: () => translated(() => staging.discard()),
+  };
+}
+
+/** The lake as services use it: the same operations, with the lake's refusals turned into service failures. */
+export function serviceLake(lake: Lake): Lake {
+  return {
+    stage: (location) => translated(async () => stagingFor(await lake.stage(location))),
+    uploadArea: (location) => translated(() => lake.uploadArea(location)),
+    listFiles: (location) => translated(() => lake.listFiles(location)),
+    readFile: (location, name, range) => translated(() => lake.readFile(location, name, range)),
+    datasetFiles: (location, batchIds) => translated(() => lake.datasetFiles(location, batchIds)),
+    removeBatch: (location) => translated(() => lake.removeBatch(location)),
+    abandonStaging: (batchId) => translated(() => lake.abandonStaging(batchId)),
+    removeDataset: (location) => translated(() => lake.removeDataset(location)),
+  };
+}
