@@ -23,6 +23,8 @@ import { QueryService } from './services/query/index.js';
 import { FlowService, Scheduler } from './services/flow-service/index.js';
 import { openLake, type Lake } from './lake/index.js';
 import { serviceLake } from './services/lake-errors.js';
+import { Metrics } from './observability/metrics.js';
+import { checkReadiness, type Readiness } from './observability/readiness.js';
 import { ConnectorRegistry, defaultConnectors, type LocalRootsOptions } from './connectors/index.js';
 import { EgressPolicy, type Resolver } from './connectors/egress/index.js';
 import { ingest, previewFile, schemaColumns, schemaHasPath } from './pipeline/index.js';
@@ -49,6 +51,10 @@ export interface Platform {
   queue: JobQueue;
   scheduler: Scheduler;
   sandboxes: SandboxService;
+  /** Request and platform metrics (`/metrics`). */
+  metrics: Metrics;
+  /** Whether the database and the lake answer (`/ready`). */
+  readiness(): Promise<Readiness>;
   /** The operator's credential for `/tributary/admin/…`. */
   admin: AdminCredential;
   /**
@@ -202,6 +208,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     queue,
     scheduler,
     sandboxes,
+    metrics: new Metrics(db),
+    readiness: () => checkReadiness({ db, lakeDir: config.lakeDir }),
     admin,
     async startBackground(options = {}) {
       if (background) return;

@@ -27,8 +27,29 @@ export interface AppOptions {
   webRoot?: string | false;
 }
 
-/** Builds the HTTP API over a platform. Does not listen: `main.ts` does, tests use `inject`. */
-export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
+/**
+ * What the HTTP layer is given: the services' facades, never the database, the lake or the queue (the type keeps
+ * a route from reaching past its service).
+ */
+export type ApiServices = Pick<
+  Platform,
+  | 'identity'
+  | 'flowService'
+  | 'schemaRegistry'
+  | 'identityNamespaces'
+  | 'catalog'
+  | 'batchIngestion'
+  | 'dataPrep'
+  | 'dataAccess'
+  | 'query'
+  | 'sandboxes'
+  | 'admin'
+  | 'metrics'
+  | 'readiness'
+>;
+
+/** Builds the HTTP API over a platform's services. Does not listen: `main.ts` does, tests use `inject`. */
+export async function buildApp(platform: ApiServices, options: AppOptions = {}): Promise<FastifyInstance> {
   // JSON lines with the request id, scrubbed of every token and secret (src/observability/logger.ts).
   const logger =
     options.logLevel === false

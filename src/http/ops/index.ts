@@ -1,9 +1,7 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Platform } from '../../platform.js';
-import { Metrics } from '../../observability/metrics.js';
-import { checkReadiness } from '../../observability/readiness.js';
+import type { ApiServices } from '../app.js';
 import { opsRoutes } from './routes.js';
 import { sandboxRoutes } from '../sandbox/routes.js';
 import { adminRoutes } from '../admin/routes.js';
@@ -68,12 +66,12 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
  * Operations around the API: request metrics, the public health, readiness and metrics routes, sandbox management
  * (a tenant API that answers in any sandbox state) and the operator routes behind the admin token.
  */
-export async function registerOperations(app: FastifyInstance, platform: Platform): Promise<void> {
-  const metrics = new Metrics(platform.db);
+export async function registerOperations(app: FastifyInstance, platform: ApiServices): Promise<void> {
+  const { metrics } = platform;
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
   });
-  await app.register(opsRoutes({ metrics, readiness: () => checkReadiness({ db: platform.db, lakeDir: platform.config.lakeDir }) }));
+  await app.register(opsRoutes({ metrics, readiness: platform.readiness }));
   await app.register(tenantApi(platform.identity, { anySandboxState: true })(sandboxRoutes(platform.sandboxes)), {
     prefix: '/data/foundation/sandbox-management',
   });
