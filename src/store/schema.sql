@@ -195,6 +195,15 @@ create table flows (
   constraint flows_state_check CHECK ((state = ANY (ARRAY['enabled'::text, 'disabled'::text])))
 );
 
+create table iceberg_tables (
+  dataset_id text not null,
+  metadata_location text not null,
+  metadata jsonb not null,
+  updated_at timestamp with time zone not null default now(),
+  constraint iceberg_tables_dataset_id_fkey FOREIGN KEY (dataset_id) REFERENCES datasets(id) ON DELETE CASCADE,
+  constraint iceberg_tables_pkey PRIMARY KEY (dataset_id)
+);
+
 create table identity_namespaces (
   org_id text not null,
   sandbox_id uuid not null,
