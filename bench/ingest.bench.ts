@@ -8,9 +8,9 @@
  *    dataset, mapping set, flow — then waits for the run and checks the batch is `success` with the
  *    expected counts. Throughput is the run's own duration (durationSummary), so the scheduler's tick
  *    does not count; peak RSS is the server process's VmHWM.
- * 3. Runs a second flow over the same file whose mapping adds one function the compiled plan cannot
- *    express, so every row goes through the JavaScript mapper: the fallback path, measured too
- *    (`--no-js` skips it).
+ * 3. Runs a second flow over the same file whose mapping adds one function with no SQL twin
+ *    (replacestr), which runs in the plan as a vectorized scalar function of the row mapper's own
+ *    code (plan/scalar-functions.ts), measured too (`--no-js` skips it).
  * 4. Times DuckDB's plain `COPY (SELECT * FROM read_csv(…)) TO '….parquet'` on the same file.
  * Prints rows/s, MB/s, peak RSS and the flow/COPY throughput ratio.
  */
@@ -59,11 +59,11 @@ async function main(): Promise<void> {
   console.log('');
   const [plan, js] = flows.runs;
   report('flow run (API→batch)', plan!.ms, plan!.peakRssBytes);
-  if (js) report('flow run, JavaScript path', js.ms, js.peakRssBytes);
+  if (js) report('flow run, no-SQL-twin fn', js.ms, js.peakRssBytes);
   report('DuckDB plain COPY', copy.ms, copy.peakRssBytes);
   console.log(`server peak RSS before the runs (set-up done, no data yet): ${mb(flows.idleRssBytes).toFixed(0)} MB`);
   console.log(`ratio flow/COPY throughput: ${(copy.ms / plan!.ms).toFixed(2)} (target ≥ 0.33)`);
-  if (js) console.log(`ratio JavaScript-path flow/COPY throughput: ${(copy.ms / js.ms).toFixed(2)}`);
+  if (js) console.log(`ratio no-SQL-twin-function flow/COPY throughput: ${(copy.ms / js.ms).toFixed(2)} (target ≥ 0.3)`);
   for (const run of flows.runs) {
     console.log(
       `${run.label}: ${run.output.toLocaleString('en')} rows landed, ${run.failed.toLocaleString('en')} failed; run wall time incl. scheduling ${(run.wallMs / 1000).toFixed(2)} s`,
@@ -266,12 +266,12 @@ async function flowRuns(bytes: number, badRows: number): Promise<{ idleRssBytes:
     };
 
     const runs = [await measure('compiled plan', mappings)];
-    // replacestr() has no SQL twin in the compiled plan: the whole file goes through the JavaScript mapper.
+    // replacestr() has no SQL twin: it runs in the plan as a vectorized function (plan/scalar-functions.ts).
     const cityCleaned = { sourceType: 'EXPRESSION', source: 'replacestr(city, "-", " ")', destination: 'homeAddress.city' };
     if (measureJs)
       runs.push(
         await measure(
-          'JavaScript path',
+          'no-SQL-twin function',
           mappings.map((m) => (m.destination === cityCleaned.destination ? cityCleaned : m)),
         ),
       );

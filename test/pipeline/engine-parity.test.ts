@@ -1,11 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ingest, type FieldMapping } from '../../src/pipeline/index.js';
+import { openEngine } from '../../src/pipeline/engine/duckdb.js';
+import { FUNCTION_DEFS } from '../../src/pipeline/mapping/expression/functions/index.js';
+import { engineAccepts, runPlan } from '../../src/pipeline/plan/run-plan.js';
 import { compileSqlPlan } from '../../src/pipeline/plan/sql-plan.js';
+import { delimitedSource } from '../../src/pipeline/read/delimited.js';
 import { rootField } from '../../src/pipeline/schema/xdm-fields.js';
 import { memoryFile, PROFILE_SCHEMA, query, targetSchema } from './support.js';
+import { VECTORIZED_CASES, type VectorizedCase } from './vectorized-cases.js';
 
 /**
  * The SQL plan and the JavaScript mapper must give the same rows and the same errors. One file
@@ -105,5 +110,156 @@ describe('SQL plan and JavaScript mapper agree', () => {
       person: { name: { firstName: 'Ann   Lee\t', lastName: 'LEE' } },
       identityMap: { CRM: [{ id: 'p-1', primary: true }], Email: [{ id: 'ann@example.com', primary: false }] },
     });
+  });
+});
+
+/**
+ * Every Data Prep function with no SQL twin runs in the plan as a vectorized scalar function (see
+ * plan/scalar-functions.ts). One wide file holds, for every function, inputs that land; then one
+ * row per function with inputs that fail it (all other functions fed good inputs), and a row of
+ * empty fields. Both engines must write the same rows and the same row errors, and the plan must
+ * hand the JavaScript mapper exactly the rows that fail, no more.
+ */
+describe('vectorized Data Prep functions: SQL plan and JavaScript mapper agree', () => {
+  const names = Object.keys(VECTORIZED_CASES);
+  const width = (c: VectorizedCase) => Math.max(...[...c.good, ...c.bad].map((inputs) => inputs.length));
+  const inputColumn = (name: string, i: number) => `${name}_${'abcd'[i]}`;
+  const columns = ['id', ...names.flatMap((name) => Array.from({ length: width(VECTORIZED_CASES[name]!) }, (_, i) => inputColumn(name, i)))];
+  const schema: Record<string, unknown> = {
+    type: 'object',
+    properties: {
+      _id: { type: 'string' },
+      ...Object.fromEntries(names.map((name) => [`f_${name}`, VECTORIZED_CASES[name]!.field ?? { type: 'string' }])),
+    },
+  };
+  const mappings: FieldMapping[] = [
+    { sourceType: 'ATTRIBUTE', source: 'id', destination: '_id' },
+    ...names.map(
+      (name): FieldMapping => ({
+        sourceType: 'EXPRESSION',
+        source: VECTORIZED_CASES[name]!.expr.replace(/\$([a-d])/g, (_, letter: string) => inputColumn(name, 'abcd'.indexOf(letter))),
+        destination: `f_${name}`,
+      }),
+    ),
+  ];
+  const rowOf = (id: string, pick: (name: string) => string[] | null) => [
+    id,
+    ...names.flatMap((name) => {
+      const inputs = pick(name) ?? [];
+      return Array.from({ length: width(VECTORIZED_CASES[name]!) }, (_, i) => inputs[i] ?? '');
+    }),
+  ];
+  const goodVariants = Math.max(...names.map((name) => VECTORIZED_CASES[name]!.good.length));
+  const rows = [
+    ...Array.from({ length: goodVariants }, (_, v) =>
+      rowOf(`good-${v}`, (name) => VECTORIZED_CASES[name]!.good[v % VECTORIZED_CASES[name]!.good.length]!),
+    ),
+    ...names.flatMap((bad) =>
+      VECTORIZED_CASES[bad]!.bad.map((inputs, j) => rowOf(`bad-${bad}-${j}`, (name) => (name === bad ? inputs : VECTORIZED_CASES[name]!.good[0]!))),
+    ),
+    rowOf('empty', () => null),
+  ];
+  const quote = (field: string) => `"${field.replaceAll('"', '""')}"`;
+  const CSV = [columns, ...rows].map((fields) => fields.map(quote).join(',')).join('\n');
+  const volatileFields = names.filter((name) => VECTORIZED_CASES[name]!.volatile).map((name) => `f_${name}`);
+  const dirs: string[] = [];
+
+  beforeAll(() => {
+    // now() and timestamp() read the clock: the same instant for both engines.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2024-05-06T07:08:09.010Z') });
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  async function run(engineMode: 'auto' | 'javascript', engine?: { scratchTableBytes: number }) {
+    const out = mkdtempSync(join(tmpdir(), `vectorized-${engineMode}-`));
+    dirs.push(out);
+    const result = await ingest({
+      files: [memoryFile('/in/functions.csv', CSV)],
+      format: { format: 'delimited' },
+      mappings,
+      target: targetSchema(schema),
+      outputDir: out,
+      engineMode,
+      ...(engine ? { engine } : {}),
+    });
+    const written = await query(
+      `SELECT to_json(t)::VARCHAR AS row FROM read_parquet('${join(out, 'part-*.parquet')}', union_by_name = true) t ORDER BY _id`,
+    );
+    return { result, rows: written.map((r) => JSON.parse(r.row as string) as Record<string, unknown>) };
+  }
+
+  const byRow = (errors: Array<{ row: number; code: string; field?: string }>) =>
+    [...errors].sort((a, b) => a.row - b.row || (a.field ?? '').localeCompare(b.field ?? '') || a.code.localeCompare(b.code));
+
+  it('covers every Data Prep function with no SQL twin, and compiles each case into the plan as one vectorized function', () => {
+    const twins = new Set(['concat', 'lower', 'upper', 'trim', 'ltrim', 'rtrim']);
+    for (const def of FUNCTION_DEFS.filter((d) => !twins.has(d.name))) {
+      expect(VECTORIZED_CASES, def.name).toHaveProperty(def.name);
+      expect(VECTORIZED_CASES[def.name]!.expr, def.name).toMatch(new RegExp(`\\b${def.name}\\(`, 'i'));
+    }
+    const plan = compileSqlPlan(mappings, rootField(schema), schema, columns);
+    expect(plan?.functions).toHaveLength(names.length);
+    expect(plan?.derived).toHaveLength(names.length);
+  });
+
+  async function flaggedByPlan(): Promise<string[]> {
+    const dir = mkdtempSync(join(tmpdir(), 'vectorized-plan-'));
+    dirs.push(dir);
+    const path = join(dir, 'functions.csv');
+    writeFileSync(path, CSV);
+    const source = await delimitedSource(path, { format: 'delimited' });
+    const plan = compileSqlPlan(mappings, rootField(schema), schema, source!.names);
+    const engine = await openEngine();
+    try {
+      expect(await engineAccepts(engine, plan!)).toBe(true);
+      const flagged: string[] = [];
+      await runPlan(engine, plan!, source!, join(dir, 'out.parquet'), { kind: 'table' }, async (batch) => {
+        for (const record of batch) flagged.push(String(record.values?.id));
+      });
+      return flagged;
+    } finally {
+      engine.close();
+    }
+  }
+
+  it('gives the same rows and the same row errors as the JavaScript mapper', async () => {
+    const sql = await run('auto');
+    const js = await run('javascript');
+    // The plan ran (its stages are timed) and the JavaScript path did not use one.
+    expect(sql.result.timings).toHaveProperty('csvToScratch');
+    expect(js.result.timings).not.toHaveProperty('csvToScratch');
+    expect(byRow(sql.result.rowErrors)).toEqual(byRow(js.result.rowErrors));
+    expect([sql.result.inputRecordCount, sql.result.outputRecordCount, sql.result.failedRecordCount]).toEqual([
+      js.result.inputRecordCount,
+      js.result.outputRecordCount,
+      js.result.failedRecordCount,
+    ]);
+    // Every good row landed; every bad row failed, on the field of its function only.
+    expect(js.rows.map((r) => r._id)).toEqual(Array.from({ length: goodVariants }, (_, v) => `good-${v}`));
+    const failed = new Map<number, Set<string>>();
+    for (const e of js.result.rowErrors) failed.set(e.row, (failed.get(e.row) ?? new Set()).add(e.field ?? ''));
+    rows.forEach((fields, i) => {
+      const bad = /^bad-(.+)-\d+$/.exec(fields[0]!)?.[1];
+      if (bad) expect([...(failed.get(i + 1) ?? [])], fields[0]).toEqual([`f_${bad}`]);
+    });
+    // uuid() and guid(): every row its own value, in both engines; the rest compared as is.
+    for (const result of [sql, js])
+      for (const field of volatileFields) {
+        const values = result.rows.map((r) => r[field]).filter((v) => v !== undefined && v !== null);
+        expect(values.length).toBeGreaterThan(0);
+        expect(new Set(values).size).toBe(values.length);
+        for (const v of values) expect(v).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      }
+    const fixed = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !volatileFields.includes(k)));
+    expect(sql.rows.map(fixed)).toEqual(js.rows.map(fixed));
+    // With its scratch copy in a Parquet file (larger files), derived columns included: the same again.
+    const streamed = await run('auto', { scratchTableBytes: 0 });
+    expect(byRow(streamed.result.rowErrors)).toEqual(byRow(js.result.rowErrors));
+    expect(streamed.rows.map(fixed)).toEqual(js.rows.map(fixed));
+    // The plan hands the JavaScript mapper exactly the rows that fail: every good row stays in the plan.
+    expect(await flaggedByPlan()).toEqual([...failed.keys()].sort((a, b) => a - b).map((row) => rows[row - 1]![0]));
   });
 });

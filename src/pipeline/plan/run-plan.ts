@@ -4,6 +4,7 @@ import { FileCode, FileFailure } from '../errors.js';
 import { csvFailure, toRecord, type DelimitedSource } from '../read/delimited.js';
 import type { SourceRecord } from '../read/records.js';
 import { BATCH_SIZE } from '../read/records.js';
+import { registerPlanFunctions } from './scalar-functions.js';
 import type { SqlPlan } from './sql-plan.js';
 import { StageTimes } from '../stage-times.js';
 
@@ -54,13 +55,20 @@ export async function runPlan(
   const { connection } = engine;
   const width = source.names.length;
   const raw = Array.from({ length: width + 1 }, (_, i) => `c${i}`).join(', ');
+  registerPlanFunctions(engine, plan.functions);
+  // Derived columns (vectorized Data Prep functions) are computed once per row, in a subquery the
+  // verdict and, through the scratch copy, the output columns read; never again per reference.
+  const derived = plan.derived.map((d) => `, ${d.name}`).join('');
+  const input = plan.derived.length
+    ? `(SELECT ${raw}${plan.derived.map((d) => `, ${d.sql} AS ${d.name}`).join('')} FROM ${source.dataSql})`
+    : source.dataSql;
   const staged = scratch.kind === 'table' ? SCRATCH_TABLE : `read_parquet(${sqlString(scratch.path)}, file_row_number = true)`;
   const position = scratch.kind === 'table' ? 'rowid' : 'file_row_number';
   try {
     // Insertion order is kept (the engine's setting), so the scratch copy's row order is the file's.
     // The verdict as a CASE condition, not a bare value: DuckDB then evaluates each AND/OR term only
     // for the rows still undecided, where a projected boolean would evaluate every term for every row.
-    const rows = `SELECT CASE WHEN ${plan.ok} THEN true ELSE false END AS __ok, ${raw} FROM ${source.dataSql}`;
+    const rows = `SELECT CASE WHEN ${plan.ok} THEN true ELSE false END AS __ok, ${raw}${derived} FROM ${input}`;
     await times.time('csvToScratch', () =>
       connection.run(
         scratch.kind === 'table'

@@ -35,6 +35,8 @@ describe('compileSqlPlan: the SQL it writes', () => {
       columns: [{ name: 'name', sql: "NULLIF(c0, '')::VARCHAR" }],
       topLevel: ['name'],
       regexes: [],
+      derived: [],
+      functions: [],
     });
   });
 
@@ -78,20 +80,40 @@ describe('compileSqlPlan: the SQL it writes', () => {
 });
 
 describe('compileSqlPlan: what it leaves to the JavaScript mapper (null)', () => {
-  it('refuses no mappings, unknown destinations, arrays, and expressions without an exact SQL twin', () => {
+  it('refuses no mappings, unknown destinations, arrays, and expressions the row mapper cannot compile either', () => {
     expect(plan(null, ['n'])).toBeNull();
     expect(plan([], ['n'])).toBeNull();
     expect(plan([attr('n', 'nosuch')], ['n'])).toBeNull();
     expect(plan([attr('t', 'person.tags')], ['t'])).toBeNull();
-    for (const source of ['sha1(n)', 'n + "x"', '1', 'true', 'iif(n, "a", "b")', 'concat()', 'lower(n, n)']) {
+    for (const source of ['nosuch(n)', 'lower(n, n)', 'sha1()', 'n.nosuch()']) {
       expect(plan([expr(source, 'name')], ['n']), source).toBeNull();
     }
   });
 
   it('accepts the expressions it can write exactly', () => {
     for (const source of ['n', '"x"', 'null', 'concat(n, "-", n)', 'lcase(n)', 'UPPER(n)', 'trim(n)', 'ltrim(n)', 'rtrim(n)']) {
-      expect(plan([expr(source, 'name')], ['n']), source).not.toBeNull();
+      expect(plan([expr(source, 'name')], ['n'])?.functions, source).toEqual([]);
     }
+  });
+
+  it('runs every other expression, whole, as one vectorized function reading the columns it names', () => {
+    for (const source of ['sha1(n)', 'n + "x"', '1', 'true', 'iif(n, "a", "b")', 'concat()', 'upper(substr(n, 0, 3))', 'uuid()']) {
+      const result = plan([expr(source, 'name')], ['n']);
+      expect(result?.functions, source).toHaveLength(1);
+      expect(result?.derived, source).toEqual([
+        { name: '__f0', sql: `${result?.functions[0]?.name}(${/\bn\b/.test(source) ? "NULLIF(c0, '')" : ''})` },
+      ]);
+      expect(result?.columns[0]?.sql, source).toBe('substr(__f0, 2)::VARCHAR');
+      expect(result?.ok, source).toContain("(__f0 IS DISTINCT FROM 'f')");
+    }
+  });
+
+  it('computes an expression used twice once, and names it the same in every plan', () => {
+    const a = plan([expr('sha1(n)', 'name'), expr('sha1(n)', 'person.code')], ['n']);
+    const b = plan([expr('md5(n)', 'person.code'), expr('sha1(n)', 'name')], ['x', 'n']);
+    expect(a?.functions).toHaveLength(1);
+    expect(b?.functions.map((f) => f.name)).toContain(a?.functions[0]?.name);
+    expect(b?.derived[1]?.sql).toBe(`${a?.functions[0]?.name}(NULLIF(c1, ''))`);
   });
 });
 

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import formatsModule from 'ajv-formats/dist/formats.js';
 import type { FieldMapping } from '../contracts.js';
 import { sqlIdent, sqlString } from '../engine/duckdb.js';
-import type { Expr } from '../mapping/expression/ast.js';
+import { MappingError, type Expr } from '../mapping/expression/ast.js';
 import { parseExpression } from '../mapping/expression/parse.js';
 import { splitPath } from '../mapping/paths.js';
 import { fieldAt, type ObjectField, type XdmField } from '../schema/xdm-fields.js';
 import { duckType } from '../write/duck-types.js';
+import { fieldKeys, planFunction, taggedOk, taggedValue, type PlanFunction } from './scalar-functions.js';
 import { leafConstraints, nodesAt, objectRules, type Constraints } from './schema-constraints.js';
 
 /**
@@ -27,6 +28,14 @@ export interface SqlPlan {
   topLevel: string[];
   /** Regular expressions the plan uses; the engine must accept each before the plan is used. */
   regexes: string[];
+  /**
+   * Columns computed once per row from the raw fields, before the verdict, and kept beside them in
+   * the scratch copy: the results of the expressions with no SQL twin (see scalar-functions.ts).
+   * `ok` and `columns` refer to them by name.
+   */
+  derived: Array<{ name: string; sql: string }>;
+  /** The scalar functions `derived` calls; they must be registered on the engine before the plan runs. */
+  functions: PlanFunction[];
 }
 
 const formats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as { fullFormats: Record<string, unknown> };
@@ -106,10 +115,31 @@ export function compileSqlPlan(
   }
 }
 
+const ONE_ARGUMENT_TWINS = new Set(['lower', 'lcase', 'upper', 'ucase', 'trim', 'ltrim', 'rtrim']);
+
+/** Whether an expression is made only of the forms the plan writes in SQL with the row mapper's exact result. */
+function hasTwin(expr: Expr): boolean {
+  switch (expr.kind) {
+    case 'field':
+      return true;
+    case 'literal':
+      return typeof expr.value === 'string' || expr.value === null;
+    case 'call': {
+      const name = expr.name.toLowerCase();
+      const arity = name === 'concat' ? expr.args.length > 0 : ONE_ARGUMENT_TWINS.has(name) && expr.args.length === 1;
+      return arity && expr.args.every(hasTwin);
+    }
+    default:
+      return false;
+  }
+}
+
 class Compiler {
   private readonly checks: string[] = [];
   private readonly leaves: Leaf[] = [];
   private readonly regexes: string[] = [];
+  private readonly derived: Array<{ name: string; sql: string }> = [];
+  private readonly functions = new Map<string, { fn: PlanFunction; column: string }>();
   private readonly identities = new Map<string, Array<{ value: string; primary: boolean }>>();
 
   constructor(
@@ -133,7 +163,14 @@ class Compiler {
     }));
     // A row with no value for any field has nothing to land (XDM-4002, written by the JavaScript path).
     this.checks.push(`(${this.present(this.leaves) || 'false'})`);
-    return { ok: this.checks.map((c) => `(${c})`).join(' AND '), columns, topLevel, regexes: this.regexes };
+    return {
+      ok: this.checks.map((c) => `(${c})`).join(' AND '),
+      columns,
+      topLevel,
+      regexes: this.regexes,
+      derived: this.derived,
+      functions: [...this.functions.values()].map((f) => f.fn),
+    };
   }
 
   private mapping(mapping: FieldMapping): void {
@@ -169,35 +206,60 @@ class Compiler {
     return index < 0 ? 'NULL::VARCHAR' : `NULLIF(c${index}, '')`;
   }
 
-  /** The few expression forms with an exact SQL twin; anything else runs in JavaScript. */
+  /**
+   * An expression's value as VARCHAR. The few forms with an exact SQL twin are written in SQL; any
+   * other expression runs, whole, as a vectorized function of the row mapper's own evaluator.
+   */
   private expression(expr: Expr): string {
+    return hasTwin(expr) ? this.twin(expr) : this.vectorized(expr);
+  }
+
+  /** An expression every node of which has an SQL twin (see hasTwin). */
+  private twin(expr: Expr): string {
     switch (expr.kind) {
       case 'field':
         return this.column(expr.name);
       case 'literal':
-        if (typeof expr.value === 'string') return sqlString(expr.value);
-        if (expr.value === null) return 'NULL::VARCHAR';
-        throw new NotExpressible();
+        return typeof expr.value === 'string' ? sqlString(expr.value) : 'NULL::VARCHAR';
       case 'call': {
         const name = expr.name.toLowerCase();
-        const args = expr.args.map((a) => this.expression(a));
-        if (name === 'concat' && args.length > 0)
-          return `CASE WHEN coalesce(${args.join(', ')}) IS NULL THEN NULL ELSE concat(${args.join(', ')}) END`;
-        if ((name === 'lower' || name === 'lcase' || name === 'upper' || name === 'ucase') && args.length === 1) {
+        const args = expr.args.map((a) => this.twin(a));
+        if (name === 'concat') return `CASE WHEN coalesce(${args.join(', ')}) IS NULL THEN NULL ELSE concat(${args.join(', ')}) END`;
+        if (name === 'lower' || name === 'lcase' || name === 'upper' || name === 'ucase') {
           // Case mapping of non-ASCII letters differs between engines in corner cases: leave those rows to JavaScript.
           this.checks.push(`${args[0]} IS NULL OR strlen(${args[0]}) = length(${args[0]})`);
           return `${name.startsWith('l') ? 'lower' : 'upper'}(${args[0]})`;
         }
-        if ((name === 'trim' || name === 'ltrim' || name === 'rtrim') && args.length === 1) {
-          // JavaScript's trim removes Unicode white space; within ASCII that is exactly these six characters.
-          this.checks.push(`${args[0]} IS NULL OR strlen(${args[0]}) = length(${args[0]})`);
-          return `${name}(${args[0]}, ${ASCII_WHITE_SPACE})`;
-        }
-        throw new NotExpressible();
+        // trim, ltrim, rtrim: JavaScript's trim removes Unicode white space; within ASCII that is exactly these six characters.
+        this.checks.push(`${args[0]} IS NULL OR strlen(${args[0]}) = length(${args[0]})`);
+        return `${name}(${args[0]}, ${ASCII_WHITE_SPACE})`;
       }
       default:
-        throw new NotExpressible();
+        throw new Error(`no SQL twin for ${expr.kind}`);
     }
+  }
+
+  /**
+   * An expression run by a scalar function registered on the engine: computed once per row into a
+   * derived column, whose FAILED result makes the row's verdict false. An expression the row mapper
+   * cannot compile (unknown function, wrong argument count) fails every row: that is left to it.
+   */
+  private vectorized(expr: Expr): string {
+    let fn: PlanFunction;
+    try {
+      fn = planFunction(expr, fieldKeys(expr, this.names));
+    } catch (error) {
+      if (error instanceof MappingError) throw new NotExpressible();
+      throw error;
+    }
+    let known = this.functions.get(fn.name);
+    if (!known) {
+      known = { fn, column: `__f${this.functions.size}` };
+      this.functions.set(fn.name, known);
+      this.derived.push({ name: known.column, sql: `${fn.name}(${fn.keys.map((key) => this.column(key)).join(', ')})` });
+      this.checks.push(taggedOk(known.column));
+    }
+    return taggedValue(known.column);
   }
 
   /** The typed value for a field, and (into checks) the condition under which it is certainly right. */

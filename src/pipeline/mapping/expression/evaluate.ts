@@ -16,14 +16,23 @@ export type Evaluator = (record: Record<string, unknown>) => unknown;
  */
 export function compileExpression(text: string): Evaluator {
   try {
-    const evaluate = compile(parseExpression(text));
-    return (record) => plain(evaluate(record));
+    return compileTree(parseExpression(text));
   } catch (error) {
     if (!(error instanceof MappingError)) throw error;
     return () => {
       throw error;
     };
   }
+}
+
+/**
+ * The evaluator of an expression already parsed, giving the same plain value as compileExpression.
+ * A problem found while compiling (unknown function, wrong argument count) is thrown here. The SQL
+ * plan's vectorized functions run this very evaluator (plan/scalar-functions.ts).
+ */
+export function compileTree(expr: Expr): Evaluator {
+  const evaluate = compile(expr);
+  return (record) => plain(evaluate(record));
 }
 
 /** Checks an expression without running it: syntax, known functions, argument counts. */
