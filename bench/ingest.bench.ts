@@ -1,313 +1,396 @@
 /**
  * `npm run bench [-- --rows N | --size 2GB] [--keep]`: the ingestion benchmark.
  *
- * 1. Generates a profile CSV (1,000,000 rows ≈ 100 MB by default; `--size` asks for a byte size
- *    instead) with 1% broken rows.
- * 2. Starts Tributary (`src/main.ts serve`, embedded database, its own home) as a child process and
- *    drives a real flow through the API: local-folder connection, schema with a tenant field group,
- *    dataset, mapping set, flow — then waits for the run and checks the batch is `success` with the
- *    expected counts. Throughput is the run's own duration (durationSummary), so the scheduler's tick
- *    does not count; peak RSS is the server process's VmHWM.
- * 3. Runs a second flow over the same file whose mapping adds one function with no SQL twin
- *    (replacestr), which runs in the plan as a vectorized scalar function of the row mapper's own
- *    code (plan/scalar-functions.ts), measured too (`--no-js` skips it).
- * 4. Times DuckDB's plain `COPY (SELECT * FROM read_csv(…)) TO '….parquet'` on the same file.
- * Prints rows/s, MB/s, peak RSS and the flow/COPY throughput ratio.
+ * Generates a profile CSV (BENCH_ROWS rows, 1,000,000 ≈ 100 MB by default, 1% broken rows; `--size` asks for
+ * a byte size instead) and from it a gzip CSV, nested JSON lines and nested Parquet; puts them in an
+ * S3-compatible bucket (s3rver, a child process); starts Tributary (`src/main.ts serve`) as a child process and
+ * drives real flows through the API for each case below, BENCH_RUNS times (3 by default) — each run a flow of its
+ * own, timed by the run's own duration (durationSummary), so the scheduler's tick does not count — alternating
+ * with DuckDB's plain `COPY (SELECT * FROM read_…(file)) TO '….parquet'` of the same file (copy-baseline.ts).
+ * Peak RSS is the server process's VmHWM, reset before each run. Then a large JSON-lines file (BENCH_BIG_JSON,
+ * 2GB by default; 0 skips it) goes through once, for its peak RSS.
+ * Prints one table: medians of the runs, the flow/COPY throughput ratio and its target.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeProfileCsv } from './profile-csv.js';
-import { launchTributary, type Launched } from '../test/support/launch.js';
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type BenchFile, gzipped, nested, profileCsv } from './bench-files.js';
+import { type BenchServer, peakRss, resetPeakRss, startBenchServer } from './tributary-api.js';
+import { startS3rver, type S3rverHandle } from '../test/support/s3rver.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const BYTES_PER_ROW = 103;
-const sizeBytes = (text: string) => {
+const sizeBytes = (text: string, what: string) => {
   const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)B?$/i.exec(text);
-  if (!m) throw new Error(`--size: expected e.g. 90MB or 2GB, got ${text}`);
-  return Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase());
+  if (!m) throw new Error(`${what}: expected e.g. 90MB or 2GB, got ${text}`);
+  return Math.round(Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase()));
 };
-const rows = option('size') ? Math.round(sizeBytes(option('size')!) / BYTES_PER_ROW) : Number(option('rows') ?? 1_000_000);
+/** Bytes per row of the profile CSV and of its nested JSON lines, to turn a size into a row count. */
+const CSV_BYTES_PER_ROW = 103;
+const JSON_BYTES_PER_ROW = 290;
+const size = option('size');
+const rows = size ? Math.round(sizeBytes(size, '--size') / CSV_BYTES_PER_ROW) : Number(option('rows') ?? process.env.BENCH_ROWS ?? 1_000_000);
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const bigJsonBytes = sizeBytes(process.env.BENCH_BIG_JSON ?? '2GB', 'BENCH_BIG_JSON');
 const keep = args.includes('--keep');
-const measureJs = !args.includes('--no-js');
 
 const work = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
 const data = join(work, 'data');
 mkdirSync(data);
-const csvPath = join(data, 'profile.csv');
+const BUCKET = 'bench';
+const LOCAL_SPEC = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
+const S3_SPEC = 'ecadc60c-7455-4d87-84dc-2a0e293d997b';
 const mb = (bytes: number) => bytes / 1024 / 1024;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function main(): Promise<void> {
-  console.log(`generating ${rows.toLocaleString('en')} rows …`);
-  const generated = await writeProfileCsv(csvPath, rows);
-  console.log(`  ${csvPath}: ${mb(generated.bytes).toFixed(1)} MB, ${generated.badRows} broken rows`);
-
-  const flows = await flowRuns(generated.bytes, generated.badRows);
-  const copy = copyBaseline();
-
-  const report = (label: string, ms: number, peak: number) =>
-    console.log(
-      `${label.padEnd(30)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${Math.round(rows / (ms / 1000))
-        .toLocaleString('en')
-        .padStart(10)} rows/s  ${(mb(generated.bytes) / (ms / 1000)).toFixed(1).padStart(6)} MB/s  peak RSS ${mb(peak).toFixed(0)} MB`,
-    );
-  console.log('');
-  const [plan, js] = flows.runs;
-  report('flow run (API→batch)', plan!.ms, plan!.peakRssBytes);
-  if (js) report('flow run, no-SQL-twin fn', js.ms, js.peakRssBytes);
-  report('DuckDB plain COPY', copy.ms, copy.peakRssBytes);
-  console.log(`server peak RSS before the runs (set-up done, no data yet): ${mb(flows.idleRssBytes).toFixed(0)} MB`);
-  console.log(`ratio flow/COPY throughput: ${(copy.ms / plan!.ms).toFixed(2)} (target ≥ 0.33)`);
-  if (js) console.log(`ratio no-SQL-twin-function flow/COPY throughput: ${(copy.ms / js.ms).toFixed(2)} (target ≥ 0.3)`);
-  for (const run of flows.runs) {
-    console.log(
-      `${run.label}: ${run.output.toLocaleString('en')} rows landed, ${run.failed.toLocaleString('en')} failed; run wall time incl. scheduling ${(run.wallMs / 1000).toFixed(2)} s`,
-    );
-  }
-}
-
-function copyBaseline(): { ms: number; peakRssBytes: number } {
-  console.log('DuckDB plain COPY …');
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'copy-baseline.ts'), csvPath, join(work, 'copy.parquet'), join(work, 'duck-tmp')],
-    { encoding: 'utf8' },
-  );
-  if (result.status !== 0) throw new Error(`COPY baseline failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').pop()!) as { ms: number; peakRssBytes: number };
-}
-
-interface MeasuredRun {
+/** One row of the table: a file, where it is read from, how it is mapped, and the ratio it should reach. */
+interface BenchCase {
   label: string;
+  file: BenchFile;
+  storage: 'local' | 's3';
+  data: { format: 'delimited' | 'json' | 'parquet'; properties?: Record<string, unknown> };
+  mappings: unknown[];
+  /** The flow/COPY throughput ratio the issue asks for; null: no COPY twin (RSS only). */
+  target: number | null;
+  /** Exact counts the run must report, when the file's broken rows are known. */
+  expect?: { output: number; failed: number };
+  /** Runs of this case (the large file runs once). */
+  runs: number;
+}
+
+interface Measured {
   ms: number;
-  wallMs: number;
   peakRssBytes: number;
   output: number;
   failed: number;
 }
 
-/** Starts the server, sets up the source and schema once, then runs each flow in turn (its own dataset). */
-async function flowRuns(bytes: number, badRows: number): Promise<{ idleRssBytes: number; runs: MeasuredRun[] }> {
-  const home = join(work, 'home');
-  const server = await startServer(home);
+interface TableRow {
+  label: string;
+  file: BenchFile;
+  target: number | null;
+  flow: Measured;
+  copy: { ms: number; peakRssBytes: number } | null;
+}
+
+async function main(): Promise<void> {
+  console.log(`generating ${rows.toLocaleString('en')} rows, ${runs} runs per case …`);
+  const csv = await profileCsv(join(data, 'profile.csv'), rows);
+  const gz = await gzipped(csv, join(data, 'profile.csv.gz'));
+  const json = await nested(csv, join(data, 'profile.json'), 'json');
+  const parquet = await nested(csv, join(data, 'profile.parquet'), 'parquet');
+  const big = bigJsonBytes > 0 ? await bigJsonLines() : null;
+  for (const f of [csv, gz, json, parquet, ...(big ? [big] : [])]) console.log(`  ${f.path}: ${mb(f.bytes).toFixed(1)} MB`);
+
+  const s3 = await startS3rver();
+  const server = await startBenchServer(join(work, 'home'));
   try {
-    const creds = JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as {
-      imsOrg: string;
-      tenantId: string;
-      sandboxName: string;
-      clientId: string;
-      clientSecret: string;
-    };
-    const token = (await (
-      await fetch(`${server.ready}/ims/token/v3`, {
-        method: 'POST',
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: creds.clientId,
-          client_secret: creds.clientSecret,
-          scope: 'openid,AdobeID',
-        }),
-      })
-    ).json()) as { access_token: string };
-    const headers = {
-      Authorization: `Bearer ${token.access_token}`,
-      'x-api-key': creds.clientId,
-      'x-gw-ims-org-id': creds.imsOrg,
-      'x-sandbox-name': creds.sandboxName,
-      'Content-Type': 'application/json',
-    };
-    const call = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
-      const res = await fetch(`${server.ready}${path}`, {
-        method,
-        headers: { ...headers, ...extra },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-      return text ? JSON.parse(text) : null;
-    };
-    const SR = '/data/foundation/schemaregistry/tenant';
-    const tenant = `_${creds.tenantId}`;
-    const profile = 'https://ns.adobe.com/xdm/context/profile';
-    const fieldGroup = await call('POST', `${SR}/fieldgroups`, {
-      title: 'Bench loyalty',
-      'meta:intendedToExtend': [profile],
-      definitions: {
-        loyalty: {
-          properties: {
-            [tenant]: {
-              type: 'object',
-              properties: {
-                loyaltyPoints: { type: 'integer', 'meta:xdmType': 'int', minimum: 0 },
-                createdAt: { type: 'string', format: 'date-time' },
-              },
+    await upload(s3, [csv, gz, json, parquet, ...(big ? [big] : [])]);
+    const setup = await setUp(server, s3);
+    const { flat, nestedMappings, hashed } = setup.mappings;
+    const csvCounts = { output: rows - csv.badRows, failed: csv.badRows };
+    const delimited = { format: 'delimited' as const };
+    const cases: BenchCase[] = [
+      { label: 'CSV, local folder', file: csv, storage: 'local', data: delimited, mappings: flat, target: 0.8, expect: csvCounts, runs },
+      { label: 'CSV, S3', file: csv, storage: 's3', data: delimited, mappings: flat, target: 0.8, expect: csvCounts, runs },
+      {
+        label: 'gzip CSV, S3',
+        file: gz,
+        storage: 's3',
+        data: { format: 'delimited', properties: { compressionType: 'gzip' } },
+        mappings: flat,
+        target: 0.5,
+        expect: csvCounts,
+        runs,
+      },
+      { label: 'nested JSON lines, S3', file: json, storage: 's3', data: { format: 'json' }, mappings: nestedMappings, target: 0.5, runs },
+      { label: 'nested Parquet, S3', file: parquet, storage: 's3', data: { format: 'parquet' }, mappings: nestedMappings, target: 0.5, runs },
+      {
+        label: 'CSV + sha256() (no SQL twin), S3',
+        file: csv,
+        storage: 's3',
+        data: delimited,
+        mappings: hashed,
+        target: 0.3,
+        expect: csvCounts,
+        runs,
+      },
+      ...(big
+        ? [
+            {
+              label: 'large JSON lines, S3 (RSS)',
+              file: big,
+              storage: 's3',
+              data: { format: 'json' },
+              mappings: nestedMappings,
+              target: null,
+              runs: 1,
+            } as const,
+          ]
+        : []),
+    ];
+    const table: TableRow[] = [];
+    for (const benchCase of cases) table.push(await measureCase(server, setup, benchCase));
+    printTable(table);
+  } finally {
+    await server.stop();
+    await s3.stop();
+  }
+}
+
+/** A JSON-lines file of about BENCH_BIG_JSON bytes, made like the small one (its CSV is removed again). */
+async function bigJsonLines(): Promise<BenchFile> {
+  const bigRows = Math.round(bigJsonBytes / JSON_BYTES_PER_ROW);
+  console.log(`generating the large JSON-lines file (${bigRows.toLocaleString('en')} rows) …`);
+  const csv = await profileCsv(join(work, 'big.csv'), bigRows);
+  const file = await nested(csv, join(data, 'big.json'), 'json');
+  rmSync(csv.path);
+  return file;
+}
+
+async function upload(s3: S3rverHandle, files: BenchFile[]): Promise<void> {
+  console.log('uploading to s3rver …');
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    // Otherwise a streamed body goes as aws-chunked with a trailing checksum, which s3rver would store framing and all.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    for (const file of files) {
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: keyOf(file), Body: createReadStream(file.path), ContentLength: file.bytes }));
+      const stored = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: keyOf(file) }));
+      if (stored.ContentLength !== file.bytes) throw new Error(`s3rver stored ${stored.ContentLength} bytes of ${file.path}, not ${file.bytes}`);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+const keyOf = (file: BenchFile) => file.path.slice(data.length + 1);
+
+interface SetUp {
+  schemaId: string;
+  flowSpecId: string;
+  connections: Record<BenchCase['storage'], string>;
+  mappings: { flat: unknown[]; nestedMappings: unknown[]; hashed: unknown[] };
+}
+
+/** What every flow shares: a schema with a tenant field group, one connection per storage, the mapping sets' mappings. */
+async function setUp(server: BenchServer, s3: S3rverHandle): Promise<SetUp> {
+  const { call } = server;
+  const SR = '/data/foundation/schemaregistry/tenant';
+  const tenant = `_${server.tenantId}`;
+  const profile = 'https://ns.adobe.com/xdm/context/profile';
+  const fieldGroup = await call('POST', `${SR}/fieldgroups`, {
+    title: 'Bench loyalty',
+    'meta:intendedToExtend': [profile],
+    definitions: {
+      loyalty: {
+        properties: {
+          [tenant]: {
+            type: 'object',
+            properties: {
+              loyaltyPoints: { type: 'integer', 'meta:xdmType': 'int', minimum: 0 },
+              createdAt: { type: 'string', format: 'date-time' },
+              emailHash: { type: 'string' },
             },
           },
         },
       },
-      allOf: [{ $ref: '#/definitions/loyalty' }],
-    });
-    const schema = await call('POST', `${SR}/schemas`, {
-      type: 'object',
-      title: 'Bench profile',
-      allOf: [
-        { $ref: profile },
-        { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' },
-        { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' },
-        { $ref: fieldGroup.$id },
-      ],
-    });
-    const LOCAL = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
-    const conn = await call('POST', '/data/foundation/flowservice/connections', {
-      name: 'bench',
-      auth: { specName: 'Local Folder', params: { path: data } },
-      connectionSpec: { id: LOCAL, version: '1.0' },
-    });
-    const source = await call('POST', '/data/foundation/flowservice/sourceConnections', {
-      name: 'bench source',
-      baseConnectionId: conn.id,
-      data: { format: 'delimited' },
-      params: { path: '/profile.csv' },
-      connectionSpec: { id: LOCAL, version: '1.0' },
-    });
-    const attr = (column: string, destination: string) => ({ sourceType: 'ATTRIBUTE', source: column, destination });
-    const mappings = [
-      { ...attr('id', '_id') },
-      { sourceType: 'EXPRESSION', source: 'concat(first_name, " ", last_name)', destination: 'person.name.fullName' },
-      attr('first_name', 'person.name.firstName'),
-      attr('last_name', 'person.name.lastName'),
-      { sourceType: 'EXPRESSION', source: 'lower(email)', destination: 'personalEmail.address' },
-      attr('birth_date', 'person.birthDate'),
-      attr('city', 'homeAddress.city'),
-      attr('country_code', 'homeAddress.countryCode'),
-      attr('loyalty_points', `${tenant}.loyaltyPoints`),
-      attr('created_at', `${tenant}.createdAt`),
-    ];
-    const spec = await call('GET', '/data/foundation/flowservice/flowSpecs?property=name=="CloudStorageToAEP"');
-    // What the server holds before any data moves (embedded database, XDM library, HTTP), for scale.
-    const idleRssBytes = peakRss(server.child.pid!);
-
-    const measure = async (label: string, runMappings: unknown[]): Promise<MeasuredRun> => {
-      const created = await call('POST', '/data/foundation/catalog/dataSets', {
-        name: `Bench profiles (${label})`,
-        schemaRef: { id: schema.$id, contentType: 'application/vnd.adobe.xed-full+json;version=1' },
-      });
-      const dataSetId = String(created[0]).replace('@/dataSets/', '');
-      const target = await call('POST', '/data/foundation/flowservice/targetConnections', {
-        name: `bench target (${label})`,
-        data: { schema: { id: schema.$id, version: 'application/vnd.adobe.xed-full+json;version=1.0' } },
-        params: { dataSetId },
-        connectionSpec: { id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c', version: '1.0' },
-      });
-      const mapping = await call('POST', '/data/foundation/conversion/mappingSets', {
-        outputSchema: { schemaRef: { id: schema.$id, contentType: 'application/vnd.adobe.xed-full+json;version=1' } },
-        mappings: runMappings,
-      });
-      // Each run's peak is its own: the kernel's high-water mark starts again from the current RSS.
-      resetPeakRss(server.child.pid!);
-      const started = Date.now();
-      const flow = await call('POST', '/data/foundation/flowservice/flows', {
-        name: `bench flow (${label})`,
-        flowSpec: { id: spec.items[0].id, version: '1.0' },
-        sourceConnectionIds: [source.id],
-        targetConnectionIds: [target.id],
-        transformations: [{ name: 'Mapping', params: { mappingId: mapping.id, mappingVersion: 0 } }],
-        scheduleParams: { startTime: Math.floor(Date.now() / 1000) - 60, frequency: 'once' },
-      });
-      console.log(`${label} flow ${flow.id}: waiting for its run (${mb(bytes).toFixed(0)} MB) …`);
-      let run:
-        | {
-            metrics?: {
-              statusSummary?: { status?: string };
-              durationSummary: { startedAtUTC: number; completedAtUTC: number };
-              recordSummary: { outputRecordCount: number; failedRecordCount: number };
-            };
-            status?: string;
-            errors?: unknown;
-          }
-        | undefined;
-      for (;;) {
-        const runs = await call('GET', `/data/foundation/flowservice/runs?property=flowId==${flow.id}`);
-        run = runs.items?.[0];
-        const status = run?.metrics?.statusSummary?.status ?? run?.status;
-        if (status === 'success' || status === 'failed') break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      const wallMs = Date.now() - started;
-      const status = run!.metrics?.statusSummary?.status ?? run!.status;
-      if (status !== 'success') throw new Error(`the run failed: ${JSON.stringify(run)}`);
-      const batches = await call('GET', `/data/foundation/catalog/batches?dataSet=${dataSetId}`);
-      const batch = Object.values(batches)[0] as { status: string };
-      if (batch.status !== 'success') throw new Error(`the batch is ${batch.status}`);
-      const { startedAtUTC, completedAtUTC } = run!.metrics!.durationSummary;
-      const { outputRecordCount, failedRecordCount } = run!.metrics!.recordSummary;
-      if (failedRecordCount !== badRows || outputRecordCount !== rows - badRows)
-        throw new Error(`expected ${rows - badRows} rows and ${badRows} failures, got ${outputRecordCount} and ${failedRecordCount}`);
-      // The run's own account of where its time went (the executor logs it), for the print-out.
-      const timings = server
-        .output()
-        .split('\n')
-        .filter((line) => line.includes('run timings'))
-        .pop();
-      if (timings) console.log(`  stages (ms): ${JSON.stringify((JSON.parse(timings) as { ms?: unknown }).ms ?? timings)}`);
-      return {
-        label,
-        ms: completedAtUTC - startedAtUTC,
-        wallMs,
-        peakRssBytes: peakRss(server.child.pid!),
-        output: outputRecordCount,
-        failed: failedRecordCount,
-      };
-    };
-
-    const runs = [await measure('compiled plan', mappings)];
-    // replacestr() has no SQL twin: it runs in the plan as a vectorized function (plan/scalar-functions.ts).
-    const cityCleaned = { sourceType: 'EXPRESSION', source: 'replacestr(city, "-", " ")', destination: 'homeAddress.city' };
-    if (measureJs)
-      runs.push(
-        await measure(
-          'no-SQL-twin function',
-          mappings.map((m) => (m.destination === cityCleaned.destination ? cityCleaned : m)),
-        ),
-      );
-    return { idleRssBytes, runs };
-  } finally {
-    await server.stop();
-  }
-}
-
-/** Resets the kernel's peak-RSS mark of a process (Linux: clear_refs 5), so VmHWM measures from now on. */
-function resetPeakRss(pid: number): void {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-  } catch {
-    // Not allowed or not Linux: the peak then covers the server's whole life.
-  }
-}
-
-function peakRss(pid: number): number {
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return hwm ? Number(hwm[1]) * 1024 : 0;
-}
-
-function startServer(home: string): Promise<Launched<string>> {
-  // node itself (not npm → tsx → node) so that the pid measured is the one doing the work.
-  // Info level: the executor's "run timings" line is read back for the print-out.
-  return launchTributary(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts'), 'serve'], {
-    home,
-    tickMs: 200,
-    env: { LOG_LEVEL: 'info' },
+    },
+    allOf: [{ $ref: '#/definitions/loyalty' }],
   });
+  const schema = await call('POST', `${SR}/schemas`, {
+    type: 'object',
+    title: 'Bench profile',
+    allOf: [
+      { $ref: profile },
+      { $ref: 'https://ns.adobe.com/xdm/context/profile-person-details' },
+      { $ref: 'https://ns.adobe.com/xdm/context/profile-personal-details' },
+      { $ref: fieldGroup.$id },
+    ],
+  });
+  const local = await call('POST', '/data/foundation/flowservice/connections', {
+    name: 'bench local',
+    auth: { specName: 'Local Folder', params: { path: data } },
+    connectionSpec: { id: LOCAL_SPEC, version: '1.0' },
+  });
+  const bucket = await call('POST', '/data/foundation/flowservice/connections', {
+    name: 'bench s3',
+    auth: { specName: 'Access Key', params: { s3AccessKey: s3.accessKeyId, s3SecretKey: s3.secretAccessKey, serviceUrl: s3.endpoint } },
+    connectionSpec: { id: S3_SPEC, version: '1.0' },
+  });
+  const spec = await call('GET', '/data/foundation/flowservice/flowSpecs?property=name=="CloudStorageToAEP"');
+  const attr = (source: string, destination: string) => ({ sourceType: 'ATTRIBUTE', source, destination });
+  const expr = (source: string, destination: string) => ({ sourceType: 'EXPRESSION', source, destination });
+  /** The profile mapping, over the CSV's columns or the nested records' paths. */
+  const profileMappings = (p: Record<'first' | 'last' | 'email' | 'city' | 'country', string>) => [
+    attr('id', '_id'),
+    expr(`concat(${p.first}, " ", ${p.last})`, 'person.name.fullName'),
+    attr(p.first, 'person.name.firstName'),
+    attr(p.last, 'person.name.lastName'),
+    expr(`lower(${p.email})`, 'personalEmail.address'),
+    attr('birth_date', 'person.birthDate'),
+    attr(p.city, 'homeAddress.city'),
+    attr(p.country, 'homeAddress.countryCode'),
+    attr('loyalty_points', `${tenant}.loyaltyPoints`),
+    attr('created_at', `${tenant}.createdAt`),
+  ];
+  const flat = profileMappings({ first: 'first_name', last: 'last_name', email: 'email', city: 'city', country: 'country_code' });
+  const nestedMappings = profileMappings({
+    first: 'name.first',
+    last: 'name.last',
+    email: 'contact.email',
+    city: 'contact.city',
+    country: 'contact.country',
+  });
+  return {
+    schemaId: schema.$id,
+    flowSpecId: spec.items[0].id,
+    connections: { local: local.id, s3: bucket.id },
+    // sha256() has no SQL twin in the compiled plan.
+    mappings: { flat, nestedMappings, hashed: [...flat, expr('sha256(email)', `${tenant}.emailHash`)] },
+  };
+}
+
+/** Runs a case's flows, each followed by the plain COPY of the same file; the medians and the highest peaks. */
+async function measureCase(server: BenchServer, setup: SetUp, benchCase: BenchCase): Promise<TableRow> {
+  const { call } = server;
+  const path = benchCase.storage === 's3' ? `/${BUCKET}/${keyOf(benchCase.file)}` : `/${keyOf(benchCase.file)}`;
+  const source = await call('POST', '/data/foundation/flowservice/sourceConnections', {
+    name: `bench source (${benchCase.label})`,
+    baseConnectionId: setup.connections[benchCase.storage],
+    data: benchCase.data,
+    params: { path },
+    connectionSpec: { id: benchCase.storage === 's3' ? S3_SPEC : LOCAL_SPEC, version: '1.0' },
+  });
+  const flows: Measured[] = [];
+  const copies: Array<{ ms: number; peakRssBytes: number }> = [];
+  for (let i = 0; i < benchCase.runs; i++) {
+    console.log(`${benchCase.label}: run ${i + 1} of ${benchCase.runs} (${mb(benchCase.file.bytes).toFixed(0)} MB) …`);
+    flows.push(await flowRun(server, setup, benchCase, source.id));
+    if (benchCase.target !== null) copies.push(copyBaseline(benchCase.file));
+  }
+  return {
+    label: benchCase.label,
+    file: benchCase.file,
+    target: benchCase.target,
+    flow: {
+      ms: median(flows.map((f) => f.ms)),
+      peakRssBytes: Math.max(...flows.map((f) => f.peakRssBytes)),
+      output: flows[0]!.output,
+      failed: flows[0]!.failed,
+    },
+    copy: copies.length ? { ms: median(copies.map((c) => c.ms)), peakRssBytes: Math.max(...copies.map((c) => c.peakRssBytes)) } : null,
+  };
+}
+
+/** One flow over the case's source into a dataset of its own; the run's own duration and the server's peak RSS. */
+async function flowRun(server: BenchServer, setup: SetUp, benchCase: BenchCase, sourceId: string): Promise<Measured> {
+  const { call } = server;
+  const schemaRef = { id: setup.schemaId, contentType: 'application/vnd.adobe.xed-full+json;version=1' };
+  const created = await call('POST', '/data/foundation/catalog/dataSets', { name: `Bench profiles (${benchCase.label}, ${Date.now()})`, schemaRef });
+  const dataSetId = String(created[0]).replace('@/dataSets/', '');
+  const target = await call('POST', '/data/foundation/flowservice/targetConnections', {
+    name: `bench target (${benchCase.label})`,
+    data: { schema: { id: setup.schemaId, version: 'application/vnd.adobe.xed-full+json;version=1.0' } },
+    params: { dataSetId },
+    connectionSpec: { id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c', version: '1.0' },
+  });
+  const mapping = await call('POST', '/data/foundation/conversion/mappingSets', { outputSchema: { schemaRef }, mappings: benchCase.mappings });
+  // Each run's peak is its own: the kernel's high-water mark starts again from the current RSS.
+  resetPeakRss(server.pid);
+  const flow = await call('POST', '/data/foundation/flowservice/flows', {
+    name: `bench flow (${benchCase.label})`,
+    flowSpec: { id: setup.flowSpecId, version: '1.0' },
+    sourceConnectionIds: [sourceId],
+    targetConnectionIds: [target.id],
+    transformations: [{ name: 'Mapping', params: { mappingId: mapping.id, mappingVersion: 0 } }],
+    scheduleParams: { startTime: Math.floor(Date.now() / 1000) - 60, frequency: 'once' },
+  });
+  let run: any;
+  let status: string | undefined;
+  for (;;) {
+    const found = await call('GET', `/data/foundation/flowservice/runs?property=flowId==${flow.id}`);
+    run = found.items?.[0];
+    status = run?.metrics?.statusSummary?.status ?? run?.status;
+    if (status === 'success' || status === 'partialSuccess' || status === 'failed') break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const peakRssBytes = peakRss(server.pid);
+  if (status === 'failed') throw new Error(`${benchCase.label}: the run failed: ${JSON.stringify(run)}`);
+  const { startedAtUTC, completedAtUTC } = run.metrics.durationSummary;
+  const { outputRecordCount, failedRecordCount } = run.metrics.recordSummary;
+  if (outputRecordCount + failedRecordCount !== benchCase.file.rows)
+    throw new Error(`${benchCase.label}: ${outputRecordCount} rows landed and ${failedRecordCount} failed, of ${benchCase.file.rows}`);
+  if (benchCase.expect && (benchCase.expect.output !== outputRecordCount || benchCase.expect.failed !== failedRecordCount))
+    throw new Error(
+      `${benchCase.label}: expected ${benchCase.expect.output} rows and ${benchCase.expect.failed} failures, got ${outputRecordCount} and ${failedRecordCount}`,
+    );
+  const batches = await call('GET', `/data/foundation/catalog/batches?dataSet=${dataSetId}`);
+  const batch = Object.values(batches)[0] as { status: string };
+  if (batch.status !== 'success') throw new Error(`${benchCase.label}: the batch is ${batch.status}`);
+  // The run's own account of where its time went (the executor logs it).
+  const timings = server.launched
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('run timings'))
+    .pop();
+  if (timings) console.log(`  stages (ms): ${JSON.stringify((JSON.parse(timings) as { ms?: unknown }).ms ?? timings)}`);
+  return { ms: completedAtUTC - startedAtUTC, peakRssBytes, output: outputRecordCount, failed: failedRecordCount };
+}
+
+function copyBaseline(file: BenchFile): { ms: number; peakRssBytes: number } {
+  const output = join(work, 'copy.parquet');
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'copy-baseline.ts'), file.reader, file.path, output, join(work, 'duck-tmp')],
+    { encoding: 'utf8' },
+  );
+  rmSync(output, { force: true });
+  if (result.status !== 0) throw new Error(`COPY baseline failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as { ms: number; peakRssBytes: number };
+}
+
+function printTable(table: TableRow[]): void {
+  const perSecond = (count: number, ms: number) => Math.round(count / (ms / 1000)).toLocaleString('en');
+  const header = ['case', 'MB', 'rows', 'flow rows/s', 'flow MB/s', 'flow RSS MB', 'COPY rows/s', 'COPY MB/s', 'COPY RSS MB', 'ratio', 'target'];
+  const lines = table.map(({ label, file, flow, copy, target }) => [
+    label,
+    mb(file.bytes).toFixed(1),
+    file.rows.toLocaleString('en'),
+    perSecond(file.rows, flow.ms),
+    (mb(file.bytes) / (flow.ms / 1000)).toFixed(1),
+    mb(flow.peakRssBytes).toFixed(0),
+    copy ? perSecond(file.rows, copy.ms) : '–',
+    copy ? (mb(file.bytes) / (copy.ms / 1000)).toFixed(1) : '–',
+    copy ? mb(copy.peakRssBytes).toFixed(0) : '–',
+    copy ? (copy.ms / flow.ms).toFixed(2) : '–',
+    target !== null ? `≥ ${target}` : 'RSS < 1024 MB',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const format = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  console.log('');
+  console.log(
+    `Medians of ${runs} runs (${rows.toLocaleString('en')} rows); flow = API run duration, ratio = flow/COPY throughput; RSS = peak of the process.`,
+  );
+  console.log(format(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const line of lines) console.log(format(line));
 }
 
 try {
   await main();
 } finally {
   if (!keep) rmSync(work, { recursive: true, force: true });
-  else console.log(`kept ${work} (${mb(statSync(csvPath).size).toFixed(0)} MB CSV)`);
+  else console.log(`kept ${work} (${mb(statSync(join(data, 'profile.csv')).size).toFixed(0)} MB CSV)`);
 }

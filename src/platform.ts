@@ -101,6 +101,7 @@ function withFileLimits(limits: Config['fileLimits']): typeof ingest {
   return (request) =>
     ingest({
       ...(limits.maxRecordBytes !== undefined ? { maxRecordBytes: limits.maxRecordBytes } : {}),
+      ...(limits.segmentBytes !== undefined ? { segmentBytes: limits.segmentBytes } : {}),
       ...request,
       decompressionLimits: { ...decompressionLimits, ...request.decompressionLimits },
     });

@@ -44,9 +44,11 @@ export interface Config {
    * Limits on reading one input file; unset ones keep the pipeline's defaults. `maxInflatedBytes`
    * (`TRIBUTARY_MAX_INFLATED_BYTES`, default 16 GiB) and `maxInflateRatio` (`TRIBUTARY_MAX_INFLATE_RATIO`,
    * default 100, judged past 64 MiB) refuse decompression bombs; `maxRecordBytes` (`TRIBUTARY_MAX_RECORD_BYTES`,
-   * default 8 MiB) is the longest line a delimited or JSON file may have.
+   * default 8 MiB) is the longest line a delimited or JSON file may have; `segmentBytes` (`TRIBUTARY_SPOOL_SEGMENT_BYTES`,
+   * default 256 MiB, at least 64 KiB) is the size of the segments a remote or compressed delimited or JSON-lines file is
+   * copied to the scratch folder in, one at a time, so a run's scratch space stays that small whatever the file's size.
    */
-  fileLimits: { maxInflatedBytes?: number; maxInflateRatio?: number; maxRecordBytes?: number };
+  fileLimits: { maxInflatedBytes?: number; maxInflateRatio?: number; maxRecordBytes?: number; segmentBytes?: number };
   /**
    * Which addresses connectors may reach (`TRIBUTARY_EGRESS`): `open` (default; a single-user install) lets them
    * reach loopback and the private network, `public-only` (a multi-tenant install) only the public internet.
@@ -165,6 +167,8 @@ function fileLimits(env: NodeJS.ProcessEnv): Config['fileLimits'] {
   if (inflated !== undefined) limits.maxInflatedBytes = inflated;
   if (ratio !== undefined) limits.maxInflateRatio = ratio;
   if (record !== undefined) limits.maxRecordBytes = record;
+  const segment = set('TRIBUTARY_SPOOL_SEGMENT_BYTES', 64 * 1024);
+  if (segment !== undefined) limits.segmentBytes = segment;
   return limits;
 }
 

@@ -93,6 +93,12 @@ export interface IngestRequest {
    * one cannot be split into rows and fails whole (FILE-5009).
    */
   maxRecordBytes?: number;
+  /**
+   * Remote (or compressed, or transcoded) delimited and JSON-lines files are copied locally in segments of about
+   * this many plain bytes, cut at record ends, one on disk at a time (default 256 MiB): the scratch space a file
+   * needs does not grow with it. Parquet and multi-line JSON are copied whole.
+   */
+  segmentBytes?: number;
   /** Folder for the pipeline's scratch files (default: the OS temp folder). */
   workDir?: string;
   /**

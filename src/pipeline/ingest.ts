@@ -18,6 +18,8 @@ import { StageTimes } from './stage-times.js';
 import { ParquetSink } from './write/parquet-sink.js';
 
 const DEFAULT_MAX_ROW_ERRORS = 10_000;
+/** Segments of copied text files: large enough that per-part overhead vanishes, small enough for any scratch disk. */
+const DEFAULT_SEGMENT_BYTES = 256 * 1024 * 1024;
 /**
  * Files up to this size keep their scratch copy in a DuckDB table rather than a Parquet file (faster to
  * write and read; ~1.7 times the file's size in memory, within the engine's default limit, and DuckDB
@@ -114,35 +116,46 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
   /** Parquet files the SQL plan already wrote for this file: removed again if the file fails as a whole. */
   const written: string[] = [];
   let bytes = 0;
-  // Rows the JavaScript mapper handles, whichever path brought them.
-  const handle = async (part: string, batch: SourceRecord[]) => {
+  // Rows the JavaScript mapper handles, whichever path brought them; `rowOffset`: the rows of earlier segments of the part's file.
+  const handle = async (part: string, rowOffset: number, batch: SourceRecord[]) => {
     request.signal?.throwIfAborted();
     const started = performance.now();
     const valid: Array<Record<string, unknown>> = [];
     for (const record of batch) {
-      const row = processRecord(run, part, record);
+      const row = processRecord(run, part, record, rowOffset);
       if (row) valid.push(row);
       else outcome.failedRecordCount++;
     }
     run.times.add('jsMap', performance.now() - started);
     await run.times.time('jsSpool', () => sink.add(valid));
   };
+  const source = materialize(file, request.format, local, {
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.decompressionLimits ? { limits: request.decompressionLimits } : {}),
+    ...(request.maxRecordBytes !== undefined ? { maxRecordBytes: request.maxRecordBytes } : {}),
+    segmentBytes: request.segmentBytes ?? DEFAULT_SEGMENT_BYTES,
+  });
+  /** Data rows read so far per label: a file's segments number their rows on from the segments before. */
+  const rowsBefore = new Map<string, number>();
   try {
-    const { inputBytes, parts } = await run.times.time('spool', () =>
-      materialize(file, request.format, local, {
-        ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.decompressionLimits ? { limits: request.decompressionLimits } : {}),
-      }),
-    );
-    outcome.inputBytes = inputBytes;
-    for (const part of parts) {
+    for await (const part of timed(source.parts, run.times, 'spool')) {
+      const rowOffset = rowsBefore.get(part.label) ?? 0;
+      const rowsAtStart = outcome.inputRecordCount;
       await checkIsText(part.path, part.label, request.format);
       const planned = await run.times.time('compile', () => planFor(run, part.path));
       if (planned) {
         const path = join(request.outputDir, `part-${String(run.nextPart).padStart(5, '0')}.parquet`);
         const small = (await stat(part.path)).size <= (request.engine?.scratchTableBytes ?? SCRATCH_TABLE_BYTES);
         const scratchCopy = small ? ({ kind: 'table' } as const) : ({ kind: 'parquet', path: join(local, 'staged.parquet') } as const);
-        const result = await runPlan(engine, planned.plan, planned.source, path, scratchCopy, (batch) => handle(part.label, batch), run.times);
+        const result = await runPlan(
+          engine,
+          planned.plan,
+          planned.source,
+          path,
+          scratchCopy,
+          (batch) => handle(part.label, rowOffset, batch),
+          run.times,
+        );
         outcome.inputRecordCount += result.rows;
         outcome.outputRecordCount += result.written;
         if (result.bytes > 0) {
@@ -150,17 +163,20 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
           run.nextPart++;
           bytes += result.bytes;
         }
-        continue;
+      } else {
+        for await (const batch of readRecords(engine, part.path, request.format, undefined, request.maxRecordBytes)) {
+          outcome.inputRecordCount += batch.length;
+          await handle(part.label, rowOffset, batch);
+        }
       }
-      for await (const batch of readRecords(engine, part.path, request.format, undefined, request.maxRecordBytes)) {
-        outcome.inputRecordCount += batch.length;
-        await handle(part.label, batch);
-      }
+      rowsBefore.set(part.label, rowOffset + outcome.inputRecordCount - rowsAtStart);
     }
+    outcome.inputBytes = source.inputBytes;
     const sinkParts = await run.times.time('jsParquet', () => sink.finish());
     outcome.outputRecordCount += sink.rows;
     return { outcome, bytes: sinkParts.reduce((sum, part) => sum + part.bytes, bytes) };
   } catch (error) {
+    outcome.inputBytes = source.inputBytes;
     await sink.discard();
     await Promise.all(written.map((path) => rm(path, { force: true })));
     // A statement interrupted because the run was stopped fails like a broken file would: it is not
@@ -195,15 +211,16 @@ async function planFor(run: Run, path: string): Promise<{ plan: SqlPlan; source:
 }
 
 /** Maps, coerces and validates one record; returns the row to write, or null after logging why not. */
-function processRecord(run: Run, path: string, record: SourceRecord): Record<string, unknown> | null {
+function processRecord(run: Run, path: string, record: SourceRecord, rowOffset: number): Record<string, unknown> | null {
   const { errors, mapper, request, root } = run;
+  const row = record.row + rowOffset;
   if (!record.values) {
-    errors.add({ file: path, row: record.row, code: record.error?.code ?? RowCode.badJson, message: record.error?.message ?? 'unreadable record' });
+    errors.add({ file: path, row, code: record.error?.code ?? RowCode.badJson, message: record.error?.message ?? 'unreadable record' });
     return null;
   }
   const mapped = mapper(record.values);
   if (!mapped.row) {
-    for (const issue of mapped.issues) errors.add({ file: path, row: record.row, ...issue });
+    for (const issue of mapped.issues) errors.add({ file: path, row, ...issue });
     return null;
   }
   const violations = request.target.validate(mapped.row);
@@ -211,7 +228,7 @@ function processRecord(run: Run, path: string, record: SourceRecord): Record<str
     for (const v of violations.slice(0, MAX_VIOLATIONS_PER_ROW)) {
       errors.add({
         file: path,
-        row: record.row,
+        row,
         code: RowCode.schemaViolation,
         message: v.path ? `${v.path}: ${v.message}` : v.message,
         ...(v.path ? { field: v.path } : {}),
@@ -221,10 +238,24 @@ function processRecord(run: Run, path: string, record: SourceRecord): Record<str
   }
   if (!Object.keys(mapped.row).some((key) => root.properties.has(key))) {
     // Such a row would have no column to land in.
-    errors.add({ file: path, row: record.row, code: RowCode.emptyRow, message: 'the row has no value for any field of the target schema' });
+    errors.add({ file: path, row, code: RowCode.emptyRow, message: 'the row has no value for any field of the target schema' });
     return null;
   }
   return mapped.row;
+}
+
+/** The items of `items`, the time spent waiting for each added to `stage`. */
+async function* timed<T>(items: AsyncIterable<T>, times: StageTimes, stage: string): AsyncGenerator<T> {
+  const iterator = items[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await times.time(stage, () => iterator.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
 }
 
 /** Keeps row errors up to a cap; past it only counts grow (the counts live in FileOutcome). */

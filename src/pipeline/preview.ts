@@ -43,15 +43,23 @@ export async function previewFile(file: SourceFile, format: SourceFormat, limit 
     engine = await openEngine({ memoryLimit: '256MB', threads: 1 });
     // Parquet, whole-document JSON and archives can only be read complete; lines can be cut at a line end.
     const whole = format.format === 'parquet' || (format.format === 'json' && format.isMultiLineJson) || archiveKind(format.compressionType) !== null;
-    const { parts } = await materialize(file, format, scratch, whole ? {} : { maxBytes: PREVIEW_BYTES });
+    const { parts } = materialize(file, format, scratch, whole ? {} : { maxBytes: PREVIEW_BYTES });
     const delimited = format.format === 'delimited';
-    const first = parts[0];
-    // A semicolon- or tab-separated file read with commas would preview as one column: detect it when none is given.
-    const detected = delimited && !format.columnDelimiter && first ? detectDelimiter(await head(first.path), format.quoteChar ?? '"') : null;
-    const readAs: SourceFormat = detected ? { ...format, columnDelimiter: detected } : format;
+    let readAs: SourceFormat = format;
+    let detected: string | null = null;
+    /** A file of a header and no rows still has columns: its header's (read while its first part is at hand). */
+    let headerNames: string[] = [];
     const rows: Array<Record<string, unknown>> = [];
     const invalidRows: FilePreview['invalidRows'] = [];
-    for (const part of parts) {
+    let first = true;
+    for await (const part of parts) {
+      if (first) {
+        first = false;
+        // A semicolon- or tab-separated file read with commas would preview as one column: detect it when none is given.
+        detected = delimited && !format.columnDelimiter ? detectDelimiter(await head(part.path), format.quoteChar ?? '"') : null;
+        if (detected) readAs = { ...format, columnDelimiter: detected };
+        if (delimited && readAs.header !== false) headerNames = (await delimitedSource(part.path, readAs))?.names ?? [];
+      }
       if (rows.length >= limit) break;
       for await (const batch of readRecords(engine, part.path, readAs, limit - rows.length)) {
         for (const record of batch) {
@@ -67,9 +75,7 @@ export async function previewFile(file: SourceFile, format: SourceFormat, limit 
       }
     }
     let columns = inferColumns(rows);
-    // A file of a header and no rows still has columns: its header's.
-    if (delimited && columns.length === 0 && first && readAs.header !== false)
-      columns = ((await delimitedSource(first.path, readAs))?.names ?? []).map((name) => ({ name, type: 'string' }));
+    if (columns.length === 0) columns = headerNames.map((name) => ({ name, type: 'string' }));
     return {
       columns,
       rows,

@@ -1,13 +1,11 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
-import { Transform, type Duplex, type TransformCallback, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Duplex, type TransformCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SourceFile, SourceFormat } from '../contracts.js';
 import { FileCode, FileFailure } from '../errors.js';
 import { decompressor } from './decompress.js';
 import { decompressionGuard, type DecompressionLimits } from './decompression-guard.js';
 import { transcoder } from './encoding.js';
+import { LocalFileWriter } from './local-file-writer.js';
 
 export interface Spooled {
   /** Bytes read from the source (compressed size when compressed). */
@@ -16,18 +14,26 @@ export interface Spooled {
   truncated: boolean;
 }
 
+export interface PlainBytes {
+  /** The file's bytes, decompressed and UTF-8; read failures come out as FileFailures. Stopping early tears the source down. */
+  chunks: AsyncIterable<Buffer>;
+  /** Bytes read from the source so far (compressed size when compressed). */
+  readonly inputBytes: number;
+}
+
+export interface PlainOptions {
+  signal?: AbortSignal;
+  /** The text is not transcoded (archives, whose entries are transcoded when unpacked). */
+  raw?: boolean;
+  limits?: DecompressionLimits;
+}
+
 /**
- * Copies a source file to a local path, plain and UTF-8, because DuckDB reads only local files
- * (it cannot fetch from object stores here). Memory stays bounded: bytes flow through.
- * With `maxBytes` (previews) the copy stops after that much plain text, at a line end;
- * with `raw` the text is not transcoded (archives, whose entries are transcoded when unpacked).
+ * A source file's bytes as plain UTF-8, because DuckDB reads only local files (it cannot fetch from
+ * object stores here) and the readers read UTF-8. Bytes flow through with backpressure: the source is
+ * read only as fast as the consumer takes them, so memory stays bounded whatever the file's size.
  */
-export async function spool(
-  file: SourceFile,
-  format: SourceFormat,
-  localPath: string,
-  options: { maxBytes?: number; signal?: AbortSignal; raw?: boolean; limits?: DecompressionLimits } = {},
-): Promise<Spooled> {
+export async function openPlain(file: SourceFile, format: SourceFormat, options: PlainOptions = {}): Promise<PlainBytes> {
   const stages: Duplex[] = [];
   const counter = new ByteCounter();
   const decompress = decompressor(format.compressionType);
@@ -47,46 +53,87 @@ export async function spool(
   } catch (error) {
     throw new FileFailure(FileCode.unreadable, `cannot open ${file.path}: ${(error as Error).message}`);
   }
-  const sink = createWriteStream(localPath);
-  const put = async (chunk: Buffer) => {
-    if (!sink.write(chunk)) await once(sink, 'drain');
+  const failure = (error: unknown): unknown => {
+    if ((error as Error).name === 'AbortError' || error instanceof FileFailure) return error;
+    if (decompress && isZlibError(error))
+      return new FileFailure(FileCode.badCompression, `cannot decompress ${file.path} as ${format.compressionType}: ${(error as Error).message}`);
+    return new FileFailure(FileCode.unreadable, `cannot read ${file.path}: ${(error as Error).message}`);
   };
-  const state = { written: 0, truncated: false };
-  // The local file is written here, not by the pipeline, so that stopping early still keeps what was written.
-  const write = async (chunks: AsyncIterable<Buffer>) => {
-    for await (const chunk of chunks) {
-      if (options.maxBytes !== undefined && state.written + chunk.length > options.maxBytes) {
-        const head = chunk.subarray(0, options.maxBytes - state.written);
-        const cut = head.lastIndexOf(0x0a);
-        await put(cut >= 0 ? head.subarray(0, cut + 1) : head);
-        state.truncated = true;
-        return;
-      }
-      await put(chunk);
-      state.written += chunk.length;
-    }
+  return {
+    chunks: streamChunks([source, counter, ...stages], failure, options.signal),
+    get inputBytes() {
+      return counter.bytes;
+    },
   };
+}
+
+/**
+ * Copies a source file, plain and UTF-8, to one local path. With `maxBytes` (previews) the copy stops
+ * after that much plain text, at a line end, and the rest of the source is not read.
+ */
+export async function spool(
+  file: SourceFile,
+  format: SourceFormat,
+  localPath: string,
+  options: PlainOptions & { maxBytes?: number } = {},
+): Promise<Spooled> {
+  const plain = await openPlain(file, format, options);
+  const sink = new LocalFileWriter(localPath);
+  let truncated = false;
   try {
-    // The typings of pipeline() cannot express a variable-length list that mixes streams and functions.
-    await (pipeline as unknown as (steps: unknown[], options: { signal?: AbortSignal }) => Promise<void>)(
-      [source, counter, ...stages, write],
-      options.signal ? { signal: options.signal } : {},
-    );
-  } catch (error) {
-    if (state.truncated && !options.signal?.aborted) {
-      // Expected: the preview had enough, and stopping the copy early tears the source down.
-    } else if ((error as Error).name === 'AbortError' || error instanceof FileFailure) {
-      throw error;
-    } else if (decompress && isZlibError(error)) {
-      throw new FileFailure(FileCode.badCompression, `cannot decompress ${file.path} as ${format.compressionType}: ${(error as Error).message}`);
-    } else {
-      throw new FileFailure(FileCode.unreadable, `cannot read ${file.path}: ${(error as Error).message}`);
+    for await (const chunk of plain.chunks) {
+      if (options.maxBytes !== undefined && sink.bytes + chunk.length > options.maxBytes) {
+        const head = chunk.subarray(0, options.maxBytes - sink.bytes);
+        const cut = head.lastIndexOf(0x0a);
+        await sink.write(cut >= 0 ? head.subarray(0, cut + 1) : head);
+        truncated = true;
+        break;
+      }
+      await sink.write(chunk);
     }
   } finally {
-    sink.end();
-    await finished(sink).catch(() => undefined);
+    await sink.close();
   }
-  return { inputBytes: counter.bytes, truncated: state.truncated };
+  return { inputBytes: plain.inputBytes, truncated };
+}
+
+/**
+ * The output of a chain of streams as chunks, with backpressure. Any stage's failure comes out of the
+ * iteration, as `failure` makes it; stopping the iteration early tears every stage down.
+ */
+export async function* streamChunks(
+  streams: Array<Readable | Duplex>,
+  failure: (error: unknown) => unknown,
+  signal?: AbortSignal,
+): AsyncGenerator<Buffer> {
+  const out = new PassThrough();
+  const done = pipeline([...streams, out], signal ? { signal } : {});
+  // Its failure is read where the bytes are (below); a consumer that stops early makes it fail too, unheard.
+  done.catch(() => undefined);
+  const reading = out[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await reading.next();
+      } catch (error) {
+        // The pipeline knows the first failure of any stage; the last stage may only know it closed early.
+        throw failure(
+          await done.then(
+            () => error,
+            (cause: unknown) => cause,
+          ),
+        );
+      }
+      if (next.done) break;
+      yield next.value;
+    }
+    await done.catch((cause: unknown) => {
+      throw failure(cause);
+    });
+  } finally {
+    out.destroy();
+  }
 }
 
 function isZlibError(error: unknown): boolean {

@@ -1,0 +1,100 @@
+import { rm } from 'node:fs/promises';
+import { LocalFileWriter } from './local-file-writer.js';
+import type { RecordCutter } from './record-cutter.js';
+
+export interface SegmentOptions {
+  /** Where record ends are; null keeps the stream whole, in one segment. */
+  cutter: RecordCutter | null;
+  /** A segment is cut at the first record end once it holds this many bytes. */
+  segmentBytes: number;
+  /** The first record is a header that every segment must start with (delimited files with a header). */
+  header: boolean;
+  /** A header longer than this is not looked for further: the file stays whole (its reader refuses such a header). */
+  maxHeaderBytes: number;
+  /** The path of the i-th segment. */
+  pathFor(index: number): string;
+}
+
+/**
+ * Writes a stream of plain bytes to local segment files that each hold whole records, and yields each
+ * path once its segment is complete. A segment is removed when the next one is asked for (or the
+ * caller stops), before the next is written: one segment is on disk at a time, and while the caller
+ * works on it the stream waits (backpressure), so neither disk nor memory grows with the file.
+ * Every segment after the first starts with a copy of the header, so each reads as a file of its own.
+ * An empty stream yields one empty segment.
+ */
+export async function* segments(chunks: AsyncIterable<Buffer>, options: SegmentOptions): AsyncGenerator<string> {
+  let cutter = options.cutter;
+  let header: Buffer | null = null;
+  const headerPieces: Buffer[] = [];
+  let seekingHeader = options.header && cutter !== null;
+  let index = 0;
+  /** The segment being written. */
+  let out: LocalFileWriter | null = null;
+  const open = async () => {
+    const writer = new LocalFileWriter(options.pathFor(index++));
+    if (header) await writer.write(header);
+    return writer;
+  };
+  try {
+    for await (const chunk of chunks) {
+      let pos = 0;
+      while (pos < chunk.length) {
+        out ??= await open();
+        const writer = out;
+        if (seekingHeader && cutter) {
+          const end = cutter.next(chunk, pos);
+          const piece = chunk.subarray(pos, end < 0 ? chunk.length : end);
+          await writer.write(piece);
+          // A copy: the stream may reuse the chunk's memory.
+          headerPieces.push(Buffer.from(piece));
+          pos += piece.length;
+          if (end >= 0) {
+            header = Buffer.concat(headerPieces);
+            seekingHeader = false;
+          } else if (writer.bytes > options.maxHeaderBytes) {
+            cutter = null;
+            seekingHeader = false;
+          }
+          continue;
+        }
+        const room = options.segmentBytes - writer.bytes;
+        if (!cutter || chunk.length - pos < room) {
+          cutter?.skip(chunk, pos, chunk.length);
+          await writer.write(pos === 0 ? chunk : chunk.subarray(pos));
+          break;
+        }
+        const from = pos + Math.max(0, room);
+        cutter.skip(chunk, pos, from);
+        const end = cutter.next(chunk, from);
+        if (end < 0) {
+          await writer.write(chunk.subarray(pos));
+          break;
+        }
+        await writer.write(chunk.subarray(pos, end));
+        pos = end;
+        out = null;
+        yield* complete(writer);
+      }
+    }
+    const last = out ?? (index === 0 ? await open() : null);
+    out = null;
+    if (last) yield* complete(last);
+  } finally {
+    // The caller stopped early, or the stream failed: the segment being written goes too.
+    if (out) {
+      await out.close().catch(() => undefined);
+      await rm(out.path, { force: true });
+    }
+  }
+}
+
+/** Closes a segment, hands it out, and removes it once the caller comes back for the next. */
+async function* complete(writer: LocalFileWriter): AsyncGenerator<string> {
+  await writer.close();
+  try {
+    yield writer.path;
+  } finally {
+    await rm(writer.path, { force: true });
+  }
+}
