@@ -109,31 +109,8 @@ export function sourceAttributes(mappings: FieldMapping[]): Attribute[] {
     found.set(JSON.stringify([name, segments]), { name, segments });
   };
   const walk = (expr: Expr): void => {
-    switch (expr.kind) {
-      case 'field':
-        return add(expr.name, expr.segments);
-      case 'call':
-        return expr.args.forEach(walk);
-      case 'method':
-        walk(expr.target);
-        return expr.args.forEach(walk);
-      case 'unary':
-        return walk(expr.operand);
-      case 'binary':
-        walk(expr.left);
-        return walk(expr.right);
-      case 'conditional':
-        walk(expr.test);
-        walk(expr.then);
-        return walk(expr.otherwise);
-      case 'array':
-        return expr.items.forEach(walk);
-      case 'index':
-        walk(expr.target);
-        return walk(expr.index);
-      case 'literal':
-        return;
-    }
+    if (expr.kind === 'field') add(expr.name, expr.segments);
+    else children(expr).forEach(walk);
   };
   for (const mapping of mappings) {
     if (mapping.sourceType === 'ATTRIBUTE') add(mapping.source, splitPath(mapping.source));
@@ -146,6 +123,29 @@ export function sourceAttributes(mappings: FieldMapping[]): Attribute[] {
     }
   }
   return [...found.values()];
+}
+
+/** The expressions directly inside one. */
+function children(expr: Expr): Expr[] {
+  switch (expr.kind) {
+    case 'field':
+    case 'literal':
+      return [];
+    case 'call':
+      return expr.args;
+    case 'method':
+      return [expr.target, ...expr.args];
+    case 'unary':
+      return [expr.operand];
+    case 'binary':
+      return [expr.left, expr.right];
+    case 'conditional':
+      return [expr.test, expr.then, expr.otherwise];
+    case 'array':
+      return expr.items;
+    case 'index':
+      return [expr.target, expr.index];
+  }
 }
 
 /** The key paths an attribute is looked up at: the name as one key first (readSource), then its path. */
