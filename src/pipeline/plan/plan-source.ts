@@ -241,7 +241,10 @@ export function jsonPlanSource(path: string, multiLine: boolean, attributes: Att
     const leaf = (p: string[]) => `${fieldOf('__v', p)}::VARCHAR`;
     // A dotted name that is also a path: JavaScript takes the key when present, even as null.
     raw.push(walk ? `coalesce(${leaf(direct!)}, ${leaf(walk)}) AS r${i}` : `${leaf(direct!)} AS r${i}`);
-    if (walk) raw.push(`(${leaf(direct!)} IS NOT NULL OR ${leaf(walk)} IS NULL) AS a${i}`);
+    // JSON null and a missing key read alike, so the key must not be in the text at all (nor any key spelt with escapes).
+    const key = JSON.stringify(direct![0]!);
+    const absent = `NOT (contains(__json, ${sqlString(key)})${key.includes('\\') || key.includes('/') ? ` OR contains(__json, '\\')` : ` OR contains(__json, '\\u')`})`;
+    if (walk) raw.push(`(${leaf(direct!)} IS NOT NULL OR ${leaf(walk)} IS NULL OR ${absent}) AS a${i}`);
     texts.push(`${jsonText(`r${i}`)} AS s${i}`);
     values.set(JSON.stringify([attribute.name, attribute.segments]), {
       text: `s${i}`,
