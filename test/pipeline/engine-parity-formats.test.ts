@@ -81,7 +81,7 @@ const RECORDS: unknown[] = [
     user: user('Eve', true, 'eve@example.com', '2000-12-31'),
     stats: { points: '+5', score: 7 },
     active: false,
-    home: { city: 'Bern', zip: 12345678901234567890 },
+    home: { city: 'Bern', zip: 123 },
   },
   {
     id: 'p-9',
@@ -122,6 +122,7 @@ const LINES = [
   '{"id":"p-escaped","user":{"name":{"first":"A\\"B\\u00e9\\n","last":"\\u0041"}},"home":{"city":"\\u00e9"}}',
   '{"id":"p-crlf","home":{"city":"CR"}}\r',
   // Number tokens JSON.stringify never writes: DuckDB writes them back otherwise than String() does.
+  '{"id":"p-big","home":{"city":"Big","zip":12345678901234567890}}',
   '{"id":"p-num","stats":{"points":12.0,"score":1E3},"home":{"city":"Nums","zip":1.50}}',
   '{"id":"p-exp","stats":{"points":1e2},"home":{"city":-0,"zip":1e21}}',
 ].join('\n');
