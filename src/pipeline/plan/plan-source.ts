@@ -192,7 +192,9 @@ const structure = (tree: KeyTree): Record<string, unknown> =>
 const fieldOf = (base: string, path: readonly string[]) => path.reduce((sql, key) => `struct_extract(${sql}, ${sqlString(key)})`, base);
 
 /** A JSON value as text: a string's content, any other value its JSON (numbers as DuckDB writes them). */
-const jsonText = (v: string) => `CASE WHEN starts_with(${v}, '"') THEN json_extract_string(${v}, '$') ELSE ${v} END`;
+const jsonText = (v: string) =>
+  // A string without escapes holds no quote: its content is the text between its quotes, no parse needed.
+  `CASE WHEN starts_with(${v}, '"') THEN CASE WHEN contains(${v}, '\\') THEN json_extract_string(${v}, '$') ELSE trim(${v}, '"') END ELSE ${v} END`;
 
 /**
  * When the JSON text `v` (VARCHAR, NULL for no value) stands for the value JSON.parse gives: a string
@@ -211,10 +213,10 @@ const jsonFaithful = (v: string, use: SourceUse) => {
 };
 
 /**
- * JSON syntax DuckDB's reader accepts and JSON.parse refuses: trailing commas, NaN and Infinity.
- * Rows that may hold it (a string value may look alike) go to the JavaScript reader.
+ * JSON syntax DuckDB's reader accepts and JSON.parse refuses: trailing commas, NaN and Infinity (any
+ * case, "inf" too). Rows that may hold it (a string value may look alike) go to the JavaScript reader.
  */
-const LENIENT_JSON = [`,[ \\t\\r\\n]*[\\]}]`, `(?i)[:\\[,][ \\t\\r\\n]*[+-]?(nan|inf)`];
+const LENIENT_JSON = `,[ \\t\\r\\n]*[\\]}]|[:\\[,][ \\t\\r\\n]*[+-]?[nNiI][aAnN]`;
 
 /** The largest object DuckDB's JSON reader takes by default. */
 const DUCKDB_MAX_OBJECT_BYTES = 16 * 1024 * 1024;
@@ -256,7 +258,7 @@ export function jsonPlanSource(path: string, multiLine: boolean, attributes: Att
   return {
     key: JSON.stringify(['json', multiLine, attributes]),
     value: (name, segments) => values.get(JSON.stringify([name, segments])) ?? null,
-    rowChecks: [`starts_with(__json, '{')`, ...LENIENT_JSON.map((re) => `NOT regexp_matches(__json, ${sqlString(re)})`)],
+    rowChecks: [`starts_with(__json, '{')`, `NOT regexp_matches(__json, ${sqlString(LENIENT_JSON)})`],
     from,
     columns: attributes.map((_, i) => `s${i}`),
     record: multiLine ? { column: '__json', text: (column) => column } : null,
