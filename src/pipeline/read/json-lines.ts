@@ -56,14 +56,10 @@ export async function jsonLinesAgree(path: string, maxLineBytes = DEFAULT_MAX_RE
     for await (const lines of jsonLines(path, maxLineBytes)) {
       for (const { bytes } of lines) {
         if (!isUtf8(bytes)) return false;
-        let plain = true;
-        for (const byte of bytes) {
-          if (!ASCII_WHITE_SPACE.has(byte)) {
-            plain = false;
-            break;
-          }
-        }
-        if (plain) continue;
+        // Most lines start with "{": one look decides them.
+        let first = 0;
+        while (first < bytes.length && ASCII_WHITE_SPACE.has(bytes[first]!)) first++;
+        if (first === bytes.length) continue;
         if (isBlank(bytes) || bytes.includes(0x0b) || bytes.includes(0x0c)) return false;
       }
     }
@@ -76,7 +72,8 @@ export async function jsonLinesAgree(path: string, maxLineBytes = DEFAULT_MAX_RE
 
 /** Whether a line is blank as readJsonLines judges it: nothing but white space to JavaScript's trim(). */
 function isBlank(bytes: Buffer): boolean {
-  for (const byte of bytes) {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
     if (byte >= 0x80) return bytes.toString('utf8').trim() === '';
     if (!ASCII_WHITE_SPACE.has(byte)) return false;
   }
