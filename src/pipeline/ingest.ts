@@ -1,15 +1,17 @@
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FileOutcome, IngestRequest, IngestResult, RowError, SourceFile } from './contracts.js';
+import type { FieldMapping, FileOutcome, IngestRequest, IngestResult, RowError, SourceFile } from './contracts.js';
 import { openEngine, type Engine } from './engine/duckdb.js';
 import { FileFailure, RowCode, printable } from './errors.js';
 import { compileMapper, type Mapper } from './mapping/mapper.js';
 import { judgePartialIngestion } from './partial-ingestion.js';
 import { compileSqlPlan, type SqlPlan } from './plan/sql-plan.js';
+import { delimitedPlanSource, jsonPlanSource, parquetPlanSource, sourceAttributes, type PlanSource } from './plan/plan-source.js';
 import { engineAccepts, runPlan } from './plan/run-plan.js';
 import { delimitedSource } from './read/delimited.js';
 import { readRecords, type SourceRecord } from './read/index.js';
+import { DEFAULT_MAX_RECORD_BYTES } from './read/limits.js';
 import { checkIsText } from './read/sniff.js';
 import { writtenFields } from './schema/written-fields.js';
 import { rootField, type ObjectField } from './schema/xdm-fields.js';
@@ -40,7 +42,7 @@ interface Run {
   mapper: Mapper;
   errors: RowErrorLog;
   nextPart: number;
-  /** Compiled SQL plans by column list (files of one run usually share one header); null: not expressible. */
+  /** Compiled SQL plans by source key (files of one run usually share one header or schema); null: not expressible. */
   plans: Map<string, SqlPlan | null>;
   times: StageTimes;
 }
@@ -143,6 +145,7 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
       const rowsAtStart = outcome.inputRecordCount;
       await checkIsText(part.path, part.label, request.format);
       const planned = await run.times.time('compile', () => planFor(run, part.path));
+      let planRan = false;
       if (planned) {
         const path = join(request.outputDir, `part-${String(run.nextPart).padStart(5, '0')}.parquet`);
         const small = (await stat(part.path)).size <= (request.engine?.scratchTableBytes ?? SCRATCH_TABLE_BYTES);
@@ -156,14 +159,19 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
           (batch) => handle(part.label, rowOffset, batch),
           run.times,
         );
-        outcome.inputRecordCount += result.rows;
-        outcome.outputRecordCount += result.written;
-        if (result.bytes > 0) {
-          written.push(path);
-          run.nextPart++;
-          bytes += result.bytes;
+        if (result) {
+          outcome.inputRecordCount += result.rows;
+          outcome.outputRecordCount += result.written;
+          if (result.bytes > 0) {
+            written.push(path);
+            run.nextPart++;
+            bytes += result.bytes;
+          }
         }
-      } else {
+        // Null: the engine does not read this file as the JavaScript reader does, and that reader takes it.
+        planRan = result !== null;
+      }
+      if (!planRan) {
         for await (const batch of readRecords(engine, part.path, request.format, undefined, request.maxRecordBytes)) {
           outcome.inputRecordCount += batch.length;
           await handle(part.label, rowOffset, batch);
@@ -172,6 +180,8 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
       rowsBefore.set(part.label, rowOffset + outcome.inputRecordCount - rowsAtStart);
     }
     outcome.inputBytes = source.inputBytes;
+    // A stop asked while the last rows were mapped still stops the run: nothing of the file is kept.
+    request.signal?.throwIfAborted();
     const sinkParts = await run.times.time('jsParquet', () => sink.finish());
     outcome.outputRecordCount += sink.rows;
     return { outcome, bytes: sinkParts.reduce((sum, part) => sum + part.bytes, bytes) };
@@ -193,21 +203,36 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
 }
 
 /**
- * The SQL plan for a local part, when one applies: delimited files with mappings the engine can
- * express. Everything else (JSON, Parquet, functions without an SQL twin) runs in JavaScript.
+ * The SQL plan for a local part, when one applies: mappings the engine can express, over a source
+ * it reads as the JavaScript reader does (see PlanSource). Everything else (rows as they are,
+ * functions without an SQL twin) runs in JavaScript.
  */
-async function planFor(run: Run, path: string): Promise<{ plan: SqlPlan; source: NonNullable<Awaited<ReturnType<typeof delimitedSource>>> } | null> {
+async function planFor(run: Run, path: string): Promise<{ plan: SqlPlan; source: PlanSource } | null> {
   const { request } = run;
-  if (request.format.format !== 'delimited' || request.engineMode === 'javascript' || !request.mappings) return null;
-  const source = await delimitedSource(path, request.format, request.maxRecordBytes);
+  if (request.engineMode === 'javascript' || !request.mappings || request.mappings.length === 0) return null;
+  const source = await planSource(run, request.mappings, path);
   if (!source) return null;
-  const key = JSON.stringify(source.names);
-  if (!run.plans.has(key)) {
-    const plan = compileSqlPlan(request.mappings, run.written, request.target.schema, source.names);
-    run.plans.set(key, plan && (await engineAccepts(run.engine, plan)) ? plan : null);
+  if (!run.plans.has(source.key)) {
+    const plan = compileSqlPlan(request.mappings, run.written, request.target.schema, source);
+    run.plans.set(source.key, plan && (await engineAccepts(run.engine, plan)) ? plan : null);
   }
-  const plan = run.plans.get(key);
+  const plan = run.plans.get(source.key);
   return plan ? { plan, source } : null;
+}
+
+/** How the engine reads a local part for a plan, or null when it cannot as the JavaScript reader would. */
+async function planSource(run: Run, mappings: FieldMapping[], path: string): Promise<PlanSource | null> {
+  const { format, maxRecordBytes = DEFAULT_MAX_RECORD_BYTES } = run.request;
+  switch (format.format) {
+    case 'delimited': {
+      const source = await delimitedSource(path, format, maxRecordBytes);
+      return source && delimitedPlanSource(source);
+    }
+    case 'json':
+      return jsonPlanSource(path, format.isMultiLineJson === true, sourceAttributes(mappings), maxRecordBytes);
+    case 'parquet':
+      return parquetPlanSource(run.engine, path, sourceAttributes(mappings));
+  }
 }
 
 /** Maps, coerces and validates one record; returns the row to write, or null after logging why not. */

@@ -6,6 +6,7 @@ import { ingest, type FieldMapping } from '../../src/pipeline/index.js';
 import { openEngine } from '../../src/pipeline/engine/duckdb.js';
 import { FUNCTION_DEFS } from '../../src/pipeline/mapping/expression/functions/index.js';
 import { engineAccepts, runPlan } from '../../src/pipeline/plan/run-plan.js';
+import { delimitedPlanSource } from '../../src/pipeline/plan/plan-source.js';
 import { compileSqlPlan } from '../../src/pipeline/plan/sql-plan.js';
 import { delimitedSource } from '../../src/pipeline/read/delimited.js';
 import { rootField } from '../../src/pipeline/schema/xdm-fields.js';
@@ -216,7 +217,7 @@ describe('vectorized Data Prep functions: SQL plan and JavaScript mapper agree',
     try {
       expect(await engineAccepts(engine, plan!)).toBe(true);
       const flagged: string[] = [];
-      await runPlan(engine, plan!, source!, join(dir, 'out.parquet'), { kind: 'table' }, async (batch) => {
+      await runPlan(engine, plan!, delimitedPlanSource(source!), join(dir, 'out.parquet'), { kind: 'table' }, async (batch) => {
         for (const record of batch) flagged.push(String(record.values?.id));
       });
       return flagged;

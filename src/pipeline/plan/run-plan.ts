@@ -1,9 +1,9 @@
 import { rm, stat } from 'node:fs/promises';
 import { sqlIdent, sqlString, engineMessage, type Engine } from '../engine/duckdb.js';
 import { FileCode, FileFailure } from '../errors.js';
-import { csvFailure, toRecord, type DelimitedSource } from '../read/delimited.js';
 import type { SourceRecord } from '../read/records.js';
 import { BATCH_SIZE } from '../read/records.js';
+import type { PlanSource } from './plan-source.js';
 import { registerPlanFunctions } from './scalar-functions.js';
 import type { SqlPlan } from './sql-plan.js';
 import { StageTimes } from '../stage-times.js';
@@ -36,48 +36,63 @@ export type Scratch = { kind: 'table' } | { kind: 'parquet'; path: string };
 const SCRATCH_TABLE = 'tributary_scratch';
 
 /**
- * Runs a compiled plan over one delimited file. DuckDB parses the file once, streaming each row's
- * raw fields and verdict into a scratch copy (in file order); from it, the rows the plan accepts go
- * straight to the output Parquet file and the others — with their row numbers — to `flagged` for
- * the JavaScript mapper. The scratch copy of a small file is a temporary table (DuckDB's own
- * format: cheaper to write and read than Parquet, row numbers are its rowids); that of a larger one
- * a compressed Parquet file (row numbers for free), so memory stays flat however large the file.
+ * Runs a compiled plan over one source file. DuckDB reads the file once, streaming each row's
+ * source columns and verdict into a scratch copy (in file order); from it, the rows the plan accepts
+ * go straight to the output Parquet file and the others — with their row numbers — to `flagged`
+ * for the JavaScript mapper, as the records the JavaScript reader would give. The scratch copy of a
+ * small file is a temporary table (DuckDB's own format: cheaper to write and read than Parquet, row
+ * numbers are its rowids); that of a larger one a compressed Parquet file (row numbers for free),
+ * so memory stays flat however large the file.
+ *
+ * Null when the engine does not read this file as the JavaScript reader does (see PlanSource.failure
+ * and agrees): nothing was written or handed over, and the JavaScript path is to read it.
  */
 export async function runPlan(
   engine: Engine,
   plan: SqlPlan,
-  source: DelimitedSource,
+  source: PlanSource,
   outputPath: string,
   scratch: Scratch,
   flagged: (records: SourceRecord[]) => Promise<void>,
   times = new StageTimes(),
-): Promise<PlanOutcome> {
+): Promise<PlanOutcome | null> {
   const { connection } = engine;
-  const width = source.names.length;
-  const raw = Array.from({ length: width + 1 }, (_, i) => `c${i}`).join(', ');
+  const raw = source.columns.join(', ');
   registerPlanFunctions(engine, plan.functions);
   // Derived columns (vectorized Data Prep functions) are computed once per row, in a subquery the
   // verdict and, through the scratch copy, the output columns read; never again per reference.
   const derived = plan.derived.map((d) => `, ${d.name}`).join('');
-  const input = plan.derived.length
-    ? `(SELECT ${raw}${plan.derived.map((d) => `, ${d.sql} AS ${d.name}`).join('')} FROM ${source.dataSql})`
-    : source.dataSql;
+  const input = plan.derived.length ? `(SELECT *${plan.derived.map((d) => `, ${d.sql} AS ${d.name}`).join('')} FROM ${source.from})` : source.from;
   const staged = scratch.kind === 'table' ? SCRATCH_TABLE : `read_parquet(${sqlString(scratch.path)}, file_row_number = true)`;
   const position = scratch.kind === 'table' ? 'rowid' : 'file_row_number';
-  try {
-    // Insertion order is kept (the engine's setting), so the scratch copy's row order is the file's.
-    // The verdict as a CASE condition, not a bare value: DuckDB then evaluates each AND/OR term only
-    // for the rows still undecided, where a projected boolean would evaluate every term for every row.
-    const rows = `SELECT CASE WHEN ${plan.ok} THEN true ELSE false END AS __ok, ${raw}${derived} FROM ${input}`;
-    await times.time('csvToScratch', () =>
-      connection.run(
-        scratch.kind === 'table'
-          ? `CREATE OR REPLACE TEMP TABLE ${SCRATCH_TABLE} AS ${rows}`
-          : `COPY (${rows}) TO ${sqlString(scratch.path)} (FORMAT parquet, COMPRESSION snappy)`,
-      ),
-    );
-  } catch (error) {
-    throw csvFailure(error, source);
+  const record = source.record;
+  // Insertion order is kept (the engine's setting), so the scratch copy's row order is the file's.
+  // The verdict as a CASE condition, not a bare value: DuckDB then evaluates each AND/OR term only
+  // for the rows still undecided, where a projected boolean would evaluate every term for every row.
+  const verdict = `CASE WHEN ${plan.ok} THEN true ELSE false END AS __ok`;
+  const rows = record
+    ? // What flagged rows are rebuilt from is only made for them.
+      `SELECT __ok, ${raw}${derived}, CASE WHEN __ok THEN NULL ELSE ${record.text(record.column)} END AS __record FROM (SELECT ${verdict}, ${raw}${derived}, ${record.column} FROM ${input})`
+    : `SELECT ${verdict}, ${raw}${derived} FROM ${input}`;
+  const copy = times.time('csvToScratch', () =>
+    connection.run(
+      scratch.kind === 'table'
+        ? `CREATE OR REPLACE TEMP TABLE ${SCRATCH_TABLE} AS ${rows}`
+        : `COPY (${rows}) TO ${sqlString(scratch.path)} (FORMAT parquet, COMPRESSION snappy)`,
+    ),
+  );
+  const [copied, agreed] = await Promise.allSettled([copy, source.agrees?.() ?? true]);
+  const dropScratch = async () => {
+    if (scratch.kind === 'table') await connection.run(`DROP TABLE IF EXISTS ${SCRATCH_TABLE}`);
+    else await rm(scratch.path, { force: true });
+  };
+  if (copied.status === 'rejected' || agreed.status === 'rejected' || !agreed.value) {
+    await dropScratch();
+    if (agreed.status === 'rejected') throw agreed.reason;
+    if (copied.status === 'fulfilled') return null;
+    const failure = source.failure(copied.reason);
+    if (failure) throw failure;
+    return null;
   }
   try {
     const counts = (
@@ -105,24 +120,31 @@ export async function runPlan(
     }
     if (counts.ok < counts.total) {
       const started = performance.now();
-      const result = await connection.stream(`SELECT (${position} + 1)::INTEGER AS __row, ${raw} FROM ${staged} WHERE NOT __ok ORDER BY ${position}`);
-      let batch: SourceRecord[] = [];
-      for await (const rows of result.yieldRowsJs()) {
-        for (const [row, ...fields] of rows as Array<[number, ...Array<string | null>]>) {
-          batch.push(toRecord(fields, source.names, row));
-          if (batch.length >= BATCH_SIZE) {
-            await flagged(batch);
-            batch = [];
+      try {
+        const result = await connection.stream(
+          `SELECT (${position} + 1)::INTEGER AS __row, ${raw}${record ? ', __record' : ''} FROM ${staged} WHERE NOT __ok ORDER BY ${position}`,
+        );
+        let batch: SourceRecord[] = [];
+        for await (const records of source.flagged(result.yieldRowsJs())) {
+          for (const record of records) {
+            batch.push(record);
+            if (batch.length >= BATCH_SIZE) {
+              await flagged(batch);
+              batch = [];
+            }
           }
         }
+        if (batch.length) await flagged(batch);
+      } catch (error) {
+        // A flagged record may fail the file (as it fails the JavaScript reader): nothing of it may land.
+        await rm(outputPath, { force: true });
+        throw error;
       }
-      if (batch.length) await flagged(batch);
       // Includes the JavaScript mapper's own time (jsMap, jsSpool), which the caller also reports.
       times.add('flagged', performance.now() - started);
     }
     return { rows: counts.total, written: counts.ok, bytes };
   } finally {
-    if (scratch.kind === 'table') await connection.run(`DROP TABLE IF EXISTS ${SCRATCH_TABLE}`);
-    else await rm(scratch.path, { force: true });
+    await dropScratch();
   }
 }

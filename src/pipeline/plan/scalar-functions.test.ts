@@ -2,11 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../engine/duckdb.js';
 import { compileExpression } from '../mapping/expression/evaluate.js';
 import { parseExpression } from '../mapping/expression/parse.js';
-import { evaluateTagged, FAILED, fieldKeys, planFunction, registerPlanFunctions, tag, taggedOk, taggedValue } from './scalar-functions.js';
+import { evaluateTagged, FAILED, fieldReferences, planFunction, registerPlanFunctions, tag, taggedOk, taggedValue } from './scalar-functions.js';
 
 const fn = (source: string, columns: string[]) => {
   const expr = parseExpression(source);
-  return planFunction(expr, fieldKeys(expr, columns));
+  return planFunction(
+    expr,
+    fieldReferences(expr).map((r) => r.name),
+  );
 };
 
 describe('scalar functions: the bridge from the row mapper to the plan', () => {
@@ -25,9 +28,15 @@ describe('scalar functions: the bridge from the row mapper to the plan', () => {
   });
 
   it('reads the columns an expression names, as readSource finds them', () => {
-    expect(fieldKeys(parseExpression('concat(a, b.c, d.e, a, nosuch)'), ['a', 'b.c', 'd', 'z'])).toEqual(['a', 'b.c', 'd']);
-    expect(fieldKeys(parseExpression('iif(x > 1, -y, z.get("k")[0])'), ['x', 'y', 'z'])).toEqual(['x', 'y', 'z']);
-    expect(fieldKeys(parseExpression('uuid()'), ['x'])).toEqual([]);
+    const names = (text: string) => fieldReferences(parseExpression(text)).map((r) => [r.name, r.segments]);
+    expect(names('concat(a, b.c, d.e, a, nosuch)')).toEqual([
+      ['a', ['a']],
+      ['b.c', ['b', 'c']],
+      ['d.e', ['d', 'e']],
+      ['nosuch', ['nosuch']],
+    ]);
+    expect(names('iif(x > 1, -y, z.get("k")[0])').map(([name]) => name)).toEqual(['x', 'y', 'z']);
+    expect(names('uuid()')).toEqual([]);
   });
 
   it('evaluates with the row mapper’s own evaluator; a throw is FAILED', () => {

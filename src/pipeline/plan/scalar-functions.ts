@@ -12,7 +12,7 @@ import { compileTree, type Evaluator } from '../mapping/expression/evaluate.js';
  * JavaScript values the row mapper sees, so both paths agree by construction, whatever the nesting,
  * arity, operators or literal types. Literals are part of the compiled expression, not arguments.
  *
- * Arguments are the source columns the expression reads, as VARCHAR (NULL for no value). The result
+ * Arguments are the source values the expression reads (see fieldReferences), as VARCHAR (NULL for no value). The result
  * is tagged text, so that one value carries both outcomes of the row:
  * - NULL: the expression gives no value;
  * - FAILED ('f'): the evaluator threw, or gave a value the plan cannot carry as text (an object, an
@@ -54,15 +54,17 @@ export function planFunction(expr: Expr, keys: string[]): PlanFunction {
   return { name: `${PREFIX}${digest}`, keys, evaluate };
 }
 
-/** The source columns an expression reads: as the row mapper's readSource looks them up in a record. */
-export function fieldKeys(expr: Expr, columns: readonly string[]): string[] {
-  const keys = new Set<string>();
+/**
+ * The source values an expression reads, one per distinct reference as written (`a`, `b.c`). The plan
+ * passes each reference's value under its whole name, which readSource finds before walking a path:
+ * so the evaluator sees, for every source kind (delimited, JSON, Parquet), the value the mapper would.
+ */
+export function fieldReferences(expr: Expr): Array<{ name: string; segments: readonly string[] }> {
+  const references = new Map<string, readonly string[]>();
   const visit = (e: Expr): void => {
     switch (e.kind) {
       case 'field':
-        // A column named like the whole reference wins; otherwise its first segment starts a nested walk.
-        if (columns.includes(e.name)) keys.add(e.name);
-        else if (e.segments[0] !== undefined && columns.includes(e.segments[0])) keys.add(e.segments[0]);
+        if (!references.has(e.name)) references.set(e.name, e.segments);
         return;
       case 'literal':
         return;
@@ -95,7 +97,7 @@ export function fieldKeys(expr: Expr, columns: readonly string[]): string[] {
     }
   };
   visit(expr);
-  return [...keys];
+  return [...references].map(([name, segments]) => ({ name, segments }));
 }
 
 /** A result as tagged text (see FAILED). */

@@ -7,12 +7,14 @@ import { parseExpression } from '../mapping/expression/parse.js';
 import { splitPath } from '../mapping/paths.js';
 import { fieldAt, type ObjectField, type XdmField } from '../schema/xdm-fields.js';
 import { duckType } from '../write/duck-types.js';
-import { fieldKeys, planFunction, taggedOk, taggedValue, type PlanFunction } from './scalar-functions.js';
+import { fieldReferences, planFunction, taggedOk, taggedValue, type PlanFunction } from './scalar-functions.js';
+import { delimitedColumns, type SourceColumns, type SourceUse } from './plan-source.js';
 import { leafConstraints, nodesAt, objectRules, type Constraints } from './schema-constraints.js';
 
 /**
- * A mapping set compiled, with the resolved schema, into SQL over the raw text columns of a
- * delimited file (`c0…cN`, all VARCHAR, `cN` catching the extra field of ragged rows):
+ * A mapping set compiled, with the resolved schema, into SQL over the rows of a source file as a
+ * PlanSource gives them (the raw text columns of a delimited file, the values of a JSON record or of
+ * a Parquet row as the text the JavaScript mapper would see):
  * - `ok`: true only for rows the JavaScript mapper would certainly accept, with the very values the
  *   SQL computes. It may be false for rows that are fine (unusual shapes of dates or numbers,
  *   non-ASCII text meeting a regular expression): those rows go through the JavaScript mapper,
@@ -104,11 +106,12 @@ export function compileSqlPlan(
   mappings: FieldMapping[] | null,
   root: ObjectField,
   schema: Record<string, unknown>,
-  columnNames: string[],
+  /** The source's attributes; a list of names: the columns of a delimited file with that header. */
+  source: SourceColumns | readonly string[],
 ): SqlPlan | null {
   if (mappings === null || mappings.length === 0) return null;
   try {
-    return new Compiler(root, schema, columnNames).compile(mappings);
+    return new Compiler(root, schema, isNames(source) ? delimitedColumns(source) : source).compile(mappings);
   } catch (error) {
     if (error instanceof NotExpressible) return null;
     throw error;
@@ -133,6 +136,7 @@ function hasTwin(expr: Expr): boolean {
       return false;
   }
 }
+const isNames = (source: SourceColumns | readonly string[]): source is readonly string[] => Array.isArray(source);
 
 class Compiler {
   private readonly checks: string[] = [];
@@ -145,13 +149,12 @@ class Compiler {
   constructor(
     private readonly root: ObjectField,
     private readonly schema: Record<string, unknown>,
-    private readonly names: string[],
+    private readonly rows: SourceColumns,
   ) {}
 
   compile(mappings: FieldMapping[]): SqlPlan {
-    const width = this.names.length;
-    // A ragged row (too few or too many fields) is for the JavaScript reader to report.
-    this.checks.push(`c${width} IS NULL`, `c${width - 1} IS NOT NULL`);
+    // Rows the source cannot map in SQL at all (a ragged delimited row) are for the JavaScript reader to report.
+    this.checks.push(...this.rows.rowChecks);
     for (const mapping of mappings) this.mapping(mapping);
     this.objectChecks();
     const topLevel = [...this.root.properties.keys()].filter(
@@ -177,7 +180,7 @@ class Compiler {
     const path = splitPath(mapping.destination);
     const field = fieldAt(this.root, path);
     if (!field) throw new NotExpressible();
-    const source = this.source(mapping);
+    const source = this.source(mapping, field.kind === 'string' ? 'string' : 'typed');
     const value = this.coerce(source, field, path);
     this.leaves.push({ path, value, source });
     if (mapping.identity && this.root.properties.get('identityMap')?.kind === 'map') {
@@ -189,21 +192,24 @@ class Compiler {
   }
 
   /** The source value as VARCHAR (NULL for no value), as the JavaScript mapper reads it. */
-  private source(mapping: FieldMapping): string {
+  private source(mapping: FieldMapping, use: SourceUse): string {
     switch (mapping.sourceType) {
       case 'STATIC':
         return sqlString(mapping.source);
       case 'ATTRIBUTE':
-        return this.column(mapping.source);
+        return this.column(mapping.source, splitPath(mapping.source), use);
       case 'EXPRESSION':
         return this.expression(parseExpression(mapping.source));
     }
   }
 
-  /** A CSV column; the reader turns an empty field into "no value". An unknown name has no value. */
-  private column(name: string): string {
-    const index = this.names.indexOf(name);
-    return index < 0 ? 'NULL::VARCHAR' : `NULLIF(c${index}, '')`;
+  /** A source attribute as text; rows where the text may not be what the JavaScript mapper sees go to it. */
+  private column(name: string, segments: readonly string[], use: SourceUse): string {
+    const value = this.rows.value(name, segments);
+    if (!value) throw new NotExpressible();
+    const faithful = value.faithful(use);
+    if (faithful) this.checks.push(faithful);
+    return value.text;
   }
 
   /**
@@ -218,7 +224,7 @@ class Compiler {
   private twin(expr: Expr): string {
     switch (expr.kind) {
       case 'field':
-        return this.column(expr.name);
+        return this.column(expr.name, expr.segments, 'expression');
       case 'literal':
         return typeof expr.value === 'string' ? sqlString(expr.value) : 'NULL::VARCHAR';
       case 'call': {
@@ -246,8 +252,12 @@ class Compiler {
    */
   private vectorized(expr: Expr): string {
     let fn: PlanFunction;
+    const references = fieldReferences(expr);
     try {
-      fn = planFunction(expr, fieldKeys(expr, this.names));
+      fn = planFunction(
+        expr,
+        references.map((r) => r.name),
+      );
     } catch (error) {
       if (error instanceof MappingError) throw new NotExpressible();
       throw error;
@@ -256,7 +266,9 @@ class Compiler {
     if (!known) {
       known = { fn, column: `__f${this.functions.size}` };
       this.functions.set(fn.name, known);
-      this.derived.push({ name: known.column, sql: `${fn.name}(${fn.keys.map((key) => this.column(key)).join(', ')})` });
+      // Each input must be the very string the evaluator would read; rows where it may not be go to the mapper.
+      const args = references.map((r) => this.column(r.name, r.segments, 'expression'));
+      this.derived.push({ name: known.column, sql: `${fn.name}(${args.join(', ')})` });
       this.checks.push(taggedOk(known.column));
     }
     return taggedValue(known.column);

@@ -11,20 +11,21 @@ export async function* jsonRowsOf(engine: Engine, sql: string, what: string): Re
   let row = 0;
   try {
     const result = await engine.connection.stream(sql);
-    for await (const rows of result.yieldRowsJs()) {
-      const batch: SourceRecord[] = [];
-      for (const [json] of rows as Array<[string | null]>) {
-        row++;
-        const value: unknown = json === null ? null : JSON.parse(json);
-        batch.push(
-          typeof value === 'object' && value !== null && !Array.isArray(value)
-            ? { row, values: value as Record<string, unknown> }
-            : { row, values: null, error: { code: RowCode.badJson, message: 'the record is not a JSON object' } },
-        );
-      }
-      yield batch;
-    }
+    for await (const rows of result.yieldRowsJs()) yield (rows as Array<[string | null]>).map(([json]) => jsonRecord(json, ++row));
   } catch (error) {
-    throw new FileFailure(FileCode.unparsable, `cannot read the ${what} file: ${engineMessage(error)}`);
+    throw readFailure(error, what);
   }
+}
+
+/** One record of jsonRowsOf from its JSON text; throws (see readFailure) when the text is not JSON. */
+export function jsonRecord(json: string | null, row: number): SourceRecord {
+  const value: unknown = json === null ? null : JSON.parse(json);
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? { row, values: value as Record<string, unknown> }
+    : { row, values: null, error: { code: RowCode.badJson, message: 'the record is not a JSON object' } };
+}
+
+/** The file failure for an error while reading records through jsonRowsOf (`what`: "JSON", "Parquet"). */
+export function readFailure(error: unknown, what: string): FileFailure {
+  return new FileFailure(FileCode.unparsable, `cannot read the ${what} file: ${engineMessage(error)}`);
 }
