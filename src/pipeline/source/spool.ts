@@ -45,7 +45,9 @@ export async function spool(
   try {
     source = await file.open();
   } catch (error) {
-    throw new FileFailure(FileCode.unreadable, `cannot open ${file.path}: ${(error as Error).message}`);
+    // The caller may classify its storage's failure itself (permission, not found, …).
+    if (error instanceof FileFailure) throw error;
+    throw new FileFailure(FileCode.storageUnreachable, `cannot open ${file.path}: ${(error as Error).message}`);
   }
   const sink = createWriteStream(localPath);
   const put = async (chunk: Buffer) => {
@@ -80,7 +82,7 @@ export async function spool(
     } else if (decompress && isZlibError(error)) {
       throw new FileFailure(FileCode.badCompression, `cannot decompress ${file.path} as ${format.compressionType}: ${(error as Error).message}`);
     } else {
-      throw new FileFailure(FileCode.unreadable, `cannot read ${file.path}: ${(error as Error).message}`);
+      throw new FileFailure(FileCode.storageUnreachable, `cannot read ${file.path}: ${(error as Error).message}`);
     }
   } finally {
     sink.end();
