@@ -33,8 +33,6 @@ export const CODES = define({
   batchUnexpected: { code: 'FLOW-RUN-3000', kind: null, summary: 'writing the batch failed for a reason no other code names' },
   batchNotLanded: { code: 'FLOW-RUN-3001', kind: null, summary: 'the batch landed nothing: no valid row, or its commit failed' },
   fileAlreadyClaimed: { code: 'FLOW-RUN-3003', kind: 'conflict', summary: 'a file version was ingested by another batch of the flow' },
-  someFilesFailed: { code: 'FLOW-RUN-3004', kind: null, summary: 'some files the run took failed whole; the others landed' },
-  someRowsFailed: { code: 'FLOW-RUN-3005', kind: null, summary: 'some rows failed; the others landed' },
 
   // Recorded in a batch's errors, by flows and the Batch Ingestion API alike.
   partialIngestionExceeded: {

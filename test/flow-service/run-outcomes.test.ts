@@ -76,7 +76,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('run outcomes on %s', (d
     expect(status(first), JSON.stringify(first.metrics.statusSummary)).toBe('partialSuccess');
     expect(first.metrics.fileSummary).toMatchObject({ inputFileCount: 3, failedFileCount: 1 });
     expect(first.metrics.recordSummary).toMatchObject({ outputRecordCount: 3, failedRecordCount: 1 });
-    expect(errorCodes(first)).toEqual(expect.arrayContaining(['FLOW-RUN-3004', 'FLOW-RUN-3005', 'FILE-5005']));
+    expect(errorCodes(first)).toEqual(['FILE-5005']);
     const garbageError = first.metrics.statusSummary.errors.find((e: { code: string }) => e.code === 'FILE-5005');
     expect(garbageError.message).toMatch(/^\/garbage\.csv: /);
     expectNoRawBytes(garbageError.message);
@@ -153,7 +153,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('run outcomes on %s', (d
 
     const first = await runNow(t, flowId);
     expect(status(first), JSON.stringify(first.metrics.statusSummary)).toBe('partialSuccess');
-    expect(errorCodes(first)).toEqual(['FLOW-RUN-3004', 'FILE-5011']);
+    expect(errorCodes(first)).toEqual(['FILE-5011']);
     let file = (await filesOf(t, flowId))[locked];
     expect(file).toMatchObject({
       decision: 'retry_later',

@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../../store/db.js';
-import { fileFailureKind, partialIngestionPercent, type IngestResult, type SourceFile } from '../../pipeline/index.js';
+import { fileFailureKind, partialIngestionPercent, type SourceFile } from '../../pipeline/index.js';
 import type { Scope } from '../scope.js';
 import { ServiceError } from '../errors.js';
 import { CODES, recorded, serviceError, type CodeName } from '../error-codes.js';
@@ -375,7 +375,8 @@ export class RunExecutor {
             failedFiles: failedFiles.length,
             outputFiles: outcome.files.length,
           },
-          partialErrors(result, chosen.length, failedFiles.length, fileErrors),
+          // The status says there were losses; the errors name each file lost (failed rows are in the batch's row errors).
+          fileErrors,
         ),
       );
     } catch (error) {
@@ -419,16 +420,4 @@ export class RunExecutor {
     };
     await runs.finishRun(this.deps.db, run, status, { completedAt, metrics, errors, batchId });
   }
-}
-
-/** The errors of a run whose batch landed: what was lost, first in a line of its own, then each failed file. */
-function partialErrors(result: IngestResult, fileCount: number, failedFileCount: number, fileErrors: RunError[]): RunError[] {
-  const lost: RunError[] = [];
-  if (failedFileCount > 0) {
-    lost.push(recorded('someFilesFailed', `${failedFileCount} of ${fileCount} file(s) failed whole; the other files landed`));
-  }
-  if (result.failedRecordCount > 0) {
-    lost.push(recorded('someRowsFailed', `${result.failedRecordCount} of ${result.inputRecordCount} record(s) failed; the others landed`));
-  }
-  return [...lost, ...fileErrors];
 }

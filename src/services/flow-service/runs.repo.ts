@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.js';
-import { OPEN_RUN_STATUSES, statusesBefore, type RunStatus } from './run-states.js';
+import { FINAL_RUN_STATUSES, OPEN_RUN_STATUSES, statusesBefore, type RunStatus } from './run-states.js';
 
 /**
  * The one module that reads and writes `flow_runs`. Every change of a run's status goes through
@@ -288,4 +288,24 @@ export async function failAllInProgress(q: Queryable, error: RunError): Promise<
     returning: 'id',
   });
   return rows.map((r) => String(r.id));
+}
+
+/** How many runs are in each status (the metrics endpoint's gauge). */
+export async function countRunsByStatus(q: Queryable): Promise<Array<{ status: string; n: number }>> {
+  return q.query<{ status: string; n: number }>('select status, count(*)::int as n from flow_runs group by status');
+}
+
+/** Records and bytes summed over every finished run (the metrics endpoint's counters). */
+export async function finishedRunTotals(q: Queryable): Promise<Record<string, string | number | null>> {
+  return (
+    await q.query<Record<string, string | number | null>>(
+      `select coalesce(sum((metrics->'recordSummary'->>'inputRecordCount')::bigint), 0)::float8 as input,
+              coalesce(sum((metrics->'recordSummary'->>'outputRecordCount')::bigint), 0)::float8 as output,
+              coalesce(sum((metrics->'recordSummary'->>'failedRecordCount')::bigint), 0)::float8 as failed,
+              coalesce(sum((metrics->'sizeSummary'->>'inputBytes')::bigint), 0)::float8 as input_bytes,
+              coalesce(sum((metrics->'sizeSummary'->>'outputBytes')::bigint), 0)::float8 as output_bytes
+       from flow_runs where status = any($1::text[]) and status <> 'cancelled'`,
+      [FINAL_RUN_STATUSES],
+    )
+  )[0]!;
 }
