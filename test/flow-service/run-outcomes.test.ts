@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeWebHdfs, type FakeWebHdfs } from '../support/fake-webhdfs/fake-webhdfs.js';
 import { startTestPlatform, type TestDatabase, type TestPlatform } from '../support/platform.js';
-import { createConnection, createFlow, FS, HOUR_AGO_MS, landedRows, runNow } from '../support/flow-journey.js';
+import { createConnection, createFlow, FS, HOUR_AGO_MS, landedRows, letRetryDelaysPass, runNow } from '../support/flow-journey.js';
 
 const LOCAL = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
 const HDFS = '54e221aa-d342-4707-bcff-7a4bceef0001';
@@ -147,9 +147,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('run outcomes on %s', (d
     const connectionId = await createConnection(t, HDFS, 'Anonymous Authentication', { url: `${hdfs.url}/webhdfs/v1` });
     const { flowId, dataSetId } = await createFlow(t, { connectionId, specId: HDFS, path: `/${database}/in/*.csv`, title: `retried ${database}` });
     const locked = `/${database}/in/locked.csv`;
-    /** Lets the retry delay of the locked file pass, as the clock would. */
-    const delayPasses = () =>
-      t.platform.db.query(`update flow_files set next_attempt_at = now() - interval '1 second' where flow_id = $1 and path = $2`, [flowId, locked]);
+    const delayPasses = () => letRetryDelaysPass(t, flowId);
 
     const first = await runNow(t, flowId);
     expect(status(first), JSON.stringify(first.metrics.statusSummary)).toBe('partialSuccess');
