@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../store/db.js';
+import { countRunsByStatus, finishedRunTotals } from '../services/flow-service/runs.repo.js';
+import { RUN_STATUSES } from '../services/flow-service/run-states.js';
 
 /**
  * Prometheus metrics of a process. HTTP metrics are counted here as requests end; the platform's state
@@ -86,21 +88,12 @@ export class Metrics {
   }
 
   private async refresh(): Promise<void> {
-    const runs = await this.db.query<{ status: string; n: number }>('select status, count(*)::int as n from flow_runs group by status');
+    const runs = await countRunsByStatus(this.db);
     this.runs.reset();
-    for (const status of ['pending', 'inProgress', 'success', 'partialSuccess', 'failed', 'cancelled']) this.runs.set({ status }, 0);
+    for (const status of RUN_STATUSES) this.runs.set({ status }, 0);
     for (const r of runs) this.runs.set({ status: r.status }, Number(r.n));
 
-    const sums = (
-      await this.db.query<Record<string, string | number | null>>(
-        `select coalesce(sum((metrics->'recordSummary'->>'inputRecordCount')::bigint), 0)::float8 as input,
-                coalesce(sum((metrics->'recordSummary'->>'outputRecordCount')::bigint), 0)::float8 as output,
-                coalesce(sum((metrics->'recordSummary'->>'failedRecordCount')::bigint), 0)::float8 as failed,
-                coalesce(sum((metrics->'sizeSummary'->>'inputBytes')::bigint), 0)::float8 as input_bytes,
-                coalesce(sum((metrics->'sizeSummary'->>'outputBytes')::bigint), 0)::float8 as output_bytes
-         from flow_runs where status in ('success', 'partialSuccess', 'failed')`,
-      )
-    )[0]!;
+    const sums = await finishedRunTotals(this.db);
     this.runRecords.set({ outcome: 'input' }, Number(sums.input));
     this.runRecords.set({ outcome: 'output' }, Number(sums.output));
     this.runRecords.set({ outcome: 'failed' }, Number(sums.failed));

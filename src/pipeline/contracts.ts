@@ -113,11 +113,6 @@ export interface IngestRequest {
    * Both give the same rows and the same errors; the second exists to prove it.
    */
   engineMode?: 'auto' | 'javascript';
-  /**
-   * Partial ingestion: the largest share of failed records (0–100) a batch may have and still
-   * succeed. Unset: any number of failed rows is accepted while at least one row lands.
-   */
-  partialIngestionPercent?: number;
 }
 
 export interface FileOutcome {
@@ -140,8 +135,6 @@ export interface IngestResult {
   outputBytes: number;
   /** Every failed row (bounded by the pipeline: past a cap only counts grow). */
   rowErrors: RowError[];
-  /** Set when the request gave partialIngestionPercent: whether the failed share is within it. */
-  partialIngestion?: { thresholdPercent: number; failedPercent: number; exceeded: boolean };
   /** Wall time per stage (ms, summed over files): where a run's time went. */
   timings?: Record<string, number>;
 }

@@ -6,11 +6,17 @@
 export type * from './contracts.js';
 export { ingest } from './ingest.js';
 export { previewFile, type FilePreview } from './preview.js';
-export { RowCode, FileCode, FileFailure } from './errors.js';
+export { RowCode, FileCode, FileFailure, FILE_CODES, fileFailureKind, printable, type FileFailureKind } from './errors.js';
 export { schemaHasPath } from './schema/has-path.js';
 export { previewMapping, type MappingPreview } from './preview-mapping.js';
 export { FUNCTION_DEFS, type FunctionDef, type FunctionParam } from './mapping/expression/functions/index.js';
 export { checkExpression } from './mapping/expression/evaluate.js';
-export { partialIngestionPercent, judgePartialIngestion, PARTIAL_INGESTION_TAG, type PartialIngestionVerdict } from './partial-ingestion.js';
+export {
+  partialIngestionPercent,
+  judgePartialIngestion,
+  PARTIAL_INGESTION_TAG,
+  PARTIAL_INGESTION_EXCEEDED,
+  type PartialIngestionVerdict,
+} from './partial-ingestion.js';
 export { readFirstRecord } from './read/first-record.js';
 export { schemaColumns } from './write/duck-types.js';

@@ -5,7 +5,6 @@ import type { FieldMapping, FileOutcome, IngestRequest, IngestResult, RowError, 
 import { openEngine, type Engine } from './engine/duckdb.js';
 import { FileFailure, RowCode, printable } from './errors.js';
 import { compileMapper, type Mapper } from './mapping/mapper.js';
-import { judgePartialIngestion } from './partial-ingestion.js';
 import { compileSqlPlan, type SqlPlan } from './plan/sql-plan.js';
 import { delimitedPlanSource, jsonPlanSource, parquetPlanSource, sourceAttributes, type PlanSource } from './plan/plan-source.js';
 import { engineAccepts, runPlan } from './plan/run-plan.js';
@@ -85,7 +84,6 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
       outputBytes += bytes;
     }
     const sum = (key: 'inputRecordCount' | 'outputRecordCount' | 'failedRecordCount' | 'inputBytes') => files.reduce((n, f) => n + f[key], 0);
-    const threshold = request.partialIngestionPercent;
     return {
       files,
       inputRecordCount: sum('inputRecordCount'),
@@ -95,7 +93,6 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
       outputBytes,
       rowErrors: run.errors.kept,
       timings: run.times.rounded(),
-      ...(threshold !== undefined ? { partialIngestion: judgePartialIngestion(threshold, sum('inputRecordCount'), sum('failedRecordCount')) } : {}),
     };
   } finally {
     stopListening();

@@ -146,6 +146,12 @@ create table flow_files (
   run_id uuid not null,
   batch_id text,
   recorded_at timestamp with time zone not null default now(),
+  reason_code text,
+  reason_message text,
+  failure_kind text,
+  attempts integer not null default 1,
+  next_attempt_at timestamp with time zone,
+  constraint flow_files_failure_kind_check CHECK ((failure_kind = ANY (ARRAY['content'::text, 'transient'::text]))),
   constraint flow_files_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES flows(id) ON DELETE CASCADE,
   constraint flow_files_pkey PRIMARY KEY (flow_id, path, version_tag),
   constraint flow_files_run_id_fkey FOREIGN KEY (run_id) REFERENCES flow_runs(id) ON DELETE CASCADE,
@@ -172,8 +178,10 @@ create table flow_runs (
   updated_at timestamp with time zone not null default now(),
   heartbeat_at timestamp with time zone,
   attempt uuid,
+  retake_failed_of uuid,
   constraint flow_runs_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES flows(id) ON DELETE CASCADE,
   constraint flow_runs_pkey PRIMARY KEY (id),
+  constraint flow_runs_retake_failed_of_fkey FOREIGN KEY (retake_failed_of) REFERENCES flow_runs(id) ON DELETE SET NULL,
   constraint flow_runs_retry_of_fkey FOREIGN KEY (retry_of) REFERENCES flow_runs(id),
   constraint flow_runs_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'inProgress'::text, 'success'::text, 'partialSuccess'::text, 'failed'::text, 'cancelled'::text])))
 );

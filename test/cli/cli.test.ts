@@ -174,7 +174,7 @@ describe('the tributary CLI against a running server', () => {
     const watched = await at(['runs', 'watch', '--flow', filled.flowId, '--interval', '200', '--timeout', '60']);
     expect(watched.code).toBe(0);
     const last = watched.stdout.trim().split('\n').at(-1)!;
-    expect(last).toMatch(/^\[#{24}\] 100% · 1\/1 files · \d+ B\/\d+ B · 3 records \(1 failed\) · [\d,]+ rec\/s · 0 errors · success$/);
+    expect(last).toMatch(/^\[#{24}\] 100% · 1\/1 files · \d+ B\/\d+ B · 3 records \(1 failed\) · [\d,]+ rec\/s · 0 errors · partialSuccess$/);
 
     const flows = json(await at(['flows', 'list', '--json']));
     expect(flows.map((f: { id: string }) => f.id)).toEqual([filled.flowId]);
@@ -185,7 +185,7 @@ describe('the tributary CLI against a running server', () => {
     expect(ndjson.code).toBe(0);
     expect(JSON.parse(ndjson.stdout.trim().split('\n').at(-1)!)).toMatchObject({
       id: runs[0].id,
-      status: 'success',
+      status: 'partialSuccess',
       filesDone: 1,
       records: 3,
       failedRecords: 1,

@@ -244,16 +244,17 @@ describe('the seed tutorial against `npm start`', () => {
         const runs = await call('GET', `/data/foundation/flowservice/runs?property=flowId==${flow.json.id}`);
         expect(runs.status).toBe(200);
         run = runs.json.items[0];
-        if (run && ['success', 'failed'].includes(run.metrics.statusSummary.status)) break;
+        if (run && ['success', 'partialSuccess', 'failed'].includes(run.metrics.statusSummary.status)) break;
         await new Promise((r) => setTimeout(r, 250));
       }
-      expect(run?.metrics.statusSummary.status, JSON.stringify(run)).toBe('success');
+      // One record of four fails: the batch lands with a loss, a partial success.
+      expect(run?.metrics.statusSummary.status, JSON.stringify(run)).toBe('partialSuccess');
       expect(run.metrics.recordSummary).toMatchObject({ inputRecordCount: 4, outputRecordCount: 3, failedRecordCount: 1 });
       expect(run.metrics.fileSummary.inputFileCount).toBe(1);
       expect(run.metrics.sizeSummary.inputBytes).toBe(Buffer.byteLength(CSV));
 
       const flowRead = await call('GET', `/data/foundation/flowservice/flows/${flow.json.id}`);
-      expect(flowRead.json.items[0].lastRunDetails).toMatchObject({ id: run.id, state: 'success' });
+      expect(flowRead.json.items[0].lastRunDetails).toMatchObject({ id: run.id, state: 'partialSuccess' });
 
       // Catalog shows the batch, Data Access serves its Parquet.
       const batches = await call('GET', `/data/foundation/catalog/batches?dataSet=${dataSetId}`);

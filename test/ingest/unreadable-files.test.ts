@@ -35,7 +35,9 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('Batch Ingestion: unreadable
   function expectUnreadable(batch: Record<string, any>, file: string, code: string, why: RegExp) {
     expect(batch.status, JSON.stringify(batch.errors)).toBe('failed');
     expect(batch.recordCount).toBe(0);
-    expect(batch.errors[0]).toMatchObject({ code: 'TRIB-IMPORT-1002', description: expect.stringContaining(file) });
+    // The partial ingestion rule refused it, with the one code flows report too.
+    expect(batch.errors[0]).toMatchObject({ code: 'TRIB-BATCH-1004', description: expect.stringContaining(file) });
+    expect(batch.errors[0].description).toMatch(/could not be read .*; nothing was ingested$/);
     const fileError = batch.errors.find((e: { code: string }) => e.code === code);
     expect(fileError, JSON.stringify(batch.errors)).toBeDefined();
     expect(fileError.description).toContain(file);

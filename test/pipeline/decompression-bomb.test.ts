@@ -101,7 +101,7 @@ describe('ingest: decompression bombs', () => {
       outputDir: out,
       decompressionLimits: { maxBytes: 1024 * 1024 },
     });
-    expect(result.files[0]!.error).toEqual({ code: 'FILE-5008', message: expect.stringMatching(/expands past 1048576 bytes/) });
+    expect(result.files[0]!.error).toEqual({ code: 'FILE-5013', message: expect.stringMatching(/expands past 1048576 bytes/) });
     expect(result.outputRecordCount).toBe(0);
   });
 

@@ -14,8 +14,30 @@ describe('partial ingestion threshold', () => {
     expect(partialIngestionPercent({ acp_partialIngestionPercent: ['10'] })).toBe(10);
     expect(partialIngestionPercent({ acp_partialIngestionPercent: ['lots'] })).toBeUndefined();
     expect(partialIngestionPercent(undefined)).toBeUndefined();
-    expect(judgePartialIngestion(10, 100, 10)).toMatchObject({ exceeded: false, failedPercent: 10 });
-    expect(judgePartialIngestion(10, 100, 11)).toMatchObject({ exceeded: true });
+    expect(judgePartialIngestion({ thresholdPercent: 10, outputRecords: 90, failedRecords: 10 })).toMatchObject({
+      exceeded: false,
+      failedPercent: 10,
+    });
+    expect(judgePartialIngestion({ thresholdPercent: 10, outputRecords: 89, failedRecords: 11 })).toMatchObject({ exceeded: true });
+    // No threshold: any share may fail while something lands.
+    expect(judgePartialIngestion({ thresholdPercent: undefined, outputRecords: 1, failedRecords: 99 })).toMatchObject({
+      exceeded: false,
+      refusal: null,
+    });
+    // A file that failed whole counts as at least one failed record, and the refusal names it.
+    const files = judgePartialIngestion({
+      thresholdPercent: 0,
+      outputRecords: 3,
+      failedRecords: 0,
+      failedFiles: [{ path: '/bad.csv', failedRecordCount: 0 }],
+      fileCount: 2,
+    });
+    expect(files).toMatchObject({ exceeded: true, failedRecordCount: 1, failedPercent: 25 });
+    expect(files.refusal).toEqual({
+      code: 'TRIB-BATCH-1004',
+      description:
+        '1 of 2 file(s) could not be read (/bad.csv); 25% of the input failed (1 of 4 records), partial ingestion is off (0% allowed); nothing was ingested',
+    });
   });
 });
 
@@ -65,7 +87,8 @@ describe.each(['pglite', 'postgres'] as const)('partial ingestion through a flow
   it('lands a batch whose failed share is under the threshold, and fails whole one above it', async () => {
     writeCsv('under', 8, 2);
     const under = await nextRun();
-    expect(under.metrics.statusSummary.status, JSON.stringify(under)).toBe('success');
+    // Some rows failed but the batch landed: a partial success.
+    expect(under.metrics.statusSummary.status, JSON.stringify(under)).toBe('partialSuccess');
     expect(under.metrics.recordSummary).toMatchObject({ inputRecordCount: 10, outputRecordCount: 8, failedRecordCount: 2 });
     const landed = (await t.call('GET', `/data/foundation/catalog/batches/${under.batchId}`)).json()[under.batchId];
     expect(landed.status).toBe('success');
@@ -73,7 +96,7 @@ describe.each(['pglite', 'postgres'] as const)('partial ingestion through a flow
     writeCsv('over', 5, 5);
     const over = await nextRun();
     expect(over.metrics.statusSummary.status).toBe('failed');
-    expect(over.metrics.statusSummary.errors).toContainEqual(expect.objectContaining({ code: 'FLOW-RUN-3002' }));
+    expect(over.metrics.statusSummary.errors).toContainEqual(expect.objectContaining({ code: 'TRIB-BATCH-1004' }));
     expect(over.metrics.recordSummary).toMatchObject({ inputRecordCount: 10, outputRecordCount: 0, failedRecordCount: 10 });
     const failed = (await t.call('GET', `/data/foundation/catalog/batches/${over.batchId}`)).json()[over.batchId];
     expect(failed.status).toBe('failed');

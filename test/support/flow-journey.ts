@@ -194,6 +194,17 @@ export async function runNow(t: TestPlatform, flowId: string): Promise<Record<st
   return (await t.call('GET', `${FS}/runs/${pending.id}`)).json().items[0];
 }
 
+/**
+ * Lets the retry delay of the flow's files that failed for a transient reason pass, as the clock would:
+ * the next run takes them again.
+ */
+export async function letRetryDelaysPass(t: TestPlatform, flowId: string): Promise<void> {
+  await t.platform.db.query(
+    `update flow_files set next_attempt_at = now() - interval '1 second' where flow_id = $1 and next_attempt_at is not null`,
+    [flowId],
+  );
+}
+
 /** The Catalog batches of a dataset. */
 export async function batchesOf(t: TestPlatform, dataSetId: string): Promise<Array<{ id: string; status: string; recordCount?: number }>> {
   const response = await t.call('GET', `/data/foundation/catalog/batches?dataSet=${dataSetId}`);

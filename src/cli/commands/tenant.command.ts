@@ -213,7 +213,8 @@ function registerFlows(program: Command, ctx: CliContext, run: Run): void {
           }
           if (isFinal(s.status)) {
             if (tty) ctx.stdout.write('\n');
-            return s.status === 'success' ? EXIT.ok : EXIT.failed;
+            // A partial success landed its batch (its losses are on the line): only a run that landed nothing fails.
+            return s.status === 'success' || s.status === 'partialSuccess' ? EXIT.ok : EXIT.failed;
           }
           await sleep(interval);
         }

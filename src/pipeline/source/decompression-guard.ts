@@ -24,7 +24,7 @@ export function decompressionGuard(label: string, compressedSoFar: () => number,
       if (plain > maxBytes) {
         return done(
           new FileFailure(
-            FileCode.decompressionBomb,
+            FileCode.tooLarge,
             `${label} expands past ${maxBytes} bytes once decompressed: refused as a decompression bomb after ${plain} bytes`,
           ),
         );

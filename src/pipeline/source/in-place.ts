@@ -27,7 +27,8 @@ export async function inPlace(file: SourceFile, format: SourceFormat): Promise<{
     if (path === null || !isAbsolute(path) || GLOB.test(path)) return null;
     bytes = (await stat(path)).size;
   } catch (error) {
-    throw new FileFailure(FileCode.unreadable, `cannot open ${file.path}: ${(error as Error).message}`);
+    if (error instanceof FileFailure) throw error;
+    throw new FileFailure(FileCode.storageUnreachable, `cannot open ${file.path}: ${(error as Error).message}`);
   }
   return { path, bytes };
 }

@@ -51,13 +51,15 @@ export async function openPlain(file: SourceFile, format: SourceFormat, options:
   try {
     source = await file.open();
   } catch (error) {
-    throw new FileFailure(FileCode.unreadable, `cannot open ${file.path}: ${(error as Error).message}`);
+    // The caller may classify its storage's failure itself (permission, not found, …).
+    if (error instanceof FileFailure) throw error;
+    throw new FileFailure(FileCode.storageUnreachable, `cannot open ${file.path}: ${(error as Error).message}`);
   }
   const failure = (error: unknown): unknown => {
     if ((error as Error).name === 'AbortError' || error instanceof FileFailure) return error;
     if (decompress && isZlibError(error))
       return new FileFailure(FileCode.badCompression, `cannot decompress ${file.path} as ${format.compressionType}: ${(error as Error).message}`);
-    return new FileFailure(FileCode.unreadable, `cannot read ${file.path}: ${(error as Error).message}`);
+    return new FileFailure(FileCode.storageUnreachable, `cannot read ${file.path}: ${(error as Error).message}`);
   };
   return {
     chunks: streamChunks([source, counter, ...stages], failure, options.signal),

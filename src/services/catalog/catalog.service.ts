@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Db, Queryable } from '../../store/db.js';
 import type { BatchLocation, BatchStaging, Lake, LakeFile } from '../../lake/lake.js';
 import type { RowError } from '../../pipeline/contracts.js';
+import { judgePartialIngestion, PARTIAL_INGESTION_EXCEEDED } from '../../pipeline/partial-ingestion.js';
 import { ServiceError, conflict, invalid, notFound } from '../errors.js';
 import type { Scope } from '../scope.js';
 import { BATCH_ID, newBatchId, newDatasetId } from './ids.js';
@@ -35,7 +36,8 @@ export const BATCH_ERRORS = {
   allRowsFailed: 'TRIB-BATCH-1001',
   commitFailed: 'TRIB-BATCH-1002',
   abandoned: 'TRIB-BATCH-1003',
-  tooManyFailures: 'TRIB-BATCH-1004',
+  /** The partial ingestion rule refused the batch (the rule and its code live in the pipeline's partial-ingestion.ts). */
+  tooManyFailures: PARTIAL_INGESTION_EXCEEDED,
 } as const;
 
 /** Related objects without repeats (a caller may list the batch's dataset too). */
@@ -346,7 +348,7 @@ export class CatalogService {
      * batch (a flow's file manifest) commits with it or not at all.
      */
     onSuccess?: (tx: Queryable) => Promise<void>,
-  ): Promise<{ status: 'success' | 'failed'; files: LakeFile[] }> {
+  ): Promise<{ status: 'success' | 'failed'; files: LakeFile[]; errors: BatchError[] }> {
     const batch = await this.getBatch(scope, batchId);
     if (!batches.IN_FLIGHT.includes(batch.status)) {
       await staging.discard();
@@ -356,17 +358,23 @@ export class CatalogService {
     if (outcome.recordCount === 0 && outcome.failedRecordCount > 0) {
       const allFailed = { code: BATCH_ERRORS.allRowsFailed, description: `all ${outcome.failedRecordCount} record(s) failed; nothing was ingested` };
       await this.failBatch(scope, batchId, staging, [allFailed, ...errors], outcome.rowErrors, outcome);
-      return { status: 'failed', files: [] };
+      return { status: 'failed', files: [], errors: [allFailed, ...errors] };
     }
-    const total = outcome.recordCount + outcome.failedRecordCount;
-    if (outcome.partialIngestionPercent !== undefined && total > 0 && (outcome.failedRecordCount * 100) / total > outcome.partialIngestionPercent) {
-      const share = ((outcome.failedRecordCount * 100) / total).toFixed(2).replace(/\.?0+$/, '');
-      const tooMany = {
-        code: BATCH_ERRORS.tooManyFailures,
-        description: `${share}% of the records failed (${outcome.failedRecordCount} of ${total}), above the ${outcome.partialIngestionPercent}% partial ingestion allows; nothing was ingested`,
-      };
-      await this.failBatch(scope, batchId, staging, [tooMany, ...errors], outcome.rowErrors, outcome);
-      return { status: 'failed', files: [] };
+    const verdict = judgePartialIngestion({
+      thresholdPercent: outcome.partialIngestionPercent,
+      outputRecords: outcome.recordCount,
+      failedRecords: outcome.failedRecordCount,
+      failedFiles: outcome.failedFiles ?? [],
+      fileCount: outcome.inputFiles.length,
+    });
+    if (verdict.refusal) {
+      const refused = [verdict.refusal, ...errors];
+      await this.failBatch(scope, batchId, staging, refused, outcome.rowErrors, {
+        recordCount: 0,
+        failedRecordCount: verdict.failedRecordCount,
+        inputFiles: outcome.inputFiles,
+      });
+      return { status: 'failed', files: [], errors: refused };
     }
 
     let files: LakeFile[];
@@ -375,7 +383,7 @@ export class CatalogService {
     } catch (error) {
       const description = `could not commit the batch to the lake: ${(error as Error).message}`;
       await this.failBatch(scope, batchId, staging, [{ code: BATCH_ERRORS.commitFailed, description }, ...errors], outcome.rowErrors, outcome);
-      return { status: 'failed', files: [] };
+      return { status: 'failed', files: [], errors: [{ code: BATCH_ERRORS.commitFailed, description }, ...errors] };
     }
 
     const size = files.reduce((sum, f) => sum + f.size, 0);
@@ -384,7 +392,7 @@ export class CatalogService {
         const done = await batches.finalise(tx, batchId, {
           status: 'success',
           recordCount: outcome.recordCount,
-          failedRecordCount: outcome.failedRecordCount,
+          failedRecordCount: verdict.failedRecordCount,
           size,
           errors,
           metrics: this.metrics(outcome, files),
@@ -410,7 +418,7 @@ export class CatalogService {
     for (const predecessor of batch.replay?.predecessors ?? []) {
       await this.lake.removeBatch(this.location(scope, batch.datasetId, predecessor)).catch(() => undefined);
     }
-    return { status: 'success', files };
+    return { status: 'success', files, errors };
   }
 
   // ── batches: imports (Batch Ingestion API) ─────────────────────────────────────────────────

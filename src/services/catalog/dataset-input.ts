@@ -78,8 +78,10 @@ export function freeTableName(wanted: string, taken: ReadonlySet<string>): strin
   for (let n = 1; ; n++) if (!taken.has(`${wanted}_${n}`)) return `${wanted}_${n}`;
 }
 
-/** Partial ingestion: the share of records (0–100) a batch may fail and still land. */
-export const PARTIAL_INGESTION_TAG = 'acp_partialIngestionPercent';
+import { PARTIAL_INGESTION_TAG } from '../../pipeline/partial-ingestion.js';
+
+/** Partial ingestion: the share of records (0–100) a batch may fail and still land; the rule is the pipeline's. */
+export { PARTIAL_INGESTION_TAG, partialIngestionPercent } from '../../pipeline/partial-ingestion.js';
 /** Error diagnostics: keep row-level errors for the batch (Tributary always keeps them; the flag is stored and shown). */
 export const ERROR_DIAGNOSTICS_TAG = 'acp_enableErrorDiagnostics';
 
@@ -97,12 +99,6 @@ export function checkSystemTags(tags: Record<string, unknown>): void {
   if (diagnostics !== undefined && diagnostics !== null && (!Array.isArray(diagnostics) || !['true', 'false'].includes(String(diagnostics[0])))) {
     throw invalid(`tag "${ERROR_DIAGNOSTICS_TAG}" takes ["true"] or ["false"]`);
   }
-}
-
-/** A percentage kept in tags, if any. */
-export function partialIngestionPercent(tags: Record<string, unknown> | undefined): number | undefined {
-  const value = tags?.[PARTIAL_INGESTION_TAG];
-  return Array.isArray(value) && value.length > 0 ? Number(value[0]) : undefined;
 }
 
 /** A `PATCH /dataSets/{id}` body, checked: the fields a client may change. A tag set to null is removed. */

@@ -119,6 +119,8 @@ export interface BatchOutcome {
    * flow-run rule (the batch lands unless every record failed).
    */
   partialIngestionPercent?: number;
+  /** The files that failed whole: they count against the partial ingestion threshold as failed input. */
+  failedFiles?: Array<{ path: string; failedRecordCount: number }>;
 }
 
 /** One stored row error, in the order the pipeline reported it. */

@@ -4,9 +4,11 @@ import type { Scope } from '../scope.js';
 import { connectorFailure, type ConnectionsService } from './connections.service.js';
 import type { EndpointConnectionsService } from './endpoint-connections.service.js';
 import type { FlowPlan } from './flows.service.js';
+import { loadManifest, type ManifestRow } from './flow-files.repo.js';
+import { Manifest, type ManifestDecision } from './file-manifest.js';
 
 /** Why a file was or was not taken by a run. */
-export type FileDecision = 'new' | 'changed' | 'already_ingested' | 'settling' | 'before_start';
+export type FileDecision = ManifestDecision | 'settling' | 'before_start';
 
 export interface Candidate {
   entry: StorageEntry;
@@ -18,6 +20,9 @@ const REASONS: Record<FileDecision, string> = {
   new: 'never ingested by this flow: the next run takes it',
   changed: 'ingested before, and changed since: the next run takes the new version',
   already_ingested: 'this version was already ingested: skipped',
+  failed_content: 'this version failed for its content: skipped until the file changes, or a RE_TRIGGER of the run that failed on it',
+  retry_later: 'this version failed for a transient reason: a run takes it again once its retry delay has passed',
+  retry: 'this version failed before and is due for another attempt: the next run takes it',
   settling: 'modified too recently, it may still be being written: a later run takes it',
   before_start: 'modified before the schedule start and backfill is off: skipped',
 };
@@ -41,17 +46,15 @@ export class FileSelector {
   ) {}
 
   /** Lists the source and decides, file by file, whether a run starting at `listedAt` takes it. */
-  async candidates(scope: Scope, plan: FlowPlan, listedAt: Date): Promise<Candidate[]> {
+  async candidates(
+    scope: Scope,
+    plan: FlowPlan,
+    listedAt: Date,
+    options: { retakeFailedOf?: string | null; manifest?: Manifest } = {},
+  ): Promise<Candidate[]> {
     const source = await this.endpoints.fileSource(scope, plan.sourceConnectionId);
     const { storage } = await this.connections.open(scope, source.baseConnectionId);
-    const taken = new Map<string, Set<string>>();
-    for (const row of await this.db.query<{ path: string; version_tag: string }>(
-      `select path, version_tag from flow_files where flow_id = $1 and status = 'ingested'`,
-      [plan.id],
-    )) {
-      if (!taken.has(row.path)) taken.set(row.path, new Set());
-      taken.get(row.path)!.add(row.version_tag);
-    }
+    const manifest = options.manifest ?? new Manifest(await loadManifest(this.db, plan.id));
     const settleBefore = listedAt.getTime() - this.settleSeconds * 1000;
     const startMs = plan.schedule.startTime === null ? 0 : plan.schedule.startTime * 1000;
     const backfill = plan.schedule.frequency === 'once' || plan.schedule.backfill;
@@ -60,9 +63,8 @@ export class FileSelector {
       for await (const entry of selectFiles(storage, source.path, { recursive: source.recursive })) {
         if (entry.type !== 'file') continue;
         const tag = versionTag(entry);
-        const versions = taken.get(entry.path);
-        let decision: FileDecision = versions ? (versions.has(tag) ? 'already_ingested' : 'changed') : 'new';
-        if (decision !== 'already_ingested') {
+        let decision: FileDecision = manifest.judge(entry.path, tag, listedAt.getTime(), options.retakeFailedOf ?? null);
+        if (decision === 'new' || decision === 'changed') {
           if (entry.modifiedAt !== undefined && entry.modifiedAt > settleBefore) decision = 'settling';
           else if (!backfill && entry.modifiedAt !== undefined && entry.modifiedAt < startMs) decision = 'before_start';
         }
@@ -83,25 +85,43 @@ export class FileSelector {
    * and why, with the runs and batches that took its earlier versions.
    */
   async decisions(scope: Scope, plan: FlowPlan): Promise<Array<Record<string, unknown>>> {
-    const candidates = await this.candidates(scope, plan, new Date());
-    const history = await this.db.query<{
-      path: string;
-      version_tag: string;
-      status: string;
-      run_id: string;
-      batch_id: string | null;
-      recorded_at: Date | string;
-    }>('select path, version_tag, status, run_id, batch_id, recorded_at from flow_files where flow_id = $1 order by recorded_at', [plan.id]);
-    return candidates.map((c) => ({
-      path: c.entry.path,
-      size: c.entry.size,
-      modifiedAt: c.entry.modifiedAt,
-      version: c.versionTag,
-      decision: c.decision,
-      reason: REASONS[c.decision],
-      ingestedVersions: history
-        .filter((h) => h.path === c.entry.path)
-        .map((h) => ({ version: h.version_tag, status: h.status, runId: h.run_id, batchId: h.batch_id, at: new Date(h.recorded_at).getTime() })),
-    }));
+    const manifest = new Manifest(await loadManifest(this.db, plan.id));
+    const candidates = await this.candidates(scope, plan, new Date(), { manifest });
+    return candidates.map((c) => {
+      const current = manifest.version(c.entry.path, c.versionTag);
+      return {
+        path: c.entry.path,
+        size: c.entry.size,
+        modifiedAt: c.entry.modifiedAt,
+        version: c.versionTag,
+        decision: c.decision,
+        reason: REASONS[c.decision],
+        // What became of this version: null when no run took it yet.
+        status: current?.status ?? null,
+        ...(current?.status === 'failed' ? { failure: describeFailure(current) } : {}),
+        ingestedVersions: manifest.history(c.entry.path).map((h) => ({
+          version: h.version_tag,
+          status: h.status,
+          runId: h.run_id,
+          batchId: h.batch_id,
+          at: new Date(h.recorded_at).getTime(),
+          attempts: h.attempts,
+          ...(h.reason_code ? { reasonCode: h.reason_code } : {}),
+        })),
+      };
+    });
   }
+}
+
+/** How a failed version is retried: `untilChanged` (its content is at fault) or `withBackoff` (the failure may pass). */
+function describeFailure(row: ManifestRow): Record<string, unknown> {
+  return {
+    reasonCode: row.reason_code,
+    message: row.reason_message,
+    attempts: row.attempts,
+    runId: row.run_id,
+    retry: row.failure_kind === 'content' ? 'untilChanged' : 'withBackoff',
+    permanent: row.failure_kind === 'content',
+    ...(row.next_attempt_at !== null ? { nextAttemptAt: new Date(row.next_attempt_at).getTime() } : {}),
+  };
 }

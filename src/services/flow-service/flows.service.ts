@@ -18,19 +18,13 @@ import { patchDocument } from './json-patch.js';
 import { booleanish, firstRunAt, parseSchedule, renderSchedule, type Schedule } from './schedule.js';
 import type { EndpointConnectionsService } from './endpoint-connections.service.js';
 import type { FlowSpec } from './specs/flow-specs.js';
+import { flowHasOpenRun, flowHasRun, latestRunOf } from './runs.repo.js';
 import type { DataPrepPort } from './ports.js';
 
 interface FlowRow extends ResourceRow {
   state: 'enabled' | 'disabled';
   next_run_at: Date | string | null;
   last_operation: Record<string, unknown>;
-}
-
-interface LastRunRow {
-  id: string;
-  status: string;
-  started_at: Date | string | null;
-  completed_at: Date | string | null;
 }
 
 /** The parts of a flow a run needs. */
@@ -152,12 +146,7 @@ export class FlowsService {
   }
 
   private async render(scope: Scope, row: FlowRow): Promise<Record<string, unknown>> {
-    const last = (
-      await this.db.query<LastRunRow>(
-        'select id, status, started_at, completed_at from flow_runs where flow_id = $1 order by created_at desc limit 1',
-        [row.id],
-      )
-    )[0];
+    const last = await latestRunOf(this.db, row.id);
     const sourceIds = row.doc.sourceConnectionIds as string[];
     const targetIds = row.doc.targetConnectionIds as string[];
     const inherited = async (role: 'source' | 'target', ids: string[]) =>
@@ -238,8 +227,7 @@ export class FlowsService {
       case 'ENABLE': {
         const schedule = parseSchedule(row.doc.scheduleParams);
         // A `once` flow that already ran stays done: enabling it again must not start a second run.
-        const ranOnce =
-          schedule.frequency === 'once' && (await this.db.query('select 1 from flow_runs where flow_id = $1 limit 1', [row.id])).length > 0;
+        const ranOnce = schedule.frequency === 'once' && (await flowHasRun(this.db, row.id));
         const nextRunAt = ranOnce ? null : new Date(firstRunAt(schedule, Date.now()));
         return this.update(scope, row, { state: 'enabled', nextRunAt, operation: 'enable' });
       }
@@ -252,8 +240,7 @@ export class FlowsService {
 
   async delete(scope: Scope, id: string): Promise<void> {
     const row = await this.row(scope, id);
-    const running = await this.db.query(`select id from flow_runs where flow_id = $1 and status in ('pending', 'inProgress') limit 1`, [row.id]);
-    if (running.length) throw conflict('The flow has a run in progress; disable it and retry once the run ends', 'FLOW-1010');
+    if (await flowHasOpenRun(this.db, row.id)) throw conflict('The flow has a run in progress; disable it and retry once the run ends', 'FLOW-1010');
     await this.db.query('delete from flows where id = $1', [row.id]);
   }
 

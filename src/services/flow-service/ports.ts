@@ -27,9 +27,11 @@ export interface CatalogPort {
       inputFiles: Array<{ path: string; size: number; records: number; failed: number }>;
       rowErrors: RowError[];
       errors?: Array<{ code: string; description: string }>;
+      partialIngestionPercent?: number;
+      failedFiles?: Array<{ path: string; failedRecordCount: number }>;
     },
     onSuccess?: (tx: Queryable) => Promise<void>,
-  ): Promise<{ status: 'success' | 'failed'; files: LakeFile[] }>;
+  ): Promise<{ status: 'success' | 'failed'; files: LakeFile[]; errors: Array<{ code: string; description: string }> }>;
   failBatch(
     scope: Scope,
     batchId: string,

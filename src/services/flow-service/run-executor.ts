@@ -1,18 +1,22 @@
 import type { Db, Queryable } from '../../store/db.js';
-import type { SourceFile } from '../../pipeline/contracts.js';
-import { partialIngestionPercent } from '../../pipeline/index.js';
+import { fileFailureKind, partialIngestionPercent, type SourceFile } from '../../pipeline/index.js';
 import type { Scope } from '../scope.js';
-import { ServiceError, conflict } from '../errors.js';
+import { ServiceError } from '../errors.js';
+import { CODES, recorded, serviceError, type CodeName } from '../error-codes.js';
 import type { IdentityService } from '../identity/index.js';
 import type { ConnectionsService } from './connections.service.js';
 import type { FileSelector } from './file-selection.js';
+import { TAKEN } from './file-manifest.js';
 import type { EndpointConnectionsService } from './endpoint-connections.service.js';
 import type { FlowsService, FlowPlan } from './flows.service.js';
 import type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from './ports.js';
-import type { RunRow } from './runs.service.js';
+import * as runs from './runs.repo.js';
+import type { RunError, RunRow } from './runs.repo.js';
+import * as flowFiles from './flow-files.repo.js';
+import { runOutcome, isFinal } from './run-states.js';
 import { RunProgress } from './run-progress.js';
-import { claimRun } from './run-claim.js';
 import type { RunScratch } from './run-scratch.js';
+import { storageFileFailure } from './storage-file-failure.js';
 import { RUN_QUEUE, type JobQueue } from '../../store/queue.js';
 import { StageTimes } from '../../pipeline/stage-times.js';
 
@@ -30,6 +34,8 @@ export interface RunExecutorDeps {
   selector: FileSelector;
   /** How often a run in progress proves it is alive (ms); a run silent for 10 times this is failed by others. */
   heartbeatMs?: number;
+  /** How long a file that failed for a transient reason waits before a run takes it again. */
+  fileRetry?: flowFiles.RetryBackoff;
   /** The runs' working folders (under the home). */
   scratch: RunScratch;
   /** The queue whose jobs of abandoned runs are ended with them. */
@@ -40,6 +46,7 @@ export interface RunExecutorDeps {
 /** A run as one attempt owns it: every write of the attempt is conditioned on still owning it. */
 type OwnedRun = RunRow & { attempt: string };
 
+/** A failure that ends the run `failed` with its own code. */
 class RunFailure extends Error {
   constructor(
     readonly code: string,
@@ -47,6 +54,20 @@ class RunFailure extends Error {
   ) {
     super(message);
   }
+}
+
+const runFailure = (name: CodeName, message: string) => new RunFailure(CODES[name].code, message);
+
+interface RunMetrics {
+  inputFiles: number;
+  skipped: number;
+  inputBytes: number;
+  outputBytes: number;
+  input: number;
+  output: number;
+  failed: number;
+  failedFiles: number;
+  outputFiles?: number;
 }
 
 /**
@@ -66,10 +87,10 @@ export class RunExecutor {
    */
   async execute(runId: string, options: { signal?: AbortSignal } = {}): Promise<'done' | 'handedBack' | 'waiting'> {
     const { db } = this.deps;
-    const found = (await db.query<RunRow>('select * from flow_runs where id = $1', [runId]))[0];
-    if (!found || ['success', 'partialSuccess', 'failed', 'cancelled'].includes(found.status)) return 'done';
+    const found = await runs.findRun(db, runId);
+    if (!found || isFinal(found.status)) return 'done';
     const times = new StageTimes();
-    const claim = await times.time('start', () => claimRun(db, runId, this.silentSeconds));
+    const claim = await times.time('start', () => runs.claimRun(db, runId, this.silentSeconds));
     if (claim.kind === 'waiting') return 'waiting';
     if (claim.kind === 'taken') return 'done';
     // Taken once the claim has committed, so it never precedes the completion of the flow's previous run.
@@ -79,31 +100,25 @@ export class RunExecutor {
     if (claim.previousBatchId) {
       // A previous attempt died midway: its batch never committed; mark it failed before starting over.
       await this.deps.catalog
-        .failBatch(scope, claim.previousBatchId, null, [{ code: 'RUN-RETRY', description: 'the run was interrupted and retried' }])
+        .failBatch(scope, claim.previousBatchId, null, [{ code: CODES.runRetried.code, description: 'the run was interrupted and retried' }])
         .catch(() => undefined);
     }
     // From the run's creation to a worker taking it: the scheduler's, the queue's and the wait for the flow's previous run.
     times.add('queued', startedAt.getTime() - new Date(run.created_at).getTime());
     // The heartbeat tells other processes this run's worker is alive (see failAbandonedRuns).
     const heartbeat = setInterval(() => {
-      void db
-        .query(`update flow_runs set heartbeat_at = now() where id = $1 and status = 'inProgress' and attempt = $2`, [runId, run.attempt])
-        .catch(() => undefined);
+      void runs.beat(db, run).catch(() => undefined);
     }, this.heartbeatMs);
     heartbeat.unref();
     try {
       const plan = await times.time('setup', () => this.deps.flows.plan(run.flow_id));
-      if (!plan) throw new RunFailure('FLOW-RUN-1001', 'the flow was deleted');
+      if (!plan) throw runFailure('flowDeleted', 'the flow was deleted');
       await this.ingest(scope, run, plan, startedAt, times, options.signal);
       this.deps.log('run timings', { runId, ms: times.rounded() });
     } catch (error) {
       if (options.signal?.aborted) {
         // Its batch was failed on the way out; the files stay unclaimed for the next attempt.
-        await db.query(
-          `update flow_runs set status = 'pending', started_at = null, batch_id = null, attempt = null, metrics = '{}'::jsonb, updated_at = now()
-           where id = $1 and attempt = $2`,
-          [runId, run.attempt],
-        );
+        await runs.handBackRun(db, run);
         this.deps.log('run handed back at shutdown', { runId });
         return 'handedBack';
       }
@@ -111,15 +126,10 @@ export class RunExecutor {
         error instanceof RunFailure
           ? error
           : error instanceof ServiceError
-            ? new RunFailure(error.code ?? 'FLOW-RUN-1000', error.message)
-            : new RunFailure('FLOW-RUN-1000', (error as Error).message);
+            ? new RunFailure(error.code ?? CODES.runUnexpected.code, error.message)
+            : new RunFailure(CODES.runUnexpected.code, (error as Error).message);
       this.deps.log('run failed', { runId, code: failure.code, error: failure.message });
-      await db.query(
-        `update flow_runs set status = 'failed', completed_at = now(), errors = $1::jsonb, updated_at = now(), etag = gen_random_uuid()
-         where id = $2 and attempt = $3`,
-        // Serialized here: node-postgres sends a JavaScript array as a PostgreSQL array, which jsonb refuses (22P02).
-        [JSON.stringify([{ code: failure.code, message: failure.message }]), runId, run.attempt],
-      );
+      await runs.finishRun(db, run, 'failed', { completedAt: new Date(), errors: [{ code: failure.code, message: failure.message }] });
     } finally {
       clearInterval(heartbeat);
     }
@@ -141,12 +151,10 @@ export class RunExecutor {
    * Every serve process calls this on its scheduler tick.
    */
   async failAbandonedRuns(): Promise<number> {
-    const abandoned = await this.deps.db.query<{ id: string; org_id: string; sandbox_id: string; batch_id: string | null }>(
-      `update flow_runs set status = 'failed', completed_at = now(), updated_at = now(), etag = gen_random_uuid(),
-         errors = '[{"code":"FLOW-RUN-1004","message":"the worker running this run stopped responding"}]'::jsonb
-       where status = 'inProgress' and heartbeat_at < now() - make_interval(secs => $1)
-       returning id, org_id, sandbox_id, batch_id`,
-      [this.silentSeconds],
+    const abandoned = await runs.failSilentRuns(
+      this.deps.db,
+      this.silentSeconds,
+      recorded('runAbandoned', 'the worker running this run stopped responding'),
     );
     // Their jobs would otherwise stay active until the queue's expiry (hours), then be retried for nothing.
     await this.deps.queue.completeActive(
@@ -160,7 +168,7 @@ export class RunExecutor {
       if (!run.batch_id) continue;
       const scope = await this.deps.identity.systemScope(run.org_id, run.sandbox_id);
       await this.deps.catalog
-        .failBatch(scope, run.batch_id, null, [{ code: 'FLOW-RUN-1004', description: 'the run writing this batch was abandoned' }])
+        .failBatch(scope, run.batch_id, null, [{ code: CODES.runAbandoned.code, description: 'the run writing this batch was abandoned' }])
         .catch((error: unknown) => this.deps.log('could not fail an abandoned batch', { batchId: run.batch_id, error: String(error) }));
     }
     return abandoned.length;
@@ -171,29 +179,14 @@ export class RunExecutor {
    * committed, and their files are still unclaimed, so the next run (or a RE_TRIGGER) takes them.
    */
   async failInterruptedRuns(): Promise<number> {
-    const rows = await this.deps.db.query(
-      `update flow_runs set status = 'failed', completed_at = now(), updated_at = now(), etag = gen_random_uuid(),
-         errors = '[{"code":"FLOW-RUN-1003","message":"the run was interrupted by a restart of the server"}]'::jsonb
-       where status = 'inProgress' returning id`,
-    );
-    await this.deps.queue.completeActive(
-      RUN_QUEUE,
-      'runId',
-      rows.map((r) => String(r.id)),
-      { reason: 'the run was interrupted by a restart' },
-    );
-    return rows.length;
+    const ids = await runs.failAllInProgress(this.deps.db, recorded('runInterrupted', 'the run was interrupted by a restart of the server'));
+    await this.deps.queue.completeActive(RUN_QUEUE, 'runId', ids, { reason: 'the run was interrupted by a restart' });
+    return ids.length;
   }
 
   /** Removes the working folders of runs no longer in progress (their process was killed). */
   async sweepScratch(): Promise<number> {
-    return this.deps.scratch.sweep(async (names) => {
-      const rows = await this.deps.db.query<{ id: string }>(
-        `select id::text as id from flow_runs where id::text = any($1::text[]) and status = 'inProgress'`,
-        [names],
-      );
-      return new Set(rows.map((r) => r.id));
-    });
+    return this.deps.scratch.sweep((names) => runs.runsInProgress(this.deps.db, names));
   }
 
   private async ingest(scope: Scope, run: OwnedRun, plan: FlowPlan, startedAt: Date, times: StageTimes, signal?: AbortSignal): Promise<void> {
@@ -203,13 +196,15 @@ export class RunExecutor {
     const target = await this.deps.endpoints.targetDataset(scope, plan.targetConnectionId);
     const dataset = await catalog.getDataset(scope, target.dataSetId);
     const schemaId = dataset.schemaRef?.id ?? target.schemaId;
-    if (!schemaId) throw new RunFailure('FLOW-RUN-1002', `dataset ${target.dataSetId} has no schema`);
+    if (!schemaId) throw runFailure('datasetWithoutSchema', `dataset ${target.dataSetId} has no schema`);
     const mapping = plan.mapping ? await this.deps.dataPrep.getMappings(scope, plan.mapping.id, plan.mapping.version) : null;
     const targetSchema = await this.deps.schemaRegistry.targetSchema(scope, schemaId);
     times.add('setup', performance.now() - setupStarted);
 
-    const candidates = await times.time('listing', () => this.deps.selector.candidates(scope, plan, startedAt));
-    const chosen = candidates.filter((c) => c.decision === 'new' || c.decision === 'changed');
+    const candidates = await times.time('listing', () =>
+      this.deps.selector.candidates(scope, plan, startedAt, { retakeFailedOf: run.retake_failed_of }),
+    );
+    const chosen = candidates.filter((c) => TAKEN.has(c.decision));
     const skipped = candidates.length - chosen.length;
     if (chosen.length === 0) {
       await this.complete(
@@ -235,21 +230,29 @@ export class RunExecutor {
         ],
       }),
     );
-    await db.query('update flow_runs set batch_id = $1, updated_at = now() where id = $2 and attempt = $3', [batchId, run.id, run.attempt]);
+    await runs.setRunBatch(db, run, batchId);
     try {
       const progress = new RunProgress(
         db,
         run.id,
         chosen.map((c) => c.entry.size ?? 0),
       );
+      // A storage's refusal of one file becomes that file's failure, classified (permission, not found, outage).
       const files: SourceFile[] = chosen.map((c, index) => ({
         path: c.entry.path,
         size: c.entry.size ?? 0,
-        open: async () => progress.track(index, await storage.read(c.entry.path)),
+        open: async () => {
+          const stream = await storage.read(c.entry.path).catch((error: unknown) => {
+            throw storageFileFailure(error, c.entry.path);
+          });
+          return progress.track(index, stream, (error) => storageFileFailure(error, c.entry.path));
+        },
         ...(storage.localPath
           ? {
               localPath: async () => {
-                const path = await storage.localPath!(c.entry.path);
+                const path = await storage.localPath!(c.entry.path).catch((error: unknown) => {
+                  throw storageFileFailure(error, c.entry.path);
+                });
                 if (path !== null) progress.readWhole(index);
                 return path;
               },
@@ -265,86 +268,65 @@ export class RunExecutor {
         mappings: mapping ? mapping.mappings : null,
         target: targetSchema,
         outputDir: staging.dir,
-        ...partialIngestionOption(plan, dataset),
       });
       times.add('pipeline', performance.now() - pipelineStarted);
       for (const [stage, ms] of Object.entries(result.timings ?? {})) times.add(`pipeline.${stage}`, ms);
       await progress.flush();
       const failedFiles = result.files.filter((f) => f.error);
       const fileErrors = failedFiles.map((f) => ({ code: f.error!.code, message: `${f.path}: ${f.error!.message}` }));
-      /** The batch fails whole: nothing lands, and the files stay unclaimed for the next run. */
-      const failWhole = async (runError: { code: string; message: string }, batchErrors: Array<{ code: string; message: string }>) => {
+      const taken = (path: string) => {
+        const c = chosen.find((x) => x.entry.path === path)!;
+        return { path, versionTag: c.versionTag, size: c.entry.size ?? 0, modifiedAt: c.entry.modifiedAt };
+      };
+      /** The manifest learns why each failed file failed, so later runs know whether to take it again. */
+      const recordFailures = async (tx: Queryable, landedBatch: string | null) => {
+        for (const f of failedFiles) {
+          const failure = { code: f.error!.code, message: f.error!.message, kind: fileFailureKind(f.error!.code) };
+          await flowFiles.recordFailed(tx, plan.id, taken(f.path), run.id, landedBatch, failure, this.deps.fileRetry);
+        }
+      };
+      const failedMetrics = (): RunMetrics => ({
+        inputFiles: chosen.length,
+        skipped,
+        inputBytes: result.inputBytes,
+        outputBytes: 0,
+        input: result.inputRecordCount,
+        output: 0,
+        failed: result.inputRecordCount,
+        failedFiles: failedFiles.length,
+      });
+
+      if (failedFiles.length === chosen.length) {
+        // Nothing could be read: no batch lands, and the manifest remembers each file's failure.
         await catalog.failBatch(
           scope,
           batchId,
           staging,
-          batchErrors.map((e) => ({ code: e.code, description: e.message })),
+          fileErrors.map((e) => ({ code: e.code, description: e.message })),
           result.rowErrors,
         );
-        await this.complete(
-          run,
-          'failed',
-          batchId,
-          startedAt,
-          {
-            inputFiles: chosen.length,
-            skipped,
-            inputBytes: result.inputBytes,
-            outputBytes: 0,
-            input: result.inputRecordCount,
-            output: 0,
-            failed: result.inputRecordCount,
-            failedFiles: failedFiles.length,
-          },
-          [runError, ...fileErrors],
-        );
-      };
-      if (failedFiles.length === chosen.length) {
-        await failWhole({ code: 'FLOW-RUN-2002', message: 'no file could be read' }, fileErrors);
-        return;
-      }
-      if (result.partialIngestion?.exceeded) {
-        // Partial ingestion: past the threshold of failed records the batch fails whole.
-        const { failedPercent, thresholdPercent } = result.partialIngestion;
-        const error = {
-          code: 'FLOW-RUN-3002',
-          message: `${failedPercent.toFixed(2)}% of the records failed, over the partial ingestion threshold of ${thresholdPercent}%`,
-        };
-        await failWhole(error, [error, ...fileErrors]);
+        await db.transaction((tx) => recordFailures(tx, null));
+        await this.complete(run, 'failed', batchId, startedAt, failedMetrics(), [
+          recorded('noFileReadable', `none of the ${chosen.length} file(s) could be read`),
+          ...fileErrors,
+        ]);
         return;
       }
       // The file manifest commits in the batch's own transaction: a file version is claimed by one batch only
       // (a version whose read failed may be claimed again), so a batch that loses the claim to another rolls back.
       const recordManifest = async (tx: Queryable) => {
         for (const c of chosen) {
-          const fileOutcome = result.files.find((f) => f.path === c.entry.path);
-          const claimed = await tx.query(
-            `insert into flow_files (flow_id, path, version_tag, size, modified_at, status, run_id, batch_id)
-             values ($1, $2, $3, $4, $5, $6, $7, $8)
-             on conflict (flow_id, path, version_tag) do update
-               set size = excluded.size, modified_at = excluded.modified_at, status = excluded.status, run_id = excluded.run_id,
-                   batch_id = excluded.batch_id, recorded_at = now()
-               where flow_files.status = 'failed'
-             returning path`,
-            [
-              plan.id,
-              c.entry.path,
-              c.versionTag,
-              c.entry.size ?? 0,
-              c.entry.modifiedAt ? new Date(c.entry.modifiedAt) : null,
-              fileOutcome?.error ? 'failed' : 'ingested',
-              run.id,
-              batchId,
-            ],
-          );
-          if (claimed.length === 0) {
-            throw conflict(
+          if (failedFiles.some((f) => f.path === c.entry.path)) continue;
+          if (!(await flowFiles.recordIngested(tx, plan.id, taken(c.entry.path), run.id, batchId))) {
+            throw serviceError(
+              'fileAlreadyClaimed',
               `${c.entry.path} (${c.versionTag}) was already ingested by another batch of this flow; this batch is rolled back`,
-              'FLOW-RUN-3003',
             );
           }
         }
+        await recordFailures(tx, batchId);
       };
+      const threshold = plan.partialIngestionPercent ?? partialIngestionPercent(dataset.tags);
       const outcome = await times.time('commit', () =>
         catalog.finishBatch(
           scope,
@@ -356,11 +338,26 @@ export class RunExecutor {
             inputFiles: result.files.map((f) => ({ path: f.path, size: f.inputBytes, records: f.inputRecordCount, failed: f.failedRecordCount })),
             rowErrors: result.rowErrors,
             errors: failedFiles.map((f) => ({ code: f.error!.code, description: `${f.path}: ${f.error!.message}` })),
+            ...(threshold !== undefined ? { partialIngestionPercent: threshold } : {}),
+            failedFiles: failedFiles.map((f) => ({ path: f.path, failedRecordCount: f.failedRecordCount })),
           },
           recordManifest,
         ),
       );
-      const status = outcome.status === 'success' ? 'success' : 'failed';
+      if (outcome.status !== 'success') {
+        // The batch was refused (partial ingestion) or could not commit: nothing landed, and every file is taken again.
+        const why = outcome.errors[0];
+        await times.time('complete', () =>
+          this.complete(run, 'failed', batchId, startedAt, failedMetrics(), [
+            ...(why?.code === CODES.partialIngestionExceeded.code
+              ? [{ code: why.code, message: why.description }]
+              : [recorded('batchNotLanded', `the batch failed: ${why?.description ?? 'no valid row to write, or the commit failed'}`)]),
+            ...fileErrors,
+          ]),
+        );
+        return;
+      }
+      const status = runOutcome({ landed: true, failedRecords: result.failedRecordCount, failedFiles: failedFiles.length });
       await times.time('complete', () =>
         this.complete(
           run,
@@ -373,20 +370,18 @@ export class RunExecutor {
             inputBytes: result.inputBytes,
             outputBytes: result.outputBytes,
             input: result.inputRecordCount,
-            output: status === 'success' ? result.outputRecordCount : 0,
-            failed: status === 'success' ? result.failedRecordCount : result.inputRecordCount,
+            output: result.outputRecordCount,
+            failed: result.failedRecordCount,
             failedFiles: failedFiles.length,
             outputFiles: outcome.files.length,
           },
-          // Files that could not be read are listed even when the others landed: the next run retries them.
-          status === 'success'
-            ? fileErrors
-            : [{ code: 'FLOW-RUN-3001', message: 'the batch failed: no valid row to write, or the commit failed' }, ...fileErrors],
+          // The status says there were losses; the errors name each file lost (failed rows are in the batch's row errors).
+          fileErrors,
         ),
       );
     } catch (error) {
       if (!(error instanceof RunFailure)) {
-        const code = (error instanceof ServiceError && error.code) || 'FLOW-RUN-3000';
+        const code = (error instanceof ServiceError && error.code) || CODES.batchUnexpected.code;
         await catalog.failBatch(scope, batchId, staging, [{ code, description: (error as Error).message }]).catch(() => undefined);
       }
       throw error;
@@ -398,21 +393,11 @@ export class RunExecutor {
 
   private async complete(
     run: OwnedRun,
-    status: 'success' | 'failed',
+    status: 'success' | 'partialSuccess' | 'failed',
     batchId: string | null,
     startedAt: Date,
-    m: {
-      inputFiles: number;
-      skipped: number;
-      inputBytes: number;
-      outputBytes: number;
-      input: number;
-      output: number;
-      failed: number;
-      failedFiles: number;
-      outputFiles?: number;
-    },
-    errors: Array<{ code: string; message: string }>,
+    m: RunMetrics,
+    errors: RunError[],
   ): Promise<void> {
     const completedAt = new Date();
     const metrics = {
@@ -433,16 +418,6 @@ export class RunExecutor {
         ...(batchId ? { manifest: { fileInfo: [{ path: `/data/foundation/export/batches/${batchId}/meta?path=input_files` }] } } : {}),
       },
     };
-    await this.deps.db.query(
-      `update flow_runs set status = $1, completed_at = $2, metrics = $3::jsonb, errors = $4::jsonb, batch_id = $5, updated_at = now(), etag = gen_random_uuid()
-       where id = $6 and attempt = $7`,
-      [status, completedAt, JSON.stringify(metrics), JSON.stringify(errors), batchId, run.id, run.attempt],
-    );
+    await runs.finishRun(this.deps.db, run, status, { completedAt, metrics, errors, batchId });
   }
-}
-
-/** The partial ingestion threshold: the flow's option, else the dataset's tag (acp_partialIngestionPercent). */
-function partialIngestionOption(plan: FlowPlan, dataset: { tags?: Record<string, unknown> }): { partialIngestionPercent?: number } {
-  const percent = plan.partialIngestionPercent ?? partialIngestionPercent(dataset.tags);
-  return percent === undefined ? {} : { partialIngestionPercent: percent };
 }

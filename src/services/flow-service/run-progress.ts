@@ -1,5 +1,6 @@
 import { Transform, type Readable } from 'node:stream';
 import type { Db } from '../../store/db.js';
+import { writeProgress } from './runs.repo.js';
 
 /** How often, at most, a run's progress is written while its files are read. */
 const WRITE_EVERY_MS = 500;
@@ -25,7 +26,7 @@ export class RunProgress {
   }
 
   /** Counts the bytes of file `index` as the pipeline reads them. */
-  track(index: number, stream: Readable): Readable {
+  track(index: number, stream: Readable, mapError: (error: unknown) => unknown = (error) => error): Readable {
     // A fresh read of the file (after an in-place read that did not happen, say) counts from zero.
     this.read[index] = 0;
     const counter = new Transform({
@@ -40,7 +41,7 @@ export class RunProgress {
         callback();
       },
     });
-    stream.once('error', (error) => counter.destroy(error));
+    stream.once('error', (error) => counter.destroy(mapError(error) as Error));
     return stream.pipe(counter);
   }
 
@@ -70,12 +71,7 @@ export class RunProgress {
       updatedAtUTC: now,
     };
     this.writing = this.writing
-      .then(() =>
-        this.db.query(`update flow_runs set metrics = jsonb_build_object('progress', $1::jsonb) where id = $2 and status = 'inProgress'`, [
-          JSON.stringify(progress),
-          this.runId,
-        ]),
-      )
+      .then(() => writeProgress(this.db, this.runId, progress))
       .then(
         () => undefined,
         () => undefined,

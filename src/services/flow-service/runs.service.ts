@@ -1,34 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../../store/db.js';
 import type { JobQueue } from '../../store/queue.js';
 import { RUN_QUEUE } from '../../store/queue.js';
 import type { Scope } from '../scope.js';
-import { conflict, invalid, notFound } from '../errors.js';
+import { invalid, notFound } from '../errors.js';
+import { serviceError } from '../error-codes.js';
+import * as runs from './runs.repo.js';
+import type { RunRow } from './runs.repo.js';
 import { applyListQuery, pageOf, parseListQuery, type Page } from './listing.js';
 import { UUID, checkId, quoteEtag, requireObject, requireString } from './resource.js';
 import { CLOUD_STORAGE_FLOW_SPEC_ID } from './specs/flow-specs.js';
 
-export type RunStatus = 'pending' | 'inProgress' | 'success' | 'partialSuccess' | 'failed' | 'cancelled';
-
-export interface RunRow {
-  id: string;
-  flow_id: string;
-  org_id: string;
-  sandbox_id: string;
-  status: RunStatus;
-  window_start: Date | string | null;
-  window_end: Date | string;
-  started_at: Date | string | null;
-  completed_at: Date | string | null;
-  batch_id: string | null;
-  metrics: Record<string, unknown>;
-  errors: Array<Record<string, unknown>>;
-  retry_of: string | null;
-  etag: string;
-  created_client: string;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
+export type { RunStatus } from './run-states.js';
+export type { RunRow } from './runs.repo.js';
 
 const ms = (v: Date | string | null) => (v === null ? undefined : new Date(v).getTime());
 
@@ -36,14 +19,18 @@ const ms = (v: Date | string | null) => (v === null ? undefined : new Date(v).ge
 export async function createRun(
   tx: Queryable,
   queue: JobQueue,
-  run: { flowId: string; orgId: string; sandboxId: string; windowStart: Date | null; windowEnd: Date; clientId: string; retryOf?: string },
+  run: {
+    flowId: string;
+    orgId: string;
+    sandboxId: string;
+    windowStart: Date | null;
+    windowEnd: Date;
+    clientId: string;
+    retryOf?: string;
+    retakeFailedOf?: string;
+  },
 ): Promise<string> {
-  const id = randomUUID();
-  await tx.query(
-    `insert into flow_runs (id, flow_id, org_id, sandbox_id, status, window_start, window_end, retry_of, etag, created_client)
-     values ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9)`,
-    [id, run.flowId, run.orgId, run.sandboxId, run.windowStart, run.windowEnd, run.retryOf ?? null, randomUUID(), run.clientId],
-  );
+  const id = await runs.insertRun(tx, run);
   await queue.enqueue(RUN_QUEUE, { runId: id }, { tx, singletonKey: id });
   return id;
 }
@@ -104,13 +91,9 @@ export class RunsService {
   }
 
   private async row(scope: Scope, id: string): Promise<RunRow> {
-    const rows = await this.db.query<RunRow>('select * from flow_runs where id = $1 and org_id = $2 and sandbox_id = $3', [
-      checkId(id, 'Run'),
-      scope.orgId,
-      scope.sandboxId,
-    ]);
-    if (!rows[0]) throw notFound(`Run ${id} not found`, 'FLOW-1004');
-    return rows[0];
+    const row = await runs.findScopedRun(this.db, scope, checkId(id, 'Run'));
+    if (!row) throw serviceError('runNotFound', `Run ${id} not found`);
+    return row;
   }
 
   async get(scope: Scope, id: string): Promise<Record<string, unknown>> {
@@ -122,19 +105,12 @@ export class RunsService {
     // The common filter, flowId==…, narrows in SQL; every other filter applies to the rendered runs.
     const flowFilter = parsed.filters.find((f) => f.path.join('.') === 'flowId' && f.op === '==');
     if (flowFilter && !UUID.test(flowFilter.value)) return applyListQuery([], parsed, nextHref);
-    const where = `where org_id = $1 and sandbox_id = $2 ${flowFilter ? 'and flow_id = $3::uuid' : ''}`;
-    const params = [scope.orgId, scope.sandboxId, ...(flowFilter ? [flowFilter.value] : [])];
-    const newestFirst = 'order by created_at desc, id desc';
+    const filter = { orgId: scope.orgId, sandboxId: scope.sandboxId, ...(flowFilter ? { flowId: flowFilter.value } : {}) };
     if (parsed.orderBy === null && parsed.filters.every((f) => f === flowFilter)) {
       // Nothing left for JavaScript to decide: the database pages too, so a flow's long history is never read whole
       // (clients poll this list while they wait for a run).
-      const rows = await this.db.query<RunRow>(
-        `select * from flow_runs ${where} ${newestFirst} limit ${parsed.limit + 1} offset ${parsed.offset}`,
-        params,
-      );
-      const total = parsed.count
-        ? Number((await this.db.query<{ n: string | number }>(`select count(*) as n from flow_runs ${where}`, params))[0]!.n)
-        : undefined;
+      const rows = await runs.listRuns(this.db, filter, { limit: parsed.limit + 1, offset: parsed.offset });
+      const total = parsed.count ? await runs.countRuns(this.db, filter) : undefined;
       return pageOf(
         rows.map((r) => this.render(r, scope)),
         parsed,
@@ -142,7 +118,7 @@ export class RunsService {
         total,
       );
     }
-    const rows = await this.db.query<RunRow>(`select * from flow_runs ${where} ${newestFirst}`, params);
+    const rows = await runs.listRuns(this.db, filter);
     return applyListQuery(
       rows.map((r) => this.render(r, scope)),
       parsed,
@@ -171,11 +147,17 @@ export class RunsService {
     return { id, etag: quoteEtag((await this.row(scope, id)).etag) };
   }
 
-  /** `POST /runs/{id}/action?op=RE_TRIGGER`: runs a failed run's window again, as a new run. */
+  /**
+   * `POST /runs/{id}/action?op=RE_TRIGGER`: runs a failed (or partly failed) run's window again, as a new
+   * run that also takes again the files this run failed on — even those whose content failed, which no
+   * other run takes until they change.
+   */
   async action(scope: Scope, id: string, op: string): Promise<{ id: string; etag: string }> {
-    if (op.toUpperCase() !== 'RE_TRIGGER') throw invalid(`op must be RE_TRIGGER; got "${op}"`);
+    if (op.toUpperCase() !== 'RE_TRIGGER') throw serviceError('runActionUnknown', `op must be RE_TRIGGER; got "${op}"`);
     const row = await this.row(scope, id);
-    if (row.status !== 'failed') throw conflict(`only a failed run can be re-triggered; this one is ${row.status}`, 'FLOW-1011');
+    if (row.status !== 'failed' && row.status !== 'partialSuccess') {
+      throw serviceError('runNotRetriggerable', `only a failed or partly failed run can be re-triggered; this one is ${row.status}`);
+    }
     const newId = await this.db.transaction((tx) =>
       createRun(tx, this.queue, {
         flowId: row.flow_id,
@@ -185,6 +167,7 @@ export class RunsService {
         windowEnd: new Date(row.window_end),
         clientId: scope.clientId,
         retryOf: row.id,
+        retakeFailedOf: row.id,
       }),
     );
     return { id: newId, etag: quoteEtag((await this.row(scope, newId)).etag) };

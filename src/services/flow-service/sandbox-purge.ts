@@ -1,5 +1,6 @@
 import type { Db } from '../../store/db.js';
 import type { Scope } from '../scope.js';
+import { deleteSandboxRuns, sandboxHasRunInProgress } from './runs.repo.js';
 
 /**
  * Sandbox reset, first step: disables the sandbox's flows so the scheduler starts nothing more, and waits
@@ -9,11 +10,7 @@ export async function stopFlowServiceSandbox(db: Db, scope: Scope, waitMs = 30_0
   await db.query(`update flows set state = 'disabled', next_run_at = null where org_id = $1 and sandbox_id = $2`, [scope.orgId, scope.sandboxId]);
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
-    const running = await db.query(`select 1 from flow_runs where org_id = $1 and sandbox_id = $2 and status = 'inProgress' limit 1`, [
-      scope.orgId,
-      scope.sandboxId,
-    ]);
-    if (running.length === 0) return;
+    if (!(await sandboxHasRunInProgress(db, scope))) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -24,7 +21,7 @@ export async function purgeFlowServiceSandbox(db: Db, scope: Scope): Promise<voi
   await db.transaction(async (tx) => {
     const params = [scope.orgId, scope.sandboxId];
     // A queued job of a removed run finds no run and ends at once.
-    await tx.query('delete from flow_runs where org_id = $1 and sandbox_id = $2', params);
+    await deleteSandboxRuns(tx, scope);
     await tx.query('delete from flows where org_id = $1 and sandbox_id = $2', params);
     await tx.query('delete from endpoint_connections where org_id = $1 and sandbox_id = $2', params);
     await tx.query('delete from base_connections where org_id = $1 and sandbox_id = $2', params);

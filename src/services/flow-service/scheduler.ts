@@ -2,6 +2,7 @@ import type { Db } from '../../store/db.js';
 import type { JobQueue } from '../../store/queue.js';
 import { nextRunAfter, parseSchedule } from './schedule.js';
 import { createRun } from './runs.service.js';
+import { flowHasOpenRun, lastWindowEnd } from './runs.repo.js';
 
 interface DueFlow {
   id: string;
@@ -45,18 +46,14 @@ export class Scheduler {
         await tx.query('update flows set next_run_at = $1 where id = $2', [next === null ? null : new Date(next), flow.id]);
         // A run of the flow still pending or in progress takes whatever this slot would: the slot is skipped rather
         // than queued behind it, and the next run's window starts where that run's ends, so nothing is missed.
-        const open = await tx.query(`select 1 from flow_runs where flow_id = $1 and status in ('pending', 'inProgress') limit 1`, [flow.id]);
-        if (open.length > 0) continue;
-        const previous = await tx.query<{ window_end: Date | string }>(
-          'select window_end from flow_runs where flow_id = $1 order by window_end desc limit 1',
-          [flow.id],
-        );
+        if (await flowHasOpenRun(tx, flow.id)) continue;
+        const previousEnd = await lastWindowEnd(tx, flow.id);
         started += 1;
         await createRun(tx, this.queue, {
           flowId: flow.id,
           orgId: flow.org_id,
           sandboxId: flow.sandbox_id,
-          windowStart: previous[0] ? new Date(previous[0].window_end) : null,
+          windowStart: previousEnd,
           windowEnd: new Date(Math.max(slot.getTime(), now)),
           clientId: 'tributary-scheduler',
         });

@@ -10,7 +10,6 @@ import type { Scope } from '../scope.js';
 import { readCatalogBatch, readCatalogBatchChange } from './catalog-batch-input.js';
 import { readCsvHeader } from './csv-header.js';
 import { type InputFormat, readImportBatch, readInputFormat, sourceFormat } from './import-input.js';
-import { judgeUnreadableFiles } from './unreadable-files.js';
 import { checkUploadPath } from './upload-path.js';
 import * as store from './upload-store.js';
 import * as uploads from './uploads.repo.js';
@@ -329,27 +328,20 @@ export class BatchIngestionService {
       );
       const failedFiles = result.files.filter((f) => f.error);
       const fileErrors = failedFiles.map((f) => ({ code: f.error!.code, description: `${f.path}: ${f.error!.message}` }));
-      // Without partial ingestion, a batch with a bad record or an unreadable file fails whole, as in AEP.
+      // Without partial ingestion, a batch with a bad record or an unreadable file fails whole, as in AEP:
+      // Catalog applies the partial ingestion rule (the same one as for flow runs) when it finishes the batch.
       const threshold = partialIngestionPercent(batch.tags) ?? partialIngestionPercent(dataset.tags) ?? 0;
-      const verdict = judgeUnreadableFiles(result, threshold);
       const inputFiles = result.files.map((f) => ({ path: f.path, size: f.inputBytes, records: f.inputRecordCount, failed: f.failedRecordCount }));
       const finishing = staging;
       staging = null;
-      if (verdict.refusal) {
-        await catalog.failBatch(scope, batchId, finishing, [verdict.refusal, ...fileErrors], result.rowErrors, {
-          recordCount: 0,
-          failedRecordCount: verdict.failedRecordCount,
-          inputFiles,
-        });
-        return;
-      }
       await catalog.finishBatch(scope, batchId, finishing, {
         recordCount: result.outputRecordCount,
-        failedRecordCount: verdict.failedRecordCount,
+        failedRecordCount: result.failedRecordCount,
         inputFiles,
         rowErrors: result.rowErrors,
         errors: fileErrors,
         partialIngestionPercent: threshold,
+        failedFiles: failedFiles.map((f) => ({ path: f.path, failedRecordCount: f.failedRecordCount })),
       });
     } catch (error) {
       // A failure the batch can report ends it `failed`; only if even that fails does the job retry.

@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { startAzurite, type AzuriteHandle } from '../../support/azurite.js';
 import { startFakeAzureFiles, type FakeAzureFiles } from '../../support/fake-azure-files/index.js';
-import { batchesOf, createConnection, createFlow, EVENTS_JSONL_GZ, exerciseConnection, FS, PEOPLE_CSV, runNow } from '../../support/flow-journey.js';
+import {
+  batchesOf,
+  createConnection,
+  createFlow,
+  EVENTS_JSONL_GZ,
+  exerciseConnection,
+  FS,
+  letRetryDelaysPass,
+  PEOPLE_CSV,
+  runNow,
+} from '../../support/flow-journey.js';
 
 const AZURE_BLOB = '4c10e202-c428-4796-9208-5f1f5732b1cf';
 const ADLS_GEN2 = '0ed90a81-07f4-4586-8190-b40eccef1c5a';
@@ -134,7 +144,8 @@ describe('Azure sources through Flow Service', () => {
     expect(failed.metrics.statusSummary.status).toBe('failed');
     expect((await batchesOf(t, broken.dataSetId)).map((b) => b.status)).toEqual(['failed']);
 
-    // Once the storage is healthy again, the next run takes the file.
+    // Once the storage is healthy again, the next run after the file's retry delay takes it.
+    await letRetryDelaysPass(t, broken.flowId);
     const retried = await runNow(t, broken.flowId);
     expect(retried.metrics.statusSummary.status, JSON.stringify(retried)).toBe('success');
     expect(retried.metrics.recordSummary).toMatchObject({ outputRecordCount: 3 });

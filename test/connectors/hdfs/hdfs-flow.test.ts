@@ -11,6 +11,7 @@ import {
   explore,
   HOUR_AGO_MS,
   landedRows,
+  letRetryDelaysPass,
   PEOPLE_CSV,
   runNow,
   testConnection,
@@ -92,6 +93,8 @@ describe('HDFS source through the Flow Service API (fake WebHDFS)', () => {
     // Once the storage behaves, a single drop is resumed and the whole file lands, once.
     server.clearFaults();
     server.cutTransfer('/landing/big/big.csv', 100_000, 1);
+    // The failure was transient: the file is taken again once its retry delay has passed.
+    await letRetryDelaysPass(t, flowId);
     const ok = await runNow(t, flowId);
     expect(ok.metrics.statusSummary.status, JSON.stringify(ok)).toBe('success');
     expect(ok.metrics.recordSummary).toMatchObject({ inputRecordCount: BIG_ROWS, outputRecordCount: BIG_ROWS });

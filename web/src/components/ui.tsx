@@ -21,6 +21,8 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 
 const STATUS_CLASS: Record<string, string> = {
   success: 'ok',
+  // A flow run whose batch landed while some rows or files failed.
+  partialsuccess: 'partial',
   enabled: 'ok',
   active: 'ok',
   failed: 'bad',
@@ -31,9 +33,12 @@ const STATUS_CLASS: Record<string, string> = {
   'test failed': 'bad',
 };
 
+/** AEP's camel-case run statuses, as a reader says them. */
+const STATUS_LABEL: Record<string, string> = { partialSuccess: 'partial success', inProgress: 'in progress' };
+
 export function Status({ value }: { value: string | undefined }) {
   const text = value ?? 'unknown';
-  return <span className={`status ${STATUS_CLASS[text.toLowerCase()] ?? 'busy'}`}>{text}</span>;
+  return <span className={`status ${STATUS_CLASS[text.toLowerCase()] ?? 'busy'}`}>{STATUS_LABEL[text] ?? text}</span>;
 }
 
 export interface Column<T> {

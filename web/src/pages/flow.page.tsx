@@ -8,7 +8,7 @@ import { formatBytes, formatCompact, formatDuration, formatNumber, formatTime } 
 import { fromNow, nextRunAt, scheduleInWords } from '../lib/schedule.js';
 import { useAsync } from '../lib/use-async.js';
 
-const FINAL = ['success', 'failed', 'cancelled'];
+const FINAL = ['success', 'partialSuccess', 'failed', 'cancelled'];
 
 /** One dataflow: its state and actions, its runs as charts over time and as a table. */
 export default function FlowPage() {

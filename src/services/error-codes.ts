@@ -1,0 +1,64 @@
+import { FILE_CODES } from '../pipeline/errors.js';
+import { type FailureKind, ServiceError } from './errors.js';
+
+/**
+ * The registry of error codes for flow runs, their files and partial ingestion: each code names one
+ * failure only. A code answered over HTTP carries its failure kind (the HTTP layer maps kinds to status
+ * codes); a code recorded in a run's or a batch's errors has `kind: null`.
+ */
+interface CodeDef {
+  code: string;
+  kind: FailureKind | null;
+  /** What the code means, for whoever reads the registry. */
+  summary: string;
+}
+
+const define = <T extends Record<string, CodeDef>>(defs: T) => defs;
+
+export const CODES = define({
+  // Answered by the runs API.
+  runNotFound: { code: 'FLOW-1013', kind: 'not_found', summary: 'no run with this id in the sandbox' },
+  runActionUnknown: { code: 'FLOW-1014', kind: 'invalid', summary: 'the op of POST /runs/{id}/action is not one Flow Service knows' },
+  runNotRetriggerable: { code: 'FLOW-1011', kind: 'conflict', summary: 'only a run that failed, or partly failed, can be re-triggered' },
+
+  // Recorded in a run's errors.
+  runUnexpected: { code: 'FLOW-RUN-1000', kind: null, summary: 'the run failed for a reason no other code names' },
+  flowDeleted: { code: 'FLOW-RUN-1001', kind: null, summary: 'the flow was deleted before its run started' },
+  datasetWithoutSchema: { code: 'FLOW-RUN-1002', kind: null, summary: "the flow's dataset has no schema" },
+  runInterrupted: { code: 'FLOW-RUN-1003', kind: null, summary: 'the run was in progress when the embedded server restarted' },
+  runAbandoned: { code: 'FLOW-RUN-1004', kind: null, summary: 'the worker running the run stopped beating' },
+  runSuperseded: { code: 'FLOW-RUN-1005', kind: null, summary: 'another run of the flow was in progress (migration 013)' },
+  runRetried: { code: 'FLOW-RUN-1006', kind: null, summary: "an interrupted attempt's batch, failed when the run was retried" },
+  noFileReadable: { code: 'FLOW-RUN-2002', kind: null, summary: 'every file the run took failed whole' },
+  batchUnexpected: { code: 'FLOW-RUN-3000', kind: null, summary: 'writing the batch failed for a reason no other code names' },
+  batchNotLanded: { code: 'FLOW-RUN-3001', kind: null, summary: 'the batch landed nothing: no valid row, or its commit failed' },
+  fileAlreadyClaimed: { code: 'FLOW-RUN-3003', kind: 'conflict', summary: 'a file version was ingested by another batch of the flow' },
+
+  // Recorded in a batch's errors, by flows and the Batch Ingestion API alike.
+  partialIngestionExceeded: {
+    code: 'TRIB-BATCH-1004',
+    kind: null,
+    summary: 'the failed share of the input (rows, and files that could not be read) is above the partial ingestion threshold',
+  },
+});
+
+export type CodeName = keyof typeof CODES;
+
+/** A ServiceError for a code that is answered over HTTP, keeping what caused it. */
+export function serviceError(name: CodeName, message: string, options: { cause?: unknown; details?: unknown } = {}): ServiceError {
+  const def: CodeDef = CODES[name];
+  if (def.kind === null) throw new Error(`${def.code} is recorded, never answered`);
+  const error = new ServiceError(def.kind, message, def.code, options.details);
+  if (options.cause !== undefined) error.cause = options.cause;
+  return error;
+}
+
+/** An entry of a run's (or a batch's) errors. */
+export function recorded(name: CodeName, message: string): { code: string; message: string } {
+  return { code: CODES[name].code, message };
+}
+
+/** Every code of the registry and of the pipeline's file failures: used to prove no code names two failures. */
+export function allCodes(): string[] {
+  return [...Object.values(CODES).map((d) => d.code), ...Object.values(FILE_CODES).map((d) => d.code)];
+}
