@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { Db } from '../../store/db.js';
 import type { JobQueue } from '../../store/queue.js';
 import type { SecretBox } from '../../security/secret-box.js';
@@ -72,7 +73,10 @@ export class FlowService {
     this.flows = new FlowsService(deps.db, this.flowSpecs, this.endpoints, deps.dataPrep);
     this.runs = new RunsService(deps.db, deps.queue);
     this.explorer = new Explorer(this.connections, deps.pipeline);
-    this.selector = new FileSelector(deps.db, this.endpoints, this.connections, deps.settleSeconds);
+    // Beside the runs' working folders: a long listing is sorted through files there.
+    this.selector = new FileSelector(deps.db, this.endpoints, this.connections, deps.settleSeconds, {
+      spillDir: join(dirname(deps.scratchDir), 'listings'),
+    });
     this.executor = new RunExecutor({
       ...deps,
       ...(deps.runHeartbeatMs !== undefined ? { heartbeatMs: deps.runHeartbeatMs } : {}),

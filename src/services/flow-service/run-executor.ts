@@ -208,9 +208,7 @@ export class RunExecutor {
     const targetSchema = await this.deps.schemaRegistry.targetSchema(scope, schemaId);
     times.add('setup', performance.now() - setupStarted);
 
-    const candidates = await times.time('listing', () => this.deps.selector.candidates(scope, plan, startedAt));
-    const chosen = candidates.filter((c) => c.decision === 'new' || c.decision === 'changed');
-    const skipped = candidates.length - chosen.length;
+    const { chosen, skipped } = await times.time('listing', () => this.deps.selector.select(scope, plan, startedAt));
     if (chosen.length === 0) {
       await this.complete(
         run,
