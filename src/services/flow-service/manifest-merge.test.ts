@@ -21,7 +21,7 @@ const row = (path: string, version_tag: string, status = 'ingested'): ManifestRo
   status,
   run_id: 'r',
   batch_id: null,
-  recorded_at: 0,
+  recorded_at: new Date(0),
 });
 
 describe('mergeByPath', () => {
