@@ -227,7 +227,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       await sandboxes.resumeInterrupted();
       // What runs killed with their process left in the scratch folder.
       await flowService.executor.sweepScratch();
-      if (options.scheduler !== false) scheduler.start();
+      if (options.scheduler !== false) await scheduler.start();
       await queue.work(RUN_QUEUE, async (data) => {
         const runId = String(data.runId);
         const abort = new AbortController();

@@ -22,6 +22,11 @@ export interface Db extends Queryable {
   execRows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   /** Runs `work` in one transaction; rolls back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` with the payload of each `NOTIFY` on `channel` (from any process on PostgreSQL), until
+   * the returned function is called. A notification sent in a transaction arrives once it commits.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -47,6 +52,13 @@ class PgliteDb implements Db {
       }),
     );
   }
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    const unlisten = await this.lite.listen(channel, onNotify);
+    return async () => {
+      // After close the database is gone, and so is the subscription.
+      if (!this.lite.closed) await unlisten();
+    };
+  }
   async close(): Promise<void> {
     await this.lite.close();
   }
@@ -54,7 +66,10 @@ class PgliteDb implements Db {
 
 class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly connectionString: string,
+  ) {}
 
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.pool.query(sql, params)).rows as T[];
@@ -84,9 +99,52 @@ class PostgresDb implements Db {
       client.release();
     }
   }
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    return listenOnPostgres(this.connectionString, channel, onNotify);
+  }
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** How long a lost listening connection waits before it connects again (ms). */
+const RELISTEN_MS = 1000;
+
+/**
+ * LISTEN holds a session, so it gets a connection of its own, outside the pool. A connection the server
+ * drops is opened again: notifications sent meanwhile are lost, which the listeners' polling makes up for.
+ */
+async function listenOnPostgres(connectionString: string, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  const reconnect = (): void => {
+    if (stopped) return;
+    retry = setTimeout(() => void connect().catch(reconnect), RELISTEN_MS);
+    retry.unref();
+  };
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    next.on('error', () => {
+      if (client === next) client = null;
+      void next.end().catch(() => undefined);
+      reconnect();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    if (stopped) await next.end();
+    else client = next;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+    client = null;
+  };
 }
 
 // int8 and numeric come back as strings by default; our counters fit in a double.
@@ -100,7 +158,7 @@ export async function openDb(options: { databaseUrl: string | null; dataDir: str
     // pool; unheard, it would crash the process. The pool drops that client and the next query opens another.
     pool.on('error', () => undefined);
     await pool.query('select 1');
-    return new PostgresDb(pool);
+    return new PostgresDb(pool, options.databaseUrl);
   }
   mkdirSync(options.dataDir, { recursive: true });
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await initEmbedded(options.dataDir);

@@ -41,6 +41,11 @@ function adapter(run: { query: Queryable['query']; execRows?: Db['execRows'] }) 
 }
 
 export const RUN_QUEUE = 'flow-runs';
+/**
+ * The channel a job's enqueuing announces its queue on. Workers poll as a fallback; this wakes them at once,
+ * in this process and in every `worker` process on the same PostgreSQL.
+ */
+export const JOBS_CHANNEL = 'tributary_jobs';
 /** Batch Ingestion COMPLETE: one job processes one import batch. */
 export const IMPORT_QUEUE = 'import-batches';
 
@@ -59,21 +64,31 @@ export async function startQueue(db: Db, options: { pollingIntervalSeconds?: num
   await boss.createQueue(RUN_QUEUE);
   await boss.createQueue(IMPORT_QUEUE);
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 1;
+  const workers = new Map<string, string[]>();
+  let unlisten: (() => Promise<void>) | null = null;
+  const wake = (queue: string) => {
+    for (const id of workers.get(queue) ?? []) boss.notifyWorker(id);
+  };
 
   return {
     async enqueue(queue, data, { tx, singletonKey, retryLimit, startAfterSeconds } = {}) {
-      return boss.send(queue, data, {
+      const id = await boss.send(queue, data, {
         ...(tx ? { db: adapter({ query: tx.query.bind(tx) }) } : {}),
         ...(singletonKey ? { singletonKey } : {}),
         ...(startAfterSeconds ? { startAfter: startAfterSeconds } : {}),
         retryLimit: retryLimit ?? 2,
         retryDelay: 5,
       } as PgBoss.SendOptions);
+      // Inside `tx` the notification is sent when it commits, so no worker wakes before the job is visible.
+      if (id !== null && !startAfterSeconds) await (tx ?? db).query('select pg_notify($1, $2)', [JOBS_CHANNEL, queue]);
+      return id;
     },
     async work(queue, handler) {
-      await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
+      unlisten ??= await db.listen(JOBS_CHANNEL, wake);
+      const id = await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
         for (const job of jobs) await handler(job.data, job.id);
       });
+      workers.set(queue, [...(workers.get(queue) ?? []), id]);
     },
     async pending(queue, { startedWithinMs } = {}) {
       const rows = await db.query<{ data: Record<string, unknown> | null }>(
@@ -99,6 +114,8 @@ export async function startQueue(db: Db, options: { pollingIntervalSeconds?: num
       return rows.length;
     },
     async stop() {
+      await unlisten?.();
+      unlisten = null;
       await boss.stop({ graceful: true, wait: true, close: false });
     },
   };

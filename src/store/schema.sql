@@ -402,6 +402,7 @@ CREATE INDEX batches_scope_idx ON public.batches USING btree (org_id, sandbox_id
 CREATE INDEX datasets_scope_idx ON public.datasets USING btree (org_id, sandbox_id, created_at);
 CREATE UNIQUE INDEX datasets_table_name_idx ON public.datasets USING btree (org_id, sandbox_id, table_name);
 CREATE INDEX endpoint_connections_scope ON public.endpoint_connections USING btree (org_id, sandbox_id, role, created_at);
+CREATE INDEX flow_files_path_order ON public.flow_files USING btree (flow_id, path COLLATE "C", version_tag COLLATE "C");
 CREATE INDEX flow_runs_flow ON public.flow_runs USING btree (flow_id, created_at);
 CREATE INDEX flow_runs_in_progress ON public.flow_runs USING btree (heartbeat_at) WHERE (status = 'inProgress'::text);
 CREATE UNIQUE INDEX flow_runs_one_in_progress ON public.flow_runs USING btree (flow_id) WHERE (status = 'inProgress'::text);

@@ -44,7 +44,7 @@ describe('two worker processes, one killed midway', () => {
   beforeAll(async () => {
     t = await startTestPlatform({ database: 'postgres', env: { TRIBUTARY_RUN_HEARTBEAT_MS: HEARTBEAT_MS } });
     // This process is the serve side only: its scheduler fails abandoned runs; the workers are child processes.
-    t.platform.scheduler.start();
+    await t.platform.scheduler.start();
     folder = mkdtempSync(join(tmpdir(), 'tributary-kill-'));
     db = new pg.Client({ connectionString: t.platform.config.databaseUrl! });
     await db.connect();

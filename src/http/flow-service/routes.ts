@@ -73,6 +73,8 @@ export function flowServiceRoutes(flows: FlowService): AuthenticatedRoutes {
     });
     // Tributary's addition: why each file of the source was or was not picked.
     app.get('/flows/:id/files', async (request: WithId) => flows.fileDecisions(request.scope, request.params.id));
+    // Tributary's addition: run a flow now, scheduled or not (AEP's POST /runs is for flows scheduled once).
+    app.post('/flows/:id/runs', async (request: WithId, reply) => reply.status(201).send(await flows.runNow(request.scope, request.params.id)));
     app.post('/flows/:id/action', async (request: WithId) =>
       flows.flows.action(request.scope, request.params.id, String(request.query.op ?? ''), header(request, 'if-match')),
     );

@@ -44,14 +44,18 @@ export class Manifest {
    * the files that run failed on are taken again, whatever their failure.
    */
   judge(path: string, tag: string, nowMs: number, retakeFailedOf: string | null = null): ManifestDecision {
-    const versions = this.byPath.get(path);
-    if (!versions) return 'new';
-    const row = versions.get(tag);
-    if (!row) return 'changed';
-    if (row.status === 'ingested') return 'already_ingested';
-    if (retakeFailedOf !== null && row.run_id === retakeFailedOf) return 'retry';
-    if (row.failure_kind === 'content') return 'failed_content';
-    if (row.next_attempt_at !== null && new Date(row.next_attempt_at).getTime() > nowMs) return 'retry_later';
-    return 'retry';
+    return judgeVersion([...(this.byPath.get(path)?.values() ?? [])], tag, nowMs, retakeFailedOf);
   }
+}
+
+/** The same judgement from the manifest's rows of one path (what the sorted join of listing and manifest holds). */
+export function judgeVersion(versions: readonly ManifestRow[], tag: string, nowMs: number, retakeFailedOf: string | null = null): ManifestDecision {
+  if (versions.length === 0) return 'new';
+  const row = versions.find((v) => v.version_tag === tag);
+  if (!row) return 'changed';
+  if (row.status === 'ingested') return 'already_ingested';
+  if (retakeFailedOf !== null && row.run_id === retakeFailedOf) return 'retry';
+  if (row.failure_kind === 'content') return 'failed_content';
+  if (row.next_attempt_at !== null && new Date(row.next_attempt_at).getTime() > nowMs) return 'retry_later';
+  return 'retry';
 }

@@ -34,14 +34,6 @@ export interface RetryBackoff {
 
 export const DEFAULT_RETRY_BACKOFF: RetryBackoff = { baseSeconds: 60, maxSeconds: 6 * 3600 };
 
-export async function loadManifest(q: Queryable, flowId: string): Promise<ManifestRow[]> {
-  return q.query<ManifestRow>(
-    `select path, version_tag, status, run_id, batch_id, recorded_at, reason_code, reason_message, failure_kind, attempts, next_attempt_at
-     from flow_files where flow_id = $1 order by recorded_at, path`,
-    [flowId],
-  );
-}
-
 /**
  * Records that a run ingested a file version, in the transaction of its batch. A version is ingested by
  * one batch only: false when another already has it (a version that failed may be claimed again).

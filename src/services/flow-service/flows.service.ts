@@ -20,6 +20,7 @@ import type { EndpointConnectionsService } from './endpoint-connections.service.
 import type { FlowSpec } from './specs/flow-specs.js';
 import { flowHasOpenRun, flowHasRun, latestRunOf } from './runs.repo.js';
 import type { DataPrepPort } from './ports.js';
+import { announceScheduleChange } from './schedule-wakeup.js';
 
 interface FlowRow extends ResourceRow {
   state: 'enabled' | 'disabled';
@@ -132,6 +133,8 @@ export class FlowsService {
         scope.clientId,
       ],
     );
+    // A first slot already due (no start time, or one in the past) starts now rather than at the next tick.
+    await announceScheduleChange(this.db);
     return { id, etag: quoteEtag(etag) };
   }
 
@@ -203,6 +206,7 @@ export class FlowsService {
       ],
     );
     if (updated.length === 0) throw conflict('The flow changed meanwhile; read it again and retry', 'FLOW-1012');
+    if (changes.nextRunAt) await announceScheduleChange(this.db);
     return { id: row.id, etag: quoteEtag(etag) };
   }
 

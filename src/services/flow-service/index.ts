@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { Db } from '../../store/db.js';
 import type { JobQueue } from '../../store/queue.js';
 import type { SecretBox } from '../../security/secret-box.js';
@@ -14,6 +15,7 @@ import { RunExecutor } from './run-executor.js';
 import { RunScratch } from './run-scratch.js';
 import { FileSelector } from './file-selection.js';
 import { Scheduler } from './scheduler.js';
+import { startRunNow } from './run-now.js';
 import { Explorer } from './explore.js';
 import { dataLakeSpec } from './specs/data-lake.js';
 import { flowSpecs, type FlowSpec } from './specs/flow-specs.js';
@@ -51,10 +53,14 @@ export class FlowService {
   readonly explorer: Explorer;
   readonly executor: RunExecutor;
   readonly selector: FileSelector;
+  private readonly db: Db;
+  private readonly queue: JobQueue;
   private readonly connectionSpecs: ConnectionSpec[];
   private readonly flowSpecs: FlowSpec[];
 
   constructor(deps: FlowServiceDeps) {
+    this.db = deps.db;
+    this.queue = deps.queue;
     const sourceSpecs = deps.connectors.all().map((c) => c.spec);
     const streaming = streamingSources();
     this.connectionSpecs = [...sourceSpecs, ...streaming.map((s) => s.spec), dataLakeSpec];
@@ -67,7 +73,10 @@ export class FlowService {
     this.flows = new FlowsService(deps.db, this.flowSpecs, this.endpoints, deps.dataPrep);
     this.runs = new RunsService(deps.db, deps.queue);
     this.explorer = new Explorer(this.connections, deps.pipeline);
-    this.selector = new FileSelector(deps.db, this.endpoints, this.connections, deps.settleSeconds);
+    // Beside the runs' working folders: a long listing is sorted through files there.
+    this.selector = new FileSelector(deps.db, this.endpoints, this.connections, deps.settleSeconds, {
+      spillDir: join(dirname(deps.scratchDir), 'listings'),
+    });
     this.executor = new RunExecutor({
       ...deps,
       ...(deps.runHeartbeatMs !== undefined ? { heartbeatMs: deps.runHeartbeatMs } : {}),
@@ -85,6 +94,13 @@ export class FlowService {
     const plan = await this.flows.plan(flowId);
     if (!plan) throw notFound(`Flow ${flowId} not found`, 'FLOW-1004');
     return { items: await this.selector.decisions(scope, plan) };
+  }
+
+  /** `POST /flows/{id}/runs` (Tributary's addition): a run of the flow now, whatever its schedule. */
+  async runNow(scope: Scope, flowId: string): Promise<{ id: string; etag: string }> {
+    const id = await startRunNow(this.db, this.queue, scope, flowId);
+    const run = await this.runs.get(scope, id);
+    return { id, etag: String(run.etag) };
   }
 
   listConnectionSpecs(query: Record<string, unknown>, nextHref: (token: string) => string) {

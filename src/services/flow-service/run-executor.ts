@@ -6,7 +6,6 @@ import { CODES, recorded, serviceError, type CodeName } from '../error-codes.js'
 import type { IdentityService } from '../identity/index.js';
 import type { ConnectionsService } from './connections.service.js';
 import type { FileSelector } from './file-selection.js';
-import { TAKEN } from './file-manifest.js';
 import type { EndpointConnectionsService } from './endpoint-connections.service.js';
 import type { FlowsService, FlowPlan } from './flows.service.js';
 import type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from './ports.js';
@@ -201,11 +200,7 @@ export class RunExecutor {
     const targetSchema = await this.deps.schemaRegistry.targetSchema(scope, schemaId);
     times.add('setup', performance.now() - setupStarted);
 
-    const candidates = await times.time('listing', () =>
-      this.deps.selector.candidates(scope, plan, startedAt, { retakeFailedOf: run.retake_failed_of }),
-    );
-    const chosen = candidates.filter((c) => TAKEN.has(c.decision));
-    const skipped = candidates.length - chosen.length;
+    const { chosen, skipped } = await times.time('listing', () => this.deps.selector.select(scope, plan, startedAt, run.retake_failed_of));
     if (chosen.length === 0) {
       await this.complete(
         run,

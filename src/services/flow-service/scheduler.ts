@@ -1,8 +1,9 @@
-import type { Db } from '../../store/db.js';
+import type { Db, Queryable } from '../../store/db.js';
 import type { JobQueue } from '../../store/queue.js';
 import { nextRunAfter, parseSchedule } from './schedule.js';
 import { createRun } from './runs.service.js';
 import { flowHasOpenRun, lastWindowEnd } from './runs.repo.js';
+import { SCHEDULE_CHANNEL } from './schedule-wakeup.js';
 
 interface DueFlow {
   id: string;
@@ -16,10 +17,18 @@ interface DueFlow {
  * Starts the runs that are due. Every serve process may run one: `for update skip locked` hands
  * each due flow to exactly one of them, and the run and its job are created in the same transaction
  * as the flow's next slot.
+ *
+ * It looks on each tick, when a flow's schedule changes (a notification on SCHEDULE_CHANNEL, from any
+ * process), and when the earliest slot falls before the next tick: a slot starts when it is due.
  */
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
-  private ticking: Promise<number> | null = null;
+  private dueTimer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  /** A wake-up arrived while a tick ran: tick again when it ends, since it may have read before the change. */
+  private again = false;
+  private unlisten: (() => Promise<void>) | null = null;
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
@@ -47,13 +56,12 @@ export class Scheduler {
         // A run of the flow still pending or in progress takes whatever this slot would: the slot is skipped rather
         // than queued behind it, and the next run's window starts where that run's ends, so nothing is missed.
         if (await flowHasOpenRun(tx, flow.id)) continue;
-        const previousEnd = await lastWindowEnd(tx, flow.id);
         started += 1;
         await createRun(tx, this.queue, {
           flowId: flow.id,
           orgId: flow.org_id,
           sandboxId: flow.sandbox_id,
-          windowStart: previousEnd,
+          windowStart: await lastWindowEnd(tx, flow.id),
           windowEnd: new Date(Math.max(slot.getTime(), now)),
           clientId: 'tributary-scheduler',
         });
@@ -62,29 +70,61 @@ export class Scheduler {
     });
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.ticking) return;
-      this.ticking = this.tick()
-        .then(async (started) => {
-          for (const task of this.upkeep) await task();
-          return started;
-        })
-        .catch((error: unknown) => {
-          this.onError(error);
-          return 0;
-        })
-        .finally(() => {
-          this.ticking = null;
-        });
-    }, this.tickMs);
+    this.stopped = false;
+    this.timer = setInterval(() => this.run(true), this.tickMs);
     this.timer.unref();
+    this.unlisten = await this.db.listen(SCHEDULE_CHANNEL, () => this.run(false));
+    // Slots that fell due while no scheduler ran start now, not a tick from now.
+    this.run(false);
+  }
+
+  /** Ticks now, or once more after the tick under way; with `upkeep`, does the upkeep too. */
+  private run(upkeep: boolean): void {
+    if (this.stopped) return;
+    if (this.ticking) {
+      if (!upkeep) this.again = true;
+      return;
+    }
+    this.ticking = (async () => {
+      do {
+        this.again = false;
+        await this.tick();
+      } while (this.again && !this.stopped);
+      if (upkeep) for (const task of this.upkeep) await task();
+      await this.planEarliest();
+    })()
+      .catch((error: unknown) => this.onError(error))
+      .finally(() => {
+        this.ticking = null;
+      });
+  }
+
+  /** Sets a wake-up for the earliest slot of any flow when it falls before the next tick. */
+  private async planEarliest(): Promise<void> {
+    const rows = await this.db.query<{ at: Date | string | null }>(
+      `select min(next_run_at) as at from flows where state = 'enabled' and next_run_at is not null`,
+    );
+    const at = rows[0]?.at;
+    if (this.dueTimer) clearTimeout(this.dueTimer);
+    this.dueTimer = null;
+    if (at === null || at === undefined || this.stopped) return;
+    const inMs = new Date(at).getTime() - Date.now();
+    if (inMs >= this.tickMs) return;
+    // Not sooner than 20 ms: a due flow another process holds locked for a moment must not spin this one.
+    this.dueTimer = setTimeout(() => this.run(false), Math.max(20, inMs + 5));
+    this.dueTimer.unref();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.dueTimer) clearTimeout(this.dueTimer);
     this.timer = null;
+    this.dueTimer = null;
     await this.ticking;
+    await this.unlisten?.();
+    this.unlisten = null;
   }
 }

@@ -182,7 +182,12 @@ export function flowService(api: Api) {
       api.post(`${FS}/flows/${id}/action?op=${op}`, undefined, etag ? { headers: { 'If-Match': etag } } : {}),
     runs: async (flowId: string) => (await api.get<Items<Run>>(`${FS}/runs?property=${encodeURIComponent(`flowId==${flowId}`)}`)).items,
     run: (id: string) => one<Run>(`${FS}/runs/${id}`),
-    runNow: (flowId: string) => api.post<{ id: string }>(`${FS}/runs`, { flowId }),
+    /**
+     * A run now: AEP's `POST /runs` for a flow scheduled once, Tributary's `POST /flows/{id}/runs` for one on a
+     * schedule (AEP starts on-demand runs only for flows scheduled once).
+     */
+    runNow: (flowId: string, scheduledOnce: boolean) =>
+      scheduledOnce ? api.post<{ id: string }>(`${FS}/runs`, { flowId }) : api.post<{ id: string }>(`${FS}/flows/${flowId}/runs`),
   };
 }
 

@@ -108,24 +108,13 @@ export default function FlowPage() {
             Enable
           </button>
         )}
-        <button
-          type="button"
-          disabled={busy || !once}
-          onClick={() => void act('Run started', () => fs.runNow(f.id))}
-          title={once ? undefined : 'The API starts on-demand runs for flows scheduled once; this one runs on its schedule'}
-          aria-describedby={once ? undefined : 'run-now-note'}
-        >
+        <button type="button" disabled={busy} onClick={() => void act('Run started', () => fs.runNow(f.id, once))}>
           Run now
         </button>
         <button type="button" className="secondary" onClick={() => (runs.reload(), flow.reload())}>
           Refresh
         </button>
       </div>
-      {!once ? (
-        <p id="run-now-note" className="muted small">
-          Run now is for dataflows scheduled once; this one runs on its schedule.
-        </p>
-      ) : null}
       {notice ? (
         <p className="note ok" role="status">
           {notice}
