@@ -1,5 +1,6 @@
-import type { AuthenticatedRoutes } from '../auth.js';
+import { bearerToken, type AuthenticatedRoutes } from '../auth.js';
 import type { QueryService } from '../../services/query/index.js';
+import type { ConnectionParametersService } from '../../services/query/connection-parameters.js';
 import { resultsBody } from './results-body.js';
 
 type Query = Record<string, string | string[] | undefined>;
@@ -7,10 +8,13 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 
 /**
  * Query Service routes (mounted under `/data/foundation/query`). `GET /queries/{id}/results` is Tributary's:
- * AEP hands results out through its PostgreSQL interface, which Tributary does not have.
+ * AEP hands results out through its PostgreSQL interface only (Tributary has both).
  */
-export function queryRoutes(queries: QueryService): AuthenticatedRoutes {
+export function queryRoutes(queries: QueryService, connection: ConnectionParametersService): AuthenticatedRoutes {
   return async (app) => {
+    // The caller's own token goes back to it, as Query Service does: it is the password of the PostgreSQL interface.
+    app.get('/connection_parameters', async (request) => connection.get(request.scope, bearerToken(request) ?? '', request.hostname));
+
     app.post('/queries', async (request, reply) => reply.status(202).send(await queries.submit(request.scope, request.body)));
 
     app.get('/queries', async (request) => {
