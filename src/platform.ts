@@ -22,6 +22,7 @@ import { BatchIngestionService, type ImportJob } from './services/ingest/index.j
 import { QueryService } from './services/query/index.js';
 import { ConnectionParametersService } from './services/query/connection-parameters.js';
 import { SqlLoginService } from './services/query/sql-login.js';
+import { QueryAccountsService } from './services/query/accounts.service.js';
 import { SqlGateway } from './sql-gateway/sql-gateway.js';
 import { FlowService, Scheduler } from './services/flow-service/index.js';
 import { openLake, type Lake } from './lake/index.js';
@@ -50,6 +51,7 @@ export interface Platform {
   /** Query Service's PostgreSQL interface; `serve` starts it listening (`listen(port, host)`). */
   sqlGateway: SqlGateway;
   connectionParameters: ConnectionParametersService;
+  queryAccounts: QueryAccountsService;
   flowService: FlowService;
   queue: JobQueue;
   scheduler: Scheduler;
@@ -138,7 +140,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     log,
     columnsOf: async (scope, dataset) => schemaColumns((await schemaRegistry.targetSchema(scope, dataset.schemaRef.id)).schema),
   });
-  const sqlLogin = new SqlLoginService(identity);
+  const queryAccounts = new QueryAccountsService(db);
+  const sqlLogin = new SqlLoginService(identity, (user, secret, sandboxName) => queryAccounts.login(user, secret, sandboxName));
   const sqlGateway = new SqlGateway({
     login: (user, password, database) => sqlLogin.login(user, password, database),
     runnerFor: (scope, signal) => ({
@@ -214,6 +217,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     query,
     sqlGateway,
     connectionParameters,
+    queryAccounts,
     flowService,
     queue,
     scheduler,

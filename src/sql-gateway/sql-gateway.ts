@@ -4,6 +4,8 @@ import type { Scope } from '../services/scope.js';
 import { SERVER_VERSION } from './session-commands.js';
 import { SqlSession, type StatementRunner } from './sql-session.js';
 
+const TERMINATE = 'X'.charCodeAt(0);
+
 export interface SqlGatewayOptions {
   /** The scope a user name, password and database name log in to; throws (or rejects) when they log in nowhere. */
   login: (user: string, password: string, database: string | undefined) => Promise<Scope>;
@@ -84,8 +86,9 @@ export class SqlGateway {
         },
       },
       onMessage: (data, state) => {
-        if (!state.isAuthenticated || !session) return undefined; // start-up and login: pg-gateway's
-        return answer(session, data, socket);
+        // Start-up, login and Terminate are pg-gateway's.
+        if (!state.isAuthenticated || !session || data[0] === TERMINATE) return undefined;
+        return answer(session, data);
       },
     }).catch((error: unknown) => {
       log?.('SQL connection failed', { error: String(error) });
@@ -98,13 +101,7 @@ export class SqlGateway {
  * A session's answers to one message. It always ends with a (possibly empty) chunk: pg-gateway takes a message
  * whose hook yields nothing as unhandled and answers it with an error of its own.
  */
-async function* answer(session: SqlSession, data: Uint8Array, socket: Socket): AsyncGenerator<Uint8Array, Uint8Array> {
-  for await (const chunk of session.handle(data)) {
-    if (chunk === 'close') {
-      socket.end();
-      break;
-    }
-    yield chunk;
-  }
+async function* answer(session: SqlSession, data: Uint8Array): AsyncGenerator<Uint8Array, Uint8Array> {
+  yield* session.handle(data);
   return new Uint8Array(0);
 }

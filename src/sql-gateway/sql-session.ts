@@ -60,8 +60,8 @@ export class SqlSession {
     this.settings = initialSettings(who.user, who.database, who.applicationName);
   }
 
-  /** The answers to one message frame from the client; `close` tells the connection to end. */
-  async *handle(frame: Uint8Array): AsyncGenerator<Uint8Array | 'close'> {
+  /** The answers to one message frame from the client (Terminate is pg-gateway's: it closes the connection). */
+  async *handle(frame: Uint8Array): AsyncGenerator<Uint8Array> {
     if (!this.greeted) {
       // pg-gateway sends only server_version after its AuthenticationOk; clients read the rest of the session's
       // parameters from ParameterStatus messages, which a server may send at any time, so they come first here.
@@ -70,10 +70,6 @@ export class SqlSession {
         if (name !== 'server_version' && name !== 'current_database') yield backend.parameterStatus(name, value);
     }
     const message = readFrontendMessage(frame);
-    if (message.type === 'terminate') {
-      yield 'close';
-      return;
-    }
     if (message.type === 'sync') {
       this.skipToSync = false;
       yield this.ready();

@@ -15,7 +15,6 @@ export type FrontendMessage =
   | { type: 'close'; target: 'statement' | 'portal'; name: string }
   | { type: 'sync' }
   | { type: 'flush' }
-  | { type: 'terminate' }
   | { type: 'unsupported'; code: string };
 
 /** Reads a frame (type byte, length, body) as the message it holds. */
@@ -53,8 +52,6 @@ export function readFrontendMessage(frame: Uint8Array): FrontendMessage {
       return { type: 'sync' };
     case 'H':
       return { type: 'flush' };
-    case 'X':
-      return { type: 'terminate' };
     default:
       return { type: 'unsupported', code };
   }

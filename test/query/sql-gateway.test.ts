@@ -127,6 +127,30 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('the PostgreSQL interface (%
     expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 
+  it('makes technical accounts whose non-expiring credentials log in until the account is deleted', async () => {
+    const created = await t.call('POST', `${QUERY}/accounts`, { name: 'BI tool', description: 'dashboards' });
+    expect(created.statusCode, created.body).toBe(201);
+    const account = created.json();
+    expect(account).toMatchObject({ name: 'BI tool', description: 'dashboards', username: expect.stringMatching(/@techacct\.adobe\.com$/) });
+    expect(account.password).toMatch(/^pq-/);
+    const listed = (await t.call('GET', `${QUERY}/accounts`)).json();
+    expect(listed.accounts.map((a: { id: string }) => a.id)).toContain(account.id);
+    expect(JSON.stringify(listed)).not.toContain(account.password);
+    expect((await t.call('GET', `${QUERY}/accounts/${account.id}`)).json()).not.toHaveProperty('password');
+    expect((await t.call('POST', `${QUERY}/accounts`, { name: 7 })).statusCode).toBe(400);
+
+    const client = await connect({ user: account.username, password: account.password });
+    expect((await client.query('SELECT count(*)::INTEGER AS n FROM wire_people')).rows).toEqual([{ n: 12 }]);
+    await expect(connect({ user: account.username, password: `${account.password}x` })).rejects.toMatchObject({ code: '28P01' });
+    await expect(connect({ user: account.username, password: account.password, database: 'nosuchsandbox:all' })).rejects.toMatchObject({
+      code: '28P01',
+    });
+
+    expect((await t.call('DELETE', `${QUERY}/accounts/${account.id}`)).statusCode).toBe(204);
+    expect((await t.call('DELETE', `${QUERY}/accounts/${account.id}`)).statusCode).toBe(404);
+    await expect(connect({ user: account.username, password: account.password })).rejects.toMatchObject({ code: '28P01' });
+  });
+
   it('answers psql', async () => {
     const conninfo = `host=127.0.0.1 port=${port} dbname=prod:all user=${t.credentials.imsOrg} password=${t.token}`;
     const { stdout } = await run(
