@@ -20,6 +20,10 @@ import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
 import { BatchIngestionService, type ImportJob } from './services/ingest/index.js';
 import { QueryService } from './services/query/index.js';
+import { ConnectionParametersService } from './services/query/connection-parameters.js';
+import { SqlLoginService } from './services/query/sql-login.js';
+import { QueryAccountsService } from './services/query/accounts.service.js';
+import { SqlGateway } from './sql-gateway/sql-gateway.js';
 import { FlowService, Scheduler } from './services/flow-service/index.js';
 import { openLake, type Lake } from './lake/index.js';
 import { serviceLake } from './services/lake-errors.js';
@@ -47,6 +51,10 @@ export interface Platform {
   dataAccess: DataAccessService;
   batchIngestion: BatchIngestionService;
   query: QueryService;
+  /** Query Service's PostgreSQL interface; `serve` starts it listening (`listen(port, host)`). */
+  sqlGateway: SqlGateway;
+  connectionParameters: ConnectionParametersService;
+  queryAccounts: QueryAccountsService;
   flowService: FlowService;
   queue: JobQueue;
   scheduler: Scheduler;
@@ -141,6 +149,17 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     log,
     columnsOf: async (scope, dataset) => schemaColumns((await schemaRegistry.targetSchema(scope, dataset.schemaRef.id)).schema),
   });
+  const queryAccounts = new QueryAccountsService(db);
+  const sqlLogin = new SqlLoginService(identity, (user, secret, sandboxName) => queryAccounts.login(user, secret, sandboxName));
+  const sqlGateway = new SqlGateway({
+    login: (user, password, database) => sqlLogin.login(user, password, database),
+    runnerFor: (scope, signal) => ({
+      run: (sql, params) => query.runInteractive(scope, sql, params, signal),
+      describe: (sql) => query.describeInteractive(scope, sql),
+    }),
+    log,
+  });
+  const connectionParameters = new ConnectionParametersService(() => sqlGateway.endpoint);
   const dataAccess = new DataAccessService(catalog, (scope, id, limit) => query.previewDataset(scope, id, limit));
   const queue = await startQueue(db);
   const pipeline = { ingest: withFileLimits(config.fileLimits), previewFile };
@@ -205,6 +224,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     dataAccess,
     batchIngestion,
     query,
+    sqlGateway,
+    connectionParameters,
+    queryAccounts,
     flowService,
     queue,
     scheduler,
@@ -249,6 +271,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       // Idempotent: a signal handler and a test teardown may both ask.
       if (closed) return;
       closed = true;
+      await sqlGateway.close();
       await scheduler.stop();
       const grace = setTimeout(() => {
         for (const abort of inFlight) abort.abort(new Error('the process is shutting down'));

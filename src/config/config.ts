@@ -64,6 +64,25 @@ export interface Config {
   runHeartbeatMs: number;
   /** Query Service limits, per process. */
   query: QueryConfig;
+  /** Query Service's PostgreSQL interface, started by `serve`. */
+  sql: SqlConfig;
+}
+
+export interface SqlConfig {
+  /** TCP port of the PostgreSQL interface (`TRIBUTARY_SQL_PORT`, default 5433; `0` or `off`: no listener). */
+  port: number | null;
+  /** Interface it listens on (`TRIBUTARY_SQL_HOST`, default `HOST`). */
+  host: string;
+}
+
+function sqlPort(raw: string | undefined): number | null {
+  const text = raw?.trim().toLowerCase();
+  if (text === undefined || text === '') return 5433;
+  if (text === 'off' || text === '0') return null;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new ConfigError(`TRIBUTARY_SQL_PORT must be a port (1–65535), 0 or "off", got "${raw}"`);
+  return port;
 }
 
 export interface QueryConfig {
@@ -194,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxResultBytes: integer(env, 'TRIBUTARY_QUERY_MAX_RESULT_BYTES', 64 * 1024 * 1024, 1),
       memoryLimit: memorySize(env.TRIBUTARY_QUERY_MEMORY_LIMIT, '512MB'),
     },
+    sql: { port: sqlPort(env.TRIBUTARY_SQL_PORT), host: env.TRIBUTARY_SQL_HOST || env.HOST || '127.0.0.1' },
     fileLimits: fileLimits(env),
     egress: egressMode(env.TRIBUTARY_EGRESS),
     scratchDir: join(home, 'scratch'),

@@ -98,7 +98,9 @@ export async function buildApp(platform: ApiServices, options: AppOptions = {}):
   await app.register(tenant(conversionRoutes(platform.dataPrep)), { prefix: '/data/foundation/conversion' });
   await app.register(tenant(exportRoutes(platform.dataAccess)), { prefix: '/data/foundation/export' });
   await app.register(tenant(importRoutes(platform.batchIngestion)), { prefix: '/data/foundation/import' });
-  await app.register(tenant(queryRoutes(platform.query)), { prefix: '/data/foundation/query' });
+  await app.register(tenant(queryRoutes(platform.query, { connection: platform.connectionParameters, accounts: platform.queryAccounts })), {
+    prefix: '/data/foundation/query',
+  });
   if (options.webRoot !== false) await app.register(webUiRoutes(options.webRoot));
   return app;
 }

@@ -307,6 +307,20 @@ create table queries (
   constraint queries_sandbox_id_fkey FOREIGN KEY (sandbox_id) REFERENCES sandboxes(id) ON DELETE CASCADE
 );
 
+create table query_accounts (
+  id text not null,
+  org_id text not null,
+  username text not null,
+  secret_hash text not null,
+  name text,
+  description text,
+  created_by text not null,
+  created_at timestamp with time zone not null default now(),
+  constraint query_accounts_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE,
+  constraint query_accounts_pkey PRIMARY KEY (id),
+  constraint query_accounts_username_key UNIQUE (username)
+);
+
 create table sandboxes (
   id uuid not null,
   org_id text not null,
@@ -411,6 +425,7 @@ CREATE INDEX flows_due ON public.flows USING btree (next_run_at) WHERE (state = 
 CREATE INDEX flows_scope ON public.flows USING btree (org_id, sandbox_id, created_at);
 CREATE INDEX mapping_sets_scope_idx ON public.mapping_sets USING btree (org_id, sandbox_id, id, version DESC);
 CREATE INDEX queries_scope_idx ON public.queries USING btree (org_id, sandbox_id, created_at);
+CREATE INDEX query_accounts_org_idx ON public.query_accounts USING btree (org_id, created_at);
 CREATE INDEX schema_registry_audit_by_alt_id ON public.schema_registry_audit USING btree (org_id, sandbox_id, alt_id);
 CREATE INDEX schema_registry_audit_by_resource ON public.schema_registry_audit USING btree (org_id, sandbox_id, resource_id, seq);
 CREATE INDEX schema_registry_descriptors_by_schema ON public.schema_registry_descriptors USING btree (org_id, sandbox_id, source_schema);

@@ -50,12 +50,14 @@ async function serve(ctx: CliContext): Promise<number> {
   await platform.startBackground();
   const address = await app.listen({ port: config.port, host: config.host });
   const base = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  const sqlPort = config.sql.port === null ? null : await platform.sqlGateway.listen(config.sql.port, config.sql.host);
   ctx.stdout.write(
     [
       '',
       `Tributary is running at ${base}`,
       `  API base:      ${base}   (use it in place of https://platform.adobe.io)`,
       `  Token:         POST ${base}/ims/token/v3`,
+      `  SQL (psql):    ${sqlPort === null ? 'off (TRIBUTARY_SQL_PORT)' : `host=${config.sql.host} port=${sqlPort} dbname=${credentials.sandboxName}:all user=${credentials.imsOrg} password=<token>`}`,
       `  API docs:      ${base}/docs`,
       `  IMS org:       ${credentials.imsOrg}`,
       `  Tenant id:     ${credentials.tenantId}`,

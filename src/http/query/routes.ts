@@ -1,5 +1,7 @@
-import type { AuthenticatedRoutes } from '../auth.js';
+import { bearerToken, type AuthenticatedRoutes } from '../auth.js';
 import type { QueryService } from '../../services/query/index.js';
+import type { QueryAccountsService } from '../../services/query/accounts.service.js';
+import type { ConnectionParametersService } from '../../services/query/connection-parameters.js';
 import { resultsBody } from './results-body.js';
 
 type Query = Record<string, string | string[] | undefined>;
@@ -7,10 +9,25 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 
 /**
  * Query Service routes (mounted under `/data/foundation/query`). `GET /queries/{id}/results` is Tributary's:
- * AEP hands results out through its PostgreSQL interface, which Tributary does not have.
+ * AEP hands results out through its PostgreSQL interface only (Tributary has both).
  */
-export function queryRoutes(queries: QueryService): AuthenticatedRoutes {
+export function queryRoutes(
+  queries: QueryService,
+  { connection, accounts }: { connection: ConnectionParametersService; accounts: QueryAccountsService },
+): AuthenticatedRoutes {
   return async (app) => {
+    // Technical accounts: the password is in the answer to POST only.
+    app.get('/accounts', async (request) => accounts.list(request.scope));
+    app.post('/accounts', async (request, reply) => reply.status(201).send(await accounts.create(request.scope, request.body)));
+    app.get<{ Params: { id: string } }>('/accounts/:id', async (request) => accounts.get(request.scope, request.params.id));
+    app.delete<{ Params: { id: string } }>('/accounts/:id', async (request, reply) => {
+      await accounts.remove(request.scope, request.params.id);
+      return reply.status(204).send();
+    });
+
+    // The caller's own token goes back to it, as Query Service does: it is the password of the PostgreSQL interface.
+    app.get('/connection_parameters', async (request) => connection.get(request.scope, bearerToken(request) ?? '', request.hostname));
+
     app.post('/queries', async (request, reply) => reply.status(202).send(await queries.submit(request.scope, request.body)));
 
     app.get('/queries', async (request) => {

@@ -7,7 +7,17 @@ import type { Scope } from '../scope.js';
 import * as repo from './queries.repo.js';
 import { QuerySlots, SlotWaitEnded } from './query-slots.js';
 import { ResultStore } from './result-store.js';
-import { SqlFailure, checkSqlText, runSandboxedSql, streamSandboxedSql, type SqlLimits, type TableSource, type Truncation } from './sandboxed-sql.js';
+import {
+  SqlFailure,
+  checkSqlText,
+  describeSandboxedSql,
+  runSandboxedSql,
+  streamSandboxedSql,
+  type SqlDescription,
+  type SqlLimits,
+  type TableSource,
+  type Truncation,
+} from './sandboxed-sql.js';
 
 export interface QueryServiceOptions {
   /** Folder for result files and the engines' spill folders (the home). */
@@ -215,6 +225,56 @@ export class QueryService {
     return { head, rows };
   }
 
+  /**
+   * Runs one statement now and answers with its rows (the PostgreSQL interface, where a client waits on its
+   * connection): the same tables, locked-down engine, slots and limits as `POST /queries`, but nothing is recorded
+   * and the rows, bounded by the result limits, come back as arrays in column order. Throws `SqlFailure`.
+   */
+  async runInteractive(
+    scope: Scope,
+    sql: string,
+    params: Array<string | null> = [],
+    signal?: AbortSignal,
+  ): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][]; truncation?: NonNullable<QueryResults['truncation']> }> {
+    const text = checkSqlText(sql);
+    return this.inSlot(signal, async () => {
+      const { sources } = await this.tablesFor(scope, text);
+      const rows: unknown[][] = [];
+      const sink = { write: async (json: string) => void rows.push(JSON.parse(json) as unknown[]) };
+      const spillDir = join(this.spillRoot, `interactive-${randomUUID()}`);
+      const result = await streamSandboxedSql(text, sources, { ...this.limits, spillDir }, sink, signal, { params, rows: 'arrays' });
+      const truncation = this.truncation(result.truncated);
+      return { columns: result.columns, rows, ...(truncation ? { truncation } : {}) };
+    });
+  }
+
+  /** The parameters and columns of a statement, without running it (a Describe of a prepared statement). */
+  async describeInteractive(scope: Scope, sql: string): Promise<SqlDescription> {
+    const text = checkSqlText(sql);
+    // An engine is opened for it, so it takes a slot like a query: the slots are what bound the memory.
+    return this.inSlot(undefined, async () => describeSandboxedSql(text, (await this.tablesFor(scope, text)).sources, this.limits));
+  }
+
+  /** Runs `work` holding one of the query slots, waiting at most the query timeout for it. */
+  private async inSlot<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    const release = await this.acquireSlot(signal);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  /** A query slot, waited for at most the query timeout; a wait that ends without one is a `SqlFailure`. */
+  private acquireSlot(signal: AbortSignal | undefined): Promise<() => void> {
+    return this.slots.acquire({ ...(signal ? { signal } : {}), waitMs: this.limits.timeoutMs }).catch((error: unknown) => {
+      if (!(error instanceof SlotWaitEnded)) throw error;
+      throw error.reason === 'cancelled'
+        ? new SqlFailure('cancelled', 'the query was cancelled')
+        : new SqlFailure('timeout', `the query waited longer than ${this.limits.timeoutMs} ms for one of ${this.slots.size} query slots`);
+    });
+  }
+
   /** Waits for a query this process runs (tests, and callers that want the answer now). */
   async settled(id: string): Promise<void> {
     await this.running.get(id)?.done;
@@ -276,12 +336,7 @@ export class QueryService {
     let release: (() => void) | undefined;
     let writer: ReturnType<ResultStore['create']> | undefined;
     try {
-      release = await this.slots.acquire({ signal, waitMs: this.limits.timeoutMs }).catch((error: unknown) => {
-        if (!(error instanceof SlotWaitEnded)) throw error;
-        throw error.reason === 'cancelled'
-          ? new SqlFailure('cancelled', 'the query was cancelled')
-          : new SqlFailure('timeout', `the query waited longer than ${this.limits.timeoutMs} ms for one of ${this.slots.size} query slots`);
-      });
+      release = await this.acquireSlot(signal);
       const tables = await this.tablesFor(scope, sql);
       if (!(await repo.markRunning(this.db, id, tables.referenced))) return;
       writer = this.store.create(id);

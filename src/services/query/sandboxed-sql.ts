@@ -89,13 +89,10 @@ export async function streamSandboxedSql(
   limits: SqlLimits,
   sink: RowSink,
   signal?: AbortSignal,
+  options: StatementOptions = {},
 ): Promise<SqlResult> {
   if (limits.spillDir) await mkdir(limits.spillDir, { recursive: true });
-  const instance = await DuckDBInstance.create(':memory:', {
-    memory_limit: limits.memoryLimit,
-    threads: String(limits.threads),
-    temp_directory: limits.spillDir ?? '',
-  });
+  const instance = await createEngine(limits);
   let connection: DuckDBConnection | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped: 'timeout' | 'cancelled' | null = null;
@@ -106,17 +103,9 @@ export async function streamSandboxedSql(
   const onAbort = () => stop('cancelled');
   try {
     connection = await instance.connect();
-    await connection.run(`SET TimeZone = 'UTC'`);
-    const allowed: string[] = [];
-    for (const table of tables) {
-      await connection.run(`CREATE VIEW ${quoteIdent(table.name)} AS ${await tableSql(connection, table)}`);
-      allowed.push(...table.files);
-    }
-    await connection.run(`SET allowed_paths = [${allowed.map(quoteString).join(', ')}]`);
-    await connection.run('SET enable_external_access = false');
-    await connection.run('SET lock_configuration = true');
-
+    await lockDown(connection, tables);
     const prepared = await prepareSelect(connection, sql);
+    bindParams(prepared, options.params ?? []);
     timer = setTimeout(() => stop('timeout'), limits.timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) stop('cancelled');
@@ -132,7 +121,8 @@ export async function streamSandboxedSql(
       let rowCount = 0;
       let bytes = 0;
       let truncated: Truncation = null;
-      reading: for await (const rows of result.yieldRowObjectJson()) {
+      const chunks = options.rows === 'arrays' ? result.yieldRowsJson() : result.yieldRowObjectJson();
+      reading: for await (const rows of chunks) {
         for (const row of rows) {
           if (rowCount >= limits.maxRows) {
             truncated = 'rows';
@@ -162,6 +152,83 @@ export async function streamSandboxedSql(
     connection?.closeSync();
     instance.closeSync();
     if (limits.spillDir) await rm(limits.spillDir, { recursive: true, force: true });
+  }
+}
+
+/** What a statement is given besides its text. */
+export interface StatementOptions {
+  /** Values of `$1`, `$2`, … as text (null: SQL NULL); DuckDB casts each to the type the statement gives it. */
+  params?: Array<string | null>;
+  /** Rows as JSON objects by column name (the default) or as JSON arrays in column order (names may repeat). */
+  rows?: 'objects' | 'arrays';
+}
+
+/** What a statement would take and give, found by preparing it without running it. */
+export interface SqlDescription {
+  /** The DuckDB type of each `$n` parameter, or null where the statement leaves it open. */
+  params: Array<string | null>;
+  columns: Array<{ name: string; type: string }>;
+}
+
+/**
+ * Prepares one statement in the same locked-down engine `streamSandboxedSql` runs it in, and tells its parameters
+ * and columns without reading any row (the extended query protocol's Describe of a statement).
+ */
+export async function describeSandboxedSql(sql: string, tables: TableSource[], limits: SqlLimits): Promise<SqlDescription> {
+  const instance = await createEngine({ ...limits, spillDir: undefined });
+  let connection: DuckDBConnection | undefined;
+  try {
+    connection = await instance.connect();
+    await lockDown(connection, tables);
+    const prepared = await prepareSelect(connection, sql);
+    const params: Array<string | null> = [];
+    for (let i = 1; i <= prepared.parameterCount; i += 1) {
+      try {
+        params.push(prepared.parameterType(i).toString());
+      } catch {
+        params.push(null); // `SELECT $1`: nothing fixes the type until a value is bound
+      }
+    }
+    const columns: SqlDescription['columns'] = [];
+    for (let i = 0; i < prepared.columnCount; i += 1) columns.push({ name: prepared.columnName(i), type: prepared.columnType(i).toString() });
+    return { params, columns };
+  } finally {
+    connection?.closeSync();
+    instance.closeSync();
+  }
+}
+
+function createEngine(limits: Pick<SqlLimits, 'memoryLimit' | 'threads'> & { spillDir?: string | undefined }) {
+  return DuckDBInstance.create(':memory:', {
+    memory_limit: limits.memoryLimit,
+    threads: String(limits.threads),
+    temp_directory: limits.spillDir ?? '',
+  });
+}
+
+/** Creates the tables' views, then shuts the engine off from every other file and locks its configuration. */
+async function lockDown(connection: DuckDBConnection, tables: TableSource[]): Promise<void> {
+  await connection.run(`SET TimeZone = 'UTC'`);
+  const allowed: string[] = [];
+  for (const table of tables) {
+    await connection.run(`CREATE VIEW ${quoteIdent(table.name)} AS ${await tableSql(connection, table)}`);
+    allowed.push(...table.files);
+  }
+  await connection.run(`SET allowed_paths = [${allowed.map(quoteString).join(', ')}]`);
+  await connection.run('SET enable_external_access = false');
+  await connection.run('SET lock_configuration = true');
+}
+
+function bindParams(prepared: DuckDBPreparedStatement, params: Array<string | null>): void {
+  if (params.length !== prepared.parameterCount)
+    throw new SqlFailure('error', `the statement takes ${prepared.parameterCount} parameter(s), ${params.length} given`);
+  try {
+    for (const [i, value] of params.entries()) {
+      if (value === null) prepared.bindNull(i + 1);
+      else prepared.bindVarchar(i + 1, value);
+    }
+  } catch (error) {
+    throw new SqlFailure('error', firstParagraph(error));
   }
 }
 
