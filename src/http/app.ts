@@ -42,6 +42,8 @@ export type ApiServices = Pick<
   | 'dataPrep'
   | 'dataAccess'
   | 'query'
+  | 'connectionParameters'
+  | 'queryAccounts'
   | 'sandboxes'
   | 'admin'
   | 'metrics'
