@@ -92,27 +92,29 @@ function FieldEditor(props: {
         {label} <span className="field-type">{describeKind(field)}</span>
       </legend>
       <div className="field-draft-grid">
-        <label>
-          <span>Field name</span>
-          <input
-            id={`${id}-name`}
-            value={field.name}
-            onChange={(e) => set({ name: e.target.value })}
-            aria-invalid={nameProblem ? true : undefined}
-            aria-describedby={nameProblem ? `${id}-name-problem` : `${id}-name-hint`}
-            autoComplete="off"
-            spellCheck={false}
-          />
+        <div className="field-cell">
+          <label>
+            <span>Field name</span>
+            <input
+              id={`${id}-name`}
+              value={field.name}
+              onChange={(e) => set({ name: e.target.value })}
+              aria-invalid={nameProblem ? true : undefined}
+              aria-describedby={nameProblem ? `${id}-name-problem` : `${id}-name-hint`}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </label>
           {nameProblem ? (
             <span className="field-problem" id={`${id}-name-problem`}>
               {nameProblem}
             </span>
           ) : (
-            <span className="help small" id={`${id}-name-hint`}>
+            <span className="help small muted" id={`${id}-name-hint`}>
               e.g. loyaltyLevel
             </span>
           )}
-        </label>
+        </div>
         <label>
           <span>Title</span>
           <input value={field.title} onChange={(e) => set({ title: e.target.value })} placeholder="Shown instead of the name" />
@@ -183,7 +185,7 @@ function FieldEditor(props: {
             </select>
           </label>
         ) : null}
-        <label className="wide">
+        <label>
           <span>Description</span>
           <input value={field.description} onChange={(e) => set({ description: e.target.value })} />
         </label>

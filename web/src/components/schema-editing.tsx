@@ -65,8 +65,9 @@ function AddFieldGroup({ schema, reload, initial }: { schema: ResolvedSchema; re
   const { api } = useApp();
   const classId = schema['meta:class'] ?? '';
   const groups = useAsync(() => (classId ? schemaRegistry(api).fieldGroupsFor(classId) : Promise.resolve([])), [api, classId]);
-  const inSchema = new Set((schema.allOf ?? []).map((p) => p.$ref));
-  const available = (groups.data ?? []).filter((g) => !inSchema.has(g.$id));
+  // A resolved schema names what it is made of in `meta:extends` (its `allOf` may be inlined).
+  const inSchema = new Set([...(schema.allOf ?? []).map((p) => p.$ref), ...(schema['meta:extends'] ?? [])]);
+  const available = [...new Map((groups.data ?? []).map((g) => [g.$id, g])).values()].filter((g) => !inSchema.has(g.$id));
   const [chosen, setChosen] = useState(initial ?? '');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
