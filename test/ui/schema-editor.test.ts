@@ -184,7 +184,7 @@ describe('web UI: the schema editor in chromium', () => {
       .waitFor();
     await screenshots('field-group-refused');
     expectedFailures.length = 0;
-    await page.getByLabel('Title', { exact: true }).first().fill('Loyalty details');
+    await page.getByLabel('Title', { exact: true }).first().fill('Member loyalty');
     await page.getByLabel('Description', { exact: true }).first().fill('Membership, points and contact');
     await screenshots('field-group-filled');
     await page.getByRole('button', { name: 'Create field group' }).click();
@@ -192,15 +192,18 @@ describe('web UI: the schema editor in chromium', () => {
     // 2. Back at the schema with the new group chosen: add it, and the tree shows its fields.
     await page.getByRole('heading', { name: 'Loyalty members', level: 1 }).waitFor();
     const groupSelect = page.getByLabel(/^Field group/);
-    await expect.poll(() => groupSelect.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent)).toBe('Loyalty details');
+    await expect.poll(() => groupSelect.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent)).toBe('Member loyalty');
     await screenshots('field-group-chosen');
     await page.getByRole('button', { name: 'Add field group' }).click();
-    await page.getByRole('status').getByText('Added “Loyalty details”.').waitFor();
+    await page.getByRole('status').getByText('Added “Member loyalty”.').waitFor();
     await tree.getByText('lifetimePoints', { exact: true }).waitFor();
     await tree.getByText('Mailing address').waitFor();
     await tree.getByText(tenant, { exact: true }).waitFor();
+    // One field group was created (the refused attempt left nothing behind).
+    const groups = await client.request('GET', `${SR}/tenant/fieldgroups`, undefined, { accept: 'application/vnd.adobe.xed-id+json' });
+    expect((groups.body as { results: Array<{ title: string }> }).results.map((g) => g.title)).toEqual(['Member loyalty']);
     // The group is in the schema now: it is no longer offered.
-    expect(await groupSelect.locator('option', { hasText: 'Loyalty details' }).count()).toBe(0);
+    expect(await groupSelect.locator('option', { hasText: 'Member loyalty' }).count()).toBe(0);
     await screenshots('field-group-added');
 
     // 3. A primary identity on the email field, marked in the tree.
