@@ -100,7 +100,7 @@ function FieldEditor(props: {
               value={field.name}
               onChange={(e) => set({ name: e.target.value })}
               aria-invalid={nameProblem ? true : undefined}
-              aria-describedby={nameProblem ? `${id}-name-problem` : `${id}-name-hint`}
+              aria-describedby={nameProblem ? `${id}-name-problem` : field.name ? undefined : `${id}-name-hint`}
               autoComplete="off"
               spellCheck={false}
             />
@@ -109,7 +109,7 @@ function FieldEditor(props: {
             <span className="field-problem" id={`${id}-name-problem`}>
               {nameProblem}
             </span>
-          ) : (
+          ) : field.name ? null : (
             <span className="help small muted" id={`${id}-name-hint`}>
               e.g. loyaltyLevel
             </span>

@@ -14,7 +14,7 @@ export const KIND_LABELS: Record<FieldKind, string> = {
   boolean: 'Boolean',
   date: 'Date',
   'date-time': 'Date-time',
-  object: 'Object (nested fields)',
+  object: 'Object',
   array: 'Array',
   map: 'Map',
 };

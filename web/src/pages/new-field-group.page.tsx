@@ -68,7 +68,14 @@ export default function NewFieldGroupPage() {
         <div className="stack narrow">
           <label>
             <span>Title</span>
-            <input required value={title} onChange={(e) => setTitle(e.target.value)} />
+            <input
+              required
+              value={title}
+              onChange={(e) => {
+                setTitle(e.target.value);
+                setError(null);
+              }}
+            />
           </label>
           <label>
             <span>Description</span>
