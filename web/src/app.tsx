@@ -18,6 +18,7 @@ const DatasetPage = lazy(() => import('./pages/dataset.page.js'));
 const SchemasPage = lazy(() => import('./pages/schemas.page.js'));
 const SchemaPage = lazy(() => import('./pages/schema.page.js'));
 const NewSchemaPage = lazy(() => import('./pages/new-schema.page.js'));
+const NewFieldGroupPage = lazy(() => import('./pages/new-field-group.page.js'));
 
 export function App() {
   const [session, setSession] = useState<Session | null>(() => loadSession());
@@ -112,6 +113,7 @@ function Shell() {
             <Route path="/datasets/:id" component={DatasetPage} />
             <Route path="/schemas" component={SchemasPage} />
             <Route path="/schemas/new" component={NewSchemaPage} />
+            <Route path="/schemas/fieldgroups/new" component={NewFieldGroupPage} />
             <Route path="/schemas/view" component={SchemaPage} />
             <Route>
               <h1 tabIndex={-1}>Not found</h1>

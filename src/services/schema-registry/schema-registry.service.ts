@@ -176,8 +176,9 @@ export class SchemaRegistryService {
     const isUpdated = (key: string) => key === existing.$id || key === existing['meta:altId'];
     const affected = [existing, ...(await this.dependentsOf(scope, existing.$id))];
     for (const resource of affected) {
-      const lookup = await this.lookupFor(scope, 'tenant', [resource]);
       const after = resource === existing ? updated : resource;
+      // The new version may reference tenant resources the old one did not (a field group just added).
+      const lookup = await this.lookupFor(scope, 'tenant', [resource, updated]);
       let resolved: Record<string, unknown>;
       try {
         resolved = resolveFull(after, (key) => (isUpdated(key) ? updated : lookup(key)));

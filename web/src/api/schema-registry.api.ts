@@ -16,6 +16,7 @@ export interface XdmResource {
 export interface ResolvedSchema extends XdmResource {
   properties?: Record<string, JsonSchema>;
   allOf?: Array<{ $ref?: string }>;
+  'meta:extends'?: string[];
 }
 
 type Container = 'global' | 'tenant';

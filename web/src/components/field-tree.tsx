@@ -10,13 +10,23 @@ interface Props {
   marked?: Set<string>;
   /** Open every object to this depth at first. */
   openDepth?: number;
+  /** Short notes shown beside fields, by path (e.g. an identity descriptor's namespace). */
+  badges?: Map<string, string>;
+  /** Show each field's title beside its name. */
+  showTitles?: boolean;
 }
 
 /** An XDM schema as a tree of fields with their types; objects fold with native <details>. */
-export function FieldTree({ fields, label, onPick, marked, openDepth = 1 }: Props) {
+export function FieldTree({ fields, label, onPick, marked, openDepth = 1, badges, showTitles = false }: Props) {
   const [filter, setFilter] = useState('');
   const needle = filter.trim().toLowerCase();
   const matches = (f: XdmField): boolean => !needle || f.path.toLowerCase().includes(needle) || (f.children ?? []).some(matches);
+  const extras = (field: XdmField) => (
+    <>
+      {showTitles && field.title && field.title !== field.name ? <span className="field-title"> {field.title}</span> : null}
+      {badges?.has(field.path) ? <span className="badge identity">{badges.get(field.path)}</span> : null}
+    </>
+  );
   const render = (list: XdmField[], depth: number) => (
     <ul className="tree" role={depth === 0 ? 'tree' : 'group'} aria-label={depth === 0 ? label : undefined}>
       {list.filter(matches).map((field) =>
@@ -26,6 +36,7 @@ export function FieldTree({ fields, label, onPick, marked, openDepth = 1 }: Prop
             <details open={depth < openDepth || Boolean(needle)}>
               <summary>
                 <span className="field-name">{field.name}</span> <span className="field-type">object</span>
+                {extras(field)}
               </summary>
               {render(field.children, depth + 1)}
             </details>
@@ -46,6 +57,7 @@ export function FieldTree({ fields, label, onPick, marked, openDepth = 1 }: Prop
               {field.type}
               {field.format && field.format !== field.type ? ` (${field.format})` : ''}
             </span>
+            {extras(field)}
             {marked?.has(field.path) ? <span className="sr-only"> (mapped)</span> : null}
           </li>
         ),

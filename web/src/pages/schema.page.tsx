@@ -3,6 +3,7 @@ import { Link, useSearch } from 'wouter';
 import { containerOf, schemaRegistry } from '../api/schema-registry.api.js';
 import { useApp } from '../app-context.js';
 import { FieldTree } from '../components/field-tree.js';
+import { SchemaEditing } from '../components/schema-editing.js';
 import { ErrorNote, Loading } from '../components/ui.js';
 import { ResourceTitle } from '../components/resource-title.js';
 import { fieldsOf } from '../lib/xdm-fields.js';
@@ -13,6 +14,7 @@ export default function SchemaPage() {
   const params = new URLSearchParams(useSearch());
   const id = params.get('id') ?? '';
   const kind = (params.get('kind') ?? 'schemas') as 'schemas' | 'classes' | 'fieldgroups';
+  const added = params.get('add');
   const { api } = useApp();
   const resource = useAsync(() => schemaRegistry(api).resolved(containerOf(id), kind, id), [api, id, kind]);
   const fields = useMemo(() => fieldsOf(resource.data?.properties), [resource.data]);
@@ -25,7 +27,7 @@ export default function SchemaPage() {
       <p className="muted small">
         <code>{id}</code>
       </p>
-      {resource.loading ? <Loading /> : null}
+      {resource.loading && !resource.data ? <Loading /> : null}
       <ErrorNote error={resource.error} />
       {resource.data?.description ? <p>{resource.data.description}</p> : null}
       {resource.data?.['meta:class'] ? (
@@ -33,7 +35,12 @@ export default function SchemaPage() {
           Class: <ResourceTitle kind="classes" id={resource.data['meta:class']} />
         </p>
       ) : null}
-      {resource.data ? <FieldTree fields={fields} label={`Fields of ${resource.data.title}`} openDepth={1} /> : null}
+      {resource.data && kind === 'schemas' && containerOf(id) === 'tenant' ? (
+        // The org's own schemas can be extended here; the standard ones are read-only.
+        <SchemaEditing schema={resource.data} reload={resource.reload} {...(added ? { initialFieldGroup: added } : {})} />
+      ) : resource.data ? (
+        <FieldTree fields={fields} label={`Fields of ${resource.data.title}`} openDepth={1} />
+      ) : null}
     </section>
   );
 }

@@ -25,6 +25,9 @@ export default function SchemasPage() {
         <Link href="/schemas/new" className="button">
           Create schema
         </Link>
+        <Link href="/schemas/fieldgroups/new" className="button secondary">
+          Create field group
+        </Link>
       </div>
       <div role="tablist" aria-label="Kind" className="tabs">
         {TABS.map(([value, label]) => (
