@@ -349,6 +349,22 @@ describe.each(['pglite', 'postgres'] as const)('Schema Registry API on %s', (dat
       expect(full.json().properties.workEmail.properties.address.format).toBe('email');
     });
 
+    it('adds a tenant field group with JSON Patch, resolving the group the new version newly references', async () => {
+      const tenant = `_${t.credentials.tenantId}`;
+      const schema = await createResource(t, 'schemas', { title: 'grows by a tenant group', allOf: [{ $ref: PROFILE }] });
+      const group = await createResource(t, 'fieldgroups', {
+        title: 'Loyalty',
+        'meta:intendedToExtend': [PROFILE],
+        properties: { [tenant]: { type: 'object', properties: { points: { type: 'integer' } } } },
+      });
+      const res = await t.call('PATCH', `${BASE}/tenant/schemas/${enc(schema.$id)}`, [{ op: 'add', path: '/allOf/-', value: { $ref: group.$id } }], {
+        'content-type': 'application/json-patch+json',
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const full = await t.call('GET', `${BASE}/tenant/schemas/${enc(schema.$id)}`, undefined, { accept: XED_FULL });
+      expect(full.json().properties[tenant].properties.points).toMatchObject({ type: 'integer' });
+    });
+
     it('replaces an ad-hoc class with PUT, keeping its namespace', async () => {
       const cls = await createResource(t, 'classes', adhocClassBody);
       const body = structuredClone(adhocClassBody);
