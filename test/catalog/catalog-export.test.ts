@@ -286,7 +286,7 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
       inputFiles: [{ path: 'in/b.csv', size: 10, records: 1, failed: 1 }],
       rowErrors: [{ file: 'in/b.csv', row: 1, code: 'PARSE-1001', message: 'bad quote' }],
     });
-    expect(result).toEqual({ status: 'failed', files: [] });
+    expect(result).toMatchObject({ status: 'failed', files: [], errors: [{ code: 'TRIB-BATCH-1001' }, { code: 'PARSE-1001' }] });
     expect(existsSync(staging.dir)).toBe(false);
     const batch = (await t.call('GET', `${CATALOG}/batches/${id}`)).json()[id];
     expect(batch).toMatchObject({ status: 'failed', recordCount: 0, failedRecordCount: 1 });
