@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'vitest';
 import type { TestPlatform } from './platform.js';
+import { waitFor } from './wait-for.js';
 
 /**
  * The walk a user of a file source takes through the HTTP API, shared by the connector and flow
@@ -185,13 +186,21 @@ export async function createFlow(t: TestPlatform, options: FlowOptions): Promise
 
 /** Brings the flow's next slot forward to now; the scheduler starts a run, executed here in-process. Returns the finished run. */
 export async function runNow(t: TestPlatform, flowId: string): Promise<Record<string, any>> {
+  const before = new Set<string>(((await t.call('GET', `${FS}/runs?property=flowId==${flowId}`)).json().items as any[]).map((r) => r.id));
   await t.platform.db.query("update flows set next_run_at = now() - interval '1 second' where id = $1", [flowId]);
   expect(await t.platform.scheduler.tick(Date.now())).toBe(1);
-  const runs = (await t.call('GET', `${FS}/runs?property=flowId==${flowId}`)).json().items;
-  const pending = runs.find((r: any) => r.metrics.statusSummary.status === 'pending');
-  expect(pending, JSON.stringify(runs)).toBeTruthy();
-  await t.platform.flowService.executor.execute(pending.id);
-  return (await t.call('GET', `${FS}/runs/${pending.id}`)).json().items[0];
+  const runs = (await t.call('GET', `${FS}/runs?property=flowId==${flowId}`)).json().items as any[];
+  const created = runs.find((r) => !before.has(r.id));
+  expect(created, JSON.stringify(runs)).toBeTruthy();
+  // A worker of the platform, woken as the run was queued, may have taken it already; otherwise run it here.
+  if (created.metrics.statusSummary.status === 'pending') await t.platform.flowService.executor.execute(created.id);
+  return waitFor(
+    async () => {
+      const run = (await t.call('GET', `${FS}/runs/${created.id}`)).json().items[0];
+      return ['success', 'partialSuccess', 'failed', 'cancelled'].includes(run.metrics.statusSummary.status) && run;
+    },
+    { timeoutMs: 120_000, what: `run ${created.id} to end` },
+  );
 }
 
 /**

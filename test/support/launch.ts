@@ -127,6 +127,8 @@ export function launchTributary(
       TRIBUTARY_SCHEDULER_TICK_MS: String(options.tickMs),
       LOG_LEVEL: 'warn',
       TRIBUTARY_LOCAL_ROOTS: TEST_LOCAL_ROOTS,
+      // Several servers run at once in the tests: none takes the fixed SQL port unless a test asks for it.
+      TRIBUTARY_SQL_PORT: 'off',
       ...options.env,
     },
     group: options.group ?? false,
