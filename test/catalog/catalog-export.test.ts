@@ -381,4 +381,23 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
     expect((await t.call('GET', `${CATALOG}/batches/${batchId}`)).statusCode).toBe(404);
     expect(existsSync(join(t.platform.config.lakeDir, scope.orgId, scope.sandboxId, datasetId))).toBe(false);
   });
+
+  it('counts failed rows, not row errors, in a batch summary (a row may fail on several fields)', async () => {
+    const created = await t.call('POST', `${CATALOG}/dataSets`, { ...SEED_DATASET, name: 'summary counts' });
+    const ownDataset = (created.json()[0] as string).split('/').pop()!;
+    const { batchId: id, staging } = await t.platform.catalog.beginBatch(scope, { datasetId: ownDataset });
+    await writeParquet(staging.dir, 'part-00000.parquet');
+    const bad = (row: number, field: string) => ({ file: 'in/c.csv', row, code: 'TYPE-3001', message: `${field}: not a number`, field });
+    const result = await t.platform.catalog.finishBatch(scope, id, staging, {
+      recordCount: 1,
+      failedRecordCount: 2,
+      inputFiles: [{ path: 'in/c.csv', size: 30, records: 3, failed: 2 }],
+      rowErrors: [bad(1, 'a'), bad(1, 'b'), bad(2, 'a'), bad(2, 'b')],
+    });
+    expect(result.status).toBe('success');
+    const batch = (await t.call('GET', `${CATALOG}/batches/${id}`)).json()[id];
+    expect(batch.errors.map((e: { description: string }) => e.description)).toEqual([
+      '2 row(s) failed with TYPE-3001; first: a: not a number (in/c.csv, row 1)',
+    ]);
+  });
 });
