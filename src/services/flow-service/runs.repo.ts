@@ -65,19 +65,19 @@ async function moveRuns<T>(
   );
 }
 
-export async function insertRun(
-  q: Queryable,
-  run: {
-    flowId: string;
-    orgId: string;
-    sandboxId: string;
-    windowStart: Date | null;
-    windowEnd: Date;
-    clientId: string;
-    retryOf?: string;
-    retakeFailedOf?: string;
-  },
-): Promise<string> {
+/** A run to create: its flow, its window, who asked, and what it repeats (a retry, a RE_TRIGGER). */
+export interface NewRun {
+  flowId: string;
+  orgId: string;
+  sandboxId: string;
+  windowStart: Date | null;
+  windowEnd: Date;
+  clientId: string;
+  retryOf?: string;
+  retakeFailedOf?: string;
+}
+
+export async function insertRun(q: Queryable, run: NewRun): Promise<string> {
   const id = randomUUID();
   await q.query(
     `insert into flow_runs (id, flow_id, org_id, sandbox_id, status, window_start, window_end, retry_of, retake_failed_of, etag, created_client)

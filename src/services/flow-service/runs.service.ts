@@ -16,20 +16,7 @@ export type { RunRow } from './runs.repo.js';
 const ms = (v: Date | string | null) => (v === null ? undefined : new Date(v).getTime());
 
 /** Creates a pending run and its job in one transaction, so a run is never left without a job nor a job without its run. */
-export async function createRun(
-  tx: Queryable,
-  queue: JobQueue,
-  run: {
-    flowId: string;
-    orgId: string;
-    sandboxId: string;
-    windowStart: Date | null;
-    windowEnd: Date;
-    clientId: string;
-    retryOf?: string;
-    retakeFailedOf?: string;
-  },
-): Promise<string> {
+export async function createRun(tx: Queryable, queue: JobQueue, run: runs.NewRun): Promise<string> {
   const id = await runs.insertRun(tx, run);
   await queue.enqueue(RUN_QUEUE, { runId: id }, { tx, singletonKey: id });
   return id;

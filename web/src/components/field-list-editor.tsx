@@ -136,54 +136,24 @@ function FieldEditor(props: {
           </select>
         </label>
         {field.kind === 'string' ? (
-          <label>
-            <span>Format</span>
-            <select value={field.format} onChange={(e) => set({ format: e.target.value as FieldDraft['format'] })}>
-              {STRING_FORMATS.map((f) => (
-                <option key={f} value={f}>
-                  {FORMAT_LABELS[f]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Format" value={field.format} options={STRING_FORMATS} labels={FORMAT_LABELS} onChange={(format) => set({ format })} />
         ) : null}
         {field.kind === 'array' ? (
-          <label>
-            <span>Items</span>
-            <select value={field.itemKind} onChange={(e) => set({ itemKind: e.target.value as FieldDraft['itemKind'] })}>
-              {ITEM_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {KIND_LABELS[k]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Items" value={field.itemKind} options={ITEM_KINDS} labels={KIND_LABELS} onChange={(itemKind) => set({ itemKind })} />
         ) : null}
         {field.kind === 'map' ? (
-          <label>
-            <span>Values</span>
-            <select value={field.valueKind} onChange={(e) => set({ valueKind: e.target.value as FieldDraft['valueKind'] })}>
-              {MAP_VALUE_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {KIND_LABELS[k]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice
+            label="Values"
+            value={field.valueKind}
+            options={MAP_VALUE_KINDS}
+            labels={KIND_LABELS}
+            onChange={(valueKind) => set({ valueKind })}
+          />
         ) : null}
         {field.kind === 'integer' ||
         (field.kind === 'array' && field.itemKind === 'integer') ||
         (field.kind === 'map' && field.valueKind === 'integer') ? (
-          <label>
-            <span>Integer width</span>
-            <select value={field.width} onChange={(e) => set({ width: e.target.value as FieldDraft['width'] })}>
-              {INTEGER_WIDTHS.map((w) => (
-                <option key={w} value={w}>
-                  {WIDTH_LABELS[w]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Integer width" value={field.width} options={INTEGER_WIDTHS} labels={WIDTH_LABELS} onChange={(width) => set({ width })} />
         ) : null}
         <label>
           <span>Description</span>
@@ -217,6 +187,28 @@ function FieldEditor(props: {
         </div>
       ) : null}
     </fieldset>
+  );
+}
+
+/** A labelled select over a fixed list of values, each shown by its label. */
+function Choice<T extends string>(props: {
+  label: string;
+  value: T;
+  options: readonly T[];
+  labels: Record<string, string>;
+  onChange: (value: T) => void;
+}) {
+  return (
+    <label>
+      <span>{props.label}</span>
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value as T)}>
+        {props.options.map((option) => (
+          <option key={option} value={option}>
+            {props.labels[option]}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
