@@ -110,7 +110,73 @@ export interface FileConnector extends SourceKind {
   open(params: Record<string, unknown>, context?: OpenContext): FileStorage;
 }
 
-/** A streaming source (records, not files). Its connections are kept; reading them is not built yet. */
+/**
+ * Where to start reading a partition that has no checkpoint yet: its oldest retained record, or only what
+ * arrives from now on (AEP's `reset` source param).
+ */
+export type StartPosition = 'earliest' | 'latest';
+
+/** One ordered lane of a stream: a Kinesis shard, an Event Hubs partition, an HTTP inlet's log. */
+export interface StreamPartition {
+  id: string;
+  /**
+   * Partitions that must be read to their end before this one starts (a Kinesis shard made by a split or a
+   * merge), so that records of one key stay in order across resharding. Empty for most partitions.
+   */
+  parents: readonly string[];
+  /** True when the partition takes no new records (a shard closed by resharding): once drained, it is done. */
+  closed: boolean;
+}
+
+/** One record as a stream hands it over. */
+export interface StreamRecord {
+  /** The record's payload (JSON text for `dataType` `xdm` or `raw` JSON; any bytes otherwise, which then fail as row errors). */
+  data: Buffer;
+  /** When the stream accepted the record, epoch ms. */
+  arrivedAt: number;
+}
+
+/** What one read of a partition returns. */
+export interface PartitionRead {
+  records: StreamRecord[];
+  /**
+   * The checkpoint after these records: stored with the micro-batch that lands them, and handed back to
+   * `read` to go on. Opaque to the platform (a sequence number, an offset).
+   */
+  checkpoint: string;
+  /** True when the partition is closed and every record of it has been read. */
+  drained: boolean;
+  /** How far the read is behind the partition's newest record, in ms, when the stream says. */
+  lagMs?: number;
+}
+
+/** An opened connection to one streaming service. */
+export interface RecordStream {
+  /** Proves the credentials work and the service answers; throws ConnectorError. */
+  check(): Promise<void>;
+  /** The streams (Kinesis) or hubs (Event Hubs) this connection can read, for explore. */
+  listStreams(): Promise<string[]>;
+  /** The partitions of a stream now, closed ones included while they still hold records. */
+  partitions(stream: string): Promise<StreamPartition[]>;
+  /**
+   * Reads the next records of a partition after `from` (a checkpoint from an earlier read, or a start
+   * position), at most `maxRecords`, waiting up to `waitMs` for the first when none is there yet.
+   */
+  read(
+    stream: string,
+    partition: string,
+    from: { checkpoint: string } | { start: StartPosition },
+    options: { maxRecords: number; waitMs: number; signal?: AbortSignal },
+  ): Promise<PartitionRead>;
+  close(): Promise<void>;
+}
+
+/**
+ * A streaming source: records, not files. It yields records and the checkpoint after them; everything
+ * after that — mapping, validation, the batch writer, row errors, metrics — is the same as for files.
+ */
 export interface StreamingSource extends SourceKind {
   kind: 'streaming';
+  /** Opens the stream service; absent while a kind of stream can be stored but not read. */
+  open?(params: Record<string, unknown>, context?: OpenContext): RecordStream;
 }
