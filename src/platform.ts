@@ -18,7 +18,7 @@ import { IdentityNamespaceService } from './services/identity-namespace/index.js
 import { CatalogService } from './services/catalog/index.js';
 import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
-import { BatchIngestionService, type ImportJob } from './services/ingest/index.js';
+import { BatchIngestionService } from './services/ingest/index.js';
 import { QueryService } from './services/query/index.js';
 import { ConnectionParametersService } from './services/query/connection-parameters.js';
 import { SqlLoginService } from './services/query/sql-login.js';
@@ -32,10 +32,10 @@ import { checkReadiness, type Readiness } from './observability/readiness.js';
 import { ConnectorRegistry, defaultConnectors, type LocalRootsOptions } from './connectors/index.js';
 import { EgressPolicy, type Resolver } from './connectors/egress/index.js';
 import { ingest, previewFile, schemaColumns, schemaHasPath } from './pipeline/index.js';
-import { IMPORT_QUEUE, RUN_QUEUE, startQueue, type JobQueue } from './store/queue.js';
-
-/** How long a run waiting for its flow's run in progress waits before its job tries again. */
-const RUN_WAIT_SECONDS = 2;
+import { startQueue, type JobQueue } from './store/queue.js';
+import { JOB_QUEUES, type PlatformJobs } from './worker/jobs.js';
+import { InFlight } from './worker/worker.js';
+import { startBackground } from './worker/background.js';
 
 /** Everything a Tributary process is made of, wired once. `main.ts` and the tests build it the same way. */
 export interface Platform {
@@ -56,7 +56,7 @@ export interface Platform {
   connectionParameters: ConnectionParametersService;
   queryAccounts: QueryAccountsService;
   flowService: FlowService;
-  queue: JobQueue;
+  queue: JobQueue<PlatformJobs>;
   scheduler: Scheduler;
   sandboxes: SandboxService;
   /** Request and platform metrics (`/metrics`). */
@@ -161,7 +161,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   const connectionParameters = new ConnectionParametersService(() => sqlGateway.endpoint);
   const dataAccess = new DataAccessService(catalog, (scope, id, limit) => query.previewDataset(scope, id, limit));
-  const queue = await startQueue(db);
+  const queue = await startQueue<PlatformJobs>(db, { queues: JOB_QUEUES });
   const pipeline = { ingest: withFileLimits(config.fileLimits), previewFile };
   // Uploads go through the same pipeline as flow runs, validated against the dataset's schema.
   const batchIngestion = new BatchIngestionService({
@@ -208,7 +208,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   ];
   const sandboxes = new SandboxService(db, sandboxPurgers, { log });
   const admin = new AdminCredential(loadAdminToken(config.home, config.adminToken));
-  const inFlight = new Set<AbortController>();
+  const inFlight = new InFlight();
   let closed = false;
   let background = false;
   return {
@@ -237,35 +237,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     async startBackground(options = {}) {
       if (background) return;
       background = true;
-      // One process owns the embedded database: whatever was in flight when it last stopped is dead.
-      if (db.kind === 'pglite') {
-        // A completed import whose job has not started yet is still to be processed, not abandoned.
-        const queuedImports = (await queue.pending(IMPORT_QUEUE)).map((job) => String(job.batchId));
-        await catalog.recoverStaleBatches({ except: queuedImports });
-        await flowService.executor.failInterruptedRuns();
-      }
-      // Queries left running by a dead process: all of them on the embedded database, past their timeout on PostgreSQL.
-      await query.failInterruptedQueries(db.kind === 'pglite' ? {} : { olderThanMs: query.limits.timeoutMs });
-      await sandboxes.resumeInterrupted();
-      // What runs killed with their process left in the scratch folder.
-      await flowService.executor.sweepScratch();
-      if (options.scheduler !== false) await scheduler.start();
-      await queue.work(RUN_QUEUE, async (data) => {
-        const runId = String(data.runId);
-        const abort = new AbortController();
-        inFlight.add(abort);
-        try {
-          const outcome = await flowService.executor.execute(runId, { signal: abort.signal });
-          // A fresh job, not a retry: a run handed back at shutdown has not failed.
-          if (outcome === 'handedBack') await queue.enqueue(RUN_QUEUE, { runId });
-          // Another run of its flow is in progress: this one stays pending and its job comes back shortly.
-          if (outcome === 'waiting') await queue.enqueue(RUN_QUEUE, { runId }, { startAfterSeconds: RUN_WAIT_SECONDS });
-        } finally {
-          inFlight.delete(abort);
-        }
-      });
-      // Batch Ingestion COMPLETE answers at once; its batch is processed here.
-      await queue.work(IMPORT_QUEUE, (data) => batchIngestion.processImportBatch(data as unknown as ImportJob));
+      await startBackground({ db, queue, catalog, query, sandboxes, scheduler, flowService, batchIngestion, inFlight }, options);
     },
     async close(options = {}) {
       // Idempotent: a signal handler and a test teardown may both ask.
@@ -273,9 +245,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       closed = true;
       await sqlGateway.close();
       await scheduler.stop();
-      const grace = setTimeout(() => {
-        for (const abort of inFlight) abort.abort(new Error('the process is shutting down'));
-      }, options.graceMs ?? 20_000);
+      const grace = setTimeout(() => inFlight.abortAll(new Error('the process is shutting down')), options.graceMs ?? 20_000);
       try {
         await queue.stop();
       } finally {

@@ -4,12 +4,16 @@ import type { Db, Queryable } from './db.js';
 /**
  * The job queue: pg-boss over the product's own database, so the embedded mode (PGlite) and the
  * scaled-out mode (PostgreSQL, many worker processes) share one mechanism.
+ *
+ * `Jobs` maps each queue's name to the data its jobs carry, so a job cannot be enqueued on a queue that
+ * does not take its shape, nor a handler read a field its queue's jobs lack. Each service declares the
+ * queues it uses; `src/worker/jobs.ts` joins them into the platform's registry.
  */
-export interface JobQueue {
+export interface JobQueue<Jobs extends object = Record<string, object>> {
   /** Enqueues a job; inside `tx` it is enqueued only if that transaction commits. */
-  enqueue(
-    queue: string,
-    data: object,
+  enqueue<Name extends keyof Jobs & string>(
+    queue: Name,
+    data: Jobs[Name],
     options?: {
       tx?: Queryable;
       singletonKey?: string;
@@ -18,14 +22,14 @@ export interface JobQueue {
     },
   ): Promise<string | null>;
   /** Starts taking jobs of a queue, one at a time per call. */
-  work(queue: string, handler: (data: Record<string, unknown>, jobId: string) => Promise<void>): Promise<void>;
+  work<Name extends keyof Jobs & string>(queue: Name, handler: (data: Jobs[Name], jobId: string) => Promise<void>): Promise<void>;
   /**
    * The data of a queue's jobs that no worker has taken yet (waiting to start, or to be retried), and
    * with `startedWithinMs`, also of those a worker took less than that long ago.
    */
-  pending(queue: string, options?: { startedWithinMs?: number }): Promise<Array<Record<string, unknown>>>;
+  pending<Name extends keyof Jobs & string>(queue: Name, options?: { startedWithinMs?: number }): Promise<Array<Jobs[Name]>>;
   /** Completes, with `output`, the active jobs of a queue whose `data[key]` is one of `values` (their work was ended elsewhere). */
-  completeActive(queue: string, key: string, values: string[], output: object): Promise<number>;
+  completeActive<Name extends keyof Jobs & string>(queue: Name, key: keyof Jobs[Name] & string, values: string[], output: object): Promise<number>;
   /** Stops taking new jobs and waits for the running ones. */
   stop(): Promise<void>;
 }
@@ -40,16 +44,17 @@ function adapter(run: { query: Queryable['query']; execRows?: Db['execRows'] }) 
   };
 }
 
-export const RUN_QUEUE = 'flow-runs';
 /**
  * The channel a job's enqueuing announces its queue on. Workers poll as a fallback; this wakes them at once,
  * in this process and in every `worker` process on the same PostgreSQL.
  */
 export const JOBS_CHANNEL = 'tributary_jobs';
-/** Batch Ingestion COMPLETE: one job processes one import batch. */
-export const IMPORT_QUEUE = 'import-batches';
 
-export async function startQueue(db: Db, options: { pollingIntervalSeconds?: number } = {}): Promise<JobQueue> {
+/** Starts the queue on `db`, creating the named queues (pg-boss needs each before it takes jobs). */
+export async function startQueue<Jobs extends object>(
+  db: Db,
+  options: { queues: ReadonlyArray<keyof Jobs & string>; pollingIntervalSeconds?: number },
+): Promise<JobQueue<Jobs>> {
   const boss = new PgBoss({
     db: adapter({ query: db.query.bind(db), execRows: db.execRows.bind(db) }),
     schedule: false,
@@ -61,8 +66,7 @@ export async function startQueue(db: Db, options: { pollingIntervalSeconds?: num
     process.emitWarning(`job queue: ${error.message}`);
   });
   await boss.start();
-  await boss.createQueue(RUN_QUEUE);
-  await boss.createQueue(IMPORT_QUEUE);
+  for (const name of options.queues) await boss.createQueue(name);
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 1;
   const workers = new Map<string, string[]>();
   let unlisten: (() => Promise<void>) | null = null;
@@ -72,31 +76,36 @@ export async function startQueue(db: Db, options: { pollingIntervalSeconds?: num
 
   return {
     async enqueue(queue, data, { tx, singletonKey, retryLimit, startAfterSeconds } = {}) {
-      const id = await boss.send(queue, data, {
-        ...(tx ? { db: adapter({ query: tx.query.bind(tx) }) } : {}),
-        ...(singletonKey ? { singletonKey } : {}),
-        ...(startAfterSeconds ? { startAfter: startAfterSeconds } : {}),
-        retryLimit: retryLimit ?? 2,
-        retryDelay: 5,
-      } as PgBoss.SendOptions);
+      const id = await boss.send(
+        queue,
+        data as object,
+        {
+          ...(tx ? { db: adapter({ query: tx.query.bind(tx) }) } : {}),
+          ...(singletonKey ? { singletonKey } : {}),
+          ...(startAfterSeconds ? { startAfter: startAfterSeconds } : {}),
+          retryLimit: retryLimit ?? 2,
+          retryDelay: 5,
+        } as PgBoss.SendOptions,
+      );
       // Inside `tx` the notification is sent when it commits, so no worker wakes before the job is visible.
       if (id !== null && !startAfterSeconds) await (tx ?? db).query('select pg_notify($1, $2)', [JOBS_CHANNEL, queue]);
       return id;
     },
     async work(queue, handler) {
       unlisten ??= await db.listen(JOBS_CHANNEL, wake);
-      const id = await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
+      const id = await boss.work<Jobs[typeof queue]>(queue, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
         for (const job of jobs) await handler(job.data, job.id);
       });
       workers.set(queue, [...(workers.get(queue) ?? []), id]);
     },
     async pending(queue, { startedWithinMs } = {}) {
-      const rows = await db.query<{ data: Record<string, unknown> | null }>(
+      const rows = await db.query<{ data: Jobs[typeof queue] }>(
         `select data from pgboss.job where name = $1 and (state in ('created', 'retry')
            or ($2::float8 is not null and state = 'active' and started_on > now() - make_interval(secs => $2::float8 / 1000)))`,
         [queue, startedWithinMs ?? null],
       );
-      return rows.map((r) => r.data ?? {});
+      // Every job is enqueued with its queue's data (the type says so), never null.
+      return rows.map((r) => r.data);
     },
     async completeActive(queue, key, values, output) {
       if (values.length === 0) return 0;

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPlatform, type Platform } from '../../src/platform.js';
-import { RUN_QUEUE } from '../../src/store/queue.js';
+import { RUN_QUEUE } from '../../src/services/flow-service/index.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { FLOW_SPEC, FS, HOUR_AGO_MS, batchesOf, createConnection, createTarget, landedPeople } from '../support/flow-journey.js';
 

@@ -7,6 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { startQueue } from '../../src/store/queue.js';
+import { JOB_QUEUES } from '../../src/worker/jobs.js';
 import { POSTGRES_ADMIN_URL } from './postgres.js';
 import './provided-context.js';
 
@@ -41,7 +42,7 @@ async function prepare(options: { databaseUrl: string | null; dataDir: string })
   const db = await openDb(options);
   try {
     await migrate(db);
-    const queue = await startQueue(db);
+    const queue = await startQueue(db, { queues: JOB_QUEUES });
     await queue.stop();
   } finally {
     await db.close();

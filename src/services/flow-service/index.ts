@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { Db } from '../../store/db.js';
 import type { JobQueue } from '../../store/queue.js';
+import type { RunJobs } from './run-job.js';
 import type { SecretBox } from '../../security/secret-box.js';
 import { streamingSources, type ConnectorRegistry, type ConnectionSpec } from '../../connectors/index.js';
 import type { IdentityService } from '../identity/index.js';
@@ -24,11 +25,12 @@ import type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from
 export type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from './ports.js';
 export { Scheduler } from './scheduler.js';
 export { RunExecutor } from './run-executor.js';
+export { RUN_QUEUE, type RunJob, type RunJobs } from './run-job.js';
 export { purgeFlowServiceSandbox } from './sandbox-purge.js';
 
 export interface FlowServiceDeps {
   db: Db;
-  queue: JobQueue;
+  queue: JobQueue<RunJobs>;
   secrets: SecretBox;
   connectors: ConnectorRegistry;
   identity: IdentityService;
@@ -54,7 +56,7 @@ export class FlowService {
   readonly executor: RunExecutor;
   readonly selector: FileSelector;
   private readonly db: Db;
-  private readonly queue: JobQueue;
+  private readonly queue: JobQueue<RunJobs>;
   private readonly connectionSpecs: ConnectionSpec[];
   private readonly flowSpecs: FlowSpec[];
 

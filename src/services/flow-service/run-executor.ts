@@ -16,7 +16,8 @@ import { runOutcome, isFinal } from './run-states.js';
 import { RunProgress } from './run-progress.js';
 import type { RunScratch } from './run-scratch.js';
 import { storageFileFailure } from './storage-file-failure.js';
-import { RUN_QUEUE, type JobQueue } from '../../store/queue.js';
+import type { JobQueue } from '../../store/queue.js';
+import { RUN_QUEUE, type RunJobs } from './run-job.js';
 import { StageTimes } from '../../pipeline/stage-times.js';
 
 export interface RunExecutorDeps {
@@ -38,7 +39,7 @@ export interface RunExecutorDeps {
   /** The runs' working folders (under the home). */
   scratch: RunScratch;
   /** The queue whose jobs of abandoned runs are ended with them. */
-  queue: JobQueue;
+  queue: JobQueue<RunJobs>;
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 

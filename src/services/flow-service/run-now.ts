@@ -1,5 +1,6 @@
 import type { Db } from '../../store/db.js';
 import type { JobQueue } from '../../store/queue.js';
+import type { RunJobs } from './run-job.js';
 import type { Scope } from '../scope.js';
 import { notFound } from '../errors.js';
 import { checkId } from './resource.js';
@@ -13,7 +14,7 @@ import { lastWindowEnd } from './runs.repo.js';
  * Like any run it waits `pending` while another run of the flow is in progress. Its job is queued at once,
  * in the same transaction, and wakes a worker (see JOBS_CHANNEL).
  */
-export async function startRunNow(db: Db, queue: JobQueue, scope: Scope, flowId: string): Promise<string> {
+export async function startRunNow(db: Db, queue: JobQueue<RunJobs>, scope: Scope, flowId: string): Promise<string> {
   checkId(flowId, 'Flow');
   return db.transaction(async (tx) => {
     // Locked, so a scheduler tick cannot start the same window meanwhile (it skips a flow another holds).

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../../store/db.js';
 import type { JobQueue } from '../../store/queue.js';
-import { RUN_QUEUE } from '../../store/queue.js';
+import { RUN_QUEUE, type RunJobs } from './run-job.js';
 import type { Scope } from '../scope.js';
 import { invalid, notFound } from '../errors.js';
 import { serviceError } from '../error-codes.js';
@@ -16,7 +16,7 @@ export type { RunRow } from './runs.repo.js';
 const ms = (v: Date | string | null) => (v === null ? undefined : new Date(v).getTime());
 
 /** Creates a pending run and its job in one transaction, so a run is never left without a job nor a job without its run. */
-export async function createRun(tx: Queryable, queue: JobQueue, run: runs.NewRun): Promise<string> {
+export async function createRun(tx: Queryable, queue: JobQueue<RunJobs>, run: runs.NewRun): Promise<string> {
   const id = await runs.insertRun(tx, run);
   await queue.enqueue(RUN_QUEUE, { runId: id }, { tx, singletonKey: id });
   return id;
@@ -26,7 +26,7 @@ export async function createRun(tx: Queryable, queue: JobQueue, run: runs.NewRun
 export class RunsService {
   constructor(
     private readonly db: Db,
-    private readonly queue: JobQueue,
+    private readonly queue: JobQueue<RunJobs>,
   ) {}
 
   render(row: RunRow, scope: Scope): Record<string, unknown> {

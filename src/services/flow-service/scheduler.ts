@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../../store/db.js';
 import type { JobQueue } from '../../store/queue.js';
+import type { RunJobs } from './run-job.js';
 import { nextRunAfter, parseSchedule } from './schedule.js';
 import { createRun } from './runs.service.js';
 import { flowHasOpenRun, lastWindowEnd } from './runs.repo.js';
@@ -32,7 +33,7 @@ export class Scheduler {
 
   constructor(
     private readonly db: Db,
-    private readonly queue: JobQueue,
+    private readonly queue: JobQueue<RunJobs>,
     private readonly tickMs: number,
     private readonly onError: (error: unknown) => void,
     /** Upkeep every process does on each tick besides starting runs (failing abandoned runs and import batches). */

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Db } from '../../store/db.js';
-import { IMPORT_QUEUE, type JobQueue } from '../../store/queue.js';
+import type { JobQueue } from '../../store/queue.js';
 import type { Lake } from '../../lake/index.js';
 import type { FieldMapping, FilePreview, IngestRequest, IngestResult, SourceFile, SourceFormat, TargetSchema } from '../../pipeline/index.js';
 import { type BatchRecord, type CatalogService, partialIngestionPercent } from '../catalog/index.js';
@@ -26,7 +26,7 @@ export interface BatchIngestionLimits {
 export interface BatchIngestionDeps {
   db: Db;
   /** COMPLETE enqueues the batch's processing here (IMPORT_QUEUE); a worker calls `processImportBatch`. */
-  queue: Pick<JobQueue, 'enqueue' | 'pending'>;
+  queue: Pick<JobQueue<ImportJobs>, 'enqueue' | 'pending'>;
   /**
    * How often a worker processing a batch tells other processes it is alive (default 15 s); a batch
    * whose worker has been silent ten times as long is failed by `failAbandonedImports`.
@@ -55,11 +55,17 @@ export interface UploadStatus {
   size: number;
 }
 
+/** Batch Ingestion COMPLETE: one job of this queue processes one import batch. */
+export const IMPORT_QUEUE = 'import-batches';
+
 /** What an IMPORT_QUEUE job carries: the batch and the scope of the client that completed it. */
 export interface ImportJob {
   batchId: string;
   scope: Scope;
 }
+
+/** The queues Batch Ingestion enqueues on, and what their jobs carry. */
+export type ImportJobs = { [IMPORT_QUEUE]: ImportJob };
 
 export type BatchAction = 'COMPLETE' | 'ABORT' | 'FAIL' | 'REVERT';
 
@@ -362,7 +368,7 @@ export class BatchIngestionService {
    */
   async failAbandonedImports(): Promise<string[]> {
     const silentMs = this.heartbeatMs * 10;
-    const alive = (await this.deps.queue.pending(IMPORT_QUEUE, { startedWithinMs: silentMs })).map((job) => String(job.batchId));
+    const alive = (await this.deps.queue.pending(IMPORT_QUEUE, { startedWithinMs: silentMs })).map((job) => job.batchId);
     return this.deps.catalog.recoverStaleBatches({
       origin: 'import',
       olderThanMs: silentMs,

@@ -1,0 +1,30 @@
+import { RUN_QUEUE, type FlowService } from '../services/flow-service/index.js';
+import { IMPORT_QUEUE, type BatchIngestionService } from '../services/ingest/index.js';
+import type { JobQueue } from '../store/queue.js';
+import type { PlatformJobs } from './jobs.js';
+import type { InFlight, JobHandlers } from './worker.js';
+
+/** How long a run whose flow has another run in progress waits before its job comes back. */
+const RUN_WAIT_SECONDS = 2;
+
+export interface PlatformJobDeps {
+  queue: JobQueue<PlatformJobs>;
+  flowService: FlowService;
+  batchIngestion: BatchIngestionService;
+  inFlight: InFlight;
+}
+
+/** The platform's registry of jobs: what a worker does with each queue's jobs. */
+export function platformJobHandlers({ queue, flowService, batchIngestion, inFlight }: PlatformJobDeps): JobHandlers<PlatformJobs> {
+  return {
+    [RUN_QUEUE]: async ({ runId }) => {
+      const outcome = await inFlight.run((signal) => flowService.executor.execute(runId, { signal }));
+      // A fresh job, not a retry: a run handed back at shutdown has not failed.
+      if (outcome === 'handedBack') await queue.enqueue(RUN_QUEUE, { runId });
+      // Another run of its flow is in progress: this one stays pending and its job comes back shortly.
+      if (outcome === 'waiting') await queue.enqueue(RUN_QUEUE, { runId }, { startAfterSeconds: RUN_WAIT_SECONDS });
+    },
+    // Batch Ingestion COMPLETE answers at once; its batch is processed here.
+    [IMPORT_QUEUE]: (job) => batchIngestion.processImportBatch(job),
+  };
+}
