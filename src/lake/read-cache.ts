@@ -167,7 +167,8 @@ export class ReadCache {
    */
   private evict(incoming: Entry | null): void {
     if (this.bytes <= this.options.maxBytes) return;
-    for (const entry of [...this.entries.values()]) {
+    // Deleting the entry a Map iteration stands on is safe: the walk goes on from the next, oldest first.
+    for (const entry of this.entries.values()) {
       if (this.bytes <= this.options.maxBytes) return;
       if (entry === incoming || entry.pins > 0 || entry.loading) continue;
       this.entries.delete(entry.key);
