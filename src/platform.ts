@@ -123,7 +123,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const masterKey = loadMasterKey(config);
   const secrets = new SecretBox(masterKey);
   // Services see the lake's refusals as service failures (src/services/lake-errors.ts).
-  const lake = serviceLake(openLake(config.lake));
+  const lake = serviceLake(openLake(config.lake, { warn: log }));
   // The landing folder the tutorial copies its files into; operators may point TRIBUTARY_LOCAL_ROOTS elsewhere.
   mkdirSync(join(config.home, 'landing'), { recursive: true });
   const identity = new IdentityService(db, new TokenIssuer(masterKey, config.tokenTtlSeconds));

@@ -17,3 +17,21 @@ describe('the PostgreSQL interface settings', () => {
     expect(() => loadConfig({ ...home, TRIBUTARY_SQL_PORT: 'five' })).toThrow(ConfigError);
   });
 });
+
+describe('the S3 lake read cache setting', () => {
+  const s3 = { TRIBUTARY_HOME: '/tmp/tributary-config-test', TRIBUTARY_LAKE: 's3://lake/prefix' };
+  const cacheBytes = (env: NodeJS.ProcessEnv) => {
+    const lake = loadConfig(env).lake;
+    return lake.kind === 's3' ? lake.cacheBytes : null;
+  };
+
+  it('holds 10 GiB unless TRIBUTARY_S3_CACHE_BYTES says otherwise', () => {
+    expect(cacheBytes(s3)).toBe(10 * 1024 ** 3);
+    expect(cacheBytes({ ...s3, TRIBUTARY_S3_CACHE_BYTES: '1048576' })).toBe(1048576);
+  });
+
+  it('refuses a size that is no whole number of bytes', () => {
+    expect(() => loadConfig({ ...s3, TRIBUTARY_S3_CACHE_BYTES: '2GB' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...s3, TRIBUTARY_S3_CACHE_BYTES: '-1' })).toThrow(ConfigError);
+  });
+});

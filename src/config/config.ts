@@ -19,7 +19,8 @@ export interface Config {
   lakeDir: string;
   /**
    * Where the lake lives: a local folder, or an S3-compatible bucket when `TRIBUTARY_LAKE` is `s3://bucket/prefix`
-   * (`TRIBUTARY_LAKE_S3_ENDPOINT` for a non-AWS store, `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`).
+   * (`TRIBUTARY_LAKE_S3_ENDPOINT` for a non-AWS store, `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`;
+   * `TRIBUTARY_S3_CACHE_BYTES`, default 10 GiB, bounds the local copies SQL reads).
    */
   lake: LakeConfig;
   /** 32-byte key for secrets at rest (`TRIBUTARY_MASTER_KEY`, base64 or hex); unset means a key file under the home. */
@@ -105,6 +106,8 @@ export type LakeConfig =
       region?: string;
       accessKeyId?: string;
       secretAccessKey?: string;
+      /** Bytes the local read cache of committed files may hold (least recently used out). */
+      cacheBytes: number;
     };
 
 export class ConfigError extends Error {}
@@ -121,6 +124,7 @@ function lakeConfig(env: NodeJS.ProcessEnv, home: string): LakeConfig {
     bucket: match[1]!,
     prefix: (match[2] ?? '').replace(/^\/+|\/+$/g, ''),
     localDir: join(home, 'lake-local'),
+    cacheBytes: integer(env, 'TRIBUTARY_S3_CACHE_BYTES', 10 * 1024 ** 3, 0),
     ...(endpoint ? { endpoint } : {}),
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     ...(env.AWS_ACCESS_KEY_ID ? { accessKeyId: env.AWS_ACCESS_KEY_ID } : {}),

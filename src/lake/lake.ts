@@ -15,6 +15,15 @@ export interface LakeFile {
 }
 
 /**
+ * Local copies of committed files, for a reader such as DuckDB: they stay on disk until `release()` (a bounded
+ * cache may remove them afterwards). Release them when the read is over, also when it fails.
+ */
+export interface LocalFiles {
+  readonly paths: string[];
+  release(): void;
+}
+
+/**
  * A batch being written. Writers (DuckDB) put files under `dir`, a local folder; nothing there is
  * visible to readers until `commit`, which moves the files into the lake in one step.
  */
@@ -37,10 +46,10 @@ export interface Lake {
   /** A committed file's bytes, optionally a byte range (inclusive end). */
   readFile(location: BatchLocation, name: string, range?: { start: number; end: number }): Promise<Readable>;
   /**
-   * Local paths of every committed Parquet file of a dataset (for DuckDB queries), or of the given batches only
+   * Local copies of every committed Parquet file of a dataset (for DuckDB queries), or of the given batches only
    * (the Catalog passes its successful batches, so a batch committed by a process that died before recording it is never read).
    */
-  datasetFiles(location: Omit<BatchLocation, 'batchId'>, batchIds?: string[]): Promise<string[]>;
+  datasetFiles(location: Omit<BatchLocation, 'batchId'>, batchIds?: string[]): Promise<LocalFiles>;
   /** Removes a batch's files (REVERT, failed commit cleanup). Readers see all of the batch or none of it. */
   removeBatch(location: BatchLocation): Promise<void>;
   /** Removes every staging area left for a batch id (start-up recovery after a crash). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LakeError } from './errors.js';
 import { assertFileName, assertSegment } from './ids.js';
-import type { BatchLocation, BatchStaging, Lake, LakeFile } from './lake.js';
+import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles } from './lake.js';
 import { walk } from './walk.js';
 
 /** Staging and trash live under the root so that a commit or a removal is a rename within one filesystem. */
@@ -105,7 +105,8 @@ export class LocalLake implements Lake {
     return createReadStream(path, range ? { start: range.start, end: Math.min(range.end, info.size - 1) } : {});
   }
 
-  async datasetFiles(location: Omit<BatchLocation, 'batchId'>, batchIds?: string[]): Promise<string[]> {
+  /** The files themselves: a local lake has nothing to cache, so there is nothing to release. */
+  async datasetFiles(location: Omit<BatchLocation, 'batchId'>, batchIds?: string[]): Promise<LocalFiles> {
     const dir = this.datasetDir(location);
     const folders = batchIds ? batchIds.map((id) => assertSegment('batch id', id)) : await readdir(dir).catch(() => [] as string[]);
     const paths: string[] = [];
@@ -113,7 +114,7 @@ export class LocalLake implements Lake {
       const files = await walk(join(dir, folder));
       paths.push(...files.filter((f) => f.name.endsWith('.parquet')).map((f) => join(dir, folder, f.name)));
     }
-    return paths;
+    return { paths, release: () => undefined };
   }
 
   async removeBatch(location: BatchLocation): Promise<void> {

@@ -1,13 +1,13 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { LakeError } from './errors.js';
 import { assertFileName, assertSegment } from './ids.js';
-import type { BatchLocation, BatchStaging, Lake, LakeFile } from './lake.js';
+import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles } from './lake.js';
+import { ReadCache, type CachedFile } from './read-cache.js';
 import { walk } from './walk.js';
 
 /** Where an S3 lake lives, and the local folder it stages batches in and caches files for DuckDB in. */
@@ -22,7 +22,13 @@ export interface S3LakeOptions {
   region?: string;
   accessKeyId?: string;
   secretAccessKey?: string;
+  /** Bytes the local read cache may hold (`_cache/`); least recently used files go first. Default 10 GiB. */
+  cacheBytes?: number;
+  /** Told when the files being read hold more than the cache's bound. */
+  warn?: (message: string, fields: Record<string, unknown>) => void;
 }
+
+export const DEFAULT_CACHE_BYTES = 10 * 1024 ** 3;
 
 interface Marker {
   files: LakeFile[];
@@ -49,12 +55,14 @@ const isMissing = (error: unknown) => {
  * The lake in an S3-compatible bucket. A batch's files are uploaded under `data/…/{batchId}/`, then one marker
  * object `commits/…/{batchId}.json` listing them is written: readers only go through markers, so they see a
  * batch whole or not at all, whatever an interrupted upload left behind. Staging stays on local disk (DuckDB
- * writes there), and `datasetFiles` downloads committed files into a local cache because DuckDB here cannot
- * read `s3://` paths. Committed files never change, so a cached copy of the right size is current.
+ * writes there), and `datasetFiles` downloads committed files into a bounded local cache (src/lake/read-cache.ts)
+ * because DuckDB here cannot read `s3://` paths. Committed files never change, so a cached copy of the right size is
+ * current.
  */
 export class S3Lake implements Lake {
   private readonly client: S3Client;
   private readonly prefix: string;
+  private readonly cache: ReadCache;
 
   constructor(private readonly options: S3LakeOptions) {
     const config: S3ClientConfig = {
@@ -69,6 +77,16 @@ export class S3Lake implements Lake {
     };
     this.client = new S3Client(config);
     this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
+    this.cache = new ReadCache({
+      dir: join(options.localDir, '_cache'),
+      maxBytes: options.cacheBytes ?? DEFAULT_CACHE_BYTES,
+      ...(options.warn ? { warn: options.warn } : {}),
+    });
+  }
+
+  /** The read cache's counters (bytes held, downloads, hits, evictions). */
+  cacheStats() {
+    return this.cache.stats();
   }
 
   get stagingRoot(): string {
@@ -95,8 +113,9 @@ export class S3Lake implements Lake {
     return this.key('commits', ...this.datasetParts(location), `${assertSegment('batch id', location.batchId)}.json`);
   }
 
-  private cacheDir(location: BatchLocation): string {
-    return join(this.options.localDir, '_cache', ...this.datasetParts(location), assertSegment('batch id', location.batchId));
+  /** Where a batch's files sit in the read cache: the same ids as in the bucket. */
+  private cacheKey(location: BatchLocation): string {
+    return [...this.datasetParts(location), assertSegment('batch id', location.batchId)].join('/');
   }
 
   async stage(location: BatchLocation): Promise<BatchStaging> {
@@ -177,34 +196,31 @@ export class S3Lake implements Lake {
     return result.Body as Readable;
   }
 
-  async datasetFiles(location: Omit<BatchLocation, 'batchId'>, batchIds?: string[]): Promise<string[]> {
+  async datasetFiles(location: Omit<BatchLocation, 'batchId'>, batchIds?: string[]): Promise<LocalFiles> {
     const ids = batchIds ? batchIds.map((id) => assertSegment('batch id', id)) : await this.committedBatches(location);
-    const paths: string[] = [];
-    for (const batchId of ids) {
-      const batch = { ...location, batchId };
-      const marker = await this.marker(batch);
-      if (!marker) continue;
-      for (const file of marker.files.filter((f) => f.name.endsWith('.parquet'))) paths.push(await this.cached(batch, file));
-    }
-    return paths;
-  }
-
-  /** A local copy of a committed file, downloaded once (to a temporary name, then renamed, so a reader never sees half). */
-  private async cached(location: BatchLocation, file: LakeFile): Promise<string> {
-    const path = join(this.cacheDir(location), file.name);
-    const info = await stat(path).catch(() => null);
-    if (info?.size === file.size) return path;
-    await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${randomBytes(4).toString('hex')}.part`;
+    const held: CachedFile[] = [];
+    const release = () => {
+      for (const file of held) file.release();
+    };
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.dataPrefix(location) + file.name }));
-      await pipeline(result.Body as Readable, createWriteStream(temporary));
-      await rename(temporary, path);
+      for (const batchId of ids) {
+        const batch = { ...location, batchId };
+        const marker = await this.marker(batch);
+        if (!marker) continue;
+        for (const file of marker.files.filter((f) => f.name.endsWith('.parquet'))) {
+          held.push(await this.cache.acquire(`${this.cacheKey(batch)}/${file.name}`, file.size, () => this.download(batch, file.name)));
+        }
+      }
     } catch (error) {
-      await rm(temporary, { force: true });
+      release();
       throw error;
     }
-    return path;
+    return { paths: held.map((file) => file.path), release };
+  }
+
+  private async download(location: BatchLocation, name: string): Promise<Readable> {
+    const result = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.dataPrefix(location) + name }));
+    return result.Body as Readable;
   }
 
   private async committedBatches(location: Omit<BatchLocation, 'batchId'>): Promise<string[]> {
@@ -220,14 +236,14 @@ export class S3Lake implements Lake {
     // The marker goes first: from then on no reader looks at the batch's objects.
     await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.markerKey(location) }));
     await this.deleteUnder(this.dataPrefix(location));
-    await rm(this.cacheDir(location), { recursive: true, force: true });
+    await this.cache.drop(this.cacheKey(location));
   }
 
   async removeDataset(location: Omit<BatchLocation, 'batchId'>): Promise<void> {
     const parts = this.datasetParts(location);
     await this.deleteUnder(`${this.key('commits', ...parts)}/`);
     await this.deleteUnder(`${this.key('data', ...parts)}/`);
-    await rm(join(this.options.localDir, '_cache', ...parts), { recursive: true, force: true });
+    await this.cache.drop(parts.join('/'));
   }
 
   async abandonStaging(batchId: string): Promise<void> {

@@ -243,7 +243,7 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
     expect((await t.call('GET', `${EXPORT}/files/${batchId}-1?path=../../../etc/passwd`)).statusCode).toBe(404);
 
     // The same files, for SQL over the dataset.
-    const paths = await t.platform.catalog.datasetFiles(scope, datasetId);
+    const paths = (await t.platform.catalog.datasetFiles(scope, datasetId)).paths;
     expect(await readParquetCount(paths)).toBe(3);
 
     // Catalog's dataSetFiles, which the dataset's `files` link points at.
@@ -295,7 +295,7 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
     expect((await t.call('GET', `${EXPORT}/files/${id}-1`)).statusCode).toBe(404);
     expect((await t.call('GET', `${EXPORT}/batches/${id}/meta?path=row_errors`)).body).toContain('bad quote');
     // Only the successful batch is read by SQL.
-    expect(await t.platform.catalog.datasetFiles(scope, datasetId)).toHaveLength(1);
+    expect((await t.platform.catalog.datasetFiles(scope, datasetId)).paths).toHaveLength(1);
     const dataset = (await t.call('GET', `${CATALOG}/dataSets/${datasetId}`)).json()[datasetId];
     expect(dataset).toMatchObject({ lastBatchId: id, lastBatchStatus: 'failed', lastFailedBatch: id, lastSuccessfulBatch: batchId });
   });

@@ -141,11 +141,14 @@ describe('two worker processes, one killed midway', () => {
       return rows[0]?.id as string | undefined;
     });
     expect(busy).toContain(dead);
-    const activeJobs = await db.query(
-      `select count(*)::int as n from pgboss.job where name = 'flow-runs' and state = 'active' and data->>'runId' = $1`,
-      [dead],
-    );
-    expect(activeJobs.rows[0].n).toBe(0);
+    // Its job is completed just after the run is failed (two statements, not one transaction): waited for, not raced.
+    await until('the dead run’s job to end', async () => {
+      const activeJobs = await db.query(
+        `select count(*)::int as n from pgboss.job where name = 'flow-runs' and state = 'active' and data->>'runId' = $1`,
+        [dead],
+      );
+      return activeJobs.rows[0].n === 0 ? true : undefined;
+    });
     await until('the dead run’s scratch to be swept', async () => (existsSync(join(scratch, dead)) ? undefined : true), 10_000);
 
     // A restarted worker; the dead run is re-triggered, and every run of both flows settles.

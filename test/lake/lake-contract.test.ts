@@ -85,7 +85,7 @@ describe.each(backends)('lake on $name', (backend) => {
     writeFileSync(join(staging.dir, '.tmp-writer'), 'hidden');
 
     expect(await lake.listFiles(batch)).toEqual([]);
-    expect(await lake.datasetFiles(where)).toEqual([]);
+    expect((await lake.datasetFiles(where)).paths).toEqual([]);
     await expect(lake.readFile(batch, 'part-00000.parquet')).rejects.toMatchObject({ failure: 'not_found' });
 
     const files = await staging.commit();
@@ -97,11 +97,11 @@ describe.each(backends)('lake on $name', (backend) => {
     expect(existsSync(staging.dir)).toBe(false);
     expect(await text(await lake.readFile(batch, 'city=Paris/part-00001.parquet'))).toBe('second!');
     // DuckDB reads local paths: whatever the backend, datasetFiles gives readable local files.
-    const paths = await lake.datasetFiles(where);
+    const paths = (await lake.datasetFiles(where)).paths;
     expect(paths).toHaveLength(2);
     expect(paths.map((p) => readFileSync(p, 'utf8')).sort()).toEqual(['first', 'second!']);
-    expect(await lake.datasetFiles(where, [batch.batchId])).toHaveLength(2);
-    expect(await lake.datasetFiles(where, [other.batchId])).toEqual([]);
+    expect((await lake.datasetFiles(where, [batch.batchId])).paths).toHaveLength(2);
+    expect((await lake.datasetFiles(where, [other.batchId])).paths).toEqual([]);
     await expect(staging.commit()).rejects.toMatchObject({ failure: 'staging_closed' });
     await staging.discard();
     expect(await lake.listFiles(batch)).toHaveLength(2);
@@ -139,15 +139,15 @@ describe.each(backends)('lake on $name', (backend) => {
       writeFileSync(join(s.dir, 'p.parquet'), b.batchId);
       await s.commit();
     }
-    expect(await lake.datasetFiles(where)).toHaveLength(2);
+    expect((await lake.datasetFiles(where)).paths).toHaveLength(2);
     await lake.removeBatch(other);
     expect(await lake.listFiles(other)).toEqual([]);
     await expect(lake.readFile(other, 'p.parquet')).rejects.toMatchObject({ failure: 'not_found' });
-    expect((await lake.datasetFiles(where)).map((p) => readFileSync(p, 'utf8'))).toEqual([batch.batchId]);
+    expect((await lake.datasetFiles(where)).paths.map((p) => readFileSync(p, 'utf8'))).toEqual([batch.batchId]);
     await lake.removeBatch(other); // already gone: no error
     await lake.removeDataset(where);
     expect(await lake.listFiles(batch)).toEqual([]);
-    expect(await lake.datasetFiles(where)).toEqual([]);
+    expect((await lake.datasetFiles(where)).paths).toEqual([]);
   });
 
   it('reads a byte range, inclusive of its end, clamped to the file', async () => {
@@ -206,13 +206,13 @@ describe('s3 lake specifics', () => {
       }),
     );
     expect(await lake.listFiles(batch)).toEqual([]);
-    expect(await lake.datasetFiles(where)).toEqual([]);
+    expect((await lake.datasetFiles(where)).paths).toEqual([]);
     await expect(lake.readFile(batch, 'part-00000.parquet')).rejects.toMatchObject({ failure: 'not_found' });
     // The batch can still be committed afterwards, and then it is whole.
     const staging = await lake.stage(batch);
     writeFileSync(join(staging.dir, 'part-00000.parquet'), 'whole');
     await staging.commit();
-    expect(readFileSync((await lake.datasetFiles(where))[0]!, 'utf8')).toBe('whole');
+    expect(readFileSync((await lake.datasetFiles(where)).paths[0]!, 'utf8')).toBe('whole');
   });
 
   it('keeps the lake under its prefix and deletes every object of a removed dataset', async () => {

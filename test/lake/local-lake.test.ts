@@ -31,7 +31,9 @@ describe('local lake', () => {
     expect(staging.dir.startsWith(join(root, '_staging'))).toBe(true);
     writeFileSync(join(staging.dir, 'part-00000.parquet'), 'first');
     await staging.commit();
-    expect(await lake.datasetFiles(where)).toEqual([join(root, where.orgId, where.sandboxId, where.datasetId, batch.batchId, 'part-00000.parquet')]);
+    expect((await lake.datasetFiles(where)).paths).toEqual([
+      join(root, where.orgId, where.sandboxId, where.datasetId, batch.batchId, 'part-00000.parquet'),
+    ]);
 
     await lake.stage(batch);
     await lake.abandonStaging(batch.batchId);

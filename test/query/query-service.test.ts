@@ -18,7 +18,7 @@ describe('Query Service', () => {
     const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ _id: `q-${i}`, person: { name: { firstName: `N${i}` } } })).join('\n');
     await upload(t, 'PUT', `${IMPORT}/batches/${batch.id}/datasets/${datasetId}/files/rows.json`, rows);
     expect((await completeBatch(t, batch.id)).status).toBe('success');
-    lakeFile = (await t.platform.catalog.datasetFiles(await scopeOf(t), datasetId))[0]!;
+    lakeFile = (await t.platform.catalog.datasetFiles(await scopeOf(t), datasetId)).paths[0]!;
 
     // A second org, with a client and a token of its own.
     const org = await t.platform.identity.createOrg({ name: 'Other Org' });

@@ -229,7 +229,7 @@ export async function landedPeople(t: TestPlatform, dataSetId: string): Promise<
     orgHeader: t.credentials.imsOrg,
     sandboxHeader: 'prod',
   });
-  const files = await t.platform.catalog.datasetFiles(scope, dataSetId);
+  const files = (await t.platform.catalog.datasetFiles(scope, dataSetId)).paths;
   if (files.length === 0) return [];
   const db = await DuckDBInstance.create(':memory:');
   const connection = await db.connect();

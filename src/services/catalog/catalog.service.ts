@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Db, Queryable } from '../../store/db.js';
-import type { BatchLocation, BatchStaging, Lake, LakeFile } from '../../lake/lake.js';
+import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles } from '../../lake/lake.js';
 import type { RowError } from '../../pipeline/contracts.js';
 import { judgePartialIngestion, PARTIAL_INGESTION_EXCEEDED } from '../../pipeline/partial-ingestion.js';
 import { ServiceError, conflict, invalid, notFound } from '../errors.js';
@@ -213,11 +213,11 @@ export class CatalogService {
     await this.lake.removeDataset({ orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId: id });
   }
 
-  /** Local paths of the Parquet files of a dataset's successful batches (for SQL over the lake). */
-  async datasetFiles(scope: Scope, datasetId: string): Promise<string[]> {
+  /** Local copies of the Parquet files of a dataset's successful batches (for SQL over the lake), held until released. */
+  async datasetFiles(scope: Scope, datasetId: string): Promise<LocalFiles> {
     await this.getDataset(scope, datasetId);
     const ids = await batches.selectSuccessfulBatchIds(this.db, scope, datasetId);
-    if (ids.length === 0) return [];
+    if (ids.length === 0) return { paths: [], release: () => undefined };
     return this.lake.datasetFiles({ orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId }, ids);
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Db } from '../../store/db.js';
+import type { LocalFiles } from '../../lake/index.js';
 import type { CatalogService, DatasetRecord } from '../catalog/index.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { Scope } from '../scope.js';
@@ -238,13 +239,17 @@ export class QueryService {
   ): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][]; truncation?: NonNullable<QueryResults['truncation']> }> {
     const text = checkSqlText(sql);
     return this.inSlot(signal, async () => {
-      const { sources } = await this.tablesFor(scope, text);
-      const rows: unknown[][] = [];
-      const sink = { write: async (json: string) => void rows.push(JSON.parse(json) as unknown[]) };
-      const spillDir = join(this.spillRoot, `interactive-${randomUUID()}`);
-      const result = await streamSandboxedSql(text, sources, { ...this.limits, spillDir }, sink, signal, { params, rows: 'arrays' });
-      const truncation = this.truncation(result.truncated);
-      return { columns: result.columns, rows, ...(truncation ? { truncation } : {}) };
+      const { sources, release } = await this.tablesFor(scope, text);
+      try {
+        const rows: unknown[][] = [];
+        const sink = { write: async (json: string) => void rows.push(JSON.parse(json) as unknown[]) };
+        const spillDir = join(this.spillRoot, `interactive-${randomUUID()}`);
+        const result = await streamSandboxedSql(text, sources, { ...this.limits, spillDir }, sink, signal, { params, rows: 'arrays' });
+        const truncation = this.truncation(result.truncated);
+        return { columns: result.columns, rows, ...(truncation ? { truncation } : {}) };
+      } finally {
+        release();
+      }
     });
   }
 
@@ -252,7 +257,14 @@ export class QueryService {
   async describeInteractive(scope: Scope, sql: string): Promise<SqlDescription> {
     const text = checkSqlText(sql);
     // An engine is opened for it, so it takes a slot like a query: the slots are what bound the memory.
-    return this.inSlot(undefined, async () => describeSandboxedSql(text, (await this.tablesFor(scope, text)).sources, this.limits));
+    return this.inSlot(undefined, async () => {
+      const { sources, release } = await this.tablesFor(scope, text);
+      try {
+        return await describeSandboxedSql(text, sources, this.limits);
+      } finally {
+        release();
+      }
+    });
   }
 
   /** Runs `work` holding one of the query slots, waiting at most the query timeout for it. */
@@ -288,7 +300,7 @@ export class QueryService {
   ): Promise<{ columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>> }> {
     const dataset = await this.catalog.getDataset(scope, datasetId);
     const files = await this.catalog.datasetFiles(scope, dataset.id);
-    const table = { name: 'preview', files };
+    const table = { name: 'preview', files: files.paths };
     try {
       const result = await runSandboxedSql(`SELECT * FROM preview LIMIT ${Math.max(1, Math.min(limit, 100))}`, [table], {
         ...this.limits,
@@ -297,6 +309,8 @@ export class QueryService {
       return { columns: result.columns.filter((c) => c.name !== '_empty'), rows: result.rows };
     } catch (error) {
       throw invalid(`the dataset cannot be previewed: ${(error as Error).message}`);
+    } finally {
+      files.release();
     }
   }
 
@@ -335,9 +349,10 @@ export class QueryService {
   private async execute(scope: Scope, id: string, sql: string, signal: AbortSignal): Promise<void> {
     let release: (() => void) | undefined;
     let writer: ReturnType<ResultStore['create']> | undefined;
+    let tables: Awaited<ReturnType<QueryService['tablesFor']>> | undefined;
     try {
       release = await this.acquireSlot(signal);
-      const tables = await this.tablesFor(scope, sql);
+      tables = await this.tablesFor(scope, sql);
       if (!(await repo.markRunning(this.db, id, tables.referenced))) return;
       writer = this.store.create(id);
       const result = await streamSandboxedSql(sql, tables.sources, { ...this.limits, spillDir: join(this.spillRoot, id) }, writer, signal);
@@ -355,6 +370,7 @@ export class QueryService {
         })
         .catch(() => undefined);
     } finally {
+      tables?.release();
       release?.();
     }
   }
@@ -370,9 +386,10 @@ export class QueryService {
    * The datasets the SQL may name, as tables: every dataset of the scope whose table name or id appears in the
    * text (a cheap test that may include too many, never too few). Names come from the `adobe/pqs/table` tag,
    * unique within a sandbox since Catalog gives a clashing name a numeric suffix (an older database may still hold
-   * a clash: then the older dataset keeps the name and both stay reachable by id).
+   * a clash: then the older dataset keeps the name and both stay reachable by id). Their files stay on local disk until
+   * `release()`, which the caller calls once the engine has read them.
    */
-  private async tablesFor(scope: Scope, sql: string): Promise<{ sources: TableSource[]; referenced: Array<{ id: string }> }> {
+  private async tablesFor(scope: Scope, sql: string): Promise<{ sources: TableSource[]; referenced: Array<{ id: string }>; release: () => void }> {
     const text = sql.toLowerCase();
     const datasets: DatasetRecord[] = [];
     for (let start = 0; ; start += 100) {
@@ -383,23 +400,33 @@ export class QueryService {
     const sources: TableSource[] = [];
     const referenced: Array<{ id: string }> = [];
     const names = new Set<string>();
-    for (const dataset of datasets) {
-      const tag = dataset.tags['adobe/pqs/table'];
-      const tableName = Array.isArray(tag) && typeof tag[0] === 'string' ? tag[0] : null;
-      const byName = tableName !== null && text.includes(tableName.toLowerCase()) && !names.has(tableName.toLowerCase());
-      const byId = text.includes(dataset.id);
-      if (!byName && !byId) continue;
-      const files = await this.catalog.datasetFiles(scope, dataset.id);
-      const columns = await this.options.columnsOf?.(scope, dataset).catch(() => undefined);
-      const table = { files, ...(columns ? { columns } : {}) };
-      if (byName) {
-        names.add(tableName!.toLowerCase());
-        sources.push({ name: tableName!, ...table });
+    const held: LocalFiles[] = [];
+    const release = () => {
+      for (const files of held) files.release();
+    };
+    try {
+      for (const dataset of datasets) {
+        const tag = dataset.tags['adobe/pqs/table'];
+        const tableName = Array.isArray(tag) && typeof tag[0] === 'string' ? tag[0] : null;
+        const byName = tableName !== null && text.includes(tableName.toLowerCase()) && !names.has(tableName.toLowerCase());
+        const byId = text.includes(dataset.id);
+        if (!byName && !byId) continue;
+        const files = await this.catalog.datasetFiles(scope, dataset.id);
+        held.push(files);
+        const columns = await this.options.columnsOf?.(scope, dataset).catch(() => undefined);
+        const table = { files: files.paths, ...(columns ? { columns } : {}) };
+        if (byName) {
+          names.add(tableName!.toLowerCase());
+          sources.push({ name: tableName!, ...table });
+        }
+        if (byId) sources.push({ name: dataset.id, ...table });
+        referenced.push({ id: dataset.id });
       }
-      if (byId) sources.push({ name: dataset.id, ...table });
-      referenced.push({ id: dataset.id });
+    } catch (error) {
+      release();
+      throw error;
     }
-    return { sources, referenced };
+    return { sources, referenced, release };
   }
 
   private async row(scope: Scope, id: string): Promise<repo.QueryRow> {
