@@ -11,7 +11,8 @@ import pg from 'pg';
 import { Scheduler } from '../src/services/flow-service/scheduler.js';
 import { openDb, type Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
-import { RUN_QUEUE, startQueue } from '../src/store/queue.js';
+import { startQueue } from '../src/store/queue.js';
+import { RUN_QUEUE, type RunJobs } from '../src/services/flow-service/run-job.js';
 
 export interface SchedulerFigures {
   flows: number;
@@ -58,7 +59,7 @@ export async function simulateScheduler(adminUrl: string, count: number, log: (l
   return withDatabase(adminUrl, async (databaseUrl) => {
     const db = await openDb({ databaseUrl, dataDir: '' });
     await migrate(db);
-    const queue = await startQueue(db);
+    const queue = await startQueue<RunJobs>(db, { queues: [RUN_QUEUE] });
     const errors: unknown[] = [];
     const scheduler = new Scheduler(db, queue, 5_000, (error) => errors.push(error));
     try {
