@@ -8,7 +8,11 @@ const HTTP_API = 'bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb';
 const SCHEMA = 'https://ns.adobe.com/tenant/schemas/0123456789abcdef';
 
 const envelope = (entity: Record<string, unknown>) => ({
-  header: { schemaRef: { id: SCHEMA, contentType: 'application/vnd.adobe.xed-full+json;version=1' }, datasetId: '5da9452f7de80400007jc52a', flowId: 'f' },
+  header: {
+    schemaRef: { id: SCHEMA, contentType: 'application/vnd.adobe.xed-full+json;version=1' },
+    datasetId: '5da9452f7de80400007jc52a',
+    flowId: 'f',
+  },
   body: { xdmMeta: { schemaRef: { id: SCHEMA, contentType: 'application/vnd.adobe.xed-full+json;version=1' } }, xdmEntity: entity },
 });
 

@@ -28,7 +28,9 @@ export function flowServiceRoutes(flows: FlowService): AuthenticatedRoutes {
       const page = await flows.connections.list(request.scope, request.query, next(request));
       return { ...page, items: page.items.map((item) => withInletUrl(request, item)) };
     });
-    app.get('/connections/:id', async (request: WithId) => ({ items: [withInletUrl(request, await flows.connections.get(request.scope, request.params.id))] }));
+    app.get('/connections/:id', async (request: WithId) => ({
+      items: [withInletUrl(request, await flows.connections.get(request.scope, request.params.id))],
+    }));
     app.patch('/connections/:id', async (request: WithId) =>
       flows.connections.patch(request.scope, request.params.id, header(request, 'if-match'), request.body),
     );

@@ -200,7 +200,8 @@ export class ConnectionsService {
         `update base_connections set doc = $1, sealed_secrets = $2, etag = $3, updated_client = $4, updated_at = now() where id = $5 and etag = $6`,
         [doc, this.secrets.sealJson(newSecret), etag, scope.clientId, row.id, row.etag],
       );
-      if (typeof inletId === 'string' && this.inlets) await this.inlets.setAuthenticationRequired(tx, inletId, params.authenticationRequired === true);
+      if (typeof inletId === 'string' && this.inlets)
+        await this.inlets.setAuthenticationRequired(tx, inletId, params.authenticationRequired === true);
     });
     return { id: row.id, etag: quoteEtag(etag) };
   }

@@ -55,32 +55,34 @@ export class InletLog {
    */
   async append(inletId: string, records: NewRecord[], maxBacklog: number): Promise<number[] | null> {
     if (records.length === 0) return [];
-    return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<{ last_sequence: string; pruned_through: string }>(
-        'update streaming_inlets set last_sequence = last_sequence + $2 where inlet_id = $1 returning last_sequence, pruned_through',
-        [inletId, records.length],
-      );
-      if (!row) throw new Error(`the inlet ${inletId} is gone`);
-      const last = Number(row.last_sequence);
-      if (last - Number(row.pruned_through) > maxBacklog) {
-        // Throwing rolls the sequence back with everything else.
-        throw new BacklogFull();
-      }
-      const first = last - records.length + 1;
-      for (const [i, record] of records.entries()) {
-        await tx.query('insert into streaming_inlet_records (inlet_id, sequence, xaction_id, payload, header) values ($1, $2, $3, $4, $5)', [
-          inletId,
-          first + i,
-          record.xactionId,
-          record.payload,
-          record.header,
-        ]);
-      }
-      return records.map((_, i) => first + i);
-    }).catch((error: unknown) => {
-      if (error instanceof BacklogFull) return null;
-      throw error;
-    });
+    return this.db
+      .transaction(async (tx) => {
+        const [row] = await tx.query<{ last_sequence: string; pruned_through: string }>(
+          'update streaming_inlets set last_sequence = last_sequence + $2 where inlet_id = $1 returning last_sequence, pruned_through',
+          [inletId, records.length],
+        );
+        if (!row) throw new Error(`the inlet ${inletId} is gone`);
+        const last = Number(row.last_sequence);
+        if (last - Number(row.pruned_through) > maxBacklog) {
+          // Throwing rolls the sequence back with everything else.
+          throw new BacklogFull();
+        }
+        const first = last - records.length + 1;
+        for (const [i, record] of records.entries()) {
+          await tx.query('insert into streaming_inlet_records (inlet_id, sequence, xaction_id, payload, header) values ($1, $2, $3, $4, $5)', [
+            inletId,
+            first + i,
+            record.xactionId,
+            record.payload,
+            record.header,
+          ]);
+        }
+        return records.map((_, i) => first + i);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof BacklogFull) return null;
+        throw error;
+      });
   }
 
   /** Records after a sequence, in order, at most `limit`. */

@@ -22,7 +22,8 @@ export function parseMessage(message: unknown): ParsedMessage {
   if (!isObject(header) || !isObject(body)) return { ok: false, status: 400, message: 'an XDM message has a header object and a body object' };
   const schemaId = isObject(header.schemaRef) ? header.schemaRef.id : undefined;
   if (typeof schemaId !== 'string' || schemaId === '') return { ok: false, status: 400, message: 'header.schemaRef.id is required' };
-  if (header.datasetId !== undefined && typeof header.datasetId !== 'string') return { ok: false, status: 400, message: 'header.datasetId must be a string' };
+  if (header.datasetId !== undefined && typeof header.datasetId !== 'string')
+    return { ok: false, status: 400, message: 'header.datasetId must be a string' };
   if (!isObject(body.xdmEntity)) return { ok: false, status: 400, message: 'body.xdmEntity must be an object' };
   const metaSchema = isObject(body.xdmMeta) && isObject(body.xdmMeta.schemaRef) ? body.xdmMeta.schemaRef.id : undefined;
   if (metaSchema !== undefined && metaSchema !== schemaId) {

@@ -18,7 +18,8 @@ export interface InletOptions {
   maxBacklog: number;
 }
 
-const fail = (def: { code: string; kind: ServiceError['kind'] | null }, message: string) => new ServiceError(def.kind ?? 'invalid', message, def.code);
+const fail = (def: { code: string; kind: ServiceError['kind'] | null }, message: string) =>
+  new ServiceError(def.kind ?? 'invalid', message, def.code);
 
 /**
  * AEP's streaming ingestion endpoint: posts to an inlet are stored in its log before they are answered, so a 200
@@ -46,7 +47,8 @@ export class StreamingInletService {
   async collectBatch(inletId: string, credentials: InletCredentials, body: unknown) {
     await this.admit(inletId, credentials);
     const messages = (body as { messages?: unknown } | null)?.messages;
-    if (!Array.isArray(messages) || messages.length === 0) throw fail(CODES.inletBatchInvalid, 'the body must be {"messages": [...]} with at least one message');
+    if (!Array.isArray(messages) || messages.length === 0)
+      throw fail(CODES.inletBatchInvalid, 'the body must be {"messages": [...]} with at least one message');
     const receivedTimeMs = Date.now();
     const records: NewRecord[] = [];
     const responses = messages.map((message, index) => {
