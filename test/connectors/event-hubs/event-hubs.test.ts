@@ -42,7 +42,7 @@ function open(params: Record<string, unknown> = {}): RecordStream {
   return stream;
 }
 
-async function publish(hub: string, partitionId: string, bodies: unknown[]): Promise<void> {
+async function publish(hub: string, partitionId: string | { partitionKey: string }, bodies: unknown[]): Promise<void> {
   const producer = new EventHubProducerClient(
     `Endpoint=${fake.endpoint}/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${ROOT_KEY};UseDevelopmentEmulator=true`,
     hub,
@@ -50,7 +50,7 @@ async function publish(hub: string, partitionId: string, bodies: unknown[]): Pro
   try {
     await producer.sendBatch(
       bodies.map((body) => ({ body })),
-      { partitionId },
+      typeof partitionId === 'string' ? { partitionId } : partitionId,
     );
   } finally {
     await producer.close();
@@ -143,6 +143,22 @@ describe('Azure Event Hubs connector (real SDK, fake AMQP service)', () => {
     const viaAnalytics = await open({ consumerGroup: 'analytics' }).read('orders', '0', { start: 'earliest' }, READ);
     expect(texts(viaAnalytics)).toEqual(texts(viaDefault));
     expect(texts(viaDefault)).toEqual(['{"o":1}']);
+  });
+
+  it('keeps the events of one partition key together when they are sent to the hub', async () => {
+    await publish('orders', { partitionKey: 'customer-7' }, [
+      { key: 'customer-7', n: 1 },
+      { key: 'customer-7', n: 2 },
+      { key: 'customer-7', n: 3 },
+    ]);
+    const stream = open();
+    const found: Array<{ partition: string; body: string }> = [];
+    for (const { id } of await stream.partitions('orders')) {
+      const read = await stream.read('orders', id, { start: 'earliest' }, { maxRecords: 100, waitMs: 300 });
+      for (const body of texts(read)) if (body.includes('customer-7')) found.push({ partition: id, body });
+    }
+    expect(found.map((f) => f.body)).toEqual([1, 2, 3].map((n) => `{"key":"customer-7","n":${n}}`));
+    expect(new Set(found.map((f) => f.partition)).size).toBe(1);
   });
 
   it('refuses a wrong key, as bad credentials, for checks and reads alike', async () => {
