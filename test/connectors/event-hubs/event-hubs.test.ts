@@ -1,6 +1,7 @@
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError, type RecordStream } from '../../../src/connectors/index.js';
+import { EgressPolicy } from '../../../src/connectors/egress/index.js';
 import { eventHubs } from '../../../src/connectors/event-hubs/index.js';
 import { launchFakeEventHubs, type LaunchedFakeEventHubs } from '../../support/fake-event-hubs/index.js';
 
@@ -29,15 +30,18 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-function open(params: Record<string, unknown> = {}): RecordStream {
-  const stream = eventHubs.open!({
-    sasKeyName: 'RootManageSharedAccessKey',
-    sasKey: ROOT_KEY,
-    namespace: 'tributary-test',
-    endpoint: fake.endpoint,
-    useDevelopmentEmulator: true,
-    ...params,
-  });
+function open(params: Record<string, unknown> = {}, egress?: EgressPolicy): RecordStream {
+  const stream = eventHubs.open!(
+    {
+      sasKeyName: 'RootManageSharedAccessKey',
+      sasKey: ROOT_KEY,
+      namespace: 'tributary-test',
+      endpoint: fake.endpoint,
+      useDevelopmentEmulator: true,
+      ...params,
+    },
+    egress ? { egress } : {},
+  );
   opened.push(stream);
   return stream;
 }
@@ -180,6 +184,9 @@ describe('Azure Event Hubs connector (real SDK, fake AMQP service)', () => {
     expect(await failureOf(open({ eventHubName: 'no-such-hub' }).check())).toBe('not_found');
     const closedPort = open({ endpoint: 'sb://127.0.0.1:1' });
     expect(await failureOf(closedPort.partitions('orders'))).toBe('unreachable');
+    // A multi-tenant server's egress policy keeps streams off its own machine, before any socket opens.
+    const confined = open({}, new EgressPolicy({ mode: 'public-only' }));
+    expect(await failureOf(confined.partitions('orders'))).toBe('egress_refused');
   });
 
   it('refuses settings no connection could use', () => {
