@@ -133,6 +133,25 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('HTTP API streaming inle
     expect(bad.statusCode).toBe(401);
     const authed = await post(`/collection/${inletId}`, { a: 2 }, t.headers);
     expect(authed.statusCode, authed.body).toBe(200);
+    // A good token of another org is not one of this inlet's.
+    const other = await t.platform.identity.bootstrap();
+    const issued = await t.app.inject({
+      method: 'POST',
+      url: '/ims/token/v3',
+      payload: `grant_type=client_credentials&client_id=${other.clientId}&client_secret=${encodeURIComponent(other.clientSecret)}&scope=openid`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const foreign = await post(
+      `/collection/${inletId}`,
+      { a: 'foreign' },
+      {
+        authorization: `Bearer ${issued.json().access_token}`,
+        'x-api-key': other.clientId,
+        'x-gw-ims-org-id': other.imsOrg,
+        'x-sandbox-name': other.sandboxName,
+      },
+    );
+    expect(foreign.statusCode, foreign.body).toBe(403);
     expect((await storedRows(inletId)).map((r) => JSON.parse(r.payload))).toEqual([{ a: 2 }]);
 
     const patched = await t.call(
