@@ -29,7 +29,8 @@ import { openLake, type Lake } from './lake/index.js';
 import { serviceLake } from './services/lake-errors.js';
 import { Metrics } from './observability/metrics.js';
 import { checkReadiness, type Readiness } from './observability/readiness.js';
-import { ConnectorRegistry, defaultConnectors, type LocalRootsOptions } from './connectors/index.js';
+import { ConnectorRegistry, defaultConnectors, streamingSources, withStreamingEgress, type LocalRootsOptions } from './connectors/index.js';
+import { InletLog, StreamingInletService, httpInletSource } from './services/streaming-inlet/index.js';
 import { EgressPolicy, type Resolver } from './connectors/egress/index.js';
 import { ingest, previewFile, schemaColumns, schemaHasPath } from './pipeline/index.js';
 import { startQueue, type JobQueue } from './store/queue.js';
@@ -56,6 +57,8 @@ export interface Platform {
   connectionParameters: ConnectionParametersService;
   queryAccounts: QueryAccountsService;
   flowService: FlowService;
+  /** AEP's streaming ingestion endpoint (`POST /collection/...`) of the HTTP API inlets. */
+  streamingInlet: StreamingInletService;
   queue: JobQueue<PlatformJobs>;
   scheduler: Scheduler;
   sandboxes: SandboxService;
@@ -173,16 +176,17 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     targetSchema: (scope, schemaId) => schemaRegistry.targetSchema(scope, schemaId),
     ...(config.fileLimits.maxRecordBytes !== undefined ? { maxRecordBytes: config.fileLimits.maxRecordBytes } : {}),
   });
+  // The HTTP inlets' records live in the store: the inlet source reads them from there, like any stream.
+  const inlets = new InletLog(db);
+  const streamingInlet = new StreamingInletService(inlets, identity, { maxBacklog: config.inletMaxBacklog });
+  const egress = new EgressPolicy({ mode: config.egress, ...(options.resolver ? { resolver: options.resolver } : {}) });
   const flowService = new FlowService({
     db,
+    streaming: withStreamingEgress([...streamingSources(), httpInletSource(inlets)], egress),
+    inlets,
     queue,
     secrets,
-    connectors: new ConnectorRegistry(
-      defaultConnectors({
-        localFolders: localFolderPolicy(config),
-        egress: new EgressPolicy({ mode: config.egress, ...(options.resolver ? { resolver: options.resolver } : {}) }),
-      }),
-    ),
+    connectors: new ConnectorRegistry(defaultConnectors({ localFolders: localFolderPolicy(config), egress })),
     identity,
     catalog,
     dataPrep,
@@ -228,6 +232,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     connectionParameters,
     queryAccounts,
     flowService,
+    streamingInlet,
     queue,
     scheduler,
     sandboxes,

@@ -65,6 +65,11 @@ export interface Config {
   runHeartbeatMs: number;
   /** Query Service limits, per process. */
   query: QueryConfig;
+  /**
+   * Records an HTTP API inlet may hold that its stream has not consumed yet (`TRIBUTARY_INLET_MAX_BACKLOG`, default
+   * 100000); past it, posts answer 429 until the stream catches up.
+   */
+  inletMaxBacklog: number;
   /** Query Service's PostgreSQL interface, started by `serve`. */
   sql: SqlConfig;
 }
@@ -222,5 +227,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     egress: egressMode(env.TRIBUTARY_EGRESS),
     scratchDir: join(home, 'scratch'),
     runHeartbeatMs: integer(env, 'TRIBUTARY_RUN_HEARTBEAT_MS', 15_000, 100),
+    inletMaxBacklog: integer(env, 'TRIBUTARY_INLET_MAX_BACKLOG', 100_000, 1),
   };
 }

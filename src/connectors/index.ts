@@ -1,4 +1,4 @@
-import type { FileConnector } from './sdk.js';
+import type { FileConnector, StreamingSource } from './sdk.js';
 import type { EgressPolicy } from './egress/index.js';
 import { amazonS3 } from './amazon-s3/index.js';
 import { type LocalRootsOptions, localFolder } from './local-folder/index.js';
@@ -59,4 +59,12 @@ export function defaultConnectors(options: ConnectorOptions): FileConnector[] {
 /** A connector whose storages all open under one egress policy. */
 function withEgress(connector: FileConnector, egress: EgressPolicy): FileConnector {
   return { ...connector, open: (params, context) => connector.open(params, { egress, ...context }) };
+}
+
+/** Streaming sources whose streams all open under one egress policy (the HTTP inlet, reading the store, ignores it). */
+export function withStreamingEgress(sources: StreamingSource[], egress: EgressPolicy): StreamingSource[] {
+  return sources.map((source) => {
+    const open = source.open;
+    return open ? { ...source, open: (params, context) => open(params, { egress, ...context }) } : source;
+  });
 }

@@ -168,6 +168,12 @@ export interface RecordStream {
     from: { checkpoint: string } | { start: StartPosition },
     options: { maxRecords: number; waitMs: number; signal?: AbortSignal },
   ): Promise<PartitionRead>;
+  /**
+   * Tells the stream that everything of a partition up to `checkpoint` is committed downstream (its micro-batch and
+   * checkpoint are in the Catalog). Optional: only streams that keep records for the platform need it — the HTTP
+   * inlet deletes them, which is what frees its backlog. A runner calls it after each commit; it is idempotent.
+   */
+  acknowledge?(stream: string, partition: string, checkpoint: string): Promise<void>;
   close(): Promise<void>;
 }
 

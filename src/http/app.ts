@@ -15,6 +15,7 @@ import { conversionRoutes } from './conversion/routes.js';
 import { exportRoutes } from './export/routes.js';
 import { importRoutes } from './import/routes.js';
 import { queryRoutes } from './query/routes.js';
+import { streamingInletRoutes } from './streaming/routes.js';
 import { flowServiceRoutes } from './flow-service/routes.js';
 import { webUiRoutes } from './web/web-ui.plugin.js';
 
@@ -35,6 +36,7 @@ export type ApiServices = Pick<
   Platform,
   | 'identity'
   | 'flowService'
+  | 'streamingInlet'
   | 'schemaRegistry'
   | 'identityNamespaces'
   | 'catalog'
@@ -92,6 +94,8 @@ export async function buildApp(platform: ApiServices, options: AppOptions = {}):
   await registerOperations(app, platform);
   // Public: the token endpoint. Every tenant API below sits behind authentication on its matched routes.
   await app.register(imsRoutes(platform.identity));
+  // Public too: each HTTP API inlet says whether its posts need a token.
+  await app.register(streamingInletRoutes(platform.streamingInlet));
   const tenant = tenantApi(platform.identity);
   await app.register(tenant(flowServiceRoutes(platform.flowService)), { prefix: '/data/foundation/flowservice' });
   await app.register(tenant(schemaRegistryRoutes(platform.schemaRegistry)), { prefix: '/data/foundation/schemaregistry' });

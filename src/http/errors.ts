@@ -12,6 +12,7 @@ const STATUS: Record<FailureKind, number> = {
   precondition_failed: 412,
   too_large: 413,
   unsupported_media_type: 415,
+  too_many_requests: 429,
   unavailable: 503,
 };
 
@@ -26,6 +27,7 @@ const TITLES: Record<number, string> = {
   412: 'Precondition Failed',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -107,6 +109,7 @@ export function styleFor(url: string): ErrorStyle {
     query: 'QS',
     idnamespace: 'IDN',
   };
+  if (path.startsWith('/collection/')) return { kind: 'platform', service: 'STREAM' };
   return { kind: 'platform', service: (service && codes[service]) || 'TRIB' };
 }
 

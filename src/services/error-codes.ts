@@ -21,6 +21,18 @@ export const CODES = define({
   runActionUnknown: { code: 'FLOW-1014', kind: 'invalid', summary: 'the op of POST /runs/{id}/action is not one Flow Service knows' },
   runNotRetriggerable: { code: 'FLOW-1011', kind: 'conflict', summary: 'only a run that failed, or partly failed, can be re-triggered' },
 
+  // Answered by the HTTP API streaming inlet (POST /collection/...).
+  inletNotFound: { code: 'STREAM-1004', kind: 'not_found', summary: 'no HTTP API inlet with this id' },
+  inletWrongScope: { code: 'STREAM-1003', kind: 'forbidden', summary: "the access token is not of the inlet's org and sandbox" },
+  inletMessageInvalid: {
+    code: 'STREAM-1000',
+    kind: 'invalid',
+    summary: 'a message is not a JSON object, or an XDM envelope lacks its schemaRef or xdmEntity',
+  },
+  inletBatchInvalid: { code: 'STREAM-1001', kind: 'invalid', summary: 'a batch post is not {"messages": [...]} with at least one message' },
+  inletMessageTooLarge: { code: 'STREAM-1013', kind: 'too_large', summary: 'a message is over 1 MB' },
+  inletBacklogFull: { code: 'STREAM-1029', kind: 'too_many_requests', summary: "the inlet's unconsumed backlog is at its limit" },
+
   // Recorded in a run's errors.
   runUnexpected: { code: 'FLOW-RUN-1000', kind: null, summary: 'the run failed for a reason no other code names' },
   flowDeleted: { code: 'FLOW-RUN-1001', kind: null, summary: 'the flow was deleted before its run started' },

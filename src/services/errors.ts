@@ -12,6 +12,7 @@ export type FailureKind =
   | 'precondition_failed' // 412: If-Match does not match
   | 'too_large' // 413
   | 'unsupported_media_type' // 415
+  | 'too_many_requests' // 429: pushed back, try again later
   | 'unavailable'; // 503: a dependency is down
 
 export class ServiceError extends Error {

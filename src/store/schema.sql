@@ -410,6 +410,31 @@ create table schema_registry_revisions (
   constraint schema_registry_revisions_sandbox_id_fkey FOREIGN KEY (sandbox_id) REFERENCES sandboxes(id) ON DELETE CASCADE
 );
 
+create table streaming_inlet_records (
+  inlet_id text not null,
+  sequence bigint not null,
+  xaction_id text not null,
+  payload text not null,
+  header jsonb,
+  received_at timestamp with time zone not null default now(),
+  constraint streaming_inlet_records_inlet_id_fkey FOREIGN KEY (inlet_id) REFERENCES streaming_inlets(inlet_id) ON DELETE CASCADE,
+  constraint streaming_inlet_records_pkey PRIMARY KEY (inlet_id, sequence)
+);
+
+create table streaming_inlets (
+  inlet_id text not null,
+  connection_id uuid not null,
+  org_id text not null,
+  sandbox_id uuid not null,
+  authentication_required boolean not null default false,
+  last_sequence bigint not null default 0,
+  pruned_through bigint not null default 0,
+  created_at timestamp with time zone not null default now(),
+  constraint streaming_inlets_connection_id_fkey FOREIGN KEY (connection_id) REFERENCES base_connections(id) ON DELETE CASCADE,
+  constraint streaming_inlets_connection_id_key UNIQUE (connection_id),
+  constraint streaming_inlets_pkey PRIMARY KEY (inlet_id)
+);
+
 CREATE INDEX base_connections_scope ON public.base_connections USING btree (org_id, sandbox_id, created_at);
 CREATE INDEX batches_in_flight_idx ON public.batches USING btree (status) WHERE (status = ANY (ARRAY['loading'::text, 'processing'::text]));
 CREATE INDEX batches_scope_idx ON public.batches USING btree (org_id, sandbox_id, dataset_id, created_at);

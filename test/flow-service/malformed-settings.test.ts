@@ -49,6 +49,8 @@ function plausible(port: number, folder: string): Record<string, Record<string, 
     'SSH PublicKey Authentication for sftp': { host: '127.0.0.1', port, userName: 'user', privateKeyContent: 'bm90IGEga2V5', folderPath: '/in' },
     'Aws Kinesis authentication credentials': { accessKeyId: 'AKIA', secretKey: 'secret', region: 'us-east-1' },
     'Azure EventHub authentication credentials': { sasKeyName: 'name', sasKey: KEY, namespace: 'ns', eventHubName: 'hub' },
+    'Azure EventHub SAS authentication credentials': { sasKeyName: 'name', sasKey: KEY, namespace: 'ns', eventHubName: 'hub' },
+    'Streaming Connection': { sourceId: 'web', dataType: 'xdm', name: 'web', authenticationRequired: false },
   };
 }
 

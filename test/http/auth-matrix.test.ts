@@ -19,11 +19,15 @@ interface Route {
   url: string;
 }
 
-/** Routes anyone may call: the token endpoint, liveness, readiness, metrics, the API docs and the web UI. */
+/**
+ * Routes anyone may call: the token endpoint, liveness, readiness, metrics, the API docs and the web UI; and the
+ * streaming inlets' collection routes, where each inlet decides whether a post needs a token (test/streaming-inlet).
+ */
 function isPublic(route: Route): boolean {
   return (
     ['/ims/token/v3', '/ims/token/v2', '/health', '/ready', '/metrics', '/tributary/ui/capabilities', '/*', '/docs'].includes(route.url) ||
-    route.url.startsWith('/docs/')
+    route.url.startsWith('/docs/') ||
+    route.url.startsWith('/collection/')
   );
 }
 

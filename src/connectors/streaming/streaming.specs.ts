@@ -1,11 +1,14 @@
 import type { StreamingSource } from '../sdk.js';
-import { ADOBE_PROVIDER_ID, sourcePermissions } from '../files/spec-parts.js';
+import { sourcePermissions } from '../files/spec-parts.js';
+import { eventHubs } from '../event-hubs/index.js';
+
+export { EVENT_HUBS_SPEC_ID } from '../event-hubs/event-hubs.spec.js';
+export { eventHubs };
 
 const JSON_SCHEMA = 'http://json-schema.org/draft-07/schema#';
 
-/** AEP's fixed ids of its two streaming cloud sources (the tutorial's appendix). */
+/** AEP's fixed id of the Kinesis source (the tutorial's appendix); Event Hubs' is beside its connector. */
 export const KINESIS_SPEC_ID = '86043421-563b-46ec-8e6c-e23184711bf6';
-export const EVENT_HUBS_SPEC_ID = 'bf9f5905-92b7-48bf-bf20-455bc6b60a4e';
 
 const streamSourceSpec = (properties: Record<string, unknown>, required: string[]) => ({
   name: 'Stream',
@@ -46,46 +49,6 @@ export const kinesis: StreamingSource = {
         reset: { type: 'string', enum: ['latest', 'earliest'], default: 'latest' },
       },
       ['stream'],
-    ),
-    permissionsInfo: sourcePermissions(),
-  },
-};
-
-export const eventHubs: StreamingSource = {
-  kind: 'streaming',
-  secretParams: ['sasKey'],
-  spec: {
-    id: EVENT_HUBS_SPEC_ID,
-    name: 'eventhub',
-    providerId: ADOBE_PROVIDER_ID,
-    version: '1.0',
-    attributes: { category: 'Streaming', isSource: true, uiAttributes: { label: 'Azure Event Hubs', isPreview: false } },
-    authSpec: [
-      {
-        name: 'Azure EventHub authentication credentials',
-        type: 'KeyBased',
-        spec: {
-          $schema: JSON_SCHEMA,
-          type: 'object',
-          description: 'Defines auth params required for connecting to an Event Hubs namespace.',
-          properties: {
-            sasKeyName: { title: 'Policy name', type: 'string', description: 'Name of the shared access policy.' },
-            sasKey: { title: 'Policy key', type: 'string', description: 'Key of the shared access policy.', format: 'password' },
-            namespace: { title: 'Namespace', type: 'string', description: 'Event Hubs namespace.' },
-            eventHubName: { title: 'Event hub', type: 'string', description: 'Event hub, for a policy scoped to one hub.' },
-          },
-          required: ['sasKeyName', 'sasKey', 'namespace'],
-        },
-      },
-    ],
-    sourceSpec: streamSourceSpec(
-      {
-        eventHubName: { title: 'Event hub', type: 'string' },
-        dataType: { type: 'string', enum: ['raw', 'xdm'], default: 'raw' },
-        reset: { type: 'string', enum: ['latest', 'earliest'], default: 'earliest' },
-        consumerGroup: { type: 'string', default: '$Default' },
-      },
-      ['eventHubName'],
     ),
     permissionsInfo: sourcePermissions(),
   },

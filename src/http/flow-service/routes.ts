@@ -3,6 +3,7 @@ import type { AuthenticatedRequest, AuthenticatedRoutes } from '../auth.js';
 import type { FlowService } from '../../services/flow-service/index.js';
 import type { EndpointRole } from '../../services/flow-service/endpoint-connections.service.js';
 import { header, nextPageHref } from '../paging.js';
+import { inletUrl, withInletUrl } from './inlet-url.js';
 
 type WithId = AuthenticatedRequest<{ Params: { id: string }; Querystring: Record<string, string> }>;
 type Listing = AuthenticatedRequest<{ Querystring: Record<string, unknown> }>;
@@ -18,9 +19,18 @@ export function flowServiceRoutes(flows: FlowService): AuthenticatedRoutes {
     app.get('/flowSpecs/:id', async (request: WithId) => flows.getFlowSpec(request.params.id));
 
     // Base connections.
-    app.post('/connections', async (request, reply) => reply.status(201).send(await flows.connections.create(request.scope, request.body)));
-    app.get('/connections', async (request: Listing) => flows.connections.list(request.scope, request.query, next(request)));
-    app.get('/connections/:id', async (request: WithId) => ({ items: [await flows.connections.get(request.scope, request.params.id)] }));
+    app.post('/connections', async (request, reply) => {
+      const created = await flows.connections.create(request.scope, request.body);
+      // An HTTP API inlet answers where to post, as AEP's streaming connections do.
+      return reply.status(201).send(created.inletId ? { ...created, inletUrl: inletUrl(request, created.inletId) } : created);
+    });
+    app.get('/connections', async (request: Listing) => {
+      const page = await flows.connections.list(request.scope, request.query, next(request));
+      return { ...page, items: page.items.map((item) => withInletUrl(request, item)) };
+    });
+    app.get('/connections/:id', async (request: WithId) => ({
+      items: [withInletUrl(request, await flows.connections.get(request.scope, request.params.id))],
+    }));
     app.patch('/connections/:id', async (request: WithId) =>
       flows.connections.patch(request.scope, request.params.id, header(request, 'if-match'), request.body),
     );

@@ -20,6 +20,8 @@ import {
   type ResourceRow,
 } from './resource.js';
 import { patchDocument } from './json-patch.js';
+import { HTTP_INLET_SPEC_ID } from '../../connectors/streaming/http-inlet.spec.js';
+import { newInletId, type InletLog } from '../streaming-inlet/index.js';
 
 interface BaseConnectionRow extends ResourceRow {
   connection_spec_id: string;
@@ -44,7 +46,14 @@ export class ConnectionsService {
     private readonly secrets: SecretBox,
     private readonly connectors: ConnectorRegistry,
     private readonly streaming: StreamingSource[] = [],
+    /** The HTTP inlets' log: a connection of the HTTP API spec gets its inlet there, in the same transaction. */
+    private readonly inlets?: InletLog,
   ) {}
+
+  /** Whether connections of this spec are HTTP inlets, each with an inlet id of its own. */
+  private isInlet(specId: string): this is { inlets: InletLog } {
+    return specId === HTTP_INLET_SPEC_ID && this.inlets !== undefined;
+  }
 
   /** The kind of source a spec id names: a file connector or a streaming source. */
   private sourceKind(specId: string): SourceKind {
@@ -105,7 +114,7 @@ export class ConnectionsService {
     return { doc: { specName, params: visible }, secret };
   }
 
-  async create(scope: Scope, body: unknown): Promise<{ id: string; etag: string }> {
+  async create(scope: Scope, body: unknown): Promise<{ id: string; etag: string; inletId?: string }> {
     const input = requireObject(body, 'body');
     const name = requireString(input.name, 'name');
     const spec = requireObject(input.connectionSpec, 'connectionSpec');
@@ -113,18 +122,33 @@ export class ConnectionsService {
     const { doc: auth, secret } = this.splitAuth(connector, requireObject(input.auth, 'auth'));
     const id = randomUUID();
     const etag = newEtag();
+    // An inlet's id is the platform's to give, as AEP gives it: whatever the request said is replaced.
+    const inletId = this.isInlet(connector.spec.id) ? newInletId() : undefined;
+    const params = auth.params as Record<string, unknown>;
+    if (inletId !== undefined) params.inletId = inletId;
     const doc = {
       name,
       description: optionalString(input.description, 'description') ?? '',
       connectionSpec: { id: connector.spec.id, version: String(spec.version ?? connector.spec.version) },
       auth,
     };
-    await this.db.query(
-      `insert into base_connections (id, org_id, sandbox_id, connection_spec_id, doc, sealed_secrets, etag, created_client, updated_client)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
-      [id, scope.orgId, scope.sandboxId, connector.spec.id, doc, this.secrets.sealJson(secret), etag, scope.clientId],
-    );
-    return { id, etag: quoteEtag(etag) };
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `insert into base_connections (id, org_id, sandbox_id, connection_spec_id, doc, sealed_secrets, etag, created_client, updated_client)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
+        [id, scope.orgId, scope.sandboxId, connector.spec.id, doc, this.secrets.sealJson(secret), etag, scope.clientId],
+      );
+      if (inletId !== undefined && this.inlets) {
+        await this.inlets.register(tx, {
+          inletId,
+          connectionId: id,
+          orgId: scope.orgId,
+          sandboxId: scope.sandboxId,
+          authenticationRequired: params.authenticationRequired === true,
+        });
+      }
+    });
+    return { id, etag: quoteEtag(etag), ...(inletId !== undefined ? { inletId } : {}) };
   }
 
   private async row(scope: Scope, id: string): Promise<BaseConnectionRow> {
@@ -166,11 +190,19 @@ export class ConnectionsService {
     const patched = patchDocument(whole, body, ['/name', '/description', '/auth/params']);
     const { doc: auth, secret: newSecret } = this.splitAuth(connector, requireObject(patched.auth, 'auth'));
     const etag = newEtag();
+    // An inlet keeps its id whatever the patch says; whether it requires authentication may change.
+    const inletId = this.isInlet(row.connection_spec_id) ? (row.doc.auth as { params?: { inletId?: unknown } }).params?.inletId : undefined;
+    const params = auth.params as Record<string, unknown>;
+    if (typeof inletId === 'string') params.inletId = inletId;
     const doc = { ...row.doc, name: requireString(patched.name, 'name'), description: patched.description ?? '', auth };
-    await this.db.query(
-      `update base_connections set doc = $1, sealed_secrets = $2, etag = $3, updated_client = $4, updated_at = now() where id = $5 and etag = $6`,
-      [doc, this.secrets.sealJson(newSecret), etag, scope.clientId, row.id, row.etag],
-    );
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `update base_connections set doc = $1, sealed_secrets = $2, etag = $3, updated_client = $4, updated_at = now() where id = $5 and etag = $6`,
+        [doc, this.secrets.sealJson(newSecret), etag, scope.clientId, row.id, row.etag],
+      );
+      if (typeof inletId === 'string' && this.inlets)
+        await this.inlets.setAuthenticationRequired(tx, inletId, params.authenticationRequired === true);
+    });
     return { id: row.id, etag: quoteEtag(etag) };
   }
 

@@ -3,7 +3,8 @@ import type { Db } from '../../store/db.js';
 import type { JobQueue } from '../../store/queue.js';
 import type { RunJobs } from './run-job.js';
 import type { SecretBox } from '../../security/secret-box.js';
-import { streamingSources, type ConnectorRegistry, type ConnectionSpec } from '../../connectors/index.js';
+import { streamingSources, type ConnectorRegistry, type ConnectionSpec, type StreamingSource } from '../../connectors/index.js';
+import type { InletLog } from '../streaming-inlet/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { notFound } from '../errors.js';
 import type { Scope } from '../scope.js';
@@ -44,6 +45,10 @@ export interface FlowServiceDeps {
   /** How often a run in progress proves its worker alive (ms). */
   runHeartbeatMs?: number;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /** The streaming sources (Kinesis, Event Hubs, the HTTP inlet); the ones that need no store when absent. */
+  streaming?: StreamingSource[];
+  /** The HTTP inlets' log, where a connection of the HTTP API spec gets its inlet. */
+  inlets?: InletLog;
 }
 
 /** Flow Service: connection and flow specs, connections, source and target connections, flows and runs. */
@@ -64,13 +69,13 @@ export class FlowService {
     this.db = deps.db;
     this.queue = deps.queue;
     const sourceSpecs = deps.connectors.all().map((c) => c.spec);
-    const streaming = streamingSources();
+    const streaming = deps.streaming ?? streamingSources();
     this.connectionSpecs = [...sourceSpecs, ...streaming.map((s) => s.spec), dataLakeSpec];
     this.flowSpecs = flowSpecs(
       sourceSpecs.map((s) => s.id),
       dataLakeSpec.id,
     );
-    this.connections = new ConnectionsService(deps.db, deps.secrets, deps.connectors, streaming);
+    this.connections = new ConnectionsService(deps.db, deps.secrets, deps.connectors, streaming, deps.inlets);
     this.endpoints = new EndpointConnectionsService(deps.db, this.connections, deps.catalog);
     this.flows = new FlowsService(deps.db, this.flowSpecs, this.endpoints, deps.dataPrep);
     this.runs = new RunsService(deps.db, deps.queue);
