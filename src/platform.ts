@@ -133,7 +133,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     namespaces: identityNamespaces,
     schemaInUse: async (scope, schemaId): Promise<boolean> => (await catalog.listDatasets(scope, { schemaRefId: schemaId, limit: 1 })).length > 0,
   });
-  const catalog = new CatalogService(db, lake, { schemaExists: (scope, id) => schemaRegistry.exists(scope, id) });
+  const catalog = new CatalogService(db, lake, {
+    schemaExists: (scope, id) => schemaRegistry.exists(scope, id),
+    // Each dataset's Iceberg table follows the schema its batches are written against.
+    tableSchema: async (scope, id) => (await schemaRegistry.targetSchema(scope, id)).schema,
+  });
   // Mapping destinations are checked against the target schema when a mapping set is saved.
   const dataPrep = new DataPrepService(db, {
     schemaLookup: async (scope, id) => (await schemaRegistry.targetSchema(scope, id).catch(() => null))?.schema ?? null,

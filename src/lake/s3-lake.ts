@@ -9,6 +9,8 @@ import { LakeError } from './errors.js';
 import { assertFileName, assertSegment } from './ids.js';
 import type { BatchLocation, BatchStaging, Lake, LakeFile } from './lake.js';
 import { walk } from './walk.js';
+import { s3TableFiles } from './iceberg/s3-table-files.js';
+import { batchFileUris, type DatasetLocation, type LakeTable } from './table-format.js';
 
 /** Where an S3 lake lives, and the local folder it stages batches in and caches files for DuckDB in. */
 export interface S3LakeOptions {
@@ -97,6 +99,16 @@ export class S3Lake implements Lake {
 
   private cacheDir(location: BatchLocation): string {
     return join(this.options.localDir, '_cache', ...this.datasetParts(location), assertSegment('batch id', location.batchId));
+  }
+
+  /**
+   * The dataset's Iceberg table: its root is the prefix the batches' objects sit under (`data/…/{datasetId}`), its
+   * metadata files in `metadata/` there, so a dataset's removal takes its table with it.
+   */
+  table(location: DatasetLocation): LakeTable {
+    const root = this.key('data', ...this.datasetParts(location));
+    const uri = `s3://${this.options.bucket}/${root}`;
+    return { location: uri, files: s3TableFiles(this.client, this.options.bucket, root), ...batchFileUris(uri) };
   }
 
   async stage(location: BatchLocation): Promise<BatchStaging> {
