@@ -16,6 +16,7 @@ import { purgeIdentityNamespaceSandbox } from './services/identity-namespace/ind
 import { SchemaRegistryService } from './services/schema-registry/index.js';
 import { IdentityNamespaceService } from './services/identity-namespace/index.js';
 import { CatalogService } from './services/catalog/index.js';
+import { IcebergCatalog } from './services/catalog/iceberg-catalog.js';
 import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
 import { BatchIngestionService, type ImportJob } from './services/ingest/index.js';
@@ -47,6 +48,8 @@ export interface Platform {
   schemaRegistry: SchemaRegistryService;
   identityNamespaces: IdentityNamespaceService;
   catalog: CatalogService;
+  /** What the Iceberg REST catalog (`/iceberg`) serves: each dataset's Iceberg table. */
+  icebergCatalog: IcebergCatalog;
   dataPrep: DataPrepService;
   dataAccess: DataAccessService;
   batchIngestion: BatchIngestionService;
@@ -217,6 +220,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   let background = false;
   return {
     config,
+    icebergCatalog: new IcebergCatalog(db),
     db,
     secrets,
     lake,
