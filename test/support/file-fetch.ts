@@ -17,7 +17,7 @@ export function answerFileUrls(other?: UrlReader): () => void {
     if (url.startsWith('file://')) bytes = readFileSync(fileURLToPath(url));
     else if (other && url.startsWith(other.scheme)) bytes = await other.read(url);
     else return original(input, init);
-    return new Response(init?.method === 'HEAD' ? null : bytes, { status: 200, headers: { 'content-length': String(bytes.length) } });
+    return new Response(init?.method === 'HEAD' ? null : new Uint8Array(bytes), { status: 200, headers: { 'content-length': String(bytes.length) } });
   }) as typeof fetch;
   return () => {
     globalThis.fetch = original;
