@@ -41,11 +41,11 @@ describe.each(['pglite', 'postgres'] as const)('datasets as Iceberg tables on %s
 
   const iceberg = (path: string, headers: Record<string, string> = bearer, method: 'GET' | 'HEAD' = 'GET') =>
     t.app.inject({ method, url: `/iceberg${path}`, headers });
-  async function land(ids: string[], body: Record<string, unknown> = {}): Promise<Record<string, any>> {
-    const created = await t.call('POST', `${IMPORT}/batches`, { datasetId, inputFormat: { format: 'json' }, ...body });
+  async function land(ids: string[], body: Record<string, unknown> = {}, dataset = datasetId): Promise<Record<string, any>> {
+    const created = await t.call('POST', `${IMPORT}/batches`, { datasetId: dataset, inputFormat: { format: 'json' }, ...body });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;
-    await upload(t, 'PUT', `${IMPORT}/batches/${id}/datasets/${datasetId}/files/rows.json`, lines(ids));
+    await upload(t, 'PUT', `${IMPORT}/batches/${id}/datasets/${dataset}/files/rows.json`, lines(ids));
     const batch = await completeBatch(t, id);
     expect(batch.status).toBe('success');
     return batch;
@@ -168,6 +168,27 @@ describe.each(['pglite', 'postgres'] as const)('datasets as Iceberg tables on %s
     const spoofed = await iceberg(`/v1/prod/namespaces/datasets/tables/${TABLE}`, { ...foreign, 'x-gw-ims-org-id': t.credentials.imsOrg });
     expect(spoofed.statusCode).toBe(403);
     expect(spoofed.json().error.type).toBe('ForbiddenException');
+  });
+
+  it('gives a dataset whose batches landed before it was a table a first snapshot holding them all', async () => {
+    const { datasetId: legacy } = await makeDataset(t, 'Legacy People');
+    const old = await land(['l-1', 'l-2'], {}, legacy);
+    // As if that batch had landed before this version: no table, no snapshot on the batch.
+    await t.platform.db.query('delete from iceberg_tables where dataset_id = $1', [legacy]);
+    await t.platform.db.query('update batches set iceberg_snapshot_id = null where id = $1', [old.id]);
+    expect(await count(t, 'legacy_people')).toBe(2);
+    const next = await land(['l-3'], {}, legacy);
+    const res = await iceberg('/v1/prod/namespaces/datasets/tables/legacy_people');
+    const metadata = res.json().metadata as TableMetadata;
+    expect(metadata.snapshots).toHaveLength(1);
+    expect(metadata.snapshots[0]!.summary).toMatchObject({ 'tributary.batch-id': next.id, 'added-data-files': '2', 'total-records': '3' });
+    expect(await icebirdIds(metadata)).toEqual(['l-1', 'l-2', 'l-3']);
+    expect(await count(t, 'legacy_people')).toBe(3);
+    // Its REVERT still takes the old batch's rows out of the table.
+    expect((await t.call('POST', `${IMPORT}/batches/${old.id}?action=REVERT`)).json().status).toBe('inactive');
+    const after = (await iceberg('/v1/prod/namespaces/datasets/tables/legacy_people')).json().metadata as TableMetadata;
+    expect(await icebirdIds(after)).toEqual(['l-3']);
+    expect((await t.call('DELETE', `${CATALOG}/dataSets/${legacy}`)).statusCode).toBe(200);
   });
 
   it('drops the table with its dataset', async () => {

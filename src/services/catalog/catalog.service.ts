@@ -430,6 +430,7 @@ export class CatalogService {
     const predecessors = batch.replay?.predecessors ?? [];
     try {
       const schema = await this.tableSchemaOf(scope, batch.datasetId);
+      const existing = schema ? await this.filesBeforeTable(scope, batch.datasetId, batchId) : [];
       await this.db.transaction(async (tx) => {
         const done = await batches.finalise(tx, batchId, {
           status: 'success',
@@ -461,6 +462,7 @@ export class CatalogService {
             remove,
             properties: { [SNAPSHOT_BATCH]: batchId, ...(predecessors.length ? { [SNAPSHOT_REPLACED_BATCHES]: predecessors.join(',') } : {}) },
             schema,
+            existing: existing.filter((f) => !remove.includes(f.filePath)),
           });
           if (snapshotId !== null) await batches.setSnapshot(tx, batchId, snapshotId);
         }
@@ -678,6 +680,29 @@ export class CatalogService {
   private async tableSchemaOf(scope: Scope, datasetId: string): Promise<Record<string, unknown> | null> {
     if (!this.options.tableSchema) return null;
     return this.options.tableSchema(scope, (await this.getDataset(scope, datasetId)).schemaRef.id);
+  }
+
+  /**
+   * A dataset without an Iceberg table yet whose batches landed before it became one (an upgrade): their data
+   * files, for the snapshot that creates the table, so that snapshot holds all the dataset's data.
+   */
+  private async filesBeforeTable(scope: Scope, datasetId: string, except: string): Promise<DataFile[]> {
+    if (await readTable(this.db, datasetId)) return [];
+    const ids = (await batches.selectSuccessfulBatchIds(this.db, scope, datasetId)).filter((id) => id !== except);
+    if (ids.length === 0) return [];
+    const where = { orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId };
+    const table = this.lake.table(where);
+    const found: DataFile[] = [];
+    for (const id of ids) {
+      // The lake's local copies of the batch's files (the S3 lake's cache), whose footers give the record counts.
+      const paths = await this.lake.datasetFiles(where, [id]);
+      for (const file of await batches.selectFiles(this.db, id)) {
+        const path = paths.find((p) => p.endsWith(`${sep}${join(id, file.name)}`));
+        if (!path) continue;
+        found.push({ filePath: table.dataFileUri(id, file.name), recordCount: await parquetRowCount(path), fileSizeInBytes: file.size });
+      }
+    }
+    return found;
   }
 
   /** Record counts of a staging area's Parquet files, by their name in the batch. */

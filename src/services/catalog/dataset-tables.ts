@@ -27,6 +27,11 @@ export interface DatasetTableChange {
    * change of it becomes a new schema version. Without it, a change to a table that does not exist is nothing.
    */
   schema?: Record<string, unknown>;
+  /**
+   * Files that landed before the dataset became an Iceberg table: added with this change only when it is the one
+   * that creates the table, so a dataset's first snapshot holds all its data.
+   */
+  existing?: DataFile[];
 }
 
 /** Attempts before a writer gives up on a table whose pointer keeps moving under it (never reached with the row lock). */
@@ -45,11 +50,12 @@ export async function commitDatasetChange(
     if (!row && !change.schema) return null;
     const metadata = row ? evolved(row.metadata, change.schema, nowMs) : created(table, change.schema!, nowMs);
     const remove = change.remove.length ? await heldOf(table, metadata, change.remove) : new Set<string>();
-    if (change.add.length === 0 && remove.size === 0) return null;
+    const add = row ? change.add : [...(change.existing ?? []), ...change.add];
+    if (add.length === 0 && remove.size === 0) return null;
     const committed = await commitChange(
       table.files,
       { metadata, location: row?.metadataLocation ?? null },
-      { operation: change.operation, add: change.add, remove, properties: change.properties },
+      { operation: change.operation, add, remove, properties: change.properties },
       nowMs,
     );
     if (await movePointer(tx, datasetId, row?.metadataLocation ?? null, committed)) return committed.metadata['current-snapshot-id'];
