@@ -16,6 +16,7 @@ import { purgeIdentityNamespaceSandbox } from './services/identity-namespace/ind
 import { SchemaRegistryService } from './services/schema-registry/index.js';
 import { IdentityNamespaceService } from './services/identity-namespace/index.js';
 import { CatalogService } from './services/catalog/index.js';
+import { IcebergCatalog } from './services/catalog/iceberg-catalog.js';
 import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
 import { BatchIngestionService } from './services/ingest/index.js';
@@ -48,6 +49,8 @@ export interface Platform {
   schemaRegistry: SchemaRegistryService;
   identityNamespaces: IdentityNamespaceService;
   catalog: CatalogService;
+  /** What the Iceberg REST catalog (`/iceberg`) serves: each dataset's Iceberg table. */
+  icebergCatalog: IcebergCatalog;
   dataPrep: DataPrepService;
   dataAccess: DataAccessService;
   batchIngestion: BatchIngestionService;
@@ -136,7 +139,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     namespaces: identityNamespaces,
     schemaInUse: async (scope, schemaId): Promise<boolean> => (await catalog.listDatasets(scope, { schemaRefId: schemaId, limit: 1 })).length > 0,
   });
-  const catalog = new CatalogService(db, lake, { schemaExists: (scope, id) => schemaRegistry.exists(scope, id) });
+  const catalog = new CatalogService(db, lake, {
+    schemaExists: (scope, id) => schemaRegistry.exists(scope, id),
+    // Each dataset's Iceberg table follows the schema its batches are written against.
+    tableSchema: async (scope, id) => (await schemaRegistry.targetSchema(scope, id)).schema,
+  });
   // Mapping destinations are checked against the target schema when a mapping set is saved.
   const dataPrep = new DataPrepService(db, {
     schemaLookup: async (scope, id) => (await schemaRegistry.targetSchema(scope, id).catch(() => null))?.schema ?? null,
@@ -217,6 +224,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   let background = false;
   return {
     config,
+    icebergCatalog: new IcebergCatalog(db),
     db,
     secrets,
     lake,

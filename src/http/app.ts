@@ -18,6 +18,7 @@ import { queryRoutes } from './query/routes.js';
 import { streamingInletRoutes } from './streaming/routes.js';
 import { flowServiceRoutes } from './flow-service/routes.js';
 import { webUiRoutes } from './web/web-ui.plugin.js';
+import { icebergRoutes } from './iceberg/routes.js';
 
 export interface AppOptions {
   /** Log level of the JSON request logs, or false for none (tests). */
@@ -35,6 +36,7 @@ export interface AppOptions {
 export type ApiServices = Pick<
   Platform,
   | 'identity'
+  | 'icebergCatalog'
   | 'flowService'
   | 'streamingInlet'
   | 'schemaRegistry'
@@ -107,6 +109,8 @@ export async function buildApp(platform: ApiServices, options: AppOptions = {}):
   await app.register(tenant(queryRoutes(platform.query, { connection: platform.connectionParameters, accounts: platform.queryAccounts })), {
     prefix: '/data/foundation/query',
   });
+  // The Iceberg REST catalog: engines authenticate with the bearer token alone (src/http/iceberg/routes.ts).
+  await app.register(icebergRoutes(platform.identity, platform.icebergCatalog), { prefix: '/iceberg' });
   if (options.webRoot !== false) await app.register(webUiRoutes(options.webRoot));
   return app;
 }

@@ -38,8 +38,20 @@ const TITLES: Record<number, string> = {
  * - `platform`: the RFC 7807-like body the other platform services use, with the service's code in `type`.
  * - `gateway`: Adobe's API gateway rejecting a call before any service sees it (`error_code`, `message`).
  * - `ims`: OAuth 2 errors of the token endpoint (`error`, `error_description`).
+ * - `iceberg`: the Iceberg REST catalog's ErrorModel (`{"error": {"message", "type", "code"}}`).
  */
-export type ErrorStyle = { kind: 'registry' } | { kind: 'platform'; service: string } | { kind: 'gateway' } | { kind: 'ims' };
+export type ErrorStyle = { kind: 'registry' } | { kind: 'platform'; service: string } | { kind: 'gateway' } | { kind: 'ims' } | { kind: 'iceberg' };
+
+/** The Iceberg REST catalog's error types by status, where the service names none (its code ends in "Exception"). */
+const ICEBERG_TYPES: Record<number, string> = {
+  400: 'BadRequestException',
+  401: 'NotAuthorizedException',
+  403: 'ForbiddenException',
+  404: 'NoSuchTableException',
+  406: 'UnsupportedOperationException',
+  409: 'CommitFailedException',
+  503: 'ServiceUnavailableException',
+};
 
 export interface ErrorBody {
   status: number;
@@ -60,6 +72,10 @@ export function renderError(style: ErrorStyle, status: number, message: string, 
       return { status, body: { error_code: code ?? String(status), message } };
     case 'ims':
       return { status, body: { error: code ?? (status === 401 ? 'invalid_client' : 'invalid_request'), error_description: message } };
+    case 'iceberg': {
+      const type = code?.endsWith('Exception') ? code : (ICEBERG_TYPES[status] ?? 'InternalServerError');
+      return { status, body: { error: { message, type, code: status } } };
+    }
     case 'registry': {
       const xdmCode =
         code ?? `XDM-${status === 404 ? '1012' : status === 406 ? '1007' : status === 409 ? '1009' : status === 400 ? '1000' : '1099'}-${status}`;
@@ -97,6 +113,7 @@ export function renderError(style: ErrorStyle, status: number, message: string, 
 export function styleFor(url: string): ErrorStyle {
   const path = url.split('?')[0] ?? url;
   if (path.startsWith('/ims/')) return { kind: 'ims' };
+  if (path === '/iceberg' || path.startsWith('/iceberg/')) return { kind: 'iceberg' };
   if (path.startsWith('/data/foundation/schemaregistry')) return { kind: 'registry' };
   const service = /^\/data\/(?:foundation|core)\/([a-z-]+)/.exec(path)?.[1];
   const codes: Record<string, string> = {
@@ -127,7 +144,8 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   const style = styleOf(request);
   if (error instanceof ServiceError) {
     const refusedAtGateway = error.kind === 'unauthenticated' || (error.kind === 'forbidden' && /^40\d{4}$/.test(error.code ?? ''));
-    const shown: ErrorStyle = refusedAtGateway && style.kind !== 'ims' ? { kind: 'gateway' } : style;
+    // Token endpoint and Iceberg clients read their own error shapes, whoever refused the call.
+    const shown: ErrorStyle = refusedAtGateway && style.kind !== 'ims' && style.kind !== 'iceberg' ? { kind: 'gateway' } : style;
     rendered = renderError(shown, STATUS[error.kind], error.message, error.code, error.details);
   } else if ('validation' in error && error.validation) {
     rendered = renderError(style, 400, `Invalid request: ${error.message}`);

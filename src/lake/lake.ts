@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { TableFormat } from './table-format.js';
 
 /** Where a batch lives in the lake. Every path the lake builds comes from these ids alone. */
 export interface BatchLocation {
@@ -33,8 +34,8 @@ export interface BatchStaging {
   discard(): Promise<void>;
 }
 
-/** The Parquet data lake: datasets → batches → files. */
-export interface Lake {
+/** The Parquet data lake: datasets → batches → files; each dataset also an Iceberg table over its batch files (`table`). */
+export interface Lake extends TableFormat {
   stage(location: BatchLocation): Promise<BatchStaging>;
   /**
    * A local folder holding what a client uploads into a batch before it is completed (Batch Ingestion).

@@ -2,11 +2,14 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Readable } from 'node:stream';
 import { LakeError } from './errors.js';
 import { assertFileName, assertSegment } from './ids.js';
 import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles } from './lake.js';
 import { walk } from './walk.js';
+import { localTableFiles } from './iceberg/local-table-files.js';
+import { batchFileUris, type DatasetLocation, type LakeTable } from './table-format.js';
 
 /** Staging and trash live under the root so that a commit or a removal is a rename within one filesystem. */
 const STAGING = '_staging';
@@ -77,6 +80,13 @@ export class LocalLake implements Lake {
 
   private batchDir(location: BatchLocation): string {
     return join(this.datasetDir(location), assertSegment('batch id', location.batchId));
+  }
+
+  /** The dataset's Iceberg table: its folder is the table's root, metadata files in `metadata/` beside the batches. */
+  table(location: DatasetLocation): LakeTable {
+    const dir = this.datasetDir(location);
+    const root = pathToFileURL(dir).href;
+    return { location: root, files: localTableFiles(dir), ...batchFileUris(root) };
   }
 
   async stage(location: BatchLocation): Promise<BatchStaging> {

@@ -9,6 +9,8 @@ import { assertFileName, assertSegment } from './ids.js';
 import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles } from './lake.js';
 import { ReadCache, type CachedFile } from './read-cache.js';
 import { walk } from './walk.js';
+import { s3TableFiles } from './iceberg/s3-table-files.js';
+import { batchFileUris, type DatasetLocation, type LakeTable } from './table-format.js';
 
 /** Where an S3 lake lives, and the local folder it stages batches in and caches files for DuckDB in. */
 export interface S3LakeOptions {
@@ -116,6 +118,16 @@ export class S3Lake implements Lake {
   /** Where a batch's files sit in the read cache: the same ids as in the bucket. */
   private cacheKey(location: BatchLocation): string {
     return [...this.datasetParts(location), assertSegment('batch id', location.batchId)].join('/');
+  }
+
+  /**
+   * The dataset's Iceberg table: its root is the prefix the batches' objects sit under (`data/…/{datasetId}`), its
+   * metadata files in `metadata/` there, so a dataset's removal takes its table with it.
+   */
+  table(location: DatasetLocation): LakeTable {
+    const root = this.key('data', ...this.datasetParts(location));
+    const uri = `s3://${this.options.bucket}/${root}`;
+    return { location: uri, files: s3TableFiles(this.client, this.options.bucket, root), ...batchFileUris(uri) };
   }
 
   async stage(location: BatchLocation): Promise<BatchStaging> {

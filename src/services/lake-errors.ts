@@ -38,5 +38,15 @@ export function serviceLake(lake: Lake): Lake {
     removeBatch: (location) => translated(() => lake.removeBatch(location)),
     abandonStaging: (batchId) => translated(() => lake.abandonStaging(batchId)),
     removeDataset: (location) => translated(() => lake.removeDataset(location)),
+    table: (location) => {
+      const table = lake.table(location);
+      return {
+        ...table,
+        files: {
+          write: (relative, bytes) => translated(() => table.files.write(relative, bytes)),
+          read: (uri) => translated(() => table.files.read(uri)),
+        },
+      };
+    },
   };
 }

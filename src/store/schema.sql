@@ -83,6 +83,7 @@ create table batches (
   completed_at timestamp with time zone,
   origin text not null default 'internal'::text,
   replay jsonb,
+  iceberg_snapshot_id bigint,
   constraint batches_dataset_id_fkey FOREIGN KEY (dataset_id) REFERENCES datasets(id) ON DELETE CASCADE,
   constraint batches_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE,
   constraint batches_pkey PRIMARY KEY (id),

@@ -332,7 +332,8 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
     }
     expect(existsSync(staging.dir)).toBe(false);
     const datasetDir = join(t.platform.config.lakeDir, scope.orgId, scope.sandboxId, datasetId);
-    expect(readdirSync(datasetDir)).toEqual([batchId]);
+    // The landed batch and the dataset's Iceberg table metadata, nothing of the abandoned ones.
+    expect(readdirSync(datasetDir).sort()).toEqual([batchId, 'metadata'].sort());
     expect(await t.platform.catalog.recoverStaleBatches()).toEqual([]);
 
     // With several processes, only batches nobody has touched for a while count as abandoned.

@@ -1,6 +1,8 @@
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { icebergRead } from 'icebird';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
+import { answerFileUrls } from '../support/file-fetch.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { CATALOG, EXPORT, IMPORT, completeBatch, count, makeDataset, upload } from './support.js';
 
@@ -57,9 +59,40 @@ describe('import, download and SQL with the lake in an S3 bucket', () => {
     expect(part.rawPayload.toString()).toBe('PAR1');
     expect(await count(t, 'bucket_people')).toBe(2);
 
+    // The dataset's Iceberg table lives in the bucket too: s3:// locations, read back by icebird through S3.
+    const loaded = await t.app.inject({
+      method: 'GET',
+      url: '/iceberg/v1/prod/namespaces/datasets/tables/bucket_people',
+      headers: { authorization: t.headers.authorization! },
+    });
+    expect(loaded.statusCode, loaded.body).toBe(200);
+    const { 'metadata-location': location, metadata } = loaded.json();
+    expect(location).toMatch(new RegExp(`^s3://lake/tributary/data/.*/${datasetId}/metadata/00000-.*\\.metadata\\.json$`));
+    expect(metadata.snapshots).toHaveLength(1);
+    expect(metadata.snapshots[0].summary).toMatchObject({ operation: 'append', 'tributary.batch-id': batch.id, 'total-records': '2' });
+    // icebird turns s3://bucket/key into the bucket's virtual-host URL; those are answered from s3rver, never sent out.
+    const restore = answerFileUrls({
+      scheme: 'https://lake.s3.amazonaws.com/',
+      read: async (url) => {
+        const object = await client.send(
+          new GetObjectCommand({ Bucket: 'lake', Key: decodeURIComponent(url.slice('https://lake.s3.amazonaws.com/'.length)) }),
+        );
+        return Buffer.from(await object.Body!.transformToByteArray());
+      },
+    });
+    try {
+      const rows = (await icebergRead({ tableUrl: metadata.location, metadata })) as Array<{ _id: string }>;
+      expect(rows.map((r) => r._id).sort()).toEqual(['b-1', 'b-2']);
+    } finally {
+      restore();
+    }
+
     expect((await t.call('POST', `${IMPORT}/batches/${batch.id}?action=REVERT`)).json().status).toBe('inactive');
-    expect(await keys()).toEqual([]);
+    // The batch's objects are gone; what stays is the dataset's Iceberg table, whose history records the REVERT.
+    expect((await keys()).filter((k) => !k.includes(`/${datasetId}/metadata/`))).toEqual([]);
     expect(await count(t, 'bucket_people')).toBe(0);
     expect((await t.call('DELETE', `${CATALOG}/dataSets/${datasetId}`)).statusCode).toBe(200);
+    // Deleting the dataset drops its table, metadata and all.
+    expect(await keys()).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import { decodeManifest, decodeManifestList, EntryStatus, type DataFile } from '
 import { icebergStruct, type IcebergStruct, type IcebergType } from '../../src/lake/iceberg/schema.js';
 import { newTableMetadata, withSchema, type TableMetadata } from '../../src/lake/iceberg/table-metadata.js';
 import { rootField } from '../../src/pipeline/schema/xdm-fields.js';
+import { answerFileUrls } from '../support/file-fetch.js';
 
 const SCHEMA = {
   type: 'object',
@@ -35,20 +36,6 @@ const SCHEMA = {
     timestamp: { type: 'string', format: 'date-time' },
   },
 };
-
-/** icebird reads through fetch; the table lives in a local folder, so file:// URLs are answered from the disk. */
-function answerFileUrls(): () => void {
-  const original = globalThis.fetch;
-  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.startsWith('file://')) return original(input, init);
-    const bytes = readFileSync(fileURLToPath(url));
-    return new Response(init?.method === 'HEAD' ? null : bytes, { status: 200, headers: { 'content-length': String(bytes.length) } });
-  }) as typeof fetch;
-  return () => {
-    globalThis.fetch = original;
-  };
-}
 
 describe('Iceberg tables written by Tributary', () => {
   let dir: string;

@@ -30,6 +30,7 @@ interface BatchRow {
   updated_at: Date;
   started_at: Date | null;
   completed_at: Date | null;
+  iceberg_snapshot_id: string | number | null;
 }
 
 const ms = (d: Date | string) => new Date(d).getTime();
@@ -59,6 +60,7 @@ function toRecord(row: BatchRow): BatchRecord {
     tags: row.tags,
     ...(row.input_format ? { inputFormat: row.input_format } : {}),
     ...(row.replay ? { replay: row.replay } : {}),
+    ...(row.iceberg_snapshot_id !== null && row.iceberg_snapshot_id !== undefined ? { icebergSnapshotId: num(row.iceberg_snapshot_id) } : {}),
     version: '1.0.0',
   };
 }
@@ -132,6 +134,11 @@ export async function transition(
     [id, to, from, fields.started ?? false, fields.completed ?? false, fields.errors ? JSON.stringify(fields.errors) : null],
   );
   return rows.length > 0;
+}
+
+/** Links a batch to the Iceberg snapshot it became (in the transaction that lands it). */
+export async function setSnapshot(tx: Queryable, batchId: string, snapshotId: number): Promise<void> {
+  await tx.query('update batches set iceberg_snapshot_id = $2 where id = $1', [batchId, snapshotId]);
 }
 
 export async function findBatch(db: Queryable, scope: Scope, id: string): Promise<BatchRecord | null> {

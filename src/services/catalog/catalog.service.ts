@@ -1,6 +1,11 @@
 import type { Readable } from 'node:stream';
 import type { Db, Queryable } from '../../store/db.js';
+import { join, sep } from 'node:path';
 import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles } from '../../lake/lake.js';
+import { liveDataFiles } from '../../lake/iceberg/commit.js';
+import type { DataFile } from '../../lake/iceberg/manifests.js';
+import { parquetRowCount } from '../../lake/parquet-footer.js';
+import { walk } from '../../lake/walk.js';
 import type { RowError } from '../../pipeline/contracts.js';
 import { judgePartialIngestion, PARTIAL_INGESTION_EXCEEDED } from '../../pipeline/partial-ingestion.js';
 import { ServiceError, conflict, invalid, notFound } from '../errors.js';
@@ -11,6 +16,8 @@ import { freeTableName, readDatasetInput, readDatasetPatch, requestedTableName, 
 import * as datasets from './datasets.repo.js';
 import * as batches from './batches.repo.js';
 import * as tagsRepo from './tags.repo.js';
+import { readTable } from './iceberg-tables.repo.js';
+import { commitDatasetChange } from './dataset-tables.js';
 import type { DatasetPatch } from './dataset-input.js';
 import type { BatchError, BatchOutcome, BatchRecord, BeginBatchInput, DataSetFile, DatasetRecord, ImportBatchInput, LastBatches } from './types.js';
 
@@ -19,7 +26,17 @@ export interface CatalogOptions {
   schemaExists?: (scope: Scope, schemaId: string) => Promise<boolean>;
   /** Row errors kept per batch (the counts stay exact past it). Default 10,000. */
   maxRowErrors?: number;
+  /**
+   * A dataset's resolved XDM schema (what its batches are written against): each dataset's Iceberg table is made
+   * from it on the first batch and evolves with it. When absent, batches land without Iceberg snapshots.
+   */
+  tableSchema?: (scope: Scope, schemaId: string) => Promise<Record<string, unknown>>;
 }
+
+/** Summary properties of the snapshots Catalog writes: which batch each one is. */
+export const SNAPSHOT_BATCH = 'tributary.batch-id';
+export const SNAPSHOT_REPLACED_BATCHES = 'tributary.replaced-batch-ids';
+export const SNAPSHOT_REVERTED_BATCH = 'tributary.reverted-batch-id';
 
 const DEFAULT_MAX_ROW_ERRORS = 10_000;
 
@@ -213,12 +230,33 @@ export class CatalogService {
     await this.lake.removeDataset({ orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId: id });
   }
 
-  /** Local copies of the Parquet files of a dataset's successful batches (for SQL over the lake), held until released. */
+  /**
+   * Local copies of a dataset's Parquet files (for SQL over the lake), held until released: the live data files
+   * of its Iceberg table's current snapshot, as any engine plans a scan. A dataset without a table yet (none of
+   * its batches landed since it became one) is read by its successful batches.
+   */
   async datasetFiles(scope: Scope, datasetId: string): Promise<LocalFiles> {
     await this.getDataset(scope, datasetId);
-    const ids = await batches.selectSuccessfulBatchIds(this.db, scope, datasetId);
-    if (ids.length === 0) return { paths: [], release: () => undefined };
-    return this.lake.datasetFiles({ orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId }, ids);
+    const where = { orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId };
+    const none: LocalFiles = { paths: [], release: () => undefined };
+    const table = await readTable(this.db, datasetId);
+    if (!table) {
+      const ids = await batches.selectSuccessfulBatchIds(this.db, scope, datasetId);
+      return ids.length === 0 ? none : this.lake.datasetFiles(where, ids);
+    }
+    const lakeTable = this.lake.table(where);
+    const live = new Map<string, Set<string>>();
+    for (const file of await liveDataFiles(lakeTable.files, table.metadata)) {
+      const at = lakeTable.batchFileOf(file.filePath);
+      if (!at) throw new Error(`dataset ${datasetId}'s table lists a file outside its batches: ${file.filePath}`);
+      live.set(at.batchId, (live.get(at.batchId) ?? new Set()).add(at.name));
+    }
+    if (live.size === 0) return none;
+    // The lake makes the files readable locally (the S3 lake through its cache, whose copies end in
+    // /{batchId}/{name}); only those the snapshot lists are read.
+    const wanted = [...live].flatMap(([batchId, names]) => [...names].map((name) => `${sep}${join(batchId, name)}`));
+    const local = await this.lake.datasetFiles(where, [...live.keys()]);
+    return { paths: local.paths.filter((path) => wanted.some((suffix) => path.endsWith(suffix))), release: () => local.release() };
   }
 
   // ── batches: reading ────────────────────────────────────────────────────────────────────────
@@ -378,7 +416,10 @@ export class CatalogService {
     }
 
     let files: LakeFile[];
+    let rowCounts: Map<string, number>;
     try {
+      // Each data file's record count, for its manifest entry: read from the Parquet footers while they are local.
+      rowCounts = await this.stagedRowCounts(staging);
       files = await staging.commit();
     } catch (error) {
       const description = `could not commit the batch to the lake: ${(error as Error).message}`;
@@ -387,7 +428,11 @@ export class CatalogService {
     }
 
     const size = files.reduce((sum, f) => sum + f.size, 0);
+    const where = { orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId: batch.datasetId };
+    const predecessors = batch.replay?.predecessors ?? [];
     try {
+      const schema = await this.tableSchemaOf(scope, batch.datasetId);
+      const existing = schema ? await this.filesBeforeTable(scope, batch.datasetId, batchId) : [];
       await this.db.transaction(async (tx) => {
         const done = await batches.finalise(tx, batchId, {
           status: 'success',
@@ -402,7 +447,27 @@ export class CatalogService {
         await this.recordDetails(tx, batchId, outcome);
         await datasets.noteBatchOutcome(tx, batch.datasetId, batchId, 'success');
         // A replay replaces its predecessors in the same step that lands it: readers never see both, nor neither.
-        for (const predecessor of batch.replay?.predecessors ?? []) await batches.transition(tx, predecessor, ['success'], 'inactive');
+        for (const predecessor of predecessors) await batches.transition(tx, predecessor, ['success'], 'inactive');
+        if (schema) {
+          // The batch becomes the table's next snapshot in this same transaction: an append, or for a replay one
+          // overwrite that adds its files and removes its predecessors'.
+          const table = this.lake.table(where);
+          const add: DataFile[] = files
+            .filter((f) => rowCounts.has(f.name))
+            .map((f) => ({ filePath: table.dataFileUri(batchId, f.name), recordCount: rowCounts.get(f.name)!, fileSizeInBytes: f.size }));
+          const remove: string[] = [];
+          for (const predecessor of predecessors)
+            for (const file of await batches.selectFiles(tx, predecessor)) remove.push(table.dataFileUri(predecessor, file.name));
+          const snapshotId = await commitDatasetChange(tx, table, batch.datasetId, {
+            operation: predecessors.length ? 'overwrite' : 'append',
+            add,
+            remove,
+            properties: { [SNAPSHOT_BATCH]: batchId, ...(predecessors.length ? { [SNAPSHOT_REPLACED_BATCHES]: predecessors.join(',') } : {}) },
+            schema,
+            existing: existing.filter((f) => !remove.includes(f.filePath)),
+          });
+          if (snapshotId !== null) await batches.setSnapshot(tx, batchId, snapshotId);
+        }
         await onSuccess?.(tx);
       });
     } catch (error) {
@@ -513,7 +578,22 @@ export class CatalogService {
    */
   async revertBatch(scope: Scope, batchId: string): Promise<BatchRecord> {
     const batch = await this.getBatch(scope, batchId);
-    if (!(await batches.transition(this.db, batchId, ['success', 'failed'], 'inactive'))) {
+    const table = this.lake.table({ orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId: batch.datasetId });
+    const reverted = await this.db.transaction(async (tx) => {
+      if (await batches.transition(tx, batchId, ['success'], 'inactive')) {
+        // A landed batch leaves the dataset's table in the same step: a delete snapshot without its files.
+        const files = await batches.selectFiles(tx, batchId);
+        await commitDatasetChange(tx, table, batch.datasetId, {
+          operation: 'delete',
+          add: [],
+          remove: files.map((f) => table.dataFileUri(batchId, f.name)),
+          properties: { [SNAPSHOT_REVERTED_BATCH]: batchId },
+        });
+        return true;
+      }
+      return batches.transition(tx, batchId, ['failed'], 'inactive');
+    });
+    if (!reverted) {
       throw conflict(`batch ${batchId} is ${batch.status}; only a successful or failed batch can be reverted`);
     }
     await this.lake.removeBatch(this.location(scope, batch.datasetId, batchId));
@@ -597,6 +677,48 @@ export class CatalogService {
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────────
+
+  /** The resolved XDM schema of a dataset's Iceberg table, or null when Catalog keeps no tables. */
+  private async tableSchemaOf(scope: Scope, datasetId: string): Promise<Record<string, unknown> | null> {
+    if (!this.options.tableSchema) return null;
+    return this.options.tableSchema(scope, (await this.getDataset(scope, datasetId)).schemaRef.id);
+  }
+
+  /**
+   * A dataset without an Iceberg table yet whose batches landed before it became one (an upgrade): their data
+   * files, for the snapshot that creates the table, so that snapshot holds all the dataset's data.
+   */
+  private async filesBeforeTable(scope: Scope, datasetId: string, except: string): Promise<DataFile[]> {
+    if (await readTable(this.db, datasetId)) return [];
+    const ids = (await batches.selectSuccessfulBatchIds(this.db, scope, datasetId)).filter((id) => id !== except);
+    if (ids.length === 0) return [];
+    const where = { orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId };
+    const table = this.lake.table(where);
+    const found: DataFile[] = [];
+    for (const id of ids) {
+      // The lake's local copies of the batch's files (the S3 lake's cache), whose footers give the record counts.
+      const local = await this.lake.datasetFiles(where, [id]);
+      try {
+        for (const file of await batches.selectFiles(this.db, id)) {
+          const path = local.paths.find((p) => p.endsWith(`${sep}${join(id, file.name)}`));
+          if (!path) continue;
+          found.push({ filePath: table.dataFileUri(id, file.name), recordCount: await parquetRowCount(path), fileSizeInBytes: file.size });
+        }
+      } finally {
+        local.release();
+      }
+    }
+    return found;
+  }
+
+  /** Record counts of a staging area's Parquet files, by their name in the batch. */
+  private async stagedRowCounts(staging: BatchStaging): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    if (!this.options.tableSchema) return counts;
+    for (const file of await walk(staging.dir))
+      if (file.name.endsWith('.parquet')) counts.set(file.name, await parquetRowCount(join(staging.dir, file.name)));
+    return counts;
+  }
 
   private location(scope: Scope, datasetId: string, batchId: string): BatchLocation {
     return { orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId, batchId };

@@ -70,6 +70,11 @@ export interface BatchRecord {
   tags: Record<string, unknown>;
   inputFormat?: Record<string, unknown>;
   replay?: { predecessors: string[]; reason?: string };
+  /**
+   * Tributary's own field (AEP's batch has none like it): the snapshot of the dataset's Iceberg table this batch
+   * became when it landed.
+   */
+  icebergSnapshotId?: number;
   version: string;
 }
 

@@ -196,6 +196,24 @@ export class IdentityService {
   }
 
   /**
+   * A call that carries only the bearer token (Iceberg REST clients: Spark, Trino, PyIceberg send no API key or
+   * org header): the token's own client and org stand for the missing headers, so it acts in its org alone. Headers
+   * that are sent are checked as for any call, so a token sent with another org's header is refused.
+   */
+  async authorizeBearer(request: RequestIdentity): Promise<Scope> {
+    if (!request.bearer) throw new ServiceError('unauthenticated', 'Oauth token is missing', '401013');
+    const check = await this.tokens.check(request.bearer);
+    if (!check.ok)
+      throw new ServiceError('unauthenticated', check.reason === 'expired' ? 'Oauth token has expired' : 'Oauth token is not valid', '401013');
+    return this.authorize({
+      bearer: request.bearer,
+      apiKey: request.apiKey ?? check.claims.clientId,
+      orgHeader: request.orgHeader ?? check.claims.orgId,
+      sandboxHeader: request.sandboxHeader,
+    });
+  }
+
+  /**
    * Checks the gateway headers of a call and returns the org and sandbox it acts in.
    * The codes follow Adobe's API gateway: 401013 for a bad token, 403003 for a bad API key.
    */

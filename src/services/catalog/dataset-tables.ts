@@ -1,0 +1,81 @@
+import type { Queryable } from '../../store/db.js';
+import { commitChange, liveDataFiles } from '../../lake/iceberg/commit.js';
+import type { DataFile } from '../../lake/iceberg/manifests.js';
+import { icebergStruct } from '../../lake/iceberg/schema.js';
+import { currentSchema, newTableMetadata, withSchema, type SnapshotOperation, type TableMetadata } from '../../lake/iceberg/table-metadata.js';
+import type { LakeTable } from '../../lake/table-format.js';
+import { rootField } from '../../pipeline/schema/xdm-fields.js';
+import { lockTable, movePointer } from './iceberg-tables.repo.js';
+
+/**
+ * How Catalog's state changes become snapshots of a dataset's Iceberg table. Each change runs inside the
+ * transaction that changes Catalog's state (a batch lands, is reverted or replaced): the table's row is locked,
+ * the change is written on the current metadata, and the pointer moves before the transaction commits — the way
+ * Iceberg's JDBC catalog commits. A concurrent writer waits on the lock and builds on the newer base; one that finds
+ * the pointer moved anyway (the table was created under it) starts again on the new base.
+ */
+
+export interface DatasetTableChange {
+  operation: SnapshotOperation;
+  add: DataFile[];
+  /** Data file URIs to remove; those the table does not hold (landed before the table existed) are passed over. */
+  remove: string[];
+  /** Summary properties: the batch the snapshot is. */
+  properties: Record<string, string>;
+  /**
+   * The dataset's resolved XDM schema, when the change writes data: the table is created from it, and an additive
+   * change of it becomes a new schema version. Without it, a change to a table that does not exist is nothing.
+   */
+  schema?: Record<string, unknown>;
+  /**
+   * Files that landed before the dataset became an Iceberg table: added with this change only when it is the one
+   * that creates the table, so a dataset's first snapshot holds all its data.
+   */
+  existing?: DataFile[];
+}
+
+/** Attempts before a writer gives up on a table whose pointer keeps moving under it (never reached with the row lock). */
+const ATTEMPTS = 5;
+
+/** Writes `change` as the table's next snapshot and moves its pointer; the snapshot id, or null when nothing changed. */
+export async function commitDatasetChange(
+  tx: Queryable,
+  table: LakeTable,
+  datasetId: string,
+  change: DatasetTableChange,
+  nowMs = Date.now(),
+): Promise<number | null> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const row = await lockTable(tx, datasetId);
+    if (!row && !change.schema) return null;
+    const metadata = row ? evolved(row.metadata, change.schema, nowMs) : created(table, change.schema!, nowMs);
+    const remove = change.remove.length ? await heldOf(table, metadata, change.remove) : new Set<string>();
+    const add = row ? change.add : [...(change.existing ?? []), ...change.add];
+    if (add.length === 0 && remove.size === 0) return null;
+    const committed = await commitChange(
+      table.files,
+      { metadata, location: row?.metadataLocation ?? null },
+      { operation: change.operation, add, remove, properties: change.properties },
+      nowMs,
+    );
+    if (await movePointer(tx, datasetId, row?.metadataLocation ?? null, committed)) return committed.metadata['current-snapshot-id'];
+  }
+  throw new Error(`the Iceberg table of dataset ${datasetId} kept changing under ${ATTEMPTS} commits`);
+}
+
+function created(table: LakeTable, schema: Record<string, unknown>, nowMs: number): TableMetadata {
+  const { struct, lastColumnId } = icebergStruct(rootField(schema), undefined, 0);
+  return newTableMetadata({ location: table.location, struct, lastColumnId, nowMs });
+}
+
+/** XDM's additive evolution as Iceberg schema evolution: fields keep their ids, new ones take the next. */
+function evolved(metadata: TableMetadata, schema: Record<string, unknown> | undefined, nowMs: number): TableMetadata {
+  if (!schema) return metadata;
+  const { struct, lastColumnId } = icebergStruct(rootField(schema), currentSchema(metadata), metadata['last-column-id']);
+  return withSchema(metadata, struct, lastColumnId, nowMs);
+}
+
+async function heldOf(table: LakeTable, metadata: TableMetadata, uris: string[]): Promise<Set<string>> {
+  const live = new Set((await liveDataFiles(table.files, metadata)).map((f) => f.filePath));
+  return new Set(uris.filter((uri) => live.has(uri)));
+}
