@@ -15,6 +15,7 @@ import { conversionRoutes } from './conversion/routes.js';
 import { exportRoutes } from './export/routes.js';
 import { importRoutes } from './import/routes.js';
 import { queryRoutes } from './query/routes.js';
+import { queryScheduleRoutes } from './query/schedule-routes.js';
 import { flowServiceRoutes } from './flow-service/routes.js';
 import { webUiRoutes } from './web/web-ui.plugin.js';
 
@@ -44,6 +45,8 @@ export type ApiServices = Pick<
   | 'query'
   | 'connectionParameters'
   | 'queryAccounts'
+  | 'queryTemplates'
+  | 'querySchedules'
   | 'sandboxes'
   | 'admin'
   | 'metrics'
@@ -101,6 +104,9 @@ export async function buildApp(platform: ApiServices, options: AppOptions = {}):
   await app.register(tenant(exportRoutes(platform.dataAccess)), { prefix: '/data/foundation/export' });
   await app.register(tenant(importRoutes(platform.batchIngestion)), { prefix: '/data/foundation/import' });
   await app.register(tenant(queryRoutes(platform.query, { connection: platform.connectionParameters, accounts: platform.queryAccounts })), {
+    prefix: '/data/foundation/query',
+  });
+  await app.register(tenant(queryScheduleRoutes({ templates: platform.queryTemplates, schedules: platform.querySchedules })), {
     prefix: '/data/foundation/query',
   });
   if (options.webRoot !== false) await app.register(webUiRoutes(options.webRoot));
