@@ -148,6 +148,21 @@ describe.each(['pglite', 'postgres'] as const)('Query Service templates and sche
     expect((await t.call('GET', `${QUERY}/schedules/${created.id}`)).statusCode).toBe(404);
   });
 
+  it('gives a due slot to one scheduler only, however many tick at once', async () => {
+    const created = await schedule({ sql: 'SELECT 1 AS one' });
+    const at = Date.now() + 61_000;
+    const queued = await Promise.all([1, 2, 3].map(() => t.platform.querySchedules.tick(at)));
+    expect(queued.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    const [run, ...others] = await waitFor(async () => {
+      const list = await runs(created.id);
+      return list.length > 0 && list;
+    });
+    expect(others).toEqual([]);
+    expect((await ended(created.id, run!.id)).state).toBe('SUCCESS');
+    expect(await runs(created.id)).toHaveLength(1);
+    await t.call('PATCH', `${QUERY}/schedules/${created.id}`, { op: 'disable' });
+  });
+
   it('triggers a run at once and cancels a running one, stopping its query', async () => {
     const created = await schedule({ sql: 'SELECT count(*) FROM range(1000000000000) a' }, { schedule: '0 0 1 1 *' });
     const triggered = await t.call('POST', `${QUERY}/schedules/${created.id}/runs`);
@@ -178,17 +193,31 @@ describe.each(['pglite', 'postgres'] as const)('Query Service templates and sche
     expect((await t.call('GET', `/data/foundation/catalog/batches/${batch}`)).json()[batch].status).toBe('success');
     expect((await sql(t, 'SELECT _id FROM sched_target ORDER BY _id')).rows).toEqual([{ _id: 'row-0' }, { _id: 'row-1' }, { _id: 'row-2' }]);
 
-    // insertIntoParameters turns a SELECT into the same INSERT.
-    const viaParameters = await schedule({ sql: `SELECT 'row-9' AS _id`, insertIntoParameters: { datasetName: 'sched_target' } });
-    const second = (await t.call('POST', `${QUERY}/schedules/${viaParameters.id}/runs`)).json();
-    expect((await ended(viaParameters.id, second.runId)).state).toBe('SUCCESS');
+    // insertIntoParameters turns a SELECT into the same INSERT; a struct holding some of a field group's fields
+    // fills those, the others NULL. The trigger is sent as AEP's clients send it: an empty body, typed JSON.
+    const viaParameters = await schedule({
+      sql: `SELECT 'row-9' AS _id, {'name': {'firstName': 'Ada'}} AS person`,
+      insertIntoParameters: { datasetName: 'sched_target' },
+    });
+    const second = (await t.call('POST', `${QUERY}/schedules/${viaParameters.id}/runs`, '', { 'content-type': 'application/json' })).json();
+    const viaDone = await ended(viaParameters.id, second.runId);
+    expect(viaDone.state, JSON.stringify(viaDone.errors)).toBe('SUCCESS');
     expect((await sql(t, 'SELECT count(*) AS n FROM sched_target')).rows).toEqual([{ n: '4' }]);
+    expect((await sql(t, `SELECT person.name.firstName AS first, person.name.lastName AS last FROM sched_target WHERE _id = 'row-9'`)).rows).toEqual([
+      { first: 'Ada', last: null },
+    ]);
 
     const unfit = await schedule({ sql: `INSERT INTO sched_target SELECT 1 AS not_a_field` });
     const third = (await t.call('POST', `${QUERY}/schedules/${unfit.id}/runs`)).json();
     const failed = await ended(unfit.id, third.runId);
     expect(failed.state).toBe('FAILED');
     expect(failed.errors[0].message).toMatch(/not_a_field/);
+    // A value that is not of its field's type fails the run and its batch: nothing of it lands.
+    const mistyped = await schedule({ sql: `INSERT INTO sched_target SELECT 'row-x' AS _id, 'a string' AS person` });
+    const fourth = (await t.call('POST', `${QUERY}/schedules/${mistyped.id}/runs`)).json();
+    const refused = await ended(mistyped.id, fourth.runId);
+    expect(refused.state).toBe('FAILED');
+    expect(refused.errors[0].message).toMatch(/do not fit the schema/);
     expect((await sql(t, 'SELECT count(*) AS n FROM sched_target')).rows).toEqual([{ n: '4' }]);
   });
 
