@@ -221,6 +221,28 @@ describe.each(['pglite', 'postgres'] as const)('Query Service templates and sche
     expect((await sql(t, 'SELECT count(*) AS n FROM sched_target')).rows).toEqual([{ n: '4' }]);
   });
 
+  it('documents every template and schedule operation: its request body, query and path, and its 2xx response', async () => {
+    const paths = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json().paths as Record<string, Record<string, Record<string, any>>>;
+    const ours = Object.entries(paths).filter(([path]) => /^\/data\/foundation\/query\/(query-templates|schedules)/.test(path));
+    const operations = ours.flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([method]) => method !== 'head')
+        .map(([method, op]) => ({ path, method, op })),
+    );
+    expect(operations).toHaveLength(15);
+    for (const { path, method, op } of operations) {
+      const success = Object.entries(op.responses ?? {}).filter(([status]) => status.startsWith('2'));
+      expect(success.length, `${method} ${path}`).toBeGreaterThan(0);
+      for (const [, response] of success) expect(response.content?.['application/json']?.schema, `${method} ${path}`).toBeDefined();
+      if (['post', 'put', 'patch'].includes(method) && !path.endsWith('/runs')) expect(op.requestBody, `${method} ${path}`).toBeDefined();
+      if (path.includes('{'))
+        expect(
+          op.parameters?.some((p: { in: string }) => p.in === 'path'),
+          `${method} ${path}`,
+        ).toBe(true);
+    }
+  });
+
   it('refuses bad cron, bad SQL, CREATE TABLE AS and foreign orgs, in Query Service error shape', async () => {
     const post = (body: unknown, headers?: Record<string, string>) => t.call('POST', `${QUERY}/schedules`, body, headers);
     const startDate = new Date().toISOString();

@@ -164,7 +164,7 @@ export async function endRun(
 
 /**
  * Runs left IN_PROGRESS by a worker that died after their query ended (start-up recovery fails such queries):
- * they take their query's outcome. Only queries that ended `graceMs` ago, so a live worker finishing a run is
+ * they take their query's outcome; those it left before submitting their query fail after ten minutes. Only queries that ended `graceMs` ago, so a live worker finishing a run is
  * never raced.
  */
 export async function settleOrphanedRuns(db: Queryable, graceMs: number): Promise<number> {
@@ -178,7 +178,15 @@ export async function settleOrphanedRuns(db: Queryable, graceMs: number): Promis
      returning r.id`,
     [graceMs],
   );
-  return rows.length;
+  // A worker that died between taking a run and submitting its query left nothing to take the outcome of.
+  const lost = await db.query(
+    `update query_schedule_runs set state = 'FAILED', completed_at = now(),
+       errors = '[{"code": "XX000", "message": "the worker running this run stopped before its query was submitted"}]'::jsonb
+     where state = 'IN_PROGRESS' and query_id is null and started_at <= now() - make_interval(secs => $1::float8 / 1000)
+     returning id`,
+    [Math.max(graceMs, 10 * 60_000)],
+  );
+  return rows.length + lost.length;
 }
 
 /** The enabled schedules whose slot has come, locked for this transaction (another scheduler skips them). */
