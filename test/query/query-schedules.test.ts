@@ -148,6 +148,26 @@ describe.each(['pglite', 'postgres'] as const)('Query Service templates and sche
     expect((await t.call('GET', `${QUERY}/schedules/${created.id}`)).statusCode).toBe(404);
   });
 
+  it("is run by the platform scheduler's own tick when its time comes: @once, exactly once", async () => {
+    const startDate = new Date(Date.now() + 1_500).toISOString();
+    const created = await schedule({ sql: 'SELECT 7 AS seven' }, { schedule: '@once', startDate });
+    expect(await runs(created.id)).toEqual([]);
+    await t.platform.scheduler.start();
+    try {
+      const [run] = await waitFor(async () => {
+        const list = await runs(created.id);
+        return list.length > 0 && list;
+      });
+      expect(run!.created).toBe(startDate);
+      expect((await ended(created.id, run!.id)).state).toBe('SUCCESS');
+    } finally {
+      await t.platform.scheduler.stop();
+    }
+    // Nothing is left to run: later ticks queue nothing more.
+    await t.platform.querySchedules.tick(Date.now() + 3_600_000);
+    expect(await runs(created.id)).toHaveLength(1);
+  });
+
   it('gives a due slot to one scheduler only, however many tick at once', async () => {
     const created = await schedule({ sql: 'SELECT 1 AS one' });
     const at = Date.now() + 61_000;
