@@ -251,7 +251,8 @@ describe.each(['pglite', 'postgres'] as const)('Query Service templates and sche
     );
     expect(operations).toHaveLength(15);
     for (const { path, method, op } of operations) {
-      const success = Object.entries(op.responses ?? {}).filter(([status]) => status.startsWith('2'));
+      const responses = (op.responses ?? {}) as Record<string, { content?: Record<string, { schema?: unknown }> }>;
+      const success = Object.entries(responses).filter(([status]) => status.startsWith('2'));
       expect(success.length, `${method} ${path}`).toBeGreaterThan(0);
       for (const [, response] of success) expect(response.content?.['application/json']?.schema, `${method} ${path}`).toBeDefined();
       if (['post', 'put', 'patch'].includes(method) && !path.endsWith('/runs')) expect(op.requestBody, `${method} ${path}`).toBeDefined();
