@@ -3,7 +3,14 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { waitFor } from '../support/wait-for.js';
 import { QUERY, makeDataset, sql } from '../ingest/support.js';
 
-type Run = { id: string; state: string; queryId?: string; externalTrigger: boolean; errors: Array<{ code: string; message: string }> };
+type Run = {
+  id: string;
+  state: string;
+  created: string;
+  queryId?: string;
+  externalTrigger: boolean;
+  errors: Array<{ code: string; message: string }>;
+};
 
 /**
  * Query templates and scheduled queries through the HTTP API, on both databases: a schedule's due slot is claimed
