@@ -100,7 +100,11 @@ function parseFilters(property: string, filterable: Record<string, FilterDef>): 
  * The WHERE conditions and ORDER BY of a list, with their values appended to `values` (whose first entries the
  * caller's own conditions use). Column names come from the filter definitions, never from the request.
  */
-export function listSql(params: ListParams, values: unknown[]): { where: string; orderBy: string; limitOffset: string } {
+export function listSql(
+  params: ListParams,
+  values: unknown[],
+  options: { page?: boolean } = {},
+): { where: string; orderBy: string; limitOffset: string } {
   const conditions: string[] = [];
   const bind = (value: unknown) => {
     values.push(value);
@@ -122,7 +126,8 @@ export function listSql(params: ListParams, values: unknown[]): { where: string;
   return {
     where: conditions.map((c) => ` and ${c}`).join(''),
     orderBy: `order by ${params.column} ${direction}, id ${direction}`,
-    limitOffset: `limit ${bind(params.limit)} offset ${bind(params.offset)}`,
+    // A count takes the filters only.
+    limitOffset: options.page === false ? '' : `limit ${bind(params.limit)} offset ${bind(params.offset)}`,
   };
 }
 

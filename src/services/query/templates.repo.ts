@@ -68,11 +68,10 @@ export async function selectTemplates(db: Queryable, scope: Scope, params: ListP
 
 export async function countTemplates(db: Queryable, scope: Scope, params: ListParams): Promise<number> {
   const values: unknown[] = [scope.orgId, scope.sandboxId];
-  const { where } = listSql({ ...params, after: null }, values);
-  const used = values.slice(0, values.length - 2); // the count takes no limit and offset
+  const { where } = listSql({ ...params, after: null }, values, { page: false });
   const rows = await db.query<{ n: string | number }>(
     `select count(*) as n from query_templates where org_id = $1 and sandbox_id = $2${where}`,
-    used,
+    values,
   );
   return Number(rows[0]?.n ?? 0);
 }
