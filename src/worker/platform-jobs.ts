@@ -29,6 +29,7 @@ export function platformJobHandlers({ queue, flowService, batchIngestion, queryS
     // Batch Ingestion COMPLETE answers at once; its batch is processed here.
     [IMPORT_QUEUE]: (job) => batchIngestion.processImportBatch(job),
     // A scheduled query's run (a due slot or a trigger): its query runs here and the run ends with it.
-    [SCHEDULED_QUERY_QUEUE]: (job) => querySchedules.execute(job),
+    // Under `inFlight`, so that shutting down stops its query rather than waiting for it.
+    [SCHEDULED_QUERY_QUEUE]: (job) => inFlight.run((signal) => querySchedules.execute(job, signal)),
   };
 }

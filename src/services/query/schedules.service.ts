@@ -216,8 +216,11 @@ export class QuerySchedulesService {
     return { message: 'Request to cancel run of a scheduled query accepted', statusCode: 202 };
   }
 
-  /** The job of a run: submits its query, waits for it, and ends the run as the query ended. */
-  async execute(job: { scheduleId: string; runId: string }): Promise<void> {
+  /**
+   * The job of a run: submits its query, waits for it, and ends the run as the query ended. `signal` is the
+   * process shutting down: the query is stopped and the run fails, saying why.
+   */
+  async execute(job: { scheduleId: string; runId: string }, signal?: AbortSignal): Promise<void> {
     const { db, query } = this.deps;
     const run = await repo.claimRun(db, job.scheduleId, job.runId);
     if (!run) return; // cancelled before it started, or already taken by an earlier attempt of the job
@@ -240,7 +243,20 @@ export class QuerySchedulesService {
       await this.stopQuery(scope, queryId); // cancelled while its query was being submitted
       return;
     }
-    await query.settled(queryId);
+    const onAbort = () => void this.stopQuery(scope, queryId);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    try {
+      await query.settled(queryId);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (signal?.aborted) {
+      await repo.endRun(db, run.schedule_id, run.id, 'FAILED', [
+        { code: '57P01', message: 'the process running this run shut down before its query ended; trigger it again' },
+      ]);
+      return;
+    }
     const done = await query.get(scope, queryId);
     const state = done.state === 'SUCCESS' ? 'SUCCESS' : done.state === 'KILLED' ? 'CANCELLED' : 'FAILED';
     await repo.endRun(db, run.schedule_id, run.id, state, done.errors);
