@@ -20,7 +20,8 @@ import { IcebergCatalog } from './services/catalog/iceberg-catalog.js';
 import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
 import { BatchIngestionService } from './services/ingest/index.js';
-import { QueryService } from './services/query/index.js';
+import { QueryService, QuerySchedulesService, QueryTemplatesService } from './services/query/index.js';
+import { deleteSandboxTemplates } from './services/query/templates.repo.js';
 import { ConnectionParametersService } from './services/query/connection-parameters.js';
 import { SqlLoginService } from './services/query/sql-login.js';
 import { QueryAccountsService } from './services/query/accounts.service.js';
@@ -59,6 +60,8 @@ export interface Platform {
   sqlGateway: SqlGateway;
   connectionParameters: ConnectionParametersService;
   queryAccounts: QueryAccountsService;
+  queryTemplates: QueryTemplatesService;
+  querySchedules: QuerySchedulesService;
   flowService: FlowService;
   /** AEP's streaming ingestion endpoint (`POST /collection/...`) of the HTTP API inlets. */
   streamingInlet: StreamingInletService;
@@ -151,7 +154,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     targetLookup: (scope, id) => schemaRegistry.targetSchema(scope, id).catch(() => null),
     namespaceExists: async (scope, code) => (await identityNamespaces.find(scope, code)) !== undefined,
   });
+  const queryTemplates = new QueryTemplatesService(db);
   const query = new QueryService(db, catalog, {
+    templates: queryTemplates,
     dataDir: config.home,
     concurrency: config.query.concurrency,
     maxResultBytes: config.query.maxResultBytes,
@@ -204,16 +209,32 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     runHeartbeatMs: config.runHeartbeatMs,
     log,
   });
+  const querySchedules = new QuerySchedulesService({
+    db,
+    queue,
+    query,
+    scopeOf: async (orgId, sandboxId, clientId) => ({ ...(await identity.systemScope(orgId, sandboxId)), clientId }),
+    log,
+  });
   const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), [
     () => flowService.executor.failAbandonedRuns(),
     () => batchIngestion.failAbandonedImports(),
+    // Scheduled queries whose slot has come are queued on the same tick.
+    () => querySchedules.tick(),
   ]);
   // Reset order matters: flows stop first, so nothing writes while datasets and schemas go.
   const sandboxPurgers: SandboxPurger[] = [
     { area: 'flowservice', purgeSandbox: (scope) => purgeFlowServiceSandbox(db, scope) },
     { area: 'catalog', purgeSandbox: (scope) => purgeCatalogSandbox(db, lake, scope) },
     { area: 'conversion', purgeSandbox: (scope) => purgeDataPrepSandbox(db, scope) },
-    { area: 'query', purgeSandbox: (scope) => query.purgeSandbox(scope) },
+    {
+      area: 'query',
+      purgeSandbox: async (scope) => {
+        await querySchedules.purgeSandbox(scope);
+        await deleteSandboxTemplates(db, scope);
+        await query.purgeSandbox(scope);
+      },
+    },
     { area: 'schemaregistry', purgeSandbox: (scope) => purgeSchemaRegistrySandbox(db, scope) },
     { area: 'idnamespace', purgeSandbox: (scope) => purgeIdentityNamespaceSandbox(db, scope) },
   ];
@@ -239,6 +260,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     sqlGateway,
     connectionParameters,
     queryAccounts,
+    queryTemplates,
+    querySchedules,
     flowService,
     streamingInlet,
     queue,
@@ -250,7 +273,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     async startBackground(options = {}) {
       if (background) return;
       background = true;
-      await startBackground({ db, queue, catalog, query, sandboxes, scheduler, flowService, batchIngestion, inFlight }, options);
+      await startBackground({ db, queue, catalog, query, sandboxes, scheduler, flowService, batchIngestion, querySchedules, inFlight }, options);
     },
     async close(options = {}) {
       // Idempotent: a signal handler and a test teardown may both ask.

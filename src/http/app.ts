@@ -16,6 +16,7 @@ import { exportRoutes } from './export/routes.js';
 import { importRoutes } from './import/routes.js';
 import { queryRoutes } from './query/routes.js';
 import { streamingInletRoutes } from './streaming/routes.js';
+import { queryScheduleRoutes } from './query/schedule-routes.js';
 import { flowServiceRoutes } from './flow-service/routes.js';
 import { webUiRoutes } from './web/web-ui.plugin.js';
 import { icebergRoutes } from './iceberg/routes.js';
@@ -48,6 +49,8 @@ export type ApiServices = Pick<
   | 'query'
   | 'connectionParameters'
   | 'queryAccounts'
+  | 'queryTemplates'
+  | 'querySchedules'
   | 'sandboxes'
   | 'admin'
   | 'metrics'
@@ -111,6 +114,9 @@ export async function buildApp(platform: ApiServices, options: AppOptions = {}):
   });
   // The Iceberg REST catalog: engines authenticate with the bearer token alone (src/http/iceberg/routes.ts).
   await app.register(icebergRoutes(platform.identity, platform.icebergCatalog), { prefix: '/iceberg' });
+  await app.register(tenant(queryScheduleRoutes({ templates: platform.queryTemplates, schedules: platform.querySchedules })), {
+    prefix: '/data/foundation/query',
+  });
   if (options.webRoot !== false) await app.register(webUiRoutes(options.webRoot));
   return app;
 }

@@ -177,6 +177,9 @@ describe('handleError', () => {
       status: 500,
       detail: 'An internal error occurred; the request id is in the server log',
       report: { 'detailed-message': 'An internal error occurred; the request id is in the server log' },
+      code: 'QS-500',
+      message: 'An internal error occurred; the request id is in the server log',
+      errorType: 'SYSTEM_ERROR',
     });
     expect(crash.logged).toHaveLength(1);
   });

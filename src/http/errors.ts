@@ -104,6 +104,9 @@ export function renderError(style: ErrorStyle, status: number, message: string, 
         detail: message,
         report: { 'detailed-message': message, ...(details !== undefined ? { details } : {}) },
       };
+      // Query Service's own error shape (query-service.yaml `error`): `code`, `message`, `errorType`, beside the
+      // platform's fields, so a client reading either finds what it looks for.
+      if (style.service === 'QS') Object.assign(body, { code: platformCode, message, errorType: status >= 500 ? 'SYSTEM_ERROR' : 'USER_ERROR' });
       return { status, body };
     }
   }

@@ -46,6 +46,25 @@ export const CODES = define({
   batchNotLanded: { code: 'FLOW-RUN-3001', kind: null, summary: 'the batch landed nothing: no valid row, or its commit failed' },
   fileAlreadyClaimed: { code: 'FLOW-RUN-3003', kind: 'conflict', summary: 'a file version was ingested by another batch of the flow' },
 
+  // Answered by Query Service's templates and schedules (`/data/foundation/query`).
+  queryTemplateNotFound: { code: 'QS-1001', kind: 'not_found', summary: 'no query template with this id in the sandbox' },
+  scheduleNotFound: { code: 'QS-1002', kind: 'not_found', summary: 'no scheduled query with this id in the sandbox' },
+  scheduleRunNotFound: { code: 'QS-1003', kind: 'not_found', summary: 'no run with this id for the scheduled query' },
+  scheduleCronInvalid: { code: 'QS-1004', kind: 'invalid', summary: 'schedule.schedule is not a cron expression (or @once, @hourly, …)' },
+  scheduleInvalid: { code: 'QS-1005', kind: 'invalid', summary: 'a schedule field other than the cron is missing or malformed' },
+  scheduleNotDisabled: { code: 'QS-1006', kind: 'invalid', summary: 'a schedule must be disabled before it is deleted' },
+  scheduleHasActiveRuns: { code: 'QS-1007', kind: 'invalid', summary: 'a schedule with queued or running runs cannot be deleted' },
+  scheduleDisabled: { code: 'QS-1008', kind: 'invalid', summary: 'a disabled schedule cannot be triggered' },
+  scheduleStateUnchanged: { code: 'QS-1009', kind: 'invalid', summary: 'the schedule is already in the state the PATCH asks for' },
+  schedulePatchInvalid: { code: 'QS-1010', kind: 'invalid', summary: 'the PATCH is not one a schedule takes (/state, /schedule/schedule)' },
+  scheduleRunNotCancellable: { code: 'QS-1011', kind: 'conflict', summary: 'only a queued or running run can be cancelled' },
+  scheduleRunOpInvalid: { code: 'QS-1012', kind: 'invalid', summary: 'the body of PATCH /runs/{id} is not {"op": "cancel"}' },
+  querySqlSyntax: { code: 'QS-1013', kind: 'invalid', summary: 'the SQL of a query, template or schedule does not parse' },
+  queryCtasUnsupported: { code: 'QS-1014', kind: 'invalid', summary: 'CREATE TABLE … AS SELECT (and ctasParameters) are refused' },
+  // Recorded in the errors of the Catalog batch an INSERT INTO opened.
+  insertRowsUnfit: { code: 'QS-BATCH-1001', kind: null, summary: "an INSERT INTO's rows do not cast to the dataset's field types" },
+  queryTemplateUnknown: { code: 'QS-1015', kind: 'invalid', summary: 'the templateId of a query or schedule names no template of the sandbox' },
+
   // Recorded in a batch's errors, by flows and the Batch Ingestion API alike.
   partialIngestionExceeded: {
     code: 'TRIB-BATCH-1004',

@@ -303,6 +303,10 @@ create table queries (
   result_index jsonb,
   result_bytes bigint,
   truncated_by text,
+  template_id uuid,
+  schedule_id text,
+  schedule_run_id text,
+  insert_into jsonb,
   constraint queries_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE,
   constraint queries_pkey PRIMARY KEY (id),
   constraint queries_sandbox_id_fkey FOREIGN KEY (sandbox_id) REFERENCES sandboxes(id) ON DELETE CASCADE
@@ -320,6 +324,61 @@ create table query_accounts (
   constraint query_accounts_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE,
   constraint query_accounts_pkey PRIMARY KEY (id),
   constraint query_accounts_username_key UNIQUE (username)
+);
+
+create table query_schedule_runs (
+  id text not null,
+  schedule_id text not null,
+  org_id text not null,
+  sandbox_id uuid not null,
+  state text not null,
+  external_trigger boolean not null,
+  due_at timestamp with time zone not null,
+  query_id uuid,
+  errors jsonb not null default '[]'::jsonb,
+  created_at timestamp with time zone not null default now(),
+  started_at timestamp with time zone,
+  completed_at timestamp with time zone,
+  constraint query_schedule_runs_pkey PRIMARY KEY (schedule_id, id),
+  constraint query_schedule_runs_schedule_id_fkey FOREIGN KEY (schedule_id) REFERENCES query_schedules(id) ON DELETE CASCADE,
+  constraint query_schedule_runs_state_check CHECK ((state = ANY (ARRAY['QUEUED'::text, 'IN_PROGRESS'::text, 'SUCCESS'::text, 'FAILED'::text, 'CANCELLED'::text])))
+);
+
+create table query_schedules (
+  id text not null,
+  org_id text not null,
+  sandbox_id uuid not null,
+  state text not null,
+  query jsonb not null,
+  cron text not null,
+  start_date timestamp with time zone not null,
+  end_date timestamp with time zone,
+  max_active_runs integer not null default 1,
+  next_run_at timestamp with time zone,
+  client_id text not null,
+  updated_client_id text not null,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint query_schedules_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE,
+  constraint query_schedules_pkey PRIMARY KEY (id),
+  constraint query_schedules_sandbox_id_fkey FOREIGN KEY (sandbox_id) REFERENCES sandboxes(id) ON DELETE CASCADE,
+  constraint query_schedules_state_check CHECK ((state = ANY (ARRAY['ENABLED'::text, 'DISABLED'::text])))
+);
+
+create table query_templates (
+  id uuid not null,
+  org_id text not null,
+  sandbox_id uuid not null,
+  name text not null,
+  sql text not null,
+  query_parameters jsonb not null default '{}'::jsonb,
+  user_id text not null,
+  last_updated_by text,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint query_templates_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE,
+  constraint query_templates_pkey PRIMARY KEY (id),
+  constraint query_templates_sandbox_id_fkey FOREIGN KEY (sandbox_id) REFERENCES sandboxes(id) ON DELETE CASCADE
 );
 
 create table sandboxes (
@@ -452,6 +511,11 @@ CREATE INDEX flows_scope ON public.flows USING btree (org_id, sandbox_id, create
 CREATE INDEX mapping_sets_scope_idx ON public.mapping_sets USING btree (org_id, sandbox_id, id, version DESC);
 CREATE INDEX queries_scope_idx ON public.queries USING btree (org_id, sandbox_id, created_at);
 CREATE INDEX query_accounts_org_idx ON public.query_accounts USING btree (org_id, created_at);
+CREATE INDEX query_schedule_runs_schedule_idx ON public.query_schedule_runs USING btree (schedule_id, created_at);
+CREATE UNIQUE INDEX query_schedule_runs_slot_idx ON public.query_schedule_runs USING btree (schedule_id, due_at) WHERE (NOT external_trigger);
+CREATE INDEX query_schedules_due_idx ON public.query_schedules USING btree (next_run_at) WHERE (state = 'ENABLED'::text);
+CREATE INDEX query_schedules_scope_idx ON public.query_schedules USING btree (org_id, sandbox_id, created_at);
+CREATE INDEX query_templates_scope_idx ON public.query_templates USING btree (org_id, sandbox_id, created_at);
 CREATE INDEX schema_registry_audit_by_alt_id ON public.schema_registry_audit USING btree (org_id, sandbox_id, alt_id);
 CREATE INDEX schema_registry_audit_by_resource ON public.schema_registry_audit USING btree (org_id, sandbox_id, resource_id, seq);
 CREATE INDEX schema_registry_descriptors_by_schema ON public.schema_registry_descriptors USING btree (org_id, sandbox_id, source_schema);

@@ -1,5 +1,6 @@
 import { RUN_QUEUE, type FlowService } from '../services/flow-service/index.js';
 import { IMPORT_QUEUE, type BatchIngestionService } from '../services/ingest/index.js';
+import { SCHEDULED_QUERY_QUEUE, type QuerySchedulesService } from '../services/query/index.js';
 import type { JobQueue } from '../store/queue.js';
 import type { PlatformJobs } from './jobs.js';
 import type { InFlight, JobHandlers } from './worker.js';
@@ -11,11 +12,12 @@ export interface PlatformJobDeps {
   queue: JobQueue<PlatformJobs>;
   flowService: FlowService;
   batchIngestion: BatchIngestionService;
+  querySchedules: QuerySchedulesService;
   inFlight: InFlight;
 }
 
 /** The platform's registry of jobs: what a worker does with each queue's jobs. */
-export function platformJobHandlers({ queue, flowService, batchIngestion, inFlight }: PlatformJobDeps): JobHandlers<PlatformJobs> {
+export function platformJobHandlers({ queue, flowService, batchIngestion, querySchedules, inFlight }: PlatformJobDeps): JobHandlers<PlatformJobs> {
   return {
     [RUN_QUEUE]: async ({ runId }) => {
       const outcome = await inFlight.run((signal) => flowService.executor.execute(runId, { signal }));
@@ -26,5 +28,8 @@ export function platformJobHandlers({ queue, flowService, batchIngestion, inFlig
     },
     // Batch Ingestion COMPLETE answers at once; its batch is processed here.
     [IMPORT_QUEUE]: (job) => batchIngestion.processImportBatch(job),
+    // A scheduled query's run (a due slot or a trigger): its query runs here and the run ends with it.
+    // Under `inFlight`, so that shutting down stops its query rather than waiting for it.
+    [SCHEDULED_QUERY_QUEUE]: (job) => inFlight.run((signal) => querySchedules.execute(job, signal)),
   };
 }

@@ -31,18 +31,49 @@ export interface QueryRow {
   updated_at: Date;
   started_at: Date | null;
   completed_at: Date | null;
+  template_id: string | null;
+  schedule_id: string | null;
+  schedule_run_id: string | null;
+  insert_into: { target: string; datasetId?: string; batchId?: string | null } | null;
 }
 
 export async function insertQuery(
   db: Queryable,
   scope: Scope,
-  query: { id: string; sql: string; name?: string; description?: string; dbName?: string },
+  query: {
+    id: string;
+    sql: string;
+    name?: string;
+    description?: string;
+    dbName?: string;
+    templateId?: string;
+    insertInto?: { target: string };
+    origin?: { scheduleId: string; runId: string };
+  },
 ): Promise<void> {
   await db.query(
-    `insert into queries (id, org_id, sandbox_id, client_id, name, description, db_name, sql, state)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, 'SUBMITTED')`,
-    [query.id, scope.orgId, scope.sandboxId, scope.clientId, query.name ?? null, query.description ?? null, query.dbName ?? null, query.sql],
+    `insert into queries (id, org_id, sandbox_id, client_id, name, description, db_name, sql, state, template_id, insert_into, schedule_id, schedule_run_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, 'SUBMITTED', $9, $10::jsonb, $11, $12)`,
+    [
+      query.id,
+      scope.orgId,
+      scope.sandboxId,
+      scope.clientId,
+      query.name ?? null,
+      query.description ?? null,
+      query.dbName ?? null,
+      query.sql,
+      query.templateId ?? null,
+      query.insertInto ? JSON.stringify(query.insertInto) : null,
+      query.origin?.scheduleId ?? null,
+      query.origin?.runId ?? null,
+    ],
   );
+}
+
+/** Records where an INSERT INTO's rows landed (the dataset, and the batch unless the query gave no row). */
+export async function noteInsert(db: Queryable, id: string, insert: { target: string; datasetId: string; batchId: string | null }): Promise<void> {
+  await db.query('update queries set insert_into = $2::jsonb where id = $1', [id, JSON.stringify(insert)]);
 }
 
 export async function findQuery(db: Queryable, scope: Scope, id: string): Promise<QueryRow | null> {
@@ -63,7 +94,8 @@ export async function selectQueries(
 ): Promise<QueryRow[]> {
   return db.query<QueryRow>(
     `select id, org_id, sandbox_id, client_id, name, description, db_name, sql, state, errors, row_count, truncated, truncated_by,
-       referenced, created_at, updated_at, started_at, completed_at, null as columns, null as rows, null as result_index, result_bytes
+       referenced, created_at, updated_at, started_at, completed_at, null as columns, null as rows, null as result_index, result_bytes,
+       template_id, schedule_id, schedule_run_id, insert_into
      from queries where org_id = $1 and sandbox_id = $2
      order by ${page.orderBy} ${page.descending ? 'desc' : 'asc'}, id limit $3 offset $4`,
     [scope.orgId, scope.sandboxId, page.limit, page.start],

@@ -8,6 +8,10 @@ import type { Scope } from '../scope.js';
 import * as repo from './queries.repo.js';
 import { QuerySlots, SlotWaitEnded } from './query-slots.js';
 import { ResultStore } from './result-store.js';
+import { insertInto } from './insert-into.js';
+import { applyQueryParameters, parseQueryParameters } from './sql-parameters.js';
+import { classifyStatement } from './statement.js';
+import { serviceError } from '../error-codes.js';
 import {
   SqlFailure,
   checkSqlText,
@@ -40,12 +44,22 @@ export interface QueryServiceOptions {
    * batch wrote no value. Without it (or when the schema cannot be resolved) a table is what its files hold.
    */
   columnsOf?: (scope: Scope, dataset: DatasetRecord) => Promise<TableSource['columns']>;
+  /** Query templates, for `templateId` on POST /queries (and on schedules). */
+  templates?: { resolve(scope: Scope, id: string): Promise<{ id: string; name: string; sql: string; queryParameters: Record<string, string> }> };
+  /** Rows an INSERT INTO may land per query (default 1,000,000): the rows are spooled to disk, never held. */
+  maxInsertRows?: number;
+}
+
+/** Where a query came from, when it was not a plain POST /queries. */
+export interface QueryOrigin {
+  scheduleId: string;
+  runId: string;
 }
 
 /** A query as Query Service shows it. */
 export interface QueryView {
   id: string;
-  request: { dbName?: string; sql: string; name?: string; description?: string };
+  request: { dbName?: string; sql: string; name?: string; description?: string; templateId?: string };
   state: repo.QueryState;
   created: string;
   updated: string;
@@ -54,7 +68,7 @@ export interface QueryView {
   client: string;
   userId: string;
   isCTAS: false;
-  isInsertInto: false;
+  isInsertInto: boolean;
   errors: Array<{ code: string; message: string }>;
   _links: Record<string, unknown>;
   version: number;
@@ -80,6 +94,17 @@ export interface QueryResultsPage {
 }
 
 const BASE = '/data/foundation/query';
+
+/** A query definition resolved to the SQL that runs. */
+export interface ResolvedDefinition {
+  sql: string;
+  name?: string;
+  description?: string;
+  dbName?: string;
+  templateId?: string;
+  /** An INSERT INTO: the dataset named and the SELECT whose rows land in it. */
+  insertInto?: { target: string; select: string };
+}
 /** Error codes of failed queries (Query Service reports SQLSTATE-like codes). */
 const CODES = { refused: '42501', timeout: '57014', cancelled: '57014', error: '42000', internal: 'XX000' } as const;
 
@@ -116,29 +141,76 @@ export class QueryService {
     this.spillRoot = join(options.dataDir, 'query-spill');
   }
 
-  /** `POST /queries`: records the query and starts it; answers with the query in `SUBMITTED`. */
-  async submit(scope: Scope, body: unknown): Promise<QueryView> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      throw invalid('the request body must be a JSON object: {"sql": "SELECT …"}');
-    const { sql, name, description, dbName, templateId } = body as Record<string, unknown>;
-    if (templateId !== undefined && sql === undefined) throw invalid('query templates are not supported; send "sql"');
-    const text = checkSqlText(sql);
-    for (const [key, value] of Object.entries({ name, description, dbName })) {
-      if (value !== undefined && value !== null && typeof value !== 'string') throw invalid(`"${key}" must be a string`);
-    }
+  /**
+   * `POST /queries`: records the query and starts it; answers with the query in `SUBMITTED`. The body is AEP's
+   * query definition: `sql` or `templateId` (the template's SQL with its default `queryParameters`, which the
+   * body's own override), `$name` parameters, and `insertIntoParameters.datasetName` to land the rows in a dataset.
+   */
+  async submit(scope: Scope, body: unknown, origin?: QueryOrigin): Promise<QueryView> {
+    const definition = await this.resolveDefinition(scope, body);
     const id = randomUUID();
     await repo.insertQuery(this.db, scope, {
       id,
+      sql: definition.sql,
+      ...(definition.name !== undefined ? { name: definition.name } : {}),
+      ...(definition.description !== undefined ? { description: definition.description } : {}),
+      ...(definition.dbName !== undefined ? { dbName: definition.dbName } : {}),
+      ...(definition.templateId !== undefined ? { templateId: definition.templateId } : {}),
+      ...(definition.insertInto !== undefined ? { insertInto: { target: definition.insertInto.target } } : {}),
+      ...(origin ? { origin } : {}),
+    });
+    const view = await this.get(scope, id);
+    const controller = new AbortController();
+    const done = this.execute(scope, id, definition, controller.signal).finally(() => this.running.delete(id));
+    this.running.set(id, { controller, done });
+    return view;
+  }
+
+  /**
+   * A query definition checked and resolved to the SQL that runs, refusing what cannot run (a 400, nothing
+   * recorded): a missing template, CREATE TABLE AS, an INSERT INTO whose SELECT does not parse. Other SQL is
+   * recorded and fails when it runs, with the engine's message, as before.
+   */
+  async resolveDefinition(scope: Scope, body: unknown): Promise<ResolvedDefinition> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw invalid('the request body must be a JSON object: {"sql": "SELECT …"}');
+    const { sql, name, description, dbName, templateId, queryParameters, insertIntoParameters, ctasParameters } = body as Record<string, unknown>;
+    for (const [key, value] of Object.entries({ name, description, dbName, templateId })) {
+      if (value !== undefined && value !== null && typeof value !== 'string') throw invalid(`"${key}" must be a string`);
+    }
+    const parameters = parseQueryParameters(queryParameters);
+    let text: string;
+    let fromTemplate: string | undefined;
+    if (typeof templateId === 'string' && sql === undefined) {
+      if (!this.options.templates) throw invalid('query templates are not available');
+      const template = await this.options.templates.resolve(scope, templateId);
+      text = applyQueryParameters(template.sql, { ...template.queryParameters, ...parameters });
+      fromTemplate = template.id;
+    } else {
+      text = applyQueryParameters(checkSqlText(sql), parameters);
+    }
+    checkSqlText(text);
+    const target =
+      insertIntoParameters === undefined || insertIntoParameters === null
+        ? undefined
+        : (insertIntoParameters as { datasetName?: unknown }).datasetName;
+    if (insertIntoParameters !== undefined && insertIntoParameters !== null && (typeof target !== 'string' || target === ''))
+      throw invalid('"insertIntoParameters.datasetName" must name a dataset (its table name or id)');
+    let insertInto: ResolvedDefinition['insertInto'];
+    const insertLike = /^\s*insert\s+into\s+\S+\s+(?:select|with|from|\()/i.test(text);
+    if (ctasParameters !== undefined && ctasParameters !== null) await classifyStatement(text, { ctas: true });
+    if (insertLike || typeof target === 'string') {
+      const statement = await classifyStatement(text, { insertInto: target as string | undefined });
+      if (statement.kind === 'insert') insertInto = { target: statement.target, select: statement.sql };
+    }
+    return {
       sql: text,
       ...(typeof name === 'string' ? { name } : {}),
       ...(typeof description === 'string' ? { description } : {}),
       ...(typeof dbName === 'string' ? { dbName } : {}),
-    });
-    const view = await this.get(scope, id);
-    const controller = new AbortController();
-    const done = this.execute(scope, id, text, controller.signal).finally(() => this.running.delete(id));
-    this.running.set(id, { controller, done });
-    return view;
+      ...(fromTemplate ? { templateId: fromTemplate } : {}),
+      ...(insertInto ? { insertInto } : {}),
+    };
   }
 
   async get(scope: Scope, id: string): Promise<QueryView> {
@@ -346,15 +418,37 @@ export class QueryService {
    * Waits, SUBMITTED, for a slot (at most the query timeout, so a query still SUBMITTED past it was left by a
    * dead process), then runs IN_PROGRESS, writing the rows to the result's file as they are read.
    */
-  private async execute(scope: Scope, id: string, sql: string, signal: AbortSignal): Promise<void> {
+  private async execute(scope: Scope, id: string, definition: ResolvedDefinition, signal: AbortSignal): Promise<void> {
     let release: (() => void) | undefined;
     let writer: ReturnType<ResultStore['create']> | undefined;
     let tables: Awaited<ReturnType<QueryService['tablesFor']>> | undefined;
     try {
       release = await this.acquireSlot(signal);
+      const sql = definition.insertInto?.select ?? definition.sql;
       tables = await this.tablesFor(scope, sql);
       if (!(await repo.markRunning(this.db, id, tables.referenced))) return;
       writer = this.store.create(id);
+      if (definition.insertInto) {
+        const dataset = await this.datasetNamed(scope, definition.insertInto.target);
+        const landed = await insertInto({
+          catalog: this.catalog,
+          scope,
+          dataset,
+          columns: await this.options.columnsOf?.(scope, dataset).catch(() => undefined),
+          sql,
+          tables: tables.sources,
+          limits: { ...this.limits, maxRows: this.options.maxInsertRows ?? 1_000_000 },
+          workDir: join(this.spillRoot, `insert-${id}`),
+          queryId: id,
+          signal,
+        });
+        await repo.noteInsert(this.db, id, { target: definition.insertInto.target, datasetId: dataset.id, batchId: landed.batchId });
+        // An INSERT keeps no rows: its result is empty, and `rowCount` is the rows it landed.
+        const index = await writer.finish();
+        writer = undefined;
+        await repo.markDone(this.db, id, { state: 'SUCCESS', columns: landed.columns, rowCount: landed.rowCount, bytes: 0, truncated: null, index });
+        return;
+      }
       const result = await streamSandboxedSql(sql, tables.sources, { ...this.limits, spillDir: join(this.spillRoot, id) }, writer, signal);
       const index = await writer.finish();
       writer = undefined;
@@ -373,6 +467,20 @@ export class QueryService {
       tables?.release();
       release?.();
     }
+  }
+
+  /** The dataset an INSERT INTO names: by its table name (`adobe/pqs/table`) or its id. */
+  private async datasetNamed(scope: Scope, name: string): Promise<DatasetRecord> {
+    for (let start = 0; ; start += 100) {
+      const page = await this.catalog.listDatasets(scope, { limit: 100, start, orderBy: 'asc:created' });
+      const found = page.find((d) => {
+        const tag = d.tags['adobe/pqs/table'];
+        return d.id === name || (Array.isArray(tag) && typeof tag[0] === 'string' && tag[0].toLowerCase() === name.toLowerCase());
+      });
+      if (found) return found;
+      if (page.length < 100) break;
+    }
+    throw new SqlFailure('error', `INSERT INTO ${name}: no dataset of this sandbox has that table name or id`);
   }
 
   private truncation(limit: Truncation): QueryResults['truncation'] | null {
@@ -446,6 +554,7 @@ export class QueryService {
         sql: row.sql,
         ...(row.name ? { name: row.name } : {}),
         ...(row.description ? { description: row.description } : {}),
+        ...(row.template_id ? { templateId: row.template_id } : {}),
       },
       state: row.state,
       created: new Date(row.created_at).toISOString(),
@@ -455,13 +564,14 @@ export class QueryService {
       client: row.client_id,
       userId: `${row.client_id}@AdobeID`,
       isCTAS: false,
-      isInsertInto: false,
+      isInsertInto: row.insert_into !== null && row.insert_into !== undefined,
       errors: row.errors,
       _links: {
         self: { href: self },
         cancel: { href: self, method: 'PATCH', body: '{"op":"cancel"}' },
         results: { href: `${self}/results` },
         referenced_datasets: row.referenced.map((d) => ({ id: d.id, href: `/data/foundation/catalog/dataSets/${d.id}` })),
+        ...(row.insert_into?.batchId ? { batch: { href: `/data/foundation/catalog/batches/${row.insert_into.batchId}` } } : {}),
       },
       version: 1,
     };
