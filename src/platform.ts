@@ -29,7 +29,7 @@ import { openLake, type Lake } from './lake/index.js';
 import { serviceLake } from './services/lake-errors.js';
 import { Metrics } from './observability/metrics.js';
 import { checkReadiness, type Readiness } from './observability/readiness.js';
-import { ConnectorRegistry, defaultConnectors, type LocalRootsOptions } from './connectors/index.js';
+import { ConnectorRegistry, defaultConnectors, defaultStreamingSources, type LocalRootsOptions } from './connectors/index.js';
 import { EgressPolicy, type Resolver } from './connectors/egress/index.js';
 import { ingest, previewFile, schemaColumns, schemaHasPath } from './pipeline/index.js';
 import { startQueue, type JobQueue } from './store/queue.js';
@@ -173,6 +173,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     targetSchema: (scope, schemaId) => schemaRegistry.targetSchema(scope, schemaId),
     ...(config.fileLimits.maxRecordBytes !== undefined ? { maxRecordBytes: config.fileLimits.maxRecordBytes } : {}),
   });
+  const egress = new EgressPolicy({ mode: config.egress, ...(options.resolver ? { resolver: options.resolver } : {}) });
   const flowService = new FlowService({
     db,
     queue,
@@ -180,9 +181,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     connectors: new ConnectorRegistry(
       defaultConnectors({
         localFolders: localFolderPolicy(config),
-        egress: new EgressPolicy({ mode: config.egress, ...(options.resolver ? { resolver: options.resolver } : {}) }),
+        egress,
       }),
     ),
+    streaming: defaultStreamingSources({ egress }),
     identity,
     catalog,
     dataPrep,
@@ -191,6 +193,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     settleSeconds: config.settleSeconds,
     scratchDir: join(config.scratchDir, 'runs'),
     runHeartbeatMs: config.runHeartbeatMs,
+    stream: config.stream,
     log,
   });
   const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), [
@@ -245,6 +248,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       closed = true;
       await sqlGateway.close();
       await scheduler.stop();
+      // Micro-batches not committed are dropped and their leases given back: another process goes on from the checkpoints.
+      await flowService.streams.stop();
       const grace = setTimeout(() => inFlight.abortAll(new Error('the process is shutting down')), options.graceMs ?? 20_000);
       try {
         await queue.stop();

@@ -168,6 +168,12 @@ export interface RecordStream {
     from: { checkpoint: string } | { start: StartPosition },
     options: { maxRecords: number; waitMs: number; signal?: AbortSignal },
   ): Promise<PartitionRead>;
+  /**
+   * Told, after a micro-batch and its checkpoint have committed, that everything up to `checkpoint` has
+   * landed: a stream that keeps records for its consumers (the HTTP inlet's store) may drop them. Optional;
+   * a failure here never undoes the commit (the runner logs it and goes on).
+   */
+  acknowledge?(stream: string, partition: string, checkpoint: string): Promise<void>;
   close(): Promise<void>;
 }
 

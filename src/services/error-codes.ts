@@ -34,6 +34,22 @@ export const CODES = define({
   batchNotLanded: { code: 'FLOW-RUN-3001', kind: null, summary: 'the batch landed nothing: no valid row, or its commit failed' },
   fileAlreadyClaimed: { code: 'FLOW-RUN-3003', kind: 'conflict', summary: 'a file version was ingested by another batch of the flow' },
 
+  // Streaming sources.
+  notFiles: { code: 'FLOW-1020', kind: 'invalid', summary: 'a file operation (browse a folder, read a file) on a streaming connection' },
+  notAStream: { code: 'FLOW-1021', kind: 'invalid', summary: 'a stream operation on a connection that is not a streaming source' },
+  streamNotReadable: {
+    code: 'FLOW-1022',
+    kind: 'invalid',
+    summary: 'a streaming source whose connections are stored but whose streams cannot be read yet',
+  },
+  streamLeaseLost: {
+    code: 'FLOW-STREAM-1001',
+    kind: null,
+    summary: "a micro-batch's consumer lost its partition's lease before the batch committed; it is rolled back",
+  },
+  streamRecordNotJson: { code: 'FLOW-STREAM-2001', kind: null, summary: 'a stream record that is not one JSON object' },
+  streamRecordTooLarge: { code: 'FLOW-STREAM-2002', kind: null, summary: 'a stream record larger than the record limit' },
+
   // Recorded in a batch's errors, by flows and the Batch Ingestion API alike.
   partialIngestionExceeded: {
     code: 'TRIB-BATCH-1004',

@@ -8,7 +8,7 @@ import * as runs from './runs.repo.js';
 import type { RunRow } from './runs.repo.js';
 import { applyListQuery, pageOf, parseListQuery, type Page } from './listing.js';
 import { UUID, checkId, quoteEtag, requireObject, requireString } from './resource.js';
-import { CLOUD_STORAGE_FLOW_SPEC_ID } from './specs/flow-specs.js';
+import { CLOUD_STORAGE_FLOW_SPEC_ID, STREAMING_FLOW_SPEC_ID } from './specs/flow-specs.js';
 
 export type { RunStatus } from './run-states.js';
 export type { RunRow } from './runs.repo.js';
@@ -63,7 +63,7 @@ export class RunsService {
       sandboxName: scope.sandboxName,
       imsOrgId: scope.orgId,
       flowId: row.flow_id,
-      flowSpec: { id: CLOUD_STORAGE_FLOW_SPEC_ID, version: '1.0' },
+      flowSpec: { id: (row as { stream_window?: unknown }).stream_window ? STREAMING_FLOW_SPEC_ID : CLOUD_STORAGE_FLOW_SPEC_ID, version: '1.0' },
       providerRefId: row.batch_id ?? '',
       etag: quoteEtag(row.etag),
       eTag: quoteEtag(row.etag),
