@@ -42,6 +42,11 @@ export const CODES = define({
     kind: 'invalid',
     summary: 'a streaming source whose connections are stored but whose streams cannot be read yet',
   },
+  streamingFlowRunRefused: {
+    code: 'FLOW-1023',
+    kind: 'invalid',
+    summary: 'a run asked for (on demand, now, or re-triggered) of a streaming flow, which runs continuously',
+  },
   streamLeaseLost: {
     code: 'FLOW-STREAM-1001',
     kind: null,

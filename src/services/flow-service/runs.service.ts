@@ -124,6 +124,7 @@ export class RunsService {
       )
     )[0];
     if (!flow) throw notFound(`Flow ${flowId} not found`, 'FLOW-1004');
+    if (!flow.doc.scheduleParams) throw serviceError('streamingFlowRunRefused', 'a streaming flow runs continuously while enabled; it takes no runs');
     if ((flow.doc.scheduleParams?.frequency ?? 'once') !== 'once') throw invalid('on-demand runs are only for flows scheduled "once"');
     const params = (input.params ?? {}) as Record<string, unknown>;
     const windowEnd = params.windowEndTime !== undefined ? new Date(Number(params.windowEndTime)) : new Date();
@@ -144,6 +145,10 @@ export class RunsService {
     const row = await this.row(scope, id);
     if (row.status !== 'failed' && row.status !== 'partialSuccess') {
       throw serviceError('runNotRetriggerable', `only a failed or partly failed run can be re-triggered; this one is ${row.status}`);
+    }
+    if ((row as { stream_window?: unknown }).stream_window) {
+      // Its records were consumed (the failed ones are row errors of their batches): the stream has no window to read again.
+      throw serviceError('streamingFlowRunRefused', 'the runs of a streaming flow sum up its micro-batches; they cannot be re-triggered');
     }
     const newId = await this.db.transaction((tx) =>
       createRun(tx, this.queue, {
