@@ -87,6 +87,23 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('Kinesis streaming flows (%s
     expect(runs[0].flowSpec.id).toBe('d69717ba-71b4-4313-b654-49f9cf126d7a');
     expect(runs[0].metrics.recordSummary).toMatchObject({ inputRecordCount: 300, outputRecordCount: 300, failedRecordCount: 0 });
     expect(runs[0].metrics.statusSummary.status).toBe('success');
+    // A streaming flow runs continuously: no run asked for, no window run re-triggered, no schedule.
+    for (const [method, url, body] of [
+      ['POST', `${FS}/runs`, { flowId: flow.flowId }],
+      ['POST', `${FS}/flows/${flow.flowId}/runs`, undefined],
+    ] as const) {
+      const refused = await t.call(method, url, body);
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.json().type).toMatch(/FLOW-1023/);
+    }
+    const scheduled = await t.call('POST', `${FS}/flows`, {
+      name: 'scheduled stream',
+      flowSpec: { id: 'd69717ba-71b4-4313-b654-49f9cf126d7a', version: '1.0' },
+      sourceConnectionIds: [flow.sourceId],
+      targetConnectionIds: [flow.targetId],
+      scheduleParams: { frequency: 'once' },
+    });
+    expect(scheduled.statusCode).toBe(400);
     const metrics = await t.call('GET', '/metrics');
     expect(metrics.body).toContain(`tributary_stream_records{flow_id="${flow.flowId}",outcome="output"} 300`);
     expect(metrics.body).toMatch(new RegExp(`tributary_stream_lag_ms\\{flow_id="${flow.flowId}"\\} \\d+`));
