@@ -52,6 +52,11 @@ export const CODES = define({
     kind: null,
     summary: "a micro-batch's consumer lost its partition's lease before the batch committed; it is rolled back",
   },
+  streamBatchAbandoned: {
+    code: 'FLOW-STREAM-1002',
+    kind: null,
+    summary: "a micro-batch's consumer died before committing it; the process taking the partition over fails it",
+  },
   streamRecordNotJson: { code: 'FLOW-STREAM-2001', kind: null, summary: 'a stream record that is not one JSON object' },
   streamRecordTooLarge: { code: 'FLOW-STREAM-2002', kind: null, summary: 'a stream record larger than the record limit' },
 

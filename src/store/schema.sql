@@ -417,6 +417,7 @@ create table stream_partitions (
   checkpoint text,
   drained boolean not null default false,
   lag_ms bigint,
+  open_batch_id text,
   holder text,
   lease_expires_at timestamp with time zone,
   epoch bigint not null default 0,

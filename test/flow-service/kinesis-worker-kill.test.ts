@@ -102,5 +102,16 @@ describe('two workers consuming a stream, the one holding leases killed mid-stre
     await produce(CHUNKS / 3);
     expect(sent).toBe(CHUNKS * PER_CHUNK);
     await expectLanded(t, flow, sent);
+    // A micro-batch the dead worker had begun is failed by the survivor: no batch stays open.
+    let statuses = '';
+    await waitFor(async () => {
+      const batches = Object.values(
+        (await t.call('GET', `/data/foundation/catalog/batches?dataSet=${flow.dataSetId}`)).json() as Record<string, any>,
+      );
+      statuses = JSON.stringify(batches.map((b) => [b.status, b.errors?.[0]?.code]));
+      return batches.every((b) => ['success', 'failed'].includes(b.status));
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}: ${statuses}`);
+    });
   }, 240_000);
 });

@@ -11,6 +11,9 @@ create table stream_partitions (
   drained             boolean not null default false,
   -- How far behind the partition's newest record the last committed read was (ms), when the stream says.
   lag_ms              bigint,
+  -- The Catalog batch of the micro-batch being written: a consumer that dies midway leaves it open, and the
+  -- process taking the lease over fails it (its records are read again from the checkpoint).
+  open_batch_id       text,
   -- Who holds the lease (a process id), until when, and the fencing token each take-over increments.
   holder              text,
   lease_expires_at    timestamptz,

@@ -8,6 +8,8 @@ export interface Lease {
   epoch: number;
   /** The checkpoint the last committed micro-batch reached; null when none has committed yet. */
   checkpoint: string | null;
+  /** The batch a previous holder began and never finished (it died): to be failed before going on. */
+  abandonedBatchId: string | null;
 }
 
 export interface PartitionState {
@@ -41,16 +43,16 @@ export async function partitionStates(db: Queryable, flowId: string): Promise<Pa
  * whatever the previous holder still tries to commit is refused. Null when another holds it.
  */
 export async function acquireLease(db: Queryable, flowId: string, partitionId: string, holder: string, leaseMs: number): Promise<Lease | null> {
-  const rows = await db.query<{ epoch: string | number; checkpoint: string | null }>(
+  const rows = await db.query<{ epoch: string | number; checkpoint: string | null; open_batch_id: string | null }>(
     `update stream_partitions
         set holder = $3, epoch = epoch + 1, lease_expires_at = now() + ($4::bigint * interval '1 millisecond'), updated_at = now()
       where flow_id = $1 and partition_id = $2 and not drained
         and (holder is null or lease_expires_at <= now())
-      returning epoch, checkpoint`,
+      returning epoch, checkpoint, open_batch_id`,
     [flowId, partitionId, holder, leaseMs],
   );
   const row = rows[0];
-  return row ? { flowId, partitionId, holder, epoch: Number(row.epoch), checkpoint: row.checkpoint } : null;
+  return row ? { flowId, partitionId, holder, epoch: Number(row.epoch), checkpoint: row.checkpoint, abandonedBatchId: row.open_batch_id } : null;
 }
 
 /** Extends the leases a process still holds; answers the ones it no longer holds (taken over), which it must stop consuming. */
@@ -80,9 +82,18 @@ export async function advanceCheckpoint(
   lagMs: number | undefined,
 ): Promise<boolean> {
   const rows = await tx.query(
-    `update stream_partitions set checkpoint = $4, drained = $5, lag_ms = coalesce($7, lag_ms), updated_at = now()
+    `update stream_partitions set checkpoint = $4, drained = $5, lag_ms = coalesce($7, lag_ms), open_batch_id = null, updated_at = now()
       where flow_id = $1 and partition_id = $2 and epoch = $3 and holder = $6 returning partition_id`,
     [lease.flowId, lease.partitionId, lease.epoch, checkpoint, drained, lease.holder, lagMs ?? null],
+  );
+  return rows.length === 1;
+}
+
+/** Notes (or, with null, clears) the batch the holder is writing; false when the lease was taken over. */
+export async function noteOpenBatch(db: Queryable, lease: Lease, batchId: string | null): Promise<boolean> {
+  const rows = await db.query(
+    `update stream_partitions set open_batch_id = $4 where flow_id = $1 and partition_id = $2 and epoch = $3 and holder = $5 returning partition_id`,
+    [lease.flowId, lease.partitionId, lease.epoch, batchId, lease.holder],
   );
   return rows.length === 1;
 }

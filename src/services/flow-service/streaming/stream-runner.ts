@@ -108,11 +108,6 @@ export class StreamRunner {
     await Promise.all(running.map((c) => c.done));
   }
 
-  /** The partitions this process consumes now, as `flowId/partitionId`. */
-  held(): string[] {
-    return [...this.consumers.keys()];
-  }
-
   private async renew(): Promise<void> {
     const held = [...this.consumers.values()].map((c) => c.lease);
     try {
@@ -205,6 +200,15 @@ export class StreamRunner {
   /** Reads one partition while the lease is held: buffers records, cuts micro-batches, commits each with its checkpoint. */
   private async consume(lease: Lease, scope: Scope, plan: FlowPlan, source: StreamSourceSettings, signal: AbortSignal): Promise<void> {
     const { settings } = this.deps;
+    if (lease.abandonedBatchId) {
+      // The previous holder died while writing this batch: it never committed, and its records are read again.
+      await this.deps.catalog
+        .failBatch(scope, lease.abandonedBatchId, null, [
+          { code: CODES.streamBatchAbandoned.code, description: 'the consumer writing this micro-batch stopped; its records are read again' },
+        ])
+        .catch(() => undefined);
+      await leases.noteOpenBatch(this.deps.db, lease, null);
+    }
     const to = await this.destination(scope, plan, source);
     const { stream } = await this.deps.connections.openStream(scope, source.baseConnectionId);
     try {
@@ -277,8 +281,11 @@ export class StreamRunner {
         { type: 'flow', id: to.plan.id },
       ],
     });
+    // Noted at once, so that a process taking the lease over after a crash fails the batch (see `consume`).
+    const noted = await leases.noteOpenBatch(db, lease, batchId).catch(() => false);
     const workDir = await this.deps.scratch.open(batchId);
     try {
+      if (!noted) throw new LeaseLost(lease);
       const label = `${to.source.stream}/${lease.partitionId}`;
       const path = join(workDir, 'records.json');
       const file = await writeRecordsFile(path, label, records, { dataType: to.source.dataType, maxRecordBytes: settings.maxRecordBytes });
@@ -341,6 +348,7 @@ export class StreamRunner {
     } catch (error) {
       const code = error instanceof LeaseLost ? CODES.streamLeaseLost.code : CODES.batchUnexpected.code;
       await catalog.failBatch(to.scope, batchId, staging, [{ code, description: (error as Error).message }]).catch(() => undefined);
+      if (!(error instanceof LeaseLost)) await leases.noteOpenBatch(db, lease, null).catch(() => undefined);
       throw error;
     } finally {
       await this.deps.scratch.remove(batchId).catch(() => undefined);
