@@ -17,11 +17,11 @@ export interface BenchServer {
  * the credentials it generated. node itself runs it (not npm → tsx → node), so the pid measured is the one
  * doing the work; info logs, so the executor's "run timings" line can be read back.
  */
-export async function startBenchServer(home: string): Promise<BenchServer> {
+export async function startBenchServer(home: string, env: Record<string, string> = {}): Promise<BenchServer> {
   const launched = await launchTributary(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts'), 'serve'], {
     home,
     tickMs: 200,
-    env: { LOG_LEVEL: 'info' },
+    env: { LOG_LEVEL: 'info', ...env },
   });
   const creds = JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as {
     imsOrg: string;

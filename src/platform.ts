@@ -31,7 +31,7 @@ import { openLake, type Lake } from './lake/index.js';
 import { serviceLake } from './services/lake-errors.js';
 import { Metrics } from './observability/metrics.js';
 import { checkReadiness, type Readiness } from './observability/readiness.js';
-import { ConnectorRegistry, defaultConnectors, streamingSources, withStreamingEgress, type LocalRootsOptions } from './connectors/index.js';
+import { ConnectorRegistry, defaultConnectors, defaultStreamingSources, withStreamingEgress, type LocalRootsOptions } from './connectors/index.js';
 import { InletLog, StreamingInletService, httpInletSource } from './services/streaming-inlet/index.js';
 import { EgressPolicy, type Resolver } from './connectors/egress/index.js';
 import { ingest, previewFile, schemaColumns, schemaHasPath } from './pipeline/index.js';
@@ -194,7 +194,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const egress = new EgressPolicy({ mode: config.egress, ...(options.resolver ? { resolver: options.resolver } : {}) });
   const flowService = new FlowService({
     db,
-    streaming: withStreamingEgress([...streamingSources(), httpInletSource(inlets)], egress),
+    streaming: withStreamingEgress([...defaultStreamingSources(), httpInletSource(inlets)], egress),
     inlets,
     queue,
     secrets,
@@ -207,6 +207,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     settleSeconds: config.settleSeconds,
     scratchDir: join(config.scratchDir, 'runs'),
     runHeartbeatMs: config.runHeartbeatMs,
+    stream: config.stream,
     log,
   });
   const querySchedules = new QuerySchedulesService({
@@ -281,6 +282,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       closed = true;
       await sqlGateway.close();
       await scheduler.stop();
+      // Micro-batches not committed are dropped and their leases given back: another process goes on from the checkpoints.
+      await flowService.streams.stop();
       const grace = setTimeout(() => inFlight.abortAll(new Error('the process is shutting down')), options.graceMs ?? 20_000);
       try {
         await queue.stop();

@@ -21,7 +21,10 @@ export interface RunDocument {
     sizeSummary?: { inputBytes?: number };
     recordSummary?: { outputRecordCount?: number; failedRecordCount?: number };
     durationSummary?: { startedAtUTC?: number; completedAtUTC?: number };
+    /** A streaming flow's window run: its micro-batches so far and the lag at the last one. */
+    streamSummary?: { microBatchCount?: number; lagMs?: number };
   };
+  windowEndTime?: number;
 }
 
 export interface BatchDocument {

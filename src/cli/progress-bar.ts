@@ -13,6 +13,8 @@ export interface RunSnapshot {
   errors: number;
   startedAt: number | null;
   completedAt: number | null;
+  /** Set for a streaming flow's run: it sums up the micro-batches of a window and grows until the window ends. */
+  stream?: { windowEnd: number; microBatches: number; lagMs: number | null };
 }
 
 const FINAL = new Set(['success', 'partialSuccess', 'failed', 'cancelled']);
@@ -39,7 +41,21 @@ export function snapshot(run: RunDocument): RunSnapshot {
     errors: metrics.statusSummary?.errors?.length ?? 0,
     startedAt: metrics.durationSummary?.startedAtUTC ?? null,
     completedAt: metrics.durationSummary?.completedAtUTC ?? null,
+    ...(metrics.streamSummary
+      ? {
+          stream: {
+            windowEnd: Number(run.windowEndTime ?? 0),
+            microBatches: Number(metrics.streamSummary.microBatchCount ?? 0),
+            lagMs: metrics.streamSummary.lagMs ?? null,
+          },
+        }
+      : {}),
   };
+}
+
+/** True once there is nothing more to watch: a run that ended, or a streaming window run whose window is over. */
+export function isDone(s: RunSnapshot, now: number): boolean {
+  return s.stream ? now >= s.stream.windowEnd : isFinal(s.status);
 }
 
 function bytes(n: number): string {
@@ -55,6 +71,7 @@ function bytes(n: number): string {
 
 /** One line: a bar over the bytes read, files done, records, the rate and the errors. */
 export function renderLine(s: RunSnapshot, now: number, width = 24): string {
+  if (s.stream) return renderStreamLine(s, s.stream);
   const fraction = isFinal(s.status) ? 1 : s.bytesTotal > 0 ? Math.min(1, s.bytesRead / s.bytesTotal) : 0;
   const filled = Math.round(fraction * width);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
@@ -72,4 +89,14 @@ export function renderLine(s: RunSnapshot, now: number, width = 24): string {
     .padStart(
       3,
     )}% · ${s.filesDone}/${s.filesTotal} files · ${bytes(s.bytesRead)}/${bytes(s.bytesTotal)} · ${records}${failed}${rate} · ${s.errors} errors · ${s.status}`;
+}
+
+/** A streaming window run: records so far, the rate over the window, the lag behind the stream, and when the window ends. */
+function renderStreamLine(s: RunSnapshot, stream: NonNullable<RunSnapshot['stream']>): string {
+  const records = s.records ?? 0;
+  const elapsed = s.startedAt && s.completedAt ? Math.max(0.001, (s.completedAt - s.startedAt) / 1000) : null;
+  const rate = elapsed === null ? '' : ` · ${Math.round(records / elapsed).toLocaleString('en-US')} rec/s`;
+  const failed = s.failedRecords ? ` (${s.failedRecords.toLocaleString('en-US')} failed)` : '';
+  const lag = stream.lagMs === null ? '' : ` · lag ${stream.lagMs.toLocaleString('en-US')} ms`;
+  return `stream · ${records.toLocaleString('en-US')} records${failed}${rate}${lag} · ${stream.microBatches} micro-batches · window until ${new Date(stream.windowEnd).toISOString()} · ${s.status}`;
 }

@@ -63,6 +63,8 @@ export interface Config {
    * a run silent for ten of these is failed as abandoned.
    */
   runHeartbeatMs: number;
+  /** How streaming flows are consumed: micro-batch cuts and partition leases. */
+  stream: StreamConfig;
   /** Query Service limits, per process. */
   query: QueryConfig;
   /**
@@ -228,5 +230,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scratchDir: join(home, 'scratch'),
     runHeartbeatMs: integer(env, 'TRIBUTARY_RUN_HEARTBEAT_MS', 15_000, 100),
     inletMaxBacklog: integer(env, 'TRIBUTARY_INLET_MAX_BACKLOG', 100_000, 1),
+    stream: {
+      batchMs: integer(env, 'TRIBUTARY_STREAM_BATCH_MS', 2000, 50),
+      batchRecords: integer(env, 'TRIBUTARY_STREAM_BATCH_RECORDS', 10_000, 1),
+      batchBytes: integer(env, 'TRIBUTARY_STREAM_BATCH_BYTES', 16 * 1024 * 1024, 1024),
+      maxRecordBytes: integer(env, 'TRIBUTARY_STREAM_MAX_RECORD_BYTES', 1024 * 1024, 16),
+      leaseMs: integer(env, 'TRIBUTARY_STREAM_LEASE_MS', 10_000, 500),
+      scanMs: integer(env, 'TRIBUTARY_STREAM_SCAN_MS', 2000, 50),
+      runWindowMs: integer(env, 'TRIBUTARY_STREAM_RUN_WINDOW_MS', 3_600_000, 1000),
+    },
   };
+}
+
+/** The stream runner's settings (see the README's settings table). */
+export interface StreamConfig {
+  /** A micro-batch is cut this long after its first record at the latest (`TRIBUTARY_STREAM_BATCH_MS`). */
+  batchMs: number;
+  /** …or once it holds this many records (`TRIBUTARY_STREAM_BATCH_RECORDS`)… */
+  batchRecords: number;
+  /** …or this many bytes of records (`TRIBUTARY_STREAM_BATCH_BYTES`). */
+  batchBytes: number;
+  /** A record larger than this is a row error of its batch (`TRIBUTARY_STREAM_MAX_RECORD_BYTES`, AEP's 1 MB). */
+  maxRecordBytes: number;
+  /** A partition's lease lasts this long unless renewed; a dead holder's is taken over after it (`TRIBUTARY_STREAM_LEASE_MS`). */
+  leaseMs: number;
+  /** How often a process looks for streaming flows and free partitions (`TRIBUTARY_STREAM_SCAN_MS`). */
+  scanMs: number;
+  /** A streaming flow's runs each sum up the micro-batches of one window this long (`TRIBUTARY_STREAM_RUN_WINDOW_MS`). */
+  runWindowMs: number;
 }

@@ -8,6 +8,8 @@ import { adlsGen2 } from './adls-gen2/index.js';
 import { azureFileStorage } from './azure-file-storage/index.js';
 import { googleCloudStorage } from './google-cloud-storage/index.js';
 import { sftp } from './sftp/index.js';
+import { kinesis } from './kinesis/index.js';
+import { streamingSources } from './streaming/streaming.specs.js';
 
 export * from './sdk.js';
 export { selectFiles, normalizePath, compareEntries } from './files/index.js';
@@ -19,6 +21,7 @@ export { adlsGen2, ADLS_GEN2_SPEC_ID } from './adls-gen2/index.js';
 export { azureFileStorage, AZURE_FILE_STORAGE_SPEC_ID } from './azure-file-storage/index.js';
 export { googleCloudStorage, GCS_SPEC_ID } from './google-cloud-storage/index.js';
 export { sftp, SFTP_SPEC_ID } from './sftp/index.js';
+export { kinesis, KinesisStream } from './kinesis/index.js';
 export { streamingSources, KINESIS_SPEC_ID, EVENT_HUBS_SPEC_ID } from './streaming/streaming.specs.js';
 
 /** The connectors a platform knows, by connection spec id. */
@@ -59,6 +62,16 @@ export function defaultConnectors(options: ConnectorOptions): FileConnector[] {
 /** A connector whose storages all open under one egress policy. */
 function withEgress(connector: FileConnector, egress: EgressPolicy): FileConnector {
   return { ...connector, open: (params, context) => connector.open(params, { egress, ...context }) };
+}
+
+/**
+ * The streaming sources of the connectors: Kinesis and Event Hubs, readable (the HTTP inlet, which reads the
+ * store, is the platform's own), under the egress policy when one is given.
+ */
+export function defaultStreamingSources(options: { egress?: EgressPolicy } = {}): StreamingSource[] {
+  const readable = [kinesis];
+  const sources = streamingSources().map((spec) => readable.find((r) => r.spec.id === spec.spec.id) ?? spec);
+  return options.egress ? withStreamingEgress(sources, options.egress) : sources;
 }
 
 /** Streaming sources whose streams all open under one egress policy (the HTTP inlet, reading the store, ignores it). */

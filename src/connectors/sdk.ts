@@ -141,7 +141,9 @@ export interface PartitionRead {
   records: StreamRecord[];
   /**
    * The checkpoint after these records: stored with the micro-batch that lands them, and handed back to
-   * `read` to go on. Opaque to the platform (a sequence number, an offset).
+   * `read` to go on. Opaque to the platform (a sequence number, an offset). Also when no record came: the
+   * runner stores the checkpoint of a first, empty read from `latest` at once, so it must name a position
+   * another process can resume from later (not "latest" again), or a consumer taking over would skip records.
    */
   checkpoint: string;
   /** True when the partition is closed and every record of it has been read. */

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Db } from '../store/db.js';
 import { countRunsByStatus, finishedRunTotals } from '../services/flow-service/runs.repo.js';
 import { RUN_STATUSES } from '../services/flow-service/run-states.js';
+import { streamLagByFlow, streamRecordsByFlow } from '../services/flow-service/streaming/index.js';
 
 /**
  * Prometheus metrics of a process. HTTP metrics are counted here as requests end; the platform's state
@@ -20,6 +21,8 @@ export class Metrics {
   private readonly batches: Gauge<'status'>;
   private readonly queueJobs: Gauge<'queue' | 'state'>;
   private readonly schedulerLag: Gauge;
+  private readonly streamRecords: Gauge<'flow_id' | 'outcome'>;
+  private readonly streamLag: Gauge<'flow_id'>;
 
   constructor(private readonly db: Db) {
     const registers = [this.registry];
@@ -61,6 +64,18 @@ export class Metrics {
       name: 'tributary_queue_jobs',
       help: 'Jobs waiting (created, retry) or running (active) per queue',
       labelNames: ['queue', 'state'],
+      registers,
+    });
+    this.streamRecords = new Gauge({
+      name: 'tributary_stream_records',
+      help: 'Records of a streaming flow: input (read from the stream), output (ingested) and failed',
+      labelNames: ['flow_id', 'outcome'],
+      registers,
+    });
+    this.streamLag = new Gauge({
+      name: 'tributary_stream_lag_ms',
+      help: "How far a streaming flow's most-behind partition is from the stream's newest record, in ms",
+      labelNames: ['flow_id'],
       registers,
     });
     this.schedulerLag = new Gauge({
@@ -130,5 +145,14 @@ export class Metrics {
       )
     )[0];
     this.schedulerLag.set(Math.max(0, Number(lag?.lag ?? 0)));
+
+    this.streamRecords.reset();
+    for (const f of await streamRecordsByFlow(this.db)) {
+      this.streamRecords.set({ flow_id: f.flowId, outcome: 'input' }, f.input);
+      this.streamRecords.set({ flow_id: f.flowId, outcome: 'output' }, f.output);
+      this.streamRecords.set({ flow_id: f.flowId, outcome: 'failed' }, f.failed);
+    }
+    this.streamLag.reset();
+    for (const f of await streamLagByFlow(this.db)) this.streamLag.set({ flow_id: f.flowId }, f.lagMs);
   }
 }

@@ -64,6 +64,31 @@ export const CODES = define({
   // Recorded in the errors of the Catalog batch an INSERT INTO opened.
   insertRowsUnfit: { code: 'QS-BATCH-1001', kind: null, summary: "an INSERT INTO's rows do not cast to the dataset's field types" },
   queryTemplateUnknown: { code: 'QS-1015', kind: 'invalid', summary: 'the templateId of a query or schedule names no template of the sandbox' },
+  // Streaming sources.
+  notFiles: { code: 'FLOW-1020', kind: 'invalid', summary: 'a file operation (browse a folder, read a file) on a streaming connection' },
+  notAStream: { code: 'FLOW-1021', kind: 'invalid', summary: 'a stream operation on a connection that is not a streaming source' },
+  streamNotReadable: {
+    code: 'FLOW-1022',
+    kind: 'invalid',
+    summary: 'a streaming source whose connections are stored but whose streams cannot be read yet',
+  },
+  streamingFlowRunRefused: {
+    code: 'FLOW-1023',
+    kind: 'invalid',
+    summary: 'a run asked for (on demand, now, or re-triggered) of a streaming flow, which runs continuously',
+  },
+  streamLeaseLost: {
+    code: 'FLOW-STREAM-1001',
+    kind: null,
+    summary: "a micro-batch's consumer lost its partition's lease before the batch committed; it is rolled back",
+  },
+  streamBatchAbandoned: {
+    code: 'FLOW-STREAM-1002',
+    kind: null,
+    summary: "a micro-batch's consumer died before committing it; the process taking the partition over fails it",
+  },
+  streamRecordNotJson: { code: 'FLOW-STREAM-2001', kind: null, summary: 'a stream record that is not one JSON object' },
+  streamRecordTooLarge: { code: 'FLOW-STREAM-2002', kind: null, summary: 'a stream record larger than the record limit' },
 
   // Recorded in a batch's errors, by flows and the Batch Ingestion API alike.
   partialIngestionExceeded: {

@@ -180,6 +180,7 @@ create table flow_runs (
   heartbeat_at timestamp with time zone,
   attempt uuid,
   retake_failed_of uuid,
+  stream_window timestamp with time zone,
   constraint flow_runs_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES flows(id) ON DELETE CASCADE,
   constraint flow_runs_pkey PRIMARY KEY (id),
   constraint flow_runs_retake_failed_of_fkey FOREIGN KEY (retake_failed_of) REFERENCES flow_runs(id) ON DELETE SET NULL,
@@ -470,6 +471,21 @@ create table schema_registry_revisions (
   constraint schema_registry_revisions_sandbox_id_fkey FOREIGN KEY (sandbox_id) REFERENCES sandboxes(id) ON DELETE CASCADE
 );
 
+create table stream_partitions (
+  flow_id uuid not null,
+  partition_id text not null,
+  checkpoint text,
+  drained boolean not null default false,
+  lag_ms bigint,
+  open_batch_id text,
+  holder text,
+  lease_expires_at timestamp with time zone,
+  epoch bigint not null default 0,
+  updated_at timestamp with time zone not null default now(),
+  constraint stream_partitions_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES flows(id) ON DELETE CASCADE,
+  constraint stream_partitions_pkey PRIMARY KEY (flow_id, partition_id)
+);
+
 create table streaming_inlet_records (
   inlet_id text not null,
   sequence bigint not null,
@@ -506,6 +522,7 @@ CREATE INDEX flow_runs_flow ON public.flow_runs USING btree (flow_id, created_at
 CREATE INDEX flow_runs_in_progress ON public.flow_runs USING btree (heartbeat_at) WHERE (status = 'inProgress'::text);
 CREATE UNIQUE INDEX flow_runs_one_in_progress ON public.flow_runs USING btree (flow_id) WHERE (status = 'inProgress'::text);
 CREATE INDEX flow_runs_scope ON public.flow_runs USING btree (org_id, sandbox_id, created_at);
+CREATE UNIQUE INDEX flow_runs_stream_window ON public.flow_runs USING btree (flow_id, stream_window) WHERE (stream_window IS NOT NULL);
 CREATE INDEX flows_due ON public.flows USING btree (next_run_at) WHERE (state = 'enabled'::text);
 CREATE INDEX flows_scope ON public.flows USING btree (org_id, sandbox_id, created_at);
 CREATE INDEX mapping_sets_scope_idx ON public.mapping_sets USING btree (org_id, sandbox_id, id, version DESC);
@@ -520,6 +537,7 @@ CREATE INDEX schema_registry_audit_by_alt_id ON public.schema_registry_audit USI
 CREATE INDEX schema_registry_audit_by_resource ON public.schema_registry_audit USING btree (org_id, sandbox_id, resource_id, seq);
 CREATE INDEX schema_registry_descriptors_by_schema ON public.schema_registry_descriptors USING btree (org_id, sandbox_id, source_schema);
 CREATE INDEX schema_registry_resources_by_type ON public.schema_registry_resources USING btree (org_id, sandbox_id, resource_type, title);
+CREATE INDEX stream_partitions_holder ON public.stream_partitions USING btree (holder) WHERE (holder IS NOT NULL);
 
 -- sequence schema_registry_audit_seq_seq owned by schema_registry_audit.seq
 

@@ -35,4 +35,6 @@ export async function startBackground(deps: BackgroundDeps, options: { scheduler
   await flowService.executor.sweepScratch();
   if (options.scheduler !== false) await scheduler.start();
   await startWorker(queue, platformJobHandlers(deps));
+  // Long-running: consumes every enabled streaming flow's partitions whose lease this process takes; stopped by the platform's close.
+  flowService.streams.start();
 }

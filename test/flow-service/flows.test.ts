@@ -315,10 +315,14 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('Flow Service flows and 
     expect((await t.call('GET', `${FS}/runs?property=flowId==not-an-id`)).json().items).toEqual([]);
   });
 
-  it('keeps streaming connections (Kinesis) with their secret sealed, but does not explore them', async () => {
+  it('keeps streaming connections (Kinesis) with their secret sealed, and says when their server is unreachable', async () => {
     const res = await t.call('POST', `${FS}/connections`, {
       name: 'kinesis',
-      auth: { specName: 'Aws Kinesis authentication credentials', params: { accessKeyId: 'AKIA', secretKey: 'kinesis-secret', region: 'us-east-1' } },
+      // Port 9 of the loopback: nothing listens there.
+      auth: {
+        specName: 'Aws Kinesis authentication credentials',
+        params: { accessKeyId: 'AKIA', secretKey: 'kinesis-secret', region: 'us-east-1', endpoint: 'http://127.0.0.1:9' },
+      },
       connectionSpec: { id: '86043421-563b-46ec-8e6c-e23184711bf6', version: '1.0' },
     });
     expect(res.statusCode, res.body).toBe(201);
@@ -326,7 +330,8 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('Flow Service flows and 
     expect(read.body).not.toContain('kinesis-secret');
     const explore = await t.call('GET', `${FS}/connections/${res.json().id}/explore?objectType=root`);
     expect(explore.statusCode).toBe(400);
-    expect(explore.json().detail).toMatch(/streaming/);
+    expect(explore.json().type).toMatch(/FLOW-3002/);
+    expect(explore.body).not.toContain('kinesis-secret');
   });
 });
 

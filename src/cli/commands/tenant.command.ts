@@ -6,7 +6,7 @@ import type { CliContext, ClientOptions } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { Output, keyValues, table } from '../output.js';
 import type { BatchDocument, FlowDocument, RunDocument } from '../api-shapes.js';
-import { isFinal, renderLine, snapshot } from '../progress-bar.js';
+import { isDone, renderLine, snapshot } from '../progress-bar.js';
 
 type Run = (work: () => Promise<number>) => Promise<void>;
 
@@ -165,7 +165,9 @@ function registerFlows(program: Command, ctx: CliContext, run: Run): void {
     );
   runs
     .command('watch [runId]')
-    .description('follow a run live: files and records done, rate, errors; exits 0 when it succeeds, 1 when it fails')
+    .description(
+      "follow a run live: files and records done, rate, errors; exits 0 when it succeeds, 1 when it fails (a streaming flow's run: until its window ends)",
+    )
     .option('--flow <flowId>', 'watch the newest run of this flow (waits for one to start)')
     .option('--interval <ms>', 'how often to ask the server', '500')
     .option('--timeout <s>', 'give up after this many seconds (exit 1); 0 waits for ever', '0')
@@ -211,7 +213,7 @@ function registerFlows(program: Command, ctx: CliContext, run: Run): void {
             else if (line.replace(/ · [\d.,]+ (rec|[kMGT]?B)\/s/, '') !== lastLine) out.line(line);
             lastLine = tty ? line : line.replace(/ · [\d.,]+ (rec|[kMGT]?B)\/s/, '');
           }
-          if (isFinal(s.status)) {
+          if (isDone(s, Date.now())) {
             if (tty) ctx.stdout.write('\n');
             // A partial success landed its batch (its losses are on the line): only a run that landed nothing fails.
             return s.status === 'success' || s.status === 'partialSuccess' ? EXIT.ok : EXIT.failed;

@@ -37,6 +37,8 @@ export const kinesis: StreamingSource = {
             accessKeyId: { title: 'Access key id', type: 'string', description: 'Access key id of the account.' },
             secretKey: { title: 'Secret access key', type: 'string', description: 'Secret access key of the account.', format: 'password' },
             region: { title: 'Region', type: 'string', description: 'Region of the streams.' },
+            // Tributary's addition: a Kinesis-compatible server (kinesalite, LocalStack) instead of AWS's regional endpoint.
+            endpoint: { title: 'Endpoint', type: 'string', description: 'URL of a Kinesis-compatible server; AWS when absent.' },
           },
           required: ['accessKeyId', 'secretKey', 'region'],
         },
@@ -54,6 +56,7 @@ export const kinesis: StreamingSource = {
   },
 };
 
+/** The streaming sources of the connectors as Flow Service lists them; `connectors/index.ts` gives those that read. */
 export function streamingSources(): StreamingSource[] {
   return [kinesis, eventHubs];
 }

@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import type { Db } from '../../store/db.js';
 import type { SecretBox } from '../../security/secret-box.js';
 import { redactUrlCredentials } from '../../security/url-credentials.js';
-import type { ConnectorRegistry, FileConnector, FileStorage, SourceKind, StreamingSource } from '../../connectors/index.js';
+import type { ConnectorRegistry, FileConnector, FileStorage, RecordStream, SourceKind, StreamingSource } from '../../connectors/index.js';
 import { ConnectorError } from '../../connectors/index.js';
 import type { Scope } from '../scope.js';
 import { conflict, invalid, notFound, ServiceError } from '../errors.js';
@@ -22,6 +22,7 @@ import {
 import { patchDocument } from './json-patch.js';
 import { HTTP_INLET_SPEC_ID } from '../../connectors/streaming/http-inlet.spec.js';
 import { newInletId, type InletLog } from '../streaming-inlet/index.js';
+import { serviceError } from '../error-codes.js';
 
 interface BaseConnectionRow extends ResourceRow {
   connection_spec_id: string;
@@ -67,18 +68,44 @@ export class ConnectionsService {
     return (this.connectors.get(specId) ?? this.streaming.find((s) => s.spec.id === specId))?.spec.name;
   }
 
-  /** The file connector of a spec; streaming connections are kept but cannot be browsed or read yet. */
+  /** The file connector of a spec; a streaming source's connections are opened with `openStream`. */
   private connector(specId: string): FileConnector {
     const connector = this.connectors.get(specId);
     if (!connector) {
       this.sourceKind(specId);
-      throw new ServiceError(
-        'invalid',
-        'this is a streaming source: its connections are stored, but exploring and reading streams is not available yet',
-        'FLOW-1020',
-      );
+      throw serviceError('notFiles', 'this is a streaming source: it has streams, not files');
     }
     return connector;
+  }
+
+  /** The streaming source of a spec, or undefined for a file connector's. */
+  streamingSource(specId: string): StreamingSource | undefined {
+    return this.streaming.find((s) => s.spec.id === specId);
+  }
+
+  /** True when connections of this spec are streams (whether or not this platform can read them yet). */
+  isStreaming(specId: string): boolean {
+    return this.streamingSource(specId) !== undefined;
+  }
+
+  /** Opens the stream service of a streaming connection with its decrypted credentials. The caller closes it. */
+  async openStream(scope: Scope, id: string): Promise<{ source: StreamingSource; stream: RecordStream }> {
+    const row = await this.row(scope, id);
+    const source = this.streamingSource(row.connection_spec_id);
+    if (!source) throw serviceError('notAStream', `connection ${id} is not a streaming source`);
+    if (!source.open) {
+      throw serviceError('streamNotReadable', `${source.spec.name} connections are stored, but reading their streams is not available yet`);
+    }
+    try {
+      return { source, stream: source.open(this.params(row)) };
+    } catch (error) {
+      throw connectorFailure(error);
+    }
+  }
+
+  private params(row: BaseConnectionRow): Record<string, unknown> {
+    const secret = row.sealed_secrets ? this.secrets.openJson<Record<string, unknown>>(row.sealed_secrets) : {};
+    return { ...((row.doc.auth as { params?: Record<string, unknown> }).params ?? {}), ...secret };
   }
 
   /** Validates auth params against the spec and splits them into public and secret parts. */
@@ -222,8 +249,7 @@ export class ConnectionsService {
   async open(scope: Scope, id: string): Promise<OpenedConnection & { specId: string }> {
     const row = await this.row(scope, id);
     const connector = this.connector(row.connection_spec_id);
-    const secret = row.sealed_secrets ? this.secrets.openJson<Record<string, unknown>>(row.sealed_secrets) : {};
-    const params = { ...((row.doc.auth as { params?: Record<string, unknown> }).params ?? {}), ...secret };
+    const params = this.params(row);
     let storage: FileStorage;
     try {
       storage = connector.open(params);
@@ -240,6 +266,17 @@ export class ConnectionsService {
 
   /** `GET /connections/{id}/test`. */
   async test(scope: Scope, id: string): Promise<void> {
+    if (this.isStreaming(await this.connectionSpecId(scope, id))) {
+      const { stream } = await this.openStream(scope, id);
+      try {
+        await stream.check();
+      } catch (error) {
+        throw connectorFailure(error);
+      } finally {
+        await stream.close();
+      }
+      return;
+    }
     const { storage } = await this.open(scope, id);
     try {
       await storage.check();

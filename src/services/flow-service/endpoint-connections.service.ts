@@ -3,6 +3,7 @@ import type { Db } from '../../store/db.js';
 import type { Scope } from '../scope.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { SourceFormat } from '../../pipeline/contracts.js';
+import type { StartPosition } from '../../connectors/index.js';
 import { applyListQuery, parseListQuery, type Page } from './listing.js';
 import {
   checkId,
@@ -27,6 +28,35 @@ interface EndpointRow extends ResourceRow {
   role: EndpointRole;
   base_connection_id: string | null;
   connection_spec_id: string;
+}
+
+/** What the stream runner needs to know about a streaming source connection (AEP's params). */
+export interface StreamSourceSettings {
+  baseConnectionId: string;
+  stream: string;
+  /** `xdm`: each record is an XDM entity (or AEP's envelope around one); `raw`: any JSON, mapped by the flow. */
+  dataType: 'raw' | 'xdm';
+  /** Where a partition without a checkpoint starts. */
+  reset: StartPosition;
+}
+
+const DATA_TYPES = ['raw', 'xdm'] as const;
+const RESETS = ['latest', 'earliest'] as const;
+
+/** Reads a streaming source's params: `stream` (Kinesis) or `eventHubName` (Event Hubs), `dataType`, `reset`. */
+function parseStreamParams(params: Record<string, unknown>, defaultReset: StartPosition): Omit<StreamSourceSettings, 'baseConnectionId'> {
+  const stream = requireString(params.stream ?? params.eventHubName, 'params.stream');
+  const dataType = String(params.dataType ?? 'raw').toLowerCase();
+  if (!(DATA_TYPES as readonly string[]).includes(dataType)) throw invalid(`params.dataType must be raw or xdm; got "${params.dataType}"`);
+  const reset = String(params.reset ?? defaultReset).toLowerCase();
+  if (!(RESETS as readonly string[]).includes(reset)) throw invalid(`params.reset must be latest or earliest; got "${params.reset}"`);
+  return { stream, dataType: dataType as StreamSourceSettings['dataType'], reset: reset as StartPosition };
+}
+
+/** The default `reset` of a streaming spec's sourceSpec (Kinesis: latest; Event Hubs: earliest). */
+function defaultReset(sourceSpec: Record<string, unknown> | undefined): StartPosition {
+  const props = (sourceSpec?.spec as { properties?: { reset?: { default?: string } } } | undefined)?.properties;
+  return props?.reset?.default === 'earliest' ? 'earliest' : 'latest';
 }
 
 /** What a run needs to know about a file source connection. */
@@ -96,9 +126,17 @@ export class EndpointConnectionsService {
             `A source connection uses its base connection's spec: send "connectionSpec": {"id": "${baseSpec}", "version": "1.0"}.`,
         );
       }
-      parseFormat(data);
-      requireString(params.path, 'params.path');
-      params.recursive = booleanish(params.recursive, 'params.recursive', false);
+      const streaming = this.connections.streamingSource(baseSpec);
+      if (streaming) {
+        // Records are JSON; the params are checked here so that a flow never starts on a stream it cannot name.
+        if (data.format !== undefined && String(data.format).toLowerCase() !== 'json')
+          throw invalid('data.format of a streaming source must be json');
+        parseStreamParams(params, defaultReset(streaming.spec.sourceSpec));
+      } else {
+        parseFormat(data);
+        requireString(params.path, 'params.path');
+        params.recursive = booleanish(params.recursive, 'params.recursive', false);
+      }
     } else {
       if (specId !== DATA_LAKE_SPEC_ID) throw invalid(`a target connection must use the Data Lake spec ${DATA_LAKE_SPEC_ID}`);
       const dataSetId = requireString(params.dataSetId, 'params.dataSetId');
@@ -191,6 +229,16 @@ export class EndpointConnectionsService {
       path: String(params.path),
       recursive: params.recursive === true,
       format: parseFormat(row.doc.data as Record<string, unknown>),
+    };
+  }
+
+  /** The stream a streaming source connection reads, and how. */
+  async streamSource(scope: Scope, id: string): Promise<StreamSourceSettings> {
+    const row = await this.row(scope, 'source', id);
+    const streaming = this.connections.streamingSource(row.connection_spec_id);
+    return {
+      baseConnectionId: row.base_connection_id!,
+      ...parseStreamParams(row.doc.params as Record<string, unknown>, defaultReset(streaming?.spec.sourceSpec)),
     };
   }
 

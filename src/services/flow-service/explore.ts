@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Scope } from '../scope.js';
 import { invalid } from '../errors.js';
 import type { SourceFormat } from '../../pipeline/contracts.js';
@@ -44,6 +45,9 @@ export class Explorer {
   async explore(scope: Scope, connectionId: string, query: ExploreQuery): Promise<ExploreResult> {
     // The spec's enum is upper-case, the docs' lower-case.
     const objectType = (query.objectType ?? 'root').toLowerCase();
+    if (this.connections.isStreaming(await this.connections.connectionSpecId(scope, connectionId))) {
+      return this.exploreStreams(scope, connectionId, objectType, query);
+    }
     const { storage } = await this.connections.open(scope, connectionId);
     try {
       switch (objectType) {
@@ -84,7 +88,59 @@ export class Explorer {
       await storage.close();
     }
   }
+
+  /**
+   * A streaming connection: its root lists the streams (Kinesis) or hubs (Event Hubs); `objectType=stream`
+   * (or `file`) with `object` a stream previews its most recent retained records, with the columns inferred
+   * from them as a JSON file's are.
+   */
+  private async exploreStreams(scope: Scope, connectionId: string, objectType: string, query: ExploreQuery): Promise<ExploreResult> {
+    const { stream } = await this.connections.openStream(scope, connectionId);
+    try {
+      if (objectType === 'root') {
+        const names = await stream.listStreams();
+        return {
+          kind: 'listing',
+          page: { entries: names.sort().map((name) => ({ type: 'stream', name, path: name, canPreview: true, canFetchSchema: true })) },
+        };
+      }
+      if (objectType !== 'stream' && objectType !== 'file')
+        throw invalid(`objectType must be root or stream for a streaming connection; got "${query.objectType}"`);
+      if (!query.object) throw invalid('object (the stream name) is required when objectType is stream');
+      const name = query.object.replace(/^\//, '');
+      const records: Array<{ data: Buffer; arrivedAt: number }> = [];
+      for (const partition of await stream.partitions(name)) {
+        const read = await stream.read(name, partition.id, { start: 'earliest' }, { maxRecords: PREVIEW_READ, waitMs: 0 });
+        records.push(...read.records);
+      }
+      const recent = records.sort((a, b) => a.arrivedAt - b.arrivedAt).slice(-PREVIEW_ROWS);
+      const text = Buffer.from(recent.map((r) => r.data.toString('utf8').replace(/\r?\n/g, ' ')).join('\n'));
+      const preview = await this.pipeline.previewFile(
+        { path: `/${name}`, size: text.length, open: async () => Readable.from([text]) },
+        { format: 'json' },
+        PREVIEW_ROWS,
+      );
+      if (query.preview !== undefined && String(query.preview) !== 'true') return { kind: 'file', body: preview.columns };
+      return {
+        kind: 'file',
+        body: {
+          format: 'json',
+          schema: { columns: preview.columns },
+          data: preview.rows,
+          ...(preview.invalidRows.length ? { invalidRows: preview.invalidRows } : {}),
+        },
+      };
+    } catch (error) {
+      throw connectorFailure(error);
+    } finally {
+      await stream.close();
+    }
+  }
 }
+
+/** Records a stream preview reads at most per partition, and shows at most. */
+const PREVIEW_READ = 1000;
+const PREVIEW_ROWS = 100;
 
 /** One page of a folder: read from the storage's stream of children, so a huge folder is never held whole. */
 async function folderPage(storage: FileStorage, folder: string, query: ExploreQuery): Promise<ExplorePage> {

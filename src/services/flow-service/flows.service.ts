@@ -17,7 +17,7 @@ import {
 import { patchDocument } from './json-patch.js';
 import { booleanish, firstRunAt, parseSchedule, renderSchedule, type Schedule } from './schedule.js';
 import type { EndpointConnectionsService } from './endpoint-connections.service.js';
-import type { FlowSpec } from './specs/flow-specs.js';
+import { isStreamingFlowSpec, type FlowSpec } from './specs/flow-specs.js';
 import { flowHasOpenRun, flowHasRun, latestRunOf } from './runs.repo.js';
 import type { DataPrepPort } from './ports.js';
 import { announceScheduleChange } from './schedule-wakeup.js';
@@ -41,6 +41,8 @@ export interface FlowPlan {
   /** The flow's own partial ingestion threshold; when unset the dataset's tag applies. */
   partialIngestionPercent: number | undefined;
   createdAt: number;
+  /** A streaming flow: consumed continuously by the stream runner, never run by the scheduler. */
+  streaming: boolean;
 }
 
 /**
@@ -99,6 +101,9 @@ export class FlowsService {
         throw invalid(`mapping set ${mappingId}${version !== undefined ? ` version ${version}` : ''} does not exist in this sandbox`);
       });
     }
+    const streaming = isStreamingFlowSpec(spec);
+    if (streaming && input.scheduleParams !== undefined && input.scheduleParams !== null)
+      throw invalid(`flow spec ${spec.name} runs continuously; it takes no scheduleParams`);
     const schedule = parseSchedule(input.scheduleParams);
     const options = parseFlowOptions(input.options);
     const doc = {
@@ -108,14 +113,14 @@ export class FlowsService {
       sourceConnectionIds: [sourceId],
       targetConnectionIds: [targetId],
       transformations,
-      scheduleParams: renderSchedule(schedule),
+      ...(streaming ? {} : { scheduleParams: renderSchedule(schedule) }),
       ...(options ? { options } : {}),
     };
-    return { doc, schedule };
+    return { doc, schedule, streaming };
   }
 
   async create(scope: Scope, body: unknown): Promise<{ id: string; etag: string }> {
-    const { doc, schedule } = await this.normalise(scope, requireObject(body, 'body'));
+    const { doc, schedule, streaming } = await this.normalise(scope, requireObject(body, 'body'));
     const id = randomUUID();
     const etag = newEtag();
     const now = Date.now();
@@ -127,7 +132,8 @@ export class FlowsService {
         scope.orgId,
         scope.sandboxId,
         doc,
-        new Date(firstRunAt(schedule, now)),
+        // A streaming flow has no scheduled runs: the stream runner consumes it while it is enabled.
+        streaming ? null : new Date(firstRunAt(schedule, now)),
         { started: now, updated: 0, operation: 'create' },
         etag,
         scope.clientId,
@@ -214,12 +220,12 @@ export class FlowsService {
     const row = await this.row(scope, id);
     checkIfMatch(ifMatch, row.etag, true);
     const patched = patchDocument(row.doc, body, ['/name', '/description', '/scheduleParams', '/transformations', '/options']);
-    const { doc, schedule } = await this.normalise(scope, patched);
+    const { doc, schedule, streaming } = await this.normalise(scope, patched);
     const scheduleChanged = JSON.stringify(doc.scheduleParams) !== JSON.stringify(row.doc.scheduleParams);
     return this.update(scope, row, {
       doc,
       operation: 'update',
-      ...(scheduleChanged && row.state === 'enabled' ? { nextRunAt: new Date(firstRunAt(schedule, Date.now())) } : {}),
+      ...(scheduleChanged && row.state === 'enabled' && !streaming ? { nextRunAt: new Date(firstRunAt(schedule, Date.now())) } : {}),
     });
   }
 
@@ -232,7 +238,7 @@ export class FlowsService {
         const schedule = parseSchedule(row.doc.scheduleParams);
         // A `once` flow that already ran stays done: enabling it again must not start a second run.
         const ranOnce = schedule.frequency === 'once' && (await flowHasRun(this.db, row.id));
-        const nextRunAt = ranOnce ? null : new Date(firstRunAt(schedule, Date.now()));
+        const nextRunAt = ranOnce || this.isStreaming(row) ? null : new Date(firstRunAt(schedule, Date.now()));
         return this.update(scope, row, { state: 'enabled', nextRunAt, operation: 'enable' });
       }
       case 'DISABLE':
@@ -246,6 +252,22 @@ export class FlowsService {
     const row = await this.row(scope, id);
     if (await flowHasOpenRun(this.db, row.id)) throw conflict('The flow has a run in progress; disable it and retry once the run ends', 'FLOW-1010');
     await this.db.query('delete from flows where id = $1', [row.id]);
+  }
+
+  private isStreaming(row: FlowRow): boolean {
+    const spec = this.specs.find((s) => s.id === (row.doc.flowSpec as { id?: string } | undefined)?.id);
+    return spec !== undefined && isStreamingFlowSpec(spec);
+  }
+
+  /** The ids of the enabled streaming flows, for the stream runner. */
+  async enabledStreamingFlows(): Promise<string[]> {
+    const ids = this.specs.filter(isStreamingFlowSpec).map((s) => s.id);
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<{ id: string }>(
+      "select id from flows where state = 'enabled' and doc->'flowSpec'->>'id' = any($1::text[]) order by created_at",
+      [ids],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** The flow as the run executor reads it, found by id alone (the job carries no scope). */
@@ -269,6 +291,7 @@ export class FlowsService {
         : null,
       partialIngestionPercent: (row.doc.options as { partialIngestionPercent?: number } | undefined)?.partialIngestionPercent,
       createdAt: new Date(row.created_at).getTime(),
+      streaming: this.isStreaming(row),
     };
   }
 }

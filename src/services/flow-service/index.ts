@@ -3,7 +3,7 @@ import type { Db } from '../../store/db.js';
 import type { JobQueue } from '../../store/queue.js';
 import type { RunJobs } from './run-job.js';
 import type { SecretBox } from '../../security/secret-box.js';
-import { streamingSources, type ConnectorRegistry, type ConnectionSpec, type StreamingSource } from '../../connectors/index.js';
+import { defaultStreamingSources, type ConnectorRegistry, type ConnectionSpec, type StreamingSource } from '../../connectors/index.js';
 import type { InletLog } from '../streaming-inlet/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { notFound } from '../errors.js';
@@ -19,6 +19,8 @@ import { FileSelector } from './file-selection.js';
 import { Scheduler } from './scheduler.js';
 import { startRunNow } from './run-now.js';
 import { Explorer } from './explore.js';
+import { StreamRunner } from './streaming/index.js';
+import type { StreamConfig } from '../../config/config.js';
 import { dataLakeSpec } from './specs/data-lake.js';
 import { flowSpecs, type FlowSpec } from './specs/flow-specs.js';
 import type { CatalogPort, DataPrepPort, PipelinePort, SchemaRegistryPort } from './ports.js';
@@ -44,8 +46,10 @@ export interface FlowServiceDeps {
   scratchDir: string;
   /** How often a run in progress proves its worker alive (ms). */
   runHeartbeatMs?: number;
+  /** How streaming flows are consumed. */
+  stream: StreamConfig;
   log: (message: string, fields?: Record<string, unknown>) => void;
-  /** The streaming sources (Kinesis, Event Hubs, the HTTP inlet); the ones that need no store when absent. */
+  /** The streaming sources (Kinesis, Event Hubs, the HTTP inlet); when absent, those that need no store, under no egress policy. */
   streaming?: StreamingSource[];
   /** The HTTP inlets' log, where a connection of the HTTP API spec gets its inlet. */
   inlets?: InletLog;
@@ -60,6 +64,8 @@ export class FlowService {
   readonly explorer: Explorer;
   readonly executor: RunExecutor;
   readonly selector: FileSelector;
+  /** Consumes the enabled streaming flows; started by `serve` and `worker` processes (src/worker/background.ts). */
+  readonly streams: StreamRunner;
   private readonly db: Db;
   private readonly queue: JobQueue<RunJobs>;
   private readonly connectionSpecs: ConnectionSpec[];
@@ -69,11 +75,12 @@ export class FlowService {
     this.db = deps.db;
     this.queue = deps.queue;
     const sourceSpecs = deps.connectors.all().map((c) => c.spec);
-    const streaming = deps.streaming ?? streamingSources();
+    const streaming = deps.streaming ?? defaultStreamingSources();
     this.connectionSpecs = [...sourceSpecs, ...streaming.map((s) => s.spec), dataLakeSpec];
     this.flowSpecs = flowSpecs(
       sourceSpecs.map((s) => s.id),
       dataLakeSpec.id,
+      streaming.filter((s) => s.open).map((s) => s.spec.id),
     );
     this.connections = new ConnectionsService(deps.db, deps.secrets, deps.connectors, streaming, deps.inlets);
     this.endpoints = new EndpointConnectionsService(deps.db, this.connections, deps.catalog);
@@ -92,6 +99,15 @@ export class FlowService {
       endpoints: this.endpoints,
       connections: this.connections,
       selector: this.selector,
+    });
+    this.streams = new StreamRunner({
+      ...deps,
+      settings: deps.stream,
+      // Beside the runs' working folders: one per micro-batch being written.
+      scratch: new RunScratch(join(dirname(deps.scratchDir), 'streams')),
+      flows: this.flows,
+      endpoints: this.endpoints,
+      connections: this.connections,
     });
   }
 

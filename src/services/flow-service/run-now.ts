@@ -4,6 +4,7 @@ import type { RunJobs } from './run-job.js';
 import type { Scope } from '../scope.js';
 import { notFound } from '../errors.js';
 import { checkId } from './resource.js';
+import { serviceError } from '../error-codes.js';
 import { createRun } from './runs.service.js';
 import { lastWindowEnd } from './runs.repo.js';
 
@@ -18,12 +19,13 @@ export async function startRunNow(db: Db, queue: JobQueue<RunJobs>, scope: Scope
   checkId(flowId, 'Flow');
   return db.transaction(async (tx) => {
     // Locked, so a scheduler tick cannot start the same window meanwhile (it skips a flow another holds).
-    const flow = await tx.query('select id from flows where id = $1 and org_id = $2 and sandbox_id = $3 for update', [
-      flowId,
-      scope.orgId,
-      scope.sandboxId,
-    ]);
+    const flow = await tx.query<{ doc: { scheduleParams?: unknown } }>(
+      'select id, doc from flows where id = $1 and org_id = $2 and sandbox_id = $3 for update',
+      [flowId, scope.orgId, scope.sandboxId],
+    );
     if (flow.length === 0) throw notFound(`Flow ${flowId} not found`, 'FLOW-1004');
+    if (!flow[0]!.doc.scheduleParams)
+      throw serviceError('streamingFlowRunRefused', 'a streaming flow runs continuously while enabled; it takes no runs');
     const now = new Date();
     // Where the flow's latest run ended its window (null for its first run).
     const windowStart = await lastWindowEnd(tx, flowId);

@@ -8,7 +8,7 @@ import * as runs from './runs.repo.js';
 import type { RunRow } from './runs.repo.js';
 import { applyListQuery, pageOf, parseListQuery, type Page } from './listing.js';
 import { UUID, checkId, quoteEtag, requireObject, requireString } from './resource.js';
-import { CLOUD_STORAGE_FLOW_SPEC_ID } from './specs/flow-specs.js';
+import { CLOUD_STORAGE_FLOW_SPEC_ID, STREAMING_FLOW_SPEC_ID } from './specs/flow-specs.js';
 
 export type { RunStatus } from './run-states.js';
 export type { RunRow } from './runs.repo.js';
@@ -63,7 +63,7 @@ export class RunsService {
       sandboxName: scope.sandboxName,
       imsOrgId: scope.orgId,
       flowId: row.flow_id,
-      flowSpec: { id: CLOUD_STORAGE_FLOW_SPEC_ID, version: '1.0' },
+      flowSpec: { id: (row as { stream_window?: unknown }).stream_window ? STREAMING_FLOW_SPEC_ID : CLOUD_STORAGE_FLOW_SPEC_ID, version: '1.0' },
       providerRefId: row.batch_id ?? '',
       etag: quoteEtag(row.etag),
       eTag: quoteEtag(row.etag),
@@ -124,6 +124,7 @@ export class RunsService {
       )
     )[0];
     if (!flow) throw notFound(`Flow ${flowId} not found`, 'FLOW-1004');
+    if (!flow.doc.scheduleParams) throw serviceError('streamingFlowRunRefused', 'a streaming flow runs continuously while enabled; it takes no runs');
     if ((flow.doc.scheduleParams?.frequency ?? 'once') !== 'once') throw invalid('on-demand runs are only for flows scheduled "once"');
     const params = (input.params ?? {}) as Record<string, unknown>;
     const windowEnd = params.windowEndTime !== undefined ? new Date(Number(params.windowEndTime)) : new Date();
@@ -144,6 +145,10 @@ export class RunsService {
     const row = await this.row(scope, id);
     if (row.status !== 'failed' && row.status !== 'partialSuccess') {
       throw serviceError('runNotRetriggerable', `only a failed or partly failed run can be re-triggered; this one is ${row.status}`);
+    }
+    if ((row as { stream_window?: unknown }).stream_window) {
+      // Its records were consumed (the failed ones are row errors of their batches): the stream has no window to read again.
+      throw serviceError('streamingFlowRunRefused', 'the runs of a streaming flow sum up its micro-batches; they cannot be re-triggered');
     }
     const newId = await this.db.transaction((tx) =>
       createRun(tx, this.queue, {

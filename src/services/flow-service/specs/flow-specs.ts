@@ -1,6 +1,8 @@
 /** Flow specs: which source and target specs a flow may join, and what its schedule and mapping look like. */
 
 export const CLOUD_STORAGE_FLOW_SPEC_ID = '9753525b-82c7-4dce-8a9b-5ccfce2b9876';
+/** AEP's flow spec for Kinesis, Event Hubs (and its other streaming sources): "Stream data with optional transformation". */
+export const STREAMING_FLOW_SPEC_ID = 'd69717ba-71b4-4313-b654-49f9cf126d7a';
 
 export interface FlowSpec {
   id: string;
@@ -10,7 +12,8 @@ export interface FlowSpec {
   sourceConnectionSpecIds: string[];
   targetConnectionSpecIds: string[];
   transformationSpecs: Array<{ name: string; spec: Record<string, unknown> }>;
-  scheduleSpec: { name: string; type: string; spec: Record<string, unknown> };
+  /** Absent for streaming flows, which run continuously: they take no `scheduleParams`. */
+  scheduleSpec?: { name: string; type: string; spec: Record<string, unknown> };
   attributes: Record<string, unknown>;
   permissionsInfo: Record<string, unknown>;
 }
@@ -46,8 +49,11 @@ const mappingSpec = {
   },
 };
 
-/** The flow specs this platform runs; the file-source spec ids come from the installed connectors. */
-export function flowSpecs(fileSourceSpecIds: string[], dataLakeSpecId: string): FlowSpec[] {
+/** True for a flow spec whose flows consume streams continuously rather than on a schedule. */
+export const isStreamingFlowSpec = (spec: FlowSpec): boolean => spec.scheduleSpec === undefined;
+
+/** The flow specs this platform runs; the source spec ids come from the installed connectors and streaming sources. */
+export function flowSpecs(fileSourceSpecIds: string[], dataLakeSpecId: string, streamingSourceSpecIds: string[] = []): FlowSpec[] {
   return [
     {
       id: CLOUD_STORAGE_FLOW_SPEC_ID,
@@ -62,6 +68,21 @@ export function flowSpecs(fileSourceSpecIds: string[], dataLakeSpecId: string): 
       permissionsInfo: {
         view: [{ '@type': 'lowLevel', name: 'EnterpriseSource', permissions: ['read'] }],
         manage: [{ '@type': 'lowLevel', name: 'EnterpriseSource', permissions: ['write'] }],
+      },
+    },
+    {
+      id: STREAMING_FLOW_SPEC_ID,
+      name: 'Stream data with optional transformation',
+      providerId: '521eee4d-8cbe-4906-bb48-fb6bd4450033',
+      version: '1.0',
+      sourceConnectionSpecIds: streamingSourceSpecIds,
+      targetConnectionSpecIds: [dataLakeSpecId],
+      transformationSpecs: [mappingSpec],
+      // Tributary records runs for streaming flows (one per hour of micro-batches), so it says it supports them.
+      attributes: { isSourceFlow: true, frequency: 'streaming', uiAttributes: { apiFeatures: { flowRunsSupported: true } } },
+      permissionsInfo: {
+        view: [{ '@type': 'lowLevel', name: 'StreamingSource', permissions: ['read'] }],
+        manage: [{ '@type': 'lowLevel', name: 'StreamingSource', permissions: ['write'] }],
       },
     },
   ];
