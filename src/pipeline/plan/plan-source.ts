@@ -5,7 +5,7 @@ import type { FileFailure } from '../errors.js';
 import type { Expr } from '../mapping/expression/ast.js';
 import { parseExpression } from '../mapping/expression/parse.js';
 import { splitPath } from '../mapping/paths.js';
-import { csvFailure, toRecord, type DelimitedSource } from '../read/delimited.js';
+import { csvFailure, refusedInParallel, toRecord, type DelimitedSource } from '../read/delimited.js';
 import { jsonRecord, readFailure } from '../read/duckdb-json-rows.js';
 import { jsonLinesAgree, readJsonLines } from '../read/json-lines.js';
 import type { RecordBatches } from '../read/records.js';
@@ -51,6 +51,8 @@ export interface PlanSource {
   failure(error: unknown): FileFailure | null;
   /** Whether the engine reads the file as the JavaScript reader does (checked beside the plan's first pass). */
   agrees?(): Promise<boolean>;
+  /** The same rows read another way, after an error of the engine's reader that another way avoids; null: none. */
+  retry?(error: unknown): PlanSource | null;
 }
 
 const ALWAYS = { faithful: () => null };
@@ -93,6 +95,7 @@ export function delimitedPlanSource(source: DelimitedSource): PlanSource {
       for await (const chunk of rows) yield chunk.map(([row, ...fields]) => toRecord(fields as Array<string | null>, names, row as number));
     },
     failure: (error) => csvFailure(error, source),
+    retry: (error) => (source.sequential && refusedInParallel(error) ? delimitedPlanSource(source.sequential) : null),
   };
 }
 

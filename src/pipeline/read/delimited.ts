@@ -23,6 +23,8 @@ export interface DelimitedSource {
   skip: number;
   /** The longest line the reader accepts (see csvFailure). */
   maxRecordBytes: number;
+  /** The same reading on one thread: for the files the parallel reader refuses (see refusedInParallel); null when this is it. */
+  sequential: DelimitedSource | null;
 }
 
 /** DuckDB reads this much of a file at a time; it must hold at least two of the longest lines. */
@@ -65,13 +67,24 @@ export async function delimitedSource(
       null_padding = true, strict_mode = false, nullstr = ${sqlString(NO_NULL)},
       max_line_size = ${maxRecordBytes}, buffer_size = ${Math.max(MIN_BUFFER_BYTES, 2 * maxRecordBytes)}`;
   const skip = header ? 1 : 0;
-  return {
-    sql: `read_csv(${sqlString(path)}, ${options})`,
-    dataSql: `read_csv(${sqlString(path)}, ${options}, skip = ${skip})`,
+  const reading = (more: string): DelimitedSource => ({
+    sql: `read_csv(${sqlString(path)}, ${options}${more})`,
+    dataSql: `read_csv(${sqlString(path)}, ${options}${more}, skip = ${skip})`,
     names,
     skip,
     maxRecordBytes,
-  };
+    sequential: null,
+  });
+  return { ...reading(''), sequential: reading(', parallel = false') };
+}
+
+/**
+ * Whether DuckDB refused to read a file on several threads: its parallel reader cannot pad short rows
+ * (null_padding, which tells them apart) once a quoted field holds a line break, and says so only
+ * when a thread meets one. The file is sound; it is read again on one thread.
+ */
+export function refusedInParallel(error: unknown): boolean {
+  return /parallel scanner does not support null_padding in conjunction with quoted new lines/i.test(engineMessage(error));
 }
 
 /**
@@ -93,33 +106,48 @@ export function csvFailure(error: unknown, source: Pick<DelimitedSource, 'maxRec
 
 /** Rows of a delimited (UTF-8) file as string records (see delimitedSource). */
 export async function* readDelimited(engine: Engine, path: string, format: SourceFormat, limit?: number, maxRecordBytes?: number): RecordBatches {
-  const source = await delimitedSource(path, format, maxRecordBytes);
-  if (!source) return;
-  const { names, skip } = source;
-  const sql = `SELECT * FROM ${source.sql} ${limit !== undefined ? `LIMIT ${limit + skip}` : ''}`;
-
-  let result: DuckDBResult;
-  try {
-    result = await engine.connection.stream(sql);
-  } catch (error) {
-    throw csvFailure(error, source);
-  }
+  const parallel = await delimitedSource(path, format, maxRecordBytes);
+  if (!parallel) return;
+  const { names, skip } = parallel;
+  /** Records read, header included: a reading begun again on one thread skips those already handed out. */
   let seen = 0;
-  const rows = result.yieldRowsJs()[Symbol.asyncIterator]();
-  for (;;) {
-    let next: Awaited<ReturnType<typeof rows.next>>;
+  for (let source: DelimitedSource = parallel; ; source = parallel.sequential!) {
+    const sql = `SELECT * FROM ${source.sql} ${limit !== undefined ? `LIMIT ${limit + skip}` : ''}`;
+    const canRetry = source !== parallel.sequential;
+    // Null: read again on one thread.
+    const failure = (error: unknown) => {
+      if (canRetry && refusedInParallel(error)) return null;
+      return csvFailure(error, source);
+    };
+    let result: DuckDBResult;
     try {
-      next = await rows.next();
+      result = await engine.connection.stream(sql);
     } catch (error) {
-      throw csvFailure(error, source);
+      const failed = failure(error);
+      if (failed) throw failed;
+      continue;
     }
-    if (next.done) return;
-    const batch: SourceRecord[] = [];
-    for (const fields of next.value as Array<Array<string | null>>) {
-      if (seen++ < skip) continue;
-      batch.push(toRecord(fields, names, seen - skip));
+    let index = 0;
+    const rows = result.yieldRowsJs()[Symbol.asyncIterator]();
+    for (;;) {
+      let next: Awaited<ReturnType<typeof rows.next>>;
+      try {
+        next = await rows.next();
+      } catch (error) {
+        const failed = failure(error);
+        if (failed) throw failed;
+        break;
+      }
+      if (next.done) return;
+      const batch: SourceRecord[] = [];
+      for (const fields of next.value as Array<Array<string | null>>) {
+        // Records of an earlier reading (the same rows in the same order) were handed out already.
+        if (index++ < seen) continue;
+        if (seen++ < skip) continue;
+        batch.push(toRecord(fields, names, seen - skip));
+      }
+      if (batch.length) yield batch;
     }
-    if (batch.length) yield batch;
   }
 }
 
