@@ -104,50 +104,39 @@ export function csvFailure(error: unknown, source: Pick<DelimitedSource, 'maxRec
   return new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${message.replace(/\nOriginal Line:[^\n]*/, '')}`);
 }
 
-/** Rows of a delimited (UTF-8) file as string records (see delimitedSource). */
+/**
+ * Rows of a delimited (UTF-8) file as string records (see delimitedSource). Read on one thread: the rows
+ * are mapped one by one here, so more threads would not help, and DuckDB's parallel reader refuses some
+ * sound files (see refusedInParallel) — in a streamed result sometimes by ending early without an error.
+ */
 export async function* readDelimited(engine: Engine, path: string, format: SourceFormat, limit?: number, maxRecordBytes?: number): RecordBatches {
-  const parallel = await delimitedSource(path, format, maxRecordBytes);
-  if (!parallel) return;
-  const { names, skip } = parallel;
-  /** Records read, header included: a reading begun again on one thread skips those already handed out. */
+  const source = (await delimitedSource(path, format, maxRecordBytes))?.sequential;
+  if (!source) return;
+  const { names, skip } = source;
+  const sql = `SELECT * FROM ${source.sql} ${limit !== undefined ? `LIMIT ${limit + skip}` : ''}`;
+
+  let result: DuckDBResult;
+  try {
+    result = await engine.connection.stream(sql);
+  } catch (error) {
+    throw csvFailure(error, source);
+  }
   let seen = 0;
-  for (let source: DelimitedSource = parallel; ; source = parallel.sequential!) {
-    const sql = `SELECT * FROM ${source.sql} ${limit !== undefined ? `LIMIT ${limit + skip}` : ''}`;
-    const canRetry = source !== parallel.sequential;
-    // Null: read again on one thread.
-    const failure = (error: unknown) => {
-      if (canRetry && refusedInParallel(error)) return null;
-      return csvFailure(error, source);
-    };
-    let result: DuckDBResult;
+  const rows = result.yieldRowsJs()[Symbol.asyncIterator]();
+  for (;;) {
+    let next: Awaited<ReturnType<typeof rows.next>>;
     try {
-      result = await engine.connection.stream(sql);
+      next = await rows.next();
     } catch (error) {
-      const failed = failure(error);
-      if (failed) throw failed;
-      continue;
+      throw csvFailure(error, source);
     }
-    let index = 0;
-    const rows = result.yieldRowsJs()[Symbol.asyncIterator]();
-    for (;;) {
-      let next: Awaited<ReturnType<typeof rows.next>>;
-      try {
-        next = await rows.next();
-      } catch (error) {
-        const failed = failure(error);
-        if (failed) throw failed;
-        break;
-      }
-      if (next.done) return;
-      const batch: SourceRecord[] = [];
-      for (const fields of next.value as Array<Array<string | null>>) {
-        // Records of an earlier reading (the same rows in the same order) were handed out already.
-        if (index++ < seen) continue;
-        if (seen++ < skip) continue;
-        batch.push(toRecord(fields, names, seen - skip));
-      }
-      if (batch.length) yield batch;
+    if (next.done) return;
+    const batch: SourceRecord[] = [];
+    for (const fields of next.value as Array<Array<string | null>>) {
+      if (seen++ < skip) continue;
+      batch.push(toRecord(fields, names, seen - skip));
     }
+    if (batch.length) yield batch;
   }
 }
 
