@@ -1,7 +1,7 @@
 /**
  * The yardstick: DuckDB's plain `COPY (SELECT * FROM read_…(file)) TO '….parquet'` of a bench file, with the
  * same engine limits as an ingest (2 threads, 512 MB). Run as its own process so its peak memory is its own;
- * prints one JSON line: {ms, rows, peakRssBytes}.
+ * prints one JSON line: {ms, cpu (CPU seconds of the COPY, all threads), rows, peakRssBytes}.
  * Usage: copy-baseline.ts <csv|json|parquet> <input> <output.parquet> <temp dir>
  */
 import { readFileSync } from 'node:fs';
@@ -20,10 +20,14 @@ if (!read) throw new Error(`reader must be one of ${Object.keys(READERS).join(',
 const instance = await DuckDBInstance.create(':memory:', { memory_limit: '512MB', threads: '2', temp_directory: tempDir });
 const connection = await instance.connect();
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 await connection.run(`COPY (SELECT * FROM ${read}) TO ${quoted(parquet)} (FORMAT parquet)`);
 const ms = performance.now() - started;
+// process.cpuUsage is getrusage(RUSAGE_SELF): every thread of the process, DuckDB's included.
+const used = process.cpuUsage(cpuAtStart);
+const cpu = (used.user + used.system) / 1e6;
 const rows = Number((await connection.runAndReadAll(`SELECT count(*) FROM read_parquet(${quoted(parquet)})`)).getRows()[0]![0]);
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-console.log(JSON.stringify({ ms, rows, peakRssBytes: hwm ? Number(hwm[1]) * 1024 : process.memoryUsage().rss }));
+console.log(JSON.stringify({ ms, cpu, rows, peakRssBytes: hwm ? Number(hwm[1]) * 1024 : process.memoryUsage().rss }));
 connection.closeSync();
 instance.closeSync();

@@ -12,12 +12,12 @@
  * Prints one table: medians of the runs, the flow/COPY throughput ratio and its target.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type BenchFile, gzipped, nested, profileCsv } from './bench-files.js';
-import { type BenchServer, peakRss, resetPeakRss, startBenchServer } from './tributary-api.js';
+import { type BenchServer, cpuSeconds, peakRss, resetPeakRss, startBenchServer } from './tributary-api.js';
 import { startS3rver, type S3rverHandle } from '../test/support/s3rver.js';
 
 const args = process.argv.slice(2);
@@ -38,6 +38,10 @@ const rows = size ? Math.round(sizeBytes(size, '--size') / CSV_BYTES_PER_ROW) : 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const bigJsonBytes = sizeBytes(process.env.BENCH_BIG_JSON ?? '2GB', 'BENCH_BIG_JSON');
 const keep = args.includes('--keep');
+/** BENCH_CASES: parts of case labels to run, separated by ";" (e.g. "CSV, S3;Parquet"); unset runs every case. */
+const only = process.env.BENCH_CASES?.split(';')
+  .map((s) => s.trim().toLowerCase())
+  .filter(Boolean);
 
 const work = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
 const data = join(work, 'data');
@@ -65,6 +69,8 @@ interface BenchCase {
 
 interface Measured {
   ms: number;
+  /** CPU seconds (user + system, every thread) the server spent from the flow's creation to the run's end. */
+  cpu: number;
   peakRssBytes: number;
   output: number;
   failed: number;
@@ -75,7 +81,16 @@ interface TableRow {
   file: BenchFile;
   target: number | null;
   flow: Measured;
-  copy: { ms: number; peakRssBytes: number } | null;
+  copy: Copied | null;
+  /** The ratio of COPY CPU time to flow CPU time, each run against the COPY that followed it: the median. */
+  cpuRatio: number | null;
+}
+
+/** One plain COPY: wall time, CPU seconds of the statement (every thread), peak RSS. */
+interface Copied {
+  ms: number;
+  cpu: number;
+  peakRssBytes: number;
 }
 
 async function main(): Promise<void> {
@@ -84,7 +99,8 @@ async function main(): Promise<void> {
   const gz = await gzipped(csv, join(data, 'profile.csv.gz'));
   const json = await nested(csv, join(data, 'profile.json'), 'json');
   const parquet = await nested(csv, join(data, 'profile.parquet'), 'parquet');
-  const big = bigJsonBytes > 0 ? await bigJsonLines() : null;
+  const wanted = (label: string) => !only || only.some((part) => label.toLowerCase().includes(part));
+  const big = bigJsonBytes > 0 && wanted('large JSON lines') ? await bigJsonLines() : null;
   for (const f of [csv, gz, json, parquet, ...(big ? [big] : [])]) console.log(`  ${f.path}: ${mb(f.bytes).toFixed(1)} MB`);
 
   const s3 = await startS3rver();
@@ -135,7 +151,7 @@ async function main(): Promise<void> {
         : []),
     ];
     const table: TableRow[] = [];
-    for (const benchCase of cases) table.push(await measureCase(server, setup, benchCase));
+    for (const benchCase of cases.filter((c) => wanted(c.label))) table.push(await measureCase(server, setup, benchCase));
     printTable(table);
   } finally {
     await server.stop();
@@ -253,12 +269,23 @@ async function setUp(server: BenchServer, s3: S3rverHandle): Promise<SetUp> {
     city: 'contact.city',
     country: 'contact.country',
   });
+  const hashed = [...flat, expr('sha256(email)', `${tenant}.emailHash`)];
+  if (process.env.BENCH_SCHEMA_OUT) {
+    // The resolved schema and the mapping sets, for bench/plan-harness.ts (in-process runs, profiles, EXPLAIN ANALYZE).
+    const resolved = await server.call(
+      'GET',
+      `${SR}/schemas/${encodeURIComponent(schema.$id)}`,
+      undefined,
+      'application/vnd.adobe.xed-full+json;version=1',
+    );
+    writeFileSync(process.env.BENCH_SCHEMA_OUT, JSON.stringify({ schema: resolved, mappings: { flat, nestedMappings, hashed } }, null, 2));
+  }
   return {
     schemaId: schema.$id,
     flowSpecId: spec.items[0].id,
     connections: { local: local.id, s3: bucket.id },
     // sha256() has no SQL twin in the compiled plan.
-    mappings: { flat, nestedMappings, hashed: [...flat, expr('sha256(email)', `${tenant}.emailHash`)] },
+    mappings: { flat, nestedMappings, hashed },
   };
 }
 
@@ -274,23 +301,35 @@ async function measureCase(server: BenchServer, setup: SetUp, benchCase: BenchCa
     connectionSpec: { id: benchCase.storage === 's3' ? S3_SPEC : LOCAL_SPEC, version: '1.0' },
   });
   const flows: Measured[] = [];
-  const copies: Array<{ ms: number; peakRssBytes: number }> = [];
+  const copies: Copied[] = [];
+  const loads: number[] = [];
   for (let i = 0; i < benchCase.runs; i++) {
     console.log(`${benchCase.label}: run ${i + 1} of ${benchCase.runs} (${mb(benchCase.file.bytes).toFixed(0)} MB) …`);
+    loads.push(loadavg()[0]!);
     flows.push(await flowRun(server, setup, benchCase, source.id));
     if (benchCase.target !== null) copies.push(copyBaseline(benchCase.file));
+    const flow = flows[flows.length - 1]!;
+    const copy = copies[copies.length - 1];
+    console.log(
+      `  flow ${flow.ms.toFixed(0)} ms, ${flow.cpu.toFixed(2)} cpu-s${copy ? `; COPY ${copy.ms.toFixed(0)} ms, ${copy.cpu.toFixed(2)} cpu-s; cpu ratio ${(copy.cpu / flow.cpu).toFixed(2)}` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
+    );
   }
+  console.log(`  load average (1 min) during the case: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads, loadavg()[0]!).toFixed(1)}`);
   return {
     label: benchCase.label,
     file: benchCase.file,
     target: benchCase.target,
     flow: {
       ms: median(flows.map((f) => f.ms)),
+      cpu: median(flows.map((f) => f.cpu)),
       peakRssBytes: Math.max(...flows.map((f) => f.peakRssBytes)),
       output: flows[0]!.output,
       failed: flows[0]!.failed,
     },
-    copy: copies.length ? { ms: median(copies.map((c) => c.ms)), peakRssBytes: Math.max(...copies.map((c) => c.peakRssBytes)) } : null,
+    copy: copies.length
+      ? { ms: median(copies.map((c) => c.ms)), cpu: median(copies.map((c) => c.cpu)), peakRssBytes: Math.max(...copies.map((c) => c.peakRssBytes)) }
+      : null,
+    cpuRatio: copies.length ? median(copies.map((c, i) => c.cpu / flows[i]!.cpu)) : null,
   };
 }
 
@@ -309,6 +348,7 @@ async function flowRun(server: BenchServer, setup: SetUp, benchCase: BenchCase, 
   const mapping = await call('POST', '/data/foundation/conversion/mappingSets', { outputSchema: { schemaRef }, mappings: benchCase.mappings });
   // Each run's peak is its own: the kernel's high-water mark starts again from the current RSS.
   resetPeakRss(server.pid);
+  const cpuAtStart = cpuSeconds(server.pid);
   const flow = await call('POST', '/data/foundation/flowservice/flows', {
     name: `bench flow (${benchCase.label})`,
     flowSpec: { id: setup.flowSpecId, version: '1.0' },
@@ -327,6 +367,7 @@ async function flowRun(server: BenchServer, setup: SetUp, benchCase: BenchCase, 
     await new Promise((r) => setTimeout(r, 200));
   }
   const peakRssBytes = peakRss(server.pid);
+  const cpu = cpuSeconds(server.pid) - cpuAtStart;
   if (status === 'failed') throw new Error(`${benchCase.label}: the run failed: ${JSON.stringify(run)}`);
   const { startedAtUTC, completedAtUTC } = run.metrics.durationSummary;
   const { outputRecordCount, failedRecordCount } = run.metrics.recordSummary;
@@ -346,10 +387,10 @@ async function flowRun(server: BenchServer, setup: SetUp, benchCase: BenchCase, 
     .filter((line) => line.includes('run timings'))
     .pop();
   if (timings) console.log(`  stages (ms): ${JSON.stringify((JSON.parse(timings) as { ms?: unknown }).ms ?? timings)}`);
-  return { ms: completedAtUTC - startedAtUTC, peakRssBytes, output: outputRecordCount, failed: failedRecordCount };
+  return { ms: completedAtUTC - startedAtUTC, cpu, peakRssBytes, output: outputRecordCount, failed: failedRecordCount };
 }
 
-function copyBaseline(file: BenchFile): { ms: number; peakRssBytes: number } {
+function copyBaseline(file: BenchFile): Copied {
   const output = join(work, 'copy.parquet');
   const result = spawnSync(
     process.execPath,
@@ -358,13 +399,28 @@ function copyBaseline(file: BenchFile): { ms: number; peakRssBytes: number } {
   );
   rmSync(output, { force: true });
   if (result.status !== 0) throw new Error(`COPY baseline failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').pop()!) as { ms: number; peakRssBytes: number };
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as Copied;
 }
 
 function printTable(table: TableRow[]): void {
   const perSecond = (count: number, ms: number) => Math.round(count / (ms / 1000)).toLocaleString('en');
-  const header = ['case', 'MB', 'rows', 'flow rows/s', 'flow MB/s', 'flow RSS MB', 'COPY rows/s', 'COPY MB/s', 'COPY RSS MB', 'ratio', 'target'];
-  const lines = table.map(({ label, file, flow, copy, target }) => [
+  const header = [
+    'case',
+    'MB',
+    'rows',
+    'flow rows/s',
+    'flow MB/s',
+    'flow RSS MB',
+    'COPY rows/s',
+    'COPY MB/s',
+    'COPY RSS MB',
+    'ratio',
+    'flow cpu-s',
+    'COPY cpu-s',
+    'cpu ratio',
+    'target',
+  ];
+  const lines = table.map(({ label, file, flow, copy, target, cpuRatio }) => [
     label,
     mb(file.bytes).toFixed(1),
     file.rows.toLocaleString('en'),
@@ -375,13 +431,16 @@ function printTable(table: TableRow[]): void {
     copy ? (mb(file.bytes) / (copy.ms / 1000)).toFixed(1) : '–',
     copy ? mb(copy.peakRssBytes).toFixed(0) : '–',
     copy ? (copy.ms / flow.ms).toFixed(2) : '–',
+    flow.cpu.toFixed(2),
+    copy ? copy.cpu.toFixed(2) : '–',
+    cpuRatio !== null ? cpuRatio.toFixed(2) : '–',
     target !== null ? `≥ ${target}` : 'RSS < 1024 MB',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   console.log('');
   console.log(
-    `Medians of ${runs} runs (${rows.toLocaleString('en')} rows); flow = API run duration, ratio = flow/COPY throughput; RSS = peak of the process.`,
+    `Medians of ${runs} runs (${rows.toLocaleString('en')} rows); flow = API run duration, ratio = flow/COPY throughput; cpu ratio = COPY/flow CPU time (median of each run against its COPY); RSS = peak of the process.`,
   );
   console.log(format(header));
   console.log(`|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchTributary, type Launched } from '../test/support/launch.js';
 
-export type Call = (method: string, path: string, body?: unknown) => Promise<any>;
+export type Call = (method: string, path: string, body?: unknown, accept?: string) => Promise<any>;
 
 export interface BenchServer {
   launched: Launched<string>;
@@ -18,11 +18,17 @@ export interface BenchServer {
  * doing the work; info logs, so the executor's "run timings" line can be read back.
  */
 export async function startBenchServer(home: string, env: Record<string, string> = {}): Promise<BenchServer> {
-  const launched = await launchTributary(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts'), 'serve'], {
-    home,
-    tickMs: 200,
-    env: { LOG_LEVEL: 'info', ...env },
-  });
+  // BENCH_SERVER_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : [];
+  const launched = await launchTributary(
+    process.execPath,
+    [...profile, '--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts'), 'serve'],
+    {
+      home,
+      tickMs: 200,
+      env: { LOG_LEVEL: 'info', ...env },
+    },
+  );
   const creds = JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as {
     imsOrg: string;
     tenantId: string;
@@ -48,8 +54,12 @@ export async function startBenchServer(home: string, env: Record<string, string>
     'x-sandbox-name': creds.sandboxName,
     'Content-Type': 'application/json',
   };
-  const call: Call = async (method, path, body) => {
-    const res = await fetch(`${launched.ready}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const call: Call = async (method, path, body, accept) => {
+    const res = await fetch(`${launched.ready}${path}`, {
+      method,
+      headers: accept ? { ...headers, Accept: accept } : headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
     return text ? JSON.parse(text) : null;
@@ -69,4 +79,15 @@ export function resetPeakRss(pid: number): void {
 export function peakRss(pid: number): number {
   const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return hwm ? Number(hwm[1]) * 1024 : 0;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux this runs on). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system, all threads: DuckDB's included) a process has used so far (Linux). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, so it ends at the last ')'): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }

@@ -119,6 +119,10 @@ const LINES = [
   '\ufeff{"id":"p-bom","home":{"city":"BOM"}}',
   // A dotted key that is also a path: JavaScript takes the key.
   '{"id":"p-dotted","home.city":"Direct","home":{"city":"Walk"}}',
+  // The same key present as null: JavaScript takes it (no value), not the path's.
+  '{"id":"p-dotted-null","home.city":null,"home":{"city":"Walk"}}',
+  // The path only, in a line the plan's one look finds nothing suspect in.
+  '{"id":"p-walk","home":{"city":"Walk"}}',
   '{"id":"p-escaped","user":{"name":{"first":"A\\"B\\u00e9\\n","last":"\\u0041"}},"home":{"city":"\\u00e9"}}',
   '{"id":"p-crlf","home":{"city":"CR"}}\r',
   // Number tokens JSON.stringify never writes: DuckDB writes them back otherwise than String() does.
@@ -192,6 +196,10 @@ describe('compiled plan and JavaScript mapper agree on JSON and Parquet', () => 
     expect(new Set(js.result.rowErrors.map((e) => e.code))).toEqual(new Set(['MAPPER-2004', 'PARSE-1002', 'TYPE-3001', 'XDM-4001']));
     expect(js.rows.find((r) => r._id === 'p-num')).toMatchObject({ loyalty: { points: 12 }, score: 1000, home: { city: 'Nums', zip: '1.5' } });
     expect(js.rows.find((r) => r._id === 'p-dotted')).toMatchObject({ home: { city: 'Direct' } });
+    expect(js.rows.find((r) => r._id === 'p-walk')).toMatchObject({ home: { city: 'Walk' } });
+    const dottedNull = js.rows.find((r) => r._id === 'p-dotted-null');
+    expect(dottedNull).toBeDefined();
+    expect((dottedNull?.home as { city?: unknown } | undefined)?.city).toBeUndefined();
     expect(js.rows.find((r) => r._id === '8')).toMatchObject({
       person: { name: { firstName: 'Eve true' } },
       home: { city: 'Bern', zip: '123' },

@@ -256,4 +256,41 @@ describe('ingest: delimited files', () => {
     ]);
     expect(readdirSync(out)).toEqual([]);
   });
+  it('reads a large file with quoted line breaks, which DuckDB refuses to read in parallel with padded short rows, on one thread', async () => {
+    // Past DuckDB's 32 MB read buffer, so that its parallel reader meets a quoted line break and refuses the file.
+    const padding = 'x'.repeat(300);
+    const lines = ['id,first_name,last_name,email,birth,points'];
+    for (let i = 1; i <= 120_000; i++) {
+      if (i % 10_000 === 0) lines.push(`${i},Short`);
+      // A quoted field whose second line reads like the start of a row of its own.
+      else lines.push(`${i},"First\nline two, ${i}\nthree",Lee${padding},p${i}@example.com,1990-01-02,${i % 5 === 0 ? 'n/a' : i}`);
+    }
+    const csv = `${lines.join('\n')}\n`;
+    expect(csv.length).toBeGreaterThan(40 * 1024 * 1024);
+    const run = async (engineMode: 'auto' | 'javascript') => {
+      const dir = mkdtempSync(join(out, `${engineMode}-`));
+      const result = await ingest({
+        files: [memoryFile('/in/multiline.csv', csv)],
+        format: { format: 'delimited' },
+        mappings: MAPPINGS,
+        target: targetSchema(),
+        outputDir: dir,
+        engineMode,
+      });
+      const [row] = await query(
+        `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE person.name.firstName LIKE 'First' || chr(10) || 'line two, %' || chr(10) || 'three')::INTEGER AS broken FROM '${dir}/*.parquet'`,
+      );
+      return { result, row };
+    };
+    const plan = await run('auto');
+    expect(plan.result.files[0]?.error).toBeUndefined();
+    expect(plan.result.timings).toHaveProperty('csvToScratch');
+    // Every tenth row is ragged (12 rows), every fifth has no number for points (24,000 rows less the ragged ones among them).
+    expect(plan.result.failedRecordCount).toBe(12 + 24_000 - 12);
+    expect(plan.row).toEqual({ n: 120_000 - 24_000, broken: 120_000 - 24_000 });
+    const js = await run('javascript');
+    expect(js.result.files[0]?.error).toBeUndefined();
+    expect(js.row).toEqual(plan.row);
+    expect(js.result.rowErrors).toEqual(plan.result.rowErrors);
+  });
 });

@@ -5,7 +5,7 @@ import type { FileFailure } from '../errors.js';
 import type { Expr } from '../mapping/expression/ast.js';
 import { parseExpression } from '../mapping/expression/parse.js';
 import { splitPath } from '../mapping/paths.js';
-import { csvFailure, toRecord, type DelimitedSource } from '../read/delimited.js';
+import { csvFailure, refusedInParallel, toRecord, type DelimitedSource } from '../read/delimited.js';
 import { jsonRecord, readFailure } from '../read/duckdb-json-rows.js';
 import { jsonLinesAgree, readJsonLines } from '../read/json-lines.js';
 import type { RecordBatches } from '../read/records.js';
@@ -51,6 +51,8 @@ export interface PlanSource {
   failure(error: unknown): FileFailure | null;
   /** Whether the engine reads the file as the JavaScript reader does (checked beside the plan's first pass). */
   agrees?(): Promise<boolean>;
+  /** The same rows read another way, after an error of the engine's reader that another way avoids; null: none. */
+  retry?(error: unknown): PlanSource | null;
 }
 
 const ALWAYS = { faithful: () => null };
@@ -93,6 +95,7 @@ export function delimitedPlanSource(source: DelimitedSource): PlanSource {
       for await (const chunk of rows) yield chunk.map(([row, ...fields]) => toRecord(fields as Array<string | null>, names, row as number));
     },
     failure: (error) => csvFailure(error, source),
+    retry: (error) => (source.sequential && refusedInParallel(error) ? delimitedPlanSource(source.sequential) : null),
   };
 }
 
@@ -218,6 +221,9 @@ const jsonFaithful = (v: string, use: SourceUse) => {
  */
 const LENIENT_JSON = `,[ \\t\\r\\n]*[\\]}]|[:\\[,][ \\t\\r\\n]*[+-]?[nNiI][aAnN]`;
 
+/** A regular expression (RE2) matching exactly this text. */
+const regexLiteral = (text: string) => text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+
 /** The largest object DuckDB's JSON reader takes by default. */
 const DUCKDB_MAX_OBJECT_BYTES = 16 * 1024 * 1024;
 
@@ -238,27 +244,36 @@ export function jsonPlanSource(path: string, multiLine: boolean, attributes: Att
   const raw: string[] = [];
   const texts: string[] = [];
   const values = new Map<string, SourceValue>();
+  /** What a record's text must not hold for every check below to pass without a closer look (regular expressions). */
+  const suspects = [LENIENT_JSON];
   attributes.forEach((attribute, i) => {
     const [direct, walk] = lookups(attribute);
     const leaf = (p: string[]) => `${fieldOf('__v', p)}::VARCHAR`;
     // A dotted name that is also a path: JavaScript takes the key when present, even as null.
     raw.push(walk ? `coalesce(${leaf(direct!)}, ${leaf(walk)}) AS r${i}` : `${leaf(direct!)} AS r${i}`);
-    // JSON null and a missing key read alike, so the key must not be in the text at all (nor any key spelt with escapes).
-    const key = JSON.stringify(direct![0]!);
-    const absent = `NOT (contains(__json, ${sqlString(key)})${key.includes('\\') || key.includes('/') ? ` OR contains(__json, '\\')` : ` OR contains(__json, '\\u')`})`;
-    if (walk) raw.push(`(${leaf(direct!)} IS NOT NULL OR ${leaf(walk)} IS NULL OR ${absent}) AS a${i}`);
+    if (walk) {
+      // JSON null and a missing key read alike, so the key must not be in the text at all (nor any key spelt with escapes).
+      const key = JSON.stringify(direct![0]!);
+      const escaped = key.includes('\\') || key.includes('/');
+      const absent = `NOT (contains(__json, ${sqlString(key)}) OR contains(__json, ${escaped ? `'\\'` : `'\\u'`}))`;
+      suspects.push(regexLiteral(key), escaped ? '\\\\' : '\\\\u');
+      // Text that holds neither (most records) needs no closer look: one pass of one expression decides it for every key.
+      raw.push(`CASE WHEN __suspect THEN ${leaf(direct!)} IS NOT NULL OR ${leaf(walk)} IS NULL OR ${absent} ELSE true END AS a${i}`);
+    }
     texts.push(`${jsonText(`r${i}`)} AS s${i}`);
     values.set(JSON.stringify([attribute.name, attribute.segments]), {
       text: `s${i}`,
       faithful: (use) => (walk ? `a${i} AND ${jsonFaithful(`r${i}`, use)}` : jsonFaithful(`r${i}`, use)),
     });
   });
-  const parsed = `SELECT json AS __json, json_transform(json, ${sqlString(JSON.stringify(structure(tree)))}) AS __v FROM ${read}`;
-  const from = `(SELECT *, ${texts.join(', ') || 'NULL AS __none'} FROM (SELECT __json${raw.map((r) => `, ${r}`).join('')} FROM (${parsed}))) AS __source`;
+  const suspect = [...new Set(suspects)].join('|');
+  const parsed = `SELECT json AS __json, json_transform(json, ${sqlString(JSON.stringify(structure(tree)))}) AS __v, regexp_matches(json, ${sqlString(suspect)}) AS __suspect FROM ${read}`;
+  const from = `(SELECT *, ${texts.join(', ') || 'NULL AS __none'} FROM (SELECT __json, __suspect${raw.map((r) => `, ${r}`).join('')} FROM (${parsed}))) AS __source`;
   return {
     key: JSON.stringify(['json', multiLine, attributes]),
     value: (name, segments) => values.get(JSON.stringify([name, segments])) ?? null,
-    rowChecks: [`starts_with(__json, '{')`, `NOT regexp_matches(__json, ${sqlString(LENIENT_JSON)})`],
+    // The lenient syntax itself is looked for only in the text the one expression found suspect.
+    rowChecks: [`starts_with(__json, '{')`, `NOT __suspect OR NOT regexp_matches(__json, ${sqlString(LENIENT_JSON)})`],
     from,
     columns: attributes.map((_, i) => `s${i}`),
     record: multiLine ? { column: '__json', text: (column) => column } : null,

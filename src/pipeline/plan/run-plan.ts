@@ -90,6 +90,9 @@ export async function runPlan(
     await dropScratch();
     if (agreed.status === 'rejected') throw agreed.reason;
     if (copied.status === 'fulfilled') return null;
+    // Nothing was kept or handed over: the plan runs again over the rows read another way.
+    const again = source.retry?.(copied.reason);
+    if (again) return runPlan(engine, plan, again, outputPath, scratch, flagged, times);
     const failure = source.failure(copied.reason);
     if (failure) throw failure;
     return null;

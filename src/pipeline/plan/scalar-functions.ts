@@ -138,10 +138,13 @@ export function registerPlanFunctions(engine: Engine, functions: readonly PlanFu
         volatile: true,
         mainFunction: (_info, input, output) => {
           const vectors = fn.keys.map((_, i) => input.getColumnVector(i) as DuckDBVarCharVector);
-          for (let row = 0; row < input.rowCount; row++) {
+          // rowCount asks the native side each time: once per chunk, not once per row.
+          const rows = input.rowCount;
+          const { keys } = fn;
+          for (let row = 0; row < rows; row++) {
             // A plain object like the reader's record, holding only the columns the expression reads.
             const record: Record<string, unknown> = {};
-            for (let i = 0; i < vectors.length; i++) record[fn.keys[i]!] = vectors[i]!.getItem(row);
+            for (let i = 0; i < vectors.length; i++) record[keys[i]!] = vectors[i]!.getItem(row);
             output.setItem(row, evaluateTagged(fn, record));
           }
           output.flush();

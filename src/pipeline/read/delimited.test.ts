@@ -51,12 +51,18 @@ describe('delimitedSource', () => {
       `      null_padding = true, strict_mode = false, nullstr = ${NO_NULL},\n` +
       // DuckDB's line limit is the record limit (8 MiB by default), its buffer big enough for such a line.
       '      max_line_size = 8388608, buffer_size = 33554432';
+    const reading = { names: ['a', 'b'], skip: 1, maxRecordBytes: 8388608 };
     expect(await delimitedSource(path, { format: 'delimited' })).toEqual({
       sql: `read_csv('${path}', ${options})`,
       dataSql: `read_csv('${path}', ${options}, skip = 1)`,
-      names: ['a', 'b'],
-      skip: 1,
-      maxRecordBytes: 8388608,
+      ...reading,
+      // For files the parallel reader refuses: the same reading on one thread.
+      sequential: {
+        sql: `read_csv('${path}', ${options}, parallel = false)`,
+        dataSql: `read_csv('${path}', ${options}, parallel = false, skip = 1)`,
+        ...reading,
+        sequential: null,
+      },
     });
   });
 

@@ -23,6 +23,8 @@ export interface DelimitedSource {
   skip: number;
   /** The longest line the reader accepts (see csvFailure). */
   maxRecordBytes: number;
+  /** The same reading on one thread: for the files the parallel reader refuses (see refusedInParallel); null when this is it. */
+  sequential: DelimitedSource | null;
 }
 
 /** DuckDB reads this much of a file at a time; it must hold at least two of the longest lines. */
@@ -65,13 +67,24 @@ export async function delimitedSource(
       null_padding = true, strict_mode = false, nullstr = ${sqlString(NO_NULL)},
       max_line_size = ${maxRecordBytes}, buffer_size = ${Math.max(MIN_BUFFER_BYTES, 2 * maxRecordBytes)}`;
   const skip = header ? 1 : 0;
-  return {
-    sql: `read_csv(${sqlString(path)}, ${options})`,
-    dataSql: `read_csv(${sqlString(path)}, ${options}, skip = ${skip})`,
+  const reading = (more: string): DelimitedSource => ({
+    sql: `read_csv(${sqlString(path)}, ${options}${more})`,
+    dataSql: `read_csv(${sqlString(path)}, ${options}${more}, skip = ${skip})`,
     names,
     skip,
     maxRecordBytes,
-  };
+    sequential: null,
+  });
+  return { ...reading(''), sequential: reading(', parallel = false') };
+}
+
+/**
+ * Whether DuckDB refused to read a file on several threads: its parallel reader cannot pad short rows
+ * (null_padding, which tells them apart) once a quoted field holds a line break, and says so only
+ * when a thread meets one. The file is sound; it is read again on one thread.
+ */
+export function refusedInParallel(error: unknown): boolean {
+  return /parallel scanner does not support null_padding in conjunction with quoted new lines/i.test(engineMessage(error));
 }
 
 /**
@@ -91,9 +104,13 @@ export function csvFailure(error: unknown, source: Pick<DelimitedSource, 'maxRec
   return new FileFailure(FileCode.unparsable, `cannot parse the delimited file: ${message.replace(/\nOriginal Line:[^\n]*/, '')}`);
 }
 
-/** Rows of a delimited (UTF-8) file as string records (see delimitedSource). */
+/**
+ * Rows of a delimited (UTF-8) file as string records (see delimitedSource). Read on one thread: the rows
+ * are mapped one by one here, so more threads would not help, and DuckDB's parallel reader refuses some
+ * sound files (see refusedInParallel) — in a streamed result sometimes by ending early without an error.
+ */
 export async function* readDelimited(engine: Engine, path: string, format: SourceFormat, limit?: number, maxRecordBytes?: number): RecordBatches {
-  const source = await delimitedSource(path, format, maxRecordBytes);
+  const source = (await delimitedSource(path, format, maxRecordBytes))?.sequential;
   if (!source) return;
   const { names, skip } = source;
   const sql = `SELECT * FROM ${source.sql} ${limit !== undefined ? `LIMIT ${limit + skip}` : ''}`;
