@@ -13,6 +13,12 @@ import { type Static, type TObject, type TProperties, type TSchema, Type } from 
 export const Open = <P extends TProperties>(properties: P, description?: string) =>
   Type.Object(properties, { additionalProperties: true, ...(description ? { description } : {}) });
 
+/**
+ * A request body: its fields documented, none required here — the service says what is missing, in its own words
+ * and with its own error code.
+ */
+export const Input = <P extends TProperties>(properties: P, description?: string) => Type.Partial(Open(properties, description));
+
 /** Any JSON object. */
 export const AnyObject = Open({});
 export type AnyObject = Static<typeof AnyObject>;
@@ -43,6 +49,9 @@ export const Binary = (mediaType: string, description: string) => ({
   description,
   content: { [mediaType]: { schema: { type: 'string', format: 'binary' } } },
 });
+
+/** A request body of raw bytes, streamed to the service (documented, never validated: it is a stream). */
+export const BinaryBody = (mediaType: string) => ({ content: { [mediaType]: { schema: { type: 'string', format: 'binary' } } } });
 
 /** JSON Patch (RFC 6902), as Flow Service, Schema Registry and Catalog take it. */
 export const JsonPatch = Type.Array(
@@ -121,3 +130,10 @@ export const Keyed = <T extends TSchema>(item: T) => Type.Record(Type.String(), 
 /** Catalog's answer to writes: `["@/dataSets/<id>"]`. */
 export const CatalogRefs = Type.Array(Type.String({ pattern: '^@/' }), { description: 'References to the written objects' });
 export type CatalogRefs = Static<typeof CatalogRefs>;
+
+/** A route's `schema` option: its summary and parts, its service's error answers merged under its own responses. */
+export function documenter(errors: Record<number, TSchema>) {
+  return <S extends { response: Record<number | string, unknown> } & Record<string, unknown>>(summary: string, schema: S) => ({
+    schema: { summary, ...schema, response: { ...errors, ...schema.response } },
+  });
+}

@@ -23,6 +23,8 @@ export function checkingAjv(): Ajv {
 export function requestValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const ajv = checkingAjv();
   return ({ schema, httpPart }) => {
+    // A body of raw bytes (a file upload) reaches the route as a stream: there is nothing to check as JSON.
+    if ((schema as { format?: string }).format === 'binary') return () => true;
     const validate = ajv.compile(schema as object) as ValidateFunction;
     if (httpPart !== 'body') return validate as FastifyValidationResult;
     return Object.assign((data: unknown) => data === undefined || validate(data), {
