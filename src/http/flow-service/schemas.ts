@@ -52,7 +52,7 @@ export const EndpointConnection = Open({
 export type EndpointConnection = Static<typeof EndpointConnection>;
 
 export const ScheduleParams = Open({
-  startTime: Type.Integer({ description: 'epoch seconds' }),
+  startTime: Type.Optional(Type.Integer({ description: 'epoch seconds' })),
   frequency: Type.String(),
   interval: Type.Optional(Type.String({ description: 'a string in answers, as ScheduleSpecDTO and the docs have it' })),
   backfill: Type.Optional(Type.Boolean()),

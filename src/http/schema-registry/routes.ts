@@ -17,7 +17,7 @@ import {
 } from './schemas.js';
 
 const Star = ParamsOf('*');
-const Container = ParamsOf('container');
+const ContainerParams = ParamsOf('container');
 const ContainerStar = ParamsOf('container', '*');
 const Kind = ParamsOf('container', 'kind');
 const KindStar = ParamsOf('container', 'kind', '*');
@@ -130,7 +130,7 @@ export function schemaRegistryRoutes(registry: SchemaRegistryService): Authentic
     // ── descriptors ──
     app.get<{ Params: { container: string }; Querystring: Query }>(
       '/:container/descriptors',
-      doc('List descriptors', { params: Container, querystring: ListQuerySchema, response: { 200: DescriptorList } }),
+      doc('List descriptors', { params: ContainerParams, querystring: ListQuerySchema, response: { 200: DescriptorList } }),
       async (request) => {
         const container = containerOf(request.params.container);
         const view = descriptorListAccept(request.headers.accept);
