@@ -1,7 +1,7 @@
 /**
  * How route schemas check requests. Fastify's default Ajv coerces types, fills defaults and removes properties;
  * here a body reaches its service exactly as the client sent it (the services own their rules and error codes,
- * and AEP accepts some fields in two types), and a missing body is left to the service, which knows whether the
+ * and AEP accepts some fields in two types), and a missing (or null) body is left to the service, which knows whether the
  * operation needs one — AEP's clients send `Content-Type: application/json` with no body on bodiless calls.
  * Query strings and path parameters are strings already.
  */
@@ -27,10 +27,9 @@ export function requestValidatorCompiler(): FastifySchemaCompiler<unknown> {
     if ((schema as { format?: string }).format === 'binary') return () => true;
     const validate = ajv.compile(schema as object) as ValidateFunction;
     if (httpPart !== 'body') return validate as FastifyValidationResult;
-    return Object.assign((data: unknown) => data === undefined || validate(data), {
-      get errors() {
-        return validate.errors ?? null;
-      },
-    });
+    const check = (data: unknown) => data === undefined || data === null || validate(data);
+    // Fastify reads the errors off the function after a failed check: they are the compiled validator's.
+    Object.defineProperty(check, 'errors', { get: () => validate.errors ?? null });
+    return check as FastifyValidationResult;
   };
 }
