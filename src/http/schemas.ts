@@ -56,7 +56,8 @@ export const BinaryBody = (mediaType: string) => ({ content: { [mediaType]: { sc
 /** JSON Patch (RFC 6902), as Flow Service, Schema Registry and Catalog take it. */
 export const JsonPatch = Type.Array(
   Open({
-    op: Type.String({ enum: ['add', 'remove', 'replace', 'move', 'copy', 'test'] }),
+    // AEP's own examples write the operation in capitals ("REPLACE"): any case is taken.
+    op: Type.String({ description: 'add, remove, replace, move, copy or test, in any case' }),
     path: Type.String(),
     value: Type.Optional(AnyValue),
     from: Type.Optional(Type.String()),

@@ -126,7 +126,7 @@ export function flowServiceRoutes(flows: FlowService): AuthenticatedRoutes {
           sourceConnectionIds: Type.Array(Type.String()),
           targetConnectionIds: Type.Array(Type.String()),
           transformations: Type.Array(AnyObject),
-          scheduleParams: Open({
+          scheduleParams: Input({
             startTime: Type.Union([Type.Integer(), Type.String()]),
             frequency: Type.String(),
             interval: Type.Union([Type.Integer(), Type.String()]),
