@@ -20,6 +20,8 @@ import { queryScheduleRoutes } from './query/schedule-routes.js';
 import { flowServiceRoutes } from './flow-service/routes.js';
 import { webUiRoutes } from './web/web-ui.plugin.js';
 import { icebergRoutes } from './iceberg/routes.js';
+import { requestValidatorCompiler } from './validation.js';
+import { registerResponseCheck, type ResponseCheckReport } from './response-check.js';
 
 export interface AppOptions {
   /** Log level of the JSON request logs, or false for none (tests). */
@@ -28,6 +30,11 @@ export interface AppOptions {
   logStream?: DestinationStream;
   /** Folder of the built web UI served at `/` (default web/dist); false serves none. */
   webRoot?: string | false;
+  /**
+   * Tests only: check every JSON reply against its route's response schema, report each mismatch here and fail
+   * its request (./response-check.ts).
+   */
+  checkResponses?: ResponseCheckReport;
 }
 
 /**
@@ -74,6 +81,8 @@ export async function buildApp(platform: ApiServices, options: AppOptions = {}):
     routerOptions: { ignoreTrailingSlash: true },
   });
 
+  app.setValidatorCompiler(requestValidatorCompiler());
+  if (options.checkResponses) registerResponseCheck(app, options.checkResponses);
   await app.register(formbody);
   // AEP clients send JSON under several media types (JSON Patch, vendor types): parse them all as JSON.
   // Adobe's generated clients send `Content-Type: application/json` on every call, DELETEs and bodiless

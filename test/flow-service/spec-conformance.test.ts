@@ -81,7 +81,7 @@ describe('Flow Service responses conform to the spec', () => {
         flowSpec: { id: FLOW_SPEC, version: '1.0' },
         sourceConnectionIds: [source.json().id],
         targetConnectionIds: [target.targetId],
-        // The tutorial's spelling: TransformationSpecDTO types mappingVersion as a string, and it is echoed as sent.
+        // The tutorial's spelling: TransformationSpecDTO types mappingVersion as a string, a number is answered as that string.
         transformations: [{ name: 'Mapping', params: { mappingId: target.mappingId, mappingVersion: '0' } }],
         scheduleParams: { startTime: '1589398646', frequency: 'minute', interval },
       });

@@ -10,6 +10,7 @@ import { TEST_LOCAL_ROOTS } from './launch.js';
 import { createTestDatabase } from './postgres.js';
 import type { Resolver } from '../../src/connectors/egress/index.js';
 import { postgresTemplateName, seedPgliteHome } from './templates.js';
+import { recordResponseMismatch } from './response-check.js';
 
 export type TestDatabase = 'pglite' | 'postgres';
 
@@ -66,7 +67,7 @@ export async function startTestPlatform(
   });
   const platform = await createPlatform(config, options.resolver ? { resolver: options.resolver } : {});
   const credentials = await ensureCredentials(platform);
-  const app = await buildApp(platform, { logLevel: false });
+  const app = await buildApp(platform, { logLevel: false, checkResponses: recordResponseMismatch });
   const tokenResponse = await app.inject({
     method: 'POST',
     url: '/ims/token/v3',

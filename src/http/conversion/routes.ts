@@ -10,6 +10,23 @@ import {
   validateExpression,
   type DataPrepService,
 } from '../../services/data-prep/index.js';
+import { Type } from '@sinclair/typebox';
+import { AnyObject, documenter, IdParams, ParamsOf } from '../schemas.js';
+import {
+  ConversionErrors,
+  CreatedMappingSet,
+  ExpressionInput,
+  InvalidExpression,
+  ListQuery,
+  Mapping,
+  MappingSet,
+  MappingSetInput,
+  MappingSetPage,
+  Preview,
+  PreviewInput,
+  ReadQuery,
+  Validation,
+} from './schemas.js';
 
 /**
  * Data Prep routes (mounted under `/data/foundation/conversion`). Lists use Data Prep's
@@ -32,9 +49,12 @@ function integerParam(request: FastifyRequest, name: string): number | undefined
 
 export function conversionRoutes(dataPrep: DataPrepService): AuthenticatedRoutes {
   return async (app) => {
-    app.post('/mappingSets', async (request) => renderCreated(await dataPrep.createMappingSet(request.scope, request.body)));
+    const doc = documenter(ConversionErrors);
+    app.post('/mappingSets', doc('Create a mapping set', { body: MappingSetInput, response: { 200: CreatedMappingSet } }), async (request) =>
+      renderCreated(await dataPrep.createMappingSet(request.scope, request.body)),
+    );
 
-    app.get('/mappingSets', async (request) => {
+    app.get('/mappingSets', doc('List mapping sets', { querystring: ListQuery, response: { 200: MappingSetPage } }), async (request) => {
       const name = param(request, 'name');
       const orderBy = param(request, 'orderBy');
       const start = integerParam(request, 'start');
@@ -61,61 +81,96 @@ export function conversionRoutes(dataPrep: DataPrepService): AuthenticatedRoutes
       };
     });
 
-    app.get<{ Params: { id: string } }>('/mappingSets/:id', async (request) => {
-      const set = await dataPrep.getMappingSet(request.scope, request.params.id, integerParam(request, 'version'));
-      const rendered = renderMappingSet(set);
-      if (param(request, 'expandSchema') !== 'true') return rendered;
-      const jsonSchema = await dataPrep.expandedSchema(request.scope, set);
-      return { ...rendered, outputSchema: { ...(rendered.outputSchema as Record<string, unknown>), ...(jsonSchema ? { jsonSchema } : {}) } };
-    });
-
-    app.post('/mappingSets/validate', async (request) => ({ validationResponse: await dataPrep.validateMappingSet(request.scope, request.body) }));
-
-    app.post('/mappingSets/preview', async (request) => {
-      const preview = await dataPrep.previewMappingSet(request.scope, request.body);
-      return {
-        data: preview.rows,
-        errors: preview.errors.map((e) => {
-          const mapping = preview.mappings.find((m) => m.destination === e.field);
-          return {
-            row: e.row,
-            code: e.code,
-            destination: e.field ?? null,
-            exception: e.message,
-            ...(mapping ? { source: mapping.source, sourceType: mapping.sourceType } : {}),
-          };
-        }),
-      };
-    });
-
-    app.get('/languages/el/functions', async () => listFunctions());
-    app.get('/languages/el/operators', async () => OPERATORS);
-    app.post('/languages/el/validate', async (request, reply) => {
-      const body = request.body as { expression?: unknown } | null;
-      // The spec's example nests the expression once more: {"expression": {"expression": "…"}}.
-      const raw = body?.expression;
-      const expression = typeof raw === 'object' && raw !== null ? (raw as { expression?: unknown }).expression : raw;
-      if (typeof expression !== 'string' || expression.trim() === '') throw invalid('"expression" must be a non-empty string');
-      const result = validateExpression(expression);
-      if (!result.valid)
-        return reply.code(400).send({ type: 'invalid-expression', title: 'Invalid expression', status: 400, detail: result.message, valid: false });
-      return true;
-    });
-
-    app.put<{ Params: { id: string } }>('/mappingSets/:id', async (request) =>
-      renderMappingSet(await dataPrep.updateMappingSet(request.scope, request.params.id, request.body)),
+    app.get<{ Params: { id: string } }>(
+      '/mappingSets/:id',
+      doc('Retrieve a mapping set', { params: IdParams, querystring: ReadQuery, response: { 200: MappingSet } }),
+      async (request) => {
+        const set = await dataPrep.getMappingSet(request.scope, request.params.id, integerParam(request, 'version'));
+        const rendered = renderMappingSet(set);
+        if (param(request, 'expandSchema') !== 'true') return rendered;
+        const jsonSchema = await dataPrep.expandedSchema(request.scope, set);
+        return { ...rendered, outputSchema: { ...(rendered.outputSchema as Record<string, unknown>), ...(jsonSchema ? { jsonSchema } : {}) } };
+      },
     );
 
-    app.get<{ Params: { id: string } }>('/mappingSets/:id/mappings', async (request) => {
-      const set = await dataPrep.getMappingSet(request.scope, request.params.id, integerParam(request, 'version'));
-      return set.doc.mappings.map((m) => renderMapping(set, m));
-    });
+    app.post(
+      '/mappingSets/validate',
+      doc('Validate a mapping set against its target schema', { body: MappingSetInput, response: { 200: Validation } }),
+      async (request) => ({ validationResponse: await dataPrep.validateMappingSet(request.scope, request.body) }),
+    );
 
-    app.get<{ Params: { id: string; mappingId: string } }>('/mappingSets/:id/mappings/:mappingId', async (request) => {
-      const set = await dataPrep.getMappingSet(request.scope, request.params.id, integerParam(request, 'version'));
-      const mapping = set.doc.mappings.find((m) => m.id === request.params.mappingId);
-      if (!mapping) throw notFound(`mapping ${request.params.mappingId} is not part of mapping set ${set.id}`);
-      return renderMapping(set, mapping);
-    });
+    app.post(
+      '/mappingSets/preview',
+      doc('Map sample rows with a mapping set', { body: PreviewInput, response: { 200: Preview } }),
+      async (request) => {
+        const preview = await dataPrep.previewMappingSet(request.scope, request.body);
+        return {
+          data: preview.rows,
+          errors: preview.errors.map((e) => {
+            const mapping = preview.mappings.find((m) => m.destination === e.field);
+            return {
+              row: e.row,
+              code: e.code,
+              destination: e.field ?? null,
+              exception: e.message,
+              ...(mapping ? { source: mapping.source, sourceType: mapping.sourceType } : {}),
+            };
+          }),
+        };
+      },
+    );
+
+    app.get('/languages/el/functions', doc('The functions of the expression language', { response: { 200: Type.Array(AnyObject) } }), async () =>
+      listFunctions(),
+    );
+    app.get(
+      '/languages/el/operators',
+      doc('The operators of the expression language', { response: { 200: Type.Array(AnyObject) } }),
+      async () => OPERATORS,
+    );
+    app.post(
+      '/languages/el/validate',
+      doc('Check an expression', {
+        body: ExpressionInput,
+        response: { 200: Type.Boolean(), 400: Type.Union([InvalidExpression, ConversionErrors[400]]) },
+      }),
+      async (request, reply) => {
+        const body = request.body as { expression?: unknown } | null;
+        // The spec's example nests the expression once more: {"expression": {"expression": "…"}}.
+        const raw = body?.expression;
+        const expression = typeof raw === 'object' && raw !== null ? (raw as { expression?: unknown }).expression : raw;
+        if (typeof expression !== 'string' || expression.trim() === '') throw invalid('"expression" must be a non-empty string');
+        const result = validateExpression(expression);
+        if (!result.valid)
+          return reply.code(400).send({ type: 'invalid-expression', title: 'Invalid expression', status: 400, detail: result.message, valid: false });
+        return true;
+      },
+    );
+
+    app.put<{ Params: { id: string } }>(
+      '/mappingSets/:id',
+      doc('Replace a mapping set (a new version)', { params: IdParams, body: MappingSetInput, response: { 200: MappingSet } }),
+      async (request) => renderMappingSet(await dataPrep.updateMappingSet(request.scope, request.params.id, request.body)),
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/mappingSets/:id/mappings',
+      doc('The mappings of a mapping set', { params: IdParams, querystring: ReadQuery, response: { 200: Type.Array(Mapping) } }),
+      async (request) => {
+        const set = await dataPrep.getMappingSet(request.scope, request.params.id, integerParam(request, 'version'));
+        return set.doc.mappings.map((m) => renderMapping(set, m));
+      },
+    );
+
+    app.get<{ Params: { id: string; mappingId: string } }>(
+      '/mappingSets/:id/mappings/:mappingId',
+      doc('One mapping of a mapping set', { params: ParamsOf('id', 'mappingId'), querystring: ReadQuery, response: { 200: Mapping } }),
+      async (request) => {
+        const set = await dataPrep.getMappingSet(request.scope, request.params.id, integerParam(request, 'version'));
+        const mapping = set.doc.mappings.find((m) => m.id === request.params.mappingId);
+        if (!mapping) throw notFound(`mapping ${request.params.mappingId} is not part of mapping set ${set.id}`);
+        return renderMapping(set, mapping);
+      },
+    );
   };
 }

@@ -10,9 +10,23 @@ import { operatorApi, tenantApi } from '../auth.js';
 declare module 'fastify' {
   interface FastifyInstance {
     /** Every route as registered (method and URL pattern), for the documentation's coverage check. */
-    registeredRoutes: Array<{ method: string; url: string; hidden: boolean }>;
+    registeredRoutes: RegisteredRoute[];
+  }
+  interface FastifySchema {
+    /** A write operation that takes no request body (an `?action=` POST): documented as `x-request-body: none`. */
+    noBody?: boolean;
   }
 }
+
+interface RegisteredRoute {
+  method: string;
+  url: string;
+  hidden: boolean;
+  noBody: boolean;
+}
+
+/** `/flows/:id` → `/flows/{id}`, as the OpenAPI document spells a path. */
+export const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\*$/, '{*}');
 
 const GATEWAY_SECURITY = [{ bearerAuth: [], apiKey: [], imsOrg: [] }];
 
@@ -21,11 +35,12 @@ const GATEWAY_SECURITY = [{ bearerAuth: [], apiKey: [], imsOrg: [] }];
  * must be called before any route): `/docs` (browsable) and `/docs/json`.
  */
 export async function registerDocs(app: FastifyInstance): Promise<void> {
-  const routes: Array<{ method: string; url: string; hidden: boolean }> = [];
+  const routes: RegisteredRoute[] = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route: RouteOptions) => {
-    const hidden = Boolean((route.schema as { hide?: boolean } | undefined)?.hide);
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, hidden });
+    const schema = route.schema as { hide?: boolean; noBody?: boolean } | undefined;
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, hidden: Boolean(schema?.hide), noBody: Boolean(schema?.noBody) });
   });
   await app.register(swagger, {
     // HEAD is part of the API (downloads, upload status): documented like any other method.
@@ -56,7 +71,20 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         const tag = /^\/data\/(?:foundation|core)\/([a-z-]+)/.exec(url)?.[1] ?? (url.startsWith('/ims/') ? 'ims' : undefined);
         if (tag) documented.tags = [tag];
       }
+      delete documented.noBody;
       return { schema: documented as never, url };
+    },
+    // Say so where a write operation takes no body, so that a reader (and the coverage test) can tell it from one
+    // whose body is undocumented.
+    transformObject: (documentObject) => {
+      if (!('openapiObject' in documentObject)) return documentObject.swaggerObject;
+      const { openapiObject } = documentObject;
+      const paths = (openapiObject as { paths?: Record<string, Record<string, Record<string, unknown>>> }).paths ?? {};
+      for (const route of routes.filter((r) => r.noBody)) {
+        const operation = paths[openApiPath(route.url)]?.[route.method.toLowerCase()];
+        if (operation) operation['x-request-body'] = 'none';
+      }
+      return openapiObject;
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });

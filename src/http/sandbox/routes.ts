@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRoutes } from '../auth.js';
 import type { SandboxService } from '../../services/sandbox/index.js';
+import { Type } from '@sinclair/typebox';
+import { errorResponses, Open, PlatformError } from '../schemas.js';
 
 /** Sandbox API routes (mounted under `/data/foundation/sandbox-management`), answering in the spec's shapes. */
 
@@ -23,6 +25,8 @@ const sandboxSchema = {
     modifiedBy: { type: 'string' },
   },
 } as const;
+const errors = errorResponses(PlatformError);
+const typesSchema = Open({ sandboxTypes: Type.Array(Open({ id: Type.String(), title: Type.String() })) });
 const listSchema = {
   type: 'object',
   properties: {
@@ -48,12 +52,18 @@ function links(request: FastifyRequest, start: number, limit: number, total: num
 
 export function sandboxRoutes(sandboxes: SandboxService): AuthenticatedRoutes {
   return async (app) => {
-    app.get('/', { schema: { tags, summary: 'List the sandboxes available to the caller', response: { 200: listSchema } } }, async (request) => {
-      const available = await sandboxes.listAvailable(request.scope.orgId);
-      return { sandboxes: available, _page: { limit: available.length, count: available.length }, _links: {} };
-    });
+    app.get(
+      '/',
+      { schema: { tags, summary: 'List the sandboxes available to the caller', response: { ...errors, 200: listSchema } } },
+      async (request) => {
+        const available = await sandboxes.listAvailable(request.scope.orgId);
+        return { sandboxes: available, _page: { limit: available.length, count: available.length }, _links: {} };
+      },
+    );
 
-    app.get('/sandboxTypes', { schema: { tags, summary: 'List the supported sandbox types' } }, async () => sandboxes.types());
+    app.get('/sandboxTypes', { schema: { tags, summary: 'List the supported sandbox types', response: { ...errors, 200: typesSchema } } }, async () =>
+      sandboxes.types(),
+    );
 
     app.get(
       '/sandboxes',
@@ -70,7 +80,7 @@ export function sandboxRoutes(sandboxes: SandboxService): AuthenticatedRoutes {
               start: { type: 'integer' },
             },
           },
-          response: { 200: listSchema },
+          response: { ...errors, 200: listSchema },
         },
       },
       async (request) => {
@@ -96,6 +106,7 @@ export function sandboxRoutes(sandboxes: SandboxService): AuthenticatedRoutes {
             additionalProperties: true,
             properties: { name: { type: 'string' }, title: { type: 'string' }, type: { type: 'string' } },
           },
+          response: { ...errors, 202: sandboxSchema },
         },
       },
       async (request, reply) => reply.status(202).send(await sandboxes.create(request.scope, request.body)),
@@ -103,7 +114,7 @@ export function sandboxRoutes(sandboxes: SandboxService): AuthenticatedRoutes {
 
     app.get<{ Params: { sandboxName: string } }>(
       '/sandboxes/:sandboxName',
-      { schema: { tags, summary: 'Retrieve a sandbox', params: nameParam, response: { 200: sandboxSchema } } },
+      { schema: { tags, summary: 'Retrieve a sandbox', params: nameParam, response: { ...errors, 200: sandboxSchema } } },
       async (request) => sandboxes.get(request.scope.orgId, request.params.sandboxName),
     );
 
@@ -115,6 +126,7 @@ export function sandboxRoutes(sandboxes: SandboxService): AuthenticatedRoutes {
           summary: 'Reset a sandbox: {"action": "reset"} empties it',
           params: nameParam,
           body: { type: 'object', properties: { action: { type: 'string' } } },
+          response: { ...errors, 202: sandboxSchema },
         },
       },
       async (request, reply) => reply.status(202).send(await sandboxes.reset(request.scope, request.params.sandboxName, request.body)),
@@ -128,6 +140,7 @@ export function sandboxRoutes(sandboxes: SandboxService): AuthenticatedRoutes {
           summary: 'Change the title of a sandbox',
           params: nameParam,
           body: { type: 'object', properties: { title: { type: 'string' } } },
+          response: { ...errors, 200: sandboxSchema },
         },
       },
       async (request) => sandboxes.update(request.scope, request.params.sandboxName, request.body),
@@ -135,7 +148,14 @@ export function sandboxRoutes(sandboxes: SandboxService): AuthenticatedRoutes {
 
     app.delete<{ Params: { sandboxName: string } }>(
       '/sandboxes/:sandboxName',
-      { schema: { tags, summary: 'Delete a sandbox (not the default production one)', params: nameParam } },
+      {
+        schema: {
+          tags,
+          summary: 'Delete a sandbox (not the default production one)',
+          params: nameParam,
+          response: { ...errors, 202: sandboxSchema },
+        },
+      },
       async (request, reply) => reply.status(202).send(await sandboxes.delete(request.scope, request.params.sandboxName)),
     );
   };

@@ -65,6 +65,19 @@ function parseFlowOptions(raw: unknown): Record<string, unknown> | undefined {
 const ms = (v: Date | string | null) => (v === null ? undefined : new Date(v).getTime());
 
 /** Dataflows: a source, a target, a mapping and a schedule. */
+/**
+ * A Mapping transformation's `mappingVersion` is a string in TransformationSpecDTO and in the tutorial ("0"); a
+ * number is accepted on the way in and answered as the string.
+ */
+function mappingVersionsAsText(transformations: unknown): unknown {
+  if (!Array.isArray(transformations)) return transformations;
+  return transformations.map((t: { name?: unknown; params?: Record<string, unknown> }) =>
+    t?.name === 'Mapping' && typeof t.params?.mappingVersion === 'number'
+      ? { ...t, params: { ...t.params, mappingVersion: String(t.params.mappingVersion) } }
+      : t,
+  );
+}
+
 export class FlowsService {
   constructor(
     private readonly db: Db,
@@ -167,6 +180,7 @@ export class FlowsService {
       );
     return {
       ...renderResource(row, scope),
+      transformations: mappingVersionsAsText(row.doc.transformations),
       inheritedAttributes: { sourceConnections: await inherited('source', sourceIds), targetConnections: await inherited('target', targetIds) },
       runs: `/runs?property=flowId==${row.id}`,
       lastOperation: row.last_operation,

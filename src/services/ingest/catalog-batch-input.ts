@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { type BatchRecord, checkSystemTags } from '../catalog/index.js';
 import { invalid } from '../errors.js';
 import type { BatchAction } from './batch-ingestion.service.js';
@@ -85,7 +86,8 @@ const MANAGED: Array<keyof BatchRecord> = [
 
 export function readCatalogBatchChange(body: unknown, current: BatchRecord, mode: 'put' | 'patch'): CatalogBatchChange {
   if (!isObject(body) || Object.keys(body).length === 0) throw invalid('the request body must be a JSON object with the fields to change');
-  const changed = MANAGED.filter((key) => body[key] !== undefined && JSON.stringify(body[key]) !== JSON.stringify(current[key]));
+  // A client sends back what it read, in whatever key order its JSON library keeps: compare values, not texts.
+  const changed = MANAGED.filter((key) => body[key] !== undefined && !isDeepStrictEqual(body[key], JSON.parse(JSON.stringify(current[key] ?? null))));
   if (changed.length > 0) throw invalid(`these fields are managed by Catalog and cannot be changed: ${changed.join(', ')}`);
   const change: CatalogBatchChange = {};
   if (body.status !== undefined) {
