@@ -39,7 +39,7 @@ const SCHEMAS = {
   namespaces: {
     querystring: {
       type: 'object',
-      properties: { parent: { type: 'string' }, pageToken: { type: 'string' }, pageSize: { type: 'integer', minimum: 1 } },
+      properties: { parent: { type: 'string' }, pageToken: { type: 'string' }, pageSize: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' } },
     },
     response: {
       200: {
@@ -61,7 +61,7 @@ const SCHEMAS = {
   },
   tables: {
     params: { type: 'object', required: ['namespace'], properties: { namespace: namespaceParam, prefix: { type: 'string' } } },
-    querystring: { type: 'object', properties: { pageToken: { type: 'string' }, pageSize: { type: 'integer', minimum: 1 } } },
+    querystring: { type: 'object', properties: { pageToken: { type: 'string' }, pageSize: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' } } },
     response: { 200: { type: 'object', required: ['identifiers'], properties: { identifiers: { type: 'array', items: identifier } } } },
   },
   table: {
@@ -90,7 +90,7 @@ const SCHEMAS = {
       required: ['namespace', 'table'],
       properties: { namespace: namespaceParam, table: { type: 'string', minLength: 1, maxLength: 256 }, prefix: { type: 'string' } },
     },
-    response: { 204: { type: 'null' } },
+    response: { 204: { type: 'null', description: 'The table exists' } },
   },
 } as const;
 

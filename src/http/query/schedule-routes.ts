@@ -2,6 +2,7 @@ import type { AuthenticatedRoutes } from '../auth.js';
 import type { QuerySchedulesService, QueryTemplatesService } from '../../services/query/index.js';
 import type { RawListQuery } from '../../services/query/list-params.js';
 import * as s from './schedule-schemas.js';
+import { errorResponses, PlatformError } from '../schemas.js';
 
 const templateTags = ['Query Templates'];
 const scheduleTags = ['Schedules'];
@@ -22,6 +23,10 @@ export function queryScheduleRoutes({
   schedules: QuerySchedulesService;
 }): AuthenticatedRoutes {
   return async (app) => {
+    // Every route here answers Query Service's error shape for what it refuses.
+    app.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, response: { ...errorResponses(PlatformError), ...(route.schema?.response as object | undefined) } };
+    });
     app.get<ListQuery>(
       '/query-templates',
       { schema: { tags: templateTags, summary: 'List query templates', querystring: s.listQuerystring, response: { 200: s.templateListSchema } } },
@@ -116,6 +121,7 @@ export function queryScheduleRoutes({
           tags: scheduleTags,
           summary: 'Trigger an immediate run of a scheduled query',
           // No body: the trigger takes none (AEP's clients send none, or an empty one).
+          noBody: true,
           params: s.scheduleIdParams,
           response: { 202: s.triggeredSchema },
         },

@@ -34,10 +34,11 @@ export const listQuerystring = {
   type: 'object',
   properties: {
     orderby: { type: 'string', description: 'created or updated, with + (ascending) or - (descending; the default) in front' },
-    limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'items per page (default 20)' },
+    // Query strings are checked as sent (no coercion): numbers and booleans arrive as text.
+    limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'items per page (default 20, at most 1000)' },
     start: { type: 'string', description: 'a zero-based offset, or a timestamp on the orderby field' },
     property: { type: 'string', description: 'comma-separated filters such as name~text or userId==id' },
-    isPrevLink: { type: 'boolean' },
+    isPrevLink: { type: 'string', enum: ['true', 'false'] },
   },
 } as const;
 
