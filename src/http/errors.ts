@@ -141,6 +141,14 @@ export function styleOf(request: FastifyRequest): ErrorStyle {
   return styleFor(request.routeOptions.url ?? request.url);
 }
 
+/** What a schema check refused, in words: a body that is not an object at all is said plainly. */
+function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0];
+  if (error.validationContext === 'body' && first?.keyword === 'type' && first.instancePath === '' && first.params.type === 'object')
+    return 'the body must be a JSON object';
+  return error.message;
+}
+
 /** The one error handler: known failures get their status and shape; anything else is a 500 without internals. */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   let rendered: ErrorBody;
@@ -151,7 +159,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     const shown: ErrorStyle = refusedAtGateway && style.kind !== 'ims' && style.kind !== 'iceberg' ? { kind: 'gateway' } : style;
     rendered = renderError(shown, STATUS[error.kind], error.message, error.code, error.details);
   } else if ('validation' in error && error.validation) {
-    rendered = renderError(style, 400, `Invalid request: ${error.message}`);
+    rendered = renderError(style, 400, `Invalid request: ${validationMessage(error)}`);
   } else if ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     // Fastify's own 4xx: malformed JSON, body too large, unsupported content type.
     rendered = renderError(style, error.statusCode, error.message);
