@@ -34,6 +34,8 @@ interface EndpointRow extends ResourceRow {
 export interface StreamSourceSettings {
   baseConnectionId: string;
   stream: string;
+  /** The source connection's params, some of which the connector reads when it opens the stream (see `openStream`). */
+  params: Record<string, unknown>;
   /** `xdm`: each record is an XDM entity (or AEP's envelope around one); `raw`: any JSON, mapped by the flow. */
   dataType: 'raw' | 'xdm';
   /** Where a partition without a checkpoint starts. */
@@ -44,7 +46,7 @@ const DATA_TYPES = ['raw', 'xdm'] as const;
 const RESETS = ['latest', 'earliest'] as const;
 
 /** Reads a streaming source's params: `stream` (Kinesis) or `eventHubName` (Event Hubs), `dataType`, `reset`. */
-function parseStreamParams(params: Record<string, unknown>, defaultReset: StartPosition): Omit<StreamSourceSettings, 'baseConnectionId'> {
+function parseStreamParams(params: Record<string, unknown>, defaultReset: StartPosition): Omit<StreamSourceSettings, 'baseConnectionId' | 'params'> {
   const stream = requireString(params.stream ?? params.eventHubName, 'params.stream');
   const dataType = String(params.dataType ?? 'raw').toLowerCase();
   if (!(DATA_TYPES as readonly string[]).includes(dataType)) throw invalid(`params.dataType must be raw or xdm; got "${params.dataType}"`);
@@ -236,9 +238,11 @@ export class EndpointConnectionsService {
   async streamSource(scope: Scope, id: string): Promise<StreamSourceSettings> {
     const row = await this.row(scope, 'source', id);
     const streaming = this.connections.streamingSource(row.connection_spec_id);
+    const params = row.doc.params as Record<string, unknown>;
     return {
       baseConnectionId: row.base_connection_id!,
-      ...parseStreamParams(row.doc.params as Record<string, unknown>, defaultReset(streaming?.spec.sourceSpec)),
+      params,
+      ...parseStreamParams(params, defaultReset(streaming?.spec.sourceSpec)),
     };
   }
 
