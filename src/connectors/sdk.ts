@@ -193,4 +193,9 @@ export interface StreamingSource extends SourceKind {
    * anything else of the connection.
    */
   sourceParams?: readonly string[];
+  /**
+   * The stream a connection reads when its source connection names none: the HTTP inlet's is its own inletId, which
+   * only the platform knows, so a source connection of an inlet has no stream param.
+   */
+  streamOf?(params: Record<string, unknown>): string | undefined;
 }

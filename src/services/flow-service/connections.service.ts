@@ -109,6 +109,12 @@ export class ConnectionsService {
     }
   }
 
+  /** The stream a connection reads when its source connection names none (an inlet's own), if it has one. */
+  async ownStream(scope: Scope, id: string): Promise<string | undefined> {
+    const row = await this.row(scope, id);
+    return this.streamingSource(row.connection_spec_id)?.streamOf?.(this.params(row));
+  }
+
   private params(row: BaseConnectionRow): Record<string, unknown> {
     const secret = row.sealed_secrets ? this.secrets.openJson<Record<string, unknown>>(row.sealed_secrets) : {};
     return { ...((row.doc.auth as { params?: Record<string, unknown> }).params ?? {}), ...secret };

@@ -45,9 +45,16 @@ export interface StreamSourceSettings {
 const DATA_TYPES = ['raw', 'xdm'] as const;
 const RESETS = ['latest', 'earliest'] as const;
 
-/** Reads a streaming source's params: `stream` (Kinesis) or `eventHubName` (Event Hubs), `dataType`, `reset`. */
-function parseStreamParams(params: Record<string, unknown>, defaultReset: StartPosition): Omit<StreamSourceSettings, 'baseConnectionId' | 'params'> {
-  const stream = requireString(params.stream ?? params.eventHubName, 'params.stream');
+/**
+ * Reads a streaming source's params: `stream` (Kinesis) or `eventHubName` (Event Hubs) — or, for a connection with a
+ * stream of its own (an inlet), `ownStream` — `dataType`, `reset`.
+ */
+function parseStreamParams(
+  params: Record<string, unknown>,
+  defaultReset: StartPosition,
+  ownStream: string | undefined,
+): Omit<StreamSourceSettings, 'baseConnectionId' | 'params'> {
+  const stream = requireString(params.stream ?? params.eventHubName ?? ownStream, 'params.stream');
   const dataType = String(params.dataType ?? 'raw').toLowerCase();
   if (!(DATA_TYPES as readonly string[]).includes(dataType)) throw invalid(`params.dataType must be raw or xdm; got "${params.dataType}"`);
   const reset = String(params.reset ?? defaultReset).toLowerCase();
@@ -133,7 +140,7 @@ export class EndpointConnectionsService {
         // Records are JSON; the params are checked here so that a flow never starts on a stream it cannot name.
         if (data.format !== undefined && String(data.format).toLowerCase() !== 'json')
           throw invalid('data.format of a streaming source must be json');
-        parseStreamParams(params, defaultReset(streaming.spec.sourceSpec));
+        parseStreamParams(params, defaultReset(streaming.spec.sourceSpec), await this.connections.ownStream(scope, baseConnectionId));
       } else {
         parseFormat(data);
         requireString(params.path, 'params.path');
@@ -239,10 +246,11 @@ export class EndpointConnectionsService {
     const row = await this.row(scope, 'source', id);
     const streaming = this.connections.streamingSource(row.connection_spec_id);
     const params = row.doc.params as Record<string, unknown>;
+    const ownStream = await this.connections.ownStream(scope, row.base_connection_id!);
     return {
       baseConnectionId: row.base_connection_id!,
       params,
-      ...parseStreamParams(params, defaultReset(streaming?.spec.sourceSpec)),
+      ...parseStreamParams(params, defaultReset(streaming?.spec.sourceSpec), ownStream),
     };
   }
 
