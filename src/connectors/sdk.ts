@@ -187,4 +187,15 @@ export interface StreamingSource extends SourceKind {
   kind: 'streaming';
   /** Opens the stream service; absent while a kind of stream can be stored but not read. */
   open?(params: Record<string, unknown>, context?: OpenContext): RecordStream;
+  /**
+   * The source connection params `open` reads too, merged over the connection's auth params when a flow opens the
+   * stream (Event Hubs: the hub and consumer group a source names). Only these: a source's params never replace
+   * anything else of the connection.
+   */
+  sourceParams?: readonly string[];
+  /**
+   * The stream a connection reads when its source connection names none: the HTTP inlet's is its own inletId, which
+   * only the platform knows, so a source connection of an inlet has no stream param.
+   */
+  streamOf?(params: Record<string, unknown>): string | undefined;
 }

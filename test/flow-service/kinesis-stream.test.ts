@@ -12,7 +12,7 @@ import { waitFor } from '../support/wait-for.js';
 import {
   countBySql,
   createStream,
-  createStreamFlow,
+  createKinesisFlow,
   expectLanded,
   kinesisClient,
   kinesisConnection,
@@ -77,7 +77,7 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('Kinesis streaming flows (%s
   it('lands every record put before and after the flow starts, from earliest, exactly once, with runs and metrics', async () => {
     await createStream(client, 'orders', 3);
     await put(client, 'orders', people('o', 0, 120));
-    const flow = await createStreamFlow(t, { connectionId, stream: 'orders', reset: 'earliest' });
+    const flow = await createKinesisFlow(t, { connectionId, stream: 'orders', reset: 'earliest' });
     await put(client, 'orders', people('o', 120, 180));
     await expectLanded(t, flow, 300);
     expect((await partitionsOf(flow.flowId)).map((p) => p.partition_id)).toHaveLength(3);
@@ -112,7 +112,7 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('Kinesis streaming flows (%s
   it('from latest, takes only what arrives once the flow consumes', async () => {
     await createStream(client, 'clicks', 2);
     await put(client, 'clicks', people('old', 0, 40));
-    const flow = await createStreamFlow(t, { connectionId, stream: 'clicks', reset: 'latest' });
+    const flow = await createKinesisFlow(t, { connectionId, stream: 'clicks', reset: 'latest' });
     // Each shard's start is pinned once the flow consumes it.
     await waitFor(async () => {
       const parts = await partitionsOf(flow.flowId);
@@ -132,7 +132,7 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('Kinesis streaming flows (%s
 
   it('makes bad records row errors of their micro-batch and goes on', async () => {
     await createStream(client, 'mixed', 1);
-    const flow = await createStreamFlow(t, { connectionId, stream: 'mixed', reset: 'earliest' });
+    const flow = await createKinesisFlow(t, { connectionId, stream: 'mixed', reset: 'earliest' });
     const tooLarge = Buffer.from(JSON.stringify({ id: 'big', first_name: 'x'.repeat(4000) }));
     await put(client, 'mixed', [...people('m', 0, 10), Buffer.from('not json {'), Buffer.from('[1,2]'), tooLarge, ...people('m', 10, 10)]);
     await expectLanded(t, flow, 20);
@@ -152,7 +152,7 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('Kinesis streaming flows (%s
 
   it('stops consuming a disabled flow and goes on from its checkpoint once enabled', async () => {
     await createStream(client, 'pausable', 1);
-    const flow = await createStreamFlow(t, { connectionId, stream: 'pausable', reset: 'earliest' });
+    const flow = await createKinesisFlow(t, { connectionId, stream: 'pausable', reset: 'earliest' });
     await put(client, 'pausable', people('p', 0, 10));
     await expectLanded(t, flow, 10);
     const etag = (await t.call('GET', `${FS}/flows/${flow.flowId}`)).json().items[0].etag;
@@ -173,7 +173,7 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('Kinesis streaming flows (%s
 
   it('keeps every record through a split and a merge of shards', async () => {
     await createStream(client, 'resharded', 1);
-    const flow = await createStreamFlow(t, { connectionId, stream: 'resharded', reset: 'earliest' });
+    const flow = await createKinesisFlow(t, { connectionId, stream: 'resharded', reset: 'earliest' });
     await put(client, 'resharded', people('r', 0, 30));
     await client.send(
       new SplitShardCommand({ StreamName: 'resharded', ShardToSplit: 'shardId-000000000000', NewStartingHashKey: (2n ** 127n).toString() }),

@@ -13,7 +13,7 @@ import { waitFor } from '../support/wait-for.js';
 import {
   countBySql,
   createStream,
-  createStreamFlow,
+  createKinesisFlow,
   expectLanded,
   kinesisClient,
   kinesisConnection,
@@ -57,7 +57,7 @@ describe('two workers consuming a stream, the one holding leases killed mid-stre
   it('lands every record exactly once across the take-over', async () => {
     await createStream(client, 'takeover', 2);
     const connectionId = await kinesisConnection(t, k);
-    const flow = await createStreamFlow(t, { connectionId, stream: 'takeover', reset: 'earliest' });
+    const flow = await createKinesisFlow(t, { connectionId, stream: 'takeover', reset: 'earliest' });
     workers.push(await startWorker(), await startWorker());
 
     const holders = async () =>

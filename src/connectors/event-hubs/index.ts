@@ -8,12 +8,13 @@ export { parseEventHubsSettings, type EventHubsSettings } from './event-hubs-set
 
 /**
  * Azure Event Hubs, read with `@azure/event-hubs`. `open` takes the connection's auth params, with the source
- * params (`consumerGroup`, `eventHubName`) merged over them by the caller that knows the flow.
+ * params (`consumerGroup`, `eventHubName`, as `sourceParams` names them) merged over them by the stream runner.
  */
 export const eventHubs: StreamingSource = {
   kind: 'streaming',
   secretParams: ['sasKey'],
   spec: eventHubsSpec,
+  sourceParams: ['eventHubName', 'consumerGroup'],
   validateParams: (params) => void parseEventHubsSettings(params),
   open: (params, context) => new EventHubsStream(parseEventHubsSettings(params), context?.egress),
 };

@@ -33,5 +33,20 @@ export const httpInletSpec: ConnectionSpec = {
       },
     },
   ],
+  // A post answered 200 is durable and is read by the inlet's flow: a flow starts at the oldest record the inlet
+  // holds (what was posted before it was created, and not yet pruned), not at whatever arrives after its first read.
+  sourceSpec: {
+    name: 'Stream',
+    type: 'Stream',
+    spec: {
+      $schema: JSON_SCHEMA,
+      type: 'object',
+      description: "The inlet is its connection's only stream: a source connection names none.",
+      properties: {
+        dataType: { type: 'string', enum: ['raw', 'xdm'], default: 'raw' },
+        reset: { type: 'string', enum: ['latest', 'earliest'], default: 'earliest' },
+      },
+    },
+  },
   permissionsInfo: sourcePermissions(),
 };

@@ -88,19 +88,31 @@ export class ConnectionsService {
     return this.streamingSource(specId) !== undefined;
   }
 
-  /** Opens the stream service of a streaming connection with its decrypted credentials. The caller closes it. */
-  async openStream(scope: Scope, id: string): Promise<{ source: StreamingSource; stream: RecordStream }> {
+  /**
+   * Opens the stream service of a streaming connection with its decrypted credentials. The caller closes it. A flow
+   * passes its source connection's params: those the source reads (its `sourceParams`) go over the connection's.
+   */
+  async openStream(scope: Scope, id: string, sourceParams: Record<string, unknown> = {}): Promise<{ source: StreamingSource; stream: RecordStream }> {
     const row = await this.row(scope, id);
     const source = this.streamingSource(row.connection_spec_id);
     if (!source) throw serviceError('notAStream', `connection ${id} is not a streaming source`);
     if (!source.open) {
       throw serviceError('streamNotReadable', `${source.spec.name} connections are stored, but reading their streams is not available yet`);
     }
+    const overrides = Object.fromEntries(
+      (source.sourceParams ?? []).flatMap((key) => (sourceParams[key] !== undefined ? [[key, sourceParams[key]]] : [])),
+    );
     try {
-      return { source, stream: source.open(this.params(row)) };
+      return { source, stream: source.open({ ...this.params(row), ...overrides }) };
     } catch (error) {
       throw connectorFailure(error);
     }
+  }
+
+  /** The stream a connection reads when its source connection names none (an inlet's own), if it has one. */
+  async ownStream(scope: Scope, id: string): Promise<string | undefined> {
+    const row = await this.row(scope, id);
+    return this.streamingSource(row.connection_spec_id)?.streamOf?.(this.params(row));
   }
 
   private params(row: BaseConnectionRow): Record<string, unknown> {

@@ -34,6 +34,8 @@ interface EndpointRow extends ResourceRow {
 export interface StreamSourceSettings {
   baseConnectionId: string;
   stream: string;
+  /** The source connection's params, some of which the connector reads when it opens the stream (see `openStream`). */
+  params: Record<string, unknown>;
   /** `xdm`: each record is an XDM entity (or AEP's envelope around one); `raw`: any JSON, mapped by the flow. */
   dataType: 'raw' | 'xdm';
   /** Where a partition without a checkpoint starts. */
@@ -43,9 +45,16 @@ export interface StreamSourceSettings {
 const DATA_TYPES = ['raw', 'xdm'] as const;
 const RESETS = ['latest', 'earliest'] as const;
 
-/** Reads a streaming source's params: `stream` (Kinesis) or `eventHubName` (Event Hubs), `dataType`, `reset`. */
-function parseStreamParams(params: Record<string, unknown>, defaultReset: StartPosition): Omit<StreamSourceSettings, 'baseConnectionId'> {
-  const stream = requireString(params.stream ?? params.eventHubName, 'params.stream');
+/**
+ * Reads a streaming source's params: `stream` (Kinesis) or `eventHubName` (Event Hubs) — or, for a connection with a
+ * stream of its own (an inlet), `ownStream` — `dataType`, `reset`.
+ */
+function parseStreamParams(
+  params: Record<string, unknown>,
+  defaultReset: StartPosition,
+  ownStream: string | undefined,
+): Omit<StreamSourceSettings, 'baseConnectionId' | 'params'> {
+  const stream = requireString(params.stream ?? params.eventHubName ?? ownStream, 'params.stream');
   const dataType = String(params.dataType ?? 'raw').toLowerCase();
   if (!(DATA_TYPES as readonly string[]).includes(dataType)) throw invalid(`params.dataType must be raw or xdm; got "${params.dataType}"`);
   const reset = String(params.reset ?? defaultReset).toLowerCase();
@@ -131,7 +140,7 @@ export class EndpointConnectionsService {
         // Records are JSON; the params are checked here so that a flow never starts on a stream it cannot name.
         if (data.format !== undefined && String(data.format).toLowerCase() !== 'json')
           throw invalid('data.format of a streaming source must be json');
-        parseStreamParams(params, defaultReset(streaming.spec.sourceSpec));
+        parseStreamParams(params, defaultReset(streaming.spec.sourceSpec), await this.connections.ownStream(scope, baseConnectionId));
       } else {
         parseFormat(data);
         requireString(params.path, 'params.path');
@@ -236,9 +245,12 @@ export class EndpointConnectionsService {
   async streamSource(scope: Scope, id: string): Promise<StreamSourceSettings> {
     const row = await this.row(scope, 'source', id);
     const streaming = this.connections.streamingSource(row.connection_spec_id);
+    const params = row.doc.params as Record<string, unknown>;
+    const ownStream = await this.connections.ownStream(scope, row.base_connection_id!);
     return {
       baseConnectionId: row.base_connection_id!,
-      ...parseStreamParams(row.doc.params as Record<string, unknown>, defaultReset(streaming?.spec.sourceSpec)),
+      params,
+      ...parseStreamParams(params, defaultReset(streaming?.spec.sourceSpec), ownStream),
     };
   }
 

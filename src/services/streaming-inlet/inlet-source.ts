@@ -16,6 +16,8 @@ export function httpInletSource(log: InletLog): StreamingSource {
     kind: 'streaming',
     spec: httpInletSpec,
     secretParams: [],
+    // An inlet is its connection's only stream: a source connection of it names no stream.
+    streamOf: (params) => (typeof params.inletId === 'string' && params.inletId !== '' ? params.inletId : undefined),
     open: (params) => {
       const inletId = params.inletId;
       if (typeof inletId !== 'string' || inletId === '') throw new ConnectorError('invalid_params', 'the connection has no inletId');

@@ -138,7 +138,7 @@ export class StreamRunner {
     if (!plan || plan.state !== 'enabled') return;
     const scope = await this.deps.identity.systemScope(plan.orgId, plan.sandboxId);
     const source = await this.deps.endpoints.streamSource(scope, plan.sourceConnectionId);
-    const { stream } = await this.deps.connections.openStream(scope, source.baseConnectionId);
+    const { stream } = await this.deps.connections.openStream(scope, source.baseConnectionId, source.params);
     let partitions: StreamPartition[];
     try {
       partitions = await stream.partitions(source.stream);
@@ -210,7 +210,7 @@ export class StreamRunner {
       await leases.noteOpenBatch(this.deps.db, lease, null);
     }
     const to = await this.destination(scope, plan, source);
-    const { stream } = await this.deps.connections.openStream(scope, source.baseConnectionId);
+    const { stream } = await this.deps.connections.openStream(scope, source.baseConnectionId, source.params);
     try {
       let committed = lease.checkpoint;
       let position: { checkpoint: string } | { start: 'earliest' | 'latest' } = committed ? { checkpoint: committed } : { start: source.reset };
