@@ -97,14 +97,17 @@ describe.each(['pglite', 'postgres'] as const)('gateway authentication on %s', (
 
 describe('token expiry', () => {
   it('refuses a token once its lifetime has passed', async () => {
-    const t = await startTestPlatform({ env: { TRIBUTARY_TOKEN_TTL_SECONDS: '1' } });
+    const t = await startTestPlatform({ env: { TRIBUTARY_TOKEN_TTL_SECONDS: '2' } });
     try {
-      const ok = await t.call('GET', PROBE);
+      // A token of its own, issued just now: the platform's start-up on a loaded machine may outlast the first one.
+      const { accessToken } = await t.platform.identity.issueToken(t.credentials.clientId, t.credentials.clientSecret);
+      const fresh = { authorization: `Bearer ${accessToken}` };
+      const ok = await t.call('GET', PROBE, undefined, fresh);
       expect(ok.statusCode).not.toBe(401);
-      // Asks until the one-second lifetime has passed rather than sleeping a fixed time past it.
+      // Asks until the two-second lifetime has passed rather than sleeping a fixed time past it.
       const res = await waitFor(
         async () => {
-          const answer = await t.call('GET', PROBE);
+          const answer = await t.call('GET', PROBE, undefined, fresh);
           return answer.statusCode === 401 && answer;
         },
         { timeoutMs: 10_000, what: 'the token to expire' },
