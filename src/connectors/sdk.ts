@@ -116,6 +116,16 @@ export interface FileConnector extends SourceKind {
  */
 export type StartPosition = 'earliest' | 'latest';
 
+/** Where a read starts: after a checkpoint of an earlier read, or at a start position when there is none. */
+export type ReadFrom = { checkpoint: string } | { start: StartPosition };
+
+/** How much one read takes: at most `maxRecords`, waiting up to `waitMs` for the first. */
+export interface ReadOptions {
+  maxRecords: number;
+  waitMs: number;
+  signal?: AbortSignal;
+}
+
 /** One ordered lane of a stream: a Kinesis shard, an Event Hubs partition, an HTTP inlet's log. */
 export interface StreamPartition {
   id: string;
@@ -164,12 +174,7 @@ export interface RecordStream {
    * Reads the next records of a partition after `from` (a checkpoint from an earlier read, or a start
    * position), at most `maxRecords`, waiting up to `waitMs` for the first when none is there yet.
    */
-  read(
-    stream: string,
-    partition: string,
-    from: { checkpoint: string } | { start: StartPosition },
-    options: { maxRecords: number; waitMs: number; signal?: AbortSignal },
-  ): Promise<PartitionRead>;
+  read(stream: string, partition: string, from: ReadFrom, options: ReadOptions): Promise<PartitionRead>;
   /**
    * Tells the stream that everything of a partition up to `checkpoint` is committed downstream (its micro-batch and
    * checkpoint are in the Catalog). Optional: only streams that keep records for the platform need it — the HTTP

@@ -1,6 +1,14 @@
 import { EventHubConsumerClient, earliestEventPosition, type EventPosition, type ReceivedEventData, type Subscription } from '@azure/event-hubs';
 import { OPEN_EGRESS, type EgressPolicy } from '../egress/index.js';
-import { ConnectorError, type PartitionRead, type RecordStream, type StartPosition, type StreamPartition, type StreamRecord } from '../sdk.js';
+import {
+  ConnectorError,
+  type PartitionRead,
+  type RecordStream,
+  type StreamPartition,
+  type StreamRecord,
+  type ReadFrom,
+  type ReadOptions,
+} from '../sdk.js';
 import { eventHubsFailure } from './event-hubs-errors.js';
 import { connectionString, type EventHubsSettings } from './event-hubs-settings.js';
 
@@ -56,12 +64,7 @@ export class EventHubsStream implements RecordStream {
     return ids.map((id) => ({ id, parents: [], closed: false }));
   }
 
-  async read(
-    stream: string,
-    partition: string,
-    from: { checkpoint: string } | { start: StartPosition },
-    options: { maxRecords: number; waitMs: number; signal?: AbortSignal },
-  ): Promise<PartitionRead> {
+  async read(stream: string, partition: string, from: ReadFrom, options: ReadOptions): Promise<PartitionRead> {
     const { position, checkpoint } = await this.positionOf(stream, partition, from);
     const events = await this.call(stream, (client) => receiveBatch(client, partition, position, options));
     const last = events.at(-1);
@@ -88,11 +91,7 @@ export class EventHubsStream implements RecordStream {
   }
 
   /** Where a read starts, and the checkpoint to hand back when it finds nothing. */
-  private async positionOf(
-    stream: string,
-    partition: string,
-    from: { checkpoint: string } | { start: StartPosition },
-  ): Promise<{ position: EventPosition; checkpoint: string }> {
+  private async positionOf(stream: string, partition: string, from: ReadFrom): Promise<{ position: EventPosition; checkpoint: string }> {
     if ('checkpoint' in from) {
       const offset = /^offset:(.+)$/.exec(from.checkpoint)?.[1];
       if (offset !== undefined) return { position: { offset, isInclusive: false }, checkpoint: from.checkpoint };
@@ -149,12 +148,7 @@ export class EventHubsStream implements RecordStream {
 type ReceivedBatch = ReceivedEventData[] & { lastEnqueued?: { sequenceNumber?: number; enqueuedOn?: Date } };
 
 /** The first batch of a partition from a position: a receiver opened for it and closed after it. */
-function receiveBatch(
-  client: EventHubConsumerClient,
-  partition: string,
-  startPosition: EventPosition,
-  options: { maxRecords: number; waitMs: number; signal?: AbortSignal },
-): Promise<ReceivedBatch> {
+function receiveBatch(client: EventHubConsumerClient, partition: string, startPosition: EventPosition, options: ReadOptions): Promise<ReceivedBatch> {
   return new Promise<ReceivedBatch>((resolve, reject) => {
     let settled = false;
     let subscription: Subscription | undefined;

@@ -9,7 +9,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConnectorError, type PartitionRead, type RecordStream, type StartPosition, type StreamPartition } from '../sdk.js';
+import { ConnectorError, type PartitionRead, type RecordStream, type StreamPartition, type ReadFrom, type ReadOptions } from '../sdk.js';
 import { isThrottling, kinesisError } from './kinesis-errors.js';
 
 /**
@@ -84,12 +84,7 @@ export class KinesisStream implements RecordStream {
     }));
   }
 
-  async read(
-    stream: string,
-    partition: string,
-    from: { checkpoint: string } | { start: StartPosition },
-    options: { maxRecords: number; waitMs: number; signal?: AbortSignal },
-  ): Promise<PartitionRead> {
+  async read(stream: string, partition: string, from: ReadFrom, options: ReadOptions): Promise<PartitionRead> {
     const key = `${stream}\u0000${partition}`;
     const deadline = Date.now() + options.waitMs;
     let checkpoint: string;

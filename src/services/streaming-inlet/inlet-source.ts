@@ -1,4 +1,11 @@
-import { ConnectorError, type PartitionRead, type RecordStream, type StartPosition, type StreamingSource } from '../../connectors/sdk.js';
+import {
+  ConnectorError,
+  type PartitionRead,
+  type RecordStream,
+  type StreamingSource,
+  type ReadFrom,
+  type ReadOptions,
+} from '../../connectors/sdk.js';
 import { httpInletSpec } from '../../connectors/streaming/http-inlet.spec.js';
 import type { InletLog } from './inlet-log.js';
 
@@ -46,12 +53,7 @@ export class InletRecordStream implements RecordStream {
     return [{ id: INLET_PARTITION, parents: [], closed: false }];
   }
 
-  async read(
-    stream: string,
-    partition: string,
-    from: { checkpoint: string } | { start: StartPosition },
-    options: { maxRecords: number; waitMs: number; signal?: AbortSignal },
-  ): Promise<PartitionRead> {
+  async read(stream: string, partition: string, from: ReadFrom, options: ReadOptions): Promise<PartitionRead> {
     this.own(stream, partition);
     const after = 'checkpoint' in from ? sequenceOf(from.checkpoint) : from.start === 'earliest' ? 0 : await this.log.lastSequence(this.inletId);
     const deadline = Date.now() + options.waitMs;
