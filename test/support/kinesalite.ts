@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { launch } from './launch.js';
+import { launch, portLine } from './launch.js';
 
 export interface KinesaliteHandle {
   /** e.g. http://127.0.0.1:43121 — the Kinesis connector's `endpoint` auth param. */
@@ -19,14 +19,8 @@ export async function startKinesalite(): Promise<KinesaliteHandle> {
     what: 'kinesalite',
     stdin: 'pipe',
     timeoutMs: 20_000,
-    ready: (line) => {
-      if (!line.startsWith('{')) return undefined;
-      try {
-        return (JSON.parse(line) as { port: number }).port;
-      } catch {
-        throw new Error(`unexpected kinesalite output: ${line}`);
-      }
-    },
+    // The runner prints {"port": …} once listening.
+    ready: portLine('kinesalite'),
   });
   return {
     endpoint: `http://127.0.0.1:${server.ready}`,

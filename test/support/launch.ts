@@ -42,6 +42,21 @@ export interface Launched<T> {
   stop(): Promise<void>;
 }
 
+/**
+ * A `ready` for peers whose runner prints `{"port": …}` once listening (s3rver, kinesalite): the port, or
+ * undefined for other lines.
+ */
+export function portLine(what: string): (line: string) => number | undefined {
+  return (line) => {
+    if (!line.startsWith('{')) return undefined;
+    try {
+      return (JSON.parse(line) as { port: number }).port;
+    } catch {
+      throw new Error(`unexpected ${what} output: ${line}`);
+    }
+  };
+}
+
 export async function launch<T>(command: string, args: string[], options: LaunchOptions<T>): Promise<Launched<T>> {
   const child = spawn(command, args, {
     env: options.env ?? process.env,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './launch.js';
+import { launch, portLine } from './launch.js';
 
 export interface S3rverHandle {
   /** e.g. http://127.0.0.1:43121 — use with forcePathStyle. */
@@ -26,14 +26,7 @@ export async function startS3rver(): Promise<S3rverHandle> {
     stdin: 'pipe',
     timeoutMs: 20_000,
     // The runner prints {"port": …} once listening.
-    ready: (line) => {
-      if (!line.startsWith('{')) return undefined;
-      try {
-        return (JSON.parse(line) as { port: number }).port;
-      } catch {
-        throw new Error(`unexpected s3rver output: ${line}`);
-      }
-    },
+    ready: portLine('s3rver'),
     cleanup: () => rmSync(directory, { recursive: true, force: true }),
   });
   return { endpoint: `http://127.0.0.1:${server.ready}`, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', stop: server.stop };
