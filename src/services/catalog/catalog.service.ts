@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Db, Queryable } from '../../store/db.js';
 import { join, sep } from 'node:path';
-import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles } from '../../lake/lake.js';
+import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles, TableFileRef } from '../../lake/lake.js';
 import { liveDataFiles } from '../../lake/iceberg/commit.js';
 import type { DataFile } from '../../lake/iceberg/manifests.js';
 import { parquetRowCount } from '../../lake/parquet-footer.js';
@@ -245,18 +245,14 @@ export class CatalogService {
       return ids.length === 0 ? none : this.lake.datasetFiles(where, ids);
     }
     const lakeTable = this.lake.table(where);
-    const live = new Map<string, Set<string>>();
+    const wanted: TableFileRef[] = [];
     for (const file of await liveDataFiles(lakeTable.files, table.metadata)) {
-      const at = lakeTable.batchFileOf(file.filePath);
-      if (!at) throw new Error(`dataset ${datasetId}'s table lists a file outside its batches: ${file.filePath}`);
-      live.set(at.batchId, (live.get(at.batchId) ?? new Set()).add(at.name));
+      // Batch files and compacted ones alike: the snapshot says what is read, wherever under the table it sits.
+      const path = lakeTable.relativePathOf(file.filePath);
+      if (!path) throw new Error(`dataset ${datasetId}'s table lists a file outside its root: ${file.filePath}`);
+      wanted.push({ path, size: file.fileSizeInBytes });
     }
-    if (live.size === 0) return none;
-    // The lake makes the files readable locally (the S3 lake through its cache, whose copies end in
-    // /{batchId}/{name}); only those the snapshot lists are read.
-    const wanted = [...live].flatMap(([batchId, names]) => [...names].map((name) => `${sep}${join(batchId, name)}`));
-    const local = await this.lake.datasetFiles(where, [...live.keys()]);
-    return { paths: local.paths.filter((path) => wanted.some((suffix) => path.endsWith(suffix))), release: () => local.release() };
+    return wanted.length === 0 ? none : this.lake.tableFiles(where, wanted);
   }
 
   // ── batches: reading ────────────────────────────────────────────────────────────────────────
