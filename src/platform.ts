@@ -15,7 +15,7 @@ import { purgeFlowServiceSandbox } from './services/flow-service/index.js';
 import { purgeIdentityNamespaceSandbox } from './services/identity-namespace/index.js';
 import { SchemaRegistryService } from './services/schema-registry/index.js';
 import { IdentityNamespaceService } from './services/identity-namespace/index.js';
-import { CatalogService } from './services/catalog/index.js';
+import { CatalogService, TableCompactor } from './services/catalog/index.js';
 import { IcebergCatalog } from './services/catalog/iceberg-catalog.js';
 import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
@@ -50,6 +50,8 @@ export interface Platform {
   schemaRegistry: SchemaRegistryService;
   identityNamespaces: IdentityNamespaceService;
   catalog: CatalogService;
+  /** Rewrites datasets' small data files into few large ones (a background job; see compaction.ts). */
+  compactor: TableCompactor;
   /** What the Iceberg REST catalog (`/iceberg`) serves: each dataset's Iceberg table. */
   icebergCatalog: IcebergCatalog;
   dataPrep: DataPrepService;
@@ -147,6 +149,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     // Each dataset's Iceberg table follows the schema its batches are written against.
     tableSchema: async (scope, id) => (await schemaRegistry.targetSchema(scope, id)).schema,
   });
+  const compactor = new TableCompactor(db, lake, { ...config.compaction, memoryLimit: config.query.memoryLimit }, log);
   // Mapping destinations are checked against the target schema when a mapping set is saved.
   const dataPrep = new DataPrepService(db, {
     schemaLookup: async (scope, id) => (await schemaRegistry.targetSchema(scope, id).catch(() => null))?.schema ?? null,
@@ -222,6 +225,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     () => batchIngestion.failAbandonedImports(),
     // Scheduled queries whose slot has come are queued on the same tick.
     () => querySchedules.tick(),
+    // Once per TRIBUTARY_COMPACT_INTERVAL_MS, datasets with many small files get a compaction job.
+    () => compactor.sweep(queue),
   ]);
   // Reset order matters: flows stop first, so nothing writes while datasets and schemas go.
   const sandboxPurgers: SandboxPurger[] = [
@@ -254,6 +259,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     schemaRegistry,
     identityNamespaces,
     catalog,
+    compactor,
     dataPrep,
     dataAccess,
     batchIngestion,
@@ -274,7 +280,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     async startBackground(options = {}) {
       if (background) return;
       background = true;
-      await startBackground({ db, queue, catalog, query, sandboxes, scheduler, flowService, batchIngestion, querySchedules, inFlight }, options);
+      await startBackground(
+        { db, queue, catalog, query, sandboxes, scheduler, flowService, batchIngestion, querySchedules, compactor, inFlight },
+        options,
+      );
     },
     async close(options = {}) {
       // Idempotent: a signal handler and a test teardown may both ask.

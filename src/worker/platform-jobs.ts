@@ -1,9 +1,13 @@
 import { RUN_QUEUE, type FlowService } from '../services/flow-service/index.js';
 import { IMPORT_QUEUE, type BatchIngestionService } from '../services/ingest/index.js';
 import { SCHEDULED_QUERY_QUEUE, type QuerySchedulesService } from '../services/query/index.js';
+import { COMPACT_QUEUE, type TableCompactor } from '../services/catalog/index.js';
 import type { JobQueue } from '../store/queue.js';
 import type { PlatformJobs } from './jobs.js';
 import type { InFlight, JobHandlers } from './worker.js';
+
+/** How long a compaction that lost a race with another change of its table waits before it is tried again. */
+const COMPACT_RETRY_SECONDS = 30;
 
 /** How long a run whose flow has another run in progress waits before its job comes back. */
 const RUN_WAIT_SECONDS = 2;
@@ -13,11 +17,19 @@ export interface PlatformJobDeps {
   flowService: FlowService;
   batchIngestion: BatchIngestionService;
   querySchedules: QuerySchedulesService;
+  compactor: TableCompactor;
   inFlight: InFlight;
 }
 
 /** The platform's registry of jobs: what a worker does with each queue's jobs. */
-export function platformJobHandlers({ queue, flowService, batchIngestion, querySchedules, inFlight }: PlatformJobDeps): JobHandlers<PlatformJobs> {
+export function platformJobHandlers({
+  queue,
+  flowService,
+  batchIngestion,
+  querySchedules,
+  compactor,
+  inFlight,
+}: PlatformJobDeps): JobHandlers<PlatformJobs> {
   return {
     [RUN_QUEUE]: async ({ runId }) => {
       const outcome = await inFlight.run((signal) => flowService.executor.execute(runId, { signal }));
@@ -31,5 +43,10 @@ export function platformJobHandlers({ queue, flowService, batchIngestion, queryS
     // A scheduled query's run (a due slot or a trigger): its query runs here and the run ends with it.
     // Under `inFlight`, so that shutting down stops its query rather than waiting for it.
     [SCHEDULED_QUERY_QUEUE]: (job) => inFlight.run((signal) => querySchedules.execute(job, signal)),
+    // A dataset's small files rewritten into few large ones; the table changed under it: again a little later.
+    [COMPACT_QUEUE]: async (job) => {
+      const outcome = await compactor.compact(job);
+      if (outcome.status === 'raced') await queue.enqueue(COMPACT_QUEUE, job, { startAfterSeconds: COMPACT_RETRY_SECONDS });
+    },
   };
 }

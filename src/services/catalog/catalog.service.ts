@@ -18,6 +18,7 @@ import * as batches from './batches.repo.js';
 import * as tagsRepo from './tags.repo.js';
 import { readTable } from './iceberg-tables.repo.js';
 import { commitDatasetChange } from './dataset-tables.js';
+import { undoCompactionOf } from './compaction.js';
 import type { DatasetPatch } from './dataset-input.js';
 import type { BatchError, BatchOutcome, BatchRecord, BeginBatchInput, DataSetFile, DatasetRecord, ImportBatchInput, LastBatches } from './types.js';
 
@@ -454,9 +455,12 @@ export class CatalogService {
           const remove: string[] = [];
           for (const predecessor of predecessors)
             for (const file of await batches.selectFiles(tx, predecessor)) remove.push(table.dataFileUri(predecessor, file.name));
+          // Predecessors a compaction rewrote leave with their compacted files; the other batches' originals come back.
+          const uncompacted = predecessors.length ? await undoCompactionOf(tx, batch.datasetId, predecessors) : { remove: [], add: [] };
+          remove.push(...uncompacted.remove);
           const snapshotId = await commitDatasetChange(tx, table, batch.datasetId, {
             operation: predecessors.length ? 'overwrite' : 'append',
-            add,
+            add: [...add, ...uncompacted.add],
             remove,
             properties: { [SNAPSHOT_BATCH]: batchId, ...(predecessors.length ? { [SNAPSHOT_REPLACED_BATCHES]: predecessors.join(',') } : {}) },
             schema,
@@ -579,10 +583,12 @@ export class CatalogService {
       if (await batches.transition(tx, batchId, ['success'], 'inactive')) {
         // A landed batch leaves the dataset's table in the same step: a delete snapshot without its files.
         const files = await batches.selectFiles(tx, batchId);
+        // Compacted files holding the batch go too, and the other batches' originals they held come back (compaction.ts).
+        const uncompacted = await undoCompactionOf(tx, batch.datasetId, [batchId]);
         await commitDatasetChange(tx, table, batch.datasetId, {
-          operation: 'delete',
-          add: [],
-          remove: files.map((f) => table.dataFileUri(batchId, f.name)),
+          operation: uncompacted.add.length ? 'overwrite' : 'delete',
+          add: uncompacted.add,
+          remove: [...files.map((f) => table.dataFileUri(batchId, f.name)), ...uncompacted.remove],
           properties: { [SNAPSHOT_REVERTED_BATCH]: batchId },
         });
         return true;

@@ -16,3 +16,12 @@ export type {
   SchemaRef,
 } from './types.js';
 export { purgeCatalogSandbox } from './sandbox-purge.js';
+export {
+  TableCompactor,
+  COMPACT_QUEUE,
+  DEFAULT_COMPACTION,
+  type CompactJob,
+  type CompactJobs,
+  type CompactionOutcome,
+  type CompactionSettings,
+} from './compaction.js';
