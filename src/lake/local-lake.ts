@@ -158,7 +158,9 @@ export class LocalLake implements Lake {
   /** The files themselves: a local lake has nothing to cache, so there is nothing to release. */
   async datasetFiles(location: Omit<BatchLocation, 'batchId'>, batchIds?: string[]): Promise<LocalFiles> {
     const dir = this.datasetDir(location);
-    const folders = batchIds ? batchIds.map((id) => assertSegment('batch id', id)) : await readdir(dir).catch(() => [] as string[]);
+    const folders = batchIds
+      ? batchIds.map((id) => assertSegment('batch id', id))
+      : (await readdir(dir).catch(() => [] as string[])).filter((folder) => folder !== COMPACTED_FOLDER && folder !== 'metadata');
     const paths: string[] = [];
     for (const folder of folders) {
       const files = await walk(join(dir, folder));
