@@ -7,6 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { icebergRead } from 'icebird';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { readTable } from '../../src/services/catalog/iceberg-tables.repo.js';
 import { planRewrites, type LiveFile } from '../../src/services/catalog/compaction.js';
 import type { Scope } from '../../src/services/scope.js';
 import { answerFileUrls } from '../support/file-fetch.js';
+import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { CATALOG, EXPORT, IMPORT, completeBatch, makeDataset, sql, upload } from '../ingest/support.js';
 
@@ -333,5 +335,58 @@ describe('compaction racing REVERTs across two platforms on PostgreSQL', () => {
     world.names.delete(last);
     expect((await sqlRows(world)).map((r) => r._id)).toEqual(expectedRows([...world.names.values()]));
     expect((await icebirdRows(world)).map((r) => r._id)).toEqual(expectedRows([...world.names.values()]));
+  });
+});
+
+describe('compacting a dataset table in an S3 lake (s3rver)', () => {
+  let s3: S3rverHandle;
+  let t: TestPlatform;
+
+  beforeAll(async () => {
+    s3 = await startS3rver();
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    await client.send(new CreateBucketCommand({ Bucket: 'lake' }));
+    client.destroy();
+    t = await startTestPlatform({
+      env: {
+        TRIBUTARY_LAKE: 's3://lake/tributary',
+        TRIBUTARY_LAKE_S3_ENDPOINT: s3.endpoint,
+        AWS_ACCESS_KEY_ID: s3.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        TRIBUTARY_COMPACT_INTERVAL_MS: '0',
+      },
+    });
+    await t.platform.startBackground({ scheduler: false });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await s3?.stop();
+  });
+
+  it('reads the compacted file through the read cache, and a REVERT after it stays exact', async () => {
+    const world = await setUp(t, 'S3 Compacted People');
+    for (let i = 0; i < 20; i++) await land(world, `s3-${String(i).padStart(2, '0')}`, i >= 10);
+    const before = await sqlRows(world);
+    expect(before.map((r) => r._id)).toEqual(expectedRows([...world.names.values()]));
+    expect(await t.platform.compactor.compact({ ...world.scope, datasetId: world.datasetId })).toMatchObject({
+      status: 'compacted',
+      removedFiles: 20,
+    });
+    const live = await liveUris(world);
+    expect(live).toHaveLength(1);
+    expect(live[0]).toMatch(/^s3:\/\/lake\/tributary\/data\/.+\/compacted\/[^/]+\.parquet$/);
+    expect(await sqlRows(world)).toEqual(before);
+
+    const [victim] = [...world.names.keys()].slice(7, 8);
+    await t.platform.catalog.revertBatch(world.scope, victim!);
+    const gone = world.names.get(victim!)!;
+    world.names.delete(victim!);
+    expect(await sqlRows(world)).toEqual(before.filter((r) => !r._id.startsWith(`${gone}-`)));
+    expect(await liveUris(world)).toHaveLength(19);
   });
 });
