@@ -274,8 +274,10 @@ export class TableCompactor {
       await staging.discard().catch(() => undefined);
       // No snapshot lists these files: they go now rather than wait for orphan removal.
       if (published.length && !committed) await this.lake.removeTableFiles(where, published).catch(() => undefined);
-      if (error instanceof TableMovedOn) {
-        this.log('table compaction lost a race; it is tried again later', { datasetId: where.datasetId, missing: error.missing.length });
+      // A REVERT that removed a batch's files while they were being read fails the rewrite itself: a race too.
+      const moved = error instanceof TableMovedOn || (await readTable(this.db, where.datasetId))?.metadataLocation !== row.metadataLocation;
+      if (moved) {
+        this.log('table compaction lost a race; it is tried again later', { datasetId: where.datasetId, error: String(error) });
         return { status: 'raced' };
       }
       throw error;
