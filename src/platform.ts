@@ -212,6 +212,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     runHeartbeatMs: config.runHeartbeatMs,
     stream: config.stream,
     log,
+    // A stream lands a small file every few seconds: every TRIBUTARY_COMPACT_MIN_FILES of them, a compaction job.
+    onStreamBatchLanded: (scope, datasetId) => compactor.noteLanded(queue, { orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId }),
   });
   const querySchedules = new QuerySchedulesService({
     db,

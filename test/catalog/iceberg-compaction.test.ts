@@ -15,7 +15,7 @@ import { createPlatform, type Platform } from '../../src/platform.js';
 import { liveDataFiles } from '../../src/lake/iceberg/commit.js';
 import { currentSnapshot, type TableMetadata } from '../../src/lake/iceberg/table-metadata.js';
 import { readTable } from '../../src/services/catalog/iceberg-tables.repo.js';
-import { planRewrites, type LiveFile } from '../../src/services/catalog/compaction.js';
+import { COMPACT_QUEUE, planRewrites, TableCompactor, type LiveFile } from '../../src/services/catalog/compaction.js';
 import type { Scope } from '../../src/services/scope.js';
 import { answerFileUrls } from '../support/file-fetch.js';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
@@ -115,6 +115,29 @@ describe('planRewrites', () => {
       [1, 1],
     ]);
     expect(planRewrites([], 100)).toEqual([]);
+  });
+});
+
+describe('TableCompactor.noteLanded', () => {
+  it('queues one compaction job per dataset every minFiles landed micro-batches, and none when compaction is off', () => {
+    const queued: Array<{ queue: string; datasetId: string }> = [];
+    const queue = {
+      enqueue: async (name: string, job: { datasetId: string }) => {
+        queued.push({ queue: name, datasetId: job.datasetId });
+        return 'id';
+      },
+    };
+    const job = (datasetId: string) => ({ orgId: 'o', sandboxId: 's', datasetId });
+    const on = new TableCompactor(null as never, null as never, { targetBytes: 1024, minFiles: 3, intervalMs: 1000 });
+    for (let i = 0; i < 7; i++) on.noteLanded(queue as never, job('a'));
+    on.noteLanded(queue as never, job('b'));
+    expect(queued).toEqual([
+      { queue: COMPACT_QUEUE, datasetId: 'a' },
+      { queue: COMPACT_QUEUE, datasetId: 'a' },
+    ]);
+    const off = new TableCompactor(null as never, null as never, { targetBytes: 1024, minFiles: 3, intervalMs: 0 });
+    for (let i = 0; i < 7; i++) off.noteLanded(queue as never, job('c'));
+    expect(queued).toHaveLength(2);
   });
 });
 

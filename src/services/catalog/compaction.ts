@@ -168,6 +168,8 @@ export async function undoCompactionOf(tx: Queryable, datasetId: string, batchId
 export class TableCompactor {
   private readonly holder = randomUUID();
   private lastSweep = 0;
+  /** Streaming micro-batches landed per dataset since its last compaction job from this process. */
+  private readonly landedSince = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -211,6 +213,23 @@ export class TableCompactor {
       queued++;
     }
     return queued;
+  }
+
+  /**
+   * Counts a streaming micro-batch that landed: every `minFiles` of them a dataset gets a compaction job without
+   * waiting for the next sweep (the job finds out whether its files are small). Never throws: streaming goes on.
+   */
+  noteLanded(queue: Pick<JobQueue<CompactJobs>, 'enqueue'>, job: CompactJob): void {
+    if (this.settings.intervalMs === 0) return;
+    const landed = (this.landedSince.get(job.datasetId) ?? 0) + 1;
+    if (landed < this.settings.minFiles) {
+      this.landedSince.set(job.datasetId, landed);
+      return;
+    }
+    this.landedSince.delete(job.datasetId);
+    queue
+      .enqueue(COMPACT_QUEUE, job, { singletonKey: `compact-${job.datasetId}` })
+      .catch((error: unknown) => this.log('could not queue a table compaction', { datasetId: job.datasetId, error: String(error) }));
   }
 
   /** Compacts one dataset's table, unless another process is at it. */
