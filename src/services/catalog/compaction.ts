@@ -234,7 +234,15 @@ export class TableCompactor {
 
   /** Compacts one dataset's table, unless another process is at it. */
   async compact(where: DatasetLocation): Promise<CompactionOutcome> {
-    if (!(await takeCompactionLease(this.db, where.datasetId, this.holder, LEASE_MS))) return { status: 'busy' };
+    let leased: boolean;
+    try {
+      leased = await takeCompactionLease(this.db, where.datasetId, this.holder, LEASE_MS);
+    } catch (error) {
+      // The dataset was deleted since its job was queued: nothing left to compact.
+      if ((error as { code?: string }).code === '23503') return { status: 'nothing' };
+      throw error;
+    }
+    if (!leased) return { status: 'busy' };
     try {
       return await this.compactHeld(where);
     } finally {
@@ -346,24 +354,26 @@ export class TableCompactor {
     codec: string,
   ): Promise<Array<{ name: string; recordCount: number; run: Candidate[] }>> {
     const table = this.lake.table(where);
-    const refs = runs.flat().map((c) => {
-      const path = table.relativePathOf(c.file.dataFile.filePath);
-      if (path === null) throw new Error(`a file to compact lies outside its table: ${c.file.dataFile.filePath}`);
-      return { path, size: c.file.dataFile.fileSizeInBytes };
-    });
-    const local = await this.lake.tableFiles(where, refs);
     const engine = await openEngine({ memoryLimit: this.settings.memoryLimit ?? '512MB', threads: 1, tempDirectory: join(staging.dir, '.spill') });
     try {
       const written: Array<{ name: string; recordCount: number; run: Candidate[] }> = [];
-      let offset = 0;
       for (const run of runs) {
-        const paths = local.paths.slice(offset, offset + run.length);
-        offset += run.length;
+        const refs = run.map((c) => {
+          const path = table.relativePathOf(c.file.dataFile.filePath);
+          if (path === null) throw new Error(`a file to compact lies outside its table: ${c.file.dataFile.filePath}`);
+          return { path, size: c.file.dataFile.fileSizeInBytes };
+        });
+        // One run's inputs at a time: an S3 lake's read cache holds no more than one compacted file's worth for it.
+        const local = await this.lake.tableFiles(where, refs);
         const name = `${randomUUID()}.parquet`;
         const temporary = join(staging.dir, `.${name}`);
-        await engine.connection.run(
-          `COPY (SELECT * FROM read_parquet([${paths.map(sqlString).join(', ')}], union_by_name = true)) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION ${sqlString(codec)})`,
-        );
+        try {
+          await engine.connection.run(
+            `COPY (SELECT * FROM read_parquet([${local.paths.map(sqlString).join(', ')}], union_by_name = true)) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION ${sqlString(codec)})`,
+          );
+        } finally {
+          local.release();
+        }
         const recordCount = await parquetRowCount(temporary);
         const expected = run.reduce((n, c) => n + c.file.dataFile.recordCount, 0);
         if (recordCount !== expected) throw new Error(`a compacted file holds ${recordCount} records where its inputs hold ${expected}`);
@@ -373,8 +383,6 @@ export class TableCompactor {
       return written;
     } finally {
       engine.close();
-      local.release();
-      await rm(join(staging.dir, '.spill'), { recursive: true, force: true });
       // Only the finished files are published.
       for (const entry of await readdir(staging.dir).catch(() => [] as string[]))
         if (entry.startsWith('.')) await rm(join(staging.dir, entry), { recursive: true, force: true });
