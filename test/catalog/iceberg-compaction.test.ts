@@ -13,6 +13,7 @@ import { icebergRead } from 'icebird';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatform, type Platform } from '../../src/platform.js';
 import { liveDataFiles } from '../../src/lake/iceberg/commit.js';
+import { decodeManifest, decodeManifestList, EntryStatus } from '../../src/lake/iceberg/manifests.js';
 import { currentSnapshot, type TableMetadata } from '../../src/lake/iceberg/table-metadata.js';
 import { readTable } from '../../src/services/catalog/iceberg-tables.repo.js';
 import { COMPACT_QUEUE, planRewrites, TableCompactor, type LiveFile } from '../../src/services/catalog/compaction.js';
@@ -90,6 +91,33 @@ async function sqlRows(world: World): Promise<Array<{ _id: string; first: string
   const result = await sql(world.t, `SELECT _id, person.name.firstName AS first FROM ${world.table} ORDER BY _id`);
   expect(result.state, JSON.stringify(result.errors)).toBe('SUCCESS');
   return result.rows.map((r) => ({ _id: String(r._id), first: (r.first as string | null) ?? null }));
+}
+
+/** The spec's rules the metadata and the current snapshot's manifests must keep, whatever the snapshot's operation. */
+async function checkSpecRules(world: World): Promise<void> {
+  const metadata = await metadataOf(world);
+  const snapshots = metadata.snapshots;
+  expect(snapshots.map((s) => s['sequence-number'])).toEqual(snapshots.map((_, i) => i + 1));
+  expect(snapshots.map((s) => s['parent-snapshot-id'])).toEqual([undefined, ...snapshots.slice(0, -1).map((s) => s['snapshot-id'])]);
+  expect(metadata['metadata-log']).toHaveLength(snapshots.length - 1);
+  const current = snapshots.at(-1)!;
+  const files = lakeTable(world).files;
+  let records = 0;
+  let live = 0;
+  for (const manifest of await decodeManifestList(await files.read(current['manifest-list']))) {
+    const entries = await decodeManifest(await files.read(manifest.manifestPath));
+    const of = (status: number) => entries.filter((e) => e.status === status).length;
+    expect([manifest.addedFilesCount, manifest.existingFilesCount, manifest.deletedFilesCount]).toEqual([
+      of(EntryStatus.added),
+      of(EntryStatus.existing),
+      of(EntryStatus.deleted),
+    ]);
+    const kept = entries.filter((e) => e.status !== EntryStatus.deleted);
+    live += kept.length;
+    records += kept.reduce((n, e) => n + e.dataFile.recordCount, 0);
+  }
+  expect(String(records)).toBe(current.summary['total-records']);
+  expect(String(live)).toBe(current.summary['total-data-files']);
 }
 
 async function liveUris(world: World): Promise<string[]> {
@@ -189,6 +217,7 @@ describe('compacting a dataset table on PGlite', () => {
     expect(live).toHaveLength(1);
     expect(compacted(live)).toEqual(live);
     expect(lakeTable(world).batchFileOf(live[0]!)).toBeNull();
+    await checkSpecRules(world);
 
     expect(await icebirdRows(world)).toEqual(before.icebird);
     expect(await sqlRows(world)).toEqual(before.sql);
@@ -231,6 +260,7 @@ describe('compacting a dataset table on PGlite', () => {
     expect(compacted(live)).toEqual([]);
     expect(live.map((uri) => lakeTable(world).batchFileOf(uri)!.batchId).sort()).toEqual([...world.names.keys()].sort());
     expect(await compactionRows(world)).toEqual([]);
+    await checkSpecRules(world);
   });
 
   it('a replay of a compacted batch replaces exactly that batch', async () => {
@@ -253,6 +283,7 @@ describe('compacting a dataset table on PGlite', () => {
     expect((await sqlRows(world)).map((r) => r._id)).toEqual(expected);
     expect((await icebirdRows(world)).map((r) => r._id)).toEqual(expected);
     expect(currentSnapshot(await metadataOf(world))!.summary.operation).toBe('overwrite');
+    await checkSpecRules(world);
     expect(compacted(await liveUris(world))).toEqual([]);
     expect(await compactionRows(world)).toEqual([]);
   });
