@@ -12,12 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveDataFiles } from '../../src/lake/iceberg/commit.js';
 import { decodeManifest, decodeManifestList, EntryStatus, type DataFile } from '../../src/lake/iceberg/manifests.js';
 import type { TableMetadata } from '../../src/lake/iceberg/table-metadata.js';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { answerFileUrls } from '../support/file-fetch.js';
+import { createConnection, createFlow, HOUR_AGO_MS, runNow } from '../support/flow-journey.js';
 import { checkSpecRules } from '../support/iceberg-rules.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { CATALOG, EXPORT, IMPORT, completeBatch, count, makeDataset, sql, upload } from '../ingest/support.js';
 
 const REGISTRY = '/data/foundation/schemaregistry/tenant/schemas';
+const LOCAL_FOLDER = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
 const DAY_MS = 86_400_000;
 const dayOf = (iso: string) => Math.floor(Date.parse(iso) / DAY_MS);
 
@@ -205,6 +210,42 @@ describe.each(['pglite', 'postgres'] as const)('time-series datasets as day-part
     const gone = (await decodeManifest(await filesOf(events).read(rewritten.manifestPath))).filter((e) => e.status === EntryStatus.deleted);
     expect(gone.map((e) => e.dataFile.partition!.timestamp_day).sort()).toEqual([dayOf(second[0]![1]), dayOf(second[1]![1])]);
     await checkSpecRules(filesOf(events), metadata);
+  });
+
+  it("writes a flow's CSV, mapped to ExperienceEvent, as one file per day", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tributary-partition-flow-'));
+    try {
+      const csv = `id,ts\n${EVENTS.map(([id, ts]) => `${id},${ts}`).join('\n')}\n`;
+      writeFileSync(join(folder, 'events.csv'), csv);
+      utimesSync(join(folder, 'events.csv'), HOUR_AGO_MS / 1000, HOUR_AGO_MS / 1000);
+      const connectionId = await createConnection(t, LOCAL_FOLDER, 'Local Folder', { path: folder });
+      const flow = await createFlow(t, {
+        connectionId,
+        specId: LOCAL_FOLDER,
+        path: '/events.csv',
+        title: 'Flow Events',
+        classRef: 'https://ns.adobe.com/xdm/context/experienceevent',
+        mappings: [
+          ['id', '_id'],
+          ['ts', 'timestamp'],
+        ],
+      });
+      const run = await runNow(t, flow.flowId);
+      expect(run.metrics.statusSummary.status, JSON.stringify(run.metrics)).toBe('success');
+      const metadata = await loadTable('flow_events');
+      expect(metadata['partition-specs'][0]!.fields.map((f) => f.name)).toEqual(['timestamp_day']);
+      const read = await fileDays(await liveDataFiles(filesOf(flow.dataSetId), metadata));
+      expect(read.length).toBe(3);
+      for (const { file, days } of read) {
+        expect(days).toHaveLength(1);
+        expect(file.partition).toEqual({ timestamp_day: days[0] });
+      }
+      expect(await icebird(metadata)).toEqual(EVENTS.map(([id, ts]) => [id, utc(ts)]));
+      expect(await count(t, 'flow_events')).toBe(EVENTS.length);
+      await checkSpecRules(filesOf(flow.dataSetId), metadata);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('leaves a profile dataset unpartitioned', async () => {

@@ -1,5 +1,6 @@
-import { mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { walk } from '../../lake/walk.js';
 import { engineMessage, openEngine, sqlIdent, sqlString, type Engine, type EngineOptions } from '../engine/duckdb.js';
 
@@ -56,33 +57,74 @@ async function splitFile(engine: Engine, dir: string, name: string, column: stri
   if (!range || range.total === range.nulls) return [[name, null]];
   if (range.low === range.high && range.nulls === 0) return [[name, range.low]];
 
-  const scratch = join(dir, SPLIT_DIR);
+  const written = await copyByDay(connection, `SELECT * FROM ${source}`, column, dir, name.slice(0, -'.parquet'.length));
+  await unlink(path);
+  return written.map((w) => [w.name, w.day]);
+}
+
+/** The day number of a hive folder's date value (DuckDB names the folder of rows without one `__HIVE_DEFAULT_PARTITION__`). */
+function dayNumber(value: string): DayNumber | null {
+  if (value === 'NULL' || value === '__HIVE_DEFAULT_PARTITION__') return null;
+  const match = /^(-?\d{4,})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) throw new Error(`unexpected day partition value ${value}`);
+  // setUTCFullYear, not Date.UTC: years 0 to 99 are not taken for 1900 to 1999.
+  const date = new Date(0);
+  date.setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return Math.round(date.getTime() / DAY_MS);
+}
+
+/** A Parquet file written for one day, by its name under the output folder. */
+export interface DayFile {
+  name: string;
+  path: string;
+  bytes: number;
+  day: DayNumber | null;
+}
+
+/**
+ * Writes the rows of `select` as Parquet files of one UTC day of `column` each, in one pass (DuckDB's
+ * PARTITION_BY, into a hidden folder, then moved beside each other): `{stem}.{YYYY-MM-DD}.parquet` in `dir`
+ * (`{stem}.null.parquet` for rows without a value; `.{n}` before the extension when DuckDB made several files of
+ * a day). A failure leaves none of them behind.
+ */
+export async function copyByDay(
+  connection: DuckDBConnection,
+  select: string,
+  column: string,
+  dir: string,
+  stem: string,
+  copyOptions = '',
+): Promise<DayFile[]> {
+  const scratch = join(dir, `${SPLIT_DIR}-${stem.replaceAll('/', '_')}`);
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
+  const out: DayFile[] = [];
   try {
     try {
       await connection.run(
-        `COPY (SELECT *, ${day} AS ${DAY_COLUMN} FROM ${source}) TO ${sqlString(scratch)} (FORMAT parquet, PARTITION_BY (${DAY_COLUMN}))`,
+        `COPY (SELECT *, CAST(${sqlIdent(column)} AS DATE) AS ${DAY_COLUMN} FROM (${select})) TO ${sqlString(scratch)}
+         (FORMAT parquet, PARTITION_BY (${DAY_COLUMN})${copyOptions ? `, ${copyOptions}` : ''})`,
       );
     } catch (error) {
-      throw new Error(`cannot split ${name} by day of ${column}: ${engineMessage(error)}`);
+      throw new Error(`cannot write ${stem} by day of ${column}: ${engineMessage(error)}`);
     }
-    const stem = name.slice(0, -'.parquet'.length);
-    const out: Array<[string, DayNumber | null]> = [];
     for (const folder of (await readdir(scratch)).sort()) {
-      const value = folder.startsWith(`${DAY_COLUMN}=`) ? folder.slice(DAY_COLUMN.length + 1) : null;
-      if (value === null) continue;
-      const dayNumber = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) / DAY_MS : null;
-      const label = dayNumber === null ? 'null' : value;
+      if (!folder.startsWith(`${DAY_COLUMN}=`)) continue;
+      const value = folder.slice(DAY_COLUMN.length + 1);
+      const day = dayNumber(value);
+      const label = day === null ? 'null' : value;
       const parts = (await readdir(join(scratch, folder))).filter((f) => f.endsWith('.parquet')).sort();
       for (const [i, part] of parts.entries()) {
-        const target = `${stem}.${label}${parts.length > 1 ? `.${i}` : ''}.parquet`;
-        await rename(join(scratch, folder, part), join(dir, target));
-        out.push([target, dayNumber]);
+        const name = `${stem}.${label}${parts.length > 1 ? `.${i}` : ''}.parquet`;
+        const path = join(dir, name);
+        await rename(join(scratch, folder, part), path);
+        out.push({ name, path, bytes: (await stat(path)).size, day });
       }
     }
-    await unlink(path);
     return out;
+  } catch (error) {
+    await Promise.all(out.map((f) => rm(f.path, { force: true })));
+    throw error;
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

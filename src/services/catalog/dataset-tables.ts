@@ -12,6 +12,7 @@ import {
   type TableMetadata,
 } from '../../lake/iceberg/table-metadata.js';
 import type { LakeTable } from '../../lake/table-format.js';
+import { isTimeSeries } from '../../pipeline/schema/time-series.js';
 import { rootField } from '../../pipeline/schema/xdm-fields.js';
 import { lockTable, movePointer } from './iceberg-tables.repo.js';
 
@@ -22,14 +23,6 @@ import { lockTable, movePointer } from './iceberg-tables.repo.js';
  * Iceberg's JDBC catalog commits. A concurrent writer waits on the lock and builds on the newer base; one that finds
  * the pointer moved anyway (the table was created under it) starts again on the new base.
  */
-
-/** The XDM behavior a time-series class extends; a resolved schema lists it in `meta:extends`. */
-const TIME_SERIES = 'https://ns.adobe.com/xdm/data/time-series';
-
-export function isTimeSeries(schema: Record<string, unknown>): boolean {
-  const extended = schema['meta:extends'];
-  return Array.isArray(extended) && extended.includes(TIME_SERIES);
-}
 
 /**
  * The partition fields a batch's files are written under: the table's default spec, or for the table the batch
