@@ -174,7 +174,7 @@ describe.each(['pglite', 'postgres'] as const)('time-series datasets as day-part
     await checkSpecRules(filesOf(events), metadata);
   });
 
-  it('keeps one day per file across batches and writers, and a REVERT removes exactly its batch', async () => {
+  it('keeps one day per file across batches and writers; a REVERT or a replay changes exactly the files of its batches', async () => {
     // A second import on days the first one has, and a new one.
     const second: Array<[string, string]> = [
       ['f-1', '2026-11-29T03:00:00Z'],
@@ -209,6 +209,19 @@ describe.each(['pglite', 'postgres'] as const)('time-series datasets as day-part
     const rewritten = list.find((m) => m.deletedFilesCount > 0)!;
     const gone = (await decodeManifest(await filesOf(events).read(rewritten.manifestPath))).filter((e) => e.status === EntryStatus.deleted);
     expect(gone.map((e) => e.dataFile.partition!.timestamp_day).sort()).toEqual([dayOf(second[0]![1]), dayOf(second[1]![1])]);
+    await checkSpecRules(filesOf(events), metadata);
+
+    // A replay of the first import: one overwrite that takes out its day files and adds the new batch's.
+    const replay = await land(events, rowsOf([['r-1', '2026-11-28T05:00:00Z']]), { replay: { predecessors: [batches.first], reason: 'corrected' } });
+    metadata = await loadTable('partitioned_events');
+    expect(metadata.snapshots.at(-1)!.summary).toMatchObject({
+      operation: 'overwrite',
+      'tributary.batch-id': replay.id,
+      'deleted-records': String(EVENTS.length),
+    });
+    const kept = [...left.filter(([id]) => id.startsWith('q-')), ['r-1', '2026-11-28T05:00:00Z']] as Array<[string, string]>;
+    expect(await icebird(metadata)).toEqual(kept.map(([id, ts]) => [id, utc(ts)] as [string, string]).sort((a, b) => a[0].localeCompare(b[0])));
+    expect(await count(t, 'partitioned_events')).toBe(kept.length);
     await checkSpecRules(filesOf(events), metadata);
   });
 

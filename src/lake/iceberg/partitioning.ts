@@ -37,10 +37,13 @@ export function dayOfTimestampFields(struct: IcebergStruct): PartitionField[] {
   return [{ 'source-id': source.id, 'field-id': FIRST_PARTITION_FIELD_ID, name: TIMESTAMP_DAY, transform: 'day' }];
 }
 
-/** The Avro type of a partition field's value: every transform Tributary writes (`day`) gives an int. */
+/**
+ * The Avro type of a partition field's value. `day` gives days from 1970-01-01: an int, annotated as a date the way
+ * Iceberg's Java writer annotates it (its day transform's result type is `date`), so readers of either view agree.
+ */
 export function partitionValueAvroType(field: PartitionField): unknown {
   if (field.transform !== 'day') throw new Error(`partition transform ${field.transform} is not written by Tributary`);
-  return ['null', 'int'];
+  return ['null', { type: 'int', logicalType: 'date' }];
 }
 
 /** One `field_summary` of a manifest list entry: over the partition values of a manifest's files, for one field. */
