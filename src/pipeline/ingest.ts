@@ -13,6 +13,7 @@ import { readRecords, type SourceRecord } from './read/index.js';
 import { DEFAULT_MAX_RECORD_BYTES } from './read/limits.js';
 import { checkIsText } from './read/sniff.js';
 import { writtenFields } from './schema/written-fields.js';
+import { dayPartitionColumn } from './schema/time-series.js';
 import { rootField, type ObjectField } from './schema/xdm-fields.js';
 import { materialize } from './source/materialize.js';
 import { StageTimes } from './stage-times.js';
@@ -52,6 +53,8 @@ interface Run {
   /** Compiled SQL plans by source key (files of one run usually share one header or schema); null: not expressible. */
   plans: Map<string, SqlPlan | null>;
   times: StageTimes;
+  /** A time-series schema's `timestamp`: the SQL plan writes one file per UTC day of it (the table's partitions). */
+  dayColumn: string | null;
 }
 
 /**
@@ -82,6 +85,7 @@ export async function ingest(request: IngestRequest): Promise<IngestResult> {
       nextPart: await firstFreePart(request.outputDir),
       plans: new Map(),
       times: new StageTimes(),
+      dayColumn: dayPartitionColumn(request.target.schema),
     };
     const files: FileOutcome[] = [];
     let outputBytes = 0;
@@ -163,12 +167,13 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
           scratchCopy,
           (batch) => handle(part.label, rowOffset, batch),
           run.times,
+          run.dayColumn ?? undefined,
         );
         if (result) {
           outcome.inputRecordCount += result.rows;
           outcome.outputRecordCount += result.written;
           if (result.bytes > 0) {
-            written.push(path);
+            written.push(...result.paths);
             run.nextPart++;
             bytes += result.bytes;
           }
@@ -300,7 +305,8 @@ class RowErrorLog {
 /** Part numbers continue after files already in the folder, so a second ingest into one batch overwrites nothing. */
 async function firstFreePart(dir: string): Promise<number> {
   const numbers = (await readdir(dir))
-    .map((name) => /^part-(\d+)\.parquet$/.exec(name)?.[1])
+    // A part split by day is `part-NNNNN.{day}[.n].parquet`.
+    .map((name) => /^part-(\d+)(?:\.[^/]+)?\.parquet$/.exec(name)?.[1])
     .filter((n): n is string => n !== undefined)
     .map(Number);
   return numbers.length ? Math.max(...numbers) + 1 : 0;

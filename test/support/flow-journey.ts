@@ -98,7 +98,9 @@ export async function expectPreviews(t: TestPlatform, connectionId: string, csvP
 
 export interface TargetOptions {
   title: string;
-  /** Field groups beside the profile class; the person and personal details by default. */
+  /** The schema's class; XDM Individual Profile by default. */
+  classRef?: string;
+  /** Field groups beside the class; the person and personal details by default (none for another class). */
   fieldGroups?: string[];
   /** [source attribute, XDM path] pairs; `PEOPLE_MAPPINGS` by default. */
   mappings?: ReadonlyArray<readonly [string, string]>;
@@ -119,7 +121,10 @@ export async function createTarget(t: TestPlatform, options: TargetOptions): Pro
   const schema = await t.call('POST', '/data/foundation/schemaregistry/tenant/schemas', {
     type: 'object',
     title,
-    allOf: [{ $ref: 'https://ns.adobe.com/xdm/context/profile' }, ...(options.fieldGroups ?? PROFILE_FIELD_GROUPS).map(($ref) => ({ $ref }))],
+    allOf: [
+      { $ref: options.classRef ?? 'https://ns.adobe.com/xdm/context/profile' },
+      ...(options.fieldGroups ?? (options.classRef ? [] : PROFILE_FIELD_GROUPS)).map(($ref) => ({ $ref })),
+    ],
   });
   expect(schema.statusCode, schema.body).toBe(201);
   const schemaId = schema.json().$id;

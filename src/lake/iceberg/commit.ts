@@ -5,11 +5,13 @@ import {
   EntryStatus,
   encodeManifest,
   encodeManifestList,
+  manifestPartitions,
   type DataFile,
   type ManifestEntry,
   type ManifestFile,
 } from './manifests.js';
-import { currentSchema, currentSnapshot, withSnapshot, type SnapshotOperation, type TableMetadata } from './table-metadata.js';
+import { partitionFor } from './partitioning.js';
+import { currentSchema, currentSnapshot, partitionSpec, withSnapshot, type SnapshotOperation, type TableMetadata } from './table-metadata.js';
 
 /**
  * One change to an Iceberg table, written as the spec asks: new manifests for what it adds and removes, a manifest
@@ -27,7 +29,7 @@ export interface TableFiles {
 
 export interface TableChange {
   operation: SnapshotOperation;
-  /** Data files the snapshot adds. */
+  /** Data files the snapshot adds, each with its partition under the table's default spec when that has fields. */
   add: DataFile[];
   /** Live data files the snapshot removes (REVERT, replay, compaction), by location. */
   remove?: ReadonlySet<string>;
@@ -53,7 +55,13 @@ export async function commitChange(
   const snapshotId = newSnapshotId();
   const sequenceNumber = metadata['last-sequence-number'] + 1;
   const schema = currentSchema(metadata);
-  const header = { schemaJson: JSON.stringify(schema), schemaId: schema['schema-id'], partitionSpecId: metadata['default-spec-id'] };
+  // Each manifest is written under one spec: a rewritten one keeps its own, the new one takes the table's default.
+  const headerFor = (specId: number) => ({
+    schemaJson: JSON.stringify(schema),
+    schemaId: schema['schema-id'],
+    partitionSpecId: specId,
+    partitionFields: partitionSpec(metadata, specId).fields,
+  });
   const parent = currentSnapshot(metadata);
   const inherited = parent ? await decodeManifestList(await files.read(parent['manifest-list'])) : [];
 
@@ -93,19 +101,25 @@ export async function commitChange(
         dataFile: e.dataFile,
       };
     });
-    manifests.push(await writeManifest(files, rewritten, header, snapshotId, sequenceNumber));
+    manifests.push(await writeManifest(files, rewritten, headerFor(manifest.partitionSpecId), snapshotId, sequenceNumber));
   }
   const missing = [...wanted].filter((path) => !found.has(path));
   if (missing.length) throw new Error(`cannot remove files the table does not hold: ${missing.slice(0, 3).join(', ')}`);
 
   if (change.add.length) {
-    const added = change.add.map((dataFile) => ({
-      status: EntryStatus.added,
-      snapshotId,
-      sequenceNumber: null,
-      fileSequenceNumber: null,
-      dataFile,
-    }));
+    const header = headerFor(metadata['default-spec-id']);
+    const fields = header.partitionFields;
+    const added = change.add.map(({ partition, ...file }) => {
+      const missing = fields.filter((f) => partition?.[f.name] === undefined);
+      if (missing.length) throw new Error(`data file ${file.filePath} has no value for partition field ${missing[0]!.name}`);
+      return {
+        status: EntryStatus.added,
+        snapshotId,
+        sequenceNumber: null,
+        fileSequenceNumber: null,
+        dataFile: fields.length ? { ...file, partition: partitionFor(fields, partition) } : file,
+      };
+    });
     // Newest first, as Iceberg's own writers order a manifest list.
     manifests.unshift(await writeManifest(files, added, header, snapshotId, sequenceNumber));
   }
@@ -179,5 +193,6 @@ async function writeManifest(
     addedRowsCount: rows(count(EntryStatus.added)),
     existingRowsCount: rows(count(EntryStatus.existing)),
     deletedRowsCount: rows(count(EntryStatus.deleted)),
+    partitions: manifestPartitions(header.partitionFields, entries),
   };
 }

@@ -1,11 +1,19 @@
 import { PassThrough } from 'node:stream';
 import avro from 'avsc';
+import {
+  partitionFor,
+  partitionSummaries,
+  partitionValueAvroType,
+  type FieldSummary,
+  type PartitionField,
+  type PartitionValues,
+} from './partitioning.js';
 
 /**
  * Iceberg's Avro metadata files (spec: "Manifests" and "Manifest Lists", format version 2), written and read
- * with avsc. Each Avro field carries its Iceberg `field-id`, which readers resolve fields by. Only unpartitioned
- * tables are written today, so a manifest's `partition` struct is empty and the manifest list carries no
- * partition summaries; the optional column metrics are left out (readers then scan every file).
+ * with avsc. Each Avro field carries its Iceberg `field-id`, which readers resolve fields by. A manifest holds the
+ * files of one partition spec: its entries' `partition` struct has that spec's fields (none when unpartitioned),
+ * and its line in the manifest list summarises their values. The optional column metrics are left out.
  */
 
 /** `status` of a manifest entry. */
@@ -17,6 +25,8 @@ export interface DataFile {
   filePath: string;
   recordCount: number;
   fileSizeInBytes: number;
+  /** The file's partition tuple under its manifest's spec, by field name (absent: unpartitioned). */
+  partition?: PartitionValues;
 }
 
 export interface ManifestEntry {
@@ -42,11 +52,14 @@ export interface ManifestFile {
   addedRowsCount: number;
   existingRowsCount: number;
   deletedRowsCount: number;
+  /** Per partition field of the manifest's spec: null seen, lower and upper bound (empty when unpartitioned). */
+  partitions: FieldSummary[];
 }
 
 const optional = (type: unknown) => ['null', type];
 
-const MANIFEST_ENTRY_SCHEMA = {
+/** A manifest entry's Avro schema: its `partition` record (field id 102) has one field per spec field, ids as the spec's. */
+const manifestEntrySchema = (fields: readonly PartitionField[]) => ({
   type: 'record',
   name: 'manifest_entry',
   fields: [
@@ -64,7 +77,15 @@ const MANIFEST_ENTRY_SCHEMA = {
           { name: 'content', type: 'int', 'field-id': 134 },
           { name: 'file_path', type: 'string', 'field-id': 100 },
           { name: 'file_format', type: 'string', 'field-id': 101 },
-          { name: 'partition', type: { type: 'record', name: 'r102', fields: [] }, 'field-id': 102 },
+          {
+            name: 'partition',
+            type: {
+              type: 'record',
+              name: 'r102',
+              fields: fields.map((f) => ({ name: f.name, type: partitionValueAvroType(f), default: null, 'field-id': f['field-id'] })),
+            },
+            'field-id': 102,
+          },
           { name: 'record_count', type: 'long', 'field-id': 103 },
           { name: 'file_size_in_bytes', type: 'long', 'field-id': 104 },
           { name: 'key_metadata', type: optional('bytes'), default: null, 'field-id': 131 },
@@ -74,7 +95,7 @@ const MANIFEST_ENTRY_SCHEMA = {
       },
     },
   ],
-};
+});
 
 const MANIFEST_FILE_SCHEMA = {
   type: 'record',
@@ -116,7 +137,18 @@ const MANIFEST_FILE_SCHEMA = {
   ],
 };
 
-const entryType = avro.Type.forSchema(MANIFEST_ENTRY_SCHEMA as avro.Schema);
+/** Entry types by spec fields: a table has one or two specs, each compiled once. */
+const entryTypes = new Map<string, { schema: object; type: avro.Type }>();
+function entryTypeFor(fields: readonly PartitionField[]): { schema: object; type: avro.Type } {
+  const key = JSON.stringify(fields);
+  let found = entryTypes.get(key);
+  if (!found) {
+    const schema = manifestEntrySchema(fields);
+    found = { schema, type: avro.Type.forSchema(schema as avro.Schema) };
+    entryTypes.set(key, found);
+  }
+  return found;
+}
 const manifestFileType = avro.Type.forSchema(MANIFEST_FILE_SCHEMA as avro.Schema);
 
 /** What a manifest's header says about the table it belongs to (the spec's required key-value metadata). */
@@ -124,13 +156,16 @@ export interface ManifestHeader {
   schemaJson: string;
   schemaId: number;
   partitionSpecId: number;
+  /** The fields of that spec, which each entry's partition follows. */
+  partitionFields: readonly PartitionField[];
 }
 
 /** A manifest of data files: one Avro container file. */
 export function encodeManifest(entries: ManifestEntry[], header: ManifestHeader): Promise<Buffer> {
+  const { schema, type } = entryTypeFor(header.partitionFields);
   return encode(
-    entryType,
-    MANIFEST_ENTRY_SCHEMA,
+    type,
+    schema,
     entries.map((e) => ({
       status: e.status,
       snapshot_id: e.snapshotId,
@@ -140,7 +175,7 @@ export function encodeManifest(entries: ManifestEntry[], header: ManifestHeader)
         content: 0,
         file_path: e.dataFile.filePath,
         file_format: 'PARQUET',
-        partition: {},
+        partition: partitionFor(header.partitionFields, e.dataFile.partition),
         record_count: e.dataFile.recordCount,
         file_size_in_bytes: e.dataFile.fileSizeInBytes,
         key_metadata: null,
@@ -151,7 +186,7 @@ export function encodeManifest(entries: ManifestEntry[], header: ManifestHeader)
     {
       schema: header.schemaJson,
       'schema-id': String(header.schemaId),
-      'partition-spec': '[]',
+      'partition-spec': JSON.stringify(header.partitionFields),
       'partition-spec-id': String(header.partitionSpecId),
       'format-version': '2',
       content: 'data',
@@ -181,7 +216,12 @@ export function encodeManifestList(
       added_rows_count: m.addedRowsCount,
       existing_rows_count: m.existingRowsCount,
       deleted_rows_count: m.deletedRowsCount,
-      partitions: [],
+      partitions: m.partitions.map((p) => ({
+        contains_null: p.containsNull,
+        contains_nan: p.containsNan,
+        lower_bound: p.lowerBound,
+        upper_bound: p.upperBound,
+      })),
       key_metadata: null,
     })),
     {
@@ -200,19 +240,39 @@ export async function decodeManifest(bytes: Buffer): Promise<ManifestEntry[]> {
     snapshot_id: number | null;
     sequence_number: number | null;
     file_sequence_number: number | null;
-    data_file: { file_path: string; record_count: number; file_size_in_bytes: number };
+    data_file: { file_path: string; record_count: number; file_size_in_bytes: number; partition?: PartitionValues };
   }>(bytes);
-  return records.map((r) => ({
-    status: r.status,
-    snapshotId: r.snapshot_id ?? 0,
-    sequenceNumber: r.sequence_number,
-    fileSequenceNumber: r.file_sequence_number,
-    dataFile: { filePath: r.data_file.file_path, recordCount: r.data_file.record_count, fileSizeInBytes: r.data_file.file_size_in_bytes },
-  }));
+  return records.map((r) => {
+    const partition = r.data_file.partition;
+    return {
+      status: r.status,
+      snapshotId: r.snapshot_id ?? 0,
+      sequenceNumber: r.sequence_number,
+      fileSequenceNumber: r.file_sequence_number,
+      dataFile: {
+        filePath: r.data_file.file_path,
+        recordCount: r.data_file.record_count,
+        fileSizeInBytes: r.data_file.file_size_in_bytes,
+        ...(partition && Object.keys(partition).length ? { partition: { ...partition } } : {}),
+      },
+    };
+  });
+}
+
+/**
+ * The `field_summary` list of a manifest's files under its spec, for its manifest list line: over every entry,
+ * deleted ones too, as Iceberg's own writers count them (bounds may be wider than the live files, never narrower).
+ */
+export function manifestPartitions(fields: readonly PartitionField[], entries: ManifestEntry[]): FieldSummary[] {
+  return partitionSummaries(
+    fields,
+    entries.map((e) => e.dataFile.partition),
+  );
 }
 
 export async function decodeManifestList(bytes: Buffer): Promise<ManifestFile[]> {
-  const records = await decode<Record<string, number | string>>(bytes);
+  type Summary = { contains_null: boolean; contains_nan: boolean | null; lower_bound: Buffer | null; upper_bound: Buffer | null };
+  const records = await decode<Record<string, number | string> & { partitions: Summary[] | null }>(bytes);
   return records.map((r) => ({
     manifestPath: String(r.manifest_path),
     manifestLength: Number(r.manifest_length),
@@ -226,6 +286,12 @@ export async function decodeManifestList(bytes: Buffer): Promise<ManifestFile[]>
     addedRowsCount: Number(r.added_rows_count),
     existingRowsCount: Number(r.existing_rows_count),
     deletedRowsCount: Number(r.deleted_rows_count),
+    partitions: (r.partitions ?? []).map((p) => ({
+      containsNull: p.contains_null,
+      containsNan: p.contains_nan ?? null,
+      lowerBound: p.lower_bound ?? null,
+      upperBound: p.upper_bound ?? null,
+    })),
   }));
 }
 

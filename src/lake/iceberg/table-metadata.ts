@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { FIRST_PARTITION_FIELD_ID, type PartitionField, type PartitionSpec } from './partitioning.js';
 import { nameMapping, sameStruct, type IcebergSchema, type IcebergStruct } from './schema.js';
 
 /**
@@ -29,7 +30,7 @@ export interface TableMetadata {
   'last-column-id': number;
   schemas: IcebergSchema[];
   'current-schema-id': number;
-  'partition-specs': Array<{ 'spec-id': number; fields: unknown[] }>;
+  'partition-specs': PartitionSpec[];
   'default-spec-id': number;
   'last-partition-id': number;
   properties: Record<string, string>;
@@ -46,19 +47,20 @@ export interface TableMetadata {
 export const NO_SNAPSHOT = -1;
 
 /**
- * Partition fields' ids start at 1000 (spec); an unpartitioned table's last id is one below.
+ * A new table: its first schema, its one partition spec (spec 0: unpartitioned, or the fields given), no snapshot.
+ * Partition fields' ids start at 1000 (spec), so an unpartitioned table's last partition id is one below.
  * The Parquet codec property names what Tributary's files are written with (DuckDB's default, snappy).
  */
-const LAST_PARTITION_ID = 999;
-
 export function newTableMetadata(options: {
   location: string;
   struct: IcebergStruct;
   lastColumnId: number;
   nowMs: number;
   properties?: Record<string, string>;
+  partitionFields?: PartitionField[];
 }): TableMetadata {
   const schema: IcebergSchema = { ...options.struct, 'schema-id': 0 };
+  const partitionFields = options.partitionFields ?? [];
   return {
     'format-version': 2,
     'table-uuid': randomUUID(),
@@ -68,9 +70,9 @@ export function newTableMetadata(options: {
     'last-column-id': options.lastColumnId,
     schemas: [schema],
     'current-schema-id': 0,
-    'partition-specs': [{ 'spec-id': 0, fields: [] }],
+    'partition-specs': [{ 'spec-id': 0, fields: partitionFields }],
     'default-spec-id': 0,
-    'last-partition-id': LAST_PARTITION_ID,
+    'last-partition-id': Math.max(FIRST_PARTITION_FIELD_ID - 1, ...partitionFields.map((f) => f['field-id'])),
     properties: {
       'write.format.default': 'parquet',
       'write.parquet.compression-codec': 'snappy',
@@ -91,6 +93,12 @@ export function currentSchema(metadata: TableMetadata): IcebergSchema {
   const schema = metadata.schemas.find((s) => s['schema-id'] === metadata['current-schema-id']);
   if (!schema) throw new Error(`table metadata has no schema ${metadata['current-schema-id']}`);
   return schema;
+}
+
+export function partitionSpec(metadata: TableMetadata, specId = metadata['default-spec-id']): PartitionSpec {
+  const spec = metadata['partition-specs'].find((s) => s['spec-id'] === specId);
+  if (!spec) throw new Error(`table metadata has no partition spec ${specId}`);
+  return spec;
 }
 
 export function currentSnapshot(metadata: TableMetadata): Snapshot | null {

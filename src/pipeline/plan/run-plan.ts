@@ -1,4 +1,5 @@
 import { rm, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { sqlIdent, sqlString, engineMessage, type Engine } from '../engine/duckdb.js';
 import { FileCode, FileFailure } from '../errors.js';
 import type { SourceRecord } from '../read/records.js';
@@ -7,14 +8,17 @@ import type { PlanSource } from './plan-source.js';
 import { registerPlanFunctions } from './scalar-functions.js';
 import type { SqlPlan } from './sql-plan.js';
 import { StageTimes } from '../stage-times.js';
+import { copyByDay } from '../write/day-partitions.js';
 
 export interface PlanOutcome {
   /** Data rows read. */
   rows: number;
   /** Rows the plan wrote to the Parquet file. */
   written: number;
-  /** Size of the Parquet file (0 when no row was written, and then no file exists). */
+  /** Size of the Parquet files (0 when no row was written, and then no file exists). */
   bytes: number;
+  /** The Parquet files written: the output path, or with `dayColumn` one file per day beside it. */
+  paths: string[];
 }
 
 /** Whether the engine accepts every regular expression of a plan (RE2 lacks some JavaScript syntax). */
@@ -55,6 +59,11 @@ export async function runPlan(
   scratch: Scratch,
   flagged: (records: SourceRecord[]) => Promise<void>,
   times = new StageTimes(),
+  /**
+   * A top-level date-time column the accepted rows are split by (UTC day), in the same pass that writes them: one
+   * file per day, named after the output path and the day (see copyByDay). Ignored when the plan writes no such column.
+   */
+  dayColumn?: string,
 ): Promise<PlanOutcome | null> {
   const { connection } = engine;
   const raw = source.columns.join(', ');
@@ -92,7 +101,7 @@ export async function runPlan(
     if (copied.status === 'fulfilled') return null;
     // Nothing was kept or handed over: the plan runs again over the rows read another way.
     const again = source.retry?.(copied.reason);
-    if (again) return runPlan(engine, plan, again, outputPath, scratch, flagged, times);
+    if (again) return runPlan(engine, plan, again, outputPath, scratch, flagged, times, dayColumn);
     const failure = source.failure(copied.reason);
     if (failure) throw failure;
     return null;
@@ -104,22 +113,35 @@ export async function runPlan(
       )
     ).getRowObjectsJS()[0] as { total: number; ok: number };
     let bytes = 0;
+    let paths: string[] = [];
+    const removeOutput = () => Promise.all([outputPath, ...paths].map((path) => rm(path, { force: true })));
     if (counts.ok > 0) {
       const select = plan.columns.map((c) => `${c.sql} AS ${sqlIdent(c.name)}`).join(', ');
+      const byDay = dayColumn !== undefined && plan.columns.some((c) => c.name === dayColumn);
       try {
         // The output's row order does not matter (row errors come from the scratch copy): let DuckDB use its threads freely.
         await connection.run(`SET preserve_insertion_order = false`);
-        await times.time('scratchToOutput', () =>
-          connection.run(`COPY (SELECT ${select} FROM ${staged} WHERE __ok) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`),
-        );
+        if (byDay) {
+          const stem = basename(outputPath, '.parquet');
+          const written = await times.time('scratchToOutput', () =>
+            copyByDay(connection, `SELECT ${select} FROM ${staged} WHERE __ok`, dayColumn, dirname(outputPath), stem, 'ROW_GROUP_SIZE 16384'),
+          );
+          paths = written.map((f) => f.path);
+          bytes = written.reduce((n, f) => n + f.bytes, 0);
+        } else {
+          await times.time('scratchToOutput', () =>
+            connection.run(`COPY (SELECT ${select} FROM ${staged} WHERE __ok) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`),
+          );
+          paths = [outputPath];
+          bytes = (await stat(outputPath)).size;
+        }
       } catch (error) {
         // The batch may still land with the other files: no part of this one may stay beside them.
-        await rm(outputPath, { force: true });
+        await removeOutput();
         throw new FileFailure(FileCode.writeFailed, `cannot write the rows as Parquet: ${engineMessage(error)}`);
       } finally {
         await connection.run(`SET preserve_insertion_order = true`);
       }
-      bytes = (await stat(outputPath)).size;
     }
     if (counts.ok < counts.total) {
       const started = performance.now();
@@ -140,13 +162,13 @@ export async function runPlan(
         if (batch.length) await flagged(batch);
       } catch (error) {
         // A flagged record may fail the file (as it fails the JavaScript reader): nothing of it may land.
-        await rm(outputPath, { force: true });
+        await removeOutput();
         throw error;
       }
       // Includes the JavaScript mapper's own time (jsMap, jsSpool), which the caller also reports.
       times.add('flagged', performance.now() - started);
     }
-    return { rows: counts.total, written: counts.ok, bytes };
+    return { rows: counts.total, written: counts.ok, bytes, paths };
   } finally {
     await dropScratch();
   }

@@ -17,8 +17,12 @@ import * as datasets from './datasets.repo.js';
 import * as batches from './batches.repo.js';
 import * as tagsRepo from './tags.repo.js';
 import { readTable } from './iceberg-tables.repo.js';
-import { commitDatasetChange } from './dataset-tables.js';
+import { commitDatasetChange, partitionFieldsFor } from './dataset-tables.js';
 import { undoCompactionOf } from './compaction.js';
+import { isTimeSeries } from '../../pipeline/schema/time-series.js';
+import { currentSchema } from '../../lake/iceberg/table-metadata.js';
+import { TIMESTAMP_COLUMN, type PartitionField } from '../../lake/iceberg/partitioning.js';
+import { splitByDay } from '../../pipeline/write/day-partitions.js';
 import type { DatasetPatch } from './dataset-input.js';
 import type { BatchError, BatchOutcome, BatchRecord, BeginBatchInput, DataSetFile, DatasetRecord, ImportBatchInput, LastBatches } from './types.js';
 
@@ -414,7 +418,19 @@ export class CatalogService {
 
     let files: LakeFile[];
     let rowCounts: Map<string, number>;
+    let days: Map<string, number | null> | null = null;
+    let dayField: PartitionField | null = null;
+    let schema: Record<string, unknown> | null;
+    let existing: DataFile[];
     try {
+      schema = await this.tableSchemaOf(scope, batch.datasetId);
+      existing = schema ? await this.filesBeforeTable(scope, batch.datasetId, batchId) : [];
+      // A day-partitioned table takes files of one day each: the staged files are split by day where they are not.
+      const partitioning = schema ? await this.dayPartitioning(batch.datasetId, schema, existing.length > 0) : null;
+      if (partitioning) {
+        dayField = partitioning.field;
+        days = await splitByDay(staging.dir, partitioning.column);
+      }
       // Each data file's record count, for its manifest entry: read from the Parquet footers while they are local.
       rowCounts = await this.stagedRowCounts(staging);
       files = await staging.commit();
@@ -428,8 +444,6 @@ export class CatalogService {
     const where = { orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId: batch.datasetId };
     const predecessors = batch.replay?.predecessors ?? [];
     try {
-      const schema = await this.tableSchemaOf(scope, batch.datasetId);
-      const existing = schema ? await this.filesBeforeTable(scope, batch.datasetId, batchId) : [];
       await this.db.transaction(async (tx) => {
         const done = await batches.finalise(tx, batchId, {
           status: 'success',
@@ -451,7 +465,12 @@ export class CatalogService {
           const table = this.lake.table(where);
           const add: DataFile[] = files
             .filter((f) => rowCounts.has(f.name))
-            .map((f) => ({ filePath: table.dataFileUri(batchId, f.name), recordCount: rowCounts.get(f.name)!, fileSizeInBytes: f.size }));
+            .map((f) => ({
+              filePath: table.dataFileUri(batchId, f.name),
+              recordCount: rowCounts.get(f.name)!,
+              fileSizeInBytes: f.size,
+              ...(dayField && days ? { partition: { [dayField.name]: days.get(f.name) ?? null } } : {}),
+            }));
           const remove: string[] = [];
           for (const predecessor of predecessors)
             for (const file of await batches.selectFiles(tx, predecessor)) remove.push(table.dataFileUri(predecessor, file.name));
@@ -465,6 +484,7 @@ export class CatalogService {
             properties: { [SNAPSHOT_BATCH]: batchId, ...(predecessors.length ? { [SNAPSHOT_REPLACED_BATCHES]: predecessors.join(',') } : {}) },
             schema,
             existing: existing.filter((f) => !remove.includes(f.filePath)),
+            partitionFields: dayField ? [dayField] : [],
           });
           if (snapshotId !== null) await batches.setSnapshot(tx, batchId, snapshotId);
         }
@@ -684,6 +704,27 @@ export class CatalogService {
   private async tableSchemaOf(scope: Scope, datasetId: string): Promise<Record<string, unknown> | null> {
     if (!this.options.tableSchema) return null;
     return this.options.tableSchema(scope, (await this.getDataset(scope, datasetId)).schemaRef.id);
+  }
+
+  /**
+   * The day partition a batch's files are written under (its partition field and the top-level column it is the day
+   * of), or null for an unpartitioned table. Only time-series schemas are partitioned, so other datasets cost no look-up.
+   */
+  private async dayPartitioning(
+    datasetId: string,
+    schema: Record<string, unknown>,
+    preTableFiles: boolean,
+  ): Promise<{ field: PartitionField; column: string } | null> {
+    if (!isTimeSeries(schema)) return null;
+    const table = await readTable(this.db, datasetId);
+    const fields = partitionFieldsFor(table?.metadata ?? null, schema, preTableFiles);
+    if (fields.length === 0) return null;
+    const [field] = fields;
+    if (fields.length > 1 || field!.transform !== 'day')
+      throw new Error(`dataset ${datasetId}'s table has a partition spec Tributary does not write`);
+    const column = table ? currentSchema(table.metadata).fields.find((f) => f.id === field!['source-id'])?.name : TIMESTAMP_COLUMN;
+    if (!column) throw new Error(`dataset ${datasetId}'s table partitions by a field its schema lacks`);
+    return { field: field!, column };
   }
 
   /**

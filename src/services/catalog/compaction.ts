@@ -64,11 +64,11 @@ export type CompactionOutcome =
   /** The table changed under the rewrite; the written files were removed. */
   | { status: 'raced' };
 
-/** A live data file as a scan plans it: its manifest's partition spec and (once tables are partitioned) its partition. */
+/** A live data file as a scan plans it: its manifest's partition spec and its partition. */
 export interface LiveFile {
   dataFile: DataFile;
   specId: number;
-  /** The file's partition values; null for an unpartitioned spec (today's every table). */
+  /** The file's partition values; null for an unpartitioned spec. */
   partition: Record<string, unknown> | null;
 }
 
@@ -94,13 +94,14 @@ export async function liveFiles(table: LakeTable, metadata: TableMetadata): Prom
   const live: LiveFile[] = [];
   for (const manifest of await decodeManifestList(await table.files.read(snapshot['manifest-list'])))
     for (const entry of await decodeManifest(await table.files.read(manifest.manifestPath)))
-      if (entry.status !== EntryStatus.deleted) live.push({ dataFile: entry.dataFile, specId: manifest.partitionSpecId, partition: null });
+      if (entry.status !== EntryStatus.deleted)
+        live.push({ dataFile: entry.dataFile, specId: manifest.partitionSpecId, partition: entry.dataFile.partition ?? null });
   return live;
 }
 
 /**
  * The key a compacted file's inputs share: one partition of one spec, so a compacted file never mixes partitions.
- * Unpartitioned tables have one group; a partition spec (by day of `timestamp`) gives one per day.
+ * An unpartitioned table has one group; a time-series table (by day of `timestamp`) one per day.
  */
 export function partitionGroupKey(file: LiveFile): string {
   return `${file.specId}\u0000${file.partition === null ? '' : JSON.stringify(Object.entries(file.partition).sort(([a], [b]) => a.localeCompare(b)))}`;
@@ -136,6 +137,12 @@ export function planRewrites<T extends { file: LiveFile }>(candidates: T[], targ
   return runs.filter((run) => run.length > 1);
 }
 
+/** The partition a run's files share, as a data file carries it (nothing for an unpartitioned table). */
+function partitionOf(run: Candidate[]): Pick<DataFile, 'partition'> {
+  const partition = run[0]?.file.dataFile.partition;
+  return partition ? { partition } : {};
+}
+
 /**
  * What a REVERT or a replay of `batchIds` changes besides removing their own files: every compacted file holding one
  * of them leaves the table, and the original files of the other, still `success`, batches it held come back, so the
@@ -155,7 +162,12 @@ export async function undoCompactionOf(tx: Queryable, datasetId: string, batchId
   const add = held.flatMap((f) =>
     f.sources
       .filter((s) => landed.has(s.batchId))
-      .map((s) => ({ filePath: s.filePath, recordCount: s.recordCount, fileSizeInBytes: s.fileSizeInBytes })),
+      .map((s) => ({
+        filePath: s.filePath,
+        recordCount: s.recordCount,
+        fileSizeInBytes: s.fileSizeInBytes,
+        ...(s.partition ? { partition: s.partition } : {}),
+      })),
   );
   await deleteCompactedFiles(
     tx,
@@ -254,7 +266,7 @@ export class TableCompactor {
     const row = await readTable(this.db, where.datasetId);
     if (!row) return { status: 'nothing' };
     const table = this.lake.table(where);
-    const candidates = await this.smallCandidates(table, where.datasetId, await liveFiles(table, row.metadata));
+    const candidates = await this.smallCandidates(table, where.datasetId, await liveFiles(table, row.metadata), row.metadata['default-spec-id']);
     if (candidates.length < Math.max(2, this.settings.minFiles)) return { status: 'nothing' };
     const runs = planRewrites(candidates, this.settings.targetBytes);
     if (runs.length === 0) return { status: 'nothing' };
@@ -269,7 +281,8 @@ export class TableCompactor {
       published = files.map((f) => f.name);
       const size = new Map(files.map((f) => [f.name.slice(f.name.lastIndexOf('/') + 1), f.size]));
       const compacted = written.map(({ name, recordCount, run }) => ({
-        dataFile: { filePath: table.compactedFileUri(name), recordCount, fileSizeInBytes: size.get(name)! },
+        // A run never mixes partitions (partitionGroupKey): its file takes the partition its inputs share.
+        dataFile: { filePath: table.compactedFileUri(name), recordCount, fileSizeInBytes: size.get(name)!, ...partitionOf(run) },
         sources: run.flatMap((c) => c.sources),
       }));
       const removed = runs.flat().map((c) => c.file.dataFile.filePath);
@@ -316,8 +329,9 @@ export class TableCompactor {
    * whose originals are all of `success` batches. Anything else (a file of a batch in any other state, a file this
    * store knows nothing of) is never touched.
    */
-  private async smallCandidates(table: LakeTable, datasetId: string, live: LiveFile[]): Promise<Candidate[]> {
-    const small = live.filter((f) => f.dataFile.fileSizeInBytes < this.smallBytes);
+  private async smallCandidates(table: LakeTable, datasetId: string, live: LiveFile[], specId: number): Promise<Candidate[]> {
+    // Only files of the table's spec: the files a compaction adds are written under it.
+    const small = live.filter((f) => f.dataFile.fileSizeInBytes < this.smallBytes && f.specId === specId);
     const compacted = new Map(
       (
         await selectCompactedFiles(

@@ -1,9 +1,18 @@
 import type { Queryable } from '../../store/db.js';
 import { commitChange, liveDataFiles } from '../../lake/iceberg/commit.js';
 import type { DataFile } from '../../lake/iceberg/manifests.js';
+import { dayOfTimestampFields, type PartitionField } from '../../lake/iceberg/partitioning.js';
 import { icebergStruct } from '../../lake/iceberg/schema.js';
-import { currentSchema, newTableMetadata, withSchema, type SnapshotOperation, type TableMetadata } from '../../lake/iceberg/table-metadata.js';
+import {
+  currentSchema,
+  newTableMetadata,
+  partitionSpec,
+  withSchema,
+  type SnapshotOperation,
+  type TableMetadata,
+} from '../../lake/iceberg/table-metadata.js';
 import type { LakeTable } from '../../lake/table-format.js';
+import { isTimeSeries } from '../../pipeline/schema/time-series.js';
 import { rootField } from '../../pipeline/schema/xdm-fields.js';
 import { lockTable, movePointer } from './iceberg-tables.repo.js';
 
@@ -15,8 +24,21 @@ import { lockTable, movePointer } from './iceberg-tables.repo.js';
  * the pointer moved anyway (the table was created under it) starts again on the new base.
  */
 
+/**
+ * The partition fields a batch's files are written under: the table's default spec, or for the table the batch
+ * creates, the day of `timestamp` when the schema is time-series. A table created around files that landed before
+ * it existed (written without regard to days) is unpartitioned, and so is every table made before partitioning:
+ * a spec never changes under a table's files.
+ */
+export function partitionFieldsFor(metadata: TableMetadata | null, schema: Record<string, unknown>, preTableFiles: boolean): PartitionField[] {
+  if (metadata) return partitionSpec(metadata).fields;
+  if (preTableFiles || !isTimeSeries(schema)) return [];
+  return dayOfTimestampFields(icebergStruct(rootField(schema), undefined, 0).struct);
+}
+
 export interface DatasetTableChange {
   operation: SnapshotOperation;
+  /** Data files to add, each with its partition when the table's spec has fields (see partitionFieldsFor). */
   add: DataFile[];
   /** Data file URIs to remove; those the table does not hold (landed before the table existed) are passed over. */
   remove: string[];
@@ -37,6 +59,8 @@ export interface DatasetTableChange {
    * that creates the table, so a dataset's first snapshot holds all its data.
    */
   existing?: DataFile[];
+  /** The partition spec of the table this change creates, if it does (see partitionFieldsFor); unpartitioned if absent. */
+  partitionFields?: PartitionField[];
 }
 
 /** A strict change found files it removes no longer live: another change (a REVERT, a compaction) took them first. */
@@ -60,7 +84,7 @@ export async function commitDatasetChange(
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const row = await lockTable(tx, datasetId);
     if (!row && !change.schema) return null;
-    const metadata = row ? evolved(row.metadata, change.schema, nowMs) : created(table, change.schema!, nowMs);
+    const metadata = row ? evolved(row.metadata, change.schema, nowMs) : created(table, change.schema!, change.partitionFields ?? [], nowMs);
     const remove = change.remove.length ? await heldOf(table, metadata, change.remove) : new Set<string>();
     if (change.strict && remove.size < new Set(change.remove).size) throw new TableMovedOn(change.remove.filter((uri) => !remove.has(uri)));
     const add = row ? change.add : [...(change.existing ?? []), ...change.add];
@@ -76,9 +100,9 @@ export async function commitDatasetChange(
   throw new Error(`the Iceberg table of dataset ${datasetId} kept changing under ${ATTEMPTS} commits`);
 }
 
-function created(table: LakeTable, schema: Record<string, unknown>, nowMs: number): TableMetadata {
+function created(table: LakeTable, schema: Record<string, unknown>, partitionFields: PartitionField[], nowMs: number): TableMetadata {
   const { struct, lastColumnId } = icebergStruct(rootField(schema), undefined, 0);
-  return newTableMetadata({ location: table.location, struct, lastColumnId, nowMs });
+  return newTableMetadata({ location: table.location, struct, lastColumnId, nowMs, partitionFields });
 }
 
 /** XDM's additive evolution as Iceberg schema evolution: fields keep their ids, new ones take the next. */
