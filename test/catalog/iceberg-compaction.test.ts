@@ -340,6 +340,101 @@ describe('compacting a dataset table on PGlite', () => {
   });
 });
 
+describe('compacting a day-partitioned time-series table on PGlite', () => {
+  let t: TestPlatform;
+  let restoreFetch: () => void;
+  const DAY_MS = 86_400_000;
+
+  beforeAll(async () => {
+    t = await startTestPlatform({ env: { TRIBUTARY_COMPACT_INTERVAL_MS: '0' } });
+    restoreFetch = answerFileUrls();
+  });
+  afterAll(async () => {
+    restoreFetch?.();
+    await t?.close();
+  });
+
+  it('writes one compacted file per day, each with its day, and never mixes days', async () => {
+    const schema = await t.call('POST', '/data/foundation/schemaregistry/tenant/schemas', {
+      type: 'object',
+      title: 'Compacted events schema',
+      allOf: [{ $ref: 'https://ns.adobe.com/xdm/context/experienceevent' }],
+    });
+    expect(schema.statusCode, schema.body).toBe(201);
+    const created = await t.call('POST', `${CATALOG}/dataSets`, { name: 'Compacted Events', schemaRef: { id: schema.json().$id } });
+    const datasetId = (created.json()[0] as string).split('/').pop()!;
+    const dataset = (await t.call('GET', `${CATALOG}/dataSets/${datasetId}`)).json()[datasetId];
+    const scope = await t.platform.identity.systemScope(t.credentials.imsOrg, dataset.sandboxId as string);
+    const world: World = { t, scope, datasetId, table: dataset.tags['adobe/pqs/table'][0], names: new Map() };
+
+    // Each batch's three events fall on two UTC days (08:00 and 20:00 of the 28th, 08:00 of the 29th).
+    for (let b = 0; b < 12; b++) {
+      const { batchId, staging } = await t.platform.catalog.beginBatch(scope, { datasetId });
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      await connection.run(`SET TimeZone = 'UTC'`);
+      await connection.run(
+        `COPY (SELECT 'p${b}-' || range AS _id, TIMESTAMPTZ '2026-11-28 08:00:00+00' + INTERVAL (range * 12) HOUR AS timestamp FROM range(${ROWS}))
+         TO '${join(staging.dir, 'part-00000.parquet')}' (FORMAT parquet)`,
+      );
+      connection.closeSync();
+      instance.closeSync();
+      const landed = await t.platform.catalog.finishBatch(scope, batchId, staging, {
+        recordCount: ROWS,
+        failedRecordCount: 0,
+        inputFiles: [],
+        rowErrors: [],
+      });
+      expect(landed.status).toBe('success');
+      world.names.set(batchId, `p${b}`);
+    }
+    const before = await liveDataFiles(lakeTable(world).files, await metadataOf(world));
+    expect(before).toHaveLength(24);
+    const ids = (rows: Array<Record<string, unknown>>) => rows.map((r) => String(r._id)).sort();
+    const read = async () => {
+      const metadata = await metadataOf(world);
+      return (await icebergRead({ tableUrl: metadata.location, metadata: metadata as never })) as Array<Record<string, unknown>>;
+    };
+    const rowsBefore = ids(await read());
+    expect(rowsBefore).toEqual(expectedRows([...world.names.values()]));
+
+    expect(await t.platform.compactor.compact({ ...scope, datasetId })).toMatchObject({ status: 'compacted', removedFiles: 24, addedFiles: 2 });
+    const after = await liveDataFiles(lakeTable(world).files, await metadataOf(world));
+    expect(after).toHaveLength(2);
+    const day = Math.floor(Date.parse('2026-11-28T00:00:00Z') / DAY_MS);
+    const days = after.map((f) => Object.values(f.partition ?? {})[0]).sort();
+    expect(days).toEqual([day, day + 1]);
+    // Each compacted file holds the rows of its own day only.
+    for (const file of after) {
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      const reader = await connection.runAndReadAll(
+        `SELECT count(*)::INTEGER AS n, count(DISTINCT (epoch_ms(timestamp) // ${DAY_MS}))::INTEGER AS days, min(epoch_ms(timestamp) // ${DAY_MS})::INTEGER AS day FROM read_parquet('${fileURLToPath(file.filePath)}')`,
+      );
+      connection.closeSync();
+      instance.closeSync();
+      const [row] = reader.getRowObjects();
+      expect({ n: row!.n, days: row!.days, day: row!.day }).toEqual({
+        n: Object.values(file.partition!)[0] === day ? 2 * 12 : 12,
+        days: 1,
+        day: Object.values(file.partition!)[0],
+      });
+    }
+    expect(ids(await read())).toEqual(rowsBefore);
+    await checkSpecRules(world);
+
+    // REVERT of one batch puts back the others' originals with their days.
+    const [victim] = [...world.names.keys()].slice(4, 5);
+    await t.platform.catalog.revertBatch(scope, victim!);
+    world.names.delete(victim!);
+    const reverted = await liveDataFiles(lakeTable(world).files, await metadataOf(world));
+    expect(reverted).toHaveLength(22);
+    for (const file of reverted) expect(Object.values(file.partition ?? {})[0]).toBeTypeOf('number');
+    expect(ids(await read())).toEqual(expectedRows([...world.names.values()]));
+    await checkSpecRules(world);
+  });
+});
+
 async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (await condition()) return;
