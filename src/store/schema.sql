@@ -215,12 +215,18 @@ create table iceberg_table_garbage (
   constraint iceberg_table_garbage_pkey PRIMARY KEY (dataset_id, uri)
 );
 
+create table iceberg_table_upkeep (
+  dataset_id text not null,
+  maintained_at timestamp with time zone not null,
+  constraint iceberg_table_upkeep_dataset_id_fkey FOREIGN KEY (dataset_id) REFERENCES iceberg_tables(dataset_id) ON DELETE CASCADE,
+  constraint iceberg_table_upkeep_pkey PRIMARY KEY (dataset_id)
+);
+
 create table iceberg_tables (
   dataset_id text not null,
   metadata_location text not null,
   metadata jsonb not null,
   updated_at timestamp with time zone not null default now(),
-  maintained_at timestamp with time zone,
   constraint iceberg_tables_dataset_id_fkey FOREIGN KEY (dataset_id) REFERENCES datasets(id) ON DELETE CASCADE,
   constraint iceberg_tables_pkey PRIMARY KEY (dataset_id)
 );

@@ -9,10 +9,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { icebergRead } from 'icebird';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveDataFiles } from '../../src/lake/iceberg/commit.js';
-import { decodeManifest, decodeManifestList, EntryStatus } from '../../src/lake/iceberg/manifests.js';
-import type { IcebergType } from '../../src/lake/iceberg/schema.js';
 import type { TableMetadata } from '../../src/lake/iceberg/table-metadata.js';
 import { answerFileUrls } from '../support/file-fetch.js';
+import { checkSpecRules } from '../support/iceberg-spec.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { CATALOG, IMPORT, completeBatch, count, makeDataset, upload } from '../ingest/support.js';
 
@@ -97,7 +96,7 @@ describe.each(['pglite', 'postgres'] as const)('datasets as Iceberg tables on %s
     expect(rows.find((r) => r._id === 'b-2')?.person?.name?.firstName).toBe('F-b-2');
     // Query Service plans its scan from the same snapshot.
     expect(await count(t, TABLE)).toBe(5);
-    await checkSpecRules(metadata);
+    await checkSpecRules(tableFiles(), metadata);
   });
 
   it('turns a REVERT into a delete snapshot and a replay into one overwrite', async () => {
@@ -128,12 +127,12 @@ describe.each(['pglite', 'postgres'] as const)('datasets as Iceberg tables on %s
     expect(await icebirdIds(metadata)).toEqual(['c-1']);
     expect(await duckdbIds(metadata)).toEqual(['c-1']);
     expect(await count(t, TABLE)).toBe(1);
-    // Time travel: the table's history is the batches' history (the reverted batch's files left the lake).
+    // Time travel: the table's history is the batches' history (the reverted batch's files stay until it expires).
     const second = metadata.snapshots[1]!;
     const before = { ...metadata, 'current-snapshot-id': second['snapshot-id'] };
     expect((await liveDataFiles(tableFiles(), before)).reduce((n, f) => n + f.recordCount, 0)).toBe(5);
     expect(metadata.snapshots.map((s) => s.summary.operation)).toEqual(['append', 'append', 'delete', 'overwrite']);
-    await checkSpecRules(metadata);
+    await checkSpecRules(tableFiles(), metadata);
   });
 
   it('serves the Iceberg REST catalog to the org and sandbox of the token, in its error shape otherwise', async () => {
@@ -195,42 +194,4 @@ describe.each(['pglite', 'postgres'] as const)('datasets as Iceberg tables on %s
     expect((await t.call('DELETE', `${CATALOG}/dataSets/${datasetId}`)).statusCode).toBe(200);
     expect((await iceberg('/v1/prod/namespaces/datasets/tables')).json()).toEqual({ identifiers: [] });
   });
-
-  /** The Iceberg spec's rules for table metadata and the current snapshot's manifests. */
-  async function checkSpecRules(metadata: TableMetadata): Promise<void> {
-    const snapshots = metadata.snapshots;
-    expect(snapshots.map((s) => s['sequence-number'])).toEqual(snapshots.map((_, i) => i + 1));
-    expect(metadata['last-sequence-number']).toBe(snapshots.length);
-    expect(snapshots.map((s) => s['parent-snapshot-id'])).toEqual([undefined, ...snapshots.slice(0, -1).map((s) => s['snapshot-id'])]);
-    expect(metadata['current-snapshot-id']).toBe(snapshots.at(-1)!['snapshot-id']);
-    expect(metadata.refs.main).toEqual({ 'snapshot-id': metadata['current-snapshot-id'], type: 'branch' });
-    expect(metadata['metadata-log']).toHaveLength(snapshots.length - 1);
-    for (const schema of metadata.schemas) {
-      const ids = fieldIds(schema);
-      expect(new Set(ids).size).toBe(ids.length);
-      expect(Math.max(...ids)).toBeLessThanOrEqual(metadata['last-column-id']);
-    }
-    const current = snapshots.at(-1)!;
-    const list = await decodeManifestList(await tableFiles().read(current['manifest-list']));
-    let live = 0;
-    for (const manifest of list) {
-      const entries = await decodeManifest(await tableFiles().read(manifest.manifestPath));
-      const of = (status: number) => entries.filter((e) => e.status === status).length;
-      expect([manifest.addedFilesCount, manifest.existingFilesCount, manifest.deletedFilesCount]).toEqual([
-        of(EntryStatus.added),
-        of(EntryStatus.existing),
-        of(EntryStatus.deleted),
-      ]);
-      expect(manifest.sequenceNumber).toBeLessThanOrEqual(current['sequence-number']);
-      live += entries.filter((e) => e.status !== EntryStatus.deleted).reduce((n, e) => n + e.dataFile.recordCount, 0);
-    }
-    expect(String(live)).toBe(current.summary['total-records']);
-  }
 });
-
-function fieldIds(type: IcebergType): number[] {
-  if (typeof type === 'string') return [];
-  if (type.type === 'struct') return type.fields.flatMap((f) => [f.id, ...fieldIds(f.type)]);
-  if (type.type === 'list') return [type['element-id'], ...fieldIds(type.element)];
-  return [type['key-id'], type['value-id'], ...fieldIds(type.value)];
-}

@@ -1,8 +1,8 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LakeError } from '../errors.js';
-import { walk } from '../walk.js';
+import { walkWithTimes } from '../walk.js';
 import type { TableFiles } from './commit.js';
 
 /** A table's files in a local folder, recorded as file:// URIs (what Spark, Trino and DuckDB open for a local table). */
@@ -30,14 +30,11 @@ export function localTableFiles(tableDir: string): TableFiles {
       }
     },
     async list() {
-      const found = [];
-      for (const file of await walk(tableDir)) {
-        const path = join(tableDir, file.name);
-        // A file removed between the walk and its stat was someone else's removal: it is simply not there.
-        const info = await stat(path).catch(() => null);
-        if (info) found.push({ uri: pathToFileURL(path).href, size: info.size, modifiedMs: info.mtimeMs });
-      }
-      return found;
+      return (await walkWithTimes(tableDir)).map((file) => ({
+        uri: pathToFileURL(join(tableDir, file.name)).href,
+        size: file.size,
+        modifiedMs: file.modifiedMs,
+      }));
     },
     async delete(uri) {
       await rm(pathOf(uri), { force: true });

@@ -64,22 +64,19 @@ export class TableMaintenance {
   /**
    * The job: every table not looked after within the interval, each claimed before its upkeep, so workers running
    * at once share the tables and never work on the same one. A table whose upkeep fails is tried again next interval.
+   * Returns how many tables it looked after.
    */
   async runDue(nowMs = Date.now()): Promise<number> {
     const intervalMs = Math.max(1, this.settings.intervalMs);
+    const due = await this.db.query<{ dataset_id: string }>(
+      `select t.dataset_id from iceberg_tables t left join iceberg_table_upkeep u on u.dataset_id = t.dataset_id
+       where u.maintained_at is null or u.maintained_at <= now() - make_interval(secs => $1::float8 / 1000)
+       order by u.maintained_at nulls first, t.dataset_id`,
+      [intervalMs],
+    );
     let done = 0;
-    for (;;) {
-      const claimed = await this.db.query<{ dataset_id: string }>(
-        `update iceberg_tables set maintained_at = now()
-         where dataset_id = (
-           select dataset_id from iceberg_tables
-           where maintained_at is null or maintained_at <= now() - make_interval(secs => $1::float8 / 1000)
-           order by maintained_at nulls first, dataset_id limit 1 for update skip locked)
-         returning dataset_id`,
-        [intervalMs],
-      );
-      const datasetId = claimed[0]?.dataset_id;
-      if (!datasetId) return done;
+    for (const { dataset_id: datasetId } of due) {
+      if (!(await this.claim(datasetId, intervalMs))) continue;
       try {
         await this.maintain(datasetId, nowMs);
         done += 1;
@@ -87,9 +84,31 @@ export class TableMaintenance {
         this.onError(datasetId, error);
       }
     }
+    return done;
   }
 
-  /** One table's upkeep: what an earlier run left to delete, then expiry, then orphan removal. */
+  /** Takes a table for upkeep unless another worker took it within the interval (or it was dropped meanwhile). */
+  private async claim(datasetId: string, intervalMs: number): Promise<boolean> {
+    try {
+      const rows = await this.db.query(
+        `insert into iceberg_table_upkeep (dataset_id, maintained_at) values ($1, now())
+         on conflict (dataset_id) do update set maintained_at = now()
+           where iceberg_table_upkeep.maintained_at <= now() - make_interval(secs => $2::float8 / 1000)
+         returning dataset_id`,
+        [datasetId, intervalMs],
+      );
+      return rows.length === 1;
+    } catch (error) {
+      // The table's dataset was deleted since the due list was read.
+      if ((error as { code?: string }).code === '23503') return false;
+      throw error;
+    }
+  }
+
+  /**
+   * One table's upkeep: what an earlier run left to delete, then expiry, then orphan removal. `nowMs` is the time
+   * snapshots' ages are judged at; files' ages are always judged against the clock, since the lake stamps them.
+   */
   async maintain(datasetId: string, nowMs = Date.now()): Promise<MaintenanceOutcome> {
     const where = await this.locationOf(datasetId);
     if (!where) return { expiredSnapshots: 0, deletedFiles: 0, orphansDeleted: 0 };
@@ -97,7 +116,7 @@ export class TableMaintenance {
     const leftOver = await this.collect(datasetId, where, table);
     const expired = await this.expire(datasetId, table, nowMs);
     const deletedFiles = leftOver + (expired ? await this.collect(datasetId, where, table) : 0);
-    const orphansDeleted = await this.removeOrphans(datasetId, table, nowMs);
+    const orphansDeleted = await this.removeOrphans(datasetId, table);
     return { expiredSnapshots: expired, deletedFiles, orphansDeleted };
   }
 
