@@ -36,9 +36,9 @@ function helpers(get: () => TestPlatform) {
     return { orgId: t.credentials.imsOrg, sandboxId: sandboxes.get(datasetId)!, datasetId };
   };
   return {
-    async land(datasetId: string, ids: string[]): Promise<string> {
+    async land(datasetId: string, ids: string[], body: Record<string, unknown> = {}): Promise<string> {
       const t = get();
-      const created = await t.call('POST', `${IMPORT}/batches`, { datasetId, inputFormat: { format: 'json' } });
+      const created = await t.call('POST', `${IMPORT}/batches`, { datasetId, inputFormat: { format: 'json' }, ...body });
       expect(created.statusCode, created.body).toBe(201);
       const id = created.json().id as string;
       await upload(t, 'PUT', `${IMPORT}/batches/${id}/datasets/${datasetId}/files/rows.json`, lines(ids));
@@ -160,6 +160,24 @@ describe('Iceberg table upkeep on PGlite', () => {
     const next = await h.current(datasetId);
     expect(await icebirdIds(next.metadata)).toEqual(['b-1', 'c-1']);
     await checkSpecRules(table.files, next.metadata, { fullHistory: false });
+  });
+
+  it("keeps a replay's predecessors for time travel until expiry", async () => {
+    const { datasetId } = await makeDataset(t, 'Replayed People');
+    const a = await h.land(datasetId, ['a-1', 'a-2']);
+    await h.land(datasetId, ['a-1'], { replay: { predecessors: [a], reason: 'corrected' } });
+    const table = await h.table(datasetId);
+    const { metadata } = await h.current(datasetId);
+    expect(await icebirdIds(metadata)).toEqual(['a-1']);
+    expect(await icebirdIds(at(metadata, metadata.snapshots[0]!['snapshot-id']))).toEqual(['a-1', 'a-2']);
+    const replaced = [...(await h.stored(datasetId))].filter((uri) => uri.startsWith(table.dataFileUri(a, '')));
+    expect(replaced.length).toBeGreaterThan(0);
+
+    const later = Date.now() + t.platform.config.tables.snapshotRetentionMs + 60_000;
+    expect((await t.platform.tableMaintenance.maintain(datasetId, later)).expiredSnapshots).toBe(1);
+    const stored = await h.stored(datasetId);
+    for (const uri of replaced) expect(stored.has(uri)).toBe(false);
+    expect(await icebirdIds((await h.current(datasetId)).metadata)).toEqual(['a-1']);
   });
 
   it('keeps the files of a successful batch no kept snapshot lists, and honours min-snapshots-to-keep', async () => {

@@ -430,9 +430,12 @@ export class CatalogService {
     const size = files.reduce((sum, f) => sum + f.size, 0);
     const where = { orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId: batch.datasetId };
     const predecessors = batch.replay?.predecessors ?? [];
+    let predecessorsInHistory = false;
     try {
       const schema = await this.tableSchemaOf(scope, batch.datasetId);
       const existing = schema ? await this.filesBeforeTable(scope, batch.datasetId, batchId) : [];
+      // The predecessors' files are then in the table's history: they stay for time travel until expiry deletes them.
+      predecessorsInHistory = predecessors.length > 0 && schema !== null && (await readTable(this.db, batch.datasetId)) !== null;
       await this.db.transaction(async (tx) => {
         const done = await batches.finalise(tx, batchId, {
           status: 'success',
@@ -480,7 +483,7 @@ export class CatalogService {
       }
       throw error;
     }
-    for (const predecessor of batch.replay?.predecessors ?? []) {
+    for (const predecessor of predecessorsInHistory ? [] : predecessors) {
       await this.lake.removeBatch(this.location(scope, batch.datasetId, predecessor)).catch(() => undefined);
     }
     return { status: 'success', files, errors };
