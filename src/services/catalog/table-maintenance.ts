@@ -2,13 +2,13 @@ import type { Db } from '../../store/db.js';
 import type { JobQueue } from '../../store/queue.js';
 import type { Lake } from '../../lake/lake.js';
 import type { DatasetLocation, LakeTable } from '../../lake/table-format.js';
-import { writeVersion } from '../../lake/iceberg/commit.js';
+import { writeVersion, type TableFiles } from '../../lake/iceberg/commit.js';
 import { expireSnapshots, reachedFiles, unreached, type ReachedFiles } from '../../lake/iceberg/expire.js';
 import { nextMetadataLog } from '../../lake/iceberg/table-metadata.js';
 import { isMissingFile } from '../lake-errors.js';
 import { IN_FLIGHT } from './batches.repo.js';
 import { updateDatasetTable } from './dataset-tables.js';
-import { readTable } from './iceberg-tables.repo.js';
+import { readTable, type IcebergTableRow } from './iceberg-tables.repo.js';
 
 /** The queue of table upkeep: one job per interval, which looks after every table that is due. */
 export const TABLE_EXPIRE_QUEUE = 'tributary.table-expire';
@@ -126,14 +126,24 @@ export class TableMaintenance {
    */
   async expire(datasetId: string, table: LakeTable, nowMs = Date.now()): Promise<number> {
     const defaults = { maxSnapshotAgeMs: this.settings.snapshotRetentionMs, minSnapshotsToKeep: MIN_SNAPSHOTS_TO_KEEP };
+    const reading = remembering(table.files);
+    const plan = async (row: IcebergTableRow) => {
+      const expiry = expireSnapshots(row.metadata, nowMs, defaults);
+      if (!expiry) return null;
+      const kept = await reachedFiles(reading, expiry.metadata.snapshots);
+      return { expiry, gone: unreached(await reachedFiles(reading, expiry.expired, { isMissing: isMissingFile }), kept) };
+    };
+    // First without the lock: most runs find nothing to expire, and what this pass reads is not read again while
+    // the lock holds commits back (table files never change, so only what a commit added meanwhile is new).
+    const peek = await readTable(this.db, datasetId);
+    if (!peek || !(await plan(peek))) return 0;
     return this.db.transaction(async (tx) => {
       let garbage: Array<{ uri: string; kind: GarbageKind }> = [];
       let expired = 0;
       const committed = await updateDatasetTable(tx, table, datasetId, async (row) => {
-        const expiry = row ? expireSnapshots(row.metadata, nowMs, defaults) : null;
-        if (!row || !expiry) return null;
-        const kept = await reachedFiles(table.files, expiry.metadata.snapshots);
-        const gone = unreached(await reachedFiles(table.files, expiry.expired, { isMissing: isMissingFile }), kept);
+        const planned = row ? await plan(row) : null;
+        if (!row || !planned) return null;
+        const { expiry, gone } = planned;
         garbage = [
           ...gone.data.map((uri) => ({ uri, kind: 'data' as const })),
           ...gone.manifests.map((uri) => ({ uri, kind: 'manifest' as const })),
@@ -238,4 +248,19 @@ export class TableMaintenance {
     )[0];
     return row ? { orgId: row.org_id, sandboxId: row.sandbox_id, datasetId } : null;
   }
+}
+
+/** Reads of one expiry, kept: table files are immutable, so a file read once need not be read again. */
+function remembering(files: TableFiles): TableFiles {
+  const seen = new Map<string, Buffer>();
+  return {
+    ...files,
+    async read(uri) {
+      const known = seen.get(uri);
+      if (known) return known;
+      const bytes = await files.read(uri);
+      seen.set(uri, bytes);
+      return bytes;
+    },
+  };
 }
