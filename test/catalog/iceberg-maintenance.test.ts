@@ -284,6 +284,12 @@ describe('Iceberg table upkeep on PGlite', () => {
     for (const uri of referenced) expect(stored.has(uri)).toBe(true);
     expect(referenced.some((uri) => uri.startsWith(table.dataFileUri(landed, '')))).toBe(true);
     expect(await icebirdIds((await h.current(datasetId)).metadata)).toEqual(['a-1']);
+
+    // Once that batch ends without landing, its file is an orphan like any other, and its folder goes with it.
+    expect((await t.call('POST', `${IMPORT}/batches/${inFlight}?action=ABORT`)).json().status).toBe('aborted');
+    expect((await t.platform.tableMaintenance.maintain(datasetId)).orphansDeleted).toBe(1);
+    expect(readdirSync(root)).not.toContain(inFlight);
+    expect([...(await h.stored(datasetId))].filter((uri) => !stored.has(uri))).toEqual([]);
   });
 });
 

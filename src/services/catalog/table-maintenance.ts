@@ -116,7 +116,7 @@ export class TableMaintenance {
     const leftOver = await this.collect(datasetId, where, table);
     const expired = await this.expire(datasetId, table, nowMs);
     const deletedFiles = leftOver + (expired ? await this.collect(datasetId, where, table) : 0);
-    const orphansDeleted = await this.removeOrphans(datasetId, table);
+    const orphansDeleted = await this.removeOrphans(datasetId, where, table);
     return { expiredSnapshots: expired, deletedFiles, orphansDeleted };
   }
 
@@ -191,13 +191,19 @@ export class TableMaintenance {
       }
       if (uris.length) await this.db.query('delete from iceberg_table_garbage where dataset_id = $1 and uri = any($2::text[])', [datasetId, uris]);
     }
-    // A reverted batch none of whose files any snapshot holds any more leaves the lake whole (on S3, its commit marker
-    // and cached copies too).
-    for (const batchId of emptied) {
+    await this.forgetBatches(where, table, kept, emptied);
+    return deleted;
+  }
+
+  /**
+   * A batch none of whose files any kept snapshot holds any more, once its files were deleted, leaves the lake
+   * whole (on S3 its commit marker and cached copies too), as REVERT removed it before tables kept history.
+   */
+  private async forgetBatches(where: DatasetLocation, table: LakeTable, kept: ReachedFiles, batchIds: Set<string>): Promise<void> {
+    for (const batchId of batchIds) {
       const prefix = table.dataFileUri(batchId, '');
       if (![...kept.liveData].some((uri) => uri.startsWith(prefix))) await this.lake.removeBatch({ ...where, batchId });
     }
-    return deleted;
   }
 
   /**
@@ -205,7 +211,7 @@ export class TableMaintenance {
    * kept snapshot, no batch that is `success` or in flight — once they are older than the orphan age (younger ones
    * may be a commit's in progress). The listing comes first, so whatever commits after it is fresh and stays.
    */
-  async removeOrphans(datasetId: string, table: LakeTable, nowMs = Date.now()): Promise<number> {
+  async removeOrphans(datasetId: string, where: DatasetLocation, table: LakeTable, nowMs = Date.now()): Promise<number> {
     const stored = await table.files.list();
     const statuses = await this.batchStatuses(datasetId);
     const current = await readTable(this.db, datasetId);
@@ -219,13 +225,16 @@ export class TableMaintenance {
       ...kept.liveData,
     ]);
     let deleted = 0;
+    const emptied = new Set<string>();
     for (const file of stored) {
       if (referenced.has(file.uri) || nowMs - file.modifiedMs < this.settings.orphanMinAgeMs) continue;
       const batchId = table.batchFileOf(file.uri)?.batchId;
       if (batchId && KEEPS_FILES.includes(statuses.get(batchId) ?? '')) continue;
       await table.files.delete(file.uri);
       deleted += 1;
+      if (batchId && statuses.has(batchId)) emptied.add(batchId);
     }
+    await this.forgetBatches(where, table, kept, emptied);
     return deleted;
   }
 
