@@ -17,6 +17,7 @@ import { SchemaRegistryService } from './services/schema-registry/index.js';
 import { IdentityNamespaceService } from './services/identity-namespace/index.js';
 import { CatalogService } from './services/catalog/index.js';
 import { IcebergCatalog } from './services/catalog/iceberg-catalog.js';
+import { TableMaintenance } from './services/catalog/table-maintenance.js';
 import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
 import { BatchIngestionService } from './services/ingest/index.js';
@@ -50,6 +51,8 @@ export interface Platform {
   schemaRegistry: SchemaRegistryService;
   identityNamespaces: IdentityNamespaceService;
   catalog: CatalogService;
+  /** Upkeep of the datasets' Iceberg tables: snapshot expiry, metadata files, orphan removal (a periodic job). */
+  tableMaintenance: TableMaintenance;
   /** What the Iceberg REST catalog (`/iceberg`) serves: each dataset's Iceberg table. */
   icebergCatalog: IcebergCatalog;
   dataPrep: DataPrepService;
@@ -217,11 +220,23 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     scopeOf: async (orgId, sandboxId, clientId) => ({ ...(await identity.systemScope(orgId, sandboxId)), clientId }),
     log,
   });
+  const tableMaintenance = new TableMaintenance(
+    db,
+    lake,
+    {
+      snapshotRetentionMs: config.tables.snapshotRetentionMs,
+      orphanMinAgeMs: config.tables.orphanMinAgeMs,
+      intervalMs: config.tables.maintenanceIntervalMs,
+    },
+    (datasetId, error) => log('table upkeep failed', { datasetId, error: String(error) }),
+  );
   const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), [
     () => flowService.executor.failAbandonedRuns(),
     () => batchIngestion.failAbandonedImports(),
     // Scheduled queries whose slot has come are queued on the same tick.
     () => querySchedules.tick(),
+    // Table upkeep: one job per interval, whichever process's tick asks first.
+    () => tableMaintenance.schedule(queue),
   ]);
   // Reset order matters: flows stop first, so nothing writes while datasets and schemas go.
   const sandboxPurgers: SandboxPurger[] = [
@@ -254,6 +269,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     schemaRegistry,
     identityNamespaces,
     catalog,
+    tableMaintenance,
     dataPrep,
     dataAccess,
     batchIngestion,
@@ -274,7 +290,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     async startBackground(options = {}) {
       if (background) return;
       background = true;
-      await startBackground({ db, queue, catalog, query, sandboxes, scheduler, flowService, batchIngestion, querySchedules, inFlight }, options);
+      await startBackground(
+        { db, queue, catalog, query, sandboxes, scheduler, flowService, batchIngestion, querySchedules, tableMaintenance, inFlight },
+        options,
+      );
     },
     async close(options = {}) {
       // Idempotent: a signal handler and a test teardown may both ask.

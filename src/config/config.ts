@@ -74,6 +74,20 @@ export interface Config {
   inletMaxBacklog: number;
   /** Query Service's PostgreSQL interface, started by `serve`. */
   sql: SqlConfig;
+  /** Upkeep of the datasets' Iceberg tables: snapshot expiry and orphan removal. */
+  tables: TableUpkeepConfig;
+}
+
+export interface TableUpkeepConfig {
+  /**
+   * Snapshots older than this are expired unless a table's `history.expire.max-snapshot-age-ms` says otherwise
+   * (`TRIBUTARY_SNAPSHOT_RETENTION_MS`, default 5 days); the current snapshot always stays.
+   */
+  snapshotRetentionMs: number;
+  /** A file no snapshot or batch references is removed once this old (`TRIBUTARY_ORPHAN_MIN_AGE_MS`, default 3 days). */
+  orphanMinAgeMs: number;
+  /** How often each table is looked after (`TRIBUTARY_TABLE_MAINTENANCE_INTERVAL_MS`, default 1 hour; 0: never). */
+  maintenanceIntervalMs: number;
 }
 
 export interface SqlConfig {
@@ -230,6 +244,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scratchDir: join(home, 'scratch'),
     runHeartbeatMs: integer(env, 'TRIBUTARY_RUN_HEARTBEAT_MS', 15_000, 100),
     inletMaxBacklog: integer(env, 'TRIBUTARY_INLET_MAX_BACKLOG', 100_000, 1),
+    tables: {
+      snapshotRetentionMs: integer(env, 'TRIBUTARY_SNAPSHOT_RETENTION_MS', 5 * 24 * 3_600_000),
+      orphanMinAgeMs: integer(env, 'TRIBUTARY_ORPHAN_MIN_AGE_MS', 3 * 24 * 3_600_000),
+      maintenanceIntervalMs: integer(env, 'TRIBUTARY_TABLE_MAINTENANCE_INTERVAL_MS', 3_600_000),
+    },
     stream: {
       batchMs: integer(env, 'TRIBUTARY_STREAM_BATCH_MS', 2000, 50),
       batchRecords: integer(env, 'TRIBUTARY_STREAM_BATCH_RECORDS', 10_000, 1),

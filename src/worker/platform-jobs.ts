@@ -1,6 +1,7 @@
 import { RUN_QUEUE, type FlowService } from '../services/flow-service/index.js';
 import { IMPORT_QUEUE, type BatchIngestionService } from '../services/ingest/index.js';
 import { SCHEDULED_QUERY_QUEUE, type QuerySchedulesService } from '../services/query/index.js';
+import { TABLE_EXPIRE_QUEUE, type TableMaintenance } from '../services/catalog/index.js';
 import type { JobQueue } from '../store/queue.js';
 import type { PlatformJobs } from './jobs.js';
 import type { InFlight, JobHandlers } from './worker.js';
@@ -13,11 +14,19 @@ export interface PlatformJobDeps {
   flowService: FlowService;
   batchIngestion: BatchIngestionService;
   querySchedules: QuerySchedulesService;
+  tableMaintenance: TableMaintenance;
   inFlight: InFlight;
 }
 
 /** The platform's registry of jobs: what a worker does with each queue's jobs. */
-export function platformJobHandlers({ queue, flowService, batchIngestion, querySchedules, inFlight }: PlatformJobDeps): JobHandlers<PlatformJobs> {
+export function platformJobHandlers({
+  queue,
+  flowService,
+  batchIngestion,
+  querySchedules,
+  tableMaintenance,
+  inFlight,
+}: PlatformJobDeps): JobHandlers<PlatformJobs> {
   return {
     [RUN_QUEUE]: async ({ runId }) => {
       const outcome = await inFlight.run((signal) => flowService.executor.execute(runId, { signal }));
@@ -31,5 +40,7 @@ export function platformJobHandlers({ queue, flowService, batchIngestion, queryS
     // A scheduled query's run (a due slot or a trigger): its query runs here and the run ends with it.
     // Under `inFlight`, so that shutting down stops its query rather than waiting for it.
     [SCHEDULED_QUERY_QUEUE]: (job) => inFlight.run((signal) => querySchedules.execute(job, signal)),
+    // Snapshot expiry and orphan removal of every table due, claimed table by table (several workers share them).
+    [TABLE_EXPIRE_QUEUE]: async () => void (await tableMaintenance.runDue()),
   };
 }

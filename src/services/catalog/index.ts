@@ -16,3 +16,10 @@ export type {
   SchemaRef,
 } from './types.js';
 export { purgeCatalogSandbox } from './sandbox-purge.js';
+export {
+  TABLE_EXPIRE_QUEUE,
+  TableMaintenance,
+  type MaintenanceOutcome,
+  type TableMaintenanceJobs,
+  type TableMaintenanceSettings,
+} from './table-maintenance.js';
