@@ -34,6 +34,8 @@ export default function RunPage() {
   const r = run.data;
   const m = r.metrics;
   const d = m.durationSummary;
+  // A streaming flow's run sums up its micro-batches of one time window; each micro-batch is a batch of its own.
+  const stream = m.streamSummary;
   const download = async (fileId: string, name: string) => {
     const bytes = await dataAccess(api).download(fileId, name);
     const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
@@ -63,17 +65,35 @@ export default function RunPage() {
           {formatNumber(m.recordSummary?.inputRecordCount ?? 0)} in, {formatNumber(m.recordSummary?.outputRecordCount ?? 0)} ingested,{' '}
           {formatNumber(m.recordSummary?.failedRecordCount ?? 0)} failed
         </dd>
-        <dt>Files</dt>
-        <dd>
-          {formatNumber(m.fileSummary?.inputFileCount ?? 0)} read{m.fileSummary?.failedFileCount ? `, ${m.fileSummary.failedFileCount} failed` : ''}
-        </dd>
+        {stream ? (
+          <>
+            <dt>Window</dt>
+            <dd data-testid="run-window">
+              {formatTime(r.windowStartTime)} – {formatTime(r.windowEndTime)}
+            </dd>
+            <dt>Micro-batches</dt>
+            <dd>{formatNumber(stream.microBatchCount ?? 0)}</dd>
+            <dt>Lag</dt>
+            <dd data-testid="run-lag">
+              {stream.lagMs === undefined ? '–' : `${formatDuration(stream.lagMs)} behind the stream at the last micro-batch`}
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>Files</dt>
+            <dd>
+              {formatNumber(m.fileSummary?.inputFileCount ?? 0)} read
+              {m.fileSummary?.failedFileCount ? `, ${m.fileSummary.failedFileCount} failed` : ''}
+            </dd>
+          </>
+        )}
         <dt>Size</dt>
         <dd>{formatBytes(m.sizeSummary?.inputBytes)} read</dd>
-        <dt>Duration</dt>
+        <dt>{stream ? 'Active for' : 'Duration'}</dt>
         <dd>{formatDuration(d?.startedAtUTC && d.completedAtUTC ? d.completedAtUTC - d.startedAtUTC : undefined)}</dd>
         <dt>Batch</dt>
         <dd>
-          {batchId ? <code>{batchId}</code> : 'none'}
+          {batchId ? <code>{batchId}</code> : stream ? 'one per micro-batch' : 'none'}
           {context.data?.dataSetId ? (
             <>
               {' '}
