@@ -62,9 +62,9 @@ export default function FlowPage() {
   const ordered = [...(runs.data ?? [])].sort(
     (a, b) => (a.metrics.durationSummary?.startedAtUTC ?? a.createdAt ?? 0) - (b.metrics.durationSummary?.startedAtUTC ?? b.createdAt ?? 0),
   );
-  const labels = ordered.map((r) =>
-    new Date(r.metrics.durationSummary?.startedAtUTC ?? r.createdAt ?? 0).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }),
-  );
+  // A streaming run is labelled by the start of its window, a file run by when it started.
+  const started = (r: Run) => (streaming ? r.windowStartTime : undefined) ?? r.metrics.durationSummary?.startedAtUTC ?? r.createdAt;
+  const labels = ordered.map((r) => new Date(started(r) ?? 0).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
   const metric = (pick: (r: Run) => number | undefined) => ordered.map((r) => pick(r) ?? 0);
   const duration = (r: Run) => {
     const d = r.metrics.durationSummary;
@@ -72,7 +72,6 @@ export default function FlowPage() {
   };
   const once = (f.scheduleParams?.frequency ?? 'once') === 'once';
   const lag = (r: Run) => r.metrics.streamSummary?.lagMs;
-  const started = (r: Run) => r.windowStartTime ?? r.metrics.durationSummary?.startedAtUTC ?? r.createdAt;
 
   return (
     <section className="stack">
