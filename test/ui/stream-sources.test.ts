@@ -3,21 +3,27 @@
  * kinesalite (authenticate, pick the stream, preview its records, an ad hoc dataset, suggested mappings, where to
  * start reading, review; no schedule), records put before and after the flow land, and the flow's page shows its
  * window run with records and lag; then an HTTP API inlet (a name, no token), a record posted at the preview step
- * and read back, and the inlet's URL and curl command after creation, which take records that land too. Landed
+ * and read back, and the inlet's URL and curl command after creation, which take records that land too; then an Event
+ * Hubs source on the in-repo AMQP fake, its hub typed in (the account names none) and read with a consumer group. Landed
  * rows are counted by SQL in the dataset page's query box. Screenshots go to test-output/ui-stream/.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { EventHubProducerClient } from '@azure/event-hubs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { hasChromium, launchBrowser, CHROMIUM } from './browser.js';
 import { startServer, stopServer, type Server } from './server.js';
 import { startKinesalite, type KinesaliteHandle } from '../support/kinesalite.js';
 import { createStream, kinesisClient, people, put } from '../support/kinesis-journey.js';
+import { launchFakeEventHubs, type LaunchedFakeEventHubs } from '../support/fake-event-hubs/index.js';
 
 const KINESIS_SPEC = '86043421-563b-46ec-8e6c-e23184711bf6';
 const HTTP_INLET_SPEC = 'bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb';
+const EVENT_HUBS_SPEC = 'bf9f5905-92b7-48bf-bf20-455bc6b60a4e';
+const HUB_KEY_NAME = 'RootManageSharedAccessKey';
+const HUB_KEY = 'dWktdGVzdC1rZXktb2YtdGhlLWZha2UtbmFtZXNwYWNlLTk4NzY1NDMyMTA=';
 const OUT = join(process.cwd(), 'test-output', 'ui-stream');
 const STEP = 60_000;
 /** Micro-batches cut quickly, so records land in seconds. */
@@ -28,6 +34,7 @@ const LIVE_PREVIEW = [/\/conversion\/mappingSets\/preview$/];
 describe('web UI: stream sources in chromium', () => {
   let server: Server;
   let k: KinesaliteHandle;
+  let hubs: LaunchedFakeEventHubs;
   let client: KinesisClient;
   let context: BrowserContext;
   let profile: string;
@@ -44,6 +51,10 @@ describe('web UI: stream sources in chromium', () => {
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     k = await startKinesalite();
+    hubs = await launchFakeEventHubs({
+      hubs: [{ name: 'ui-hub', partitionCount: 2, consumerGroups: ['tributary'] }],
+      policies: [{ name: HUB_KEY_NAME, key: HUB_KEY }],
+    });
     client = kinesisClient(k);
     [server, { context, profile }] = await Promise.all([startServer({ env: ENV }), launchBrowser()]);
     context.setDefaultTimeout(STEP);
@@ -64,6 +75,7 @@ describe('web UI: stream sources in chromium', () => {
     if (server) rmSync(server.home, { recursive: true, force: true });
     if (profile) rmSync(profile, { recursive: true, force: true });
     await k?.stop();
+    await hubs?.stop();
   });
 
   const failed = (name: string) =>
@@ -246,6 +258,77 @@ describe('web UI: stream sources in chromium', () => {
     await waitForRecords(4);
     await screenshot('inlet-dataflow');
     await countBySql(4);
+    expect(consoleErrors).toEqual([]);
+  }, 900_000);
+
+  it('sets up an Event Hubs source: a hub the account does not name is typed in, read with the consumer group chosen', async () => {
+    failed('event-hubs');
+    const producer = new EventHubProducerClient(
+      `Endpoint=${hubs.endpoint}/;SharedAccessKeyName=${HUB_KEY_NAME};SharedAccessKey=${HUB_KEY};UseDevelopmentEmulator=true`,
+      'ui-hub',
+    );
+    const send = async (from: number, count: number, partitionId: string) =>
+      producer.sendBatch(
+        people('h', from, count).map((b) => ({ body: JSON.parse(b.toString('utf8')) })),
+        { partitionId },
+      );
+    try {
+      await send(1, 2, '0');
+      await send(3, 1, '1');
+      await page.goto(`${server.base}/sources`);
+      await page.locator(`a[data-spec="${EVENT_HUBS_SPEC}"]`).click();
+
+      // A namespace policy, through the fake's plain-AMQP endpoint; the policy key is a password input.
+      await page.getByRole('heading', { name: 'Authenticate', level: 1 }).waitFor();
+      const key = page.getByLabel(/^Policy key/);
+      expect(await key.getAttribute('type')).toBe('password');
+      await page.getByLabel(/^Policy name/).fill(HUB_KEY_NAME);
+      await key.fill(HUB_KEY);
+      await page.getByLabel(/^Namespace/).fill('tributary-ui');
+      await page.getByLabel(/^Endpoint/).fill(hubs.endpoint);
+      await page.getByRole('checkbox', { name: /Development emulator/ }).check();
+      await page.getByRole('button', { name: 'Connect and test' }).click();
+      await page.getByText('the connection test passed').waitFor();
+      await page.getByRole('button', { name: 'Next' }).click();
+
+      // Event Hubs lists only a hub the account names: this one names none, so the hub is typed.
+      await page.getByRole('heading', { name: 'Select stream', level: 1 }).waitFor();
+      await page.getByText('The account names no event hub: type its name below.').waitFor();
+      await page.getByLabel('Event hub name').fill('ui-hub');
+      await page.getByRole('button', { name: 'Use this event hub' }).click();
+      await page.getByText('Selected event hub ui-hub').waitFor();
+      await page.getByRole('button', { name: 'Next' }).click();
+
+      await page.getByRole('heading', { name: 'Preview', level: 1 }).waitFor();
+      const preview = page.getByTestId('stream-preview');
+      await preview.getByText('h3@example.com').waitFor();
+      expect(await preview.locator('tbody tr').count()).toBe(3);
+      await page.getByRole('button', { name: 'Next' }).click();
+      await adhocTargetAndMapping('Hub people', 3);
+
+      // Event Hubs starts at the earliest event by default; the consumer group is the hub's own, not $Default.
+      await page.getByRole('heading', { name: 'Stream settings', level: 1 }).waitFor();
+      await page.getByLabel('Dataflow name').fill('Hub people stream');
+      expect(await page.getByLabel('Start reading at').inputValue()).toBe('earliest');
+      const group = page.getByLabel('Consumer group');
+      expect(await group.inputValue()).toBe('$Default');
+      await group.fill('tributary');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('heading', { name: 'Review', level: 1 }).waitFor();
+      expect(await page.getByTestId('review-stream').innerText()).toMatch(/ui-hub · raw JSON · from the earliest record · consumer group tributary/);
+      await screenshot('hub-review');
+      await page.getByRole('button', { name: 'Create dataflow' }).click();
+      await page.waitForURL(/\/dataflows\/[0-9a-f-]{36}$/, { timeout: STEP });
+      await page.getByRole('heading', { name: 'Hub people stream', level: 1 }).waitFor();
+
+      await waitForRecords(3);
+      await send(4, 3, '1');
+      await waitForRecords(6);
+      await screenshot('hub-dataflow');
+      await countBySql(6);
+    } finally {
+      await producer.close();
+    }
     expect(consoleErrors).toEqual([]);
   }, 900_000);
 });
