@@ -113,6 +113,11 @@ describe('web UI: stream sources in chromium', () => {
   const countBySql = async (expected: number) => {
     await page.getByRole('region', { name: 'Runs' }).locator('a[href^="/runs/"]').first().click();
     await page.getByRole('heading', { name: /^Run of/, level: 1 }).waitFor();
+    // The window run: its records, its window, and the lag at its last micro-batch.
+    await expect.poll(() => page.getByTestId('run-records').innerText()).toBe(`${expected} in, ${expected} ingested, 0 failed`);
+    expect(await page.getByTestId('run-window').innerText()).toMatch(/ – /);
+    expect(await page.getByTestId('run-lag').innerText()).toMatch(/^\d+(\.\d)? (ms|s) behind the stream|^\d+ min \d+ s behind the stream/);
+    await screenshot(`run-${expected}`);
     await page.getByRole('link', { name: 'its dataset' }).click();
     await page.getByRole('button', { name: 'Run query' }).waitFor();
     const dataSetId = new URL(page.url()).pathname.split('/').pop()!;
