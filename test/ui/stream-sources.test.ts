@@ -117,6 +117,7 @@ describe('web UI: stream sources in chromium', () => {
     await expect.poll(() => page.getByTestId('run-records').innerText()).toBe(`${expected} in, ${expected} ingested, 0 failed`);
     expect(await page.getByTestId('run-window').innerText()).toMatch(/ – /);
     expect(await page.getByTestId('run-lag').innerText()).toMatch(/^\d+(\.\d)? (ms|s) behind the stream|^\d+ min \d+ s behind the stream/);
+    await page.getByTestId('run-batches-note').waitFor();
     await screenshot(`run-${expected}`);
     await page.getByRole('link', { name: 'its dataset' }).click();
     await page.getByRole('button', { name: 'Run query' }).waitFor();
