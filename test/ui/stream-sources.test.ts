@@ -66,6 +66,11 @@ describe('web UI: stream sources in chromium', () => {
       consoleErrors.push(`${message.text()} (${url})`);
     });
     page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+    // Signed in once, with the credentials the server wrote: each test then starts from a page of its own.
+    await page.goto(server.base);
+    await page.getByLabel('Paste credentials.json (optional)').fill(readFileSync(join(server.home, 'credentials.json'), 'utf8'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Sources', level: 1 }).waitFor();
   }, 420_000);
 
   afterAll(async () => {
@@ -134,11 +139,7 @@ describe('web UI: stream sources in chromium', () => {
     await createStream(client, 'ui-orders', 2);
     await put(client, 'ui-orders', people('k', 1, 3));
 
-    const credentials = readFileSync(join(server.home, 'credentials.json'), 'utf8');
-    await page.goto(server.base);
-    await page.getByLabel('Paste credentials.json (optional)').fill(credentials);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Sources', level: 1 }).waitFor();
+    await page.goto(`${server.base}/sources`);
     await page.locator(`a[data-spec="${KINESIS_SPEC}"]`).click();
 
     // 1. The spec's auth fields; the secret key is a password input.
@@ -264,6 +265,29 @@ describe('web UI: stream sources in chromium', () => {
     await waitForRecords(4);
     await screenshot('inlet-dataflow');
     await countBySql(4);
+
+    // An inlet that requires a token: the command says so, and a post without one is refused. At 390 px the
+    // long URL and the command stay inside the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.base}/sources/new/${HTTP_INLET_SPEC}`);
+    await page.getByRole('heading', { name: 'Authenticate', level: 1 }).waitFor();
+    await page.getByLabel('Account name').fill('Signed events');
+    await page.getByRole('checkbox', { name: /Require authentication/ }).check();
+    await page.getByRole('button', { name: 'Connect and test' }).click();
+    await page.getByText('the connection test passed').waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Preview', level: 1 }).waitFor();
+    const signedUrl = await page.getByTestId('inlet-url').innerText();
+    expect(signedUrl).not.toBe(inletUrl);
+    expect(await page.getByTestId('inlet-curl').innerText()).toContain('-H "Authorization: Bearer $ACCESS_TOKEN"');
+    await page.getByText('Each post needs an access token of this organization and sandbox.').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'the inlet preview fits 390 px').toBeLessThanOrEqual(0);
+    await screenshot('inlet-signed-narrow');
+    const unsigned = await post(signedUrl, { id: 'nobody' });
+    expect(unsigned.status, unsigned.body).toBeGreaterThanOrEqual(401);
+    expect(unsigned.status, unsigned.body).toBeLessThanOrEqual(403);
+    await page.setViewportSize({ width: 1280, height: 900 });
     expect(consoleErrors).toEqual([]);
   }, 900_000);
 

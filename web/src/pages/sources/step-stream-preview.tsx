@@ -79,8 +79,8 @@ export function StreamPreviewStep({ state, update, next }: StepProps) {
         <label>
           <span>Records are</span>
           <select value={dataType} onChange={(e) => setParams({ dataType: e.target.value as StreamParams['dataType'] })}>
-            <option value="raw">Raw JSON (mapped to the schema)</option>
-            <option value="xdm">XDM (entities, or AEP envelopes around them)</option>
+            <option value="raw">Raw JSON</option>
+            <option value="xdm">XDM entities or envelopes</option>
           </select>
         </label>
         <div className="actions">
