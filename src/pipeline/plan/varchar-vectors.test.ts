@@ -81,6 +81,19 @@ describe('whole-chunk VARCHAR vectors', () => {
     }
   });
 
+  it('reads constant inputs as the flat vectors DuckDB hands scalar functions', async () => {
+    const { connection } = await engine;
+    register(connection, 'test_input', (v) => (v === null ? null : `<${v}>`));
+    const result = await connection.runAndReadAll(
+      `SELECT count(*) FILTER (WHERE test_input('a constant longer than twelve bytes') = '<a constant longer than twelve bytes>')::INTEGER AS long,
+              count(*) FILTER (WHERE test_input('short') = '<short>')::INTEGER AS short,
+              count(*) FILTER (WHERE test_input(NULL) IS NULL)::INTEGER AS nothing,
+              count(*) FILTER (WHERE test_input(s) = '<' || s || '>')::INTEGER AS joined
+       FROM range(5000) r(i) JOIN (VALUES (0, 'first joined value'), (1, 'second'), (2, 'third joined value')) t(k, s) ON i % 3 = k`,
+    );
+    expect(result.getRowObjectsJS()).toEqual([{ long: 5000, short: 5000, nothing: 5000, joined: 5000 }]);
+  });
+
   it('writes strings DuckDB compares, hashes and groups as its own', async () => {
     const { connection } = await engine;
     register(connection, 'test_same', (v) => v);
