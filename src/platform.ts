@@ -217,12 +217,13 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     scopeOf: async (orgId, sandboxId, clientId) => ({ ...(await identity.systemScope(orgId, sandboxId)), clientId }),
     log,
   });
-  const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), [
-    () => flowService.executor.failAbandonedRuns(),
-    () => batchIngestion.failAbandonedImports(),
+  const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), {
     // Scheduled queries whose slot has come are queued on the same tick.
-    () => querySchedules.tick(),
-  ]);
+    everyTick: [() => querySchedules.queueDue()],
+    // What the upkeep looks for has been silent for ten heartbeats (a minute for a query's outcome): once a heartbeat is often enough.
+    upkeep: [() => flowService.executor.failAbandonedRuns(), () => batchIngestion.failAbandonedImports(), () => querySchedules.settleOrphanedRuns()],
+    upkeepMs: Math.min(config.runHeartbeatMs, batchIngestion.heartbeatMs),
+  });
   // Reset order matters: flows stop first, so nothing writes while datasets and schemas go.
   const sandboxPurgers: SandboxPurger[] = [
     { area: 'flowservice', purgeSandbox: (scope) => purgeFlowServiceSandbox(db, scope) },
