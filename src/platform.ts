@@ -230,14 +230,19 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     },
     (datasetId, error) => log('table upkeep failed', { datasetId, error: String(error) }),
   );
-  const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), [
-    () => flowService.executor.failAbandonedRuns(),
-    () => batchIngestion.failAbandonedImports(),
+  const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), {
     // Scheduled queries whose slot has come are queued on the same tick.
-    () => querySchedules.tick(),
-    // Table upkeep: one job per interval, whichever process's tick asks first.
-    () => tableMaintenance.schedule(queue),
-  ]);
+    everyTick: [() => querySchedules.queueDue()],
+    // What the upkeep looks for has been silent for ten heartbeats (a minute for a query's outcome): once a heartbeat is often enough.
+    // Table upkeep is one throttled job per interval (an hour by default), whichever process asks first.
+    upkeep: [
+      () => flowService.executor.failAbandonedRuns(),
+      () => batchIngestion.failAbandonedImports(),
+      () => querySchedules.settleOrphanedRuns(),
+      () => tableMaintenance.schedule(queue),
+    ],
+    upkeepMs: Math.min(config.runHeartbeatMs, batchIngestion.heartbeatMs),
+  });
   // Reset order matters: flows stop first, so nothing writes while datasets and schemas go.
   const sandboxPurgers: SandboxPurger[] = [
     { area: 'flowservice', purgeSandbox: (scope) => purgeFlowServiceSandbox(db, scope) },
