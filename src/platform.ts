@@ -17,6 +17,7 @@ import { SchemaRegistryService } from './services/schema-registry/index.js';
 import { IdentityNamespaceService } from './services/identity-namespace/index.js';
 import { CatalogService, TableCompactor } from './services/catalog/index.js';
 import { IcebergCatalog } from './services/catalog/iceberg-catalog.js';
+import { TableMaintenance } from './services/catalog/table-maintenance.js';
 import { DataPrepService } from './services/data-prep/index.js';
 import { DataAccessService } from './services/export/index.js';
 import { BatchIngestionService } from './services/ingest/index.js';
@@ -52,6 +53,8 @@ export interface Platform {
   catalog: CatalogService;
   /** Rewrites datasets' small data files into few large ones (a background job; see compaction.ts). */
   compactor: TableCompactor;
+  /** Upkeep of the datasets' Iceberg tables: snapshot expiry, metadata files, orphan removal (a periodic job). */
+  tableMaintenance: TableMaintenance;
   /** What the Iceberg REST catalog (`/iceberg`) serves: each dataset's Iceberg table. */
   icebergCatalog: IcebergCatalog;
   dataPrep: DataPrepService;
@@ -222,14 +225,31 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     scopeOf: async (orgId, sandboxId, clientId) => ({ ...(await identity.systemScope(orgId, sandboxId)), clientId }),
     log,
   });
-  const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), [
-    () => flowService.executor.failAbandonedRuns(),
-    () => batchIngestion.failAbandonedImports(),
+  const tableMaintenance = new TableMaintenance(
+    db,
+    lake,
+    {
+      snapshotRetentionMs: config.tables.snapshotRetentionMs,
+      orphanMinAgeMs: config.tables.orphanMinAgeMs,
+      intervalMs: config.tables.maintenanceIntervalMs,
+    },
+    (datasetId, error) => log('table upkeep failed', { datasetId, error: String(error) }),
+  );
+  const scheduler = new Scheduler(db, queue, config.schedulerTickMs, (error) => log('scheduler tick failed', { error: String(error) }), {
     // Scheduled queries whose slot has come are queued on the same tick.
-    () => querySchedules.tick(),
-    // Once per TRIBUTARY_COMPACT_INTERVAL_MS, datasets with many small files get a compaction job.
-    () => compactor.sweep(queue),
-  ]);
+    everyTick: [() => querySchedules.queueDue()],
+    // What the upkeep looks for has been silent for ten heartbeats (a minute for a query's outcome): once a heartbeat is often enough.
+    // Table upkeep is one throttled job per interval (an hour by default), whichever process asks first.
+    // Compaction: once per TRIBUTARY_COMPACT_INTERVAL_MS, datasets with many live files get a compaction job.
+    upkeep: [
+      () => flowService.executor.failAbandonedRuns(),
+      () => batchIngestion.failAbandonedImports(),
+      () => querySchedules.settleOrphanedRuns(),
+      () => tableMaintenance.schedule(queue),
+      () => compactor.sweep(queue),
+    ],
+    upkeepMs: Math.min(config.runHeartbeatMs, batchIngestion.heartbeatMs),
+  });
   // Reset order matters: flows stop first, so nothing writes while datasets and schemas go.
   const sandboxPurgers: SandboxPurger[] = [
     { area: 'flowservice', purgeSandbox: (scope) => purgeFlowServiceSandbox(db, scope) },
@@ -262,6 +282,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     identityNamespaces,
     catalog,
     compactor,
+    tableMaintenance,
     dataPrep,
     dataAccess,
     batchIngestion,
@@ -283,7 +304,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       if (background) return;
       background = true;
       await startBackground(
-        { db, queue, catalog, query, sandboxes, scheduler, flowService, batchIngestion, querySchedules, compactor, inFlight },
+        { db, queue, catalog, query, sandboxes, scheduler, flowService, batchIngestion, querySchedules, compactor, tableMaintenance, inFlight },
         options,
       );
     },

@@ -53,6 +53,21 @@ export function snapshot(run: RunDocument): RunSnapshot {
   };
 }
 
+/** A run as a row of `runs list`: a streaming window run's lag at its last micro-batch too (blank for a file run). */
+export function listRow(run: RunDocument): Record<string, string | number> {
+  const s = snapshot(run);
+  return {
+    id: run.id,
+    flowId: run.flowId ?? '',
+    status: s.status,
+    files: s.filesTotal,
+    records: s.records ?? '',
+    failed: s.failedRecords ?? '',
+    lag: s.stream && s.stream.lagMs !== null ? `${s.stream.lagMs.toLocaleString('en-US')} ms` : '',
+    started: s.startedAt ? new Date(s.startedAt).toISOString() : '',
+  };
+}
+
 /** True once there is nothing more to watch: a run that ended, or a streaming window run whose window is over. */
 export function isDone(s: RunSnapshot, now: number): boolean {
   return s.stream ? now >= s.stream.windowEnd : isFinal(s.status);

@@ -76,6 +76,8 @@ export interface Config {
   sql: SqlConfig;
   /** Background compaction of datasets' small data files (see the README's settings table). */
   compaction: CompactionConfig;
+  /** Upkeep of the datasets' Iceberg tables: snapshot expiry and orphan removal. */
+  tables: TableUpkeepConfig;
 }
 
 /** Table compaction: which files are small, when a dataset is worth compacting, how often datasets are looked at. */
@@ -86,6 +88,18 @@ export interface CompactionConfig {
   minFiles: number;
   /** How often datasets are looked at, in ms (`TRIBUTARY_COMPACT_INTERVAL_MS`, default 600000; 0: never). */
   intervalMs: number;
+}
+
+export interface TableUpkeepConfig {
+  /**
+   * Snapshots older than this are expired unless a table's `history.expire.max-snapshot-age-ms` says otherwise
+   * (`TRIBUTARY_SNAPSHOT_RETENTION_MS`, default 5 days); the current snapshot always stays.
+   */
+  snapshotRetentionMs: number;
+  /** A file no snapshot or batch references is removed once this old (`TRIBUTARY_ORPHAN_MIN_AGE_MS`, default 3 days). */
+  orphanMinAgeMs: number;
+  /** How often each table is looked after (`TRIBUTARY_TABLE_MAINTENANCE_INTERVAL_MS`, default 1 hour; 0: never). */
+  maintenanceIntervalMs: number;
 }
 
 export interface SqlConfig {
@@ -246,6 +260,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       targetBytes: integer(env, 'TRIBUTARY_COMPACT_TARGET_BYTES', 128 * 1024 * 1024, 1024),
       minFiles: integer(env, 'TRIBUTARY_COMPACT_MIN_FILES', 16, 2),
       intervalMs: integer(env, 'TRIBUTARY_COMPACT_INTERVAL_MS', 600_000, 0),
+    },
+    tables: {
+      snapshotRetentionMs: integer(env, 'TRIBUTARY_SNAPSHOT_RETENTION_MS', 5 * 24 * 3_600_000),
+      orphanMinAgeMs: integer(env, 'TRIBUTARY_ORPHAN_MIN_AGE_MS', 3 * 24 * 3_600_000),
+      maintenanceIntervalMs: integer(env, 'TRIBUTARY_TABLE_MAINTENANCE_INTERVAL_MS', 3_600_000),
     },
     stream: {
       batchMs: integer(env, 'TRIBUTARY_STREAM_BATCH_MS', 2000, 50),

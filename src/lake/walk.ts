@@ -21,3 +21,34 @@ export async function walk(dir: string, prefix = ''): Promise<LakeFile[]> {
   }
   return files;
 }
+
+/**
+ * Files of a folder, recursively, with when each was last modified; a file or folder removed while it is walked
+ * (another process deleting) is simply not listed. Hidden files are skipped, as `walk` does.
+ */
+export async function walkWithTimes(dir: string, prefix = ''): Promise<Array<LakeFile & { modifiedMs: number }>> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const files: Array<LakeFile & { modifiedMs: number }> = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const name = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      files.push(...(await walkWithTimes(join(dir, entry.name), name)));
+      continue;
+    }
+    if (!entry.isFile()) continue;
+    try {
+      const info = await stat(join(dir, entry.name));
+      files.push({ name, size: info.size, modifiedMs: info.mtimeMs });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return files;
+}

@@ -19,6 +19,12 @@ async function translated<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Whether a failure says a file is not there, in the lake's terms or as the service lake translated it. */
+export function isMissingFile(error: unknown): boolean {
+  if (error instanceof LakeError) return error.failure === 'not_found';
+  return error instanceof ServiceError && error.kind === 'not_found';
+}
+
 function stagingFor<S extends BatchStaging | TableStaging>(staging: S): S {
   return {
     dir: staging.dir,
@@ -48,6 +54,8 @@ export function serviceLake(lake: Lake): Lake {
         files: {
           write: (relative, bytes) => translated(() => table.files.write(relative, bytes)),
           read: (uri) => translated(() => table.files.read(uri)),
+          list: () => translated(() => table.files.list()),
+          delete: (uri) => translated(() => table.files.delete(uri)),
         },
       };
     },

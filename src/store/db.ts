@@ -14,6 +14,23 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs parameterless SQL that may hold several statements (migrations, pg-boss). */
   exec(sql: string): Promise<void>;
+  /**
+   * Inside a transaction: `work` runs once it has committed (never if it rolls back), e.g. deleting files the
+   * committed state no longer needs. Its failure does not undo the commit. Absent outside a transaction, where
+   * every statement commits by itself.
+   */
+  afterCommit?(work: () => Promise<void>): void;
+}
+
+/** Runs the after-commit work of a transaction that committed: each on its own, a failure only reported. */
+async function runAfterCommit(works: Array<() => Promise<void>>): Promise<void> {
+  for (const work of works) {
+    try {
+      await work();
+    } catch (error) {
+      process.emitWarning(`after-commit work failed: ${(error as Error).message}`);
+    }
+  }
 }
 
 export interface Db extends Queryable {
@@ -44,13 +61,17 @@ class PgliteDb implements Db {
     const results = await this.lite.exec(sql);
     return (results[results.length - 1]?.rows ?? []) as T[];
   }
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.lite.transaction(async (tx) =>
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const later: Array<() => Promise<void>> = [];
+    const result = await this.lite.transaction(async (tx) =>
       work({
         query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows,
         exec: async (sql: string) => void (await tx.exec(sql)),
+        afterCommit: (next) => void later.push(next),
       }),
     );
+    await runAfterCommit(later);
+    return result;
   }
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
     const unlisten = await this.lite.listen(channel, onNotify);
@@ -84,19 +105,25 @@ class PostgresDb implements Db {
   }
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const later: Array<() => Promise<void>> = [];
+    let released = false;
     try {
       await client.query('BEGIN');
       const result = await work({
         query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
         exec: async (sql: string) => void (await client.query(sql)),
+        afterCommit: (next) => void later.push(next),
       });
       await client.query('COMMIT');
+      client.release();
+      released = true;
+      await runAfterCommit(later);
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (!released) await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      if (!released) client.release();
     }
   }
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {

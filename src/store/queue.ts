@@ -19,6 +19,11 @@ export interface JobQueue<Jobs extends object = Record<string, object>> {
       singletonKey?: string;
       retryLimit?: number /** Not before this many seconds from now. */;
       startAfterSeconds?: number;
+      /**
+       * At most one job of the queue (and `singletonKey`) per slot of this many seconds, whichever process asks
+       * (at most 12 hours): a periodic job enqueued by every process's scheduler runs once per slot.
+       */
+      throttleSeconds?: number;
     },
   ): Promise<string | null>;
   /** Starts taking jobs of a queue, one at a time per call. */
@@ -75,7 +80,7 @@ export async function startQueue<Jobs extends object>(
   };
 
   return {
-    async enqueue(queue, data, { tx, singletonKey, retryLimit, startAfterSeconds } = {}) {
+    async enqueue(queue, data, { tx, singletonKey, retryLimit, startAfterSeconds, throttleSeconds } = {}) {
       const id = await boss.send(
         queue,
         data as object,
@@ -83,6 +88,7 @@ export async function startQueue<Jobs extends object>(
           ...(tx ? { db: adapter({ query: tx.query.bind(tx) }) } : {}),
           ...(singletonKey ? { singletonKey } : {}),
           ...(startAfterSeconds ? { startAfter: startAfterSeconds } : {}),
+          ...(throttleSeconds ? { singletonSeconds: Math.min(Math.max(1, Math.ceil(throttleSeconds)), 12 * 60 * 60) } : {}),
           retryLimit: retryLimit ?? 2,
           retryDelay: 5,
         } as PgBoss.SendOptions,

@@ -215,6 +215,23 @@ create table flows (
   constraint flows_state_check CHECK ((state = ANY (ARRAY['enabled'::text, 'disabled'::text])))
 );
 
+create table iceberg_table_garbage (
+  dataset_id text not null,
+  uri text not null,
+  kind text not null,
+  created_at timestamp with time zone not null default now(),
+  constraint iceberg_table_garbage_dataset_id_fkey FOREIGN KEY (dataset_id) REFERENCES iceberg_tables(dataset_id) ON DELETE CASCADE,
+  constraint iceberg_table_garbage_kind_check CHECK ((kind = ANY (ARRAY['data'::text, 'manifest'::text, 'manifest-list'::text]))),
+  constraint iceberg_table_garbage_pkey PRIMARY KEY (dataset_id, uri)
+);
+
+create table iceberg_table_upkeep (
+  dataset_id text not null,
+  maintained_at timestamp with time zone not null,
+  constraint iceberg_table_upkeep_dataset_id_fkey FOREIGN KEY (dataset_id) REFERENCES iceberg_tables(dataset_id) ON DELETE CASCADE,
+  constraint iceberg_table_upkeep_pkey PRIMARY KEY (dataset_id)
+);
+
 create table iceberg_tables (
   dataset_id text not null,
   metadata_location text not null,

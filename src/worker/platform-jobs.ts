@@ -1,7 +1,7 @@
 import { RUN_QUEUE, type FlowService } from '../services/flow-service/index.js';
 import { IMPORT_QUEUE, type BatchIngestionService } from '../services/ingest/index.js';
 import { SCHEDULED_QUERY_QUEUE, type QuerySchedulesService } from '../services/query/index.js';
-import { COMPACT_QUEUE, type TableCompactor } from '../services/catalog/index.js';
+import { COMPACT_QUEUE, TABLE_EXPIRE_QUEUE, type TableCompactor, type TableMaintenance } from '../services/catalog/index.js';
 import type { JobQueue } from '../store/queue.js';
 import type { PlatformJobs } from './jobs.js';
 import type { InFlight, JobHandlers } from './worker.js';
@@ -18,6 +18,7 @@ export interface PlatformJobDeps {
   batchIngestion: BatchIngestionService;
   querySchedules: QuerySchedulesService;
   compactor: TableCompactor;
+  tableMaintenance: TableMaintenance;
   inFlight: InFlight;
 }
 
@@ -28,6 +29,7 @@ export function platformJobHandlers({
   batchIngestion,
   querySchedules,
   compactor,
+  tableMaintenance,
   inFlight,
 }: PlatformJobDeps): JobHandlers<PlatformJobs> {
   return {
@@ -48,5 +50,7 @@ export function platformJobHandlers({
       const outcome = await compactor.compact(job);
       if (outcome.status === 'raced') await queue.enqueue(COMPACT_QUEUE, job, { startAfterSeconds: COMPACT_RETRY_SECONDS });
     },
+    // Snapshot expiry and orphan removal of every table due, claimed table by table (several workers share them).
+    [TABLE_EXPIRE_QUEUE]: async () => void (await tableMaintenance.runDue()),
   };
 }

@@ -127,7 +127,7 @@ describe.each(['pglite', 'postgres'] as const)('datasets as Iceberg tables on %s
     expect(await icebirdIds(metadata)).toEqual(['c-1']);
     expect(await duckdbIds(metadata)).toEqual(['c-1']);
     expect(await count(t, TABLE)).toBe(1);
-    // Time travel: the table's history is the batches' history (the reverted batch's files left the lake).
+    // Time travel: the table's history is the batches' history (the reverted batch's files stay until it expires).
     const second = metadata.snapshots[1]!;
     const before = { ...metadata, 'current-snapshot-id': second['snapshot-id'] };
     expect((await liveDataFiles(tableFiles(), before)).reduce((n, f) => n + f.recordCount, 0)).toBe(5);

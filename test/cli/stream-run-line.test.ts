@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDone, renderLine, snapshot } from '../../src/cli/progress-bar.js';
+import { isDone, listRow, renderLine, snapshot } from '../../src/cli/progress-bar.js';
 
 describe('runs watch on a streaming flow', () => {
   const run = {
@@ -25,5 +25,25 @@ describe('runs watch on a streaming flow', () => {
     expect(isDone(s, Date.UTC(2026, 0, 1, 12, 30))).toBe(false);
     expect(isDone(s, Date.UTC(2026, 0, 1, 13))).toBe(true);
     expect(isDone(snapshot({ id: 'f', metrics: { statusSummary: { status: 'success' } } }), 0)).toBe(true);
+  });
+
+  it('lists a window run with its lag, and a file run without one', () => {
+    expect(listRow({ ...run, flowId: 'f1' })).toEqual({
+      id: 'r1',
+      flowId: 'f1',
+      status: 'partialSuccess',
+      files: 0,
+      records: 1200,
+      failed: 3,
+      lag: '250 ms',
+      started: '2026-01-01T12:00:00.000Z',
+    });
+    const fileRun = {
+      id: 'r2',
+      metrics: { statusSummary: { status: 'success' }, fileSummary: { inputFileCount: 2 }, recordSummary: { outputRecordCount: 4 } },
+    };
+    expect(listRow(fileRun)).toMatchObject({ files: 2, records: 4, lag: '' });
+    // A window run whose micro-batches reported no lag yet shows none rather than a made-up zero.
+    expect(listRow({ ...run, metrics: { ...run.metrics, streamSummary: { microBatchCount: 1 } } }).lag).toBe('');
   });
 });

@@ -7,7 +7,7 @@ import { EventHubProducerClient } from '@azure/event-hubs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_HUBS_SPEC_ID } from '../../src/connectors/event-hubs/event-hubs.spec.js';
 import { launchFakeEventHubs, type LaunchedFakeEventHubs } from '../support/fake-event-hubs/index.js';
-import { FS, createConnection, testConnection } from '../support/flow-journey.js';
+import { FS, createConnection, explore, testConnection } from '../support/flow-journey.js';
 import { startTestPlatform, type TestDatabase, type TestPlatform } from '../support/platform.js';
 import { countBySql, createStreamFlow, expectLanded, people } from '../support/stream-journey.js';
 
@@ -24,7 +24,10 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('Event Hubs streaming flows 
 
   beforeAll(async () => {
     fake = await launchFakeEventHubs({
-      hubs: [{ name: 'orders', partitionCount: PARTITIONS, consumerGroups: ['tributary'] }],
+      hubs: [
+        { name: 'orders', partitionCount: PARTITIONS, consumerGroups: ['tributary'] },
+        { name: 'previewed', partitionCount: PARTITIONS },
+      ],
       policies: [{ name: KEY_NAME, key: KEY }],
     });
     t = await startTestPlatform({ database, env: STREAM_ENV });
@@ -65,6 +68,28 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('Event Hubs streaming flows 
       'select partition_id, checkpoint from stream_partitions where flow_id = $1 order by partition_id',
       [flowId],
     );
+
+  it('previews the events of every partition of a hub, with their columns', async () => {
+    const previewed = new EventHubProducerClient(
+      `Endpoint=${fake.endpoint}/;SharedAccessKeyName=${KEY_NAME};SharedAccessKey=${KEY};UseDevelopmentEmulator=true`,
+      'previewed',
+    );
+    try {
+      for (let p = 0; p < PARTITIONS; p++) {
+        await previewed.sendBatch(
+          people('v', p * 2, 2).map((b) => ({ body: JSON.parse(b.toString('utf8')) })),
+          { partitionId: String(p) },
+        );
+      }
+    } finally {
+      await previewed.close();
+    }
+    const preview = await explore(t, connectionId, 'objectType=stream&object=previewed&preview=true');
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body.schema.columns.map((c: { name: string }) => c.name)).toEqual(['id', 'first_name', 'email']);
+    // Each partition's events, none missed because a receiver had not attached yet.
+    expect(preview.body.data.map((r: { id: string }) => r.id).sort()).toEqual(['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7']);
+  });
 
   it('lands every event sent to every partition, before and after the flow starts, exactly once, with the consumer group the source names', async () => {
     expect(await testConnection(t, connectionId)).toEqual({ status: 200 });

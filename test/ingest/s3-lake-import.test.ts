@@ -1,4 +1,4 @@
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { icebergRead } from 'icebird';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
@@ -6,7 +6,10 @@ import { answerFileUrls } from '../support/file-fetch.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { CATALOG, EXPORT, IMPORT, completeBatch, count, makeDataset, upload } from './support.js';
 
-/** The whole path on the S3 lake (TRIBUTARY_LAKE=s3://…): import, Data Access download, SQL, REVERT, dataset deletion. */
+/**
+ * The whole path on the S3 lake (TRIBUTARY_LAKE=s3://…): import, Data Access download, SQL, REVERT, snapshot expiry
+ * and orphan removal (the lake listed page by page, objects deleted), dataset deletion.
+ */
 describe('import, download and SQL with the lake in an S3 bucket', () => {
   let s3: S3rverHandle;
   let t: TestPlatform;
@@ -29,6 +32,7 @@ describe('import, download and SQL with the lake in an S3 bucket', () => {
         TRIBUTARY_LAKE_S3_ENDPOINT: s3.endpoint,
         AWS_ACCESS_KEY_ID: s3.accessKeyId,
         AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        TRIBUTARY_ORPHAN_MIN_AGE_MS: '0',
       },
     });
     await t.platform.startBackground({ scheduler: false });
@@ -88,8 +92,19 @@ describe('import, download and SQL with the lake in an S3 bucket', () => {
     }
 
     expect((await t.call('POST', `${IMPORT}/batches/${batch.id}?action=REVERT`)).json().status).toBe('inactive');
-    // The batch's objects are gone; what stays is the dataset's Iceberg table, whose history records the REVERT.
-    expect((await keys()).filter((k) => !k.includes(`/${datasetId}/metadata/`))).toEqual([]);
+    expect(await count(t, 'bucket_people')).toBe(0);
+    // The batch's objects stay while the snapshot before the REVERT lists them (time travel reads them)...
+    const outsideMetadata = async () => (await keys()).filter((k) => !k.includes(`/${datasetId}/metadata/`));
+    expect((await outsideMetadata()).some((k) => k.endsWith('.parquet'))).toBe(true);
+    // ...and expiry past that snapshot deletes them, commit marker included: what stays is the table's metadata.
+    // An object under the table's root that nothing references goes too (here orphans need no age).
+    const root = location.slice('s3://lake/'.length, location.indexOf('/metadata/'));
+    await client.send(new PutObjectCommand({ Bucket: 'lake', Key: `${root}/metadata/stray.avro`, Body: 'stray' }));
+    const later = Date.now() + t.platform.config.tables.snapshotRetentionMs + 60_000;
+    const outcome = await t.platform.tableMaintenance.maintain(datasetId, later);
+    expect(outcome).toMatchObject({ expiredSnapshots: 1, orphansDeleted: 1 });
+    expect(await outsideMetadata()).toEqual([]);
+    expect((await keys()).some((k) => k.endsWith('/stray.avro'))).toBe(false);
     expect(await count(t, 'bucket_people')).toBe(0);
     expect((await t.call('DELETE', `${CATALOG}/dataSets/${datasetId}`)).statusCode).toBe(200);
     // Deleting the dataset drops its table, metadata and all.

@@ -10,16 +10,32 @@ import type { TableMetadata } from '../../src/lake/iceberg/table-metadata.js';
  * The Iceberg spec's rules for a table's metadata and its current snapshot's manifests: sequence numbers and
  * parents, unique field ids, partition specs (field ids from 1000, `last-partition-id`, sources in the schema),
  * manifest counts, each entry's partition tuple following its manifest's spec, the manifest list's partition
- * summaries bounding those tuples, and the summary's total.
+ * summaries bounding those tuples, and the summary's total. A table whose history was never expired
+ * (`fullHistory`, the default) also has every snapshot since its first, numbered 1…n, and one log entry per earlier
+ * version; after expiry the kept snapshots still form one chain in sequence order, the snapshot log names only kept
+ * snapshots, and the metadata log stays within `write.metadata.previous-versions-max`.
  */
-export async function checkSpecRules(files: TableFiles, metadata: TableMetadata): Promise<void> {
+export async function checkSpecRules(files: TableFiles, metadata: TableMetadata, options: { fullHistory?: boolean } = {}): Promise<void> {
+  const fullHistory = options.fullHistory ?? true;
   const snapshots = metadata.snapshots;
-  expect(snapshots.map((s) => s['sequence-number'])).toEqual(snapshots.map((_, i) => i + 1));
-  expect(metadata['last-sequence-number']).toBe(snapshots.length);
-  expect(snapshots.map((s) => s['parent-snapshot-id'])).toEqual([undefined, ...snapshots.slice(0, -1).map((s) => s['snapshot-id'])]);
+  const sequence = snapshots.map((s) => s['sequence-number']);
+  if (fullHistory) expect(sequence).toEqual(snapshots.map((_, i) => i + 1));
+  else expect(sequence).toEqual([...sequence].sort((a, b) => a - b));
+  expect(new Set(sequence).size).toBe(sequence.length);
+  expect(metadata['last-sequence-number']).toBe(sequence.at(-1));
+  const parents = snapshots.slice(1).map((s) => s['parent-snapshot-id']);
+  expect(parents).toEqual(snapshots.slice(0, -1).map((s) => s['snapshot-id']));
+  if (fullHistory) expect(snapshots[0]!['parent-snapshot-id']).toBeUndefined();
   expect(metadata['current-snapshot-id']).toBe(snapshots.at(-1)!['snapshot-id']);
   expect(metadata.refs.main).toEqual({ 'snapshot-id': metadata['current-snapshot-id'], type: 'branch' });
-  expect(metadata['metadata-log']).toHaveLength(snapshots.length - 1);
+  const kept = new Set(snapshots.map((s) => s['snapshot-id']));
+  for (const ref of Object.values(metadata.refs)) expect(kept.has(ref['snapshot-id'])).toBe(true);
+  for (const entry of metadata['snapshot-log']) expect(kept.has(entry['snapshot-id'])).toBe(true);
+  const logTimes = metadata['snapshot-log'].map((e) => e['timestamp-ms']);
+  expect(logTimes).toEqual([...logTimes].sort((a, b) => a - b));
+  if (fullHistory) expect(metadata['metadata-log']).toHaveLength(snapshots.length - 1);
+  const max = Number(metadata.properties['write.metadata.previous-versions-max'] ?? 100);
+  expect(metadata['metadata-log'].length).toBeLessThanOrEqual(max);
   for (const schema of metadata.schemas) {
     const ids = fieldIds(schema);
     expect(new Set(ids).size).toBe(ids.length);

@@ -6,7 +6,7 @@ import type { CliContext, ClientOptions } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { Output, keyValues, table } from '../output.js';
 import type { BatchDocument, FlowDocument, RunDocument } from '../api-shapes.js';
-import { isDone, renderLine, snapshot } from '../progress-bar.js';
+import { isDone, listRow, renderLine, snapshot } from '../progress-bar.js';
 
 type Run = (work: () => Promise<number>) => Promise<void>;
 
@@ -143,23 +143,7 @@ function registerFlows(program: Command, ctx: CliContext, run: Run): void {
         const { api, out } = tenant(command, ctx);
         const query = new URLSearchParams({ limit: String(number(options.limit)), ...(options.flow ? { property: `flowId==${options.flow}` } : {}) });
         const { items } = (await api.request('GET', `${FLOWS}/runs?${query}`)).body as { items: RunDocument[] };
-        out.result(items, () =>
-          table(
-            items.map((r) => {
-              const s = snapshot(r);
-              return {
-                id: r.id,
-                flowId: r.flowId,
-                status: s.status,
-                files: s.filesTotal,
-                records: s.records ?? '',
-                failed: s.failedRecords ?? '',
-                started: s.startedAt ? new Date(s.startedAt).toISOString() : '',
-              };
-            }),
-            ['id', 'flowId', 'status', 'files', 'records', 'failed', 'started'],
-          ),
-        );
+        out.result(items, () => table(items.map(listRow), ['id', 'flowId', 'status', 'files', 'records', 'failed', 'lag', 'started']));
         return EXIT.ok;
       }),
     );

@@ -11,7 +11,15 @@ import {
   type ManifestFile,
 } from './manifests.js';
 import { partitionFor } from './partitioning.js';
-import { currentSchema, currentSnapshot, partitionSpec, withSnapshot, type SnapshotOperation, type TableMetadata } from './table-metadata.js';
+import {
+  currentSchema,
+  currentSnapshot,
+  partitionSpec,
+  trimMetadataLog,
+  withSnapshot,
+  type SnapshotOperation,
+  type TableMetadata,
+} from './table-metadata.js';
 
 /**
  * One change to an Iceberg table, written as the spec asks: new manifests for what it adds and removes, a manifest
@@ -20,11 +28,24 @@ import { currentSchema, currentSnapshot, partitionSpec, withSnapshot, type Snaps
  * batch), and a writer that lost a race makes the change again on the new base.
  */
 
+/** A file found under a table's root, for the upkeep that removes what no snapshot or batch needs. */
+export interface StoredTableFile {
+  uri: string;
+  size: number;
+  /** When it was last written (ms since the epoch): files younger than a safety age may belong to a commit in progress. */
+  modifiedMs: number;
+}
+
 /** Where a table's files go: locations are absolute URIs (file:// or s3://), the form manifests record. */
 export interface TableFiles {
   /** Writes a file under the table's location (`relative`, e.g. "metadata/snap-1.avro"); answers its URI. */
   write(relative: string, bytes: Buffer): Promise<string>;
+  /** A file's bytes; a LakeError `not_found` when there is none. */
   read(uri: string): Promise<Buffer>;
+  /** Every file under the table's root (data and metadata), whatever references it. */
+  list(): Promise<StoredTableFile[]>;
+  /** Deletes one file of the table; one already gone is not an error (upkeep may be run again after a crash). */
+  delete(uri: string): Promise<void>;
 }
 
 export interface TableChange {
@@ -40,6 +61,11 @@ export interface TableChange {
 export interface Committed {
   metadata: TableMetadata;
   metadataLocation: string;
+  /**
+   * Earlier metadata files this version's log no longer lists (`write.metadata.previous-versions-max`): to delete
+   * once this version is current, never before (until then the current version's log still names them).
+   */
+  dropped?: string[];
 }
 
 /** Snapshot ids are random (the spec's choice, so concurrent writers do not collide) and kept to safe JSON integers. */
@@ -144,15 +170,25 @@ export async function commitChange(
       ...(change.properties ? { properties: change.properties } : {}),
     },
   });
-  return { metadata: next, metadataLocation: await writeMetadata(files, next) };
+  return writeVersion(files, next, base.location);
 }
 
 /**
- * A metadata file, named by its version (the table's first is 00000, each later one lists the previous in its
- * log): a table's first, e.g. when its dataset is created, or the next after a change.
+ * The next version of a table's metadata, written: its log cut to the table's limit first, and what fell out of
+ * it reported, for the caller to delete once the new version is current.
  */
-export function writeMetadata(files: TableFiles, metadata: TableMetadata): Promise<string> {
-  const version = metadata['metadata-log'].length;
+export async function writeVersion(files: TableFiles, metadata: TableMetadata, previous: string | null): Promise<Committed> {
+  const { metadata: trimmed, dropped } = trimMetadataLog(metadata);
+  return { metadata: trimmed, metadataLocation: await writeMetadata(files, trimmed, previous), dropped };
+}
+
+/**
+ * A metadata file, named by its version: a table's first is 00000 (e.g. when its dataset is created), each later
+ * one the version after the file it follows (the log is trimmed, so its length does not count versions).
+ */
+export function writeMetadata(files: TableFiles, metadata: TableMetadata, previous: string | null = null): Promise<string> {
+  const before = previous === null ? null : /(\d+)-[^/]*\.metadata\.json$/.exec(previous);
+  const version = before ? Number(before[1]) + 1 : metadata['metadata-log'].length;
   return files.write(`metadata/${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`, Buffer.from(JSON.stringify(metadata)));
 }
 

@@ -40,7 +40,58 @@ export interface TableMetadata {
   'metadata-log': Array<{ 'metadata-file': string; 'timestamp-ms': number }>;
   'sort-orders': Array<{ 'order-id': number; fields: unknown[] }>;
   'default-sort-order-id': number;
-  refs: Record<string, { 'snapshot-id': number; type: 'branch' | 'tag' }>;
+  refs: Record<string, SnapshotRef>;
+}
+
+/** A branch or tag; the optional limits override the table's expiry properties for it (spec: "Snapshot References"). */
+export interface SnapshotRef {
+  'snapshot-id': number;
+  type: 'branch' | 'tag';
+  'min-snapshots-to-keep'?: number;
+  'max-snapshot-age-ms'?: number;
+  'max-ref-age-ms'?: number;
+}
+
+/** The table properties of history upkeep, named as Iceberg names them. */
+export const TABLE_PROPERTY = {
+  maxSnapshotAgeMs: 'history.expire.max-snapshot-age-ms',
+  minSnapshotsToKeep: 'history.expire.min-snapshots-to-keep',
+  maxRefAgeMs: 'history.expire.max-ref-age-ms',
+  previousVersionsMax: 'write.metadata.previous-versions-max',
+  deleteAfterCommit: 'write.metadata.delete-after-commit.enabled',
+} as const;
+
+/** Iceberg's default for `write.metadata.previous-versions-max`. */
+export const PREVIOUS_VERSIONS_MAX = 100;
+
+/** A whole-number table property, or `fallback` when it is absent or not a whole number ≥ 0. */
+export function integerProperty(metadata: TableMetadata, key: string, fallback: number): number {
+  const raw = metadata.properties[key];
+  const value = raw === undefined ? Number.NaN : Number(raw.trim());
+  return Number.isSafeInteger(value) && value >= 0 ? value : fallback;
+}
+
+/** Whether old metadata files are deleted once a commit drops them from the log (Iceberg's default is false; here true). */
+export function deletesOldMetadata(metadata: TableMetadata): boolean {
+  return metadata.properties[TABLE_PROPERTY.deleteAfterCommit]?.trim().toLowerCase() !== 'false';
+}
+
+/** The metadata log of the version after `metadata`, which is stored at `previousFile` (null: a table's first version). */
+export function nextMetadataLog(metadata: TableMetadata, previousFile: string | null): TableMetadata['metadata-log'] {
+  const log = metadata['metadata-log'];
+  return previousFile ? [...log, { 'metadata-file': previousFile, 'timestamp-ms': metadata['last-updated-ms'] }] : log;
+}
+
+/**
+ * The log cut to `write.metadata.previous-versions-max` entries, newest kept; the metadata files that fell out
+ * of it (to be deleted once the version that drops them is current, unless the table says otherwise).
+ */
+export function trimMetadataLog(metadata: TableMetadata): { metadata: TableMetadata; dropped: string[] } {
+  const max = Math.max(1, integerProperty(metadata, TABLE_PROPERTY.previousVersionsMax, PREVIOUS_VERSIONS_MAX));
+  const log = metadata['metadata-log'];
+  if (log.length <= max) return { metadata, dropped: [] };
+  const cut = log.length - max;
+  return { metadata: { ...metadata, 'metadata-log': log.slice(cut) }, dropped: log.slice(0, cut).map((e) => e['metadata-file']) };
 }
 
 /** No current snapshot (a table with no data yet), as the spec writes it. */
@@ -177,9 +228,7 @@ export function withSnapshot(
     'current-snapshot-id': snapshot.snapshotId,
     snapshots: [...metadata.snapshots, next],
     'snapshot-log': [...metadata['snapshot-log'], { 'snapshot-id': snapshot.snapshotId, 'timestamp-ms': snapshot.nowMs }],
-    'metadata-log': snapshot.previousMetadataFile
-      ? [...metadata['metadata-log'], { 'metadata-file': snapshot.previousMetadataFile, 'timestamp-ms': metadata['last-updated-ms'] }]
-      : metadata['metadata-log'],
+    'metadata-log': nextMetadataLog(metadata, snapshot.previousMetadataFile),
     refs: { ...metadata.refs, main: { 'snapshot-id': snapshot.snapshotId, type: 'branch' } },
   };
 }

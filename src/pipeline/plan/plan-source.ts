@@ -23,7 +23,11 @@ export type SourceUse = 'expression' | 'string' | 'typed';
 export interface SourceValue {
   /** The value as VARCHAR, NULL for no value: the text the JavaScript mapper would see. */
   text: string;
-  /** The condition under which `text` is faithful to the JavaScript value for a use; null: always. */
+  /**
+   * The condition under which `text` is faithful to the JavaScript value for a use; null: always. The
+   * condition for `expression` implies the one for `string`, which implies the one for `typed`: the
+   * plan tests only the strictest use's.
+   */
   faithful(use: SourceUse): string | null;
 }
 

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { DuckDBScalarFunction, VARCHAR, type DuckDBVarCharVector } from '@duckdb/node-api';
+import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
 import type { Engine } from '../engine/duckdb.js';
 import type { Expr } from '../mapping/expression/ast.js';
 import { compileTree, type Evaluator } from '../mapping/expression/evaluate.js';
+import { readVarChars, writeVarChars } from './varchar-vectors.js';
 
 /**
  * The bridge that lets a Data Prep expression with no SQL twin run inside the SQL plan: the whole
@@ -128,29 +130,38 @@ export function registerPlanFunctions(engine: Engine, functions: readonly PlanFu
   if (!names) registered.set(engine, (names = new Set()));
   for (const fn of functions) {
     if (names.has(fn.name)) continue;
-    engine.connection.registerScalarFunction(
-      DuckDBScalarFunction.create({
-        name: fn.name,
-        returnType: VARCHAR,
-        parameterTypes: fn.keys.map(() => VARCHAR),
-        // Always volatile: DuckDB must call it once per row (uuid(), now() give each row its own value)
-        // and never fold a call over constants into one value.
-        volatile: true,
-        mainFunction: (_info, input, output) => {
-          const vectors = fn.keys.map((_, i) => input.getColumnVector(i) as DuckDBVarCharVector);
-          // rowCount asks the native side each time: once per chunk, not once per row.
-          const rows = input.rowCount;
-          const { keys } = fn;
-          for (let row = 0; row < rows; row++) {
-            // A plain object like the reader's record, holding only the columns the expression reads.
-            const record: Record<string, unknown> = {};
-            for (let i = 0; i < vectors.length; i++) record[keys[i]!] = vectors[i]!.getItem(row);
-            output.setItem(row, evaluateTagged(fn, record));
-          }
-          output.flush();
-        },
-      }),
-    );
+    engine.connection.registerScalarFunction(scalarFunction(fn));
     names.add(fn.name);
   }
+}
+
+/**
+ * The DuckDB function of a plan function. Its body reads each input column of a chunk, evaluates every
+ * row and writes the results with a few native calls per chunk (varchar-vectors.ts), through the
+ * binding's own callback: the node-api wrappers cost a native call or two per value.
+ */
+function scalarFunction(fn: PlanFunction): DuckDBScalarFunction {
+  const scalar = new DuckDBScalarFunction();
+  scalar.setName(fn.name);
+  scalar.setReturnType(VARCHAR);
+  for (const _ of fn.keys) scalar.addParameter(VARCHAR);
+  // Always volatile: DuckDB must call it once per row (uuid(), now() give each row its own value)
+  // and never fold a call over constants into one value.
+  scalar.setVolatile();
+  const { keys } = fn;
+  const columns: Array<Array<string | null>> = keys.map(() => []);
+  const results: Array<string | null> = [];
+  duckdb.scalar_function_set_function(scalar.scalar_function, (_info, input, output) => {
+    const rows = duckdb.data_chunk_get_size(input);
+    for (let i = 0; i < keys.length; i++) readVarChars(duckdb.data_chunk_get_vector(input, i), rows, columns[i]!);
+    results.length = rows;
+    for (let row = 0; row < rows; row++) {
+      // A plain object like the reader's record, holding only the columns the expression reads.
+      const record: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) record[keys[i]!] = columns[i]![row];
+      results[row] = evaluateTagged(fn, record);
+    }
+    writeVarChars(output, results, rows);
+  });
+  return scalar;
 }

@@ -74,6 +74,26 @@ describe('compileSqlPlan: the SQL it writes', () => {
     expect(result?.columns[1]?.sql).toContain('"email" := NULL::VARCHAR');
   });
 
+  it('tests a value read for several uses only for the strictest, and a repeated condition once', () => {
+    // A source whose checks name their use: `typed` < `string` < `expression`.
+    const source = {
+      value: (name: string) => ({ text: `v_${name}`, faithful: (use: string) => `ok_${name}_${use}` }),
+      rowChecks: [],
+    };
+    const checks = (mappings: FieldMapping[]) =>
+      (compileSqlPlan(mappings, ROOT, SCHEMA, source)?.ok ?? '').split(' AND ').filter((c) => c.startsWith('(ok_'));
+    // name (string) then upper(name) (expression): the stricter check replaces the looser one, in its place.
+    expect(checks([attr('a', 'name'), attr('b', 'person.score'), expr('upper(a)', 'person.email'), attr('b', 'person.age')])).toEqual([
+      '(ok_a_expression)',
+      '(ok_b_typed)',
+    ]);
+    // The stricter first: the looser ones add nothing.
+    expect(checks([expr('lower(a)', 'person.email'), attr('a', 'name'), attr('a', 'person.age')])).toEqual(['(ok_a_expression)']);
+    // lower(a) twice checks its input for ASCII once.
+    const twice = compileSqlPlan([expr('lower(a)', 'person.email'), expr('lower(a)', 'person.code')], ROOT, SCHEMA, source)?.ok ?? '';
+    expect(twice.split('(v_a IS NULL OR strlen(v_a) = length(v_a))').length).toBe(2);
+  });
+
   it('lists the regular expressions the engine must accept', () => {
     expect(plan([attr('n', 'name'), attr('c', 'person.code')], ['n', 'c'])?.regexes).toEqual(['^[A-Z]+$']);
   });

@@ -136,6 +136,9 @@ function hasTwin(expr: Expr): boolean {
       return false;
   }
 }
+/** How much each use asks of a source value's text: a check for a stricter use covers the looser ones. */
+const USE_STRICTNESS: Record<SourceUse, number> = { typed: 0, string: 1, expression: 2 };
+
 const isNames = (source: SourceColumns | readonly string[]): source is readonly string[] => Array.isArray(source);
 
 class Compiler {
@@ -145,6 +148,8 @@ class Compiler {
   private readonly derived: Array<{ name: string; sql: string }> = [];
   private readonly functions = new Map<string, { fn: PlanFunction; column: string }>();
   private readonly identities = new Map<string, Array<{ value: string; primary: boolean }>>();
+  /** Per source value read, the strongest use whose faithfulness check is in `checks`, and where. */
+  private readonly faithfulChecks = new Map<string, { use: SourceUse; at: number }>();
 
   constructor(
     private readonly root: ObjectField,
@@ -167,7 +172,8 @@ class Compiler {
     // A row with no value for any field has nothing to land (XDM-4002, written by the JavaScript path).
     this.checks.push(`(${this.present(this.leaves) || 'false'})`);
     return {
-      ok: this.checks.map((c) => `(${c})`).join(' AND '),
+      // The same condition met twice (one lower() input checked for each use) is tested once.
+      ok: [...new Set(this.checks)].map((c) => `(${c})`).join(' AND '),
       columns,
       topLevel,
       regexes: this.regexes,
@@ -207,8 +213,15 @@ class Compiler {
   private column(name: string, segments: readonly string[], use: SourceUse): string {
     const value = this.rows.value(name, segments);
     if (!value) throw new NotExpressible();
+    // A value read for several uses needs only the check of the strictest (see SourceValue.faithful).
+    const known = this.faithfulChecks.get(value.text);
+    if (known && USE_STRICTNESS[known.use] >= USE_STRICTNESS[use]) return value.text;
     const faithful = value.faithful(use);
-    if (faithful) this.checks.push(faithful);
+    if (faithful) {
+      if (known) this.checks[known.at] = faithful;
+      else this.faithfulChecks.set(value.text, { use, at: this.checks.push(faithful) - 1 });
+      if (known) known.use = use;
+    }
     return value.text;
   }
 

@@ -46,6 +46,22 @@ describe('readFirstRecord', () => {
     expect(await first(Buffer.from([0x6e, 0xe9, 0x2c, 0x78]), ',', '"', '"', 'latin1')).toEqual(['né', 'x']);
   });
 
+  it('reads a first record longer than the head read at first, quotes and multi-byte characters across its end', async () => {
+    // 64 KiB is read first: this header runs past it, inside quotes and through a character of three bytes.
+    const long = `${'x'.repeat(65_533)}名`;
+    expect(await first(`"${long}\nmore",b\n1,2\n`)).toEqual([`${long}\nmore`, 'b']);
+    const wide = Array.from({ length: 20_000 }, (_, i) => `column_${i}`);
+    expect(await first(`${wide.join(',')}\n${'1,'.repeat(19_999)}1\n`)).toEqual(wide);
+  });
+
+  it('fails a first record that does not end within the limit, and takes one that fills it exactly', async () => {
+    const read = (content: string, maxBytes: number) => readFirstRecord(file(content), ',', '"', '"', 'utf8', maxBytes);
+    await expect(read(`${'a'.repeat(100_000)}\nb\n`, 99_999)).rejects.toMatchObject({ code: 'FILE-5009' });
+    await expect(read(`${'a'.repeat(100_000)}`, 99_999)).rejects.toMatchObject({ code: 'FILE-5009' });
+    expect(await read(`${'a'.repeat(100_000)}\nb\n`, 100_000)).toEqual(['a'.repeat(100_000)]);
+    expect(await read('a'.repeat(100_000), 100_000)).toEqual(['a'.repeat(100_000)]);
+  });
+
   it('keeps spaces around fields (trimming is the caller’s choice)', async () => {
     expect(await first(' a , b ')).toEqual([' a ', ' b ']);
   });

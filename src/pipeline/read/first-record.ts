@@ -17,24 +17,39 @@ export async function readFirstRecord(
   maxBytes = DEFAULT_MAX_RECORD_BYTES,
 ): Promise<string[] | null> {
   const handle = await open(path, 'r');
-  let text: string;
-  let whole: boolean;
   try {
     // One byte more than allowed tells a record of exactly maxBytes from a longer one.
-    const buffer = Buffer.alloc(Math.min(maxBytes + 1, (await handle.stat()).size));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    if (bytesRead === 0) return null;
-    whole = bytesRead <= maxBytes;
-    text = buffer.subarray(0, bytesRead).toString(encoding);
+    const limit = Math.min(maxBytes + 1, (await handle.stat()).size);
+    // A header is short: a small head of the file is read first, and a larger one only while no record end is in it
+    // (reading and decoding the whole allowance for every file cost more than the header's parsing).
+    for (let size = Math.min(FIRST_READ_BYTES, limit); ; size = Math.min(size * 8, limit)) {
+      const buffer = Buffer.allocUnsafe(size);
+      const { bytesRead } = await handle.read(buffer, 0, size, 0);
+      if (bytesRead === 0) return null;
+      // A head cut inside a character decodes it wrong, but only after the record end that makes the head enough.
+      const { fields, ended } = firstRecord(buffer.subarray(0, bytesRead).toString(encoding), delimiter, quote, escapeChar);
+      if (ended) return fields;
+      if (bytesRead < size || size >= limit) {
+        if (bytesRead > maxBytes)
+          throw new FileFailure(FileCode.recordTooLarge, `the first line is longer than ${maxBytes} bytes, the most one record may take`);
+        return fields;
+      }
+    }
   } finally {
     await handle.close();
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+}
+
+/** How much of a file is read first for its first record. */
+const FIRST_READ_BYTES = 64 * 1024;
+
+/** The fields of the first record of `text`; `ended`: a line break ended it (else the text ran out first). */
+function firstRecord(text: string, delimiter: string, quote: string, escapeChar: string): { fields: string[]; ended: boolean } {
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const fields: string[] = [];
   let current = '';
   let quoted = false;
-  let ended = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
       if (ch === escapeChar && text[i + 1] === quote) {
@@ -47,14 +62,12 @@ export async function readFirstRecord(
       fields.push(current);
       current = '';
     } else if (ch === '\n' || ch === '\r') {
-      ended = true;
-      break;
+      fields.push(current);
+      return { fields, ended: true };
     } else current += ch;
   }
-  if (!ended && !whole)
-    throw new FileFailure(FileCode.recordTooLarge, `the first line is longer than ${maxBytes} bytes, the most one record may take`);
   fields.push(current);
-  return fields;
+  return { fields, ended: false };
 }
 
 /** Header names made usable as record keys: blanks get a position name, repeats a suffix. */

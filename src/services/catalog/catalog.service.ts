@@ -443,7 +443,10 @@ export class CatalogService {
     const size = files.reduce((sum, f) => sum + f.size, 0);
     const where = { orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId: batch.datasetId };
     const predecessors = batch.replay?.predecessors ?? [];
+    let predecessorsInHistory = false;
     try {
+      // The predecessors' files are then in the table's history: they stay for time travel until expiry deletes them.
+      predecessorsInHistory = predecessors.length > 0 && schema !== null && (await readTable(this.db, batch.datasetId)) !== null;
       await this.db.transaction(async (tx) => {
         const done = await batches.finalise(tx, batchId, {
           status: 'success',
@@ -500,7 +503,7 @@ export class CatalogService {
       }
       throw error;
     }
-    for (const predecessor of batch.replay?.predecessors ?? []) {
+    for (const predecessor of predecessorsInHistory ? [] : predecessors) {
       await this.lake.removeBatch(this.location(scope, batch.datasetId, predecessor)).catch(() => undefined);
     }
     return { status: 'success', files, errors };
@@ -593,24 +596,28 @@ export class CatalogService {
   }
 
   /**
-   * REVERT: a landed (or failed) batch becomes `inactive` and its files leave the lake. Readers stop seeing it the
-   * moment its state changes, so the removal of the files that follows is never half-visible.
+   * REVERT: a landed (or failed) batch becomes `inactive` and its files leave the lake — at once, or, when the
+   * dataset's table keeps it in its history, once that history expires. Readers stop seeing it the moment its
+   * state changes, so the removal of the files that follows is never half-visible.
    */
   async revertBatch(scope: Scope, batchId: string): Promise<BatchRecord> {
     const batch = await this.getBatch(scope, batchId);
     const table = this.lake.table({ orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId: batch.datasetId });
+    // Whether an earlier snapshot of the dataset's table lists the batch's files: then they stay for time travel,
+    // until snapshot expiry (TableMaintenance) deletes them with the last snapshot that lists them.
+    let inHistory = false;
     const reverted = await this.db.transaction(async (tx) => {
       if (await batches.transition(tx, batchId, ['success'], 'inactive')) {
         // A landed batch leaves the dataset's table in the same step: a delete snapshot without its files.
         const files = await batches.selectFiles(tx, batchId);
         // Compacted files holding the batch go too, and the other batches' originals they held come back (compaction.ts).
         const uncompacted = await undoCompactionOf(tx, batch.datasetId, [batchId]);
-        await commitDatasetChange(tx, table, batch.datasetId, {
+        inHistory = await commitDatasetChange(tx, table, batch.datasetId, {
           operation: uncompacted.add.length ? 'overwrite' : 'delete',
           add: uncompacted.add,
           remove: [...files.map((f) => table.dataFileUri(batchId, f.name)), ...uncompacted.remove],
           properties: { [SNAPSHOT_REVERTED_BATCH]: batchId },
-        });
+        }).then((snapshotId) => snapshotId !== null);
         return true;
       }
       return batches.transition(tx, batchId, ['failed'], 'inactive');
@@ -618,7 +625,7 @@ export class CatalogService {
     if (!reverted) {
       throw conflict(`batch ${batchId} is ${batch.status}; only a successful or failed batch can be reverted`);
     }
-    await this.lake.removeBatch(this.location(scope, batch.datasetId, batchId));
+    if (!inHistory) await this.lake.removeBatch(this.location(scope, batch.datasetId, batchId));
     return this.getBatch(scope, batchId);
   }
 

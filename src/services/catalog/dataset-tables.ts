@@ -1,10 +1,11 @@
 import type { Queryable } from '../../store/db.js';
-import { commitChange, liveDataFiles } from '../../lake/iceberg/commit.js';
+import { commitChange, liveDataFiles, type Committed } from '../../lake/iceberg/commit.js';
 import type { DataFile } from '../../lake/iceberg/manifests.js';
 import { dayOfTimestampFields, type PartitionField } from '../../lake/iceberg/partitioning.js';
 import { icebergStruct } from '../../lake/iceberg/schema.js';
 import {
   currentSchema,
+  deletesOldMetadata,
   newTableMetadata,
   partitionSpec,
   withSchema,
@@ -14,7 +15,7 @@ import {
 import type { LakeTable } from '../../lake/table-format.js';
 import { isTimeSeries } from '../../pipeline/schema/time-series.js';
 import { rootField } from '../../pipeline/schema/xdm-fields.js';
-import { lockTable, movePointer } from './iceberg-tables.repo.js';
+import { lockTable, movePointer, type IcebergTableRow } from './iceberg-tables.repo.js';
 
 /**
  * How Catalog's state changes become snapshots of a dataset's Iceberg table. Each change runs inside the
@@ -81,21 +82,48 @@ export async function commitDatasetChange(
   change: DatasetTableChange,
   nowMs = Date.now(),
 ): Promise<number | null> {
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const row = await lockTable(tx, datasetId);
+  const committed = await updateDatasetTable(tx, table, datasetId, async (row) => {
     if (!row && !change.schema) return null;
     const metadata = row ? evolved(row.metadata, change.schema, nowMs) : created(table, change.schema!, change.partitionFields ?? [], nowMs);
     const remove = change.remove.length ? await heldOf(table, metadata, change.remove) : new Set<string>();
     if (change.strict && remove.size < new Set(change.remove).size) throw new TableMovedOn(change.remove.filter((uri) => !remove.has(uri)));
     const add = row ? change.add : [...(change.existing ?? []), ...change.add];
     if (add.length === 0 && remove.size === 0) return null;
-    const committed = await commitChange(
+    return commitChange(
       table.files,
       { metadata, location: row?.metadataLocation ?? null },
       { operation: change.operation, add, remove, properties: change.properties },
       nowMs,
     );
-    if (await movePointer(tx, datasetId, row?.metadataLocation ?? null, committed)) return committed.metadata['current-snapshot-id'];
+  });
+  return committed ? committed.metadata['current-snapshot-id'] : null;
+}
+
+/**
+ * Every change of a dataset's table goes through here: the row is locked, `next` writes the next version on the
+ * locked base (null: nothing to change), and the pointer moves in `tx`. Metadata files the new version's log no
+ * longer lists are deleted once `tx` has committed (a rolled-back change leaves the current version's log whole).
+ */
+export async function updateDatasetTable(
+  tx: Queryable,
+  table: LakeTable,
+  datasetId: string,
+  next: (row: IcebergTableRow | null) => Promise<Committed | null>,
+): Promise<Committed | null> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const row = await lockTable(tx, datasetId);
+    const committed = await next(row);
+    if (!committed) return null;
+    if (await movePointer(tx, datasetId, row?.metadataLocation ?? null, committed)) {
+      const dropped = deletesOldMetadata(committed.metadata) ? (committed.dropped ?? []) : [];
+      if (dropped.length) {
+        // A file already gone, or one a failure leaves behind, is the orphan removal's to find.
+        const remove = () => Promise.all(dropped.map((uri) => table.files.delete(uri))).then(() => undefined);
+        if (tx.afterCommit) tx.afterCommit(remove);
+        else await remove();
+      }
+      return committed;
+    }
   }
   throw new Error(`the Iceberg table of dataset ${datasetId} kept changing under ${ATTEMPTS} commits`);
 }

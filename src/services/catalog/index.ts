@@ -25,3 +25,10 @@ export {
   type CompactionOutcome,
   type CompactionSettings,
 } from './compaction.js';
+export {
+  TABLE_EXPIRE_QUEUE,
+  TableMaintenance,
+  type MaintenanceOutcome,
+  type TableMaintenanceJobs,
+  type TableMaintenanceSettings,
+} from './table-maintenance.js';

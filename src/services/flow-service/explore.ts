@@ -108,11 +108,13 @@ export class Explorer {
         throw invalid(`objectType must be root or stream for a streaming connection; got "${query.objectType}"`);
       if (!query.object) throw invalid('object (the stream name) is required when objectType is stream');
       const name = query.object.replace(/^\//, '');
-      const records: Array<{ data: Buffer; arrivedAt: number }> = [];
-      for (const partition of await stream.partitions(name)) {
-        const read = await stream.read(name, partition.id, { start: 'earliest' }, { maxRecords: PREVIEW_READ, waitMs: 0 });
-        records.push(...read.records);
-      }
+      // Partitions are read side by side, each waiting a moment for its first records: Event Hubs hands a receiver
+      // its events only after it attaches, so a read that waits for nothing can miss what the partition holds.
+      const partitions = await stream.partitions(name);
+      const reads = await Promise.all(
+        partitions.map((partition) => stream.read(name, partition.id, { start: 'earliest' }, { maxRecords: PREVIEW_READ, waitMs: PREVIEW_WAIT_MS })),
+      );
+      const records = reads.flatMap((read) => read.records);
       const recent = records.sort((a, b) => a.arrivedAt - b.arrivedAt).slice(-PREVIEW_ROWS);
       const text = Buffer.from(recent.map((r) => r.data.toString('utf8').replace(/\r?\n/g, ' ')).join('\n'));
       const preview = await this.pipeline.previewFile(
@@ -141,6 +143,8 @@ export class Explorer {
 /** Records a stream preview reads at most per partition, and shows at most. */
 const PREVIEW_READ = 1000;
 const PREVIEW_ROWS = 100;
+/** How long a preview's read of one partition waits for its first record (an empty partition costs this much). */
+const PREVIEW_WAIT_MS = 1000;
 
 /** One page of a folder: read from the storage's stream of children, so a huge folder is never held whole. */
 async function folderPage(storage: FileStorage, folder: string, query: ExploreQuery): Promise<ExplorePage> {

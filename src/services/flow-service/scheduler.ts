@@ -14,6 +14,18 @@ interface DueFlow {
   next_run_at: Date | string;
 }
 
+/** What the scheduler's timer does besides starting runs. */
+export interface SchedulerTasks {
+  /** On every tick of the timer (scheduled queries whose slot has come). */
+  everyTick?: Array<() => Promise<unknown>>;
+  /**
+   * Upkeep every process does (failing abandoned runs and import batches): on a tick of the timer, at most once
+   * per `upkeepMs` (the tick when shorter). What it looks for has been silent for far longer than that.
+   */
+  upkeep?: Array<() => Promise<unknown>>;
+  upkeepMs?: number;
+}
+
 /**
  * Starts the runs that are due. Every serve process may run one: `for update skip locked` hands
  * each due flow to exactly one of them, and the run and its job are created in the same transaction
@@ -31,13 +43,15 @@ export class Scheduler {
   private unlisten: (() => Promise<void>) | null = null;
   private stopped = false;
 
+  /** When the upkeep last ran (ms since the epoch); 0: not yet. */
+  private upkeptAt = 0;
+
   constructor(
     private readonly db: Db,
     private readonly queue: JobQueue<RunJobs>,
     private readonly tickMs: number,
     private readonly onError: (error: unknown) => void,
-    /** Upkeep every process does on each tick besides starting runs (failing abandoned runs and import batches). */
-    private readonly upkeep: Array<() => Promise<unknown>> = [],
+    private readonly background: SchedulerTasks = {},
   ) {}
 
   /** Starts the due runs now; returns how many (a due flow whose previous run is still open is skipped). */
@@ -81,7 +95,7 @@ export class Scheduler {
     this.run(false);
   }
 
-  /** Ticks now, or once more after the tick under way; with `upkeep`, does the upkeep too. */
+  /** Ticks now, or once more after the tick under way; with `upkeep` (the timer's ticks), does the timer's tasks too. */
   private run(upkeep: boolean): void {
     if (this.stopped) return;
     if (this.ticking) {
@@ -89,12 +103,26 @@ export class Scheduler {
       return;
     }
     this.ticking = (async () => {
+      // Most ticks find nothing due: the earliest slot, one cheap read, says so without the locking transaction.
+      let earliest: number | null | undefined;
       do {
         this.again = false;
-        await this.tick();
+        earliest = await this.earliestSlot();
+        if (earliest !== null && earliest <= Date.now()) {
+          await this.tick();
+          earliest = undefined;
+        }
       } while (this.again && !this.stopped);
-      if (upkeep) for (const task of this.upkeep) await task();
-      await this.planEarliest();
+      if (upkeep) {
+        for (const task of this.background.everyTick ?? []) await task();
+        const upkeepMs = Math.max(this.tickMs, this.background.upkeepMs ?? 0);
+        if (Date.now() - this.upkeptAt >= upkeepMs) {
+          this.upkeptAt = Date.now();
+          for (const task of this.background.upkeep ?? []) await task();
+        }
+      }
+      // Read again after a run was started, or when a schedule changed while the tasks ran.
+      await this.planEarliest(this.again ? undefined : earliest);
     })()
       .catch((error: unknown) => this.onError(error))
       .finally(() => {
@@ -102,16 +130,22 @@ export class Scheduler {
       });
   }
 
-  /** Sets a wake-up for the earliest slot of any flow when it falls before the next tick. */
-  private async planEarliest(): Promise<void> {
+  /** The earliest slot of any enabled flow (ms since the epoch), or null when none is scheduled. */
+  private async earliestSlot(): Promise<number | null> {
     const rows = await this.db.query<{ at: Date | string | null }>(
       `select min(next_run_at) as at from flows where state = 'enabled' and next_run_at is not null`,
     );
     const at = rows[0]?.at;
+    return at === null || at === undefined ? null : new Date(at).getTime();
+  }
+
+  /** Sets a wake-up for the earliest slot of any flow when it falls before the next tick (`known`: read just now). */
+  private async planEarliest(known?: number | null): Promise<void> {
+    const at = known === undefined ? await this.earliestSlot() : known;
     if (this.dueTimer) clearTimeout(this.dueTimer);
     this.dueTimer = null;
-    if (at === null || at === undefined || this.stopped) return;
-    const inMs = new Date(at).getTime() - Date.now();
+    if (at === null || this.stopped) return;
+    const inMs = at - Date.now();
     if (inMs >= this.tickMs) return;
     // Not sooner than 20 ms: a due flow another process holds locked for a moment must not spin this one.
     this.dueTimer = setTimeout(() => this.run(false), Math.max(20, inMs + 5));

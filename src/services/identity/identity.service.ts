@@ -223,9 +223,14 @@ export class IdentityService {
     if (!check.ok)
       throw new ServiceError('unauthenticated', check.reason === 'expired' ? 'Oauth token has expired' : 'Oauth token is not valid', '401013');
     const { claims } = check;
-    const rows = await this.db.query<ClientRow & { tenant_id: string }>(
-      'select c.*, o.tenant_id from api_clients c join orgs o on o.id = c.org_id where c.client_id = $1',
-      [claims.clientId],
+    const sandboxName = (request.sandboxHeader || DEFAULT_SANDBOX).toLowerCase();
+    // The client and the sandbox it names in one read (every API call makes it): (org_id, name) is unique.
+    const rows = await this.db.query<ClientRow & { tenant_id: string; sandbox_row_id: string | null; sandbox_row_state: string | null }>(
+      `select c.*, o.tenant_id, s.id as sandbox_row_id, s.state as sandbox_row_state
+       from api_clients c join orgs o on o.id = c.org_id
+       left join sandboxes s on s.org_id = c.org_id and s.name = $2 and s.state <> 'deleted'
+       where c.client_id = $1`,
+      [claims.clientId, sandboxName],
     );
     const client = rows[0];
     if (!client || client.revoked_at || client.secret_version !== claims.secretVersion || client.org_id !== claims.orgId) {
@@ -235,13 +240,8 @@ export class IdentityService {
     if (request.apiKey !== client.client_id) throw new ServiceError('forbidden', 'Api Key is invalid', '403003');
     if (!request.orgHeader) throw new ServiceError('forbidden', 'x-gw-ims-org-id header is required', '403025');
     if (request.orgHeader !== client.org_id) throw new ServiceError('forbidden', 'Profile is not valid for the x-gw-ims-org-id', '403025');
-    const sandboxName = (request.sandboxHeader || DEFAULT_SANDBOX).toLowerCase();
-    const sandbox = (
-      await this.db.query<{ id: string; state: string }>(`select id, state from sandboxes where org_id = $1 and name = $2 and state <> 'deleted'`, [
-        client.org_id,
-        sandboxName,
-      ])
-    )[0];
+    const sandbox =
+      client.sandbox_row_id !== null && client.sandbox_row_state !== null ? { id: client.sandbox_row_id, state: client.sandbox_row_state } : null;
     if (!sandbox) throw new ServiceError('forbidden', `Sandbox "${sandboxName}" does not exist in this org or is not accessible`, '403027');
     // A sandbox being reset or deleted is emptied under the caller's feet: its data is off limits until it is active again.
     // Sandbox management itself still answers, so a client can follow the state.

@@ -377,7 +377,8 @@ export class BatchIngestionService {
     });
   }
 
-  private get heartbeatMs(): number {
+  /** How often a batch being processed proves its worker is alive (ms). */
+  get heartbeatMs(): number {
     return this.deps.heartbeatMs ?? 15_000;
   }
 

@@ -189,6 +189,15 @@ export async function settleOrphanedRuns(db: Queryable, graceMs: number): Promis
   return rows.length + lost.length;
 }
 
+/** Whether any enabled schedule's slot has come (read without locks: `lockDueSchedules` decides). */
+export async function anyDueSchedule(db: Queryable, now: Date): Promise<boolean> {
+  const rows = await db.query<{ due: boolean }>(
+    `select exists (select 1 from query_schedules where state = 'ENABLED' and next_run_at is not null and next_run_at <= $1) as due`,
+    [now],
+  );
+  return rows[0]?.due === true;
+}
+
 /** The enabled schedules whose slot has come, locked for this transaction (another scheduler skips them). */
 export async function lockDueSchedules(tx: Queryable, now: Date): Promise<ScheduleRow[]> {
   return tx.query<ScheduleRow>(

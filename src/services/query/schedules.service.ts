@@ -263,12 +263,26 @@ export class QuerySchedulesService {
   }
 
   /**
-   * The scheduler's tick: queues a run for every enabled schedule whose slot has come (`now`, a test may move the
-   * clock), and moves the schedule on to its next slot. Returns how many runs were queued.
+   * Queues a run for every enabled schedule whose slot has come (`now`, a test may move the clock), moves the
+   * schedule on to its next slot, and settles the runs whose query ended unheard. Returns how many runs were queued.
    */
   async tick(now = Date.now()): Promise<number> {
+    const queued = await this.queueDue(now);
+    await this.settleOrphanedRuns();
+    return queued;
+  }
+
+  /** The runs whose query ended while no worker watched it take its outcome (the scheduler's upkeep). */
+  async settleOrphanedRuns(): Promise<number> {
+    return repo.settleOrphanedRuns(this.deps.db, 60_000);
+  }
+
+  /** The scheduler's tick: queues the runs of the schedules whose slot has come; returns how many. */
+  async queueDue(now = Date.now()): Promise<number> {
     const at = new Date(now);
-    const queued = await this.deps.db.transaction(async (tx) => {
+    // Most ticks find nothing due: one read says so, without the locking transaction.
+    if (!(await repo.anyDueSchedule(this.deps.db, at))) return 0;
+    return this.deps.db.transaction(async (tx) => {
       let count = 0;
       for (const schedule of await repo.lockDueSchedules(tx, at)) {
         const slot = new Date(schedule.next_run_at!);
@@ -280,8 +294,6 @@ export class QuerySchedulesService {
       }
       return count;
     });
-    await repo.settleOrphanedRuns(this.deps.db, 60_000);
-    return queued;
   }
 
   async purgeSandbox(scope: Scope): Promise<void> {

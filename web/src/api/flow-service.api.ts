@@ -4,6 +4,12 @@ const FS = '/data/foundation/flowservice';
 
 export const LOCAL_FOLDER_SPEC = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
 export const DATA_LAKE_SPEC = 'c604ff05-7f1a-43c0-8e18-33bf874cb11c';
+export const KINESIS_SPEC = '86043421-563b-46ec-8e6c-e23184711bf6';
+export const EVENT_HUBS_SPEC = 'bf9f5905-92b7-48bf-bf20-455bc6b60a4e';
+/** AEP's HTTP API streaming inlet: its connection is where records are posted, not a storage to read. */
+export const HTTP_INLET_SPEC = 'bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb';
+/** AEP's "Stream data with optional transformation": runs while enabled, takes no schedule. */
+export const STREAMING_FLOW_SPEC = 'd69717ba-71b4-4313-b654-49f9cf126d7a';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -37,6 +43,8 @@ export interface ConnectionSpec {
     uiAttributes?: { label?: string; category?: { key?: string } | string; isPreview?: boolean; documentationLink?: string };
   };
   authSpec?: AuthSpec[];
+  /** What a source connection of the spec takes in `params` (a stream's: `stream`, `dataType`, `reset`, …). */
+  sourceSpec?: { name?: string; type?: string; spec?: JsonSchema };
 }
 
 export interface Connection {
@@ -57,7 +65,8 @@ export interface SourceConnection {
   description?: string;
   baseConnectionId?: string;
   connectionSpec?: { id: string };
-  params?: { path?: string; type?: string; recursive?: boolean };
+  /** A file source's path, or a stream source's stream (Kinesis) or event hub. */
+  params?: { path?: string; type?: string; recursive?: boolean; stream?: string; eventHubName?: string };
   data?: { format?: string };
   createdAt?: number;
   etag?: string;
@@ -71,7 +80,8 @@ export interface PatchOp {
 }
 
 export interface ExploreEntry {
-  type: 'file' | 'folder';
+  /** `stream`: a Kinesis stream or an event hub, listed by a streaming connection's root. */
+  type: 'file' | 'folder' | 'stream';
   name: string;
   path: string;
   canPreview?: boolean;
@@ -122,6 +132,8 @@ export interface Flow {
 export interface RunMetrics {
   recordSummary?: { inputRecordCount?: number; outputRecordCount?: number; failedRecordCount?: number };
   fileSummary?: { inputFileCount?: number; outputFileCount?: number; failedFileCount?: number };
+  /** A streaming flow's window run (Tributary's addition): its micro-batches and the lag behind the stream at the last one. */
+  streamSummary?: { microBatchCount?: number; lagMs?: number };
   sizeSummary?: { inputBytes?: number; outputBytes?: number };
   durationSummary?: { startedAtUTC?: number; completedAtUTC?: number };
   statusSummary?: { status?: string; errors?: Array<{ code?: string; message?: string }> };
@@ -134,6 +146,9 @@ export interface Run {
   batchId?: string;
   metrics: RunMetrics;
   activities?: Array<{ id?: string; batchId?: string }>;
+  /** A streaming flow's run sums up one time window (epoch ms). */
+  windowStartTime?: number;
+  windowEndTime?: number;
 }
 
 interface Items<T> {
@@ -146,7 +161,8 @@ export function flowService(api: Api) {
     connectionSpecs: async () => (await api.get<Items<ConnectionSpec>>(`${FS}/connectionSpecs`)).items,
     connectionSpec: (id: string) => one<ConnectionSpec>(`${FS}/connectionSpecs/${id}`),
     connections: async () => (await api.get<Items<Connection>>(`${FS}/connections`)).items,
-    createConnection: (body: unknown) => api.post<{ id: string; etag?: string }>(`${FS}/connections`, body),
+    /** An HTTP API inlet's connection answers where to post beside its id (`inletId`, `inletUrl`). */
+    createConnection: (body: unknown) => api.post<{ id: string; etag?: string; inletId?: string; inletUrl?: string }>(`${FS}/connections`, body),
     /** Flow Service wants the resource's etag in If-Match on every PATCH. */
     patchConnection: (id: string, etag: string, ops: PatchOp[]) =>
       api.patch<{ id: string; etag?: string }>(`${FS}/connections/${id}`, ops, { headers: { 'If-Match': etag } }),
@@ -168,6 +184,9 @@ export function flowService(api: Api) {
       if (options.compressionType && options.compressionType !== 'none') query.set('compressionType', options.compressionType);
       return api.get<FilePreview>(`${FS}/connections/${id}/explore?${query}`);
     },
+    /** A stream's most recent records, with the columns inferred from them as a JSON file's are. */
+    previewStream: (id: string, stream: string) =>
+      api.get<FilePreview>(`${FS}/connections/${id}/explore?${new URLSearchParams({ objectType: 'stream', object: stream, preview: 'true' })}`),
     createSourceConnection: (body: unknown) => api.post<{ id: string }>(`${FS}/sourceConnections`, body),
     createTargetConnection: (body: unknown) => api.post<{ id: string }>(`${FS}/targetConnections`, body),
     sourceConnection: (id: string) =>
@@ -189,6 +208,19 @@ export function flowService(api: Api) {
     runNow: (flowId: string, scheduledOnce: boolean) =>
       scheduledOnce ? api.post<{ id: string }>(`${FS}/runs`, { flowId }) : api.post<{ id: string }>(`${FS}/flows/${flowId}/runs`),
   };
+}
+
+/** How a connector's data comes in: files read on a schedule, a stream read continuously, or records posted to an inlet. */
+export type SourceKind = 'files' | 'stream' | 'inlet';
+
+export function sourceKind(spec: Pick<ConnectionSpec, 'id' | 'attributes'>): SourceKind {
+  if (spec.id === HTTP_INLET_SPEC) return 'inlet';
+  return spec.id === KINESIS_SPEC || spec.id === EVENT_HUBS_SPEC || spec.attributes?.category === 'Streaming' ? 'stream' : 'files';
+}
+
+/** True for a flow of the streaming flow spec: no schedule, no runs on demand, one run per time window. */
+export function isStreamingFlow(flow: Pick<Flow, 'flowSpec'>): boolean {
+  return flow.flowSpec?.id === STREAMING_FLOW_SPEC;
 }
 
 /** The label a user knows a connector by. */

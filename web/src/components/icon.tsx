@@ -21,6 +21,8 @@ const PATHS = {
   refresh: 'M19 12a7 7 0 1 1-2.05-4.95M19 4.5V9h-4.5',
   plus: 'M12 5v14M5 12h14',
   clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7.5V12l3 2',
+  stream: 'M3 8.5c3-3 6 3 9 0s6 3 9 0M3 15.5c3-3 6 3 9 0s6 3 9 0',
+  copy: 'M9 9h10v11H9zM5 15V4h10',
 } as const;
 
 export type IconName = keyof typeof PATHS;

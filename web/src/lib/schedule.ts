@@ -1,4 +1,4 @@
-import type { Flow, ScheduleParams } from '../api/flow-service.api.js';
+import { type Flow, isStreamingFlow, type ScheduleParams } from '../api/flow-service.api.js';
 import { formatTime } from './format.js';
 
 const UNIT_SECONDS = { minute: 60, hour: 3600, day: 86_400, week: 604_800 } as const;
@@ -23,13 +23,22 @@ export function scheduleInWords(schedule: Schedule | undefined): string {
   return from ? `${every} from ${from}` : every;
 }
 
+/** A flow's schedule in words; a streaming flow has none: it reads continuously while enabled. */
+export function flowScheduleInWords(flow: Pick<Flow, 'flowSpec' | 'scheduleParams'>): string {
+  return isStreamingFlow(flow) ? 'continuous (streaming)' : scheduleInWords(flow.scheduleParams);
+}
+
 /**
  * When the scheduler starts the flow's next run (ms), by the server's rule: the slots start + k·period;
  * a start in the past runs at once, then keeps to the grid. Undefined when no run is due
- * (disabled, or scheduled once and already run).
+ * (disabled, scheduled once and already run, or streaming: its runs are time windows, not started).
  */
-export function nextRunAt(flow: Pick<Flow, 'state' | 'scheduleParams' | 'lastRunDetails'>, now = Date.now()): number | undefined {
+export function nextRunAt(
+  flow: Pick<Flow, 'state' | 'scheduleParams' | 'lastRunDetails'> & Partial<Pick<Flow, 'flowSpec'>>,
+  now = Date.now(),
+): number | undefined {
   if (flow.state !== 'enabled') return undefined;
+  if (flow.flowSpec && isStreamingFlow({ flowSpec: flow.flowSpec })) return undefined;
   const { frequency, interval, start } = parts(flow.scheduleParams);
   if (frequency === 'once') return flow.lastRunDetails ? undefined : Math.max(start ?? now, now);
   const period = UNIT_SECONDS[frequency] * interval * 1000;

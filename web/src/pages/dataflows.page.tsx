@@ -1,10 +1,10 @@
 import { Link } from 'wouter';
-import { flowService, type Flow } from '../api/flow-service.api.js';
+import { flowService, type Flow, isStreamingFlow } from '../api/flow-service.api.js';
 import { useApp } from '../app-context.js';
 import { ListView } from '../components/list-view.js';
 import { Status } from '../components/ui.js';
 import { formatTime } from '../lib/format.js';
-import { nextRunAt, scheduleInWords } from '../lib/schedule.js';
+import { flowScheduleInWords, nextRunAt } from '../lib/schedule.js';
 import { useAsync } from '../lib/use-async.js';
 
 /** Every dataflow with its state, its schedule, its last run and its next one. */
@@ -42,7 +42,7 @@ export default function DataflowsPage() {
         columns={[
           { key: 'name', label: 'Name', sortValue: (f) => f.name, cell: (flow) => <Link href={`/dataflows/${flow.id}`}>{flow.name}</Link> },
           { key: 'state', label: 'State', sortValue: (f) => f.state, cell: (flow) => <Status value={flow.state} /> },
-          { key: 'schedule', label: 'Schedule', cell: (flow) => scheduleInWords(flow.scheduleParams) },
+          { key: 'schedule', label: 'Schedule', cell: (flow) => flowScheduleInWords(flow) },
           {
             key: 'lastRun',
             label: 'Last run',
@@ -67,5 +67,6 @@ export default function DataflowsPage() {
 export function formatNextRun(flow: Flow): string {
   const next = nextRunAt(flow);
   if (next !== undefined) return formatTime(next);
+  if (isStreamingFlow(flow)) return flow.state === 'enabled' ? 'none (reads continuously)' : 'none (disabled)';
   return flow.state === 'enabled' ? 'none (ran once)' : 'none (disabled)';
 }

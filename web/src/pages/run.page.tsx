@@ -34,6 +34,8 @@ export default function RunPage() {
   const r = run.data;
   const m = r.metrics;
   const d = m.durationSummary;
+  // A streaming flow's run sums up its micro-batches of one time window; each micro-batch is a batch of its own.
+  const stream = m.streamSummary;
   const download = async (fileId: string, name: string) => {
     const bytes = await dataAccess(api).download(fileId, name);
     const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
@@ -52,7 +54,7 @@ export default function RunPage() {
         <Link href="/dataflows">Dataflows</Link> / {context.data ? <Link href={`/dataflows/${r.flowId}`}>{context.data.flow.name}</Link> : 'dataflow'}{' '}
         / run
       </p>
-      <h1 tabIndex={-1}>Run of {formatTime(d?.startedAtUTC ?? r.createdAt)}</h1>
+      <h1 tabIndex={-1}>Run of {formatTime((stream ? r.windowStartTime : undefined) ?? d?.startedAtUTC ?? r.createdAt)}</h1>
       <dl className="summary">
         <dt>Status</dt>
         <dd>
@@ -63,17 +65,35 @@ export default function RunPage() {
           {formatNumber(m.recordSummary?.inputRecordCount ?? 0)} in, {formatNumber(m.recordSummary?.outputRecordCount ?? 0)} ingested,{' '}
           {formatNumber(m.recordSummary?.failedRecordCount ?? 0)} failed
         </dd>
-        <dt>Files</dt>
-        <dd>
-          {formatNumber(m.fileSummary?.inputFileCount ?? 0)} read{m.fileSummary?.failedFileCount ? `, ${m.fileSummary.failedFileCount} failed` : ''}
-        </dd>
+        {stream ? (
+          <>
+            <dt>Window</dt>
+            <dd data-testid="run-window">
+              {formatTime(r.windowStartTime)} – {formatTime(r.windowEndTime)}
+            </dd>
+            <dt>Micro-batches</dt>
+            <dd>{formatNumber(stream.microBatchCount ?? 0)}</dd>
+            <dt>Lag</dt>
+            <dd data-testid="run-lag">
+              {stream.lagMs === undefined ? '–' : `${formatDuration(stream.lagMs)} behind the stream at the last micro-batch`}
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>Files</dt>
+            <dd>
+              {formatNumber(m.fileSummary?.inputFileCount ?? 0)} read
+              {m.fileSummary?.failedFileCount ? `, ${m.fileSummary.failedFileCount} failed` : ''}
+            </dd>
+          </>
+        )}
         <dt>Size</dt>
         <dd>{formatBytes(m.sizeSummary?.inputBytes)} read</dd>
-        <dt>Duration</dt>
+        <dt>{stream ? 'Active for' : 'Duration'}</dt>
         <dd>{formatDuration(d?.startedAtUTC && d.completedAtUTC ? d.completedAtUTC - d.startedAtUTC : undefined)}</dd>
         <dt>Batch</dt>
         <dd>
-          {batchId ? <code>{batchId}</code> : 'none'}
+          {batchId ? <code>{batchId}</code> : stream ? 'one per micro-batch' : 'none'}
           {context.data?.dataSetId ? (
             <>
               {' '}
@@ -91,41 +111,51 @@ export default function RunPage() {
           ))}
         </div>
       ) : null}
-      <h2>Files written</h2>
-      {files.loading ? <Loading /> : null}
-      <ErrorNote error={files.error} />
-      {files.data?.length ? (
-        <ul className="plain">
-          {files.data.map((f) => (
-            <li key={`${f.fileId}/${f.name}`}>
-              <button type="button" className="link" onClick={() => void download(f.fileId, f.name)}>
-                {f.name}
-              </button>{' '}
-              <span className="muted">{formatBytes(f.size)}</span>
-            </li>
-          ))}
-        </ul>
-      ) : files.loading ? null : (
-        <p className="muted">No files.</p>
-      )}
-      <h2>Row errors</h2>
-      {rowErrors.loading ? <Loading /> : null}
-      <ErrorNote error={rowErrors.error} />
-      {rowErrors.data ? (
+      {stream ? (
+        // Each micro-batch landed as a batch of its own: the run has no single batch to list files or row errors of.
+        <p className="muted" data-testid="run-batches-note">
+          Each micro-batch of this window is a batch of the dataset: its files and row errors are on{' '}
+          {context.data?.dataSetId ? <Link href={`/datasets/${context.data.dataSetId}`}>the dataset’s page</Link> : 'the dataset’s page'}.
+        </p>
+      ) : (
         <>
-          <div className="actions">
-            <button
-              type="button"
-              disabled={rowErrors.data.length === 0}
-              onClick={() => downloadText(`row-errors-${batchId ?? r.id}.csv`, toCsv(rowErrors.data!))}
-            >
-              Download row errors (CSV)
-            </button>
-            <span className="muted">{rowErrors.data.length} row error(s)</span>
-          </div>
-          <DataTable caption="Row errors" testId="row-errors" rows={rowErrors.data.slice(0, 500)} empty="No row errors." />
+          <h2>Files written</h2>
+          {files.loading ? <Loading /> : null}
+          <ErrorNote error={files.error} />
+          {files.data?.length ? (
+            <ul className="plain">
+              {files.data.map((f) => (
+                <li key={`${f.fileId}/${f.name}`}>
+                  <button type="button" className="link" onClick={() => void download(f.fileId, f.name)}>
+                    {f.name}
+                  </button>{' '}
+                  <span className="muted">{formatBytes(f.size)}</span>
+                </li>
+              ))}
+            </ul>
+          ) : files.loading ? null : (
+            <p className="muted">No files.</p>
+          )}
+          <h2>Row errors</h2>
+          {rowErrors.loading ? <Loading /> : null}
+          <ErrorNote error={rowErrors.error} />
+          {rowErrors.data ? (
+            <>
+              <div className="actions">
+                <button
+                  type="button"
+                  disabled={rowErrors.data.length === 0}
+                  onClick={() => downloadText(`row-errors-${batchId ?? r.id}.csv`, toCsv(rowErrors.data!))}
+                >
+                  Download row errors (CSV)
+                </button>
+                <span className="muted">{rowErrors.data.length} row error(s)</span>
+              </div>
+              <DataTable caption="Row errors" testId="row-errors" rows={rowErrors.data.slice(0, 500)} empty="No row errors." />
+            </>
+          ) : null}
         </>
-      ) : null}
+      )}
     </section>
   );
 }

@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { type ComponentType, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'wouter';
-import { flowService, specLabel } from '../../api/flow-service.api.js';
+import { type ConnectionSpec, flowService, type SourceKind, sourceKind, specLabel } from '../../api/flow-service.api.js';
 import { useApp } from '../../app-context.js';
 import { ConnectorLogo } from '../../components/connector-logo.js';
 import { ErrorNote, Loading } from '../../components/ui.js';
@@ -12,11 +12,57 @@ import { TargetStep } from './step-target.js';
 import { MappingStep } from './step-mapping.js';
 import { ScheduleStep } from './step-schedule.js';
 import { ReviewStep } from './step-review.js';
-import type { WizardState } from './wizard-state.js';
+import { StreamBrowseStep } from './step-stream-browse.js';
+import { StreamPreviewStep } from './step-stream-preview.js';
+import { StreamSettingsStep } from './step-stream-settings.js';
+import type { StepProps, StreamParams, WizardState } from './wizard-state.js';
 
-const STEPS = ['Authenticate', 'Select data', 'Preview', 'Target', 'Mapping', 'Schedule', 'Review'] as const;
+type Step = { label: string; Component: ComponentType<StepProps> };
 
-/** The sources workflow: connect, choose files, preview, target, map, schedule, create. */
+/**
+ * The steps of each kind of source. Files are browsed, previewed and scheduled; a stream is picked and its recent
+ * records previewed, and its dataflow runs continuously (no schedule); an inlet has nothing to browse.
+ */
+const STEPS: Record<SourceKind, Step[]> = {
+  files: [
+    { label: 'Authenticate', Component: AuthenticateStep },
+    { label: 'Select data', Component: BrowseStep },
+    { label: 'Preview', Component: PreviewStep },
+    { label: 'Target', Component: TargetStep },
+    { label: 'Mapping', Component: MappingStep },
+    { label: 'Schedule', Component: ScheduleStep },
+    { label: 'Review', Component: ReviewStep },
+  ],
+  stream: [
+    { label: 'Authenticate', Component: AuthenticateStep },
+    { label: 'Select stream', Component: StreamBrowseStep },
+    { label: 'Preview', Component: StreamPreviewStep },
+    { label: 'Target', Component: TargetStep },
+    { label: 'Mapping', Component: MappingStep },
+    { label: 'Stream settings', Component: StreamSettingsStep },
+    { label: 'Review', Component: ReviewStep },
+  ],
+  inlet: [
+    { label: 'Authenticate', Component: AuthenticateStep },
+    { label: 'Preview', Component: StreamPreviewStep },
+    { label: 'Target', Component: TargetStep },
+    { label: 'Mapping', Component: MappingStep },
+    { label: 'Stream settings', Component: StreamSettingsStep },
+    { label: 'Review', Component: ReviewStep },
+  ],
+};
+
+/** A stream source's params at first: the spec's defaults (Kinesis starts at the latest record, Event Hubs and inlets at the earliest). */
+function initialStreamParams(spec: ConnectionSpec): StreamParams {
+  const props = spec.sourceSpec?.spec?.properties ?? {};
+  return {
+    dataType: props.dataType?.default === 'xdm' ? 'xdm' : 'raw',
+    reset: props.reset?.default === 'earliest' ? 'earliest' : 'latest',
+    consumerGroup: typeof props.consumerGroup?.default === 'string' ? props.consumerGroup.default : '$Default',
+  };
+}
+
+/** The sources workflow: connect, choose files or a stream, preview, target, map, schedule (files), create. */
 export default function SourceWizard() {
   const { specId } = useParams<{ specId: string }>();
   const { api } = useApp();
@@ -29,11 +75,14 @@ export default function SourceWizard() {
 function Wizard({ initial }: { initial: WizardState['spec'] }) {
   const [state, setState] = useState<WizardState>(() => ({
     spec: initial,
+    kind: sourceKind(initial),
+    streamParams: initialStreamParams(initial),
     options: { fileType: 'delimited', columnDelimiter: ',', encoding: 'UTF-8', compressionType: 'none' },
     mappings: [],
     schedule: { frequency: 'once', interval: 15, startTime: Math.floor(Date.now() / 1000), backfill: true },
     flowName: `${specLabel(initial)} dataflow`,
   }));
+  const steps = STEPS[state.kind];
   const [step, setStep] = useState(0);
   const [reached, setReached] = useState(0);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -41,17 +90,18 @@ function Wizard({ initial }: { initial: WizardState['spec'] }) {
   useEffect(() => heading.current?.focus(), [step]);
   const update = (patch: Partial<WizardState>) => setState((s) => ({ ...s, ...patch }));
   const next = () => {
-    setStep((s) => Math.min(s + 1, STEPS.length - 1));
+    setStep((s) => Math.min(s + 1, steps.length - 1));
     setReached((r) => Math.max(r, step + 1));
   };
   const props = { state, update, next };
+  const Current = steps[step]!.Component;
   return (
     <section className="wizard">
       <p className="crumbs with-logo">
         <Link href="/sources">Sources</Link> / <ConnectorLogo specName={state.spec.name} size={20} /> {specLabel(state.spec)}
       </p>
       <ol className="steps" aria-label="Steps">
-        {STEPS.map((label, i) => (
+        {steps.map(({ label }, i) => (
           <li key={label}>
             <button type="button" className="step" aria-current={i === step ? 'step' : undefined} disabled={i > reached} onClick={() => setStep(i)}>
               <span className="step-n">{i + 1}</span> {label}
@@ -59,16 +109,10 @@ function Wizard({ initial }: { initial: WizardState['spec'] }) {
           </li>
         ))}
       </ol>
-      <h1 tabIndex={-1} ref={heading} data-step={STEPS[step]}>
-        {STEPS[step]}
+      <h1 tabIndex={-1} ref={heading} data-step={steps[step]!.label}>
+        {steps[step]!.label}
       </h1>
-      {step === 0 ? <AuthenticateStep {...props} /> : null}
-      {step === 1 ? <BrowseStep {...props} /> : null}
-      {step === 2 ? <PreviewStep {...props} /> : null}
-      {step === 3 ? <TargetStep {...props} /> : null}
-      {step === 4 ? <MappingStep {...props} /> : null}
-      {step === 5 ? <ScheduleStep {...props} /> : null}
-      {step === 6 ? <ReviewStep {...props} /> : null}
+      <Current {...props} />
     </section>
   );
 }

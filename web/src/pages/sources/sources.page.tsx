@@ -58,7 +58,7 @@ function Catalog({ specs }: { specs: ConnectionSpec[] }) {
     .sort((a, b) => specLabel(a).localeCompare(specLabel(b)));
   return (
     <>
-      <p className="muted">Pick a connector to bring files from its storage into a dataset.</p>
+      <p className="muted">Pick a connector to bring files from its storage, or records from a stream, into a dataset.</p>
       <label className="inline">
         <span>Search connectors</span>
         <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
@@ -161,7 +161,7 @@ function SourceConnections({ specs }: { specs: ConnectionSpec[] }) {
       onDelete={(s) => fs.deleteSourceConnection(s.id)}
       columns={[
         { key: 'name', label: 'Name', sortValue: (s) => s.name, cell: (s) => s.name },
-        { key: 'path', label: 'Path', sortValue: (s) => s.params?.path, cell: (s) => <code>{s.params?.path ?? '–'}</code> },
+        { key: 'path', label: 'Path or stream', sortValue: (s) => readsFrom(s), cell: (s) => <code>{readsFrom(s) ?? '–'}</code> },
         { key: 'format', label: 'Format', sortValue: (s) => s.data?.format, cell: (s) => s.data?.format ?? '–' },
         {
           key: 'account',
@@ -177,4 +177,9 @@ function SourceConnections({ specs }: { specs: ConnectionSpec[] }) {
       ]}
     />
   );
+}
+
+/** What a source connection reads: a file source's path, a stream source's stream or event hub (an inlet's: none). */
+function readsFrom(s: SourceConnection): string | undefined {
+  return s.params?.path ?? s.params?.stream ?? s.params?.eventHubName;
 }

@@ -5,7 +5,23 @@ import { ErrorNote } from '../../components/ui.js';
 import { AccountStatus, rememberTest, testAccount, useAccountTests } from '../../lib/account-status.js';
 import { useAsync } from '../../lib/use-async.js';
 import { AuthForm, authParams } from './auth-form.js';
-import type { StepProps } from './wizard-state.js';
+import type { StepProps, WizardState } from './wizard-state.js';
+
+/** What the wizard keeps of an account: an inlet's also says where to post and whether a post needs a token. */
+function chosenAccount(c: {
+  id: string;
+  name: string;
+  auth?: { params?: Record<string, unknown> } | undefined;
+}): NonNullable<WizardState['connection']> {
+  const params = c.auth?.params ?? {};
+  return {
+    id: c.id,
+    name: c.name,
+    ...(typeof params.inletId === 'string' ? { inletId: params.inletId } : {}),
+    ...(typeof params.inletUrl === 'string' ? { inletUrl: params.inletUrl } : {}),
+    ...(typeof params.authenticationRequired === 'boolean' ? { authenticationRequired: params.authenticationRequired } : {}),
+  };
+}
 
 /** The account this form saved: later submits update it (PATCH) rather than making another. */
 interface Draft {
@@ -13,6 +29,9 @@ interface Draft {
   etag: string;
   authName: string;
   passed: boolean;
+  /** An HTTP API inlet's: where records are posted. */
+  inletId?: string | undefined;
+  inletUrl?: string | undefined;
 }
 
 /** What went wrong, said so that the next step is clear. */
@@ -36,6 +55,9 @@ export function AuthenticateStep({ state, update, next }: StepProps) {
   const [authName, setAuthName] = useState(authSpecs[0]?.name ?? '');
   const [name, setName] = useState(`${state.spec.attributes?.uiAttributes?.label ?? state.spec.name} account`);
   const [values, setValues] = useState<Record<string, unknown>>({});
+  // An inlet asks only for its name and whether posts need a token; its other params follow from those.
+  const inlet = state.kind === 'inlet';
+  const [tokenRequired, setTokenRequired] = useState(false);
   const [chosen, setChosen] = useState(state.connection?.id ?? '');
   const [draft, setDraft] = useState<Draft | null>(null);
   const [busy, setBusy] = useState(false);
@@ -50,7 +72,7 @@ export function AuthenticateStep({ state, update, next }: StepProps) {
 
   /** Saves the new account (or the draft again, with the fixed settings) and returns it. */
   const save = async (): Promise<Draft> => {
-    const params = authParams(values);
+    const params = inlet ? { name, sourceId: name, authenticationRequired: tokenRequired } : authParams(values);
     if (draft && draft.authName === authSpec?.name) {
       const patched = await fs.patchConnection(draft.id, draft.etag, [
         { op: 'replace', path: '/name', value: name },
@@ -65,7 +87,14 @@ export function AuthenticateStep({ state, update, next }: StepProps) {
       auth: { specName: authSpec?.name, params },
       connectionSpec: { id: state.spec.id, version: state.spec.version ?? '1.0' },
     });
-    return { id: created.id, etag: created.etag ?? '', authName: authSpec?.name ?? '', passed: false };
+    return {
+      id: created.id,
+      etag: created.etag ?? '',
+      authName: authSpec?.name ?? '',
+      passed: false,
+      inletId: created.inletId,
+      inletUrl: created.inletUrl,
+    };
   };
 
   const connect = async (e: FormEvent) => {
@@ -86,7 +115,13 @@ export function AuthenticateStep({ state, update, next }: StepProps) {
         const result = await testAccount(api, saved);
         if (result.state === 'ok') {
           setDraft({ ...saved, passed: true });
-          update({ connection: { id: saved.id, name } });
+          update({
+            connection: chosenAccount({
+              id: saved.id,
+              name,
+              auth: { params: { inletId: saved.inletId, inletUrl: saved.inletUrl, ...(inlet ? { authenticationRequired: tokenRequired } : {}) } },
+            }),
+          });
         } else {
           setDraft({ ...saved, passed: false });
           setProblem({
@@ -103,7 +138,7 @@ export function AuthenticateStep({ state, update, next }: StepProps) {
         }
         const result = await testAccount(api, connection);
         rememberTest(connection, result);
-        if (result.state === 'ok') update({ connection: { id: connection.id, name: connection.name } });
+        if (result.state === 'ok') update({ connection: chosenAccount(connection) });
         else setProblem({ title: `The connection test of “${connection.name}” failed`, error: result.message });
         existing.reload();
       }
@@ -181,7 +216,22 @@ export function AuthenticateStep({ state, update, next }: StepProps) {
               </select>
             </label>
           ) : null}
-          {authSpec ? (
+          {inlet ? (
+            <>
+              <p className="muted small">An HTTP API inlet: once it is saved, records posted to its URL go to the dataflow.</p>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={tokenRequired}
+                  onChange={(e) => {
+                    setTokenRequired(e.target.checked);
+                    changed();
+                  }}
+                />{' '}
+                Require authentication: each post needs an access token of this organization
+              </label>
+            </>
+          ) : authSpec ? (
             <>
               {authSpec.spec.description ? <p className="muted small">{authSpec.spec.description}</p> : null}
               <AuthForm

@@ -145,7 +145,7 @@ export function TargetStep({ state, update, next }: StepProps) {
             </label>
             <label className="check">
               <input type="radio" name="schema-mode" checked={schemaMode === 'adhoc'} onChange={() => setSchemaMode('adhoc')} /> New: ad hoc from the
-              file’s columns
+              {state.kind === 'files' ? ' file’s columns' : ' records’ fields'}
             </label>
             <label className="check">
               <input type="radio" name="schema-mode" checked={schemaMode === 'existing'} onChange={() => setSchemaMode('existing')} /> Existing schema
@@ -177,7 +177,7 @@ export function TargetStep({ state, update, next }: StepProps) {
               One string, number or boolean field per column, under the schema’s own namespace:{' '}
               {columnsOf(state)
                 .map((c) => fieldName(c.name))
-                .join(', ') || 'preview a file first'}
+                .join(', ') || (state.kind === 'files' ? 'preview a file first' : 'preview or type sample records first')}
             </p>
           ) : null}
         </>

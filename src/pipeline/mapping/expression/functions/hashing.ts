@@ -1,12 +1,12 @@
 import { createHash, hash } from 'node:crypto';
 import { fnError, p, text, type FunctionDef } from './define.js';
 
-/** The charsets AEP's hashing functions accept, as Node encodings. */
-function bytesOf(fn: string, input: string, charset: unknown): Buffer {
+/** The charsets AEP's hashing functions accept, as Node encodings; UTF-8 text stays a string, which crypto.hash encodes as UTF-8 itself. */
+function bytesOf(fn: string, input: string, charset: unknown): Buffer | string {
   const name = charset === undefined || charset === null ? 'UTF-8' : text(fn, charset, 'charset').toUpperCase();
   switch (name) {
     case 'UTF-8':
-      return Buffer.from(input, 'utf8');
+      return input;
     case 'UTF-16':
       // Java's UTF-16 writes big-endian with a byte-order mark.
       return Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(input, 'utf16le').swap16()]);
@@ -21,7 +21,8 @@ function bytesOf(fn: string, input: string, charset: unknown): Buffer {
 }
 
 let crcTable: Uint32Array | null = null;
-function crc32(bytes: Buffer): string {
+function crc32(input: Buffer | string): string {
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
