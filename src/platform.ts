@@ -15,7 +15,7 @@ import { purgeFlowServiceSandbox } from './services/flow-service/index.js';
 import { purgeIdentityNamespaceSandbox } from './services/identity-namespace/index.js';
 import { SchemaRegistryService } from './services/schema-registry/index.js';
 import { IdentityNamespaceService } from './services/identity-namespace/index.js';
-import { CatalogService } from './services/catalog/index.js';
+import { CatalogService, TableCompactor } from './services/catalog/index.js';
 import { IcebergCatalog } from './services/catalog/iceberg-catalog.js';
 import { TableMaintenance } from './services/catalog/table-maintenance.js';
 import { DataPrepService } from './services/data-prep/index.js';
@@ -51,6 +51,8 @@ export interface Platform {
   schemaRegistry: SchemaRegistryService;
   identityNamespaces: IdentityNamespaceService;
   catalog: CatalogService;
+  /** Rewrites datasets' small data files into few large ones (a background job; see compaction.ts). */
+  compactor: TableCompactor;
   /** Upkeep of the datasets' Iceberg tables: snapshot expiry, metadata files, orphan removal (a periodic job). */
   tableMaintenance: TableMaintenance;
   /** What the Iceberg REST catalog (`/iceberg`) serves: each dataset's Iceberg table. */
@@ -150,6 +152,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     // Each dataset's Iceberg table follows the schema its batches are written against.
     tableSchema: async (scope, id) => (await schemaRegistry.targetSchema(scope, id)).schema,
   });
+  const compactor = new TableCompactor(db, lake, { ...config.compaction, memoryLimit: config.query.memoryLimit }, log);
   // Mapping destinations are checked against the target schema when a mapping set is saved.
   const dataPrep = new DataPrepService(db, {
     schemaLookup: async (scope, id) => (await schemaRegistry.targetSchema(scope, id).catch(() => null))?.schema ?? null,
@@ -212,6 +215,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     runHeartbeatMs: config.runHeartbeatMs,
     stream: config.stream,
     log,
+    // A stream lands a small file every few seconds: every TRIBUTARY_COMPACT_MIN_FILES of them, a compaction job.
+    onStreamBatchLanded: (scope, datasetId) => compactor.noteLanded(queue, { orgId: scope.orgId, sandboxId: scope.sandboxId, datasetId }),
   });
   const querySchedules = new QuerySchedulesService({
     db,
@@ -235,11 +240,13 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     everyTick: [() => querySchedules.queueDue()],
     // What the upkeep looks for has been silent for ten heartbeats (a minute for a query's outcome): once a heartbeat is often enough.
     // Table upkeep is one throttled job per interval (an hour by default), whichever process asks first.
+    // Compaction: once per TRIBUTARY_COMPACT_INTERVAL_MS, datasets with many live files get a compaction job.
     upkeep: [
       () => flowService.executor.failAbandonedRuns(),
       () => batchIngestion.failAbandonedImports(),
       () => querySchedules.settleOrphanedRuns(),
       () => tableMaintenance.schedule(queue),
+      () => compactor.sweep(queue),
     ],
     upkeepMs: Math.min(config.runHeartbeatMs, batchIngestion.heartbeatMs),
   });
@@ -274,6 +281,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     schemaRegistry,
     identityNamespaces,
     catalog,
+    compactor,
     tableMaintenance,
     dataPrep,
     dataAccess,
@@ -296,7 +304,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       if (background) return;
       background = true;
       await startBackground(
-        { db, queue, catalog, query, sandboxes, scheduler, flowService, batchIngestion, querySchedules, tableMaintenance, inFlight },
+        { db, queue, catalog, query, sandboxes, scheduler, flowService, batchIngestion, querySchedules, compactor, tableMaintenance, inFlight },
         options,
       );
     },

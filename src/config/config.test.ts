@@ -35,3 +35,21 @@ describe('the S3 lake read cache setting', () => {
     expect(() => loadConfig({ ...s3, TRIBUTARY_S3_CACHE_BYTES: '-1' })).toThrow(ConfigError);
   });
 });
+
+describe('the table compaction settings', () => {
+  const home = { TRIBUTARY_HOME: '/tmp/tributary-config-test' };
+
+  it('compacts 16 small files into 128 MiB ones every 10 minutes unless told otherwise; 0 turns it off', () => {
+    expect(loadConfig(home).compaction).toEqual({ targetBytes: 128 * 1024 ** 2, minFiles: 16, intervalMs: 600_000 });
+    expect(
+      loadConfig({ ...home, TRIBUTARY_COMPACT_TARGET_BYTES: '1048576', TRIBUTARY_COMPACT_MIN_FILES: '4', TRIBUTARY_COMPACT_INTERVAL_MS: '0' })
+        .compaction,
+    ).toEqual({ targetBytes: 1048576, minFiles: 4, intervalMs: 0 });
+  });
+
+  it('refuses fewer than two files, a tiny target and what is no number', () => {
+    expect(() => loadConfig({ ...home, TRIBUTARY_COMPACT_MIN_FILES: '1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...home, TRIBUTARY_COMPACT_TARGET_BYTES: '10' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...home, TRIBUTARY_COMPACT_INTERVAL_MS: 'often' })).toThrow(ConfigError);
+  });
+});

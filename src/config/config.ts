@@ -74,8 +74,20 @@ export interface Config {
   inletMaxBacklog: number;
   /** Query Service's PostgreSQL interface, started by `serve`. */
   sql: SqlConfig;
+  /** Background compaction of datasets' small data files (see the README's settings table). */
+  compaction: CompactionConfig;
   /** Upkeep of the datasets' Iceberg tables: snapshot expiry and orphan removal. */
   tables: TableUpkeepConfig;
+}
+
+/** Table compaction: which files are small, when a dataset is worth compacting, how often datasets are looked at. */
+export interface CompactionConfig {
+  /** Bytes of one compacted file (`TRIBUTARY_COMPACT_TARGET_BYTES`, default 128 MiB); a file under a quarter of it is small. */
+  targetBytes: number;
+  /** Small files a dataset needs before it is compacted (`TRIBUTARY_COMPACT_MIN_FILES`, default 16). */
+  minFiles: number;
+  /** How often datasets are looked at, in ms (`TRIBUTARY_COMPACT_INTERVAL_MS`, default 600000; 0: never). */
+  intervalMs: number;
 }
 
 export interface TableUpkeepConfig {
@@ -244,6 +256,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scratchDir: join(home, 'scratch'),
     runHeartbeatMs: integer(env, 'TRIBUTARY_RUN_HEARTBEAT_MS', 15_000, 100),
     inletMaxBacklog: integer(env, 'TRIBUTARY_INLET_MAX_BACKLOG', 100_000, 1),
+    compaction: {
+      targetBytes: integer(env, 'TRIBUTARY_COMPACT_TARGET_BYTES', 128 * 1024 * 1024, 1024),
+      minFiles: integer(env, 'TRIBUTARY_COMPACT_MIN_FILES', 16, 2),
+      intervalMs: integer(env, 'TRIBUTARY_COMPACT_INTERVAL_MS', 600_000, 0),
+    },
     tables: {
       snapshotRetentionMs: integer(env, 'TRIBUTARY_SNAPSHOT_RETENTION_MS', 5 * 24 * 3_600_000),
       orphanMinAgeMs: integer(env, 'TRIBUTARY_ORPHAN_MIN_AGE_MS', 3 * 24 * 3_600_000),

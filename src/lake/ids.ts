@@ -26,3 +26,15 @@ export function assertFileName(name: string): string {
   }
   return name;
 }
+
+/**
+ * A data file's path relative to its table's root: a batch's file ("{batchId}/{name}") or one written outside batches
+ * ("compacted/{name}"); never the table's metadata, nor the lake's own folders ("_staging").
+ */
+export function assertTablePath(path: string): string {
+  assertFileName(path);
+  const [first, ...rest] = path.split('/');
+  if (rest.length === 0 || first === 'metadata') throw new LakeError('bad_name', `not a data file of a table: ${JSON.stringify(path)}`);
+  assertSegment('table folder', first!);
+  return path;
+}

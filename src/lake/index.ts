@@ -1,4 +1,4 @@
-export type { Lake, BatchLocation, BatchStaging, LakeFile, LocalFiles } from './lake.js';
+export type { Lake, BatchLocation, BatchStaging, LakeFile, LocalFiles, TableFileRef, TableStaging } from './lake.js';
 import type { Lake } from './lake.js';
 import { LocalLake } from './local-lake.js';
 import { S3Lake, type S3LakeOptions } from './s3-lake.js';

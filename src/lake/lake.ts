@@ -34,6 +34,24 @@ export interface BatchStaging {
   discard(): Promise<void>;
 }
 
+/** A data file of a dataset's table, by its path relative to the table's root ("{batchId}/{name}", "compacted/{name}"). */
+export interface TableFileRef {
+  path: string;
+  size: number;
+}
+
+/**
+ * Files written for a dataset's table outside any batch (compaction's): written under `dir`, a local folder, and
+ * published by `commit` under the table's compacted folder. Nothing lists them but the table's metadata, so a
+ * published file is read only once a snapshot that adds it is current.
+ */
+export interface TableStaging {
+  readonly dir: string;
+  /** Publishes every file under `dir`; answers them with their paths relative to the table's root. */
+  commit(): Promise<LakeFile[]>;
+  discard(): Promise<void>;
+}
+
 /** The Parquet data lake: datasets → batches → files; each dataset also an Iceberg table over its batch files (`table`). */
 export interface Lake extends TableFormat {
   stage(location: BatchLocation): Promise<BatchStaging>;
@@ -51,6 +69,15 @@ export interface Lake extends TableFormat {
    * (the Catalog passes its successful batches, so a batch committed by a process that died before recording it is never read).
    */
   datasetFiles(location: Omit<BatchLocation, 'batchId'>, batchIds?: string[]): Promise<LocalFiles>;
+  /**
+   * Local copies of data files of a dataset's table, by their paths under the table's root, in the order asked (the
+   * S3 lake downloads them into its read cache). What the current snapshot lists, compacted files included.
+   */
+  tableFiles(location: Omit<BatchLocation, 'batchId'>, files: TableFileRef[]): Promise<LocalFiles>;
+  /** A staging area for data files of the dataset's table that belong to no batch (compaction). */
+  stageTableFiles(location: Omit<BatchLocation, 'batchId'>): Promise<TableStaging>;
+  /** Removes published table files no snapshot ever listed (a compaction that lost its commit), by relative path. */
+  removeTableFiles(location: Omit<BatchLocation, 'batchId'>, paths: string[]): Promise<void>;
   /** Removes a batch's files (REVERT, failed commit cleanup). Readers see all of the batch or none of it. */
   removeBatch(location: BatchLocation): Promise<void>;
   /** Removes every staging area left for a batch id (start-up recovery after a crash). */

@@ -1,15 +1,15 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Readable } from 'node:stream';
 import { LakeError } from './errors.js';
-import { assertFileName, assertSegment } from './ids.js';
-import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles } from './lake.js';
+import { assertFileName, assertSegment, assertTablePath } from './ids.js';
+import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles, TableFileRef, TableStaging } from './lake.js';
 import { walk } from './walk.js';
 import { localTableFiles } from './iceberg/local-table-files.js';
-import { batchFileUris, type DatasetLocation, type LakeTable } from './table-format.js';
+import { batchFileUris, COMPACTED_FOLDER, type DatasetLocation, type LakeTable } from './table-format.js';
 
 /** Staging and trash live under the root so that a commit or a removal is a rename within one filesystem. */
 const STAGING = '_staging';
@@ -49,6 +49,46 @@ class LocalStaging implements BatchStaging {
 
   async discard(): Promise<void> {
     // Once committed, the folder belongs to the lake; removing it is removeBatch's job.
+    if (this.state !== 'open') return;
+    this.state = 'discarded';
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Files for a table outside its batches: each is published by a hard link that never replaces an existing file. */
+class LocalTableStaging implements TableStaging {
+  private state: 'open' | 'committed' | 'discarded' = 'open';
+
+  constructor(
+    readonly dir: string,
+    private readonly tableDir: string,
+  ) {}
+
+  async commit(): Promise<LakeFile[]> {
+    if (this.state !== 'open') throw new LakeError('staging_closed', `staging area already ${this.state}`);
+    const files = await walk(this.dir);
+    const target = join(this.tableDir, COMPACTED_FOLDER);
+    await mkdir(target, { recursive: true });
+    const published: LakeFile[] = [];
+    try {
+      for (const file of files) {
+        if (file.name.includes('/')) throw new LakeError('bad_name', `a table file is written flat, not in folders: ${file.name}`);
+        await fsyncPath(join(this.dir, file.name));
+        // link() fails on an existing name, where rename() would silently replace a file a snapshot may list.
+        await link(join(this.dir, file.name), join(target, file.name));
+        published.push({ name: `${COMPACTED_FOLDER}/${file.name}`, size: file.size });
+      }
+      await fsyncPath(target).catch(() => undefined);
+    } catch (error) {
+      for (const file of published) await unlink(join(this.tableDir, file.name)).catch(() => undefined);
+      throw error;
+    }
+    this.state = 'committed';
+    await rm(this.dir, { recursive: true, force: true });
+    return published;
+  }
+
+  async discard(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'discarded';
     await rm(this.dir, { recursive: true, force: true });
@@ -118,13 +158,33 @@ export class LocalLake implements Lake {
   /** The files themselves: a local lake has nothing to cache, so there is nothing to release. */
   async datasetFiles(location: Omit<BatchLocation, 'batchId'>, batchIds?: string[]): Promise<LocalFiles> {
     const dir = this.datasetDir(location);
-    const folders = batchIds ? batchIds.map((id) => assertSegment('batch id', id)) : await readdir(dir).catch(() => [] as string[]);
+    const folders = batchIds
+      ? batchIds.map((id) => assertSegment('batch id', id))
+      : (await readdir(dir).catch(() => [] as string[])).filter((folder) => folder !== COMPACTED_FOLDER && folder !== 'metadata');
     const paths: string[] = [];
     for (const folder of folders) {
       const files = await walk(join(dir, folder));
       paths.push(...files.filter((f) => f.name.endsWith('.parquet')).map((f) => join(dir, folder, f.name)));
     }
     return { paths, release: () => undefined };
+  }
+
+  /** The files themselves, by their place under the dataset's folder. */
+  async tableFiles(location: DatasetLocation, files: TableFileRef[]): Promise<LocalFiles> {
+    const dir = this.datasetDir(location);
+    return { paths: files.map((file) => join(dir, assertTablePath(file.path))), release: () => undefined };
+  }
+
+  async stageTableFiles(location: DatasetLocation): Promise<TableStaging> {
+    const tableDir = this.datasetDir(location);
+    const dir = join(this.root, STAGING, `table-${location.datasetId}-${randomBytes(6).toString('hex')}`);
+    await mkdir(dir, { recursive: true });
+    return new LocalTableStaging(dir, tableDir);
+  }
+
+  async removeTableFiles(location: DatasetLocation, paths: string[]): Promise<void> {
+    const dir = this.datasetDir(location);
+    for (const path of paths) await rm(join(dir, assertTablePath(path)), { force: true });
   }
 
   async removeBatch(location: BatchLocation): Promise<void> {

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { LakeError } from './errors.js';
-import { assertFileName, assertSegment } from './ids.js';
-import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles } from './lake.js';
+import { assertFileName, assertSegment, assertTablePath } from './ids.js';
+import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles, TableFileRef, TableStaging } from './lake.js';
 import { ReadCache, type CachedFile } from './read-cache.js';
 import { walk } from './walk.js';
 import { s3TableFiles } from './iceberg/s3-table-files.js';
-import { batchFileUris, type DatasetLocation, type LakeTable } from './table-format.js';
+import { batchFileUris, COMPACTED_FOLDER, type DatasetLocation, type LakeTable } from './table-format.js';
 
 /** Where an S3 lake lives, and the local folder it stages batches in and caches files for DuckDB in. */
 export interface S3LakeOptions {
@@ -230,6 +230,71 @@ export class S3Lake implements Lake {
     return { paths: held.map((file) => file.path), release };
   }
 
+  /** The table's data files through the read cache, keyed as in the bucket below the dataset (`{batchId}/…`, `compacted/…`). */
+  async tableFiles(location: DatasetLocation, files: TableFileRef[]): Promise<LocalFiles> {
+    const parts = this.datasetParts(location);
+    const held: CachedFile[] = [];
+    const release = () => {
+      for (const file of held) file.release();
+    };
+    try {
+      for (const file of files) {
+        const key = this.key('data', ...parts, assertTablePath(file.path));
+        held.push(await this.cache.acquire(`${parts.join('/')}/${file.path}`, file.size, () => this.downloadKey(key)));
+      }
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return { paths: held.map((file) => file.path), release };
+  }
+
+  async stageTableFiles(location: DatasetLocation): Promise<TableStaging> {
+    const prefix = `${this.key('data', ...this.datasetParts(location), COMPACTED_FOLDER)}/`;
+    const dir = join(this.stagingRoot, `table-${location.datasetId}-${randomBytes(6).toString('hex')}`);
+    await mkdir(dir, { recursive: true });
+    return new S3TableStaging(this, prefix, dir);
+  }
+
+  /** Uploads a table staging area's files under `prefix`; on a failure removes what it uploaded. */
+  async publishTableFiles(prefix: string, dir: string): Promise<LakeFile[]> {
+    const files = await walk(dir);
+    const done: string[] = [];
+    try {
+      await inParallel(files, async (file) => {
+        if (file.name.includes('/')) throw new LakeError('bad_name', `a table file is written flat, not in folders: ${file.name}`);
+        await this.client.send(
+          new PutObjectCommand({
+            Bucket: this.options.bucket,
+            Key: prefix + file.name,
+            Body: createReadStream(join(dir, file.name)),
+            ContentLength: file.size,
+          }),
+        );
+        done.push(prefix + file.name);
+      });
+    } catch (error) {
+      await inParallel(done, async (Key) => {
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key }));
+      }).catch(() => undefined);
+      throw error;
+    }
+    return files.map((file) => ({ name: `${COMPACTED_FOLDER}/${file.name}`, size: file.size }));
+  }
+
+  async removeTableFiles(location: DatasetLocation, paths: string[]): Promise<void> {
+    const parts = this.datasetParts(location);
+    await inParallel(paths, async (path) => {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.key('data', ...parts, assertTablePath(path)) }));
+      await this.cache.drop(`${parts.join('/')}/${path}`);
+    });
+  }
+
+  private async downloadKey(key: string): Promise<Readable> {
+    const result = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+    return result.Body as Readable;
+  }
+
   private async download(location: BatchLocation, name: string): Promise<Readable> {
     const result = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.dataPrefix(location) + name }));
     return result.Body as Readable;
@@ -302,6 +367,30 @@ class S3Staging implements BatchStaging {
   async commit(): Promise<LakeFile[]> {
     if (this.state !== 'open') throw new LakeError('staging_closed', `staging area already ${this.state}`);
     const files = await this.lake.publish(this.location, this.dir);
+    this.state = 'committed';
+    await rm(this.dir, { recursive: true, force: true });
+    return files;
+  }
+
+  async discard(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'discarded';
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+class S3TableStaging implements TableStaging {
+  private state: 'open' | 'committed' | 'discarded' = 'open';
+
+  constructor(
+    private readonly lake: S3Lake,
+    private readonly prefix: string,
+    readonly dir: string,
+  ) {}
+
+  async commit(): Promise<LakeFile[]> {
+    if (this.state !== 'open') throw new LakeError('staging_closed', `staging area already ${this.state}`);
+    const files = await this.lake.publishTableFiles(this.prefix, this.dir);
     this.state = 'committed';
     await rm(this.dir, { recursive: true, force: true });
     return files;

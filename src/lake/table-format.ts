@@ -9,6 +9,12 @@ import type { BatchLocation } from './lake.js';
  */
 export type DatasetLocation = Omit<BatchLocation, 'batchId'>;
 
+/**
+ * The folder under a table's root that compaction writes its files into. It is no batch id (those are generated,
+ * src/services/catalog/ids.ts), so a compacted file is never taken for a batch's own file, which Data Access serves.
+ */
+export const COMPACTED_FOLDER = 'compacted';
+
 export interface LakeTable {
   /** The table's root, as an absolute URI (file:// or s3://), the `location` of its metadata. */
   readonly location: string;
@@ -16,8 +22,12 @@ export interface LakeTable {
   readonly files: TableFiles;
   /** The URI a manifest records for a committed file of a batch. */
   dataFileUri(batchId: string, name: string): string;
+  /** The URI of a file compaction wrote (`name` inside the compacted folder). */
+  compactedFileUri(name: string): string;
   /** The batch and file name a data file URI of this table points at, or null for a URI outside its batches. */
   batchFileOf(uri: string): { batchId: string; name: string } | null;
+  /** A data file URI of this table as a path relative to its root ("{batchId}/{name}", "compacted/{name}"), or null. */
+  relativePathOf(uri: string): string | null;
 }
 
 export interface TableFormat {
@@ -25,18 +35,29 @@ export interface TableFormat {
 }
 
 /**
- * Batch file URIs under a table root: `{root}/{batchId}/{name}`, the one layout both lakes share. Ids are plain
- * path segments (src/lake/ids.ts) and names are written as they are: an s3:// location is an object key verbatim.
+ * Data file URIs under a table root: `{root}/{batchId}/{name}` for a batch's files and `{root}/compacted/{name}` for
+ * compaction's, the one layout both lakes share. Ids are plain path segments (src/lake/ids.ts) and names are written
+ * as they are: an s3:// location is an object key verbatim.
  */
-export function batchFileUris(root: string): Pick<LakeTable, 'dataFileUri' | 'batchFileOf'> {
+export function batchFileUris(root: string): Pick<LakeTable, 'dataFileUri' | 'compactedFileUri' | 'batchFileOf' | 'relativePathOf'> {
   const base = root.endsWith('/') ? root : `${root}/`;
+  const relativePathOf = (uri: string) => {
+    if (!uri.startsWith(base)) return null;
+    const relative = uri.slice(base.length);
+    const [first, ...rest] = relative.split('/');
+    if (!first || rest.length === 0 || first === 'metadata') return null;
+    return relative;
+  };
   return {
     dataFileUri: (batchId, name) => `${base}${batchId}/${name}`,
+    compactedFileUri: (name) => `${base}${COMPACTED_FOLDER}/${name}`,
+    relativePathOf,
     batchFileOf: (uri) => {
-      if (!uri.startsWith(base)) return null;
-      const [batchId, ...rest] = uri.slice(base.length).split('/');
-      if (!batchId || rest.length === 0 || batchId === 'metadata') return null;
-      return { batchId, name: rest.join('/') };
+      const relative = relativePathOf(uri);
+      if (relative === null) return null;
+      const [batchId, ...rest] = relative.split('/');
+      if (batchId === COMPACTED_FOLDER) return null;
+      return { batchId: batchId!, name: rest.join('/') };
     },
   };
 }

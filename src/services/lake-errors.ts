@@ -1,5 +1,5 @@
 import { LakeError, type LakeFailure } from '../lake/errors.js';
-import type { BatchStaging, Lake } from '../lake/index.js';
+import type { BatchStaging, Lake, TableStaging } from '../lake/index.js';
 import { ServiceError, type FailureKind } from './errors.js';
 
 /** What each refusal of the lake means to a client of the services. */
@@ -25,12 +25,12 @@ export function isMissingFile(error: unknown): boolean {
   return error instanceof ServiceError && error.kind === 'not_found';
 }
 
-function stagingFor(staging: BatchStaging): BatchStaging {
+function stagingFor<S extends BatchStaging | TableStaging>(staging: S): S {
   return {
     dir: staging.dir,
     commit: () => translated(() => staging.commit()),
     discard: () => translated(() => staging.discard()),
-  };
+  } as S;
 }
 
 /** The lake as services use it: the same operations, with the lake's refusals turned into service failures. */
@@ -41,6 +41,9 @@ export function serviceLake(lake: Lake): Lake {
     listFiles: (location) => translated(() => lake.listFiles(location)),
     readFile: (location, name, range) => translated(() => lake.readFile(location, name, range)),
     datasetFiles: (location, batchIds) => translated(() => lake.datasetFiles(location, batchIds)),
+    tableFiles: (location, files) => translated(() => lake.tableFiles(location, files)),
+    stageTableFiles: (location) => translated(async () => stagingFor(await lake.stageTableFiles(location))),
+    removeTableFiles: (location, paths) => translated(() => lake.removeTableFiles(location, paths)),
     removeBatch: (location) => translated(() => lake.removeBatch(location)),
     abandonStaging: (batchId) => translated(() => lake.abandonStaging(batchId)),
     removeDataset: (location) => translated(() => lake.removeDataset(location)),

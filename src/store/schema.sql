@@ -90,6 +90,16 @@ create table batches (
   constraint batches_sandbox_id_fkey FOREIGN KEY (sandbox_id) REFERENCES sandboxes(id) ON DELETE CASCADE
 );
 
+create table compacted_files (
+  dataset_id text not null,
+  file_uri text not null,
+  batch_ids text[] not null,
+  sources jsonb not null,
+  created_at timestamp with time zone not null default now(),
+  constraint compacted_files_dataset_id_fkey FOREIGN KEY (dataset_id) REFERENCES datasets(id) ON DELETE CASCADE,
+  constraint compacted_files_pkey PRIMARY KEY (dataset_id, file_uri)
+);
+
 create table datasets (
   id text not null,
   org_id text not null,
@@ -526,6 +536,14 @@ create table streaming_inlets (
   constraint streaming_inlets_connection_id_fkey FOREIGN KEY (connection_id) REFERENCES base_connections(id) ON DELETE CASCADE,
   constraint streaming_inlets_connection_id_key UNIQUE (connection_id),
   constraint streaming_inlets_pkey PRIMARY KEY (inlet_id)
+);
+
+create table table_compaction_leases (
+  dataset_id text not null,
+  holder text not null,
+  expires_at timestamp with time zone not null,
+  constraint table_compaction_leases_dataset_id_fkey FOREIGN KEY (dataset_id) REFERENCES datasets(id) ON DELETE CASCADE,
+  constraint table_compaction_leases_pkey PRIMARY KEY (dataset_id)
 );
 
 CREATE INDEX base_connections_scope ON public.base_connections USING btree (org_id, sandbox_id, created_at);

@@ -1,10 +1,13 @@
 import { RUN_QUEUE, type FlowService } from '../services/flow-service/index.js';
 import { IMPORT_QUEUE, type BatchIngestionService } from '../services/ingest/index.js';
 import { SCHEDULED_QUERY_QUEUE, type QuerySchedulesService } from '../services/query/index.js';
-import { TABLE_EXPIRE_QUEUE, type TableMaintenance } from '../services/catalog/index.js';
+import { COMPACT_QUEUE, TABLE_EXPIRE_QUEUE, type TableCompactor, type TableMaintenance } from '../services/catalog/index.js';
 import type { JobQueue } from '../store/queue.js';
 import type { PlatformJobs } from './jobs.js';
 import type { InFlight, JobHandlers } from './worker.js';
+
+/** How long a compaction that lost a race with another change of its table waits before it is tried again. */
+const COMPACT_RETRY_SECONDS = 30;
 
 /** How long a run whose flow has another run in progress waits before its job comes back. */
 const RUN_WAIT_SECONDS = 2;
@@ -14,6 +17,7 @@ export interface PlatformJobDeps {
   flowService: FlowService;
   batchIngestion: BatchIngestionService;
   querySchedules: QuerySchedulesService;
+  compactor: TableCompactor;
   tableMaintenance: TableMaintenance;
   inFlight: InFlight;
 }
@@ -24,6 +28,7 @@ export function platformJobHandlers({
   flowService,
   batchIngestion,
   querySchedules,
+  compactor,
   tableMaintenance,
   inFlight,
 }: PlatformJobDeps): JobHandlers<PlatformJobs> {
@@ -40,6 +45,11 @@ export function platformJobHandlers({
     // A scheduled query's run (a due slot or a trigger): its query runs here and the run ends with it.
     // Under `inFlight`, so that shutting down stops its query rather than waiting for it.
     [SCHEDULED_QUERY_QUEUE]: (job) => inFlight.run((signal) => querySchedules.execute(job, signal)),
+    // A dataset's small files rewritten into few large ones; the table changed under it: again a little later.
+    [COMPACT_QUEUE]: async (job) => {
+      const outcome = await compactor.compact(job);
+      if (outcome.status === 'raced') await queue.enqueue(COMPACT_QUEUE, job, { startAfterSeconds: COMPACT_RETRY_SECONDS });
+    },
     // Snapshot expiry and orphan removal of every table due, claimed table by table (several workers share them).
     [TABLE_EXPIRE_QUEUE]: async () => void (await tableMaintenance.runDue()),
   };

@@ -107,6 +107,38 @@ describe.each(backends)('lake on $name', (backend) => {
     expect(await lake.listFiles(batch)).toHaveLength(2);
   });
 
+  it('publishes table files outside batches under compacted/, reads them by path beside batch files, and removes them', async () => {
+    const staging = await lake.stage(batch);
+    writeFileSync(join(staging.dir, 'part-00000.parquet'), 'batch');
+    await staging.commit();
+    const table = await lake.stageTableFiles(where);
+    expect(table.dir.startsWith(local)).toBe(true);
+    writeFileSync(join(table.dir, 'c1.parquet'), 'compacted!');
+    const published = await table.commit();
+    expect(published).toEqual([{ name: 'compacted/c1.parquet', size: 10 }]);
+    expect(existsSync(table.dir)).toBe(false);
+    await expect(table.commit()).rejects.toMatchObject({ failure: 'staging_closed' });
+    // Not a batch: a batch listing never shows it.
+    expect((await lake.datasetFiles(where)).paths.map((p) => readFileSync(p, 'utf8'))).toEqual(['batch']);
+    const read = await lake.tableFiles(where, [
+      { path: 'compacted/c1.parquet', size: 10 },
+      { path: `${batch.batchId}/part-00000.parquet`, size: 5 },
+    ]);
+    expect(read.paths.map((p) => readFileSync(p, 'utf8'))).toEqual(['compacted!', 'batch']);
+    read.release();
+    await expect(lake.tableFiles(where, [{ path: 'metadata/x.avro', size: 1 }])).rejects.toMatchObject({ failure: 'bad_name' });
+    await expect(lake.tableFiles(where, [{ path: '../x/y.parquet', size: 1 }])).rejects.toMatchObject({ failure: 'bad_name' });
+
+    await lake.removeTableFiles(where, ['compacted/c1.parquet']);
+    // Gone: a local path that no longer exists, or (S3) no cached copy and nothing to download.
+    const after = await lake.tableFiles(where, [{ path: 'compacted/c1.parquet', size: 10 }]).then(
+      (f) => f.paths.filter((p) => existsSync(p)),
+      () => [],
+    );
+    expect(after).toEqual([]);
+    expect(await lake.listFiles(batch)).toHaveLength(1);
+  });
+
   it('refuses to commit over a batch already in the lake', async () => {
     const one = await lake.stage(batch);
     writeFileSync(join(one.dir, 'a.parquet'), 'a');

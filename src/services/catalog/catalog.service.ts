@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Db, Queryable } from '../../store/db.js';
 import { join, sep } from 'node:path';
-import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles } from '../../lake/lake.js';
+import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles, TableFileRef } from '../../lake/lake.js';
 import { liveDataFiles } from '../../lake/iceberg/commit.js';
 import type { DataFile } from '../../lake/iceberg/manifests.js';
 import { parquetRowCount } from '../../lake/parquet-footer.js';
@@ -18,6 +18,7 @@ import * as batches from './batches.repo.js';
 import * as tagsRepo from './tags.repo.js';
 import { readTable } from './iceberg-tables.repo.js';
 import { commitDatasetChange, partitionFieldsFor } from './dataset-tables.js';
+import { undoCompactionOf } from './compaction.js';
 import { isTimeSeries } from '../../pipeline/schema/time-series.js';
 import { currentSchema } from '../../lake/iceberg/table-metadata.js';
 import { TIMESTAMP_COLUMN, type PartitionField } from '../../lake/iceberg/partitioning.js';
@@ -249,18 +250,14 @@ export class CatalogService {
       return ids.length === 0 ? none : this.lake.datasetFiles(where, ids);
     }
     const lakeTable = this.lake.table(where);
-    const live = new Map<string, Set<string>>();
+    const wanted: TableFileRef[] = [];
     for (const file of await liveDataFiles(lakeTable.files, table.metadata)) {
-      const at = lakeTable.batchFileOf(file.filePath);
-      if (!at) throw new Error(`dataset ${datasetId}'s table lists a file outside its batches: ${file.filePath}`);
-      live.set(at.batchId, (live.get(at.batchId) ?? new Set()).add(at.name));
+      // Batch files and compacted ones alike: the snapshot says what is read, wherever under the table it sits.
+      const path = lakeTable.relativePathOf(file.filePath);
+      if (!path) throw new Error(`dataset ${datasetId}'s table lists a file outside its root: ${file.filePath}`);
+      wanted.push({ path, size: file.fileSizeInBytes });
     }
-    if (live.size === 0) return none;
-    // The lake makes the files readable locally (the S3 lake through its cache, whose copies end in
-    // /{batchId}/{name}); only those the snapshot lists are read.
-    const wanted = [...live].flatMap(([batchId, names]) => [...names].map((name) => `${sep}${join(batchId, name)}`));
-    const local = await this.lake.datasetFiles(where, [...live.keys()]);
-    return { paths: local.paths.filter((path) => wanted.some((suffix) => path.endsWith(suffix))), release: () => local.release() };
+    return wanted.length === 0 ? none : this.lake.tableFiles(where, wanted);
   }
 
   // ── batches: reading ────────────────────────────────────────────────────────────────────────
@@ -480,9 +477,12 @@ export class CatalogService {
           const remove: string[] = [];
           for (const predecessor of predecessors)
             for (const file of await batches.selectFiles(tx, predecessor)) remove.push(table.dataFileUri(predecessor, file.name));
+          // Predecessors a compaction rewrote leave with their compacted files; the other batches' originals come back.
+          const uncompacted = predecessors.length ? await undoCompactionOf(tx, batch.datasetId, predecessors) : { remove: [], add: [] };
+          remove.push(...uncompacted.remove);
           const snapshotId = await commitDatasetChange(tx, table, batch.datasetId, {
             operation: predecessors.length ? 'overwrite' : 'append',
-            add,
+            add: [...add, ...uncompacted.add],
             remove,
             properties: { [SNAPSHOT_BATCH]: batchId, ...(predecessors.length ? { [SNAPSHOT_REPLACED_BATCHES]: predecessors.join(',') } : {}) },
             schema,
@@ -610,10 +610,12 @@ export class CatalogService {
       if (await batches.transition(tx, batchId, ['success'], 'inactive')) {
         // A landed batch leaves the dataset's table in the same step: a delete snapshot without its files.
         const files = await batches.selectFiles(tx, batchId);
+        // Compacted files holding the batch go too, and the other batches' originals they held come back (compaction.ts).
+        const uncompacted = await undoCompactionOf(tx, batch.datasetId, [batchId]);
         inHistory = await commitDatasetChange(tx, table, batch.datasetId, {
-          operation: 'delete',
-          add: [],
-          remove: files.map((f) => table.dataFileUri(batchId, f.name)),
+          operation: uncompacted.add.length ? 'overwrite' : 'delete',
+          add: uncompacted.add,
+          remove: [...files.map((f) => table.dataFileUri(batchId, f.name)), ...uncompacted.remove],
           properties: { [SNAPSHOT_REVERTED_BATCH]: batchId },
         }).then((snapshotId) => snapshotId !== null);
         return true;

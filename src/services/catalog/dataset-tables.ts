@@ -43,6 +43,11 @@ export interface DatasetTableChange {
   add: DataFile[];
   /** Data file URIs to remove; those the table does not hold (landed before the table existed) are passed over. */
   remove: string[];
+  /**
+   * Every file of `remove` must be live in the current snapshot (compaction, whose rewrite ran outside the
+   * transaction): when one is not, nothing is committed and `TableMovedOn` is thrown.
+   */
+  strict?: boolean;
   /** Summary properties: the batch the snapshot is. */
   properties: Record<string, string>;
   /**
@@ -57,6 +62,13 @@ export interface DatasetTableChange {
   existing?: DataFile[];
   /** The partition spec of the table this change creates, if it does (see partitionFieldsFor); unpartitioned if absent. */
   partitionFields?: PartitionField[];
+}
+
+/** A strict change found files it removes no longer live: another change (a REVERT, a compaction) took them first. */
+export class TableMovedOn extends Error {
+  constructor(readonly missing: string[]) {
+    super(`the table no longer holds ${missing.length} of the files to remove, e.g. ${missing[0]}`);
+  }
 }
 
 /** Attempts before a writer gives up on a table whose pointer keeps moving under it (never reached with the row lock). */
@@ -74,6 +86,7 @@ export async function commitDatasetChange(
     if (!row && !change.schema) return null;
     const metadata = row ? evolved(row.metadata, change.schema, nowMs) : created(table, change.schema!, change.partitionFields ?? [], nowMs);
     const remove = change.remove.length ? await heldOf(table, metadata, change.remove) : new Set<string>();
+    if (change.strict && remove.size < new Set(change.remove).size) throw new TableMovedOn(change.remove.filter((uri) => !remove.has(uri)));
     const add = row ? change.add : [...(change.existing ?? []), ...change.add];
     if (add.length === 0 && remove.size === 0) return null;
     return commitChange(

@@ -17,6 +17,15 @@ export type {
 } from './types.js';
 export { purgeCatalogSandbox } from './sandbox-purge.js';
 export {
+  TableCompactor,
+  COMPACT_QUEUE,
+  DEFAULT_COMPACTION,
+  type CompactJob,
+  type CompactJobs,
+  type CompactionOutcome,
+  type CompactionSettings,
+} from './compaction.js';
+export {
   TABLE_EXPIRE_QUEUE,
   TableMaintenance,
   type MaintenanceOutcome,

@@ -53,6 +53,8 @@ export interface FlowServiceDeps {
   streaming?: StreamingSource[];
   /** The HTTP inlets' log, where a connection of the HTTP API spec gets its inlet. */
   inlets?: InletLog;
+  /** Told after each streaming micro-batch that landed (table compaction counts them); must not throw. */
+  onStreamBatchLanded?: (scope: Scope, datasetId: string) => void;
 }
 
 /** Flow Service: connection and flow specs, connections, source and target connections, flows and runs. */

@@ -35,6 +35,8 @@ export interface StreamRunnerDeps {
   scratch: RunScratch;
   settings: StreamConfig;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /** Told after each micro-batch that landed (table compaction counts them). */
+  onStreamBatchLanded?: (scope: Scope, datasetId: string) => void;
 }
 
 /** A micro-batch's consumer lost its partition's lease: the batch is rolled back, and the new holder reads its records. */
@@ -333,6 +335,7 @@ export class StreamRunner {
       );
       if (outcome.status === 'success') {
         counts.outputFiles = outcome.files.length || landedFiles;
+        this.deps.onStreamBatchLanded?.(to.scope, to.datasetId);
       } else {
         // Nothing landed (every record failed, or partial ingestion refused the batch): the records are still
         // consumed — the stream goes on — and the window run counts them as failed.
