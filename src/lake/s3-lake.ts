@@ -134,7 +134,7 @@ export class S3Lake implements Lake {
     this.markerKey(location); // checks the ids before anything is created
     const dir = join(this.stagingRoot, `${location.batchId}-${randomBytes(6).toString('hex')}`);
     await mkdir(dir, { recursive: true });
-    return new S3Staging(this, location, dir);
+    return new S3Staging(dir, () => this.publish(location, dir));
   }
 
   async uploadArea(location: BatchLocation): Promise<string> {
@@ -253,7 +253,7 @@ export class S3Lake implements Lake {
     const prefix = `${this.key('data', ...this.datasetParts(location), COMPACTED_FOLDER)}/`;
     const dir = join(this.stagingRoot, `table-${location.datasetId}-${randomBytes(6).toString('hex')}`);
     await mkdir(dir, { recursive: true });
-    return new S3TableStaging(this, prefix, dir);
+    return new S3Staging(dir, () => this.publishTableFiles(prefix, dir));
   }
 
   /** Uploads a table staging area's files under `prefix`; on a failure removes what it uploaded. */
@@ -355,42 +355,18 @@ export class S3Lake implements Lake {
   }
 }
 
-class S3Staging implements BatchStaging {
+/** A local folder whose files `publish` uploads once, on commit; the folder goes either way. */
+class S3Staging implements BatchStaging, TableStaging {
   private state: 'open' | 'committed' | 'discarded' = 'open';
 
   constructor(
-    private readonly lake: S3Lake,
-    private readonly location: BatchLocation,
     readonly dir: string,
+    private readonly publish: () => Promise<LakeFile[]>,
   ) {}
 
   async commit(): Promise<LakeFile[]> {
     if (this.state !== 'open') throw new LakeError('staging_closed', `staging area already ${this.state}`);
-    const files = await this.lake.publish(this.location, this.dir);
-    this.state = 'committed';
-    await rm(this.dir, { recursive: true, force: true });
-    return files;
-  }
-
-  async discard(): Promise<void> {
-    if (this.state !== 'open') return;
-    this.state = 'discarded';
-    await rm(this.dir, { recursive: true, force: true });
-  }
-}
-
-class S3TableStaging implements TableStaging {
-  private state: 'open' | 'committed' | 'discarded' = 'open';
-
-  constructor(
-    private readonly lake: S3Lake,
-    private readonly prefix: string,
-    readonly dir: string,
-  ) {}
-
-  async commit(): Promise<LakeFile[]> {
-    if (this.state !== 'open') throw new LakeError('staging_closed', `staging area already ${this.state}`);
-    const files = await this.lake.publishTableFiles(this.prefix, this.dir);
+    const files = await this.publish();
     this.state = 'committed';
     await rm(this.dir, { recursive: true, force: true });
     return files;

@@ -3,28 +3,10 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LakeFile } from './lake.js';
 
-/** Files of a folder, recursively, as "/"-separated names relative to it; hidden files (writers' temporaries) are skipped. */
-export async function walk(dir: string, prefix = ''): Promise<LakeFile[]> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const files: LakeFile[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith('.')) continue;
-    const name = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) files.push(...(await walk(join(dir, entry.name), name)));
-    else if (entry.isFile()) files.push({ name, size: (await stat(join(dir, entry.name))).size });
-  }
-  return files;
-}
-
 /**
- * Files of a folder, recursively, with when each was last modified; a file or folder removed while it is walked
- * (another process deleting) is simply not listed. Hidden files are skipped, as `walk` does.
+ * Files of a folder, recursively, as "/"-separated names relative to it, in name order, with when each was last
+ * modified. Hidden files (writers' temporaries) are skipped; a file or folder removed while it is walked (another
+ * process deleting) is simply not listed.
  */
 export async function walkWithTimes(dir: string, prefix = ''): Promise<Array<LakeFile & { modifiedMs: number }>> {
   let entries: Dirent[];
@@ -35,7 +17,7 @@ export async function walkWithTimes(dir: string, prefix = ''): Promise<Array<Lak
     throw error;
   }
   const files: Array<LakeFile & { modifiedMs: number }> = [];
-  for (const entry of entries) {
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith('.')) continue;
     const name = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
@@ -51,4 +33,9 @@ export async function walkWithTimes(dir: string, prefix = ''): Promise<Array<Lak
     }
   }
   return files;
+}
+
+/** Files of a folder, recursively, by name and size (see walkWithTimes). */
+export async function walk(dir: string): Promise<LakeFile[]> {
+  return (await walkWithTimes(dir)).map(({ name, size }) => ({ name, size }));
 }
