@@ -20,6 +20,8 @@ const PAD = { left: 58, right: 14, top: 14, bottom: 30 };
 /** A small SVG line chart of run metrics over time; a table of the same numbers follows for screen readers. */
 export function LineChart({ title, labels, series, format = String }: Props) {
   const max = Math.max(1, ...series.flatMap((s) => s.values));
+  // All zero (a stream with no lag): the 1 the scale falls back to is no value of the chart, so only 0 is labelled.
+  const ticks = series.some((s) => s.values.some((v) => v > 0)) ? [0, 0.5, 1] : [0];
   const n = labels.length;
   const x = (i: number) => PAD.left + (n <= 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (n - 1));
   const y = (v: number) => PAD.top + (1 - v / max) * (H - PAD.top - PAD.bottom);
@@ -33,7 +35,7 @@ export function LineChart({ title, labels, series, format = String }: Props) {
       >
         <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} className="axis" />
         <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} className="axis" />
-        {[0, 0.5, 1].map((f) => (
+        {ticks.map((f) => (
           <g key={f}>
             {f > 0 ? <line x1={PAD.left} x2={W - PAD.right} y1={y(max * f)} y2={y(max * f)} className="grid" /> : null}
             <text x={PAD.left - 6} y={y(max * f) + 4} textAnchor="end" className="tick">
