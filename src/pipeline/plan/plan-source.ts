@@ -53,6 +53,12 @@ export interface PlanSource {
   flagged(rows: AsyncIterable<unknown[][]>): RecordBatches;
   /** The file failure for an error of the engine reading the file; null: let the JavaScript path read it instead. */
   failure(error: unknown): FileFailure | null;
+  /**
+   * The same rows with each one's position in the file (0 for the first data row), for a plan that reads the
+   * file twice instead of keeping a scratch copy (see runPlan): `from` as above plus the column `position`,
+   * and `count` a query of the number of rows. Only for sources whose reader numbers the rows itself.
+   */
+  numbered?: { from: string; position: string; count: string };
   /** Whether the engine reads the file as the JavaScript reader does (checked beside the plan's first pass). */
   agrees?(): Promise<boolean>;
   /** The same rows read another way, after an error of the engine's reader that another way avoids; null: none. */
@@ -440,6 +446,12 @@ export async function parquetPlanSource(engine: Engine, path: string, attributes
     value: (name, segments) => values.get(JSON.stringify([name, segments])) ?? null,
     rowChecks,
     from: `(SELECT __t${raw.map((r) => `, ${r}`).join('')} FROM (SELECT *, __t FROM ${file} __t)) AS __source`,
+    // file_row_number is a virtual column of the reader: neither `*` nor the row `__t` holds it.
+    numbered: {
+      from: `(SELECT __t, file_row_number AS __position${raw.map((r) => `, ${r}`).join('')} FROM (SELECT *, __t, file_row_number FROM ${file} __t)) AS __source`,
+      position: '__position',
+      count: `SELECT count(*)::INTEGER AS total FROM ${file}`,
+    },
     columns: attributes.flatMap((a, i) => (raw.some((r) => r.endsWith(` AS s${i}`)) ? [`s${i}`] : [])),
     record: { column: '__t', text: (column) => `to_json(${column})::VARCHAR` },
     async *flagged(rows) {
