@@ -207,10 +207,10 @@ async function handFlagged(
 
 /**
  * The plan over a source that numbers its rows itself (Parquet's file_row_number), with no scratch copy of the
- * file: one statement copies the flagged rows alone (their numbers, source columns and record text: few, as a
- * rule) to the scratch copy, one writes the accepted rows straight from the file to the output, and the
- * flagged rows go from their copy to the JavaScript mapper. The verdict is evaluated twice, each time only as
- * far as each row needs; the rows, their numbers and so the row errors are those of the scratch path.
+ * file: one statement evaluates the verdict and copies the flagged rows alone (their numbers, source columns and
+ * record text: few, as a rule) to the scratch copy; one writes every other row, by number, straight from the file
+ * to the output; then the flagged rows go from their copy to the JavaScript mapper. The rows, their numbers and
+ * so the row errors are those of the scratch path.
  */
 async function runOnePass(
   engine: Engine,
@@ -261,7 +261,11 @@ async function runOnePass(
     return null;
   }
   try {
-    const accepted = `${source.from} WHERE CASE WHEN ${plan.ok} THEN true ELSE false END`;
+    // The accepted rows are the others, by number: a hash join against the few flagged ones costs far less than the verdict again.
+    const accepted =
+      counts.ok === counts.total
+        ? numbered.bare
+        : `${numbered.bare} ANTI JOIN (SELECT __row - 1 AS __flagged FROM ${staged}) AS __flagged_rows ON ${numbered.position} = __flagged`;
     const output =
       counts.ok > 0 ? await writeAccepted(connection, plan, accepted, outputPath, times, dayColumn, 'sourceToOutput') : { bytes: 0, paths: [] };
     if (counts.ok < counts.total) {
