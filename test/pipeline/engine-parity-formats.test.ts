@@ -261,4 +261,35 @@ describe('compiled plan and JavaScript mapper agree on JSON and Parquet', () => 
     const failed = await compare('nan.parquet', readFileSync(nan), { format: 'parquet' });
     expect(failed.result.files[0]?.error?.code).toBe('FILE-5005');
   });
+
+  it('Parquet read in one pass: rows numbered across row groups, none or every row flagged', async () => {
+    const dir = tempDir('parity-parquet-groups-');
+    // Small row groups, read by several threads: the flagged rows' numbers must still be their places in the file.
+    const rows = (bad: string) => `SELECT 'p-' || i AS id,
+        {'name': {'first': 'F' || i, 'last': 'L'}, 'email': CASE WHEN ${bad} THEN 'no email ' || i ELSE 'u' || i || '@example.com' END, 'birth': DATE '1990-01-02'} AS "user",
+        {'points': i, 'score': i / 4} AS stats, TIMESTAMPTZ '2024-01-02 03:04:05+00' + INTERVAL (i) SECOND AS createdAt, i % 2 = 0 AS active,
+        {'city': CASE WHEN ${bad} AND i % 2 = 1 THEN NULL ELSE 'C' || (i % 7) END, 'zip': 'Z'} AS home
+      FROM range(6000) r(i)`;
+    for (const [name, bad] of [
+      ['spread', 'i % 97 = 3 OR i % 101 = 4 OR i = 5999'],
+      ['none', 'false'],
+      ['every', 'true'],
+    ] as const) {
+      const path = join(dir, `${name}.parquet`);
+      await query(`COPY (${rows(bad)}) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 500)`);
+      const js = await compare(`${name}.parquet`, readFileSync(path), { format: 'parquet' });
+      const sql = await run(`${name}.parquet`, readFileSync(path), { format: 'parquet' }, 'auto');
+      // The plan read the file itself, with no scratch copy of every row.
+      expect(sql.result.timings).toHaveProperty('sourceToFlagged');
+      expect(sql.result.timings).not.toHaveProperty('csvToScratch');
+      const failed = js.result.rowErrors.map((e) => e.row);
+      if (name === 'none') expect(failed).toEqual([]);
+      if (name === 'every') expect(js.result.outputRecordCount).toBe(0);
+      if (name === 'spread') {
+        expect(failed).toContain(6000);
+        expect(failed).toContain(4);
+        expect(js.result.outputRecordCount).toBeGreaterThan(5000);
+      }
+    }
+  });
 });

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingest, type FieldMapping } from '../../src/pipeline/index.js';
+import { ingest, type FieldMapping, type SourceFormat } from '../../src/pipeline/index.js';
 import { memoryFile, PROFILE_SCHEMA, query, targetSchema } from './support.js';
 
 /** A resolved ExperienceEvent-like schema: a time-series class, `_id` and `timestamp` required. */
@@ -35,13 +35,19 @@ describe('ingest into a time-series schema', () => {
   afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
-  const run = async (schema: Record<string, unknown>, csv: string, mappings: FieldMapping[], engineMode: 'auto' | 'javascript' = 'auto') => {
+  const run = async (
+    schema: Record<string, unknown>,
+    csv: string | Buffer,
+    mappings: FieldMapping[],
+    engineMode: 'auto' | 'javascript' = 'auto',
+    format: SourceFormat = { format: 'delimited' },
+  ) => {
     const dir = mkdtempSync(join(tmpdir(), 'tributary-day-files-'));
     dirs.push(dir);
     const outputDir = join(dir, 'out');
     const result = await ingest({
-      files: [memoryFile('/in/events.csv', csv)],
-      format: { format: 'delimited' },
+      files: [memoryFile(format.format === 'parquet' ? '/in/events.parquet' : '/in/events.csv', csv)],
+      format,
       target: targetSchema(schema),
       mappings,
       outputDir,
@@ -69,6 +75,23 @@ describe('ingest into a time-series schema', () => {
     const columns = await query(`SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('${outputDir}/${names[0]}'))`);
     expect(columns.map((c) => c.column_name)).toEqual(['_id', 'timestamp', 'eventType']);
     expect(result.outputBytes).toBeGreaterThan(0);
+  });
+
+  it('writes one file per UTC day from a Parquet file read in one pass', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-day-parquet-'));
+    dirs.push(dir);
+    const path = join(dir, 'events.parquet');
+    await query(
+      `COPY (SELECT * FROM (VALUES ('e1', '2026-11-28T08:00:00Z', 'view'), ('e2', '2026-11-29T01:30:00+03:00', 'view'), ('e3', '2026-11-29T12:00:00Z', 'click'),
+        ('e4', 'not a time', 'click'), ('e5', '2026-11-30T10:00:00Z', 'view')) t(id, ts, kind)) TO '${path}' (FORMAT parquet)`,
+    );
+    const { result, outputDir, names } = await run(EVENT_SCHEMA, readFileSync(path), MAPPINGS, 'auto', { format: 'parquet' });
+    expect(result.timings).toHaveProperty('sourceToOutput');
+    expect(result.outputRecordCount).toBe(4);
+    expect(result.rowErrors.map((e) => e.row)).toEqual([4]);
+    expect(names).toEqual(['part-00000.2026-11-28.parquet', 'part-00000.2026-11-29.parquet', 'part-00000.2026-11-30.parquet']);
+    const rows = await query(`SELECT _id, CAST(timestamp AS DATE)::VARCHAR AS day FROM read_parquet('${outputDir}/*.parquet') ORDER BY _id`);
+    expect(rows.map((r) => `${r._id} ${r.day}`)).toEqual(['e1 2026-11-28', 'e2 2026-11-28', 'e3 2026-11-29', 'e5 2026-11-30']);
   });
 
   it('leaves the JavaScript path and non-time-series schemas one file per source file', async () => {

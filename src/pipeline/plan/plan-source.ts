@@ -53,6 +53,18 @@ export interface PlanSource {
   flagged(rows: AsyncIterable<unknown[][]>): RecordBatches;
   /** The file failure for an error of the engine reading the file; null: let the JavaScript path read it instead. */
   failure(error: unknown): FileFailure | null;
+  /**
+   * The same rows with each one's position in the file (0 for the first data row), for a plan that reads the
+   * file twice instead of keeping a scratch copy (see runPlan): `from` as above plus the column `position`,
+   * and `count` a query of the number of rows. Only for sources whose reader numbers the rows itself.
+   */
+  numbered?: {
+    from: string;
+    position: string;
+    count: string;
+    /** `numbered.from` without `record.column` (and what only it needs read): for the accepted rows. */
+    bare: string;
+  };
   /** Whether the engine reads the file as the JavaScript reader does (checked beside the plan's first pass). */
   agrees?(): Promise<boolean>;
   /** The same rows read another way, after an error of the engine's reader that another way avoids; null: none. */
@@ -440,6 +452,19 @@ export async function parquetPlanSource(engine: Engine, path: string, attributes
     value: (name, segments) => values.get(JSON.stringify([name, segments])) ?? null,
     rowChecks,
     from: `(SELECT __t${raw.map((r) => `, ${r}`).join('')} FROM (SELECT *, __t FROM ${file} __t)) AS __source`,
+    // file_row_number is a virtual column of the reader: neither `*` nor the row `__t` holds it. Columns named
+    // like the names used here would be mistaken for them: such files keep the scratch path.
+    ...(names.some((n) => ['__t', '__position', 'file_row_number'].includes(n.toLowerCase()))
+      ? {}
+      : {
+          numbered: {
+            from: `(SELECT __t, file_row_number AS __position${raw.map((r) => `, ${r}`).join('')} FROM (SELECT *, __t, file_row_number FROM ${file} __t)) AS __source`,
+            position: '__position',
+            count: `SELECT count(*)::INTEGER AS total FROM ${file}`,
+            // Read straight from the table `__t`: `__t."a"` is then its column, and only the columns used are read.
+            bare: `(SELECT file_row_number AS __position${raw.map((r) => `, ${r}`).join('')} FROM ${file} __t) AS __source`,
+          },
+        }),
     columns: attributes.flatMap((a, i) => (raw.some((r) => r.endsWith(` AS s${i}`)) ? [`s${i}`] : [])),
     record: { column: '__t', text: (column) => `to_json(${column})::VARCHAR` },
     async *flagged(rows) {

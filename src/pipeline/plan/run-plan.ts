@@ -66,6 +66,10 @@ export async function runPlan(
   dayColumn?: string,
 ): Promise<PlanOutcome | null> {
   const { connection } = engine;
+  // Without derived columns (whose functions would run twice) a source that numbers its rows needs no scratch copy
+  // (nor one whose reading is checked or retried beside the first pass: those take the scratch path).
+  if (source.numbered && plan.derived.length === 0 && !source.agrees && !source.retry)
+    return runOnePass(engine, plan, source, source.numbered, outputPath, scratch, flagged, times, dayColumn);
   const raw = source.columns.join(', ');
   registerPlanFunctions(engine, plan.functions);
   // Derived columns (vectorized Data Prep functions) are computed once per row, in a subquery the
@@ -112,63 +116,162 @@ export async function runPlan(
         connection.runAndReadAll(`SELECT count(*)::INTEGER AS total, count(*) FILTER (WHERE __ok)::INTEGER AS ok FROM ${staged}`),
       )
     ).getRowObjectsJS()[0] as { total: number; ok: number };
-    let bytes = 0;
-    let paths: string[] = [];
-    const removeOutput = () => Promise.all([outputPath, ...paths].map((path) => rm(path, { force: true })));
-    if (counts.ok > 0) {
-      const select = plan.columns.map((c) => `${c.sql} AS ${sqlIdent(c.name)}`).join(', ');
-      const byDay = dayColumn !== undefined && plan.columns.some((c) => c.name === dayColumn);
-      try {
-        // The output's row order does not matter (row errors come from the scratch copy): let DuckDB use its threads freely.
-        await connection.run(`SET preserve_insertion_order = false`);
-        if (byDay) {
-          const stem = basename(outputPath, '.parquet');
-          const written = await times.time('scratchToOutput', () =>
-            copyByDay(connection, `SELECT ${select} FROM ${staged} WHERE __ok`, dayColumn, dirname(outputPath), stem, 'ROW_GROUP_SIZE 16384'),
-          );
-          paths = written.map((f) => f.path);
-          bytes = written.reduce((n, f) => n + f.bytes, 0);
-        } else {
-          await times.time('scratchToOutput', () =>
-            connection.run(`COPY (SELECT ${select} FROM ${staged} WHERE __ok) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`),
-          );
-          paths = [outputPath];
-          bytes = (await stat(outputPath)).size;
-        }
-      } catch (error) {
-        // The batch may still land with the other files: no part of this one may stay beside them.
-        await removeOutput();
-        throw new FileFailure(FileCode.writeFailed, `cannot write the rows as Parquet: ${engineMessage(error)}`);
-      } finally {
-        await connection.run(`SET preserve_insertion_order = true`);
-      }
-    }
+    const output =
+      counts.ok > 0 ? await writeAccepted(connection, plan, `${staged} WHERE __ok`, outputPath, times, dayColumn) : { bytes: 0, paths: [] };
     if (counts.ok < counts.total) {
-      const started = performance.now();
-      try {
-        const result = await connection.stream(
-          `SELECT (${position} + 1)::INTEGER AS __row, ${raw}${record ? ', __record' : ''} FROM ${staged} WHERE NOT __ok ORDER BY ${position}`,
-        );
-        let batch: SourceRecord[] = [];
-        for await (const records of source.flagged(result.yieldRowsJs())) {
-          for (const record of records) {
-            batch.push(record);
-            if (batch.length >= BATCH_SIZE) {
-              await flagged(batch);
-              batch = [];
-            }
-          }
-        }
-        if (batch.length) await flagged(batch);
-      } catch (error) {
-        // A flagged record may fail the file (as it fails the JavaScript reader): nothing of it may land.
-        await removeOutput();
-        throw error;
-      }
-      // Includes the JavaScript mapper's own time (jsMap, jsSpool), which the caller also reports.
-      times.add('flagged', performance.now() - started);
+      await handFlagged(
+        connection,
+        source,
+        `SELECT (${position} + 1)::INTEGER AS __row, ${raw}${record ? ', __record' : ''} FROM ${staged} WHERE NOT __ok ORDER BY ${position}`,
+        output.paths,
+        outputPath,
+        flagged,
+        times,
+      );
     }
-    return { rows: counts.total, written: counts.ok, bytes, paths };
+    return { rows: counts.total, written: counts.ok, ...output };
+  } finally {
+    await dropScratch();
+  }
+}
+
+/**
+ * Writes the rows of `from` (a FROM item) that `where` accepts, mapped by the plan's columns, to the output
+ * Parquet file (or with `dayColumn` one file per day beside it, see runPlan).
+ */
+async function writeAccepted(
+  connection: Engine['connection'],
+  plan: SqlPlan,
+  accepted: string,
+  outputPath: string,
+  times: StageTimes,
+  dayColumn: string | undefined,
+  stage = 'scratchToOutput',
+): Promise<{ bytes: number; paths: string[] }> {
+  const select = `SELECT ${plan.columns.map((c) => `${c.sql} AS ${sqlIdent(c.name)}`).join(', ')} FROM ${accepted}`;
+  const byDay = dayColumn !== undefined && plan.columns.some((c) => c.name === dayColumn);
+  let paths: string[] = [];
+  try {
+    // The output's row order does not matter (row errors come from the rows' own numbers): let DuckDB use its threads freely.
+    await connection.run(`SET preserve_insertion_order = false`);
+    if (byDay) {
+      const stem = basename(outputPath, '.parquet');
+      const written = await times.time(stage, () => copyByDay(connection, select, dayColumn, dirname(outputPath), stem, 'ROW_GROUP_SIZE 16384'));
+      paths = written.map((f) => f.path);
+      return { paths, bytes: written.reduce((n, f) => n + f.bytes, 0) };
+    }
+    await times.time(stage, () => connection.run(`COPY (${select}) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`));
+    paths = [outputPath];
+    return { paths, bytes: (await stat(outputPath)).size };
+  } catch (error) {
+    // The batch may still land with the other files: no part of this one may stay beside them.
+    await Promise.all([outputPath, ...paths].map((path) => rm(path, { force: true })));
+    throw new FileFailure(FileCode.writeFailed, `cannot write the rows as Parquet: ${engineMessage(error)}`);
+  } finally {
+    await connection.run(`SET preserve_insertion_order = true`);
+  }
+}
+
+/** Streams the flagged rows (`query`: the row number, the source's columns, its record text) to the JavaScript mapper. */
+async function handFlagged(
+  connection: Engine['connection'],
+  source: PlanSource,
+  query: string,
+  written: string[],
+  outputPath: string,
+  flagged: (records: SourceRecord[]) => Promise<void>,
+  times: StageTimes,
+): Promise<void> {
+  const started = performance.now();
+  try {
+    const result = await connection.stream(query);
+    let batch: SourceRecord[] = [];
+    for await (const records of source.flagged(result.yieldRowsJs())) {
+      for (const record of records) {
+        batch.push(record);
+        if (batch.length >= BATCH_SIZE) {
+          await flagged(batch);
+          batch = [];
+        }
+      }
+    }
+    if (batch.length) await flagged(batch);
+  } catch (error) {
+    // A flagged record may fail the file (as it fails the JavaScript reader): nothing of it may land.
+    await Promise.all([outputPath, ...written].map((path) => rm(path, { force: true })));
+    throw error;
+  }
+  // Includes the JavaScript mapper's own time (jsMap, jsSpool), which the caller also reports.
+  times.add('flagged', performance.now() - started);
+}
+
+/**
+ * The plan over a source that numbers its rows itself (Parquet's file_row_number), with no scratch copy of the
+ * file: one statement evaluates the verdict and copies the flagged rows alone (their numbers, source columns and
+ * record text: few, as a rule) to the scratch copy; one writes every other row, by number, straight from the file
+ * to the output; then the flagged rows go from their copy to the JavaScript mapper. The rows, their numbers and
+ * so the row errors are those of the scratch path.
+ */
+async function runOnePass(
+  engine: Engine,
+  plan: SqlPlan,
+  source: PlanSource,
+  numbered: NonNullable<PlanSource['numbered']>,
+  outputPath: string,
+  scratch: Scratch,
+  flagged: (records: SourceRecord[]) => Promise<void>,
+  times: StageTimes,
+  dayColumn: string | undefined,
+): Promise<PlanOutcome | null> {
+  const { connection } = engine;
+  registerPlanFunctions(engine, plan.functions);
+  const record = source.record;
+  const columns = [
+    `(${numbered.position} + 1)::INTEGER AS __row`,
+    ...source.columns,
+    ...(record ? [`${record.text(record.column)} AS __record`] : []),
+  ];
+  // As in runPlan: a CASE condition, so each AND/OR term is evaluated only for the rows still undecided.
+  const rejected = `SELECT ${columns.join(', ')} FROM ${numbered.from} WHERE CASE WHEN ${plan.ok} THEN false ELSE true END`;
+  const staged = scratch.kind === 'table' ? SCRATCH_TABLE : `read_parquet(${sqlString(scratch.path)})`;
+  const dropScratch = async () => {
+    if (scratch.kind === 'table') await connection.run(`DROP TABLE IF EXISTS ${SCRATCH_TABLE}`);
+    else await rm(scratch.path, { force: true });
+  };
+  let counts: { total: number; ok: number };
+  try {
+    // Insertion order is kept (the engine's setting): the copy holds the flagged rows in file order.
+    await times.time('sourceToFlagged', () =>
+      connection.run(
+        scratch.kind === 'table'
+          ? `CREATE OR REPLACE TEMP TABLE ${SCRATCH_TABLE} AS ${rejected}`
+          : `COPY (${rejected}) TO ${sqlString(scratch.path)} (FORMAT parquet, COMPRESSION snappy)`,
+      ),
+    );
+    const [total, rejectedRows] = await times.time('count', async () => [
+      ((await connection.runAndReadAll(numbered.count)).getRowObjectsJS()[0] as { total: number }).total,
+      ((await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${staged}`)).getRowObjectsJS()[0] as { n: number }).n,
+    ]);
+    counts = { total, ok: total - rejectedRows };
+  } catch (error) {
+    // Nothing was written or handed over: as in runPlan, the JavaScript path reads the file, or it fails.
+    await dropScratch();
+    const failure = source.failure(error);
+    if (failure) throw failure;
+    return null;
+  }
+  try {
+    // The accepted rows are the others, by number: a hash join against the few flagged ones costs far less than the verdict again.
+    const accepted =
+      counts.ok === counts.total
+        ? numbered.bare
+        : `${numbered.bare} ANTI JOIN (SELECT __row - 1 AS __flagged FROM ${staged}) AS __flagged_rows ON ${numbered.position} = __flagged`;
+    const output =
+      counts.ok > 0 ? await writeAccepted(connection, plan, accepted, outputPath, times, dayColumn, 'sourceToOutput') : { bytes: 0, paths: [] };
+    if (counts.ok < counts.total) {
+      await handFlagged(connection, source, `SELECT * FROM ${staged} ORDER BY __row`, output.paths, outputPath, flagged, times);
+    }
+    return { rows: counts.total, written: counts.ok, ...output };
   } finally {
     await dropScratch();
   }
