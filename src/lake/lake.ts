@@ -82,6 +82,11 @@ export interface Lake extends TableFormat {
   removeBatch(location: BatchLocation): Promise<void>;
   /** Removes every staging area left for a batch id (start-up recovery after a crash). */
   abandonStaging(batchId: string): Promise<void>;
+  /**
+   * Removes table staging areas (compaction's) last changed more than `olderThanMs` ago: what a process that
+   * died while compacting left (its published files, never committed, are orphans for table upkeep).
+   */
+  abandonTableStaging(olderThanMs: number): Promise<void>;
   /** Removes a dataset's committed batches (dataset deletion). */
   removeDataset(location: Omit<BatchLocation, 'batchId'>): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { LakeError } from './errors.js';
 import { assertFileName, assertSegment, assertTablePath } from './ids.js';
 import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles, TableFileRef, TableStaging } from './lake.js';
 import { walk } from './walk.js';
+import { removeStagingAreas, TABLE_STAGING_PREFIX } from './staging-areas.js';
 import { localTableFiles } from './iceberg/local-table-files.js';
 import { batchFileUris, COMPACTED_FOLDER, type DatasetLocation, type LakeTable } from './table-format.js';
 
@@ -177,7 +178,7 @@ export class LocalLake implements Lake {
 
   async stageTableFiles(location: DatasetLocation): Promise<TableStaging> {
     const tableDir = this.datasetDir(location);
-    const dir = join(this.root, STAGING, `table-${location.datasetId}-${randomBytes(6).toString('hex')}`);
+    const dir = join(this.root, STAGING, `${TABLE_STAGING_PREFIX}${location.datasetId}-${randomBytes(6).toString('hex')}`);
     await mkdir(dir, { recursive: true });
     return new LocalTableStaging(dir, tableDir);
   }
@@ -197,9 +198,11 @@ export class LocalLake implements Lake {
 
   async abandonStaging(batchId: string): Promise<void> {
     assertSegment('batch id', batchId);
-    const staging = join(this.root, STAGING);
-    const entries = await readdir(staging).catch(() => [] as string[]);
-    await Promise.all(entries.filter((e) => e.startsWith(`${batchId}-`)).map((e) => rm(join(staging, e), { recursive: true, force: true })));
+    await removeStagingAreas(join(this.root, STAGING), `${batchId}-`);
+  }
+
+  async abandonTableStaging(olderThanMs: number): Promise<void> {
+    await removeStagingAreas(join(this.root, STAGING), TABLE_STAGING_PREFIX, olderThanMs);
   }
 
   /** Renames a folder out of sight before deleting it, so no reader ever lists a half-deleted batch. */

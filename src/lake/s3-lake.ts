@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -9,6 +9,7 @@ import { assertFileName, assertSegment, assertTablePath } from './ids.js';
 import type { BatchLocation, BatchStaging, Lake, LakeFile, LocalFiles, TableFileRef, TableStaging } from './lake.js';
 import { ReadCache, type CachedFile } from './read-cache.js';
 import { walk } from './walk.js';
+import { removeStagingAreas, TABLE_STAGING_PREFIX } from './staging-areas.js';
 import { s3TableFiles } from './iceberg/s3-table-files.js';
 import { batchFileUris, COMPACTED_FOLDER, type DatasetLocation, type LakeTable } from './table-format.js';
 
@@ -251,7 +252,7 @@ export class S3Lake implements Lake {
 
   async stageTableFiles(location: DatasetLocation): Promise<TableStaging> {
     const prefix = `${this.key('data', ...this.datasetParts(location), COMPACTED_FOLDER)}/`;
-    const dir = join(this.stagingRoot, `table-${location.datasetId}-${randomBytes(6).toString('hex')}`);
+    const dir = join(this.stagingRoot, `${TABLE_STAGING_PREFIX}${location.datasetId}-${randomBytes(6).toString('hex')}`);
     await mkdir(dir, { recursive: true });
     return new S3Staging(dir, () => this.publishTableFiles(prefix, dir));
   }
@@ -325,8 +326,11 @@ export class S3Lake implements Lake {
 
   async abandonStaging(batchId: string): Promise<void> {
     assertSegment('batch id', batchId);
-    const entries = await readdir(this.stagingRoot).catch(() => [] as string[]);
-    await Promise.all(entries.filter((e) => e.startsWith(`${batchId}-`)).map((e) => rm(join(this.stagingRoot, e), { recursive: true, force: true })));
+    await removeStagingAreas(this.stagingRoot, `${batchId}-`);
+  }
+
+  async abandonTableStaging(olderThanMs: number): Promise<void> {
+    await removeStagingAreas(this.stagingRoot, TABLE_STAGING_PREFIX, olderThanMs);
   }
 
   /** Every key under a prefix (flat listing: S3-compatible stores disagree on delimiter listings below the top). */

@@ -46,6 +46,7 @@ export function serviceLake(lake: Lake): Lake {
     removeTableFiles: (location, paths) => translated(() => lake.removeTableFiles(location, paths)),
     removeBatch: (location) => translated(() => lake.removeBatch(location)),
     abandonStaging: (batchId) => translated(() => lake.abandonStaging(batchId)),
+    abandonTableStaging: (olderThanMs) => translated(() => lake.abandonTableStaging(olderThanMs)),
     removeDataset: (location) => translated(() => lake.removeDataset(location)),
     table: (location) => {
       const table = lake.table(location);

@@ -15,12 +15,15 @@ export interface BackgroundDeps extends PlatformJobDeps {
   scheduler: Scheduler;
 }
 
+/** A compaction rewrite untouched this long belongs to a dead process (a rewrite reads and writes for minutes). */
+const ABANDONED_REWRITE_MS = 24 * 3_600_000;
+
 /**
  * What a `serve` or `worker` process runs besides answering requests: it first cleans up after processes
  * that died, then starts the scheduler (unless told not to) and takes jobs from every queue.
  */
 export async function startBackground(deps: BackgroundDeps, options: { scheduler?: boolean } = {}): Promise<void> {
-  const { db, queue, catalog, query, sandboxes, scheduler, flowService } = deps;
+  const { db, queue, catalog, query, sandboxes, scheduler, flowService, compactor } = deps;
   // One process owns the embedded database: whatever was in flight when it last stopped is dead.
   if (db.kind === 'pglite') {
     // A completed import whose job has not started yet is still to be processed, not abandoned.
@@ -28,6 +31,8 @@ export async function startBackground(deps: BackgroundDeps, options: { scheduler
     await catalog.recoverStaleBatches({ except: queuedImports });
     await flowService.executor.failInterruptedRuns();
   }
+  // Compaction rewrites a dead process left half-written: all of them on the embedded database, day-old ones on PostgreSQL.
+  await compactor.abandonStaging(db.kind === 'pglite' ? 0 : ABANDONED_REWRITE_MS);
   // Queries left running by a dead process: all of them on the embedded database, past their timeout on PostgreSQL.
   await query.failInterruptedQueries(db.kind === 'pglite' ? {} : { olderThanMs: query.limits.timeoutMs });
   await sandboxes.resumeInterrupted();

@@ -139,6 +139,21 @@ describe.each(backends)('lake on $name', (backend) => {
     expect(await lake.listFiles(batch)).toHaveLength(1);
   });
 
+  it('removes the table staging areas a dead rewrite left, only those old enough, and never a batch staging area', async () => {
+    const abandoned = await lake.stageTableFiles(where);
+    writeFileSync(join(abandoned.dir, 'c1.parquet'), 'half-written');
+    const batchStaging = await lake.stage(batch);
+    writeFileSync(join(batchStaging.dir, 'part-00000.parquet'), 'batch');
+    // Younger than a day: another process may still be writing it.
+    await lake.abandonTableStaging(24 * 3_600_000);
+    expect(existsSync(join(abandoned.dir, 'c1.parquet'))).toBe(true);
+    await lake.abandonTableStaging(0);
+    expect(existsSync(abandoned.dir)).toBe(false);
+    expect(readFileSync(join(batchStaging.dir, 'part-00000.parquet'), 'utf8')).toBe('batch');
+    await batchStaging.commit();
+    expect(await lake.listFiles(batch)).toEqual([{ name: 'part-00000.parquet', size: 5 }]);
+  });
+
   it('refuses to commit over a batch already in the lake', async () => {
     const one = await lake.stage(batch);
     writeFileSync(join(one.dir, 'a.parquet'), 'a');

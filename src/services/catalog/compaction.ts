@@ -190,6 +190,15 @@ export class TableCompactor {
     private readonly log: (message: string, fields?: Record<string, unknown>) => void = () => undefined,
   ) {}
 
+  /**
+   * Start-up clean-up: the local staging areas of rewrites whose process died (what they published but never
+   * committed is an orphan, for table upkeep). With one process on the lake folder every area is abandoned;
+   * with several, only those untouched for `olderThanMs`, far longer than any rewrite.
+   */
+  abandonStaging(olderThanMs = 0): Promise<void> {
+    return this.lake.abandonTableStaging(olderThanMs);
+  }
+
   /** Files under this size are small. */
   get smallBytes(): number {
     return Math.floor(this.settings.targetBytes / 4);
