@@ -162,16 +162,7 @@ export class S3Lake implements Lake {
     const files = await walk(dir);
     const prefix = this.dataPrefix(location);
     try {
-      await inParallel(files, async (file) => {
-        await this.client.send(
-          new PutObjectCommand({
-            Bucket: this.options.bucket,
-            Key: prefix + file.name,
-            Body: createReadStream(join(dir, file.name)),
-            ContentLength: file.size,
-          }),
-        );
-      });
+      await this.upload(files, dir, prefix);
       const marker: Marker = { files, committed: Date.now() };
       await this.client.send(
         new PutObjectCommand({
@@ -187,6 +178,17 @@ export class S3Lake implements Lake {
       throw error;
     }
     return files;
+  }
+
+  /** Uploads each of a local folder's `files` to `prefix` + its name; `uploaded` hears each key once it is stored. */
+  private async upload(files: LakeFile[], dir: string, prefix: string, uploaded: (key: string) => void = () => undefined): Promise<void> {
+    await inParallel(files, async (file) => {
+      const key = prefix + file.name;
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: createReadStream(join(dir, file.name)), ContentLength: file.size }),
+      );
+      uploaded(key);
+    });
   }
 
   async listFiles(location: BatchLocation): Promise<LakeFile[]> {
@@ -260,20 +262,11 @@ export class S3Lake implements Lake {
   /** Uploads a table staging area's files under `prefix`; on a failure removes what it uploaded. */
   async publishTableFiles(prefix: string, dir: string): Promise<LakeFile[]> {
     const files = await walk(dir);
+    const nested = files.find((file) => file.name.includes('/'));
+    if (nested) throw new LakeError('bad_name', `a table file is written flat, not in folders: ${nested.name}`);
     const done: string[] = [];
     try {
-      await inParallel(files, async (file) => {
-        if (file.name.includes('/')) throw new LakeError('bad_name', `a table file is written flat, not in folders: ${file.name}`);
-        await this.client.send(
-          new PutObjectCommand({
-            Bucket: this.options.bucket,
-            Key: prefix + file.name,
-            Body: createReadStream(join(dir, file.name)),
-            ContentLength: file.size,
-          }),
-        );
-        done.push(prefix + file.name);
-      });
+      await this.upload(files, dir, prefix, (key) => done.push(key));
     } catch (error) {
       await inParallel(done, async (Key) => {
         await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key }));
