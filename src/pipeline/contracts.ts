@@ -103,10 +103,11 @@ export interface IngestRequest {
   workDir?: string;
   /**
    * Limits of the columnar engine (defaults: memoryLimit "512MB", threads 2), the largest file
-   * whose scratch copy is a DuckDB table rather than a Parquet file (default 128 MB), and the size
-   * of spooled JavaScript-path rows that becomes one Parquet part (default 32 MB).
+   * whose scratch copy is a DuckDB table rather than a Parquet file (default 128 MB), the size
+   * of spooled JavaScript-path rows that becomes one Parquet part (default 32 MB), and the most flagged
+   * rows a plan that reads its file once holds in memory before it reads the file twice instead (200,000).
    */
-  engine?: { memoryLimit?: string; threads?: number; scratchTableBytes?: number; spoolBytes?: number };
+  engine?: { memoryLimit?: string; threads?: number; scratchTableBytes?: number; spoolBytes?: number; capturedRows?: number };
   /**
    * "auto" (default): delimited files whose mappings the engine can express run as one SQL plan
    * (rows it cannot vouch for go through JavaScript); "javascript": every row through JavaScript.

@@ -168,6 +168,7 @@ async function ingestFile(run: Run, file: SourceFile): Promise<{ outcome: FileOu
           (batch) => handle(part.label, rowOffset, batch),
           run.times,
           run.dayColumn ?? undefined,
+          request.engine?.capturedRows,
         );
         if (result) {
           outcome.inputRecordCount += result.rows;

@@ -5,6 +5,7 @@ import { FileCode, FileFailure } from '../errors.js';
 import type { SourceRecord } from '../read/records.js';
 import { BATCH_SIZE } from '../read/records.js';
 import type { PlanSource } from './plan-source.js';
+import { CAPTURE_FUNCTION, captureFlagged, FlaggedCapture } from './flagged-capture.js';
 import { registerPlanFunctions } from './scalar-functions.js';
 import type { SqlPlan } from './sql-plan.js';
 import { StageTimes } from '../stage-times.js';
@@ -64,12 +65,14 @@ export async function runPlan(
    * file per day, named after the output path and the day (see copyByDay). Ignored when the plan writes no such column.
    */
   dayColumn?: string,
+  /** The most flagged rows a plan that reads the file once holds in memory (see FlaggedCapture). */
+  capturedRows?: number,
 ): Promise<PlanOutcome | null> {
   const { connection } = engine;
   // Without derived columns (whose functions would run twice) a source that numbers its rows needs no scratch copy
   // (nor one whose reading is checked or retried beside the first pass: those take the scratch path).
   if (source.numbered && plan.derived.length === 0 && !source.agrees && !source.retry)
-    return runOnePass(engine, plan, source, source.numbered, outputPath, scratch, flagged, times, dayColumn);
+    return runOnePass(engine, plan, source, source.numbered, outputPath, scratch, flagged, times, dayColumn, capturedRows);
   const raw = source.columns.join(', ');
   registerPlanFunctions(engine, plan.functions);
   // Derived columns (vectorized Data Prep functions) are computed once per row, in a subquery the
@@ -105,7 +108,7 @@ export async function runPlan(
     if (copied.status === 'fulfilled') return null;
     // Nothing was kept or handed over: the plan runs again over the rows read another way.
     const again = source.retry?.(copied.reason);
-    if (again) return runPlan(engine, plan, again, outputPath, scratch, flagged, times, dayColumn);
+    if (again) return runPlan(engine, plan, again, outputPath, scratch, flagged, times, dayColumn, capturedRows);
     const failure = source.failure(copied.reason);
     if (failure) throw failure;
     return null;
@@ -117,37 +120,49 @@ export async function runPlan(
       )
     ).getRowObjectsJS()[0] as { total: number; ok: number };
     const output =
-      counts.ok > 0 ? await writeAccepted(connection, plan, `${staged} WHERE __ok`, outputPath, times, dayColumn) : { bytes: 0, paths: [] };
+      counts.ok > 0
+        ? await writeAccepted(connection, plan, `${staged} WHERE __ok`, outputPath, times, dayColumn, 'scratchToOutput')
+        : { bytes: 0, paths: [] };
     if (counts.ok < counts.total) {
       await handFlagged(
-        connection,
         source,
-        `SELECT (${position} + 1)::INTEGER AS __row, ${raw}${record ? ', __record' : ''} FROM ${staged} WHERE NOT __ok ORDER BY ${position}`,
+        queried(
+          connection,
+          `SELECT (${position} + 1)::INTEGER AS __row, ${raw}${record ? ', __record' : ''} FROM ${staged} WHERE NOT __ok ORDER BY ${position}`,
+        ),
         output.paths,
         outputPath,
         flagged,
         times,
       );
     }
-    return { rows: counts.total, written: counts.ok, ...output };
+    return { rows: counts.total, written: counts.ok, bytes: output.bytes, paths: output.paths };
   } finally {
     await dropScratch();
   }
 }
 
+/** The files a COPY of accepted rows wrote, and how many rows they hold. */
+interface Written {
+  bytes: number;
+  paths: string[];
+  rows: number;
+}
+
 /**
- * Writes the rows of `from` (a FROM item) that `where` accepts, mapped by the plan's columns, to the output
- * Parquet file (or with `dayColumn` one file per day beside it, see runPlan).
+ * Writes the rows of `accepted` (a FROM item and its WHERE), mapped by the plan's columns, to the output Parquet
+ * file (or with `dayColumn` one file per day beside it, see runPlan). A failure leaves no file behind and is the
+ * engine's error as it came.
  */
-async function writeAccepted(
+async function copyAccepted(
   connection: Engine['connection'],
   plan: SqlPlan,
   accepted: string,
   outputPath: string,
   times: StageTimes,
   dayColumn: string | undefined,
-  stage = 'scratchToOutput',
-): Promise<{ bytes: number; paths: string[] }> {
+  stage: string,
+): Promise<Written> {
   const select = `SELECT ${plan.columns.map((c) => `${c.sql} AS ${sqlIdent(c.name)}`).join(', ')} FROM ${accepted}`;
   const byDay = dayColumn !== undefined && plan.columns.some((c) => c.name === dayColumn);
   let paths: string[] = [];
@@ -157,26 +172,43 @@ async function writeAccepted(
     if (byDay) {
       const stem = basename(outputPath, '.parquet');
       const written = await times.time(stage, () => copyByDay(connection, select, dayColumn, dirname(outputPath), stem, 'ROW_GROUP_SIZE 16384'));
-      paths = written.map((f) => f.path);
-      return { paths, bytes: written.reduce((n, f) => n + f.bytes, 0) };
+      paths = written.files.map((f) => f.path);
+      return { paths, bytes: written.files.reduce((n, f) => n + f.bytes, 0), rows: written.rows };
     }
-    await times.time(stage, () => connection.run(`COPY (${select}) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`));
+    const copied = await times.time(stage, () =>
+      connection.run(`COPY (${select}) TO ${sqlString(outputPath)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`),
+    );
     paths = [outputPath];
-    return { paths, bytes: (await stat(outputPath)).size };
+    return { paths, bytes: (await stat(outputPath)).size, rows: copied.rowsChanged };
   } catch (error) {
     // The batch may still land with the other files: no part of this one may stay beside them.
-    await Promise.all([outputPath, ...paths].map((path) => rm(path, { force: true })));
-    throw new FileFailure(FileCode.writeFailed, `cannot write the rows as Parquet: ${engineMessage(error)}`);
+    await removeAll([outputPath, ...paths]);
+    throw error;
   } finally {
     await connection.run(`SET preserve_insertion_order = true`);
   }
 }
 
-/** Streams the flagged rows (`query`: the row number, the source's columns, its record text) to the JavaScript mapper. */
+const removeAll = (paths: string[]) => Promise.all(paths.map((path) => rm(path, { force: true })));
+
+/** copyAccepted, whose failure is the file's: the rows were read, and could not be written. */
+async function writeAccepted(...args: Parameters<typeof copyAccepted>): Promise<Written> {
+  try {
+    return await copyAccepted(...args);
+  } catch (error) {
+    throw new FileFailure(FileCode.writeFailed, `cannot write the rows as Parquet: ${engineMessage(error)}`);
+  }
+}
+
+/** Rows of a query, as the engine streams them. */
+async function* queried(connection: Engine['connection'], query: string): AsyncIterable<unknown[][]> {
+  yield* (await connection.stream(query)).yieldRowsJs();
+}
+
+/** Streams the flagged rows (the row number, the source's columns, its record text; in file order) to the JavaScript mapper. */
 async function handFlagged(
-  connection: Engine['connection'],
   source: PlanSource,
-  query: string,
+  rows: AsyncIterable<unknown[][]>,
   written: string[],
   outputPath: string,
   flagged: (records: SourceRecord[]) => Promise<void>,
@@ -184,9 +216,8 @@ async function handFlagged(
 ): Promise<void> {
   const started = performance.now();
   try {
-    const result = await connection.stream(query);
     let batch: SourceRecord[] = [];
-    for await (const records of source.flagged(result.yieldRowsJs())) {
+    for await (const records of source.flagged(rows)) {
       for (const record of records) {
         batch.push(record);
         if (batch.length >= BATCH_SIZE) {
@@ -198,7 +229,7 @@ async function handFlagged(
     if (batch.length) await flagged(batch);
   } catch (error) {
     // A flagged record may fail the file (as it fails the JavaScript reader): nothing of it may land.
-    await Promise.all([outputPath, ...written].map((path) => rm(path, { force: true })));
+    await removeAll([outputPath, ...written]);
     throw error;
   }
   // Includes the JavaScript mapper's own time (jsMap, jsSpool), which the caller also reports.
@@ -207,10 +238,11 @@ async function handFlagged(
 
 /**
  * The plan over a source that numbers its rows itself (Parquet's file_row_number), with no scratch copy of the
- * file: one statement evaluates the verdict and copies the flagged rows alone (their numbers, source columns and
- * record text: few, as a rule) to the scratch copy; one writes every other row, by number, straight from the file
- * to the output; then the flagged rows go from their copy to the JavaScript mapper. The rows, their numbers and
- * so the row errors are those of the scratch path.
+ * file. One statement reads it once: it writes the rows the verdict accepts straight to the output and hands the
+ * flagged ones (their numbers, source columns and record text: few, as a rule) to a capture function (see
+ * FlaggedCapture), from which they go to the JavaScript mapper in file order. When they are too many to hold,
+ * the file is read twice instead (runTwoReads). Either way the rows, their numbers and so the row errors are
+ * those of the scratch path.
  */
 async function runOnePass(
   engine: Engine,
@@ -222,9 +254,75 @@ async function runOnePass(
   flagged: (records: SourceRecord[]) => Promise<void>,
   times: StageTimes,
   dayColumn: string | undefined,
+  capturedRows: number | undefined,
 ): Promise<PlanOutcome | null> {
   const { connection } = engine;
   registerPlanFunctions(engine, plan.functions);
+  const record = source.record;
+  const capture = new FlaggedCapture(capturedRows);
+  const captured = [
+    `(${numbered.position} + 1)::VARCHAR`,
+    ...source.columns.map((c) => `${c}::VARCHAR`),
+    ...(record ? [`${record.text(record.column)}::VARCHAR`] : []),
+  ];
+  // As in runPlan: a CASE condition, so each AND/OR term is evaluated only for the rows still undecided, and the
+  // capture only for the flagged ones.
+  const accepted = `${numbered.from} WHERE CASE WHEN ${plan.ok} THEN true ELSE ${CAPTURE_FUNCTION}(${captured.join(', ')}) END`;
+  const release = captureFlagged(engine, capture);
+  let output: Written;
+  let total: number;
+  try {
+    output = await copyAccepted(connection, plan, accepted, outputPath, times, dayColumn, 'sourceToOutput');
+    total = await times.time('count', async () => ((await connection.runAndReadAll(numbered.count)).getRowObjectsJS()[0] as { total: number }).total);
+  } catch (error) {
+    if (capture.overflowed) return runTwoReads(engine, plan, source, numbered, outputPath, scratch, flagged, times, dayColumn);
+    // Nothing was kept or handed over: as in runPlan, the JavaScript path reads the file, or it fails.
+    const failure = source.failure(error);
+    if (failure) throw failure;
+    return null;
+  } finally {
+    release();
+  }
+  if (output.rows + capture.count !== total) {
+    await removeAll(output.paths);
+    throw new Error(`the plan wrote ${output.rows} rows and flagged ${capture.count} of ${total}`);
+  }
+  // Every row flagged: DuckDB still wrote an (empty) file, which no batch needs.
+  if (output.rows === 0) await removeAll(output.paths);
+  const paths = output.rows === 0 ? [] : output.paths;
+  if (capture.count > 0) {
+    const rows = capture.rows();
+    await handFlagged(
+      source,
+      (async function* () {
+        yield rows;
+      })(),
+      paths,
+      outputPath,
+      flagged,
+      times,
+    );
+  }
+  return { rows: total, written: output.rows, bytes: output.rows === 0 ? 0 : output.bytes, paths };
+}
+
+/**
+ * The one-pass plan for flagged rows too many to hold: one statement evaluates the verdict and copies the flagged
+ * rows alone to the scratch copy; one writes every other row, by number, straight from the file to the output;
+ * then the flagged rows go from their copy to the JavaScript mapper.
+ */
+async function runTwoReads(
+  engine: Engine,
+  plan: SqlPlan,
+  source: PlanSource,
+  numbered: NonNullable<PlanSource['numbered']>,
+  outputPath: string,
+  scratch: Scratch,
+  flagged: (records: SourceRecord[]) => Promise<void>,
+  times: StageTimes,
+  dayColumn: string | undefined,
+): Promise<PlanOutcome | null> {
+  const { connection } = engine;
   const record = source.record;
   const columns = [
     `(${numbered.position} + 1)::INTEGER AS __row`,
@@ -269,9 +367,9 @@ async function runOnePass(
     const output =
       counts.ok > 0 ? await writeAccepted(connection, plan, accepted, outputPath, times, dayColumn, 'sourceToOutput') : { bytes: 0, paths: [] };
     if (counts.ok < counts.total) {
-      await handFlagged(connection, source, `SELECT * FROM ${staged} ORDER BY __row`, output.paths, outputPath, flagged, times);
+      await handFlagged(source, queried(connection, `SELECT * FROM ${staged} ORDER BY __row`), output.paths, outputPath, flagged, times);
     }
-    return { rows: counts.total, written: counts.ok, ...output };
+    return { rows: counts.total, written: counts.ok, bytes: output.bytes, paths: output.paths };
   } finally {
     await dropScratch();
   }

@@ -59,7 +59,7 @@ async function splitFile(engine: Engine, dir: string, name: string, column: stri
 
   const written = await copyByDay(connection, `SELECT * FROM ${source}`, column, dir, name.slice(0, -'.parquet'.length));
   await unlink(path);
-  return written.map((w) => [w.name, w.day]);
+  return written.files.map((w) => [w.name, w.day]);
 }
 
 /** The day number of a hive folder's date value (DuckDB names the folder of rows without one `__HIVE_DEFAULT_PARTITION__`). */
@@ -85,7 +85,7 @@ export interface DayFile {
  * Writes the rows of `select` as Parquet files of one UTC day of `column` each, in one pass (DuckDB's
  * PARTITION_BY, into a hidden folder, then moved beside each other): `{stem}.{YYYY-MM-DD}.parquet` in `dir`
  * (`{stem}.null.parquet` for rows without a value; `.{n}` before the extension when DuckDB made several files of
- * a day). A failure leaves none of them behind.
+ * a day), and how many rows they hold. A failure leaves none of them behind.
  */
 export async function copyByDay(
   connection: DuckDBConnection,
@@ -94,17 +94,20 @@ export async function copyByDay(
   dir: string,
   stem: string,
   copyOptions = '',
-): Promise<DayFile[]> {
+): Promise<{ files: DayFile[]; rows: number }> {
   const scratch = join(dir, `${SPLIT_DIR}-${stem.replaceAll('/', '_')}`);
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
   const out: DayFile[] = [];
+  let rows: number;
   try {
     try {
-      await connection.run(
-        `COPY (SELECT *, CAST(${sqlIdent(column)} AS DATE) AS ${DAY_COLUMN} FROM (${select})) TO ${sqlString(scratch)}
+      rows = (
+        await connection.run(
+          `COPY (SELECT *, CAST(${sqlIdent(column)} AS DATE) AS ${DAY_COLUMN} FROM (${select})) TO ${sqlString(scratch)}
          (FORMAT parquet, PARTITION_BY (${DAY_COLUMN})${copyOptions ? `, ${copyOptions}` : ''})`,
-      );
+        )
+      ).rowsChanged;
     } catch (error) {
       throw new Error(`cannot write ${stem} by day of ${column}: ${engineMessage(error)}`);
     }
@@ -121,7 +124,7 @@ export async function copyByDay(
         out.push({ name, path, bytes: (await stat(path)).size, day });
       }
     }
-    return out;
+    return { files: out, rows };
   } catch (error) {
     await Promise.all(out.map((f) => rm(f.path, { force: true })));
     throw error;
