@@ -380,12 +380,17 @@ async function flowRun(server: BenchServer, setup: SetUp, benchCase: BenchCase, 
   const batches = await call('GET', `/data/foundation/catalog/batches?dataSet=${dataSetId}`);
   const batch = Object.values(batches)[0] as { status: string };
   if (batch.status !== 'success') throw new Error(`${benchCase.label}: the batch is ${batch.status}`);
-  // The run's own account of where its time went (the executor logs it).
-  const timings = server.launched
-    .output()
-    .split('\n')
-    .filter((line) => line.includes('run timings'))
-    .pop();
+  // The run's own account of where its time went (the executor logs it, by run id, maybe after the API answers).
+  const ownTimings = () =>
+    server.launched
+      .output()
+      .split('\n')
+      .find((line) => line.includes('run timings') && line.includes(String(run.id)));
+  let timings = ownTimings();
+  for (let wait = 0; !timings && wait < 20; wait++) {
+    await new Promise((r) => setTimeout(r, 50));
+    timings = ownTimings();
+  }
   if (timings) console.log(`  stages (ms): ${JSON.stringify((JSON.parse(timings) as { ms?: unknown }).ms ?? timings)}`);
   return { ms: completedAtUTC - startedAtUTC, cpu, peakRssBytes, output: outputRecordCount, failed: failedRecordCount };
 }
