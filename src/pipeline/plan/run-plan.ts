@@ -263,7 +263,8 @@ async function runOnePass(
   const captured = [
     `(${numbered.position} + 1)::VARCHAR`,
     ...source.columns.map((c) => `${c}::VARCHAR`),
-    ...(record ? [`${record.text(record.column)}::VARCHAR`] : []),
+    // The record's text is VARCHAR already.
+    ...(record ? [record.text(record.column)] : []),
   ];
   // As in runPlan: a CASE condition, so each AND/OR term is evaluated only for the rows still undecided, and the
   // capture only for the flagged ones.
@@ -276,7 +277,8 @@ async function runOnePass(
     total = await times.time('count', async () => ((await connection.runAndReadAll(numbered.count)).getRowObjectsJS()[0] as { total: number }).total);
   } catch (error) {
     if (capture.overflowed) return runTwoReads(engine, plan, source, numbered, outputPath, scratch, flagged, times, dayColumn);
-    // Nothing was kept or handed over: as in runPlan, the JavaScript path reads the file, or it fails.
+    // Nothing was kept or handed over: as in runPlan, the JavaScript path reads the file, or it fails. (Reading and
+    // writing are one statement here, so a failure to write takes that way too, and meets the same failure there.)
     const failure = source.failure(error);
     if (failure) throw failure;
     return null;
