@@ -46,10 +46,12 @@ export function platformJobHandlers({
     // Under `inFlight`, so that shutting down stops its query rather than waiting for it.
     [SCHEDULED_QUERY_QUEUE]: (job) => inFlight.run((signal) => querySchedules.execute(job, signal)),
     // A dataset's small files rewritten into few large ones; the table changed under it: again a little later.
-    [COMPACT_QUEUE]: async (job) => {
-      const outcome = await compactor.compact(job);
-      if (outcome.status === 'raced') await queue.enqueue(COMPACT_QUEUE, job, { startAfterSeconds: COMPACT_RETRY_SECONDS });
-    },
+    // Under `inFlight`, so that shutting down stops the rewrite (nothing committed) rather than waiting for it.
+    [COMPACT_QUEUE]: (job) =>
+      inFlight.run(async (signal) => {
+        const outcome = await compactor.compact(job, signal);
+        if (outcome.status === 'raced') await queue.enqueue(COMPACT_QUEUE, job, { startAfterSeconds: COMPACT_RETRY_SECONDS });
+      }),
     // Snapshot expiry and orphan removal of every table due, claimed table by table (several workers share them).
     [TABLE_EXPIRE_QUEUE]: async () => void (await tableMaintenance.runDue()),
   };

@@ -324,6 +324,34 @@ describe('compacting a dataset table on PGlite', () => {
     expect((await icebirdRows(world)).map((r) => r._id)).toEqual(expected);
   });
 
+  it('a compaction asked to stop (shutting down) commits nothing and leaves neither staged nor written files', async () => {
+    for (let i = 0; i < 16; i++) await land(world, `x${String(i).padStart(2, '0')}`, true);
+    const liveBefore = await liveUris(world);
+    const metadataBefore = (await metadataOf(world)).snapshots.length;
+    const lake = t.platform.lake;
+    const original = lake.stageTableFiles;
+    const stop = new AbortController();
+    let stagedDir = '';
+    // The process is asked to stop once the rewrite has its staging area.
+    lake.stageTableFiles = async (location) => {
+      const staging = await original.call(lake, location);
+      stagedDir = staging.dir;
+      stop.abort(new Error('shutting down'));
+      return staging;
+    };
+    try {
+      expect(await t.platform.compactor.compact({ ...world.scope, datasetId: world.datasetId }, stop.signal)).toEqual({ status: 'stopped' });
+    } finally {
+      lake.stageTableFiles = original;
+    }
+    expect(stagedDir).not.toBe('');
+    expect(existsSync(stagedDir)).toBe(false);
+    expect(await liveUris(world)).toEqual(liveBefore);
+    expect((await metadataOf(world)).snapshots).toHaveLength(metadataBefore);
+    // Not stopped, the same compaction goes through.
+    expect(await t.platform.compactor.compact({ ...world.scope, datasetId: world.datasetId })).toMatchObject({ status: 'compacted' });
+  });
+
   it('the background job compacts what the sweep finds', async () => {
     for (let i = 0; i < 16; i++) await land(world, `s${String(i).padStart(2, '0')}`, true);
     const compactor = t.platform.compactor;

@@ -62,7 +62,9 @@ export type CompactionOutcome =
   /** Another process holds the dataset's compaction lease. */
   | { status: 'busy' }
   /** The table changed under the rewrite; the written files were removed. */
-  | { status: 'raced' };
+  | { status: 'raced' }
+  /** Asked to stop (the process is shutting down): nothing was committed, the written files were removed. */
+  | { status: 'stopped' };
 
 /** A live data file as a scan plans it: its manifest's partition spec and its partition. */
 export interface LiveFile {
@@ -253,8 +255,11 @@ export class TableCompactor {
       .catch((error: unknown) => this.log('could not queue a table compaction', { datasetId: job.datasetId, error: String(error) }));
   }
 
-  /** Compacts one dataset's table, unless another process is at it. */
-  async compact(where: DatasetLocation): Promise<CompactionOutcome> {
+  /**
+   * Compacts one dataset's table, unless another process is at it. `signal` stops it between and during the
+   * rewrites, before anything is committed (the sweep queues the table again later).
+   */
+  async compact(where: DatasetLocation, signal?: AbortSignal): Promise<CompactionOutcome> {
     let leased: boolean;
     try {
       leased = await takeCompactionLease(this.db, where.datasetId, this.holder, LEASE_MS);
@@ -265,13 +270,13 @@ export class TableCompactor {
     }
     if (!leased) return { status: 'busy' };
     try {
-      return await this.compactHeld(where);
+      return await this.compactHeld(where, signal);
     } finally {
       await releaseCompactionLease(this.db, where.datasetId, this.holder).catch(() => undefined);
     }
   }
 
-  private async compactHeld(where: DatasetLocation): Promise<CompactionOutcome> {
+  private async compactHeld(where: DatasetLocation, signal: AbortSignal | undefined): Promise<CompactionOutcome> {
     const row = await readTable(this.db, where.datasetId);
     if (!row) return { status: 'nothing' };
     const table = this.lake.table(where);
@@ -285,7 +290,8 @@ export class TableCompactor {
     let published: string[] = [];
     let committed = false;
     try {
-      const written = await this.rewrite(where, staging, runs, codec);
+      const written = await this.rewrite(where, staging, runs, codec, signal);
+      signal?.throwIfAborted();
       const files = await staging.commit();
       published = files.map((f) => f.name);
       const size = new Map(files.map((f) => [f.name.slice(f.name.lastIndexOf('/') + 1), f.size]));
@@ -323,6 +329,10 @@ export class TableCompactor {
       await staging.discard().catch(() => undefined);
       // No snapshot lists these files: they go now rather than wait for orphan removal.
       if (published.length && !committed) await this.lake.removeTableFiles(where, published).catch(() => undefined);
+      if (signal?.aborted && !committed) {
+        this.log('table compaction stopped', { datasetId: where.datasetId });
+        return { status: 'stopped' };
+      }
       // A REVERT that removed a batch's files while they were being read fails the rewrite itself: a race too.
       const moved = error instanceof TableMovedOn || (await readTable(this.db, where.datasetId))?.metadataLocation !== row.metadataLocation;
       if (moved) {
@@ -375,12 +385,17 @@ export class TableCompactor {
     staging: TableStaging,
     runs: Candidate[][],
     codec: string,
+    signal: AbortSignal | undefined,
   ): Promise<Array<{ name: string; recordCount: number; run: Candidate[] }>> {
     const table = this.lake.table(where);
     const engine = await openEngine({ memoryLimit: this.settings.memoryLimit ?? '512MB', threads: 1, tempDirectory: join(staging.dir, '.spill') });
+    // A rewrite under way is interrupted, not waited for.
+    const interrupt = () => engine.interrupt();
+    signal?.addEventListener('abort', interrupt, { once: true });
     try {
       const written: Array<{ name: string; recordCount: number; run: Candidate[] }> = [];
       for (const run of runs) {
+        signal?.throwIfAborted();
         const refs = run.map((c) => {
           const path = table.relativePathOf(c.file.dataFile.filePath);
           if (path === null) throw new Error(`a file to compact lies outside its table: ${c.file.dataFile.filePath}`);
@@ -405,6 +420,7 @@ export class TableCompactor {
       }
       return written;
     } finally {
+      signal?.removeEventListener('abort', interrupt);
       engine.close();
       // Only the finished files are published.
       for (const entry of await readdir(staging.dir).catch(() => [] as string[]))
