@@ -79,7 +79,8 @@ function captureFunction(engine: Engine): DuckDBScalarFunction {
     const rows = duckdb.data_chunk_get_size(input);
     const width = duckdb.data_chunk_get_column_count(input);
     while (columns.length < width) columns.push([]);
-    for (let i = 0; i < width; i++) readVarChars(duckdb.data_chunk_get_vector(input, i), rows, columns[i]!);
+    // Not shared: the values outlive the chunk.
+    for (let i = 0; i < width; i++) readVarChars(duckdb.data_chunk_get_vector(input, i), rows, columns[i]!, false);
     const capture = current.get(engine);
     if (!capture || !capture.take(columns.slice(0, width), rows)) {
       duckdb.scalar_function_set_error(info, capture ? 'too many flagged rows to hold in memory' : 'no flagged-row capture is open');

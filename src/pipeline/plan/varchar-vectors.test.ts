@@ -81,6 +81,27 @@ describe('whole-chunk VARCHAR vectors', () => {
     }
   });
 
+  it('reads chunks of ASCII strings (sliced from one decoded span) and a chunk with one multi-byte string alike', async () => {
+    const { connection } = await engine;
+    register(connection, 'test_ascii', (v) => v);
+    // ASCII only, long and short; then the same with one multi-byte value among them, which makes its span decode value by value.
+    const ascii = (i: number) => (i % 3 === 0 ? `user${i}@example.com` : i % 3 === 1 ? `v${i}`.padEnd(13 + (i % 50), '-') : `k${i}`);
+    for (const odd of [null, 'üñíçødé value that is long']) {
+      const rows = 5_000;
+      const value = (i: number) => (odd !== null && i === 2_500 ? odd : ascii(i));
+      await connection.run(
+        `CREATE OR REPLACE TEMP TABLE va AS SELECT i, v FROM (VALUES ${Array.from({ length: rows }, (_, i) => `(${i}, '${value(i)}')`).join(', ')}) t(i, v)`,
+      );
+      for (const order of ['i', 'hash(i)']) {
+        const got = (
+          await connection.runAndReadAll(`SELECT i, test_ascii(v) AS echo FROM (SELECT * FROM va ORDER BY ${order})`)
+        ).getRowObjectsJS() as Array<{ i: bigint; echo: string }>;
+        expect(got).toHaveLength(rows);
+        for (const row of got) expect(row.echo).toBe(value(Number(row.i)));
+      }
+    }
+  });
+
   it('reads constant inputs as the flat vectors DuckDB hands scalar functions', async () => {
     const { connection } = await engine;
     register(connection, 'test_input', (v) => (v === null ? null : `<${v}>`));

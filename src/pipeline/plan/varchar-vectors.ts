@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import duckdb from '@duckdb/node-bindings';
 
 /**
@@ -37,8 +38,12 @@ let identity = new Int32Array(0);
 const pointerCell = new ArrayBuffer(8);
 const pointerBytes = new Uint8Array(pointerCell);
 
-/** The rows of a flat VARCHAR vector, as strings (null for NULL), into `out[0…rows)`. */
-export function readVarChars(vector: duckdb.Vector, rows: number, out: Array<string | null>): void {
+/**
+ * The rows of a flat VARCHAR vector, as strings (null for NULL), into `out[0…rows)`. With `shared`, ASCII strings
+ * may be slices of one string per span of the chunk, which V8 keeps whole while any slice lives: right for values
+ * used within the call, not for values kept (pass false).
+ */
+export function readVarChars(vector: duckdb.Vector, rows: number, out: Array<string | null>, shared = true): void {
   if (rows === 0) return;
   const data = asBuffer(duckdb.vector_get_data(vector, rows * STRING_T));
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
@@ -96,11 +101,15 @@ export function readVarChars(vector: duckdb.Vector, rows: number, out: Array<str
     putU32(pointerBytes, 0, start - hi * TWO_32);
     putU32(pointerBytes, 4, hi);
     const span = asBuffer(duckdb.get_data_from_pointer(pointerCell, 0, end - start));
+    // ASCII (the common case): the span decoded once, each string a slice of it (V8 shares the characters);
+    // bytes and characters then count alike. Otherwise each string is decoded on its own.
+    const text = shared && isAscii(span) ? span.toString('latin1') : null;
     for (let k = i; k < j; k++) {
       const index = order[k]!;
       const row = longRows[index]!;
       const offset = longPointers[index]! - start;
-      out[row] = span.toString('utf8', offset, offset + view.getUint32(row * STRING_T, true));
+      const length = view.getUint32(row * STRING_T, true);
+      out[row] = text !== null ? text.slice(offset, offset + length) : span.toString('utf8', offset, offset + length);
     }
     i = j;
   }
