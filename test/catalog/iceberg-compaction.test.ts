@@ -7,7 +7,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { icebergRead } from 'icebird';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +18,7 @@ import { readTable } from '../../src/services/catalog/iceberg-tables.repo.js';
 import { COMPACT_QUEUE, planRewrites, TableCompactor, type LiveFile } from '../../src/services/catalog/compaction.js';
 import type { Scope } from '../../src/services/scope.js';
 import { answerFileUrls } from '../support/file-fetch.js';
-import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
+import { LAKE_BUCKET, s3LakeEnv, startS3rver, type S3rverHandle } from '../support/s3rver.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { CATALOG, EXPORT, IMPORT, completeBatch, makeDataset, sql, upload } from '../ingest/support.js';
 
@@ -521,20 +520,10 @@ describe('compacting a dataset table in an S3 lake (s3rver)', () => {
 
   beforeAll(async () => {
     s3 = await startS3rver();
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
-    await client.send(new CreateBucketCommand({ Bucket: 'lake' }));
-    client.destroy();
+    await s3.createBuckets(LAKE_BUCKET);
     t = await startTestPlatform({
       env: {
-        TRIBUTARY_LAKE: 's3://lake/tributary',
-        TRIBUTARY_LAKE_S3_ENDPOINT: s3.endpoint,
-        AWS_ACCESS_KEY_ID: s3.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        ...s3LakeEnv(s3),
         TRIBUTARY_COMPACT_INTERVAL_MS: '0',
       },
     });

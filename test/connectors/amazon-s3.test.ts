@@ -1,4 +1,4 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError, type FileStorage } from '../../src/connectors/sdk.js';
@@ -23,14 +23,8 @@ describe('amazon-s3 connector (against s3rver)', () => {
   beforeAll(async () => {
     s3 = await startS3rver();
     params = { s3AccessKey: s3.accessKeyId, s3SecretKey: s3.secretAccessKey, serviceUrl: s3.endpoint };
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
-    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await client.send(new CreateBucketCommand({ Bucket: 'other-bucket' }));
+    await s3.createBuckets(BUCKET, 'other-bucket');
+    const client = s3.client();
     for (const [Key, Body] of Object.entries(KEYS)) await client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: Buffer.from(Body) }));
     client.destroy();
   });

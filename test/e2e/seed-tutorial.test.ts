@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
 import { adhocClassBody, targetSchemaBody, tutorialMappingSetBody } from '../schema-registry/support.js';
@@ -90,13 +90,8 @@ describe('the seed tutorial against `npm start`', () => {
     };
     call = client(server.base, headers);
 
-    const s3client = new S3Client({
-      endpoint: s3.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
-    await s3client.send(new CreateBucketCommand({ Bucket: 'acme' }));
+    await s3.createBuckets('acme');
+    const s3client = s3.client();
     await s3client.send(new PutObjectCommand({ Bucket: 'acme', Key: 'backfil/data8.csv', Body: CSV }));
     s3client.destroy();
 

@@ -1,7 +1,7 @@
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { icebergRead } from 'icebird';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
+import { LAKE_BUCKET, s3LakeEnv, startS3rver, type S3rverHandle } from '../support/s3rver.js';
 import { answerFileUrls } from '../support/file-fetch.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { CATALOG, EXPORT, IMPORT, completeBatch, count, makeDataset, upload } from './support.js';
@@ -19,19 +19,11 @@ describe('import, download and SQL with the lake in an S3 bucket', () => {
 
   beforeAll(async () => {
     s3 = await startS3rver();
-    client = new S3Client({
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
-    await client.send(new CreateBucketCommand({ Bucket: 'lake' }));
+    client = s3.client();
+    await s3.createBuckets(LAKE_BUCKET);
     t = await startTestPlatform({
       env: {
-        TRIBUTARY_LAKE: 's3://lake/tributary',
-        TRIBUTARY_LAKE_S3_ENDPOINT: s3.endpoint,
-        AWS_ACCESS_KEY_ID: s3.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        ...s3LakeEnv(s3),
         TRIBUTARY_ORPHAN_MIN_AGE_MS: '0',
       },
     });

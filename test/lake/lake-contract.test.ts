@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalLake, S3Lake, type Lake } from '../../src/lake/index.js';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
@@ -33,13 +33,7 @@ interface Backend {
 }
 
 let s3: S3rverHandle | undefined;
-const s3Client = () =>
-  new S3Client({
-    endpoint: s3!.endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: s3!.accessKeyId, secretAccessKey: s3!.secretAccessKey },
-  });
+const s3Client = () => s3!.client();
 
 const backends: Backend[] = [
   { name: 'local folder', setup: async () => undefined, open: (local) => new LocalLake(local), teardown: async () => undefined },

@@ -4,7 +4,6 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { S3Lake } from '../../src/lake/index.js';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
@@ -90,14 +89,7 @@ let local: string;
 
 beforeAll(async () => {
   s3 = await startS3rver();
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  client.destroy();
+  await s3.createBuckets(BUCKET);
   proxy = await startCountingProxy(s3.endpoint);
 });
 afterAll(async () => {

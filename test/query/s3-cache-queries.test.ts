@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG, IMPORT, completeBatch, count, makeDataset, upload } from '../ingest/support.js';
-import { startS3rver, type S3rverHandle } from '../support/s3rver.js';
+import { LAKE_BUCKET, s3LakeEnv, startS3rver, type S3rverHandle } from '../support/s3rver.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -27,20 +26,10 @@ describe('SQL over an S3 lake with a read cache smaller than one file', () => {
 
   beforeAll(async () => {
     s3 = await startS3rver();
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
-    await client.send(new CreateBucketCommand({ Bucket: 'lake' }));
-    client.destroy();
+    await s3.createBuckets(LAKE_BUCKET);
     t = await startTestPlatform({
       env: {
-        TRIBUTARY_LAKE: 's3://lake/tributary',
-        TRIBUTARY_LAKE_S3_ENDPOINT: s3.endpoint,
-        AWS_ACCESS_KEY_ID: s3.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        ...s3LakeEnv(s3),
         TRIBUTARY_S3_CACHE_BYTES: '1',
       },
     });

@@ -1,3 +1,4 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,10 @@ export interface S3rverHandle {
   endpoint: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** A client of this server (path style, its key pair); the caller destroys it. */
+  client(): S3Client;
+  /** Makes these buckets. */
+  createBuckets(...names: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,5 +34,32 @@ export async function startS3rver(): Promise<S3rverHandle> {
     ready: portLine('s3rver'),
     cleanup: () => rmSync(directory, { recursive: true, force: true }),
   });
-  return { endpoint: `http://127.0.0.1:${server.ready}`, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', stop: server.stop };
+  const endpoint = `http://127.0.0.1:${server.ready}`;
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const client = () => new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials });
+  return {
+    endpoint,
+    ...credentials,
+    client,
+    async createBuckets(...names) {
+      const made = client();
+      try {
+        for (const name of names) await made.send(new CreateBucketCommand({ Bucket: name }));
+      } finally {
+        made.destroy();
+      }
+    },
+    stop: server.stop,
+  };
 }
+
+/** The bucket `s3LakeEnv` puts the lake in. */
+export const LAKE_BUCKET = 'lake';
+
+/** The settings of a platform whose lake is `s3://lake/tributary` on this server (the bucket made with createBuckets). */
+export const s3LakeEnv = (s3: S3rverHandle): Record<string, string> => ({
+  TRIBUTARY_LAKE: `s3://${LAKE_BUCKET}/tributary`,
+  TRIBUTARY_LAKE_S3_ENDPOINT: s3.endpoint,
+  AWS_ACCESS_KEY_ID: s3.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+});

@@ -1,4 +1,4 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { googleCloudStorage, parseGcsSettings } from '../../../src/connectors/google-cloud-storage/index.js';
@@ -42,13 +42,8 @@ describe('Google Cloud Storage source (HMAC keys, S3-interoperable API, against 
 
   beforeAll(async () => {
     s3 = await startS3rver();
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
-    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await s3.createBuckets(BUCKET);
+    const client = s3.client();
     const objects: Record<string, Buffer> = {
       'exports/people/people.csv': Buffer.from(PEOPLE_CSV),
       'exports/people/events.jsonl.gz': EVENTS_JSONL_GZ,
