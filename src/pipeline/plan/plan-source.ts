@@ -50,7 +50,7 @@ export interface PlanSource {
    * number, then `columns`, then the record's text when there is one. They are the very records the
    * JavaScript reader gives for those rows.
    */
-  flagged(rows: AsyncIterable<unknown[][]>): RecordBatches;
+  flagged(rows: AsyncIterable<unknown[][]> | Iterable<unknown[][]>): RecordBatches;
   /** The file failure for an error of the engine reading the file; null: let the JavaScript path read it instead. */
   failure(error: unknown): FileFailure | null;
   /**

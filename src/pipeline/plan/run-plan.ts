@@ -40,6 +40,11 @@ export type Scratch = { kind: 'table' } | { kind: 'parquet'; path: string };
 /** The temporary table a small file's scratch copy goes to (one plan runs at a time per engine). */
 const SCRATCH_TABLE = 'tributary_scratch';
 
+async function dropScratch(connection: Engine['connection'], scratch: Scratch): Promise<void> {
+  if (scratch.kind === 'table') await connection.run(`DROP TABLE IF EXISTS ${SCRATCH_TABLE}`);
+  else await rm(scratch.path, { force: true });
+}
+
 /**
  * Runs a compiled plan over one source file. DuckDB reads the file once, streaming each row's
  * source columns and verdict into a scratch copy (in file order); from it, the rows the plan accepts
@@ -72,7 +77,7 @@ export async function runPlan(
   // Without derived columns (whose functions would run twice) a source that numbers its rows needs no scratch copy
   // (nor one whose reading is checked or retried beside the first pass: those take the scratch path).
   if (source.numbered && plan.derived.length === 0 && !source.agrees && !source.retry)
-    return runOnePass(engine, plan, source, source.numbered, outputPath, scratch, flagged, times, dayColumn, capturedRows);
+    return runOnePass({ engine, plan, source, numbered: source.numbered, outputPath, scratch, flagged, times, dayColumn, capturedRows });
   const raw = source.columns.join(', ');
   registerPlanFunctions(engine, plan.functions);
   // Derived columns (vectorized Data Prep functions) are computed once per row, in a subquery the
@@ -98,12 +103,8 @@ export async function runPlan(
     ),
   );
   const [copied, agreed] = await Promise.allSettled([copy, source.agrees?.() ?? true]);
-  const dropScratch = async () => {
-    if (scratch.kind === 'table') await connection.run(`DROP TABLE IF EXISTS ${SCRATCH_TABLE}`);
-    else await rm(scratch.path, { force: true });
-  };
   if (copied.status === 'rejected' || agreed.status === 'rejected' || !agreed.value) {
-    await dropScratch();
+    await dropScratch(connection, scratch);
     if (agreed.status === 'rejected') throw agreed.reason;
     if (copied.status === 'fulfilled') return null;
     // Nothing was kept or handed over: the plan runs again over the rows read another way.
@@ -138,7 +139,7 @@ export async function runPlan(
     }
     return { rows: counts.total, written: counts.ok, bytes: output.bytes, paths: output.paths };
   } finally {
-    await dropScratch();
+    await dropScratch(connection, scratch);
   }
 }
 
@@ -208,7 +209,7 @@ async function* queried(connection: Engine['connection'], query: string): AsyncI
 /** Streams the flagged rows (the row number, the source's columns, its record text; in file order) to the JavaScript mapper. */
 async function handFlagged(
   source: PlanSource,
-  rows: AsyncIterable<unknown[][]>,
+  rows: AsyncIterable<unknown[][]> | Iterable<unknown[][]>,
   written: string[],
   outputPath: string,
   flagged: (records: SourceRecord[]) => Promise<void>,
@@ -236,6 +237,23 @@ async function handFlagged(
   times.add('flagged', performance.now() - started);
 }
 
+/** One file's run of a plan over a source that numbers its rows: runPlan's arguments, the numbering made sure of. */
+interface NumberedRun {
+  engine: Engine;
+  plan: SqlPlan;
+  source: PlanSource;
+  numbered: NonNullable<PlanSource['numbered']>;
+  outputPath: string;
+  scratch: Scratch;
+  flagged: (records: SourceRecord[]) => Promise<void>;
+  times: StageTimes;
+  dayColumn: string | undefined;
+  capturedRows: number | undefined;
+}
+
+/** The one number a count query answers. */
+const rowCount = async (connection: Engine['connection'], query: string) => (await connection.runAndReadAll(query)).getRowsJS()[0]![0] as number;
+
 /**
  * The plan over a source that numbers its rows itself (Parquet's file_row_number), with no scratch copy of the
  * file. One statement reads it once: it writes the rows the verdict accepts straight to the output and hands the
@@ -244,22 +262,12 @@ async function handFlagged(
  * the file is read twice instead (runTwoReads). Either way the rows, their numbers and so the row errors are
  * those of the scratch path.
  */
-async function runOnePass(
-  engine: Engine,
-  plan: SqlPlan,
-  source: PlanSource,
-  numbered: NonNullable<PlanSource['numbered']>,
-  outputPath: string,
-  scratch: Scratch,
-  flagged: (records: SourceRecord[]) => Promise<void>,
-  times: StageTimes,
-  dayColumn: string | undefined,
-  capturedRows: number | undefined,
-): Promise<PlanOutcome | null> {
+async function runOnePass(run: NumberedRun): Promise<PlanOutcome | null> {
+  const { engine, plan, source, numbered, times } = run;
   const { connection } = engine;
   registerPlanFunctions(engine, plan.functions);
   const record = source.record;
-  const capture = new FlaggedCapture(capturedRows);
+  const capture = new FlaggedCapture(run.capturedRows);
   const captured = [
     `(${numbered.position} + 1)::VARCHAR`,
     ...source.columns.map((c) => `${c}::VARCHAR`),
@@ -270,42 +278,33 @@ async function runOnePass(
   // capture only for the flagged ones.
   const accepted = `${numbered.from} WHERE CASE WHEN ${plan.ok} THEN true ELSE ${CAPTURE_FUNCTION}(${captured.join(', ')}) END`;
   const release = captureFlagged(engine, capture);
-  let output: Written;
-  let total: number;
+  let copied: { output: Written; total: number } | 'overflowed';
   try {
-    output = await copyAccepted(connection, plan, accepted, outputPath, times, dayColumn, 'sourceToOutput');
-    total = await times.time('count', async () => ((await connection.runAndReadAll(numbered.count)).getRowObjectsJS()[0] as { total: number }).total);
+    const output = await copyAccepted(connection, plan, accepted, run.outputPath, times, run.dayColumn, 'sourceToOutput');
+    copied = { output, total: await times.time('count', () => rowCount(connection, numbered.count)) };
   } catch (error) {
-    if (capture.overflowed) return runTwoReads(engine, plan, source, numbered, outputPath, scratch, flagged, times, dayColumn);
-    // Nothing was kept or handed over: as in runPlan, the JavaScript path reads the file, or it fails. (Reading and
-    // writing are one statement here, so a failure to write takes that way too, and meets the same failure there.)
-    const failure = source.failure(error);
-    if (failure) throw failure;
-    return null;
+    if (!capture.overflowed) {
+      // Nothing was kept or handed over: as in runPlan, the JavaScript path reads the file, or it fails. (Reading and
+      // writing are one statement here, so a failure to write takes that way too, and meets the same failure there.)
+      const failure = source.failure(error);
+      if (failure) throw failure;
+      return null;
+    }
+    copied = 'overflowed';
   } finally {
     release();
   }
+  if (copied === 'overflowed') return runTwoReads(run);
+  const { output, total } = copied;
   if (output.rows + capture.count !== total) {
     await removeAll(output.paths);
     throw new Error(`the plan wrote ${output.rows} rows and flagged ${capture.count} of ${total}`);
   }
   // Every row flagged: DuckDB still wrote an (empty) file, which no batch needs.
   if (output.rows === 0) await removeAll(output.paths);
-  const paths = output.rows === 0 ? [] : output.paths;
-  if (capture.count > 0) {
-    const rows = capture.rows();
-    await handFlagged(
-      source,
-      (async function* () {
-        yield rows;
-      })(),
-      paths,
-      outputPath,
-      flagged,
-      times,
-    );
-  }
-  return { rows: total, written: output.rows, bytes: output.rows === 0 ? 0 : output.bytes, paths };
+  const { bytes, paths } = output.rows > 0 ? output : { bytes: 0, paths: [] };
+  if (capture.count > 0) await handFlagged(source, [capture.rows()], paths, run.outputPath, run.flagged, times);
+  return { rows: total, written: output.rows, bytes, paths };
 }
 
 /**
@@ -313,17 +312,8 @@ async function runOnePass(
  * rows alone to the scratch copy; one writes every other row, by number, straight from the file to the output;
  * then the flagged rows go from their copy to the JavaScript mapper.
  */
-async function runTwoReads(
-  engine: Engine,
-  plan: SqlPlan,
-  source: PlanSource,
-  numbered: NonNullable<PlanSource['numbered']>,
-  outputPath: string,
-  scratch: Scratch,
-  flagged: (records: SourceRecord[]) => Promise<void>,
-  times: StageTimes,
-  dayColumn: string | undefined,
-): Promise<PlanOutcome | null> {
+async function runTwoReads(run: NumberedRun): Promise<PlanOutcome | null> {
+  const { engine, plan, source, numbered, scratch, times } = run;
   const { connection } = engine;
   const record = source.record;
   const columns = [
@@ -334,10 +324,6 @@ async function runTwoReads(
   // As in runPlan: a CASE condition, so each AND/OR term is evaluated only for the rows still undecided.
   const rejected = `SELECT ${columns.join(', ')} FROM ${numbered.from} WHERE CASE WHEN ${plan.ok} THEN false ELSE true END`;
   const staged = scratch.kind === 'table' ? SCRATCH_TABLE : `read_parquet(${sqlString(scratch.path)})`;
-  const dropScratch = async () => {
-    if (scratch.kind === 'table') await connection.run(`DROP TABLE IF EXISTS ${SCRATCH_TABLE}`);
-    else await rm(scratch.path, { force: true });
-  };
   let counts: { total: number; ok: number };
   try {
     // Insertion order is kept (the engine's setting): the copy holds the flagged rows in file order.
@@ -349,13 +335,13 @@ async function runTwoReads(
       ),
     );
     const [total, rejectedRows] = await times.time('count', async () => [
-      ((await connection.runAndReadAll(numbered.count)).getRowObjectsJS()[0] as { total: number }).total,
-      ((await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${staged}`)).getRowObjectsJS()[0] as { n: number }).n,
+      await rowCount(connection, numbered.count),
+      await rowCount(connection, `SELECT count(*)::INTEGER AS n FROM ${staged}`),
     ]);
     counts = { total, ok: total - rejectedRows };
   } catch (error) {
     // Nothing was written or handed over: as in runPlan, the JavaScript path reads the file, or it fails.
-    await dropScratch();
+    await dropScratch(connection, scratch);
     const failure = source.failure(error);
     if (failure) throw failure;
     return null;
@@ -367,12 +353,14 @@ async function runTwoReads(
         ? numbered.bare
         : `${numbered.bare} ANTI JOIN (SELECT __row - 1 AS __flagged FROM ${staged}) AS __flagged_rows ON ${numbered.position} = __flagged`;
     const output =
-      counts.ok > 0 ? await writeAccepted(connection, plan, accepted, outputPath, times, dayColumn, 'sourceToOutput') : { bytes: 0, paths: [] };
+      counts.ok > 0
+        ? await writeAccepted(connection, plan, accepted, run.outputPath, times, run.dayColumn, 'sourceToOutput')
+        : { bytes: 0, paths: [] };
     if (counts.ok < counts.total) {
-      await handFlagged(source, queried(connection, `SELECT * FROM ${staged} ORDER BY __row`), output.paths, outputPath, flagged, times);
+      await handFlagged(source, queried(connection, `SELECT * FROM ${staged} ORDER BY __row`), output.paths, run.outputPath, run.flagged, times);
     }
     return { rows: counts.total, written: counts.ok, bytes: output.bytes, paths: output.paths };
   } finally {
-    await dropScratch();
+    await dropScratch(connection, scratch);
   }
 }
