@@ -6,12 +6,12 @@
  * primary refused inline), adds and removes another identity, and checks the result through the API.
  * Screenshots of each step, at 1280 and 390 px wide, go to test-output/ui/schema-editor/.
  */
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { TenantClient } from '../../src/cli/api-client.js';
-import { hasChromium, launchBrowser, CHROMIUM } from './browser.js';
+import { CHROMIUM, hasChromium, launchBrowser, showOnFailure, watchErrors } from './browser.js';
 import { startServer, stopServer, type Server } from './server.js';
 
 const OUT = join(process.cwd(), 'test-output', 'ui', 'schema-editor');
@@ -67,7 +67,7 @@ describe('web UI: the schema editor in chromium', () => {
   let context: BrowserContext;
   let profile: string;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
   /** Requests the test makes fail on purpose (an untitled field group, a second primary identity). */
   const expectedFailures: RegExp[] = [];
   let shot = 0;
@@ -95,14 +95,7 @@ describe('web UI: the schema editor in chromium', () => {
     [server, { context, profile }] = await Promise.all([startServer(), launchBrowser()]);
     context.setDefaultTimeout(STEP);
     page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (message) => {
-      if (message.type() !== 'error') return;
-      const url = message.location().url;
-      // The browser logs every non-2xx answer; those the test provokes on purpose are expected.
-      if (/^Failed to load resource/.test(message.text()) && expectedFailures.some((re) => re.test(url))) return;
-      consoleErrors.push(`${message.text()} (${url})`);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+    consoleErrors = watchErrors(page, expectedFailures);
   }, 420_000);
 
   afterAll(async () => {
@@ -113,10 +106,7 @@ describe('web UI: the schema editor in chromium', () => {
   });
 
   it('creates a field group of every XDM type, adds it to a schema, and sets a primary identity on its email', async () => {
-    onTestFailed(async () => {
-      await page.screenshot({ path: join(OUT, 'failure.png'), fullPage: true }).catch(() => undefined);
-      if (consoleErrors.length) console.error(`browser console errors:\n${consoleErrors.join('\n')}`);
-    });
+    showOnFailure(page, join(OUT, 'failure.png'), consoleErrors);
     const client = TenantClient.fromHome({ url: server.base, home: server.home });
     const tenant = `_${((await client.request('GET', `${SR}/stats`)).body as { tenantId: string }).tenantId}`;
 

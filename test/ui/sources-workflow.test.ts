@@ -6,12 +6,12 @@
  * run, opens it and downloads its row errors as CSV, checks the rows in the dataset preview, then
  * looks at the pages at 390 px wide. A screenshot of each step goes to test-output/ui/.
  */
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { hasChromium, launchBrowser, CHROMIUM } from './browser.js';
+import { CHROMIUM, hasChromium, launchBrowser, LIVE_PREVIEW, showOnFailure, watchErrors } from './browser.js';
 import { startServer, stopServer, type Server } from './server.js';
 
 const LOCAL_FOLDER_SPEC = '9c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
@@ -26,12 +26,6 @@ const CSV = [
 
 // Waits are on conditions, generous for a loaded 2-core machine; nothing sleeps a fixed time.
 const STEP = 60_000;
-/**
- * The mapping step's live preview asks the server a moment after each edit; on a loaded machine it can ask
- * while a mapping is half made, and the server rightly answers 400, which the page shows beside the
- * mappings. The browser logs that answer; it is not a fault of the page.
- */
-const LIVE_PREVIEW = [/\/conversion\/mappingSets\/preview$/];
 
 describe('web UI: the sources workflow in chromium', () => {
   let server: Server;
@@ -39,7 +33,7 @@ describe('web UI: the sources workflow in chromium', () => {
   let profile: string;
   let page: Page;
   let folder: string;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
   /** Requests the test makes fail on purpose (a connection test of a missing folder). */
   const expectedFailures: RegExp[] = [];
   let shot = 0;
@@ -59,14 +53,7 @@ describe('web UI: the sources workflow in chromium', () => {
     [server, { context, profile }] = await Promise.all([startServer(), launchBrowser()]);
     context.setDefaultTimeout(STEP);
     page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (message) => {
-      if (message.type() !== 'error') return;
-      const url = message.location().url;
-      // The browser logs every non-2xx answer; those the test provokes on purpose are expected.
-      if (/^Failed to load resource/.test(message.text()) && [...expectedFailures, ...LIVE_PREVIEW].some((re) => re.test(url))) return;
-      consoleErrors.push(`${message.text()} (${url})`);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+    consoleErrors = watchErrors(page, expectedFailures, LIVE_PREVIEW);
   }, 420_000);
 
   afterAll(async () => {
@@ -78,11 +65,7 @@ describe('web UI: the sources workflow in chromium', () => {
   });
 
   it('creates a dataflow from a local folder, lands the rows, and serves the run’s row errors', async () => {
-    onTestFailed(async () => {
-      // What the page showed when it went wrong, and what the browser complained about.
-      await page.screenshot({ path: join(OUT, 'failure.png'), fullPage: true }).catch(() => undefined);
-      if (consoleErrors.length) console.error(`browser console errors:\n${consoleErrors.join('\n')}`);
-    });
+    showOnFailure(page, join(OUT, 'failure.png'), consoleErrors);
     const credentials = readFileSync(join(server.home, 'credentials.json'), 'utf8');
 
     // Sign in by pasting credentials.json.
@@ -392,10 +375,7 @@ describe('web UI: the sources workflow in chromium', () => {
   }, 900_000);
 
   it('reuses the account for an ad hoc dataset on a periodic schedule, and composes a schema by hand', async () => {
-    onTestFailed(async () => {
-      await page.screenshot({ path: join(OUT, 'failure-2.png'), fullPage: true }).catch(() => undefined);
-      if (consoleErrors.length) console.error(`browser console errors:\n${consoleErrors.join('\n')}`);
-    });
+    showOnFailure(page, join(OUT, 'failure-2.png'), consoleErrors);
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${server.base}/sources/new/${LOCAL_FOLDER_SPEC}`);
 

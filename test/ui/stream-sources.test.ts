@@ -7,13 +7,13 @@
  * Hubs source on the in-repo AMQP fake, its hub typed in (the account names none) and read with a consumer group. Landed
  * rows are counted by SQL in the dataset page's query box. Screenshots go to test-output/ui-stream/.
  */
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { hasChromium, launchBrowser, CHROMIUM } from './browser.js';
+import { CHROMIUM, hasChromium, launchBrowser, LIVE_PREVIEW, showOnFailure, watchErrors } from './browser.js';
 import { startServer, stopServer, type Server } from './server.js';
 import { startKinesalite, type KinesaliteHandle } from '../support/kinesalite.js';
 import { createStream, kinesisClient, people, put } from '../support/kinesis-journey.js';
@@ -28,8 +28,6 @@ const OUT = join(process.cwd(), 'test-output', 'ui-stream');
 const STEP = 60_000;
 /** Micro-batches cut quickly, so records land in seconds. */
 const ENV = { TRIBUTARY_STREAM_BATCH_MS: '300', TRIBUTARY_STREAM_SCAN_MS: '200', TRIBUTARY_STREAM_LEASE_MS: '3000' };
-/** The mapping step's live preview may ask while a mapping is half made; the server rightly answers 400 (see sources-workflow). */
-const LIVE_PREVIEW = [/\/conversion\/mappingSets\/preview$/];
 
 describe('web UI: stream sources in chromium', () => {
   let server: Server;
@@ -39,7 +37,7 @@ describe('web UI: stream sources in chromium', () => {
   let context: BrowserContext;
   let profile: string;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
   let shot = 0;
   const screenshot = async (name: string) => {
     shot += 1;
@@ -59,13 +57,7 @@ describe('web UI: stream sources in chromium', () => {
     [server, { context, profile }] = await Promise.all([startServer({ env: ENV }), launchBrowser()]);
     context.setDefaultTimeout(STEP);
     page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (message) => {
-      if (message.type() !== 'error') return;
-      const url = message.location().url;
-      if (/^Failed to load resource/.test(message.text()) && LIVE_PREVIEW.some((re) => re.test(url))) return;
-      consoleErrors.push(`${message.text()} (${url})`);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+    consoleErrors = watchErrors(page, LIVE_PREVIEW);
     // Signed in once, with the credentials the server wrote: each test then starts from a page of its own.
     await page.goto(server.base);
     await page.getByLabel('Paste credentials.json (optional)').fill(readFileSync(join(server.home, 'credentials.json'), 'utf8'));
@@ -83,11 +75,7 @@ describe('web UI: stream sources in chromium', () => {
     await hubs?.stop();
   });
 
-  const failed = (name: string) =>
-    onTestFailed(async () => {
-      await page.screenshot({ path: join(OUT, `failure-${name}.png`), fullPage: true }).catch(() => undefined);
-      if (consoleErrors.length) console.error(`browser console errors:\n${consoleErrors.join('\n')}`);
-    });
+  const failed = (name: string) => showOnFailure(page, join(OUT, `failure-${name}.png`), consoleErrors);
 
   /** An ad hoc dataset from the previewed fields, each mapped to its own field by the suggestions. */
   const adhocTargetAndMapping = async (dataset: string, fields: number) => {
