@@ -9,6 +9,7 @@ import { delimitedSource } from './read/delimited.js';
 import { detectDelimiter } from './read/detect-delimiter.js';
 import { archiveKind } from './source/decompress.js';
 import { materialize } from './source/materialize.js';
+import { inferColumns } from './infer-columns.js';
 
 export interface FilePreview {
   columns: Array<{ name: string; type: string }>;
@@ -86,41 +87,6 @@ export async function previewFile(file: SourceFile, format: SourceFormat, limit 
     engine?.close();
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-const INTEGER = /^[+-]?\d{1,15}$/;
-const DOUBLE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** Column order is first appearance; a column's type is the narrowest one all its sample values fit. */
-export function inferColumns(rows: Array<Record<string, unknown>>): Array<{ name: string; type: string }> {
-  const types = new Map<string, string | null>();
-  for (const row of rows) {
-    for (const [name, value] of Object.entries(row)) {
-      const seen = types.get(name) ?? null;
-      const type = typeOfValue(value);
-      types.set(name, type === null ? seen : seen === null ? type : widen(seen, type));
-    }
-  }
-  return [...types].map(([name, type]) => ({ name, type: type ?? 'string' }));
-}
-
-function typeOfValue(value: unknown): string | null {
-  if (value === null || value === undefined || value === '') return null;
-  if (typeof value === 'boolean') return 'boolean';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'double';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'object') return 'object';
-  const text = String(value).trim();
-  if (INTEGER.test(text)) return 'integer';
-  if (DOUBLE.test(text)) return 'double';
-  if (/^(true|false)$/i.test(text)) return 'boolean';
-  return 'string';
-}
-
-function widen(a: string, b: string): string {
-  if (a === b) return a;
-  if ((a === 'integer' && b === 'double') || (a === 'double' && b === 'integer')) return 'double';
-  return 'string';
 }
 
 /** The first bytes of a local file as text (a cut multi-byte character at the end is harmless here). */

@@ -20,7 +20,8 @@ export async function ensureWebBuild(): Promise<void> {
   await ensureFresh({
     what: 'the web UI (web/dist)',
     output: join(webDir, 'dist'),
-    sources: ['src', 'index.html', 'vite.config.ts'].map((name) => join(webDir, name)),
+    // The server's module the UI shares (src/pipeline/infer-columns.ts) is one of its sources too.
+    sources: ['src', 'index.html', 'vite.config.ts', '../src/pipeline/infer-columns.ts'].map((name) => join(webDir, name)),
     build: async (scratch) => {
       process.env.TRIBUTARY_WEB_OUT = scratch;
       // Vite keeps an inherited NODE_ENV (vitest sets "test"), which would bundle React's development build.

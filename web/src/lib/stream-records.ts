@@ -1,4 +1,5 @@
-import type { Column, FilePreview } from '../api/flow-service.api.js';
+import { inferColumns } from '../../../src/pipeline/infer-columns.js';
+import type { FilePreview } from '../api/flow-service.api.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -9,30 +10,6 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export function entityOf(record: Record<string, unknown>): Record<string, unknown> {
   const body = record.body;
   return isObject(body) && isObject(body.xdmEntity) ? body.xdmEntity : record;
-}
-
-function typeOf(value: unknown): string | null {
-  if (value === null || value === undefined || value === '') return null;
-  if (typeof value === 'boolean') return 'boolean';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'double';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'object') return 'object';
-  return 'string';
-}
-
-/** Columns in order of first appearance, each typed by its values as the server's JSON preview types them (mixed: string). */
-export function inferColumns(rows: Array<Record<string, unknown>>): Column[] {
-  const types = new Map<string, string | null>();
-  for (const row of rows) {
-    for (const [name, value] of Object.entries(row)) {
-      const seen = types.get(name) ?? null;
-      const type = typeOf(value);
-      const widened =
-        seen === null || type === null || seen === type ? (type ?? seen) : seen === 'integer' && type === 'double' ? 'double' : 'string';
-      types.set(name, widened);
-    }
-  }
-  return [...types].map(([name, type]) => ({ name, type: type ?? 'string' }));
 }
 
 /** A preview of records as a flow of this data type maps them: for `xdm`, the entities of the envelopes. */

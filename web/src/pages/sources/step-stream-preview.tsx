@@ -3,7 +3,8 @@ import { type FilePreview, flowService } from '../../api/flow-service.api.js';
 import { useApp } from '../../app-context.js';
 import { InletAddress } from '../../components/inlet-address.js';
 import { DataTable, ErrorNote, flattenRow, Loading } from '../../components/ui.js';
-import { inferColumns, parseSample, recordsPreview } from '../../lib/stream-records.js';
+import { inferColumns } from '../../../../src/pipeline/infer-columns.js';
+import { parseSample, recordsPreview } from '../../lib/stream-records.js';
 import type { StepProps, StreamParams } from './wizard-state.js';
 
 /**
