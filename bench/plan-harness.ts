@@ -6,6 +6,8 @@
  * - setup.json: what `BENCH_SCHEMA_OUT=… npm run bench` writes (the resolved schema and the mapping sets);
  * - the format follows the file's extension (.csv, .csv.gz, .json, .parquet);
  * - `--remote`: the file is streamed in as a remote object is (no local path: spooled in segments);
+ * - `--throttle MBPS`: with --remote, the stream gives at most MBPS megabytes a second (a network-bound download);
+ * - `--segment BYTES`: with --remote, the size of the segments it is cut into (the pipeline's default otherwise);
  * - `--explain`: prints `EXPLAIN ANALYZE` of every statement the engine runs, after the runs;
  * - `--sql FILE`: writes those statements to FILE, separated by lines of `;;`.
  * Prints, per run, the CPU seconds of the process (every thread, DuckDB's included) and the stage times.
@@ -13,6 +15,7 @@
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { ingest, type FieldMapping, type SourceFormat } from '../src/pipeline/index.js';
 import { openEngine } from '../src/pipeline/engine/duckdb.js';
@@ -22,6 +25,12 @@ const [setupPath, mappingName, file] = process.argv.slice(2) as [string, string,
 const flag = (name: string) => process.argv.includes(`--${name}`);
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 1;
+const option = (name: string) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? Number(process.argv[at + 1]) : undefined;
+};
+const throttle = option('throttle');
+const segmentBytes = option('segment');
 const setup = JSON.parse(readFileSync(setupPath, 'utf8')) as { schema: Record<string, unknown>; mappings: Record<string, FieldMapping[]> };
 const mappings = setup.mappings[mappingName];
 if (!mappings) throw new Error(`mapping set must be one of ${Object.keys(setup.mappings).join(', ')}`);
@@ -59,7 +68,7 @@ try {
         {
           path: file,
           size: statSync(file).size,
-          open: async () => createReadStream(file),
+          open: async () => (throttle ? throttled(createReadStream(file), throttle * 1e6) : createReadStream(file)),
           ...(flag('remote') ? {} : { localPath: async () => file }),
         },
       ],
@@ -68,6 +77,7 @@ try {
       target,
       outputDir,
       workDir: work,
+      ...(segmentBytes ? { segmentBytes } : {}),
     });
     const used = process.cpuUsage(before);
     console.log(
@@ -90,6 +100,25 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
+/**
+ * The stream's chunks at `bytesPerSecond`, as a socket gives them: time the reader spends elsewhere earns no
+ * burst afterwards (the sender is held back once the buffers are full), so each chunk comes its own time after
+ * the later of the previous one and the reader's asking.
+ */
+function throttled(stream: Readable, bytesPerSecond: number): Readable {
+  let due = performance.now();
+  return Readable.from(
+    (async function* () {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        due = Math.max(due, performance.now()) + (chunk.length / bytesPerSecond) * 1000;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        yield chunk;
+      }
+    })(),
+  );
+}
+
 /** EXPLAIN ANALYZE of the statements of the first run, on an engine of the ingest's settings (local files only). */
 async function explain(sqls: string[]): Promise<void> {
   const engine = await openEngine();

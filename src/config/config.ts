@@ -47,7 +47,8 @@ export interface Config {
    * default 100, judged past 64 MiB) refuse decompression bombs; `maxRecordBytes` (`TRIBUTARY_MAX_RECORD_BYTES`,
    * default 8 MiB) is the longest line a delimited or JSON file may have; `segmentBytes` (`TRIBUTARY_SPOOL_SEGMENT_BYTES`,
    * default 256 MiB, at least 64 KiB) is the size of the segments a remote or compressed delimited or JSON-lines file is
-   * copied to the scratch folder in, one at a time, so a run's scratch space stays that small whatever the file's size.
+   * copied to the scratch folder in, two at most at a time (one read, the next downloaded), so a run's scratch space stays
+   * that small whatever the file's size.
    */
   fileLimits: { maxInflatedBytes?: number; maxInflateRatio?: number; maxRecordBytes?: number; segmentBytes?: number };
   /**

@@ -28,8 +28,8 @@ export interface LocalPart {
 
 export interface Materialized {
   /**
-   * The parts, made one at a time: a part's file lasts until the next part is asked for (or the
-   * iteration stops), so the local disk holds one segment of one file at a time, not the file.
+   * The parts, in order: a part's file lasts until the next part is asked for (or the iteration stops),
+   * and the one after it is written meanwhile, so the local disk holds two segments of one file at most, not the file.
    */
   parts: AsyncIterable<LocalPart>;
   /** Bytes read from the source so far (all of them once `parts` is done). */

@@ -17,13 +17,41 @@ export interface SegmentOptions {
 
 /**
  * Writes a stream of plain bytes to local segment files that each hold whole records, and yields each
- * path once its segment is complete. A segment is removed when the next one is asked for (or the
- * caller stops), before the next is written: one segment is on disk at a time, and while the caller
- * works on it the stream waits (backpressure), so neither disk nor memory grows with the file.
+ * path once its segment is complete. While the caller works on one segment the next is written (the
+ * download and the engine overlap), and once that one is complete the stream waits (backpressure): at
+ * most two segments are on disk at a time, and neither disk nor memory grows with the file. A segment
+ * is removed when the caller comes back for the next one (or stops).
  * Every segment after the first starts with a copy of the header, so each reads as a file of its own.
  * An empty stream yields one empty segment.
  */
 export async function* segments(chunks: AsyncIterable<Buffer>, options: SegmentOptions): AsyncGenerator<string> {
+  const stop = { asked: false };
+  const written = writeSegments(chunks, options, stop);
+  let next = written.next();
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) return;
+      next = written.next();
+      // Its failure (the download's) is met when the caller asks for that segment.
+      next.catch(() => undefined);
+      try {
+        yield current.value;
+      } finally {
+        await rm(current.value, { force: true });
+      }
+    }
+  } finally {
+    // The caller stopped early, or a segment failed: the writer stops at its next chunk, and what it wrote goes too.
+    stop.asked = true;
+    const ahead = await next.catch(() => null);
+    if (ahead && !ahead.done) await rm(ahead.value, { force: true });
+    await written.return(undefined);
+  }
+}
+
+/** The segments of `chunks`, each yielded once complete and then the caller's (to remove); stops writing once `stop.asked`. */
+async function* writeSegments(chunks: AsyncIterable<Buffer>, options: SegmentOptions, stop: { asked: boolean }): AsyncGenerator<string> {
   let cutter = options.cutter;
   let header: Buffer | null = null;
   const headerPieces: Buffer[] = [];
@@ -38,6 +66,7 @@ export async function* segments(chunks: AsyncIterable<Buffer>, options: SegmentO
   };
   try {
     for await (const chunk of chunks) {
+      if (stop.asked) return;
       let pos = 0;
       while (pos < chunk.length) {
         out ??= await open();
@@ -73,28 +102,23 @@ export async function* segments(chunks: AsyncIterable<Buffer>, options: SegmentO
         }
         await writer.write(chunk.subarray(pos, end));
         pos = end;
+        await writer.close();
         out = null;
-        yield* complete(writer);
+        yield writer.path;
       }
     }
-    const last = out ?? (index === 0 ? await open() : null);
-    out = null;
-    if (last) yield* complete(last);
+    out ??= index === 0 ? await open() : null;
+    if (out) {
+      const last = out;
+      await last.close();
+      out = null;
+      yield last.path;
+    }
   } finally {
     // The caller stopped early, or the stream failed: the segment being written goes too.
     if (out) {
       await out.close().catch(() => undefined);
       await rm(out.path, { force: true });
     }
-  }
-}
-
-/** Closes a segment, hands it out, and removes it once the caller comes back for the next. */
-async function* complete(writer: LocalFileWriter): AsyncGenerator<string> {
-  await writer.close();
-  try {
-    yield writer.path;
-  } finally {
-    await rm(writer.path, { force: true });
   }
 }
