@@ -187,6 +187,21 @@ describe.each(['pglite', 'postgres'] as const)('Catalog and Data Access on %s', 
     const filtered = (await t.call('GET', `${CATALOG}/batches?property=status==success&property=recordCount>=3&orderBy=desc:created`)).json();
     expect(Object.keys(filtered)).toEqual([batchId]);
     expect((await t.call('GET', `${CATALOG}/batches?createdAfter=${Date.now() + 60_000}`)).json()).toEqual({});
+    // Related objects are filtered on by id (the batch of a run, say): == one of them has it, != none has; never sorted on.
+    expect(Object.keys((await t.call('GET', `${CATALOG}/batches?property=relatedObjects.id==run-1`)).json())).toEqual([batchId]);
+    expect(Object.keys((await t.call('GET', `${CATALOG}/batches?property=relatedObjects.id=="${datasetId}"`)).json())).toEqual([batchId]);
+    expect((await t.call('GET', `${CATALOG}/batches?property=relatedObjects.id==run-2`)).json()).toEqual({});
+    expect((await t.call('GET', `${CATALOG}/batches?property=relatedObjects.id!=run-1&dataSet=${datasetId}`)).json()).toEqual({});
+    for (const query of [
+      'property=relatedObjects.id~run',
+      'property=!relatedObjects.id',
+      'property=relatedObjects.id>1',
+      'orderBy=relatedObjects.id',
+    ]) {
+      const refused = await t.call('GET', `${CATALOG}/batches?${query}`);
+      expect(refused.statusCode, query).toBe(400);
+      expect(refused.json().detail, query).toMatch(/relatedObjects\.id/);
+    }
 
     const dataset = (await t.call('GET', `${CATALOG}/dataSets/${datasetId}`)).json()[datasetId];
     expect(dataset).toMatchObject({ lastBatchId: batchId, lastBatchStatus: 'success', lastSuccessfulBatch: batchId });

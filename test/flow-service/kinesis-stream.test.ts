@@ -146,6 +146,30 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('Kinesis streaming flows (%s
     const batches = Object.values((await t.call('GET', `/data/foundation/catalog/batches?dataSet=${flow.dataSetId}`)).json() as Record<string, any>);
     const failed = batches.reduce((sum, b) => sum + Number(b.metrics?.failedRecordCount ?? 0), 0);
     expect(failed).toBe(3);
+    // Each micro-batch names its window run, which finds them: their records are the run's, their row errors its errors.
+    const ofRun = Object.entries(
+      (await t.call('GET', `/data/foundation/catalog/batches?property=relatedObjects.id==${run.id}&limit=100`)).json() as Record<string, any>,
+    );
+    expect(ofRun.length).toBe(batches.length);
+    for (const [, batch] of ofRun) expect(batch.relatedObjects).toContainEqual({ type: 'flowRun', id: run.id });
+    const sum = (key: string) => ofRun.reduce((n, [, b]) => n + Number(b.metrics?.[key] ?? 0), 0);
+    expect([sum('inputRecordCount'), sum('failedRecordCount')]).toEqual([23, 3]);
+    const rowErrors: any[] = [];
+    for (const [id] of ofRun) {
+      const meta = await t.call('GET', `/data/foundation/export/batches/${id}/meta?path=row_errors`);
+      if (meta.statusCode === 200)
+        rowErrors.push(
+          ...meta.body
+            .split('\n')
+            .filter((line: string) => line.trim())
+            .map((line: string) => JSON.parse(line)),
+        );
+    }
+    expect(rowErrors).toHaveLength(3);
+    // And no other flow's batch, nor a run that is not there.
+    expect((await t.call('GET', `/data/foundation/catalog/batches?property=relatedObjects.id!=${run.id}&dataSet=${flow.dataSetId}`)).json()).toEqual(
+      {},
+    );
     await put(client, 'mixed', people('m', 20, 5));
     await expectLanded(t, flow, 25);
   });

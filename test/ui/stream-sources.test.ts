@@ -2,7 +2,7 @@
  * The web UI's sources wizard for streams, in a real browser against `npm start`: a Kinesis source on a real
  * kinesalite (authenticate, pick the stream, preview its records, an ad hoc dataset, suggested mappings, where to
  * start reading, review; no schedule), records put before and after the flow land, and the flow's page shows its
- * window run with records and lag; then an HTTP API inlet (a name, no token), a record posted at the preview step
+ * window run with records and lag, whose page lists its micro-batches and the row error of a record that is no JSON; then an HTTP API inlet (a name, no token), a record posted at the preview step
  * and read back, and the inlet's URL and curl command after creation, which take records that land too; then an Event
  * Hubs source on the in-repo AMQP fake, its hub typed in (the account names none) and read with a consumer group. Landed
  * rows are counted by SQL in the dataset page's query box. Screenshots go to test-output/ui-stream/.
@@ -95,22 +95,33 @@ describe('web UI: stream sources in chromium', () => {
     await page.getByRole('button', { name: 'Next' }).click();
   };
 
-  /** The flow's page follows its window run until it shows `count` records in and out, none failed. */
-  const waitForRecords = async (count: number) => {
+  /** The flow's page follows its window run until it shows `count` records out and `failed` more in. */
+  const waitForRecords = async (count: number, failed = 0) => {
     const runs = page.getByRole('region', { name: 'Runs' });
-    await runs.locator('tbody tr', { hasText: `${count} / ${count} / 0` }).waitFor({ timeout: 120_000 });
+    await runs.locator('tbody tr', { hasText: `${count + failed} / ${count} / ${failed}` }).waitFor({ timeout: 120_000 });
     return runs;
   };
 
-  /** Rows of the flow's dataset by SQL, in the dataset page's query box (reached from the window run). */
-  const countBySql = async (expected: number) => {
+  /**
+   * The window run's page (its micro-batches and their row errors), then the rows of the flow's dataset by SQL, in the
+   * dataset page's query box (reached from the window run).
+   */
+  const countBySql = async (expected: number, failed = 0) => {
     await page.getByRole('region', { name: 'Runs' }).locator('a[href^="/runs/"]').first().click();
     await page.getByRole('heading', { name: /^Run of/, level: 1 }).waitFor();
     // The window run: its records, its window, and the lag at its last micro-batch.
-    await expect.poll(() => page.getByTestId('run-records').innerText()).toBe(`${expected} in, ${expected} ingested, 0 failed`);
+    await expect.poll(() => page.getByTestId('run-records').innerText()).toBe(`${expected + failed} in, ${expected} ingested, ${failed} failed`);
     expect(await page.getByTestId('run-window').innerText()).toMatch(/ – /);
     expect(await page.getByTestId('run-lag').innerText()).toMatch(/^\d+(\.\d)? (ms|s) behind the stream|^\d+ min \d+ s behind the stream/);
     await page.getByTestId('run-batches-note').waitFor();
+    // Its micro-batches, whose records are the run's, and the row errors of those that failed rows.
+    const microBatches = page.getByTestId('run-micro-batches');
+    await microBatches.locator('tbody tr').first().waitFor();
+    const column = async (n: number) =>
+      (await microBatches.locator(`tbody tr td:nth-child(${n})`).allInnerTexts()).reduce((sum, text) => sum + Number(text.replace(/,/g, '')), 0);
+    expect([await column(3), await column(4)]).toEqual([expected, failed]);
+    await page.getByText(`${failed} row error(s)`).waitFor();
+    if (failed) expect(await page.getByTestId('row-errors').locator('tbody tr').count()).toBe(failed);
     await screenshot(`run-${expected}`);
     await page.getByRole('link', { name: 'its dataset' }).click();
     await page.getByRole('button', { name: 'Run query' }).waitFor();
@@ -182,14 +193,15 @@ describe('web UI: stream sources in chromium', () => {
 
     // The records put before (from earliest), then more while the page follows the window run.
     await waitForRecords(3);
-    await put(client, 'ui-orders', people('k', 4, 4));
-    const runs = await waitForRecords(7);
+    // One record that is no JSON: a row error of its micro-batch, which the run's page shows.
+    await put(client, 'ui-orders', [...people('k', 4, 4), Buffer.from('not json {')]);
+    const runs = await waitForRecords(7, 1);
     expect(await runs.locator('thead th').allInnerTexts()).toEqual(['Window', 'Status', 'Records in / out / failed', 'Micro-batches', 'Size', 'Lag']);
     const lag = await runs.locator('tbody tr').first().locator('td').last().innerText();
     expect(lag, 'the lag of the last micro-batch').toMatch(/^\d+(\.\d)? (ms|s)$|^\d+ min \d+ s$/);
     await page.getByRole('figure', { name: /Lag behind the stream/ }).waitFor();
     await screenshot('kinesis-dataflow');
-    await countBySql(7);
+    await countBySql(7, 1);
     await screenshot('kinesis-sql');
     expect(consoleErrors).toEqual([]);
   }, 900_000);

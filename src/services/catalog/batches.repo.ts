@@ -79,6 +79,8 @@ export const BATCH_FIELDS: FieldMap = {
   recordCount: { column: 'record_count', kind: 'number' },
   failedRecordCount: { column: 'failed_record_count', kind: 'number' },
   size: { column: 'size', kind: 'number' },
+  // `property=relatedObjects.id==<flow run id>`: the micro-batches of a streaming flow's run, say.
+  'relatedObjects.id': { column: 'related_objects', kind: 'memberIds' },
 };
 
 export const IN_FLIGHT: BatchStatus[] = ['loading', 'processing'];
@@ -238,6 +240,13 @@ export async function finalise(
     ],
   );
   return rows.length > 0;
+}
+
+export async function addRelatedObjects(db: Queryable, id: string, objects: Array<{ type: string; id: string }>): Promise<void> {
+  await db.query(`update batches set related_objects = related_objects || $2::jsonb, updated_at = now() where id = $1`, [
+    id,
+    JSON.stringify(objects),
+  ]);
 }
 
 export async function touch(db: Queryable, id: string): Promise<void> {

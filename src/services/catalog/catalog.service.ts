@@ -664,6 +664,14 @@ export class CatalogService {
     });
   }
 
+  /**
+   * Adds related objects to a batch inside the caller's transaction, whatever the batch's state: what it relates to
+   * may only be known as it ends (a streaming micro-batch's window run is the one of the instant it commits in).
+   */
+  async relateBatch(tx: Queryable, batchId: string, objects: Array<{ type: string; id: string }>): Promise<void> {
+    await batches.addRelatedObjects(tx, batchId, objects);
+  }
+
   /** Keeps a long batch from looking abandoned to `recoverStaleBatches({ olderThanMs })` in another process. */
   async touchBatch(scope: Scope, batchId: string): Promise<void> {
     await this.getBatch(scope, batchId);

@@ -5,7 +5,11 @@ import { invalid } from '../errors.js';
  * fields. Catalog answers with objects keyed by id, so paging is by offset, made stable by an id tiebreak.
  */
 
-export type FieldKind = 'text' | 'time' | 'number';
+/**
+ * `memberIds`: a JSON array of objects with ids (a batch's `relatedObjects`), filtered on whether one of them has an id:
+ * `relatedObjects.id==…` (one has it), `!=` (none has); it is never sorted on.
+ */
+export type FieldKind = 'text' | 'time' | 'number' | 'memberIds';
 
 export interface FieldMap {
   [field: string]: { column: string; kind: FieldKind };
@@ -61,16 +65,21 @@ export function orderClause(orderBy: string | undefined, fields: FieldMap, fallb
     if (name.startsWith('-')) [name, dir] = [name.slice(1), 'desc'];
     else if (name.startsWith('+')) name = name.slice(1);
     const field = fields[name];
-    if (!field) throw invalid(`orderBy: cannot sort on "${name}"; sortable fields are ${Object.keys(fields).join(', ')}`);
+    if (!field || field.kind === 'memberIds') throw invalid(`orderBy: cannot sort on "${name}"; sortable fields are ${sortable(fields).join(', ')}`);
     return `${field.column} ${dir}`;
   });
   return `${parts.join(', ')}, ${tiebreak}`;
 }
 
+const sortable = (fields: FieldMap) => Object.keys(fields).filter((name) => fields[name]!.kind !== 'memberIds');
+
 const PROPERTY = /^(!?)([A-Za-z_][\w.]*)(?:(==|!=|<=|>=|<|>|~)(.*))?$/s;
 
-function typed(field: string, kind: FieldKind, raw: string, params: SqlParams): string {
-  const value = raw.replace(/^"(.*)"$/s, '$1').replace(/^'(.*)'$/s, '$1');
+/** A filter's value without the quotes it may be written in. */
+const unquoted = (raw: string) => raw.replace(/^"(.*)"$/s, '$1').replace(/^'(.*)'$/s, '$1');
+
+function typed(field: string, kind: Exclude<FieldKind, 'memberIds'>, raw: string, params: SqlParams): string {
+  const value = unquoted(raw);
   if (kind === 'text') return params.add(value);
   const number = Number(value);
   if (value === '' || !Number.isFinite(number)) throw invalid(`property: "${field}" takes a number, got "${value}"`);
@@ -86,6 +95,11 @@ export function propertyConditions(property: ListQuery['property'], fields: Fiel
     const [, negated, name, operator, value] = match;
     const field = fields[name!];
     if (!field) throw invalid(`property: cannot filter on "${name}"; filterable fields are ${Object.keys(fields).join(', ')}`);
+    if (field.kind === 'memberIds') {
+      if (negated || (operator !== '==' && operator !== '!=')) throw invalid(`property: "${name}" takes == or != and an id, as in "${name}==…"`);
+      const holds = `${field.column} @> jsonb_build_array(jsonb_build_object('id', ${params.add(unquoted(value!))}::text))`;
+      return operator === '==' ? holds : `not ${holds}`;
+    }
     if (!operator) return `${field.column} is ${negated ? '' : 'not '}null`;
     if (negated) throw invalid(`property: "!" only tests that a field is absent, as in "!${name}"`);
     if (operator === '~') {

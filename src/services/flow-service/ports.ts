@@ -39,6 +39,8 @@ export interface CatalogPort {
     errors: Array<{ code: string; description: string }>,
     rowErrors?: RowError[],
   ): Promise<void>;
+  /** Adds related objects to a batch, inside the caller's transaction (a micro-batch learns its window run as it commits). */
+  relateBatch(tx: Queryable, batchId: string, objects: Array<{ type: string; id: string }>): Promise<void>;
 }
 
 export interface DataPrepPort {

@@ -26,6 +26,11 @@ export interface Batch {
 const keyed = <T>(body: Record<string, T>) => Object.entries(body ?? {}).map(([id, value]) => ({ ...(value as object), id }) as T & { id: string });
 
 export function catalog(api: Api) {
+  /** The newest batches (100 at most) a Catalog query selects. */
+  const batchList = async (query: string) =>
+    keyed<Batch>(await api.get<Record<string, Batch>>(`${CATALOG}/batches?${query}&limit=100&orderBy=desc:created`)).sort(
+      (a, b) => (b.created ?? 0) - (a.created ?? 0),
+    );
   return {
     dataSets: async () => keyed<DataSet>(await api.get<Record<string, DataSet>>(`${CATALOG}/dataSets?limit=100&orderBy=desc:created`)),
     dataSet: async (id: string) => keyed<DataSet>(await api.get<Record<string, DataSet>>(`${CATALOG}/dataSets/${id}`))[0]!,
@@ -34,9 +39,8 @@ export function catalog(api: Api) {
       return created[0]!.replace('@/dataSets/', '');
     },
     deleteDataSet: (id: string) => api.delete(`${CATALOG}/dataSets/${id}`),
-    batches: async (dataSetId: string) =>
-      keyed<Batch>(await api.get<Record<string, Batch>>(`${CATALOG}/batches?dataSet=${dataSetId}&limit=100&orderBy=desc:created`)).sort(
-        (a, b) => (b.created ?? 0) - (a.created ?? 0),
-      ),
+    batches: (dataSetId: string) => batchList(`dataSet=${encodeURIComponent(dataSetId)}`),
+    /** A streaming flow's run: its micro-batches, each of which names the run among its related objects. */
+    runBatches: (runId: string) => batchList(`property=${encodeURIComponent(`relatedObjects.id==${runId}`)}`),
   };
 }

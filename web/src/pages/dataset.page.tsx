@@ -5,9 +5,9 @@ import { catalog } from '../api/catalog.api.js';
 import { dataAccess } from '../api/export.api.js';
 import { queryService, type QueryResult } from '../api/query.api.js';
 import { useApp } from '../app-context.js';
-import { DataTable, ErrorNote, flattenRow, Loading, Status } from '../components/ui.js';
-import { formatNumber, formatTime } from '../lib/format.js';
+import { DataTable, ErrorNote, flattenRow, Loading } from '../components/ui.js';
 import { ResourceTitle } from '../components/resource-title.js';
+import { BatchTable } from '../components/batch-table.js';
 import { useAsync } from '../lib/use-async.js';
 
 const PREVIEW_ROWS = 100;
@@ -57,19 +57,7 @@ export default function DatasetPage() {
       ) : null}
       <h2>Batches</h2>
       <ErrorNote error={batches.error} />
-      <DataTable
-        caption="Batches"
-        rows={batches.data ?? []}
-        rowKey={(b) => b.id}
-        empty={batches.loading ? null : 'No batches yet.'}
-        columns={[
-          { key: 'id', label: 'Batch', cell: (b) => <code>{b.id}</code> },
-          { key: 'status', label: 'Status', cell: (b) => <Status value={b.status} /> },
-          { key: 'records', label: 'Records', cell: (b) => formatNumber(b.recordCount) },
-          { key: 'failed', label: 'Failed', cell: (b) => formatNumber(b.failedRecordCount) },
-          { key: 'created', label: 'Created', cell: (b) => formatTime(b.created) },
-        ]}
-      />
+      <BatchTable caption="Batches" batches={batches.data} loading={batches.loading} />
       <SqlBox dataSetId={id!} />
       <h2>Preview</h2>
       <div className="actions">

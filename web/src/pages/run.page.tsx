@@ -1,13 +1,21 @@
 import { Link, useParams } from 'wouter';
-import { dataAccess } from '../api/export.api.js';
+import { catalog } from '../api/catalog.api.js';
+import { dataAccess, type RowError } from '../api/export.api.js';
 import { flowService, runBatchId, runStatus } from '../api/flow-service.api.js';
 import { useApp } from '../app-context.js';
+import { BatchTable } from '../components/batch-table.js';
 import { DataTable, ErrorNote, Loading, Status } from '../components/ui.js';
 import { downloadText, toCsv } from '../lib/csv.js';
 import { formatBytes, formatDuration, formatNumber, formatTime } from '../lib/format.js';
 import { useAsync } from '../lib/use-async.js';
 
-/** One run: its metrics, the files of its batch, and its row errors (downloadable as CSV). */
+/** The failing micro-batches of a streaming run whose row errors are read (the newest first). */
+const STREAM_BATCHES_READ = 20;
+
+/**
+ * One run: its metrics, the files of its batch, and its row errors (downloadable as CSV). A streaming flow's run (one
+ * time window) lists its micro-batches instead of files, and the row errors of the newest ones that failed rows.
+ */
 export default function RunPage() {
   const { id } = useParams<{ id: string }>();
   const { api } = useApp();
@@ -27,7 +35,18 @@ export default function RunPage() {
     const named = await Promise.all(list.map(async (f) => ({ ...f, names: await da.fileListing(f.dataSetFileId) })));
     return named.flatMap((f) => f.names.map((n) => ({ fileId: f.dataSetFileId, name: n.name, size: Number(n.length), records: f.records })));
   }, [api, batchId]);
-  const rowErrors = useAsync(() => (batchId ? dataAccess(api).rowErrors(batchId) : Promise.resolve([])), [api, batchId]);
+  const streaming = run.data?.metrics.streamSummary !== undefined;
+  const microBatches = useAsync(
+    () => (run.data && streaming ? catalog(api).runBatches(run.data.id) : Promise.resolve(undefined)),
+    [api, run.data?.id, streaming],
+  );
+  const failing = (microBatches.data ?? []).filter((b) => (b.failedRecordCount ?? 0) > 0);
+  const rowErrors = useAsync(async (): Promise<Array<RowError & { batch?: string }>> => {
+    if (batchId) return dataAccess(api).rowErrors(batchId);
+    const read = failing.slice(0, STREAM_BATCHES_READ);
+    const lists = await Promise.all(read.map(async (b) => (await dataAccess(api).rowErrors(b.id)).map((e) => ({ batch: b.id, ...e }))));
+    return lists.flat();
+  }, [api, batchId, microBatches.data]);
 
   if (run.loading && !run.data) return <Loading />;
   if (!run.data) return <ErrorNote error={run.error} />;
@@ -112,11 +131,19 @@ export default function RunPage() {
         </div>
       ) : null}
       {stream ? (
-        // Each micro-batch landed as a batch of its own: the run has no single batch to list files or row errors of.
-        <p className="muted" data-testid="run-batches-note">
-          Each micro-batch of this window is a batch of the dataset: its files and row errors are on{' '}
-          {context.data?.dataSetId ? <Link href={`/datasets/${context.data.dataSetId}`}>the dataset’s page</Link> : 'the dataset’s page'}.
-        </p>
+        // Each micro-batch is a batch of its own, which names this run.
+        <>
+          <h2>Micro-batches</h2>
+          <ErrorNote error={microBatches.error} />
+          <p className="muted" data-testid="run-batches-note">
+            {microBatches.data && (stream.microBatchCount ?? 0) > microBatches.data.length
+              ? `The newest ${formatNumber(microBatches.data.length)} of ${formatNumber(stream.microBatchCount)}. `
+              : ''}
+            Each is a batch of the dataset; their files are on{' '}
+            {context.data?.dataSetId ? <Link href={`/datasets/${context.data.dataSetId}`}>the dataset’s page</Link> : 'the dataset’s page'}.
+          </p>
+          <BatchTable caption="Micro-batches" testId="run-micro-batches" batches={microBatches.data} loading={microBatches.loading} />
+        </>
       ) : (
         <>
           <h2>Files written</h2>
@@ -136,26 +163,29 @@ export default function RunPage() {
           ) : files.loading ? null : (
             <p className="muted">No files.</p>
           )}
-          <h2>Row errors</h2>
-          {rowErrors.loading ? <Loading /> : null}
-          <ErrorNote error={rowErrors.error} />
-          {rowErrors.data ? (
-            <>
-              <div className="actions">
-                <button
-                  type="button"
-                  disabled={rowErrors.data.length === 0}
-                  onClick={() => downloadText(`row-errors-${batchId ?? r.id}.csv`, toCsv(rowErrors.data!))}
-                >
-                  Download row errors (CSV)
-                </button>
-                <span className="muted">{rowErrors.data.length} row error(s)</span>
-              </div>
-              <DataTable caption="Row errors" testId="row-errors" rows={rowErrors.data.slice(0, 500)} empty="No row errors." />
-            </>
-          ) : null}
         </>
       )}
+      <h2>Row errors</h2>
+      {rowErrors.loading ? <Loading /> : null}
+      <ErrorNote error={rowErrors.error} />
+      {rowErrors.data ? (
+        <>
+          <div className="actions">
+            <button
+              type="button"
+              disabled={rowErrors.data.length === 0}
+              onClick={() => downloadText(`row-errors-${batchId ?? r.id}.csv`, toCsv(rowErrors.data!))}
+            >
+              Download row errors (CSV)
+            </button>
+            <span className="muted">
+              {rowErrors.data.length} row error(s)
+              {failing.length > STREAM_BATCHES_READ ? `, of the newest ${STREAM_BATCHES_READ} micro-batches that failed rows` : ''}
+            </span>
+          </div>
+          <DataTable caption="Row errors" testId="row-errors" rows={rowErrors.data.slice(0, 500)} empty="No row errors." />
+        </>
+      ) : null}
     </section>
   );
 }

@@ -317,7 +317,9 @@ export class StreamRunner {
       const rowErrors = [...file.rowErrors, ...result.rowErrors];
       const land = async (tx: Parameters<NonNullable<Parameters<CatalogPort['finishBatch']>[4]>>[0], landed: MicroBatchCounts) => {
         if (!(await leases.advanceCheckpoint(tx, lease, checkpoint, drained, lagMs))) throw new LeaseLost(lease);
-        await addToWindowRun(tx, flow, settings.runWindowMs, landed);
+        const runId = await addToWindowRun(tx, flow, settings.runWindowMs, landed);
+        // The window run lists its micro-batches by this (`property=relatedObjects.id==<run id>`), landed or failed.
+        await catalog.relateBatch(tx, batchId, [{ type: 'flowRun', id: runId }]);
       };
       let landedFiles = 0;
       const outcome = await catalog.finishBatch(
