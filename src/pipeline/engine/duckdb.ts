@@ -15,6 +15,8 @@ export interface Engine {
   connect(): Promise<DuckDBConnection>;
   /** Stops what every connection is running (the statement fails with DuckDB's "interrupted"). */
   interrupt(): void;
+  /** Whether interrupt() was called: the run is stopping, and a failed statement is not to be tried another way. */
+  readonly interrupted: boolean;
   close(): void;
 }
 
@@ -39,11 +41,16 @@ export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
     await connection.run(`SET TimeZone = 'UTC'`);
     return connection;
   };
+  let interrupted = false;
   return {
     connection: await connect(),
     connect,
     interrupt() {
+      interrupted = true;
       for (const connection of connections) connection.interrupt();
+    },
+    get interrupted() {
+      return interrupted;
     },
     close() {
       for (const connection of connections) connection.closeSync();

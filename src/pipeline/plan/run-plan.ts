@@ -258,8 +258,8 @@ const rowCount = async (connection: Engine['connection'], query: string) => (awa
  * The plan over a source that numbers its rows itself (Parquet's file_row_number), with no scratch copy of the
  * file. One statement reads it once: it writes the rows the verdict accepts straight to the output and hands the
  * flagged ones (their numbers, source columns and record text: few, as a rule) to a capture function (see
- * FlaggedCapture), from which they go to the JavaScript mapper in file order. When they are too many to hold,
- * the file is read twice instead (runTwoReads). Either way the rows, their numbers and so the row errors are
+ * FlaggedCapture), from which they go to the JavaScript mapper in file order. When they are too many to hold, or
+ * the statement fails, the file is read twice instead (runTwoReads), which reads apart from writing. Either way the rows, their numbers and so the row errors are
  * those of the scratch path.
  */
 async function runOnePass(run: NumberedRun): Promise<PlanOutcome | null> {
@@ -278,23 +278,24 @@ async function runOnePass(run: NumberedRun): Promise<PlanOutcome | null> {
   // capture only for the flagged ones.
   const accepted = `${numbered.from} WHERE CASE WHEN ${plan.ok} THEN true ELSE ${CAPTURE_FUNCTION}(${captured.join(', ')}) END`;
   const release = captureFlagged(engine, capture);
-  let copied: { output: Written; total: number } | 'overflowed';
+  let copied: { output: Written; total: number } | 'readApart';
   try {
     const output = await copyAccepted(connection, plan, accepted, run.outputPath, times, run.dayColumn, 'sourceToOutput');
     copied = { output, total: await times.time('count', () => rowCount(connection, numbered.count)) };
   } catch (error) {
     if (!capture.overflowed) {
-      // Nothing was kept or handed over: as in runPlan, the JavaScript path reads the file, or it fails. (Reading and
-      // writing are one statement here, so a failure to write takes that way too, and meets the same failure there.)
+      // Nothing was kept or handed over, and a file the engine cannot read fails as in runPlan.
       const failure = source.failure(error);
       if (failure) throw failure;
-      return null;
+      if (engine.interrupted) throw error;
     }
-    copied = 'overflowed';
+    // Too many flagged rows to hold, or a failure of reading or of writing (one statement here did both): reading the
+    // file apart from writing it says which, as runPlan does (the JavaScript path reads it, or the file fails as writeFailed).
+    copied = 'readApart';
   } finally {
     release();
   }
-  if (copied === 'overflowed') return runTwoReads(run);
+  if (copied === 'readApart') return runTwoReads(run);
   const { output, total } = copied;
   if (output.rows + capture.count !== total) {
     await removeAll(output.paths);
