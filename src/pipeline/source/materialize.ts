@@ -59,9 +59,10 @@ export interface MaterializeOptions {
 export function materialize(file: SourceFile, format: SourceFormat, scratch: string, options: MaterializeOptions = {}): Materialized {
   let inputBytes: () => number = () => 0;
   const plainOptions = { ...(options.signal ? { signal: options.signal } : {}), ...(options.limits ? { limits: options.limits } : {}) };
-  /** The segments of one file's plain bytes, named `prefix-N` in the scratch folder. */
-  const cut = (chunks: AsyncIterable<Buffer>, prefix: string) =>
+  /** The segments of one file's plain bytes, named `prefix-N` in the scratch folder; `abandon` stops their source. */
+  const cut = (chunks: AsyncIterable<Buffer>, prefix: string, abandon?: () => void) =>
     segments(chunks, {
+      ...(abandon ? { abandon } : {}),
       cutter: options.segmentBytes !== undefined ? recordCutter(format) : null,
       segmentBytes: options.segmentBytes ?? Number.POSITIVE_INFINITY,
       header: format.format === 'delimited' && format.header !== false,
@@ -85,9 +86,12 @@ export function materialize(file: SourceFile, format: SourceFormat, scratch: str
         yield { label: file.path, path: local.path };
         return;
       }
-      const plain = await openPlain(file, format, plainOptions);
+      // The download is stopped at once when the parts' reader stops early, not when its next bytes arrive.
+      const download = new AbortController();
+      const signal = options.signal ? AbortSignal.any([options.signal, download.signal]) : download.signal;
+      const plain = await openPlain(file, format, { ...plainOptions, signal });
       inputBytes = () => plain.inputBytes;
-      for await (const path of cut(plain.chunks, 'source')) yield { label: file.path, path };
+      for await (const path of cut(plain.chunks, 'source', () => download.abort())) yield { label: file.path, path };
       return;
     }
     if (format.format === 'parquet')

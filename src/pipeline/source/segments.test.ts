@@ -78,6 +78,37 @@ describe('segments', () => {
     expect(stoppedAt).toBeLessThan(50);
   });
 
+  it('abandons a stalled source at once when the caller stops, instead of waiting for its next chunk', async () => {
+    let release: (error: Error) => void = () => {};
+    const stalled = (async function* () {
+      for (let i = 0; i < 15; i++) yield Buffer.from(LINE);
+      // As a socket that sends nothing more: only abandoning it ends the wait.
+      await new Promise((_, reject) => {
+        release = reject;
+      });
+    })();
+    const abandoned: string[] = [];
+    const parts = segments(stalled, {
+      cutter: recordCutter({ format: 'json' }),
+      segmentBytes: SEGMENT,
+      header: false,
+      maxHeaderBytes: 1024,
+      pathFor: (i) => join(dir, `source-${i}`),
+      abandon: () => {
+        abandoned.push('abandoned');
+        release(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+      },
+    });
+    for await (const path of parts) {
+      expect(path).toBe(join(dir, 'source-0'));
+      // The second segment has begun (four lines of it) and waits for more.
+      expect(await eventually(() => existsSync(join(dir, 'source-1')))).toBe(true);
+      break;
+    }
+    expect(abandoned).toEqual(['abandoned']);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('gives the stream’s failure when the caller asks for the segment it broke, and leaves nothing behind', async () => {
     const progress = { read: 0 };
     const handed: string[] = [];

@@ -13,6 +13,11 @@ export interface SegmentOptions {
   maxHeaderBytes: number;
   /** The path of the i-th segment. */
   pathFor(index: number): string;
+  /**
+   * Called when the caller stops before the end (or a segment fails): it should end `chunks` at once (abort the
+   * download), so that the segment being written ahead is not waited for, however slow its source.
+   */
+  abandon?: () => void;
 }
 
 /**
@@ -28,10 +33,14 @@ export async function* segments(chunks: AsyncIterable<Buffer>, options: SegmentO
   const stop = { asked: false };
   const written = writeSegments(chunks, options, stop);
   let next = written.next();
+  let ended = false;
   try {
     for (;;) {
       const current = await next;
-      if (current.done) return;
+      if (current.done) {
+        ended = true;
+        return;
+      }
       next = written.next();
       // Its failure (the download's) is met when the caller asks for that segment.
       next.catch(() => undefined);
@@ -42,8 +51,10 @@ export async function* segments(chunks: AsyncIterable<Buffer>, options: SegmentO
       }
     }
   } finally {
-    // The caller stopped early, or a segment failed: the writer stops at its next chunk, and what it wrote goes too.
+    // The caller stopped early, or a segment failed: the writer stops (at once when the source is abandoned, else at its
+    // next chunk), and what it wrote goes too.
     stop.asked = true;
+    if (!ended) options.abandon?.();
     const ahead = await next.catch(() => null);
     if (ahead && !ahead.done) await rm(ahead.value, { force: true });
     await written.return(undefined);
