@@ -157,16 +157,16 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('Kinesis streaming flows (%s
     const rowErrors: any[] = [];
     for (const [id] of ofRun) {
       const meta = await t.call('GET', `/data/foundation/export/batches/${id}/meta?path=row_errors`);
-      if (meta.statusCode === 200)
-        rowErrors.push(
-          ...meta.body
-            .split('\n')
-            .filter((line: string) => line.trim())
-            .map((line: string) => JSON.parse(line)),
-        );
+      expect(meta.statusCode).toBe(200);
+      rowErrors.push(
+        ...meta.body
+          .split('\n')
+          .filter((line: string) => line.trim())
+          .map((line: string) => JSON.parse(line)),
+      );
     }
     expect(rowErrors).toHaveLength(3);
-    // And no other flow's batch, nor a run that is not there.
+    // Of the flow's dataset, no batch is another run's.
     expect((await t.call('GET', `/data/foundation/catalog/batches?property=relatedObjects.id!=${run.id}&dataSet=${flow.dataSetId}`)).json()).toEqual(
       {},
     );
