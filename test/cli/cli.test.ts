@@ -193,6 +193,14 @@ describe('the tributary CLI against a running server', () => {
     const table = await at(['runs', 'list']);
     expect(table.stdout).toContain(runs[0].id);
 
+    // The run's row errors, from its batch: the one broken e-mail, by file and row.
+    const errors = await at(['runs', 'errors', runs[0].id, '--json']);
+    expect(errors.code).toBe(0);
+    expect(json(errors)).toEqual([expect.objectContaining({ batch: expect.any(String), file: expect.stringMatching(/data8\.csv$/), row: 3 })]);
+    expect(json(errors)[0].code).toMatch(/^[A-Z]+-\d{4}$/);
+    expect((await at(['runs', 'errors', runs[0].id])).stdout).toMatch(/^BATCH\s+FILE\s+ROW\s+CODE\s+FIELD\s+MESSAGE\n\S+\s+\S*data8\.csv\s+3\s/);
+    expect((await at(['runs', 'errors', '00000000-0000-4000-8000-000000000000'])).code).toBe(1);
+
     // ingest: one JSON file into the same dataset through the Batch Ingestion API.
     const file = join(folder, 'people.json');
     writeFileSync(file, `${JSON.stringify({ _id: 'cli-1', person: { name: { firstName: 'Edsger', lastName: 'Dijkstra' } } })}\n`);

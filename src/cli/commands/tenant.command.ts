@@ -12,6 +12,8 @@ type Run = (work: () => Promise<number>) => Promise<void>;
 
 const SM = '/data/foundation/sandbox-management';
 const FLOWS = '/data/foundation/flowservice';
+const CATALOG = '/data/foundation/catalog';
+const EXPORT = '/data/foundation/export';
 
 function tenant(command: Command, ctx: CliContext): { api: TenantClient; out: Output; options: ClientOptions } {
   const options = command.optsWithGlobals() as ClientOptions;
@@ -148,6 +150,18 @@ function registerFlows(program: Command, ctx: CliContext, run: Run): void {
       }),
     );
   runs
+    .command('errors <runId>')
+    .description("a run's row errors: file, row, code, field and message; a streaming run's are its micro-batches', newest first")
+    .option('--limit <n>', 'at most this many', '100')
+    .action((runId: string, options: { limit: string }, command: Command) =>
+      run(async () => {
+        const { api, out } = tenant(command, ctx);
+        const errors = await runRowErrors(api, runId, number(options.limit));
+        out.result(errors, () => table(errors, ['batch', 'file', 'row', 'code', 'field', 'message']));
+        return EXIT.ok;
+      }),
+    );
+  runs
     .command('watch [runId]')
     .description(
       "follow a run live: files and records done, rate, errors; exits 0 when it succeeds, 1 when it fails (a streaming flow's run: until its window ends)",
@@ -206,6 +220,45 @@ function registerFlows(program: Command, ctx: CliContext, run: Run): void {
         }
       }),
     );
+}
+
+/** One row error of a run, with the batch it is kept in. */
+type RunRowError = {
+  batch: string;
+  file?: string;
+  row?: number;
+  code?: string;
+  field?: string;
+  message?: string;
+};
+
+/**
+ * A run's row errors, newest batch first, at most `limit`: its batches are those that name it among their related
+ * objects (a file run's one batch, or a streaming run's micro-batches), and each keeps its own row errors.
+ */
+async function runRowErrors(api: TenantClient, runId: string, limit: number): Promise<RunRowError[]> {
+  // A run that is not there is an error of its own (404), not an empty list.
+  await api.request('GET', `${FLOWS}/runs/${encodeURIComponent(runId)}`);
+  const query = new URLSearchParams({ property: `relatedObjects.id==${runId}`, limit: '100', orderBy: 'desc:created' });
+  const batches = ((await api.request('GET', `${CATALOG}/batches?${query}`)).body ?? {}) as Record<string, BatchDocument>;
+  const found: RunRowError[] = [];
+  for (const [batch, document] of Object.entries(batches)) {
+    if (found.length >= limit) break;
+    if (!document.failedRecordCount) continue;
+    const { body } = await api.request('GET', `${EXPORT}/batches/${encodeURIComponent(batch)}/meta?path=row_errors`);
+    // One JSON object per line: the client parses a single line, and leaves several as text.
+    const errors =
+      typeof body === 'string'
+        ? body
+            .split('\n')
+            .filter((line) => line.trim())
+            .map((line) => JSON.parse(line))
+        : body
+          ? [body]
+          : [];
+    for (const error of errors as Array<Omit<RunRowError, 'batch'>>) if (found.length < limit) found.push({ batch, ...error });
+  }
+  return found;
 }
 
 function registerIngest(program: Command, ctx: CliContext, run: Run): void {
