@@ -10,7 +10,7 @@
  * - `--segment BYTES`: with --remote, the size of the segments it is cut into (the pipeline's default otherwise);
  * - `--explain`: prints `EXPLAIN ANALYZE` of every statement the engine runs, after the runs;
  * - `--sql FILE`: writes those statements to FILE, separated by lines of `;;`.
- * Prints, per run, the CPU seconds of the process (every thread, DuckDB's included) and the stage times.
+ * Prints, per run, the CPU seconds of the process (every thread, DuckDB's included), its peak RSS and the stage times.
  */
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +85,9 @@ try {
         run: i + 1,
         ms: Math.round(performance.now() - started),
         cpu: Number(((used.user + used.system) / 1e6).toFixed(2)),
+        // The process's peak resident memory so far (VmHWM), and V8's heap now: what the engine holds beside what JavaScript does.
+        peakRssMb: peakRssMb(),
+        heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
         rows: result.inputRecordCount,
         output: result.outputRecordCount,
         failed: result.failedRecordCount,
@@ -117,6 +120,12 @@ function throttled(stream: Readable, bytesPerSecond: number): Readable {
       }
     })(),
   );
+}
+
+/** The process's peak resident set so far, in MiB (Linux). */
+function peakRssMb(): number | undefined {
+  const line = readFileSync('/proc/self/status', 'utf8').match(/^VmHWM:\s+(\d+) kB/m);
+  return line ? Math.round(Number(line[1]) / 1024) : undefined;
 }
 
 /** EXPLAIN ANALYZE of the statements of the first run, on an engine of the ingest's settings (local files only). */
