@@ -548,6 +548,7 @@ create table table_compaction_leases (
 
 CREATE INDEX base_connections_scope ON public.base_connections USING btree (org_id, sandbox_id, created_at);
 CREATE INDEX batches_in_flight_idx ON public.batches USING btree (status) WHERE (status = ANY (ARRAY['loading'::text, 'processing'::text]));
+CREATE INDEX batches_related_objects_idx ON public.batches USING gin (related_objects jsonb_path_ops);
 CREATE INDEX batches_scope_idx ON public.batches USING btree (org_id, sandbox_id, dataset_id, created_at);
 CREATE INDEX datasets_scope_idx ON public.datasets USING btree (org_id, sandbox_id, created_at);
 CREATE UNIQUE INDEX datasets_table_name_idx ON public.datasets USING btree (org_id, sandbox_id, table_name);
