@@ -159,6 +159,28 @@ describe('ingest: remote files cut into segments', () => {
     expect(cut.seen.most).toBeLessThanOrEqual(2);
   });
 
+  it('stops a stalled download at once when an early segment fails the file, and leaves no segment behind', async () => {
+    // Gzip's signature where plain text is declared fails the file at its first segment; the source then sends
+    // nothing more and never ends, as a stalled socket. What it sent is a segment and a half, so the second segment
+    // waits for bytes that never come: only abandoning the download lets the ingest finish.
+    const head = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08]), Buffer.from(`,id\n${'1,x\n'.repeat(25_000)}`)]);
+    const stalled = new Readable({ read() {} });
+    stalled.push(head);
+    const scratch = mkdtempSync(join(work, 'scratch-'));
+    const result = await ingest({
+      files: [{ path: '/in/stalled.csv', size: head.length * 10, open: async () => stalled }],
+      format: { format: 'delimited' },
+      mappings: MAPPINGS,
+      target: targetSchema(),
+      outputDir: mkdtempSync(join(work, 'out-')),
+      workDir: scratch,
+      segmentBytes: SEGMENT,
+    });
+    expect(result.files[0]!.error).toMatchObject({ code: 'FILE-5005' });
+    expect(stalled.destroyed).toBe(true);
+    expect(segmentFiles(scratch)).toEqual([]);
+  });
+
   it('keeps multi-line JSON whole: it splits only once parsed', async () => {
     const doc = JSON.stringify(
       Array.from({ length: 3000 }, (_, i) => ({ id: String(i + 1), first_name: 'z'.repeat(50) })),
