@@ -259,8 +259,8 @@ const rowCount = async (connection: Engine['connection'], query: string) => (awa
  * file. One statement reads it once: it writes the rows the verdict accepts straight to the output and hands the
  * flagged ones (their numbers, source columns and record text: few, as a rule) to a capture function (see
  * FlaggedCapture), from which they go to the JavaScript mapper in file order. When they are too many to hold, or
- * the statement fails, the file is read twice instead (runTwoReads), which reads apart from writing. Either way the rows, their numbers and so the row errors are
- * those of the scratch path.
+ * the statement fails, the file is read twice instead (runTwoReads), which reads apart from writing. Either way the
+ * rows, their numbers and so the row errors are those of the scratch path.
  */
 async function runOnePass(run: NumberedRun): Promise<PlanOutcome | null> {
   const { engine, plan, source, numbered, times } = run;
@@ -309,9 +309,10 @@ async function runOnePass(run: NumberedRun): Promise<PlanOutcome | null> {
 }
 
 /**
- * The one-pass plan for flagged rows too many to hold: one statement evaluates the verdict and copies the flagged
- * rows alone to the scratch copy; one writes every other row, by number, straight from the file to the output;
- * then the flagged rows go from their copy to the JavaScript mapper.
+ * The one-pass plan in two reads, for flagged rows too many to hold or after its one statement failed: one statement
+ * evaluates the verdict and copies the flagged rows alone to the scratch copy (a failure here is the reading's); one
+ * writes every other row, by number, straight from the file to the output (a failure here is writeFailed); then the
+ * flagged rows go from their copy to the JavaScript mapper.
  */
 async function runTwoReads(run: NumberedRun): Promise<PlanOutcome | null> {
   const { engine, plan, source, numbered, scratch, times } = run;

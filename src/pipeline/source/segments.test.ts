@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordCutter } from './record-cutter.js';
+import { waitFor } from '../../../test/support/wait-for.js';
 import { segments } from './segments.js';
 
 const LINE = `${'x'.repeat(99)}\n`;
@@ -24,12 +25,6 @@ function source(progress: { read: number }, fail?: Error): AsyncIterable<Buffer>
   })();
 }
 
-/** Waits (up to 2 s) until `test` holds, then says whether it did. */
-async function eventually(test: () => boolean): Promise<boolean> {
-  for (let waited = 0; waited < 2000 && !test(); waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
-  return test();
-}
-
 describe('segments', () => {
   let dir: string;
   beforeEach(() => {
@@ -37,8 +32,9 @@ describe('segments', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cut = (chunks: AsyncIterable<Buffer>) =>
+  const cut = (chunks: AsyncIterable<Buffer>, abandon?: () => void) =>
     segments(chunks, {
+      ...(abandon ? { abandon } : {}),
       cutter: recordCutter({ format: 'json' }),
       segmentBytes: SEGMENT,
       header: false,
@@ -53,7 +49,11 @@ describe('segments', () => {
       seen.push(readFileSync(path, 'utf8'));
       const index = seen.length - 1;
       // The segment after this one is written meanwhile…
-      if (index < 4) expect(await eventually(() => existsSync(join(dir, `source-${index + 1}`)) && progress.read >= readBy(index + 1))).toBe(true);
+      if (index < 4)
+        await waitFor(() => existsSync(join(dir, `source-${index + 1}`)) && progress.read >= readBy(index + 1), {
+          timeoutMs: 2000,
+          what: 'the next segment',
+        });
       // …and then the stream waits: nothing past it is read, and two segments at most are on disk.
       await new Promise((resolve) => setTimeout(resolve, 30));
       expect(progress.read).toBe(readBy(index + 1));
@@ -67,7 +67,7 @@ describe('segments', () => {
   it('removes the segment written ahead and stops reading when the caller stops early', async () => {
     const progress = { read: 0 };
     for await (const path of cut(source(progress))) {
-      expect(await eventually(() => existsSync(join(dir, 'source-1')))).toBe(true);
+      await waitFor(() => existsSync(join(dir, 'source-1')), { timeoutMs: 2000, what: 'the second segment' });
       expect(path).toBe(join(dir, 'source-0'));
       break;
     }
@@ -88,21 +88,14 @@ describe('segments', () => {
       });
     })();
     const abandoned: string[] = [];
-    const parts = segments(stalled, {
-      cutter: recordCutter({ format: 'json' }),
-      segmentBytes: SEGMENT,
-      header: false,
-      maxHeaderBytes: 1024,
-      pathFor: (i) => join(dir, `source-${i}`),
-      abandon: () => {
-        abandoned.push('abandoned');
-        release(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-      },
+    const parts = cut(stalled, () => {
+      abandoned.push('abandoned');
+      release(Object.assign(new Error('aborted'), { name: 'AbortError' }));
     });
     for await (const path of parts) {
       expect(path).toBe(join(dir, 'source-0'));
       // The second segment has begun (four lines of it) and waits for more.
-      expect(await eventually(() => existsSync(join(dir, 'source-1')))).toBe(true);
+      await waitFor(() => existsSync(join(dir, 'source-1')), { timeoutMs: 2000, what: 'the second segment' });
       break;
     }
     expect(abandoned).toEqual(['abandoned']);
