@@ -168,6 +168,33 @@ describe('TableCompactor.noteLanded', () => {
   });
 });
 
+/**
+ * A compaction on `platform` asked to stop (the process shutting down) once its rewrite has its staging area; the
+ * staging folder it had is kept to look at afterwards.
+ */
+function stopOnceStaged(platform: Platform) {
+  let stagedDir = '';
+  return {
+    stagedDir: () => stagedDir,
+    async compact(where: Parameters<Platform['compactor']['compact']>[0]) {
+      const lake = platform.lake;
+      const original = lake.stageTableFiles;
+      const stop = new AbortController();
+      lake.stageTableFiles = async (location) => {
+        const staging = await original.call(lake, location);
+        stagedDir = staging.dir;
+        stop.abort(new Error('shutting down'));
+        return staging;
+      };
+      try {
+        return await platform.compactor.compact(where, stop.signal);
+      } finally {
+        lake.stageTableFiles = original;
+      }
+    },
+  };
+}
+
 describe('compacting a dataset table on PGlite', () => {
   let t: TestPlatform;
   let world: World;
@@ -327,22 +354,9 @@ describe('compacting a dataset table on PGlite', () => {
     for (let i = 0; i < 16; i++) await land(world, `x${String(i).padStart(2, '0')}`, true);
     const liveBefore = await liveUris(world);
     const metadataBefore = (await metadataOf(world)).snapshots.length;
-    const lake = t.platform.lake;
-    const original = lake.stageTableFiles;
-    const stop = new AbortController();
-    let stagedDir = '';
-    // The process is asked to stop once the rewrite has its staging area.
-    lake.stageTableFiles = async (location) => {
-      const staging = await original.call(lake, location);
-      stagedDir = staging.dir;
-      stop.abort(new Error('shutting down'));
-      return staging;
-    };
-    try {
-      expect(await t.platform.compactor.compact({ ...world.scope, datasetId: world.datasetId }, stop.signal)).toEqual({ status: 'stopped' });
-    } finally {
-      lake.stageTableFiles = original;
-    }
+    const stopping = stopOnceStaged(t.platform);
+    expect(await stopping.compact({ ...world.scope, datasetId: world.datasetId })).toEqual({ status: 'stopped' });
+    const stagedDir = stopping.stagedDir();
     expect(stagedDir).not.toBe('');
     expect(existsSync(stagedDir)).toBe(false);
     expect(await liveUris(world)).toEqual(liveBefore);
@@ -511,6 +525,19 @@ describe('compaction racing REVERTs across two platforms on PostgreSQL', () => {
     world.names.delete(last);
     expect((await sqlRows(world)).map((r) => r._id)).toEqual(expectedRows([...world.names.values()]));
     expect((await icebirdRows(world)).map((r) => r._id)).toEqual(expectedRows([...world.names.values()]));
+  });
+
+  it('a compaction stopped on one platform gives its lease back at once: the other compacts the table', async () => {
+    const world = await setUp(t, 'Stopped People');
+    for (let i = 0; i < 16; i++) await land(world, `s${String(i).padStart(2, '0')}`, true);
+    const where = { ...world.scope, datasetId: world.datasetId };
+    const liveBefore = await liveUris(world);
+    const stopping = stopOnceStaged(t.platform);
+    expect(await stopping.compact(where)).toEqual({ status: 'stopped' });
+    expect(existsSync(stopping.stagedDir())).toBe(false);
+    expect(await liveUris(world)).toEqual(liveBefore);
+    expect(await other.compactor.compact(where)).toMatchObject({ status: 'compacted', removedFiles: 16 });
+    expect((await sqlRows(world)).map((r) => r._id)).toEqual(expectedRows([...world.names.values()]));
   });
 });
 
