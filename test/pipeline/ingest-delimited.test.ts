@@ -256,6 +256,51 @@ describe('ingest: delimited files', () => {
     ]);
     expect(readdirSync(out)).toEqual([]);
   });
+  it('numbers the rows it flags while reading a large file on several threads once, repeated rows too; a file it cannot so number takes a scratch copy', async () => {
+    // Past DuckDB's read buffer, so that its threads each read a part of the file and flag rows in no order.
+    const padding = 'y'.repeat(200);
+    const lines = ['id,first_name,last_name,email,birth,points'];
+    for (let i = 1; i <= 200_000; i++) {
+      // Every 997th row is the same broken row (no e-mail), every 1,009th row is ragged.
+      if (i % 997 === 0) lines.push(`dup,Ann,Lee${padding},not-an-email,1990-01-02,1`);
+      else if (i % 1009 === 0) lines.push(`${i},Short`);
+      else lines.push(`${i},Bo,Ray${padding},b${i}@example.com,1990-01-02,${i}`);
+    }
+    const run = async (csv: string, engineMode: 'auto' | 'javascript') => {
+      const dir = mkdtempSync(join(out, `${engineMode}-`));
+      const result = await ingest({
+        files: [memoryFile('/in/large.csv', csv)],
+        format: { format: 'delimited' },
+        mappings: MAPPINGS,
+        target: targetSchema(),
+        outputDir: dir,
+        engineMode,
+      });
+      const [row] = await query(`SELECT count(*)::INTEGER AS n, count(DISTINCT _id)::INTEGER AS ids FROM '${dir}/*.parquet'`);
+      return { result, row };
+    };
+    const csv = `${lines.join('\n')}\n`;
+    expect(csv.length).toBeGreaterThan(40 * 1024 * 1024);
+    const plan = await run(csv, 'auto');
+    expect(plan.result.timings).toHaveProperty('findFlagged');
+    expect(plan.result.timings).not.toHaveProperty('csvToScratch');
+    const js = await run(csv, 'javascript');
+    expect(plan.result.rowErrors).toEqual(js.result.rowErrors);
+    expect(plan.row).toEqual(js.row);
+    const failed = Math.floor(200_000 / 997) + Math.floor(200_000 / 1009) - Math.floor(200_000 / (997 * 1009));
+    expect(plan.result.failedRecordCount).toBe(failed);
+    expect(plan.result.rowErrors.slice(0, 2).map((e) => e.row)).toEqual([997, 1009]);
+    // Lines ended by a lone CR, which DuckDB reads as line ends and the search for flagged rows does not: the plan
+    // keeps a scratch copy of the rows instead, to the same numbers.
+    const cr = await run(csv.slice(0, 2_000_000).replaceAll('\n', '\r'), 'auto');
+    expect(cr.result.timings).toHaveProperty('findFlagged');
+    expect(cr.result.timings).toHaveProperty('csvToScratch');
+    const crJs = await run(csv.slice(0, 2_000_000).replaceAll('\n', '\r'), 'javascript');
+    expect(cr.result.rowErrors).toEqual(crJs.result.rowErrors);
+    expect(cr.result.rowErrors.length).toBeGreaterThan(10);
+    expect(cr.row).toEqual(crJs.row);
+  });
+
   it('reads a large file with quoted line breaks, which DuckDB refuses to read in parallel with padded short rows, on one thread', async () => {
     // Past DuckDB's 32 MB read buffer, so that its parallel reader meets a quoted line break and refuses the file.
     const padding = 'x'.repeat(300);
@@ -284,7 +329,8 @@ describe('ingest: delimited files', () => {
     };
     const plan = await run('auto');
     expect(plan.result.files[0]?.error).toBeUndefined();
-    expect(plan.result.timings).toHaveProperty('csvToScratch');
+    // The plan read it (once, on one thread), not the JavaScript path.
+    expect(plan.result.timings).toHaveProperty('sourceToOutput');
     // Every tenth row is ragged (12 rows), every fifth has no number for points (24,000 rows less the ragged ones among them).
     expect(plan.result.failedRecordCount).toBe(12 + 24_000 - 12);
     expect(plan.row).toEqual({ n: 120_000 - 24_000, broken: 120_000 - 24_000 });

@@ -8,7 +8,7 @@ import { readVarChars } from './varchar-vectors.js';
  * source read once gives both: the statement's filter is `CASE WHEN verdict THEN true ELSE capture(…) END`,
  * DuckDB evaluates the ELSE branch for the flagged rows only, and the function keeps their values here and
  * answers false. It runs on the JavaScript thread, one chunk at a time, in whatever order DuckDB's threads
- * reach the rows: `rows()` gives them back sorted by their row number (the first argument).
+ * reach the rows: `rows()` gives them back sorted by their row number (when the first argument is one).
  *
  * What it holds is bounded: past `maxRows` rows or `maxChars` characters it makes the statement fail
  * (`overflowed`), and the caller takes a way that keeps the flagged rows in DuckDB instead.
@@ -39,7 +39,12 @@ export class FlaggedCapture {
     return !this.overflowed;
   }
 
-  /** The rows in row-number order, the number as a number: `[row, ...the other arguments]`. */
+  /** The rows as they were caught (in no order): the function's arguments. */
+  values(): ReadonlyArray<ReadonlyArray<string | null>> {
+    return this.held;
+  }
+
+  /** The rows in row-number order, the number (the first argument) as a number: `[row, ...the other arguments]`. */
   rows(): unknown[][] {
     return this.held.map(([row, ...rest]) => [Number(row), ...rest]).sort((a, b) => (a[0] as number) - (b[0] as number));
   }

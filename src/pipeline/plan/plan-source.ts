@@ -6,6 +6,7 @@ import type { Expr } from '../mapping/expression/ast.js';
 import { parseExpression } from '../mapping/expression/parse.js';
 import { splitPath } from '../mapping/paths.js';
 import { csvFailure, refusedInParallel, toRecord, type DelimitedSource } from '../read/delimited.js';
+import { numberDelimitedRows } from '../read/delimited-row-numbers.js';
 import { jsonRecord, readFailure } from '../read/duckdb-json-rows.js';
 import { jsonLinesAgree, readJsonLines } from '../read/json-lines.js';
 import type { RecordBatches } from '../read/records.js';
@@ -65,6 +66,13 @@ export interface PlanSource {
     /** `numbered.from` without `record.column` (and what only it needs read): for the accepted rows. */
     bare: string;
   };
+  /**
+   * For a source whose reader numbers no rows (DuckDB's CSV reader): the rows a plan flagged while reading the file
+   * once, given by their `columns` values, found again in the file — `[row number, ...values]` in file order, as
+   * `flagged` takes them — or null when they cannot be told apart so (the plan then keeps a scratch copy instead).
+   * `total`: the rows the plan read.
+   */
+  findRows?(rows: ReadonlyArray<ReadonlyArray<string | null>>, total: number): Promise<unknown[][] | null>;
   /** Whether the engine reads the file as the JavaScript reader does (checked beside the plan's first pass). */
   agrees?(): Promise<boolean>;
   /** The same rows read another way, after an error of the engine's reader that another way avoids; null: none. */
@@ -110,6 +118,7 @@ export function delimitedPlanSource(source: DelimitedSource): PlanSource {
     async *flagged(rows) {
       for await (const chunk of rows) yield chunk.map(([row, ...fields]) => toRecord(fields as Array<string | null>, names, row as number));
     },
+    findRows: (rows, total) => numberDelimitedRows(source.layout, rows, total),
     failure: (error) => csvFailure(error, source),
     retry: (error) => (source.sequential && refusedInParallel(error) ? delimitedPlanSource(source.sequential) : null),
   };

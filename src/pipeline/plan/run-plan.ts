@@ -74,10 +74,16 @@ export async function runPlan(
   capturedRows?: number,
 ): Promise<PlanOutcome | null> {
   const { connection } = engine;
-  // Without derived columns (whose functions would run twice) a source that numbers its rows needs no scratch copy
-  // (nor one whose reading is checked or retried beside the first pass: those take the scratch path).
-  if (source.numbered && plan.derived.length === 0 && !source.agrees && !source.retry)
-    return runOnePass({ engine, plan, source, numbered: source.numbered, outputPath, scratch, flagged, times, dayColumn, capturedRows });
+  const run: PlanRun = { engine, plan, source, outputPath, scratch, flagged, times, dayColumn, capturedRows };
+  // Without derived columns (whose functions would run twice) nor a reading checked beside the first pass, the file is
+  // read once: a source that numbers its rows needs no scratch copy, nor one whose flagged rows are found again after.
+  if (plan.derived.length === 0 && !source.agrees) {
+    if (source.numbered && !source.retry) return runOnePass({ ...run, numbered: source.numbered });
+    if (source.findRows) {
+      const found = await runOnePassFinding(run, source.findRows);
+      if (found) return found;
+    }
+  }
   const raw = source.columns.join(', ');
   registerPlanFunctions(engine, plan.functions);
   // Derived columns (vectorized Data Prep functions) are computed once per row, in a subquery the
@@ -237,12 +243,11 @@ async function handFlagged(
   times.add('flagged', performance.now() - started);
 }
 
-/** One file's run of a plan over a source that numbers its rows: runPlan's arguments, the numbering made sure of. */
-interface NumberedRun {
+/** One file's run of a plan: runPlan's arguments. */
+interface PlanRun {
   engine: Engine;
   plan: SqlPlan;
   source: PlanSource;
-  numbered: NonNullable<PlanSource['numbered']>;
   outputPath: string;
   scratch: Scratch;
   flagged: (records: SourceRecord[]) => Promise<void>;
@@ -251,61 +256,114 @@ interface NumberedRun {
   capturedRows: number | undefined;
 }
 
+/** A run over a source that numbers its rows, the numbering made sure of. */
+interface NumberedRun extends PlanRun {
+  numbered: NonNullable<PlanSource['numbered']>;
+}
+
 /** The one number a count query answers. */
 const rowCount = async (connection: Engine['connection'], query: string) => (await connection.runAndReadAll(query)).getRowsJS()[0]![0] as number;
 
 /**
- * The plan over a source that numbers its rows itself (Parquet's file_row_number), with no scratch copy of the
- * file. One statement reads it once: it writes the rows the verdict accepts straight to the output and hands the
- * flagged ones (their numbers, source columns and record text: few, as a rule) to a capture function (see
- * FlaggedCapture), from which they go to the JavaScript mapper in file order. When they are too many to hold, or
- * the statement fails, the file is read twice instead (runTwoReads), which reads apart from writing. Either way the
- * rows, their numbers and so the row errors are those of the scratch path.
+ * One statement that reads `from` once: it writes the rows the verdict accepts straight to the output and hands the
+ * flagged ones (these values of each, as VARCHAR: few, as a rule) to a capture function (see FlaggedCapture). The
+ * statement's failure comes back as it came, with the capture as it was filled until then.
  */
-async function runOnePass(run: NumberedRun): Promise<PlanOutcome | null> {
-  const { engine, plan, source, numbered, times } = run;
-  const { connection } = engine;
+async function copyCapturing(
+  run: PlanRun,
+  from: string,
+  captured: string[],
+): Promise<{ output: Written; capture: FlaggedCapture } | { error: unknown; capture: FlaggedCapture }> {
+  const { engine, plan, times } = run;
   registerPlanFunctions(engine, plan.functions);
-  const record = source.record;
   const capture = new FlaggedCapture(run.capturedRows);
-  const captured = [
-    `(${numbered.position} + 1)::VARCHAR`,
-    ...source.columns.map((c) => `${c}::VARCHAR`),
-    // The record's text is VARCHAR already.
-    ...(record ? [record.text(record.column)] : []),
-  ];
   // As in runPlan: a CASE condition, so each AND/OR term is evaluated only for the rows still undecided, and the
   // capture only for the flagged ones.
-  const accepted = `${numbered.from} WHERE CASE WHEN ${plan.ok} THEN true ELSE ${CAPTURE_FUNCTION}(${captured.join(', ')}) END`;
+  const accepted = `${from} WHERE CASE WHEN ${plan.ok} THEN true ELSE ${CAPTURE_FUNCTION}(${captured.join(', ')}) END`;
   const release = captureFlagged(engine, capture);
-  let copied: { output: Written; total: number } | 'readApart';
   try {
-    const output = await copyAccepted(connection, plan, accepted, run.outputPath, times, run.dayColumn, 'sourceToOutput');
-    copied = { output, total: await times.time('count', () => rowCount(connection, numbered.count)) };
+    return { output: await copyAccepted(engine.connection, plan, accepted, run.outputPath, times, run.dayColumn, 'sourceToOutput'), capture };
   } catch (error) {
-    if (!capture.overflowed) {
-      // Nothing was kept or handed over, and a file the engine cannot read fails as in runPlan.
-      const failure = source.failure(error);
-      if (failure) throw failure;
-      if (engine.interrupted) throw error;
-    }
-    // Too many flagged rows to hold, or a failure of reading or of writing (one statement here did both): reading the
-    // file apart from writing it says which, as runPlan does (the JavaScript path reads it, or the file fails as writeFailed).
-    copied = 'readApart';
+    return { error, capture };
   } finally {
     release();
   }
-  if (copied === 'readApart') return runTwoReads(run);
-  const { output, total } = copied;
-  if (output.rows + capture.count !== total) {
+}
+
+/**
+ * Lands what a one-pass statement wrote and caught: the written and flagged rows must make up the file's `total`, or
+ * nothing lands; an output of no row is removed; the flagged `rows` (`[row, ...source columns]` in file order) go to
+ * the JavaScript mapper.
+ */
+async function landOnePass(run: PlanRun, output: Written, total: number, rows: unknown[][]): Promise<PlanOutcome> {
+  if (output.rows + rows.length !== total) {
     await removeAll(output.paths);
-    throw new Error(`the plan wrote ${output.rows} rows and flagged ${capture.count} of ${total}`);
+    throw new Error(`the plan wrote ${output.rows} rows and flagged ${rows.length} of ${total}`);
   }
   // Every row flagged: DuckDB still wrote an (empty) file, which no batch needs.
   if (output.rows === 0) await removeAll(output.paths);
   const { bytes, paths } = output.rows > 0 ? output : { bytes: 0, paths: [] };
-  if (capture.count > 0) await handFlagged(source, [capture.rows()], paths, run.outputPath, run.flagged, times);
+  if (rows.length > 0) await handFlagged(run.source, [rows], paths, run.outputPath, run.flagged, run.times);
   return { rows: total, written: output.rows, bytes, paths };
+}
+
+/**
+ * The plan over a source that numbers its rows itself (Parquet's file_row_number), with no scratch copy of the
+ * file: one statement reads it once (copyCapturing), the flagged rows caught with their numbers. When they are too
+ * many to hold, or the statement fails, the file is read twice instead (runTwoReads), which reads apart from writing.
+ * Either way the rows, their numbers and so the row errors are those of the scratch path.
+ */
+async function runOnePass(run: NumberedRun): Promise<PlanOutcome | null> {
+  const { engine, source, numbered, times } = run;
+  const record = source.record;
+  const copied = await copyCapturing(run, numbered.from, [
+    `(${numbered.position} + 1)::VARCHAR`,
+    ...source.columns.map((c) => `${c}::VARCHAR`),
+    // The record's text is VARCHAR already.
+    ...(record ? [record.text(record.column)] : []),
+  ]);
+  if ('error' in copied) {
+    if (!copied.capture.overflowed) {
+      // Nothing was kept or handed over, and a file the engine cannot read fails as in runPlan.
+      const failure = source.failure(copied.error);
+      if (failure) throw failure;
+      if (engine.interrupted) throw copied.error;
+    }
+    // Too many flagged rows to hold, or a failure of reading or of writing (one statement here did both): reading the
+    // file apart from writing it says which, as runPlan does (the JavaScript path reads it, or the file fails as writeFailed).
+    return runTwoReads(run);
+  }
+  const total = await times.time('count', () => rowCount(engine.connection, numbered.count));
+  return landOnePass(run, copied.output, total, copied.capture.rows());
+}
+
+/**
+ * The plan over a source whose reader numbers no rows but which finds given rows again (a delimited file, see
+ * PlanSource.findRows): one statement reads the file once (copyCapturing), catching the flagged rows' values, and if
+ * there are any, one pass over the file in JavaScript gives their numbers. Null when they are too many to hold or
+ * cannot be told apart, or the statement failed: the caller then reads the file into a scratch copy, which numbers
+ * every row and tells a failure of reading from one of writing. A reading refused that another way avoids is retried so.
+ */
+async function runOnePassFinding(run: PlanRun, findRows: NonNullable<PlanSource['findRows']>): Promise<PlanOutcome | null> {
+  const { engine, source, times } = run;
+  const copied = await copyCapturing(
+    run,
+    source.from,
+    source.columns.map((c) => `${c}::VARCHAR`),
+  );
+  if ('error' in copied) {
+    if (engine.interrupted) throw copied.error;
+    const again = copied.capture.overflowed ? null : source.retry?.(copied.error);
+    return again ? runPlan(engine, run.plan, again, run.outputPath, run.scratch, run.flagged, times, run.dayColumn, run.capturedRows) : null;
+  }
+  const { output, capture } = copied;
+  const total = output.rows + capture.count;
+  const rows = capture.count > 0 ? await times.time('findFlagged', () => findRows(capture.values(), total)) : [];
+  if (rows === null) {
+    await removeAll(output.paths);
+    return null;
+  }
+  return landOnePass(run, output, total, rows);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { DuckDBResult } from '@duckdb/node-api';
 import type { SourceFormat } from '../contracts.js';
 import { sqlString, type Engine, engineMessage } from '../engine/duckdb.js';
 import { FileCode, FileFailure, RowCode } from '../errors.js';
+import type { DelimitedLayout } from './delimited-row-numbers.js';
 import { columnNames, readFirstRecord } from './first-record.js';
 import { DEFAULT_MAX_RECORD_BYTES, MAX_COLUMNS } from './limits.js';
 import type { RecordBatches, SourceRecord } from './records.js';
@@ -21,6 +22,8 @@ export interface DelimitedSource {
   names: string[];
   /** Leading records that are not data (the header). */
   skip: number;
+  /** The file and the reading's separators: what finding rows in it again takes (see numberDelimitedRows). */
+  layout: DelimitedLayout;
   /** The longest line the reader accepts (see csvFailure). */
   maxRecordBytes: number;
   /** The same reading on one thread: for the files the parallel reader refuses (see refusedInParallel); null when this is it. */
@@ -72,6 +75,7 @@ export async function delimitedSource(
     dataSql: `read_csv(${sqlString(path)}, ${options}${more}, skip = ${skip})`,
     names,
     skip,
+    layout: { path, delimiter, quote, escapeChar, skip, width },
     maxRecordBytes,
     sequential: null,
   });

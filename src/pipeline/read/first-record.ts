@@ -43,6 +43,11 @@ export async function readFirstRecord(
 /** How much of a file is read first for its first record. */
 const FIRST_READ_BYTES = 64 * 1024;
 
+/** The fields of one record's text, its line break removed, by the same rules (see delimited-row-numbers.ts). */
+export function parseRecord(text: string, delimiter: string, quote: string, escapeChar: string): string[] {
+  return firstRecord(text, delimiter, quote, escapeChar).fields;
+}
+
 /** The fields of the first record of `text`; `ended`: a line break ended it (else the text ran out first). */
 function firstRecord(text: string, delimiter: string, quote: string, escapeChar: string): { fields: string[]; ended: boolean } {
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;

@@ -1,0 +1,266 @@
+import { open } from 'node:fs/promises';
+import { parseRecord } from './first-record.js';
+
+/** How a delimited file is laid out for DuckDB's reader (see delimitedSource): what finding its rows again needs. */
+export interface DelimitedLayout {
+  path: string;
+  delimiter: string;
+  quote: string;
+  escapeChar: string;
+  /** Leading records that are not data (the header). */
+  skip: number;
+  /** The header's column count: a row is read as `width + 1` values (the last one catches a ragged row's extra field). */
+  width: number;
+}
+
+/** A row DuckDB read, as its values c0…cN (null where a short row was padded). */
+export type RowValues = ReadonlyArray<string | null>;
+
+const LF = 0x0a;
+const CR = 0x0d;
+const READ_BYTES = 1024 * 1024;
+
+/**
+ * The row numbers of some rows of a delimited file, given only their values: DuckDB's parallel CSV reader numbers
+ * nothing, so the rows a plan flags while reading the file once come back without their places in it. One pass of
+ * the file in JavaScript finds them again: rows with equal values are judged alike, so the rows to number are
+ * exactly those whose values equal one of them, as often as it was given. Only the first field of each row is
+ * read here (a row whose first field matches none is skipped); a match is compared in full.
+ *
+ * Null when the file's rows cannot be told apart here as DuckDB read them — a separator other than one ASCII byte,
+ * a row count other than `total`, a row matched more or fewer times than it was given — and the caller reads
+ * the file the way that numbers rows itself. Returns `[row number (1 = first data row), ...values]` in file order.
+ */
+export async function numberDelimitedRows(layout: DelimitedLayout, rows: readonly RowValues[], total: number): Promise<unknown[][] | null> {
+  const { delimiter, quote, escapeChar } = layout;
+  const bytes = [delimiter, quote, escapeChar].map((c) => (c.length === 1 ? c.charCodeAt(0) : -1));
+  if (bytes.some((b) => b < 0 || b >= 0x80)) return null;
+  const [delimiterByte, quoteByte, escapeByte] = bytes as [number, number, number];
+  const numbering = new Numbering(layout, new WantedRows(rows), delimiterByte, quoteByte);
+  const records = new RecordSplitter(quoteByte, escapeByte);
+  const handle = await open(layout.path, 'r');
+  try {
+    let carried: Buffer | null = null;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(READ_BYTES);
+      const { bytesRead } = await handle.read(chunk, 0, READ_BYTES, null);
+      if (bytesRead === 0) break;
+      // A record that began in an earlier chunk is whole once its end is found: read from one buffer then.
+      let buffer = chunk.subarray(0, bytesRead);
+      let from = 0;
+      if (carried) {
+        from = carried.length;
+        buffer = Buffer.concat([carried, buffer]);
+        carried = null;
+      }
+      numbering.startBuffer();
+      let start = 0;
+      for (let end = records.next(buffer, from); end >= 0; end = records.next(buffer, end)) {
+        numbering.take(buffer, start, end);
+        start = end;
+      }
+      if (numbering.failed) return null;
+      if (start < buffer.length) carried = buffer.subarray(start);
+    }
+    if (carried) {
+      numbering.startBuffer();
+      numbering.take(carried, 0, carried.length);
+    }
+  } finally {
+    await handle.close();
+  }
+  return numbering.result(total);
+}
+
+/** The records of a file in order, and the numbers of those wanted (no closure per record: this is the hot loop). */
+class Numbering {
+  /** The data row the next record is (0 = the first; negative while in the header). */
+  private index: number;
+  private readonly numbered: unknown[][] = [];
+  /** A wanted row was read more often than it was given: DuckDB read the file otherwise. */
+  failed = false;
+  private fileStart = true;
+  private delimiterAt = -1;
+  private quoteAt = -1;
+
+  constructor(
+    private readonly layout: DelimitedLayout,
+    private readonly wanted: WantedRows,
+    private readonly delimiterByte: number,
+    private readonly quoteByte: number,
+  ) {
+    this.index = -layout.skip;
+  }
+
+  /** The next records are read from a new buffer: the remembered positions were the last one's. */
+  startBuffer(): void {
+    this.delimiterAt = -1;
+    this.quoteAt = -1;
+  }
+
+  take(buffer: Buffer, start: number, end: number): void {
+    // A byte order mark is not data (neither reader keeps it).
+    if (this.fileStart && buffer[start] === 0xef && buffer[start + 1] === 0xbb && buffer[start + 2] === 0xbf) start += 3;
+    this.fileStart = false;
+    // The record's line break; DuckDB skips empty lines.
+    if (end > start && buffer[end - 1] === LF) end--;
+    if (end > start && buffer[end - 1] === CR) end--;
+    if (end === start || this.failed) return;
+    if (this.index++ < 0) return;
+    // Most records are told apart from the wanted ones by their first field's bytes alone, without decoding it.
+    const fieldEnd = this.firstFieldEnd(buffer, start, end);
+    if (fieldEnd >= 0 && !this.wanted.mayStartWith(buffer, start, fieldEnd)) return;
+    const fields = this.parse(buffer, start, end);
+    if (!this.wanted.hasFirst(fields[0]!)) return;
+    const match = this.wanted.take(padded(fields, this.layout.width + 1));
+    if (match === 'exhausted') this.failed = true;
+    else if (match !== 'none') this.numbered.push([this.index, ...match]);
+  }
+
+  result(total: number): unknown[][] | null {
+    return this.failed || this.index !== total || !this.wanted.allFound() ? null : this.numbered;
+  }
+
+  private parse(buffer: Buffer, start: number, end: number): string[] {
+    const { delimiter, quote, escapeChar } = this.layout;
+    return parseRecord(buffer.toString('utf8', start, end), delimiter, quote, escapeChar);
+  }
+
+  /**
+   * Where the first field ends, without parsing the record: at the first delimiter (or the record's end), or -1 when
+   * a quote comes first (the record is parsed). The next delimiter's and quote's positions are remembered, so a
+   * buffer with none of either is searched once, not once per record.
+   */
+  private firstFieldEnd(buffer: Buffer, start: number, end: number): number {
+    if (this.delimiterAt < start) this.delimiterAt = positionOrNone(buffer.indexOf(this.delimiterByte, start));
+    if (this.quoteAt < start) this.quoteAt = positionOrNone(buffer.indexOf(this.quoteByte, start));
+    const fieldEnd = Math.min(this.delimiterAt, end);
+    return this.quoteAt < fieldEnd ? -1 : fieldEnd;
+  }
+}
+
+function padded(fields: string[], width: number): Array<string | null> {
+  const values: Array<string | null> = fields.slice(0, width);
+  while (values.length < width) values.push(null);
+  return values;
+}
+
+/** Bits of the filter of first values: 8 Mi (1 MiB), so that even the capture's most rows leave most bits clear. */
+const FILTER_BITS = 1 << 23;
+
+/** FNV-1a over bytes: the key of the filter of first values. */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return hash >>> 0;
+}
+
+/** The rows to number, as a multiset (by first value, then by all values), and a filter of their first values' bytes. */
+class WantedRows {
+  private readonly byFirst = new Map<string, Map<string, { left: number }>>();
+  private readonly filter = new Uint32Array(FILTER_BITS / 32);
+
+  constructor(rows: readonly RowValues[]) {
+    for (const row of rows) {
+      const first = row[0] ?? '';
+      let same = this.byFirst.get(first);
+      if (!same) {
+        this.byFirst.set(first, (same = new Map()));
+        const bytes = Buffer.from(first, 'utf8');
+        const bit = hashBytes(bytes, 0, bytes.length) % FILTER_BITS;
+        this.filter[bit >>> 5]! |= 1 << (bit & 31);
+      }
+      const key = JSON.stringify(row);
+      const entry = same.get(key);
+      if (entry) entry.left++;
+      else same.set(key, { left: 1 });
+    }
+  }
+
+  /** Whether a wanted row may have these bytes as its first value (false: none has). */
+  mayStartWith(buffer: Buffer, start: number, end: number): boolean {
+    const bit = hashBytes(buffer, start, end) % FILTER_BITS;
+    return (this.filter[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+
+  hasFirst(first: string): boolean {
+    return this.byFirst.has(first);
+  }
+
+  /** Counts a row read with these values: 'none' if no wanted row has them, 'exhausted' if each one was found already. */
+  take(values: RowValues): RowValues | 'none' | 'exhausted' {
+    const entry = this.byFirst.get(values[0] ?? '')?.get(JSON.stringify(values));
+    if (!entry) return 'none';
+    if (entry.left === 0) return 'exhausted';
+    entry.left--;
+    return values;
+  }
+
+  allFound(): boolean {
+    for (const same of this.byFirst.values()) for (const entry of same.values()) if (entry.left > 0) return false;
+    return true;
+  }
+}
+
+const positionOrNone = (at: number) => (at < 0 ? Number.POSITIVE_INFINITY : at);
+
+/**
+ * Record ends of a delimited file read in order (quoting carried from one call to the next): the index just past the
+ * next "\n" outside quotes, or -1 when the buffer ends first. Quoting follows the rules the reader is given
+ * (first-record.ts, record-cutter.ts): a quote opens or closes quoting, and inside quotes a distinct escape byte takes
+ * the next byte literally. The searches are native; the next quote's position is remembered per buffer, so that a
+ * buffer with no quote is searched for one once, not once per record.
+ */
+class RecordSplitter {
+  private quoted = false;
+  private escaped = false;
+  private buffer: Buffer | null = null;
+  private quoteAt = -1;
+
+  constructor(
+    private readonly quoteByte: number,
+    private readonly escapeByte: number,
+  ) {}
+
+  next(buffer: Buffer, from: number): number {
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
+      this.quoteAt = -1;
+    }
+    let i = from;
+    while (i < buffer.length) {
+      if (this.quoted && this.escapeByte !== this.quoteByte) {
+        i = this.closeEscaped(buffer, i);
+        continue;
+      }
+      if (this.quoted) {
+        const close = buffer.indexOf(this.quoteByte, i);
+        if (close < 0) return -1;
+        this.quoted = false;
+        i = close + 1;
+        continue;
+      }
+      if (this.quoteAt < i) this.quoteAt = positionOrNone(buffer.indexOf(this.quoteByte, i));
+      const newline = buffer.indexOf(LF, i);
+      if (newline >= 0 && newline < this.quoteAt) return newline + 1;
+      if (this.quoteAt >= buffer.length) return -1;
+      this.quoted = true;
+      i = this.quoteAt + 1;
+    }
+    return -1;
+  }
+
+  /** Inside quotes with a distinct escape byte: the index past the closing quote, or the buffer's end. */
+  private closeEscaped(buffer: Buffer, from: number): number {
+    for (let i = from; i < buffer.length; i++) {
+      const byte = buffer[i]!;
+      if (this.escaped) this.escaped = false;
+      else if (byte === this.escapeByte) this.escaped = true;
+      else if (byte === this.quoteByte) {
+        this.quoted = false;
+        return i + 1;
+      }
+    }
+    return buffer.length;
+  }
+}
