@@ -75,10 +75,11 @@ export async function runPlan(
 ): Promise<PlanOutcome | null> {
   const { connection } = engine;
   const run: PlanRun = { engine, plan, source, outputPath, scratch, flagged, times, dayColumn, capturedRows };
-  // Without derived columns (whose functions would run twice) nor a reading checked beside the first pass, the file is
-  // read once: a source that numbers its rows needs no scratch copy, nor one whose flagged rows are found again after.
-  if (plan.derived.length === 0 && !source.agrees) {
-    if (source.numbered && !source.retry) return runOnePass({ ...run, numbered: source.numbered });
+  // Without a reading checked beside the first pass, the file is read once: a source that numbers its rows needs no
+  // scratch copy (unless derived columns, whose functions the second read of runTwoReads would call again), nor one
+  // whose flagged rows are found again after.
+  if (!source.agrees) {
+    if (source.numbered && !source.retry && plan.derived.length === 0) return runOnePass({ ...run, numbered: source.numbered });
     if (source.findRows) {
       const found = await runOnePassFinding(run, source.findRows);
       if (found) return found;
@@ -89,7 +90,7 @@ export async function runPlan(
   // Derived columns (vectorized Data Prep functions) are computed once per row, in a subquery the
   // verdict and, through the scratch copy, the output columns read; never again per reference.
   const derived = plan.derived.map((d) => `, ${d.name}`).join('');
-  const input = plan.derived.length ? `(SELECT *${plan.derived.map((d) => `, ${d.sql} AS ${d.name}`).join('')} FROM ${source.from})` : source.from;
+  const input = withDerived(plan, source.from);
   const staged = scratch.kind === 'table' ? SCRATCH_TABLE : `read_parquet(${sqlString(scratch.path)}, file_row_number = true)`;
   const position = scratch.kind === 'table' ? 'rowid' : 'file_row_number';
   const record = source.record;
@@ -147,6 +148,15 @@ export async function runPlan(
   } finally {
     await dropScratch(connection, scratch);
   }
+}
+
+/**
+ * The rows of `from` with the plan's derived columns (vectorized Data Prep functions), computed once per row in a
+ * subquery that the verdict and the output columns read: never again per reference (the functions are volatile, so
+ * DuckDB neither pushes the verdict below them nor evaluates them twice).
+ */
+function withDerived(plan: SqlPlan, from: string): string {
+  return plan.derived.length ? `(SELECT *${plan.derived.map((d) => `, ${d.sql} AS ${d.name}`).join('')} FROM ${from})` : from;
 }
 
 /** The files a COPY of accepted rows wrote, and how many rows they hold. */
@@ -348,7 +358,7 @@ async function runOnePassFinding(run: PlanRun, findRows: NonNullable<PlanSource[
   const { engine, source, times } = run;
   const copied = await copyCapturing(
     run,
-    source.from,
+    withDerived(run.plan, source.from),
     source.columns.map((c) => `${c}::VARCHAR`),
   );
   if ('error' in copied) {
