@@ -53,7 +53,6 @@ export async function numberDelimitedRows(layout: DelimitedLayout, rows: readonl
         buffer = Buffer.concat([carried, buffer]);
         carried = null;
       }
-      numbering.startBuffer();
       let start = 0;
       for (let end = records.next(buffer, from); end >= 0; end = records.next(buffer, end)) {
         numbering.take(buffer, start, end);
@@ -62,10 +61,7 @@ export async function numberDelimitedRows(layout: DelimitedLayout, rows: readonl
       if (numbering.failed) return null;
       if (start < buffer.length) carried = buffer.subarray(start);
     }
-    if (carried) {
-      numbering.startBuffer();
-      numbering.take(carried, 0, carried.length);
-    }
+    if (carried) numbering.take(carried, 0, carried.length);
   } finally {
     await handle.close();
   }
@@ -80,8 +76,6 @@ class Numbering {
   /** A wanted row was read more often than it was given: DuckDB read the file otherwise. */
   failed = false;
   private fileStart = true;
-  private delimiterAt = -1;
-  private quoteAt = -1;
 
   constructor(
     private readonly layout: DelimitedLayout,
@@ -90,12 +84,6 @@ class Numbering {
     private readonly quoteByte: number,
   ) {
     this.index = -layout.skip;
-  }
-
-  /** The next records are read from a new buffer: the remembered positions were the last one's. */
-  startBuffer(): void {
-    this.delimiterAt = -1;
-    this.quoteAt = -1;
   }
 
   take(buffer: Buffer, start: number, end: number): void {
@@ -107,9 +95,20 @@ class Numbering {
     if (end > start && buffer[end - 1] === CR) end--;
     if (end === start || this.failed) return;
     if (this.index++ < 0) return;
-    // Most records are told apart from the wanted ones by their first field's bytes alone, without decoding it.
-    const fieldEnd = this.firstFieldEnd(buffer, start, end);
-    if (fieldEnd >= 0 && !this.wanted.mayStartWith(buffer, start, fieldEnd)) return;
+    // Most records are told apart from the wanted ones by a hash of their first field's bytes, unless a quote comes
+    // first (then the record is parsed). One loop here: a native search per record costs more than these few bytes.
+    let hash = FNV_OFFSET;
+    let plain = true;
+    for (let i = start; i < end; i++) {
+      const byte = buffer[i]!;
+      if (byte === this.delimiterByte) break;
+      if (byte === this.quoteByte) {
+        plain = false;
+        break;
+      }
+      hash = Math.imul(hash ^ byte, FNV_PRIME);
+    }
+    if (plain && !this.wanted.mayHaveFirst(hash >>> 0)) return;
     const fields = this.parse(buffer, start, end);
     if (!this.wanted.hasFirst(fields[0]!)) return;
     const match = this.wanted.take(padded(fields, this.layout.width + 1));
@@ -125,18 +124,6 @@ class Numbering {
     const { delimiter, quote, escapeChar } = this.layout;
     return parseRecord(buffer.toString('utf8', start, end), delimiter, quote, escapeChar);
   }
-
-  /**
-   * Where the first field ends, without parsing the record: at the first delimiter (or the record's end), or -1 when
-   * a quote comes first (the record is parsed). The next delimiter's and quote's positions are remembered, so a
-   * buffer with none of either is searched once, not once per record.
-   */
-  private firstFieldEnd(buffer: Buffer, start: number, end: number): number {
-    if (this.delimiterAt < start) this.delimiterAt = positionOrNone(buffer.indexOf(this.delimiterByte, start));
-    if (this.quoteAt < start) this.quoteAt = positionOrNone(buffer.indexOf(this.quoteByte, start));
-    const fieldEnd = Math.min(this.delimiterAt, end);
-    return this.quoteAt < fieldEnd ? -1 : fieldEnd;
-  }
 }
 
 function padded(fields: string[], width: number): Array<string | null> {
@@ -147,15 +134,17 @@ function padded(fields: string[], width: number): Array<string | null> {
 
 /** Bits of the filter of first values: 8 Mi (1 MiB), so that even the capture's most rows leave most bits clear. */
 const FILTER_BITS = 1 << 23;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 /** FNV-1a over bytes: the key of the filter of first values. */
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+function hashBytes(bytes: Uint8Array): number {
+  let hash = FNV_OFFSET;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, FNV_PRIME);
   return hash >>> 0;
 }
 
-/** The rows to number, as a multiset (by first value, then by all values), and a filter of their first values' bytes. */
+/** The rows to number, as a multiset (by first value, then by all values), and a filter of their first values' hashes. */
 class WantedRows {
   private readonly byFirst = new Map<string, Map<string, { left: number }>>();
   private readonly filter = new Uint32Array(FILTER_BITS / 32);
@@ -166,8 +155,7 @@ class WantedRows {
       let same = this.byFirst.get(first);
       if (!same) {
         this.byFirst.set(first, (same = new Map()));
-        const bytes = Buffer.from(first, 'utf8');
-        const bit = hashBytes(bytes, 0, bytes.length) % FILTER_BITS;
+        const bit = hashBytes(Buffer.from(first, 'utf8')) % FILTER_BITS;
         this.filter[bit >>> 5]! |= 1 << (bit & 31);
       }
       const key = JSON.stringify(row);
@@ -177,9 +165,9 @@ class WantedRows {
     }
   }
 
-  /** Whether a wanted row may have these bytes as its first value (false: none has). */
-  mayStartWith(buffer: Buffer, start: number, end: number): boolean {
-    const bit = hashBytes(buffer, start, end) % FILTER_BITS;
+  /** Whether a wanted row may have a first value of this hash (false: none has). */
+  mayHaveFirst(hash: number): boolean {
+    const bit = hash % FILTER_BITS;
     return (this.filter[bit >>> 5]! & (1 << (bit & 31))) !== 0;
   }
 
