@@ -5,6 +5,12 @@ import { FileCode, FileFailure } from '../errors.js';
 import { bunzip2 } from './bzip2.js';
 
 /**
+ * Options of every inflating stream: output in 1 MiB pieces rather than zlib's 16 KiB, whose callback per piece
+ * cost more than the inflating itself (a 24 MB gzip CSV of 98 MB: 0.75-0.8 cpu-s with 16 KiB, 0.2-0.25 with 1 MiB).
+ */
+export const INFLATE_OPTIONS = { chunkSize: 1024 * 1024 } as const;
+
+/**
  * The stream that turns a source file's bytes into plain bytes for its declared compression,
  * or null when the file is not compressed. Archives (tar, zip) are unpacked after the copy,
  * by archive.ts; a gzip-compressed tar is gunzipped here first.
@@ -17,7 +23,7 @@ export function decompressor(compressionType: SourceFormat['compressionType'] | 
       return null;
     case 'gzip':
     case 'tarGzip':
-      return createGunzip();
+      return createGunzip(INFLATE_OPTIONS);
     case 'deflate':
       return new DeflateAuto();
     case 'bzip2':
@@ -41,7 +47,7 @@ class DeflateAuto extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     if (!this.inner) {
       const zlibHeader = chunk.length >= 2 && (chunk[0]! & 0x0f) === 8 && ((chunk[0]! << 8) | chunk[1]!) % 31 === 0;
-      this.inner = zlibHeader ? createInflate() : createInflateRaw();
+      this.inner = zlibHeader ? createInflate(INFLATE_OPTIONS) : createInflateRaw(INFLATE_OPTIONS);
       this.inner.on('data', (data: Buffer) => this.push(data));
       this.inner.on('error', (error) => this.destroy(error));
     }

@@ -10,7 +10,7 @@ import type { ArchiveEntry } from './archive/entries.js';
 import { tarEntries } from './archive/tar.js';
 import { zipEntries } from './archive/zip.js';
 import { decompressionGuard, type DecompressionLimits } from './decompression-guard.js';
-import { archiveKind } from './decompress.js';
+import { archiveKind, INFLATE_OPTIONS } from './decompress.js';
 import { transcoder } from './encoding.js';
 import { inPlace } from './in-place.js';
 import { recordCutter } from './record-cutter.js';
@@ -125,7 +125,7 @@ function entryBytes(archive: string, entry: ArchiveEntry, format: SourceFormat, 
   // A deflated zip entry is judged against its own compressed size.
   if (entry.method === 'deflate')
     stages.push(
-      createInflateRaw(),
+      createInflateRaw(INFLATE_OPTIONS),
       decompressionGuard(label, () => entry.size, limits),
     );
   const transcode = format.format === 'delimited' ? transcoder(format.encoding) : null;
