@@ -46,6 +46,20 @@ describe('ingest: delimited files', () => {
   });
   afterEach(() => rmSync(out, { recursive: true, force: true }));
 
+  /** One ingest of a CSV text with this file's mappings, into a folder of its own. */
+  const ingestCsv = async (name: string, csv: string, engineMode: 'auto' | 'javascript') => {
+    const dir = mkdtempSync(join(out, `${engineMode}-`));
+    const result = await ingest({
+      files: [memoryFile(`/in/${name}`, csv)],
+      format: { format: 'delimited' },
+      mappings: MAPPINGS,
+      target: targetSchema(),
+      outputDir: dir,
+      engineMode,
+    });
+    return { result, dir };
+  };
+
   it('maps, validates and writes nested Parquet; bad rows become row errors with exact counts', async () => {
     const result = await ingest({
       files: [memoryFile('/in/people.csv', CSV)],
@@ -267,15 +281,7 @@ describe('ingest: delimited files', () => {
       else lines.push(`${i},Bo,Ray${padding},b${i}@example.com,1990-01-02,${i}`);
     }
     const run = async (csv: string, engineMode: 'auto' | 'javascript') => {
-      const dir = mkdtempSync(join(out, `${engineMode}-`));
-      const result = await ingest({
-        files: [memoryFile('/in/large.csv', csv)],
-        format: { format: 'delimited' },
-        mappings: MAPPINGS,
-        target: targetSchema(),
-        outputDir: dir,
-        engineMode,
-      });
+      const { result, dir } = await ingestCsv('large.csv', csv, engineMode);
       const [row] = await query(`SELECT count(*)::INTEGER AS n, count(DISTINCT _id)::INTEGER AS ids FROM '${dir}/*.parquet'`);
       return { result, row };
     };
@@ -292,10 +298,11 @@ describe('ingest: delimited files', () => {
     expect(plan.result.rowErrors.slice(0, 2).map((e) => e.row)).toEqual([997, 1009]);
     // Lines ended by a lone CR, which DuckDB reads as line ends and the search for flagged rows does not: the plan
     // keeps a scratch copy of the rows instead, to the same numbers.
-    const cr = await run(csv.slice(0, 2_000_000).replaceAll('\n', '\r'), 'auto');
+    const crLines = csv.slice(0, 2_000_000).replaceAll('\n', '\r');
+    const cr = await run(crLines, 'auto');
     expect(cr.result.timings).toHaveProperty('findFlagged');
     expect(cr.result.timings).toHaveProperty('csvToScratch');
-    const crJs = await run(csv.slice(0, 2_000_000).replaceAll('\n', '\r'), 'javascript');
+    const crJs = await run(crLines, 'javascript');
     expect(cr.result.rowErrors).toEqual(crJs.result.rowErrors);
     expect(cr.result.rowErrors.length).toBeGreaterThan(10);
     expect(cr.row).toEqual(crJs.row);
@@ -313,15 +320,7 @@ describe('ingest: delimited files', () => {
     const csv = `${lines.join('\n')}\n`;
     expect(csv.length).toBeGreaterThan(40 * 1024 * 1024);
     const run = async (engineMode: 'auto' | 'javascript') => {
-      const dir = mkdtempSync(join(out, `${engineMode}-`));
-      const result = await ingest({
-        files: [memoryFile('/in/multiline.csv', csv)],
-        format: { format: 'delimited' },
-        mappings: MAPPINGS,
-        target: targetSchema(),
-        outputDir: dir,
-        engineMode,
-      });
+      const { result, dir } = await ingestCsv('multiline.csv', csv, engineMode);
       const [row] = await query(
         `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE person.name.firstName LIKE 'First' || chr(10) || 'line two, %' || chr(10) || 'three')::INTEGER AS broken FROM '${dir}/*.parquet'`,
       );

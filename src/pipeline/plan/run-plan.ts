@@ -82,7 +82,7 @@ export async function runPlan(
     if (source.numbered && !source.retry && plan.derived.length === 0) return runOnePass({ ...run, numbered: source.numbered });
     if (source.findRows) {
       const found = await runOnePassFinding(run, source.findRows);
-      if (found) return found;
+      if (found !== 'scratch') return found;
     }
   }
   const raw = source.columns.join(', ');
@@ -350,11 +350,12 @@ async function runOnePass(run: NumberedRun): Promise<PlanOutcome | null> {
 /**
  * The plan over a source whose reader numbers no rows but which finds given rows again (a delimited file, see
  * PlanSource.findRows): one statement reads the file once (copyCapturing), catching the flagged rows' values, and if
- * there are any, one pass over the file in JavaScript gives their numbers. Null when they are too many to hold or
- * cannot be told apart, or the statement failed: the caller then reads the file into a scratch copy, which numbers
- * every row and tells a failure of reading from one of writing. A reading refused that another way avoids is retried so.
+ * there are any, one pass over the file in JavaScript gives their numbers. 'scratch' when they are too many to hold
+ * or cannot be told apart, or the statement failed: the caller then reads the file into a scratch copy, which numbers
+ * every row and tells a failure of reading from one of writing. A reading refused that another way avoids is retried
+ * so, by runPlan itself (whose null says that the JavaScript path is to read the file).
  */
-async function runOnePassFinding(run: PlanRun, findRows: NonNullable<PlanSource['findRows']>): Promise<PlanOutcome | null> {
+async function runOnePassFinding(run: PlanRun, findRows: NonNullable<PlanSource['findRows']>): Promise<PlanOutcome | 'scratch' | null> {
   const { engine, source, times } = run;
   const copied = await copyCapturing(
     run,
@@ -364,14 +365,14 @@ async function runOnePassFinding(run: PlanRun, findRows: NonNullable<PlanSource[
   if ('error' in copied) {
     if (engine.interrupted) throw copied.error;
     const again = copied.capture.overflowed ? null : source.retry?.(copied.error);
-    return again ? runPlan(engine, run.plan, again, run.outputPath, run.scratch, run.flagged, times, run.dayColumn, run.capturedRows) : null;
+    return again ? runPlan(engine, run.plan, again, run.outputPath, run.scratch, run.flagged, times, run.dayColumn, run.capturedRows) : 'scratch';
   }
   const { output, capture } = copied;
   const total = output.rows + capture.count;
   const rows = capture.count > 0 ? await times.time('findFlagged', () => findRows(capture.values(), total)) : [];
   if (rows === null) {
     await removeAll(output.paths);
-    return null;
+    return 'scratch';
   }
   return landOnePass(run, output, total, rows);
 }

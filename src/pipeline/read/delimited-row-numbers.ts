@@ -11,6 +11,8 @@ export interface DelimitedLayout {
   skip: number;
   /** The header's column count: a row is read as `width + 1` values (the last one catches a ragged row's extra field). */
   width: number;
+  /** The longest record the reader accepts. */
+  maxRecordBytes: number;
 }
 
 /** A row DuckDB read, as its values c0…cN (null where a short row was padded). */
@@ -28,7 +30,8 @@ const READ_BYTES = 1024 * 1024;
  * read here (a row whose first field matches none is skipped); a match is compared in full.
  *
  * Null when the file's rows cannot be told apart here as DuckDB read them — a separator other than one ASCII byte,
- * a row count other than `total`, a row matched more or fewer times than it was given — and the caller reads
+ * a row count other than `total`, a row matched more or fewer times than it was given, a record longer than the
+ * reader accepts (what is held of a record is bounded so) — and the caller reads
  * the file the way that numbers rows itself. Returns `[row number (1 = first data row), ...values]` in file order.
  */
 export async function numberDelimitedRows(layout: DelimitedLayout, rows: readonly RowValues[], total: number): Promise<unknown[][] | null> {
@@ -59,6 +62,8 @@ export async function numberDelimitedRows(layout: DelimitedLayout, rows: readonl
         start = end;
       }
       if (numbering.failed) return null;
+      // A record longer than the reader accepts: a quote that DuckDB read as a character opened quoting here.
+      if (buffer.length - start > layout.maxRecordBytes) return null;
       if (start < buffer.length) carried = buffer.subarray(start);
     }
     if (carried) numbering.take(carried, 0, carried.length);

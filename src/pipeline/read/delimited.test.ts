@@ -51,7 +51,7 @@ describe('delimitedSource', () => {
       `      null_padding = true, strict_mode = false, nullstr = ${NO_NULL},\n` +
       // DuckDB's line limit is the record limit (8 MiB by default), its buffer big enough for such a line.
       '      max_line_size = 8388608, buffer_size = 33554432';
-    const layout = { path, delimiter: ',', quote: '"', escapeChar: '"', skip: 1, width: 2 };
+    const layout = { path, delimiter: ',', quote: '"', escapeChar: '"', skip: 1, width: 2, maxRecordBytes: 8388608 };
     const reading = { names: ['a', 'b'], skip: 1, layout, maxRecordBytes: 8388608 };
     expect(await delimitedSource(path, { format: 'delimited' })).toEqual({
       sql: `read_csv('${path}', ${options})`,

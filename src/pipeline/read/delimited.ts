@@ -75,7 +75,7 @@ export async function delimitedSource(
     dataSql: `read_csv(${sqlString(path)}, ${options}${more}, skip = ${skip})`,
     names,
     skip,
-    layout: { path, delimiter, quote, escapeChar, skip, width },
+    layout: { path, delimiter, quote, escapeChar, skip, width, maxRecordBytes },
     maxRecordBytes,
     sequential: null,
   });
