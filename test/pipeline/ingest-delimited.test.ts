@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -296,6 +296,32 @@ describe('ingest: delimited files', () => {
     const failed = Math.floor(200_000 / 997) + Math.floor(200_000 / 1009) - Math.floor(200_000 / (997 * 1009));
     expect(plan.result.failedRecordCount).toBe(failed);
     expect(plan.result.rowErrors.slice(0, 2).map((e) => e.row)).toEqual([997, 1009]);
+    // In segments of about 4 MiB (a remote file's), each read once: the numbers run on from segment to segment.
+    const segmented = await ingest({
+      files: [memoryFile('/in/large.csv', csv)],
+      format: { format: 'delimited' },
+      mappings: MAPPINGS,
+      target: targetSchema(),
+      outputDir: mkdtempSync(join(out, 'segmented-')),
+      segmentBytes: 4 * 1024 * 1024,
+    });
+    expect(segmented.timings).toHaveProperty('findFlagged');
+    expect(segmented.rowErrors).toEqual(js.result.rowErrors);
+    // The same file read where it lies, larger than a segment: its flagged rows could outgrow the one pass, so the plan
+    // keeps a scratch copy from the start.
+    const path = join(out, 'large.csv');
+    writeFileSync(path, csv);
+    const inPlace = await ingest({
+      files: [{ path: '/in/large.csv', size: csv.length, open: async () => createReadStream(path), localPath: async () => path }],
+      format: { format: 'delimited' },
+      mappings: MAPPINGS,
+      target: targetSchema(),
+      outputDir: mkdtempSync(join(out, 'in-place-')),
+      segmentBytes: 4 * 1024 * 1024,
+    });
+    expect(inPlace.timings).toHaveProperty('csvToScratch');
+    expect(inPlace.timings).not.toHaveProperty('sourceToOutput');
+    expect(inPlace.rowErrors).toEqual(js.result.rowErrors);
     // Lines ended by a lone CR, which DuckDB reads as line ends and the search for flagged rows does not: the plan
     // keeps a scratch copy of the rows instead, to the same numbers.
     const crLines = csv.slice(0, 2_000_000).replaceAll('\n', '\r');

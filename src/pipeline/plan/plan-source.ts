@@ -105,8 +105,8 @@ export function delimitedColumns(names: readonly string[]): SourceColumns {
   };
 }
 
-/** A delimited file (see delimitedColumns). */
-export function delimitedPlanSource(source: DelimitedSource): PlanSource {
+/** A delimited file (see delimitedColumns); `readOnce`: its flagged rows may be found again after one pass (findRows). */
+export function delimitedPlanSource(source: DelimitedSource, readOnce = true): PlanSource {
   const { names } = source;
   const width = names.length;
   return {
@@ -118,9 +118,9 @@ export function delimitedPlanSource(source: DelimitedSource): PlanSource {
     async *flagged(rows) {
       for await (const chunk of rows) yield chunk.map(([row, ...fields]) => toRecord(fields as Array<string | null>, names, row as number));
     },
-    findRows: (rows, total) => numberDelimitedRows(source.layout, rows, total),
+    ...(readOnce ? { findRows: (rows, total) => numberDelimitedRows(source.layout, rows, total) } : {}),
     failure: (error) => csvFailure(error, source),
-    retry: (error) => (source.sequential && refusedInParallel(error) ? delimitedPlanSource(source.sequential) : null),
+    retry: (error) => (source.sequential && refusedInParallel(error) ? delimitedPlanSource(source.sequential, readOnce) : null),
   };
 }
 
