@@ -238,6 +238,8 @@ describe('vectorized Data Prep functions: SQL plan and JavaScript mapper agree',
         undefined,
         capturedRows,
       );
+      // Its statements ran on more threads (the functions' callers wait for JavaScript), and the engine has its own back.
+      expect((await engine.connection.runAndReadAll(`SELECT current_setting('threads')`)).getRowsJS()[0]![0]).toBe(2n);
       return flagged;
     } finally {
       engine.close();

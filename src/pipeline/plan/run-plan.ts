@@ -103,10 +103,12 @@ export async function runPlan(
       `SELECT __ok, ${raw}${derived}, CASE WHEN __ok THEN NULL ELSE ${record.text(record.column)} END AS __record FROM (SELECT ${verdict}, ${raw}${derived}, ${record.column} FROM ${input})`
     : `SELECT ${verdict}, ${raw}${derived} FROM ${input}`;
   const copy = times.time('csvToScratch', () =>
-    connection.run(
-      scratch.kind === 'table'
-        ? `CREATE OR REPLACE TEMP TABLE ${SCRATCH_TABLE} AS ${rows}`
-        : `COPY (${rows}) TO ${sqlString(scratch.path)} (FORMAT parquet, COMPRESSION snappy)`,
+    withFunctionThreads(engine, plan, () =>
+      connection.run(
+        scratch.kind === 'table'
+          ? `CREATE OR REPLACE TEMP TABLE ${SCRATCH_TABLE} AS ${rows}`
+          : `COPY (${rows}) TO ${sqlString(scratch.path)} (FORMAT parquet, COMPRESSION snappy)`,
+      ),
     ),
   );
   const [copied, agreed] = await Promise.allSettled([copy, source.agrees?.() ?? true]);
@@ -292,11 +294,32 @@ async function copyCapturing(
   const accepted = `${from} WHERE CASE WHEN ${plan.ok} THEN true ELSE ${CAPTURE_FUNCTION}(${captured.join(', ')}) END`;
   const release = captureFlagged(engine, capture);
   try {
-    return { output: await copyAccepted(engine.connection, plan, accepted, run.outputPath, times, run.dayColumn, 'sourceToOutput'), capture };
+    return {
+      output: await withFunctionThreads(engine, plan, () =>
+        copyAccepted(engine.connection, plan, accepted, run.outputPath, times, run.dayColumn, 'sourceToOutput'),
+      ),
+      capture,
+    };
   } catch (error) {
     return { error, capture };
   } finally {
     release();
+  }
+}
+
+/**
+ * Runs a statement of a plan with vectorized functions on twice the engine's threads. Each call of such a function
+ * runs on the JavaScript thread while the DuckDB thread that made it waits; with one waiting thread per core, the
+ * JavaScript thread sat idle between calls, and more threads keep calls queued for it.
+ */
+async function withFunctionThreads<T>(engine: Engine, plan: SqlPlan, statement: () => Promise<T>): Promise<T> {
+  if (plan.functions.length === 0) return statement();
+  const threads = Number((await engine.connection.runAndReadAll(`SELECT current_setting('threads')`)).getRowsJS()[0]![0]);
+  await engine.connection.run(`SET threads = ${threads * 2}`);
+  try {
+    return await statement();
+  } finally {
+    await engine.connection.run(`SET threads = ${threads}`);
   }
 }
 
