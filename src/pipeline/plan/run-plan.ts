@@ -46,7 +46,9 @@ async function dropScratch(connection: Engine['connection'], scratch: Scratch): 
 }
 
 /**
- * Runs a compiled plan over one source file. DuckDB reads the file once, streaming each row's
+ * Runs a compiled plan over one source file. Where it can, one statement reads the file straight to the output
+ * Parquet file, the flagged rows caught on the way with their numbers (runOnePass) or found again after
+ * (runOnePassFinding). Otherwise DuckDB reads the file once, streaming each row's
  * source columns and verdict into a scratch copy (in file order); from it, the rows the plan accepts
  * go straight to the output Parquet file and the others — with their row numbers — to `flagged`
  * for the JavaScript mapper, as the records the JavaScript reader would give. The scratch copy of a
