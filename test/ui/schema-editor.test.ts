@@ -126,6 +126,8 @@ describe('web UI: the schema editor in chromium', () => {
     expect(schemaId).toContain('/schemas/');
     const tree = page.getByRole('tree', { name: 'Fields of Loyalty members' });
     await tree.getByText('personID', { exact: true }).waitFor();
+    // The descriptors load apart from the fields: waited for, not counted at once.
+    await page.getByText('This schema has no descriptors yet.').waitFor();
     expect(await page.getByText('This schema has no descriptors yet.').count()).toBe(1);
     await screenshots('schema-before');
 
