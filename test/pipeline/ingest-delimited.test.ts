@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingest, type FieldMapping, type SourceFormat } from '../../src/pipeline/index.js';
+import { ingest, type FieldMapping, type IngestRequest, type SourceFormat } from '../../src/pipeline/index.js';
 import { memoryFile, query, targetSchema } from './support.js';
 
 const hasBzip2 = (() => {
@@ -46,8 +46,8 @@ describe('ingest: delimited files', () => {
   });
   afterEach(() => rmSync(out, { recursive: true, force: true }));
 
-  /** One ingest of a CSV text with this file's mappings, into a folder of its own. */
-  const ingestCsv = async (name: string, csv: string, engineMode: 'auto' | 'javascript') => {
+  /** One ingest of a CSV text with this file's mappings, into a folder of its own; `more` overrides the request (the files, the segments). */
+  const ingestCsv = async (name: string, csv: string, engineMode: 'auto' | 'javascript', more: Partial<IngestRequest> = {}) => {
     const dir = mkdtempSync(join(out, `${engineMode}-`));
     const result = await ingest({
       files: [memoryFile(`/in/${name}`, csv)],
@@ -56,6 +56,7 @@ describe('ingest: delimited files', () => {
       target: targetSchema(),
       outputDir: dir,
       engineMode,
+      ...more,
     });
     return { result, dir };
   };
@@ -297,27 +298,17 @@ describe('ingest: delimited files', () => {
     expect(plan.result.failedRecordCount).toBe(failed);
     expect(plan.result.rowErrors.slice(0, 2).map((e) => e.row)).toEqual([997, 1009]);
     // In segments of about 4 MiB (a remote file's), each read once: the numbers run on from segment to segment.
-    const segmented = await ingest({
-      files: [memoryFile('/in/large.csv', csv)],
-      format: { format: 'delimited' },
-      mappings: MAPPINGS,
-      target: targetSchema(),
-      outputDir: mkdtempSync(join(out, 'segmented-')),
-      segmentBytes: 4 * 1024 * 1024,
-    });
+    const segmentBytes = 4 * 1024 * 1024;
+    const { result: segmented } = await ingestCsv('large.csv', csv, 'auto', { segmentBytes });
     expect(segmented.timings).toHaveProperty('findFlagged');
     expect(segmented.rowErrors).toEqual(js.result.rowErrors);
     // The same file read where it lies, larger than a segment: its flagged rows could outgrow the one pass, so the plan
     // keeps a scratch copy from the start.
     const path = join(out, 'large.csv');
     writeFileSync(path, csv);
-    const inPlace = await ingest({
+    const { result: inPlace } = await ingestCsv('large.csv', csv, 'auto', {
       files: [{ path: '/in/large.csv', size: csv.length, open: async () => createReadStream(path), localPath: async () => path }],
-      format: { format: 'delimited' },
-      mappings: MAPPINGS,
-      target: targetSchema(),
-      outputDir: mkdtempSync(join(out, 'in-place-')),
-      segmentBytes: 4 * 1024 * 1024,
+      segmentBytes,
     });
     expect(inPlace.timings).toHaveProperty('csvToScratch');
     expect(inPlace.timings).not.toHaveProperty('sourceToOutput');
