@@ -96,8 +96,7 @@ describe('numberDelimitedRows', () => {
     const cr = await number('id,v\ra,1\rb,2\r', (_, [first]) => first === 'a');
     expect(cr.expected).toHaveLength(1);
     expect(cr.got).toBeNull();
-    // A quote DuckDB reads as a character, which opens quoting here to the end of the file (one record longer
-    // than the reader accepts, which is given up on rather than held).
+    // A quote DuckDB reads as a character, which opens quoting here to the end of the file: no row is found.
     const stray = await number(`id,v\nx,5'11"\n${'y,1\n'.repeat(2000)}`, (_, [first]) => first === 'y');
     expect(stray.expected).toHaveLength(2000);
     expect(await numberDelimitedRows({ ...stray.source.layout, maxRecordBytes: 1024 }, stray.given, stray.total)).toBeNull();

@@ -45,17 +45,15 @@ export async function numberDelimitedRows(layout: DelimitedLayout, rows: readonl
   try {
     let carried: Buffer | null = null;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(READ_BYTES);
-      const { bytesRead } = await handle.read(chunk, 0, READ_BYTES, null);
+      // A record that began in the last read is whole once its end is found: its start is copied ahead of the next
+      // read, into the same buffer (a copy of the record's start, not of the read).
+      const from = carried?.length ?? 0;
+      const chunk = Buffer.allocUnsafe(from + READ_BYTES);
+      const { bytesRead } = await handle.read(chunk, from, READ_BYTES, null);
       if (bytesRead === 0) break;
-      // A record that began in an earlier chunk is whole once its end is found: read from one buffer then.
-      let buffer = chunk.subarray(0, bytesRead);
-      let from = 0;
-      if (carried) {
-        from = carried.length;
-        buffer = Buffer.concat([carried, buffer]);
-        carried = null;
-      }
+      carried?.copy(chunk);
+      carried = null;
+      const buffer = chunk.subarray(0, from + bytesRead);
       let start = 0;
       for (let end = records.next(buffer, from); end >= 0; end = records.next(buffer, end)) {
         numbering.take(buffer, start, end);
