@@ -78,10 +78,10 @@ export async function runPlan(
   const { connection } = engine;
   const run: PlanRun = { engine, plan, source, outputPath, scratch, flagged, times, dayColumn, capturedRows };
   // Without a reading checked beside the first pass, the file is read once: a source that numbers its rows needs no
-  // scratch copy (unless derived columns, whose functions the second read of runTwoReads would call again), nor one
+  // scratch copy (unless vectorized functions, which the second read of runTwoReads would call again), nor one
   // whose flagged rows are found again after.
   if (!source.agrees) {
-    if (source.numbered && !source.retry && plan.derived.length === 0) return runOnePass({ ...run, numbered: source.numbered });
+    if (source.numbered && !source.retry && plan.functions.length === 0) return runOnePass({ ...run, numbered: source.numbered });
     if (source.findRows) {
       const found = await runOnePassFinding(run, source.findRows);
       if (found !== 'scratch') return found;
@@ -155,13 +155,19 @@ export async function runPlan(
 }
 
 /**
- * The rows of `from` with the plan's derived columns (vectorized Data Prep functions), computed once per row in a
- * subquery that the verdict and the output columns read: never again per reference (the functions are volatile, so
- * DuckDB neither pushes the verdict below them nor evaluates them twice).
+ * The rows of `from` with the plan's derived columns (vectorized Data Prep functions, shared values), computed once
+ * per row in a subquery that the verdict and the output columns read: never again per reference. `pinned` adds a
+ * volatile column, PIN, for a verdict in a WHERE to read: DuckDB pushes a filter below the subquery, its columns
+ * written out again inside it, unless it reads a volatile one (as the functions are). Each shared value would then be
+ * computed twice, for the verdict and for the output.
  */
-function withDerived(plan: SqlPlan, from: string): string {
-  return plan.derived.length ? `(SELECT *${plan.derived.map((d) => `, ${d.sql} AS ${d.name}`).join('')} FROM ${from})` : from;
+function withDerived(plan: SqlPlan, from: string, pinned = false): string {
+  if (plan.derived.length === 0) return from;
+  return `(SELECT *${plan.derived.map((d) => `, ${d.sql} AS ${d.name}`).join('')}${pinned ? `, random() AS ${PIN}` : ''} FROM ${from})`;
 }
+
+/** The column of withDerived's pin: always at least 0. */
+const PIN = '__pin';
 
 /** The files a COPY of accepted rows wrote, and how many rows they hold. */
 interface Written {
@@ -293,7 +299,9 @@ async function copyCapturing(
   const capture = new FlaggedCapture(run.capturedRows);
   // As in runPlan: a CASE condition, so each AND/OR term is evaluated only for the rows still undecided, and the
   // capture only for the flagged ones.
-  const accepted = `${from} WHERE CASE WHEN ${plan.ok} THEN true ELSE ${CAPTURE_FUNCTION}(${captured.join(', ')}) END`;
+  const pinned = plan.derived.length > 0;
+  const verdict = pinned ? `${PIN} >= 0 AND ${plan.ok}` : plan.ok;
+  const accepted = `${withDerived(plan, from, pinned)} WHERE CASE WHEN ${verdict} THEN true ELSE ${CAPTURE_FUNCTION}(${captured.join(', ')}) END`;
   const release = captureFlagged(engine, capture);
   try {
     return {
@@ -384,7 +392,7 @@ async function runOnePassFinding(run: PlanRun, findRows: NonNullable<PlanSource[
   const { engine, source, times } = run;
   const copied = await copyCapturing(
     run,
-    withDerived(run.plan, source.from),
+    source.from,
     source.columns.map((c) => `${c}::VARCHAR`),
   );
   if ('error' in copied) {
@@ -418,7 +426,7 @@ async function runTwoReads(run: NumberedRun): Promise<PlanOutcome | null> {
     ...(record ? [`${record.text(record.column)} AS __record`] : []),
   ];
   // As in runPlan: a CASE condition, so each AND/OR term is evaluated only for the rows still undecided.
-  const rejected = `SELECT ${columns.join(', ')} FROM ${numbered.from} WHERE CASE WHEN ${plan.ok} THEN false ELSE true END`;
+  const rejected = `SELECT ${columns.join(', ')} FROM ${withDerived(plan, numbered.from)} WHERE CASE WHEN ${plan.ok} THEN false ELSE true END`;
   const staged = scratch.kind === 'table' ? SCRATCH_TABLE : `read_parquet(${sqlString(scratch.path)})`;
   let counts: { total: number; ok: number };
   try {
@@ -446,8 +454,8 @@ async function runTwoReads(run: NumberedRun): Promise<PlanOutcome | null> {
     // The accepted rows are the others, by number: a hash join against the few flagged ones costs far less than the verdict again.
     const accepted =
       counts.ok === counts.total
-        ? numbered.bare
-        : `${numbered.bare} ANTI JOIN (SELECT __row - 1 AS __flagged FROM ${staged}) AS __flagged_rows ON ${numbered.position} = __flagged`;
+        ? withDerived(plan, numbered.bare)
+        : `${withDerived(plan, numbered.bare)} ANTI JOIN (SELECT __row - 1 AS __flagged FROM ${staged}) AS __flagged_rows ON ${numbered.position} = __flagged`;
     const output =
       counts.ok > 0
         ? await writeAccepted(connection, plan, accepted, run.outputPath, times, run.dayColumn, 'sourceToOutput')

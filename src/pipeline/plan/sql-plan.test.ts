@@ -43,13 +43,18 @@ describe('compileSqlPlan: the SQL it writes', () => {
   it('builds nested objects with struct_pack, typed as the Parquet writer types them, NULL when nothing below has a value', () => {
     const result = plan([attr('n', 'name'), expr('upper(a)', 'person.email'), attr('age', 'person.age')], ['n', 'a', 'age']);
     expect(result?.topLevel).toEqual(['name', 'person']);
+    // upper(a) and the integer part of age are read by the verdict and the output: each is computed once.
+    expect(result?.derived).toEqual([
+      { name: '__v0', sql: "upper(NULLIF(c1, ''))" },
+      { name: '__v1', sql: "TRY_CAST(split_part(NULLIF(c2, ''), '.', 1) AS BIGINT)" },
+    ]);
     expect(result?.columns).toEqual([
       { name: 'name', sql: "NULLIF(c0, '')::VARCHAR" },
       {
         name: 'person',
         sql:
-          "CASE WHEN NULLIF(c2, '') IS NOT NULL OR upper(NULLIF(c1, '')) IS NOT NULL THEN struct_pack(" +
-          "\"age\" := TRY_CAST(TRY_CAST(split_part(NULLIF(c2, ''), '.', 1) AS BIGINT) AS TINYINT), \"email\" := upper(NULLIF(c1, '')), " +
+          "CASE WHEN __v0 IS NOT NULL OR NULLIF(c2, '') IS NOT NULL THEN struct_pack(" +
+          '"age" := TRY_CAST(__v1 AS TINYINT), "email" := __v0, ' +
           '"tags" := NULL::VARCHAR[], "born" := NULL::DATE, "code" := NULL::VARCHAR, "score" := NULL::DOUBLE' +
           ') END::STRUCT("age" TINYINT, "email" VARCHAR, "tags" VARCHAR[], "born" DATE, "code" VARCHAR, "score" DOUBLE)',
       },
@@ -60,10 +65,10 @@ describe('compileSqlPlan: the SQL it writes', () => {
         '(c3 IS NULL)',
         '(c2 IS NOT NULL)',
         "(NULLIF(c1, '') IS NULL OR strlen(NULLIF(c1, '')) = length(NULLIF(c1, '')))",
-        "(upper(NULLIF(c1, '')) IS NULL OR (strlen(upper(NULLIF(c1, ''))) = length(upper(NULLIF(c1, ''))) AND length(upper(NULLIF(c1, ''))) <= 5))",
-        "(NULLIF(c2, '') IS NULL OR regexp_full_match(NULLIF(c2, ''), '\\d{1,2}') OR (regexp_full_match(NULLIF(c2, ''), '[+-]?\\d{1,15}(\\.0*)?') AND TRY_CAST(split_part(NULLIF(c2, ''), '.', 1) AS BIGINT) BETWEEN -128 AND 127))",
+        '(__v0 IS NULL OR (strlen(__v0) = length(__v0) AND length(__v0) <= 5))',
+        "(NULLIF(c2, '') IS NULL OR regexp_full_match(NULLIF(c2, ''), '\\d{1,2}') OR (regexp_full_match(NULLIF(c2, ''), '[+-]?\\d{1,15}(\\.0*)?') AND __v1 BETWEEN -128 AND 127))",
         "(NOT (true) OR (NULLIF(c0, '') IS NOT NULL))",
-        "((NULLIF(c0, '') IS NOT NULL OR NULLIF(c2, '') IS NOT NULL OR upper(NULLIF(c1, '')) IS NOT NULL))",
+        "((__v0 IS NOT NULL OR NULLIF(c0, '') IS NOT NULL OR NULLIF(c2, '') IS NOT NULL))",
       ].join(' AND '),
     );
   });
@@ -152,7 +157,7 @@ describe('compileSqlPlan: the SQL runs in DuckDB and agrees with the mapper', ()
       await connection.runAndReadAll(
         // As run-plan.ts reads it: a condition that comes out NULL (2023-02-29 below) sends the row to JavaScript too.
         `SELECT CASE WHEN ${result.ok} THEN true ELSE false END AS ok, ${result.columns.map((c) => `${c.sql}::VARCHAR AS "${c.name}"`).join(', ')}
-           FROM (VALUES
+           FROM (SELECT *, ${result.derived.map((d) => `${d.sql} AS ${d.name}`).join(', ')} FROM (VALUES
              (1, 'Ada', 'ab', '42', '2024-02-29', NULL),
              (2, 'Bob', '', '', '', NULL),
              (3, 'Cy', 'abcdef', '1', '', NULL),
@@ -161,7 +166,7 @@ describe('compileSqlPlan: the SQL runs in DuckDB and agrees with the mapper', ()
              (6, 'Fa', 'a', '1', '2023-02-29', NULL),
              (7, 'Gu', 'a', '1', '', 'extra'),
              (8, '', '', '', '', NULL)
-           ) AS t(i, c0, c1, c2, c3, c4) ORDER BY i`,
+           ) AS t(i, c0, c1, c2, c3, c4)) ORDER BY i`,
       )
     ).getRowObjectsJS();
     expect(rows.map((r) => r.ok)).toEqual([true, true, false, false, false, false, false, false]);

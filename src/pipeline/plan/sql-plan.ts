@@ -32,7 +32,9 @@ export interface SqlPlan {
   regexes: string[];
   /**
    * Columns computed once per row from the raw fields, before the verdict, and kept beside them in
-   * the scratch copy: the results of the expressions with no SQL twin (see scalar-functions.ts).
+   * the scratch copy: the results of the expressions with no SQL twin (`__f…`, see scalar-functions.ts),
+   * and the values both the verdict and the output read (`__v…`: typed casts, the results of SQL twins),
+   * which DuckDB would otherwise compute once per reference. Each reads the raw fields only.
    * `ok` and `columns` refer to them by name.
    */
   derived: Array<{ name: string; sql: string }>;
@@ -146,6 +148,10 @@ class Compiler {
   private readonly leaves: Leaf[] = [];
   private readonly regexes: string[] = [];
   private readonly derived: Array<{ name: string; sql: string }> = [];
+  /** The shared values among `derived`, by their SQL. */
+  private readonly sharedNames = new Map<string, string>();
+  /** Values written by an SQL twin of a function call: worth computing once (see shared). */
+  private readonly computed = new Set<string>();
   private readonly functions = new Map<string, { fn: PlanFunction; column: string }>();
   private readonly identities = new Map<string, Array<{ value: string; primary: boolean }>>();
   /** Per source value read, the strongest use whose faithfulness check is in `checks`, and where. */
@@ -188,7 +194,8 @@ class Compiler {
     if (!field) throw new NotExpressible();
     const source = this.source(mapping, field.kind === 'string' ? 'string' : 'typed');
     const value = this.coerce(source, field, path);
-    this.leaves.push({ path, value, source });
+    // A string's value is its source, perhaps computed once (see shared): presence tests read that too.
+    this.leaves.push({ path, value, source: field.kind === 'string' ? value : source });
     if (mapping.identity && this.root.properties.get('identityMap')?.kind === 'map') {
       if (field.kind !== 'string' && field.kind !== 'integer') throw new NotExpressible();
       const list = this.identities.get(mapping.identity.namespaceCode) ?? [];
@@ -243,19 +250,42 @@ class Compiler {
       case 'call': {
         const name = expr.name.toLowerCase();
         const args = expr.args.map((a) => this.twin(a));
-        if (name === 'concat') return `CASE WHEN coalesce(${args.join(', ')}) IS NULL THEN NULL ELSE concat(${args.join(', ')}) END`;
+        if (name === 'concat') return this.computedBy(`CASE WHEN coalesce(${args.join(', ')}) IS NULL THEN NULL ELSE concat(${args.join(', ')}) END`);
         if (name === 'lower' || name === 'lcase' || name === 'upper' || name === 'ucase') {
           // Case mapping of non-ASCII letters differs between engines in corner cases: leave those rows to JavaScript.
           this.checks.push(`${args[0]} IS NULL OR strlen(${args[0]}) = length(${args[0]})`);
-          return `${name.startsWith('l') ? 'lower' : 'upper'}(${args[0]})`;
+          return this.computedBy(`${name.startsWith('l') ? 'lower' : 'upper'}(${args[0]})`);
         }
         // trim, ltrim, rtrim: JavaScript's trim removes Unicode white space; within ASCII that is exactly these six characters.
         this.checks.push(`${args[0]} IS NULL OR strlen(${args[0]}) = length(${args[0]})`);
-        return `${name}(${args[0]}, ${ASCII_WHITE_SPACE})`;
+        return this.computedBy(`${name}(${args[0]}, ${ASCII_WHITE_SPACE})`);
       }
       default:
         throw new Error(`no SQL twin for ${expr.kind}`);
     }
+  }
+
+  /** An SQL twin's result, remembered as computed (a string field shares it, see coerce). */
+  private computedBy(sql: string): string {
+    this.computed.add(sql);
+    return sql;
+  }
+
+  /**
+   * A value the verdict and the output both read, as a derived column computed once per row: DuckDB evaluates an
+   * expression once per reference, and a cast or a string function is the dearest part of a verdict. Only values of
+   * the raw fields are shared (derived columns are computed side by side, none reading another): one that reads a
+   * function's result stays inline.
+   */
+  private shared(sql: string): string {
+    if (/__[fv]\d/.test(sql)) return sql;
+    let name = this.sharedNames.get(sql);
+    if (!name) {
+      name = `__v${this.sharedNames.size}`;
+      this.sharedNames.set(sql, name);
+      this.derived.push({ name, sql });
+    }
+    return name;
   }
 
   /**
@@ -294,12 +324,12 @@ class Compiler {
     let value: string;
     switch (field.kind) {
       case 'string':
-        value = s;
+        value = this.computed.has(s) ? this.shared(s) : s;
         break;
       case 'integer': {
         const [min, max] = INTEGER_LIMITS[field.width];
         // Where the shape check holds, the integer part is all there is (any fraction is zeros).
-        const n = `TRY_CAST(split_part(${s}, '.', 1) AS BIGINT)`;
+        const n = this.shared(`TRY_CAST(split_part(${s}, '.', 1) AS BIGINT)`);
         value = `TRY_CAST(${n} AS ${duckType(field)})`;
         const shape = `regexp_full_match(${s}, '[+-]?\\d{1,15}(\\.0*)?') AND ${n} BETWEEN ${min} AND ${max}`;
         // Plain digits too few to leave the range (0 … 10^digits − 1) need neither the full shape nor the
@@ -314,7 +344,7 @@ class Compiler {
         return value;
       }
       case 'number': {
-        const n = `TRY_CAST(${s} AS DOUBLE)`;
+        const n = this.shared(`TRY_CAST(${s} AS DOUBLE)`);
         this.checks.push(`${s} IS NULL OR (regexp_full_match(${s}, '[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?') AND isfinite(${n}))`);
         value = n;
         break;
@@ -324,22 +354,23 @@ class Compiler {
         value = `(lower(${s}) = 'true')`;
         break;
       case 'date':
+        value = this.shared(`TRY_CAST(${s} AS DATE)`);
         // A value that is its own date written back (ten characters, not year 0xxx) has the shape and is a date.
         this.checks.push(
-          `${s} IS NULL OR (strlen(${s}) = 10 AND ${s} >= '1' AND TRY_CAST(${s} AS DATE)::VARCHAR = ${s}) OR (regexp_full_match(${s}, '[1-9]\\d{3}-\\d{2}-\\d{2}') AND TRY_CAST(${s} AS DATE) IS NOT NULL)`,
+          `${s} IS NULL OR (strlen(${s}) = 10 AND ${s} >= '1' AND ${value}::VARCHAR = ${s}) OR (regexp_full_match(${s}, '[1-9]\\d{3}-\\d{2}-\\d{2}') AND ${value} IS NOT NULL)`,
         );
-        value = `TRY_CAST(${s} AS DATE)`;
         break;
       case 'date-time':
+        value = this.shared(`TRY_CAST(${s} AS TIMESTAMPTZ)`);
         this.checks.push(
-          `${s} IS NULL OR (regexp_full_match(${s}, '[1-9]\\d{3}-\\d{2}-\\d{2}T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?(Z|[+-](0\\d|1[0-7]):[0-5]\\d)') AND TRY_CAST(${s} AS TIMESTAMPTZ) IS NOT NULL)`,
+          `${s} IS NULL OR (regexp_full_match(${s}, '[1-9]\\d{3}-\\d{2}-\\d{2}T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?(Z|[+-](0\\d|1[0-7]):[0-5]\\d)') AND ${value} IS NOT NULL)`,
         );
-        value = `TRY_CAST(${s} AS TIMESTAMPTZ)`;
         break;
       default:
         throw new NotExpressible();
     }
-    this.validate(value, s, field, constraints);
+    // A string's value is its source (see mapping).
+    this.validate(value, field.kind === 'string' ? value : s, field, constraints);
     return value;
   }
 
