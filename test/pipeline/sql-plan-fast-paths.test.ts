@@ -110,7 +110,7 @@ describe('fast paths of the SQL plan', () => {
     const schema = { type: 'object', properties: { d: { type: 'string', format: 'date', 'meta:xdmType': 'date' } } };
     const plan = compileSqlPlan([{ sourceType: 'ATTRIBUTE', source: 'd', destination: 'd' }], rootField(schema), schema, ['d']);
     // The date is cast once, as a shared value the check reads.
-    expect(plan!.derived).toEqual([{ name: '__v0', sql: "TRY_CAST(NULLIF(c0, '') AS DATE)" }]);
+    expect(plan!.shared).toEqual([{ name: '__v0', sql: "TRY_CAST(NULLIF(c0, '') AS DATE)" }]);
     const check = plan!.ok.split(' AND (').find((c) => c.includes('__v0::VARCHAR'))!;
     const [fast, full] = [
       check.slice(check.indexOf(' OR (') + 5, check.indexOf(') OR (')),
@@ -171,7 +171,7 @@ describe('fast paths of the SQL plan', () => {
     // a: one term, the bound inside the full test; b: the bound (0 is a plain-digit value below it) stays a term of its own.
     expect(plan!.ok).toMatch(/NULLIF\(c0, ''\) IS NULL OR regexp_full_match\(NULLIF\(c0, ''\), '\\d\{1,9\}'\) OR \(regexp_full_match[\s\S]*>= 0\)\)/);
     // The integer part is computed once, as a shared value, for the range test, the bound and the output.
-    expect(plan!.derived).toContainEqual({ name: '__v1', sql: "TRY_CAST(split_part(NULLIF(c1, ''), '.', 1) AS BIGINT)" });
+    expect(plan!.shared).toContainEqual({ name: '__v1', sql: "TRY_CAST(split_part(NULLIF(c1, ''), '.', 1) AS BIGINT)" });
     expect(plan!.ok).toContain(`(NULLIF(c1, '') IS NULL OR (TRY_CAST(__v1 AS INTEGER) >= 1))`);
   });
 });

@@ -78,10 +78,10 @@ export async function runPlan(
   const { connection } = engine;
   const run: PlanRun = { engine, plan, source, outputPath, scratch, flagged, times, dayColumn, capturedRows };
   // Without a reading checked beside the first pass, the file is read once: a source that numbers its rows needs no
-  // scratch copy (unless vectorized functions, which the second read of runTwoReads would call again), nor one
+  // scratch copy (unless derived columns, whose functions the second read of runTwoReads would call again), nor one
   // whose flagged rows are found again after.
   if (!source.agrees) {
-    if (source.numbered && !source.retry && plan.functions.length === 0) return runOnePass({ ...run, numbered: source.numbered });
+    if (source.numbered && !source.retry && plan.derived.length === 0) return runOnePass({ ...run, numbered: source.numbered });
     if (source.findRows) {
       const found = await runOnePassFinding(run, source.findRows);
       if (found !== 'scratch') return found;
@@ -133,7 +133,7 @@ export async function runPlan(
     ).getRowObjectsJS()[0] as { total: number; ok: number };
     const output =
       counts.ok > 0
-        ? await writeAccepted(connection, plan, `${staged} WHERE __ok`, outputPath, times, dayColumn, 'scratchToOutput')
+        ? await writeAccepted(connection, plan, `${withShared(plan, staged)} WHERE __ok`, outputPath, times, dayColumn, 'scratchToOutput')
         : { bytes: 0, paths: [] };
     if (counts.ok < counts.total) {
       await handFlagged(
@@ -155,19 +155,26 @@ export async function runPlan(
 }
 
 /**
- * The rows of `from` with the plan's derived columns (vectorized Data Prep functions, shared values), computed once
- * per row in a subquery that the verdict and the output columns read: never again per reference. `pinned` adds a
- * volatile column, PIN, for a verdict in a WHERE to read: DuckDB pushes a filter below the subquery, its columns
- * written out again inside it, unless it reads a volatile one (as the functions are). Each shared value would then be
- * computed twice, for the verdict and for the output.
+ * The rows of `from` with the plan's derived columns (vectorized Data Prep functions) and shared values, computed
+ * once per row in a subquery that the verdict and the output columns read: never again per reference (the
+ * functions are volatile, so DuckDB neither pushes the verdict below them nor evaluates them twice). `pinned` adds
+ * a volatile column, PIN, for a verdict in a WHERE to read: without one, DuckDB pushes the filter below the
+ * subquery, writing its columns out again inside it, and computes each shared value for the verdict and again for
+ * the output.
  */
 function withDerived(plan: SqlPlan, from: string, pinned = false): string {
-  if (plan.derived.length === 0) return from;
-  return `(SELECT *${plan.derived.map((d) => `, ${d.sql} AS ${d.name}`).join('')}${pinned ? `, random() AS ${PIN}` : ''} FROM ${from})`;
+  const computed = [...plan.derived, ...plan.shared];
+  if (computed.length === 0) return from;
+  return `(SELECT *${computed.map((d) => `, ${d.sql} AS ${d.name}`).join('')}${pinned ? `, random() AS ${PIN}` : ''} FROM ${from})`;
 }
 
 /** The column of withDerived's pin: always at least 0. */
 const PIN = '__pin';
+
+/** A scratch copy's rows (raw fields, derived columns) with the plan's shared values, which the copy does not keep. */
+function withShared(plan: SqlPlan, staged: string): string {
+  return plan.shared.length ? `(SELECT *${plan.shared.map((d) => `, ${d.sql} AS ${d.name}`).join('')} FROM ${staged})` : staged;
+}
 
 /** The files a COPY of accepted rows wrote, and how many rows they hold. */
 interface Written {
@@ -299,7 +306,7 @@ async function copyCapturing(
   const capture = new FlaggedCapture(run.capturedRows);
   // As in runPlan: a CASE condition, so each AND/OR term is evaluated only for the rows still undecided, and the
   // capture only for the flagged ones.
-  const pinned = plan.derived.length > 0;
+  const pinned = plan.derived.length + plan.shared.length > 0;
   const verdict = pinned ? `${PIN} >= 0 AND ${plan.ok}` : plan.ok;
   const accepted = `${withDerived(plan, from, pinned)} WHERE CASE WHEN ${verdict} THEN true ELSE ${CAPTURE_FUNCTION}(${captured.join(', ')}) END`;
   const release = captureFlagged(engine, capture);

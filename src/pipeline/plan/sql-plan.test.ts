@@ -36,6 +36,7 @@ describe('compileSqlPlan: the SQL it writes', () => {
       topLevel: ['name'],
       regexes: [],
       derived: [],
+      shared: [],
       functions: [],
     });
   });
@@ -44,7 +45,7 @@ describe('compileSqlPlan: the SQL it writes', () => {
     const result = plan([attr('n', 'name'), expr('upper(a)', 'person.email'), attr('age', 'person.age')], ['n', 'a', 'age']);
     expect(result?.topLevel).toEqual(['name', 'person']);
     // upper(a) and the integer part of age are read by the verdict and the output: each is computed once.
-    expect(result?.derived).toEqual([
+    expect(result?.shared).toEqual([
       { name: '__v0', sql: "upper(NULLIF(c1, ''))" },
       { name: '__v1', sql: "TRY_CAST(split_part(NULLIF(c2, ''), '.', 1) AS BIGINT)" },
     ]);
@@ -157,7 +158,7 @@ describe('compileSqlPlan: the SQL runs in DuckDB and agrees with the mapper', ()
       await connection.runAndReadAll(
         // As run-plan.ts reads it: a condition that comes out NULL (2023-02-29 below) sends the row to JavaScript too.
         `SELECT CASE WHEN ${result.ok} THEN true ELSE false END AS ok, ${result.columns.map((c) => `${c.sql}::VARCHAR AS "${c.name}"`).join(', ')}
-           FROM (SELECT *, ${result.derived.map((d) => `${d.sql} AS ${d.name}`).join(', ')} FROM (VALUES
+           FROM (SELECT *, ${result.shared.map((d) => `${d.sql} AS ${d.name}`).join(', ')} FROM (VALUES
              (1, 'Ada', 'ab', '42', '2024-02-29', NULL),
              (2, 'Bob', '', '', '', NULL),
              (3, 'Cy', 'abcdef', '1', '', NULL),

@@ -32,12 +32,17 @@ export interface SqlPlan {
   regexes: string[];
   /**
    * Columns computed once per row from the raw fields, before the verdict, and kept beside them in
-   * the scratch copy: the results of the expressions with no SQL twin (`__f…`, see scalar-functions.ts),
-   * and the values both the verdict and the output read (`__v…`: typed casts, the results of SQL twins),
-   * which DuckDB would otherwise compute once per reference. Each reads the raw fields only.
+   * the scratch copy: the results of the expressions with no SQL twin (see scalar-functions.ts).
    * `ok` and `columns` refer to them by name.
    */
   derived: Array<{ name: string; sql: string }>;
+  /**
+   * Values both the verdict and the output read (typed casts, the results of SQL twins), which DuckDB
+   * would otherwise compute once per reference: columns computed once per row beside `derived`, from
+   * the raw fields only, so that a scratch copy need not keep them (its reader computes them again).
+   * `ok` and `columns` refer to them by name.
+   */
+  shared: Array<{ name: string; sql: string }>;
   /** The scalar functions `derived` calls; they must be registered on the engine before the plan runs. */
   functions: PlanFunction[];
 }
@@ -148,7 +153,8 @@ class Compiler {
   private readonly leaves: Leaf[] = [];
   private readonly regexes: string[] = [];
   private readonly derived: Array<{ name: string; sql: string }> = [];
-  /** The shared values among `derived`, by their SQL. */
+  private readonly sharedValues: Array<{ name: string; sql: string }> = [];
+  /** The names of `sharedValues`, by their SQL. */
   private readonly sharedNames = new Map<string, string>();
   /** Values written by an SQL twin of a function call: worth computing once (see shared). */
   private readonly computed = new Set<string>();
@@ -184,6 +190,7 @@ class Compiler {
       topLevel,
       regexes: this.regexes,
       derived: this.derived,
+      shared: this.sharedValues,
       functions: [...this.functions.values()].map((f) => f.fn),
     };
   }
@@ -272,10 +279,10 @@ class Compiler {
   }
 
   /**
-   * A value the verdict and the output both read, as a derived column computed once per row: DuckDB evaluates an
-   * expression once per reference, and a cast or a string function is the dearest part of a verdict. Only values of
-   * the raw fields are shared (derived columns are computed side by side, none reading another): one that reads a
-   * function's result stays inline.
+   * A value the verdict and the output both read, as a column computed once per row (SqlPlan.shared): DuckDB
+   * evaluates an expression once per reference, and a cast or a string function is the dearest part of a verdict.
+   * Only values of the raw fields are shared (computed side by side with the functions' results, and again from a
+   * scratch copy's raw fields): one that reads a function's result stays inline.
    */
   private shared(sql: string): string {
     if (/__[fv]\d/.test(sql)) return sql;
@@ -283,7 +290,7 @@ class Compiler {
     if (!name) {
       name = `__v${this.sharedNames.size}`;
       this.sharedNames.set(sql, name);
-      this.derived.push({ name, sql });
+      this.sharedValues.push({ name, sql });
     }
     return name;
   }
