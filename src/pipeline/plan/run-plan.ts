@@ -163,9 +163,7 @@ export async function runPlan(
  * the output.
  */
 function withDerived(plan: SqlPlan, from: string, pinned = false): string {
-  const computed = [...plan.derived, ...plan.shared];
-  if (computed.length === 0) return from;
-  return `(SELECT *${computed.map((d) => `, ${d.sql} AS ${d.name}`).join('')}${pinned ? `, random() AS ${PIN}` : ''} FROM ${from})`;
+  return beside([...plan.derived, ...plan.shared, ...(pinned ? [{ name: PIN, sql: 'random()' }] : [])], from);
 }
 
 /** The column of withDerived's pin: always at least 0. */
@@ -173,7 +171,12 @@ const PIN = '__pin';
 
 /** A scratch copy's rows (raw fields, derived columns) with the plan's shared values, which the copy does not keep. */
 function withShared(plan: SqlPlan, staged: string): string {
-  return plan.shared.length ? `(SELECT *${plan.shared.map((d) => `, ${d.sql} AS ${d.name}`).join('')} FROM ${staged})` : staged;
+  return beside(plan.shared, staged);
+}
+
+/** The rows of `from` with these columns computed beside its own. */
+function beside(columns: ReadonlyArray<{ name: string; sql: string }>, from: string): string {
+  return columns.length ? `(SELECT *${columns.map((c) => `, ${c.sql} AS ${c.name}`).join('')} FROM ${from})` : from;
 }
 
 /** The files a COPY of accepted rows wrote, and how many rows they hold. */
