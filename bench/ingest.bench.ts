@@ -17,7 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type BenchFile, gzipped, nested, profileCsv } from './bench-files.js';
-import { type BenchServer, cpuSeconds, peakRss, resetPeakRss, startBenchServer } from './tributary-api.js';
+import { type BenchServer, cpuSeconds, mainThreadCpuSeconds, peakRss, resetPeakRss, startBenchServer } from './tributary-api.js';
 import { startS3rver, type S3rverHandle } from '../test/support/s3rver.js';
 
 const args = process.argv.slice(2);
@@ -71,6 +71,8 @@ interface Measured {
   ms: number;
   /** CPU seconds (user + system, every thread) the server spent from the flow's creation to the run's end. */
   cpu: number;
+  /** Of which the server's main (JavaScript) thread's. */
+  mainCpu: number;
   peakRssBytes: number;
   output: number;
   failed: number;
@@ -311,7 +313,7 @@ async function measureCase(server: BenchServer, setup: SetUp, benchCase: BenchCa
     const flow = flows[flows.length - 1]!;
     const copy = copies[copies.length - 1];
     console.log(
-      `  flow ${flow.ms.toFixed(0)} ms, ${flow.cpu.toFixed(2)} cpu-s${copy ? `; COPY ${copy.ms.toFixed(0)} ms, ${copy.cpu.toFixed(2)} cpu-s; cpu ratio ${(copy.cpu / flow.cpu).toFixed(2)}` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
+      `  flow ${flow.ms.toFixed(0)} ms, ${flow.cpu.toFixed(2)} cpu-s (main thread ${flow.mainCpu.toFixed(2)})${copy ? `; COPY ${copy.ms.toFixed(0)} ms, ${copy.cpu.toFixed(2)} cpu-s; cpu ratio ${(copy.cpu / flow.cpu).toFixed(2)}` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
     );
   }
   console.log(`  load average (1 min) during the case: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads, loadavg()[0]!).toFixed(1)}`);
@@ -322,6 +324,7 @@ async function measureCase(server: BenchServer, setup: SetUp, benchCase: BenchCa
     flow: {
       ms: median(flows.map((f) => f.ms)),
       cpu: median(flows.map((f) => f.cpu)),
+      mainCpu: median(flows.map((f) => f.mainCpu)),
       peakRssBytes: Math.max(...flows.map((f) => f.peakRssBytes)),
       output: flows[0]!.output,
       failed: flows[0]!.failed,
@@ -349,6 +352,7 @@ async function flowRun(server: BenchServer, setup: SetUp, benchCase: BenchCase, 
   // Each run's peak is its own: the kernel's high-water mark starts again from the current RSS.
   resetPeakRss(server.pid);
   const cpuAtStart = cpuSeconds(server.pid);
+  const mainAtStart = mainThreadCpuSeconds(server.pid);
   const flow = await call('POST', '/data/foundation/flowservice/flows', {
     name: `bench flow (${benchCase.label})`,
     flowSpec: { id: setup.flowSpecId, version: '1.0' },
@@ -368,6 +372,7 @@ async function flowRun(server: BenchServer, setup: SetUp, benchCase: BenchCase, 
   }
   const peakRssBytes = peakRss(server.pid);
   const cpu = cpuSeconds(server.pid) - cpuAtStart;
+  const mainCpu = mainThreadCpuSeconds(server.pid) - mainAtStart;
   if (status === 'failed') throw new Error(`${benchCase.label}: the run failed: ${JSON.stringify(run)}`);
   const { startedAtUTC, completedAtUTC } = run.metrics.durationSummary;
   const { outputRecordCount, failedRecordCount } = run.metrics.recordSummary;
@@ -392,7 +397,7 @@ async function flowRun(server: BenchServer, setup: SetUp, benchCase: BenchCase, 
     timings = ownTimings();
   }
   if (timings) console.log(`  stages (ms): ${JSON.stringify((JSON.parse(timings) as { ms?: unknown }).ms ?? timings)}`);
-  return { ms: completedAtUTC - startedAtUTC, cpu, peakRssBytes, output: outputRecordCount, failed: failedRecordCount };
+  return { ms: completedAtUTC - startedAtUTC, cpu, mainCpu, peakRssBytes, output: outputRecordCount, failed: failedRecordCount };
 }
 
 function copyBaseline(file: BenchFile): Copied {
@@ -421,6 +426,7 @@ function printTable(table: TableRow[]): void {
     'COPY RSS MB',
     'ratio',
     'flow cpu-s',
+    'of it main thread',
     'COPY cpu-s',
     'cpu ratio',
     'target',
@@ -437,6 +443,7 @@ function printTable(table: TableRow[]): void {
     copy ? mb(copy.peakRssBytes).toFixed(0) : '–',
     copy ? (copy.ms / flow.ms).toFixed(2) : '–',
     flow.cpu.toFixed(2),
+    flow.mainCpu.toFixed(2),
     copy ? copy.cpu.toFixed(2) : '–',
     cpuRatio !== null ? cpuRatio.toFixed(2) : '–',
     target !== null ? `≥ ${target}` : 'RSS < 1024 MB',
@@ -445,7 +452,7 @@ function printTable(table: TableRow[]): void {
   const format = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   console.log('');
   console.log(
-    `Medians of ${runs} runs (${rows.toLocaleString('en')} rows); flow = API run duration, ratio = flow/COPY throughput; cpu ratio = COPY/flow CPU time (median of each run against its COPY); RSS = peak of the process.`,
+    `Medians of ${runs} runs (${rows.toLocaleString('en')} rows); flow = API run duration, ratio = flow/COPY throughput; cpu ratio = COPY/flow CPU time (median of each run against its COPY), the flow's main (JavaScript) thread's part beside it; RSS = peak of the process.`,
   );
   console.log(format(header));
   console.log(`|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
