@@ -295,11 +295,26 @@ export async function decodeManifestList(bytes: Buffer): Promise<ManifestFile[]>
   }));
 }
 
+/**
+ * Data of fewer bytes than this is stored plain (Avro's `null` codec), larger data deflated. Deflate gains nothing
+ * on a manifest list's few hundred bytes, and one reader breaks on it: hyparquet-compressors' inflate (1.1.1, under
+ * icebird) decodes a block again and again into a 128 KiB buffer, one stack frame each time, and a block of ~150
+ * bytes ran out of stack. From 4 KiB that is at most 32 frames.
+ */
+const DEFLATE_FROM_BYTES = 4096;
+
+/**
+ * An Avro container file of the records, in one block: a file larger than avsc's default block (64 KiB) would
+ * otherwise end with a short block, deflated like the others. Manifests are written whole in memory either way.
+ */
 async function encode(type: avro.Type, schema: object, records: object[], metadata: Record<string, string>): Promise<Buffer> {
+  for (const record of records) if (!type.isValid(record)) throw new Error(`invalid ${type.name ?? 'record'}: ${JSON.stringify(record)}`);
+  const bytes = records.reduce<number>((sum, record) => sum + type.toBuffer(record).length, 0);
   const encoder = new avro.streams.BlockEncoder(schema as avro.Schema, {
     // An empty manifest list still needs its header: a snapshot with no manifests is a valid, empty table.
     writeHeader: 'always',
-    codec: 'deflate',
+    codec: bytes < DEFLATE_FROM_BYTES ? 'null' : 'deflate',
+    blockSize: bytes + 1,
     ...({ metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, Buffer.from(v)])) } as object),
   });
   const chunks: Buffer[] = [];
@@ -308,10 +323,7 @@ async function encode(type: avro.Type, schema: object, records: object[], metada
     encoder.on('end', () => resolve(Buffer.concat(chunks)));
     encoder.on('error', reject);
   });
-  for (const record of records) {
-    if (!type.isValid(record)) throw new Error(`invalid ${type.name ?? 'record'}: ${JSON.stringify(record)}`);
-    encoder.write(record);
-  }
+  for (const record of records) encoder.write(record);
   encoder.end();
   return done;
 }
