@@ -134,6 +134,15 @@ describe('compileSqlPlan: what it leaves to the JavaScript mapper (null)', () =>
     }
   });
 
+  it('shares values of the raw fields only: a cast of a function result stays inline, whatever a literal holds', () => {
+    const fromFunction = plan([expr('sha1(n)', 'person.born')], ['n']);
+    expect(fromFunction?.shared).toEqual([]);
+    expect(fromFunction?.columns[0]?.sql).toContain('TRY_CAST(substr(__f0, 2) AS DATE)');
+    expect(plan([expr('concat(n, "__f1")', 'name')], ['n'])?.shared).toEqual([
+      { name: '__v0', sql: "CASE WHEN coalesce(NULLIF(c0, ''), '__f1') IS NULL THEN NULL ELSE concat(NULLIF(c0, ''), '__f1') END" },
+    ]);
+  });
+
   it('computes an expression used twice once, and names it the same in every plan', () => {
     const a = plan([expr('sha1(n)', 'name'), expr('sha1(n)', 'person.code')], ['n']);
     const b = plan([expr('md5(n)', 'person.code'), expr('sha1(n)', 'name')], ['x', 'n']);

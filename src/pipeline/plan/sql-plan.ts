@@ -158,6 +158,8 @@ class Compiler {
   private readonly sharedNames = new Map<string, string>();
   /** Values written by an SQL twin of a function call: worth computing once (see shared). */
   private readonly computed = new Set<string>();
+  /** Values read from a vectorized function's result (see vectorized): not shared. */
+  private readonly functionResults = new Set<string>();
   private readonly functions = new Map<string, { fn: PlanFunction; column: string }>();
   private readonly identities = new Map<string, Array<{ value: string; primary: boolean }>>();
   /** Per source value read, the strongest use whose faithfulness check is in `checks`, and where. */
@@ -282,10 +284,10 @@ class Compiler {
    * A value the verdict and the output both read, as a column computed once per row (SqlPlan.shared): DuckDB
    * evaluates an expression once per reference, and a cast or a string function is the dearest part of a verdict.
    * Only values of the raw fields are shared (computed side by side with the functions' results, and again from a
-   * scratch copy's raw fields): one that reads a function's result stays inline.
+   * scratch copy's raw fields): `sql` computed from `s`, a function's result, stays inline.
    */
-  private shared(sql: string): string {
-    if (/__[fv]\d/.test(sql)) return sql;
+  private shared(sql: string, s: string): string {
+    if (this.functionResults.has(s)) return sql;
     let name = this.sharedNames.get(sql);
     if (!name) {
       name = `__v${this.sharedNames.size}`;
@@ -321,7 +323,9 @@ class Compiler {
       this.derived.push({ name: known.column, sql: `${fn.name}(${args.join(', ')})` });
       this.checks.push(taggedOk(known.column));
     }
-    return taggedValue(known.column);
+    const result = taggedValue(known.column);
+    this.functionResults.add(result);
+    return result;
   }
 
   /** The typed value for a field, and (into checks) the condition under which it is certainly right. */
@@ -331,12 +335,12 @@ class Compiler {
     let value: string;
     switch (field.kind) {
       case 'string':
-        value = this.computed.has(s) ? this.shared(s) : s;
+        value = this.computed.has(s) ? this.shared(s, s) : s;
         break;
       case 'integer': {
         const [min, max] = INTEGER_LIMITS[field.width];
         // Where the shape check holds, the integer part is all there is (any fraction is zeros).
-        const n = this.shared(`TRY_CAST(split_part(${s}, '.', 1) AS BIGINT)`);
+        const n = this.shared(`TRY_CAST(split_part(${s}, '.', 1) AS BIGINT)`, s);
         value = `TRY_CAST(${n} AS ${duckType(field)})`;
         const shape = `regexp_full_match(${s}, '[+-]?\\d{1,15}(\\.0*)?') AND ${n} BETWEEN ${min} AND ${max}`;
         // Plain digits too few to leave the range (0 … 10^digits − 1) need neither the full shape nor the
@@ -351,7 +355,7 @@ class Compiler {
         return value;
       }
       case 'number': {
-        const n = this.shared(`TRY_CAST(${s} AS DOUBLE)`);
+        const n = this.shared(`TRY_CAST(${s} AS DOUBLE)`, s);
         this.checks.push(`${s} IS NULL OR (regexp_full_match(${s}, '[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?') AND isfinite(${n}))`);
         value = n;
         break;
@@ -361,14 +365,14 @@ class Compiler {
         value = `(lower(${s}) = 'true')`;
         break;
       case 'date':
-        value = this.shared(`TRY_CAST(${s} AS DATE)`);
+        value = this.shared(`TRY_CAST(${s} AS DATE)`, s);
         // A value that is its own date written back (ten characters, not year 0xxx) has the shape and is a date.
         this.checks.push(
           `${s} IS NULL OR (strlen(${s}) = 10 AND ${s} >= '1' AND ${value}::VARCHAR = ${s}) OR (regexp_full_match(${s}, '[1-9]\\d{3}-\\d{2}-\\d{2}') AND ${value} IS NOT NULL)`,
         );
         break;
       case 'date-time':
-        value = this.shared(`TRY_CAST(${s} AS TIMESTAMPTZ)`);
+        value = this.shared(`TRY_CAST(${s} AS TIMESTAMPTZ)`, s);
         this.checks.push(
           `${s} IS NULL OR (regexp_full_match(${s}, '[1-9]\\d{3}-\\d{2}-\\d{2}T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?(Z|[+-](0\\d|1[0-7]):[0-5]\\d)') AND ${value} IS NOT NULL)`,
         );
