@@ -166,6 +166,16 @@ function withDerived(plan: SqlPlan, from: string, pinned = false): string {
   return beside([...plan.derived, ...plan.shared, ...(pinned ? [{ name: PIN, sql: 'random()' }] : [])], from);
 }
 
+/**
+ * The rows of `from` the plan's verdict accepts (a FROM item and its WHERE), with its derived columns and shared
+ * values, each computed once: the verdict reads the pin. `otherwise` is evaluated for the other rows only.
+ */
+export function acceptedOrElse(plan: SqlPlan, from: string, otherwise: string): string {
+  const pinned = plan.derived.length + plan.shared.length > 0;
+  const verdict = pinned ? `${PIN} >= 0 AND ${plan.ok}` : plan.ok;
+  return `${withDerived(plan, from, pinned)} WHERE CASE WHEN ${verdict} THEN true ELSE ${otherwise} END`;
+}
+
 /** The column of withDerived's pin: always at least 0. */
 const PIN = '__pin';
 
@@ -309,9 +319,7 @@ async function copyCapturing(
   const capture = new FlaggedCapture(run.capturedRows);
   // As in runPlan: a CASE condition, so each AND/OR term is evaluated only for the rows still undecided, and the
   // capture only for the flagged ones.
-  const pinned = plan.derived.length + plan.shared.length > 0;
-  const verdict = pinned ? `${PIN} >= 0 AND ${plan.ok}` : plan.ok;
-  const accepted = `${withDerived(plan, from, pinned)} WHERE CASE WHEN ${verdict} THEN true ELSE ${CAPTURE_FUNCTION}(${captured.join(', ')}) END`;
+  const accepted = acceptedOrElse(plan, from, `${CAPTURE_FUNCTION}(${captured.join(', ')})`);
   const release = captureFlagged(engine, capture);
   try {
     return {

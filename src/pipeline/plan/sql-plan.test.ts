@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { FieldMapping } from '../contracts.js';
 import { openEngine } from '../engine/duckdb.js';
 import { rootField } from '../schema/xdm-fields.js';
+import { acceptedOrElse } from './run-plan.js';
 import { compileSqlPlan } from './sql-plan.js';
 
 const SCHEMA = {
@@ -155,6 +156,29 @@ describe('compileSqlPlan: what it leaves to the JavaScript mapper (null)', () =>
 describe('compileSqlPlan: the SQL runs in DuckDB and agrees with the mapper', () => {
   const engine = openEngine();
   afterAll(async () => (await engine).close());
+
+  it('computes a shared value once: the verdict reads it above the subquery, not pushed below and cast again', async () => {
+    const result = plan([attr('n', 'name'), attr('b', 'person.born')], ['n', 'b']);
+    if (!result) throw new Error('no plan');
+    expect(result.shared).toEqual([{ name: '__v0', sql: "TRY_CAST(NULLIF(c1, '') AS DATE)" }]);
+    const { connection } = await engine;
+    await connection.run(
+      `CREATE OR REPLACE TABLE born AS SELECT 'n' || i AS c0, '2024-01-0' || (i % 9 + 1) AS c1, NULL::VARCHAR AS c2 FROM range(10) r(i)`,
+    );
+    const explained = await connection.runAndReadAll(
+      `EXPLAIN (FORMAT json) SELECT ${result.columns.map((c) => c.sql).join(', ')} FROM ${acceptedOrElse(result, 'born', 'false')}`,
+    );
+    type Node = { name: string; extra_info?: { Expression?: string }; children?: Node[] };
+    const nodes: Node[] = [];
+    const walk = (node: Node): void => {
+      nodes.push(node);
+      for (const child of node.children ?? []) walk(child);
+    };
+    for (const root of JSON.parse(String(explained.getRows()[0]![1])) as Node[]) walk(root);
+    const filter = nodes.find((n) => n.name === 'FILTER');
+    expect(filter?.extra_info?.Expression).toContain('__v0');
+    expect(filter?.extra_info?.Expression).not.toContain('TRY_CAST');
+  });
 
   it('accepts good rows with their typed values and refuses ragged, out-of-range and non-ASCII ones', async () => {
     const result = plan(
