@@ -85,6 +85,17 @@ describe('numberDelimitedRows', () => {
     expect(got).toEqual(expected);
   });
 
+  it('numbers the lines of a file whose lines are its records, whatever its quotes', async () => {
+    // Lines alone number this file: a quote DuckDB reads as a character does not hide the rows after it.
+    const stray = await number(`id,v\nx,5'11"\n${'y,1\n'.repeat(2000)}`, (_, [first]) => first === 'y');
+    expect(stray.expected).toHaveLength(2000);
+    expect(await numberDelimitedRows({ ...stray.source.layout, maxRecordBytes: 1024 }, stray.given, stray.total)).toEqual(stray.expected);
+    // A CR that no LF follows inside quotes is a character to DuckDB: the lines cannot show it, the quotes do.
+    const cr = await number('id,v\na,"x\ry"\nb,2\na,"x\ry"\n', (_, [first]) => first === 'a');
+    expect(cr.expected.map(([row]) => row)).toEqual([1, 3]);
+    expect(cr.got).toEqual(cr.expected);
+  });
+
   it('says null when the rows cannot be told apart as DuckDB read them', async () => {
     const plain = await number('id,v\na,1\nb,2\na,1\n', (_, [first]) => first === 'a');
     const path = plain.source.layout;
@@ -96,8 +107,9 @@ describe('numberDelimitedRows', () => {
     const cr = await number('id,v\ra,1\rb,2\r', (_, [first]) => first === 'a');
     expect(cr.expected).toHaveLength(1);
     expect(cr.got).toBeNull();
-    // A quote DuckDB reads as a character, which opens quoting here to the end of the file: no row is found.
-    const stray = await number(`id,v\nx,5'11"\n${'y,1\n'.repeat(2000)}`, (_, [first]) => first === 'y');
+    // A quote DuckDB reads as a character. With a record of two lines further on, following the quotes is the only
+    // way, and that quote opens quoting to the end of the file: no row is found.
+    const stray = await number(`id,v\nx,5'11"\nz,"two\nlines"\n${'y,1\n'.repeat(2000)}`, (_, [first]) => first === 'y');
     expect(stray.expected).toHaveLength(2000);
     expect(await numberDelimitedRows({ ...stray.source.layout, maxRecordBytes: 1024 }, stray.given, stray.total)).toBeNull();
     // A separator of more than one byte.

@@ -25,7 +25,7 @@ const READ_BYTES = 1024 * 1024;
 /**
  * The row numbers of some rows of a delimited file, given only their values: DuckDB's parallel CSV reader numbers
  * nothing, so the rows a plan flags while reading the file once come back without their places in it. One pass of
- * the file in JavaScript finds them again: rows with equal values are judged alike, so the rows to number are
+ * the file in JavaScript finds them again (two when a quoted field holds a line break, see LineEnds): rows with equal values are judged alike, so the rows to number are
  * exactly those whose values equal one of them, as often as it was given. Only the first field of each row is
  * read here (a row whose first field matches none is skipped); a match is compared in full.
  *
@@ -39,32 +39,49 @@ export async function numberDelimitedRows(layout: DelimitedLayout, rows: readonl
   const bytes = [delimiter, quote, escapeChar].map((c) => (c.length === 1 ? c.charCodeAt(0) : -1));
   if (bytes.some((b) => b < 0 || b >= 0x80)) return null;
   const [delimiterByte, quoteByte, escapeByte] = bytes as [number, number, number];
-  const numbering = new Numbering(layout, new WantedRows(rows), delimiterByte, quoteByte);
-  const records = new RecordSplitter(quoteByte, escapeByte);
+  const numbered = (records: RecordEnds) => numberIn(layout, new Numbering(layout, new WantedRows(rows), delimiterByte, quoteByte), records, total);
+  // Most files hold no line break inside quotes, and their lines are their records: one search per line finds them
+  // (LineEnds), where following the quotes costs several. The count of lines tells when they are not, and then the
+  // quotes are followed.
+  return (await numbered(new LineEnds())) ?? (await numbered(new RecordSplitter(quoteByte, escapeByte)));
+}
+
+/** Where records end in a buffer (`next`: the index just past one, or -1 when the buffer ends first). */
+interface RecordEnds {
+  next(buffer: Buffer, from: number): number;
+  /** The file cannot be read this way (no row can be numbered by it). */
+  readonly refused: boolean;
+}
+
+/** One pass of the file: the records `ends` finds, numbered. */
+async function numberIn(layout: DelimitedLayout, numbering: Numbering, ends: RecordEnds, total: number): Promise<unknown[][] | null> {
   const handle = await open(layout.path, 'r');
   try {
-    let carried: Buffer | null = null;
+    // One buffer for every read (a new one per read doubled V8's young-generation collections). Nothing taken from
+    // a read outlives it: the records found are parsed into strings.
+    let chunk = Buffer.allocUnsafe(2 * READ_BYTES);
+    let carried = 0;
     for (;;) {
-      // A record that began in the last read is whole once its end is found: its start is copied ahead of the next
-      // read, into the same buffer (a copy of the record's start, not of the read).
-      const from = carried?.length ?? 0;
-      const chunk = Buffer.allocUnsafe(from + READ_BYTES);
-      const { bytesRead } = await handle.read(chunk, from, READ_BYTES, null);
-      if (bytesRead === 0) break;
-      carried?.copy(chunk);
-      carried = null;
-      const buffer = chunk.subarray(0, from + bytesRead);
+      // A record that began in the last read is whole once its end is found: its start is moved ahead of the next read.
+      if (carried + READ_BYTES > chunk.length) chunk = Buffer.concat([chunk.subarray(0, carried)], 2 * (carried + READ_BYTES));
+      const { bytesRead } = await handle.read(chunk, carried, READ_BYTES, null);
+      // A view of its own per read: the record ends' searches tell reads apart by it.
+      const buffer = chunk.subarray(0, carried + bytesRead);
+      if (bytesRead === 0) {
+        if (carried > 0) numbering.take(buffer, 0, carried);
+        break;
+      }
       let start = 0;
-      for (let end = records.next(buffer, from); end >= 0; end = records.next(buffer, end)) {
+      for (let end = ends.next(buffer, carried); end >= 0; end = ends.next(buffer, end)) {
         numbering.take(buffer, start, end);
         start = end;
       }
-      if (numbering.failed) return null;
+      if (numbering.failed || ends.refused) return null;
       // A record longer than the reader accepts: a quote that DuckDB read as a character opened quoting here.
       if (buffer.length - start > layout.maxRecordBytes) return null;
-      if (start < buffer.length) carried = buffer.subarray(start);
+      carried = buffer.length - start;
+      chunk.copyWithin(0, start, buffer.length);
     }
-    if (carried) numbering.take(carried, 0, carried.length);
   } finally {
     await handle.close();
   }
@@ -100,18 +117,19 @@ class Numbering {
     if (this.index++ < 0) return;
     // Most records are told apart from the wanted ones by a hash of their first field's bytes, unless a quote comes
     // first (then the record is parsed). One loop here: a native search per record costs more than these few bytes.
+    const { delimiterByte, quoteByte } = this;
     let hash = FNV_OFFSET;
     let plain = true;
     for (let i = start; i < end; i++) {
       const byte = buffer[i]!;
-      if (byte === this.delimiterByte) break;
-      if (byte === this.quoteByte) {
+      if (byte === delimiterByte) break;
+      if (byte === quoteByte) {
         plain = false;
         break;
       }
       hash = Math.imul(hash ^ byte, FNV_PRIME);
     }
-    if (plain && !this.wanted.mayHaveFirst(hash >>> 0)) return;
+    if (plain && !this.wanted.mayHaveFirst(hash)) return;
     const fields = this.parse(buffer, start, end);
     if (!this.wanted.hasFirst(fields[0]!)) return;
     const match = this.wanted.take(padded(fields, this.layout.width + 1));
@@ -137,14 +155,16 @@ function padded(fields: string[], width: number): Array<string | null> {
 
 /** Bits of the filter of first values: 8 Mi (1 MiB), so that even the capture's most rows leave most bits clear. */
 const FILTER_BITS = 1 << 23;
-const FNV_OFFSET = 0x811c9dc5;
+/** A hash's bit in the filter: its low 23 bits, whatever its sign. */
+const FILTER_MASK = FILTER_BITS - 1;
+const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
-/** FNV-1a over bytes: the key of the filter of first values. */
+/** FNV-1a over bytes: the key of the filter of first values (a signed 32-bit integer, which V8 keeps unboxed). */
 function hashBytes(bytes: Uint8Array): number {
   let hash = FNV_OFFSET;
   for (const byte of bytes) hash = Math.imul(hash ^ byte, FNV_PRIME);
-  return hash >>> 0;
+  return hash;
 }
 
 /** The rows to number, as a multiset (by first value, then by all values), and a filter of their first values' hashes. */
@@ -158,7 +178,7 @@ class WantedRows {
       let same = this.byFirst.get(first);
       if (!same) {
         this.byFirst.set(first, (same = new Map()));
-        const bit = hashBytes(Buffer.from(first, 'utf8')) % FILTER_BITS;
+        const bit = hashBytes(Buffer.from(first, 'utf8')) & FILTER_MASK;
         this.filter[bit >>> 5]! |= 1 << (bit & 31);
       }
       const key = JSON.stringify(row);
@@ -170,7 +190,7 @@ class WantedRows {
 
   /** Whether a wanted row may have a first value of this hash (false: none has). */
   mayHaveFirst(hash: number): boolean {
-    const bit = hash % FILTER_BITS;
+    const bit = hash & FILTER_MASK;
     return (this.filter[bit >>> 5]! & (1 << (bit & 31))) !== 0;
   }
 
@@ -196,13 +216,47 @@ class WantedRows {
 const positionOrNone = (at: number) => (at < 0 ? Number.POSITIVE_INFINITY : at);
 
 /**
+ * Line ends, by one native search per line. DuckDB skips empty lines, as Numbering does, so each record is at least
+ * one non-empty line, and a record with a line break inside quotes is at least two (the opening quote comes before
+ * the break, the closing one after it). The count of non-empty lines is then DuckDB's count of records only when
+ * every line is one record, which Numbering.result checks. Another record end would break that reckoning: a CR
+ * that no LF follows, where DuckDB ends a record too, refuses the file.
+ */
+class LineEnds implements RecordEnds {
+  refused = false;
+  private buffer: Buffer | null = null;
+  /** The next CR at or after the last search's start (infinity: none in this buffer). */
+  private crAt = -1;
+
+  next(buffer: Buffer, from: number): number {
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
+      this.crAt = -1;
+    }
+    if (this.crAt < from) this.crAt = positionOrNone(buffer.indexOf(CR, from));
+    const newline = buffer.indexOf(LF, from);
+    // A CR in the buffer's last byte may have its LF in the next read, which begins with this record again.
+    if (newline < 0) {
+      if (this.crAt < buffer.length - 1) this.refused = true;
+      return -1;
+    }
+    if (this.crAt < newline - 1) {
+      this.refused = true;
+      return -1;
+    }
+    return newline + 1;
+  }
+}
+
+/**
  * Record ends of a delimited file read in order (quoting carried from one call to the next): the index just past the
  * next "\n" outside quotes, or -1 when the buffer ends first. Quoting follows the rules the reader is given
  * (first-record.ts, record-cutter.ts): a quote opens or closes quoting, and inside quotes a distinct escape byte takes
  * the next byte literally. The searches are native; the next quote's position is remembered per buffer, so that a
  * buffer with no quote is searched for one once, not once per record.
  */
-class RecordSplitter {
+class RecordSplitter implements RecordEnds {
+  readonly refused = false;
   private quoted = false;
   private escaped = false;
   private buffer: Buffer | null = null;
