@@ -85,6 +85,25 @@ describe('numberDelimitedRows', () => {
     expect(got).toEqual(expected);
   });
 
+  it('tells rows apart by all their values when the first one hardly changes', async () => {
+    // Past 1,024 records whose first field is a wanted one, most of them, records are told apart by their content.
+    const lines = ['kind,name,note,extra'];
+    for (let i = 0; i < 4000; i++) {
+      if (i % 500 === 3) lines.push('web,short');
+      else if (i % 500 === 4) lines.push(`web,long${i},a,b,c,d`);
+      else if (i % 3 === 0) lines.push(`web,"n${i}, quoted","said ""${i}""",`);
+      else lines.push(`web,n${i},note ${i % 7},${i % 11}`);
+    }
+    const { expected, got } = await number(lines.join('\n'), (row, [, name]) => row % 5 === 1 || name === 'short' || name!.startsWith('long'));
+    expect(expected.length).toBeGreaterThan(800);
+    expect(got).toEqual(expected);
+    // The same with an escape character of its own.
+    const escaped = lines.map((line) => line.replaceAll('""', '\\"'));
+    const other = await number(escaped.join('\n'), (row) => row % 4 === 2, { escapeChar: '\\' });
+    expect(other.expected.length).toBe(1000);
+    expect(other.got).toEqual(other.expected);
+  });
+
   it('numbers the lines of a file whose lines are its records, whatever its quotes', async () => {
     // Lines alone number this file: a quote DuckDB reads as a character does not hide the rows after it.
     const stray = await number(`id,v\nx,5'11"\n${'y,1\n'.repeat(2000)}`, (_, [first]) => first === 'y');

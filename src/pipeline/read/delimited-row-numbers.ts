@@ -39,7 +39,8 @@ export async function numberDelimitedRows(layout: DelimitedLayout, rows: readonl
   const bytes = [delimiter, quote, escapeChar].map((c) => (c.length === 1 ? c.charCodeAt(0) : -1));
   if (bytes.some((b) => b < 0 || b >= 0x80)) return null;
   const [delimiterByte, quoteByte, escapeByte] = bytes as [number, number, number];
-  const numbered = (records: RecordEnds) => numberIn(layout, new Numbering(layout, new WantedRows(rows), delimiterByte, quoteByte), records, total);
+  const numbered = (records: RecordEnds) =>
+    numberIn(layout, new Numbering(layout, new WantedRows(rows), delimiterByte, quoteByte, escapeByte), records, total);
   // Most files hold no line break inside quotes, and their lines are their records: one search per line finds them
   // (LineEnds), where following the quotes costs several. The count of lines tells when they are not, and then the
   // quotes are followed.
@@ -96,12 +97,17 @@ class Numbering {
   /** A wanted row was read more often than it was given: DuckDB read the file otherwise. */
   failed = false;
   private fileStart = true;
+  /** Records the filter of first values let through so far. */
+  private candidates = 0;
+  /** Records are told apart by all their values from now on (see take). */
+  private byContent = false;
 
   constructor(
     private readonly layout: DelimitedLayout,
     private readonly wanted: WantedRows,
     private readonly delimiterByte: number,
     private readonly quoteByte: number,
+    private readonly escapeByte: number,
   ) {
     this.index = -layout.skip;
   }
@@ -115,21 +121,29 @@ class Numbering {
     if (end > start && buffer[end - 1] === CR) end--;
     if (end === start || this.failed) return;
     if (this.index++ < 0) return;
-    // Most records are told apart from the wanted ones by a hash of their first field's bytes, unless a quote comes
-    // first (then the record is parsed). One loop here: a native search per record costs more than these few bytes.
-    const { delimiterByte, quoteByte } = this;
-    let hash = FNV_OFFSET;
-    let plain = true;
-    for (let i = start; i < end; i++) {
-      const byte = buffer[i]!;
-      if (byte === delimiterByte) break;
-      if (byte === quoteByte) {
-        plain = false;
-        break;
+    if (this.byContent) {
+      if (!this.wanted.mayHaveContent(this.contentHash(buffer, start, end))) return;
+    } else {
+      // Most records are told apart from the wanted ones by a hash of their first field's bytes, unless a quote comes
+      // first (then the record is parsed). One loop here: a native search per record costs more than these few bytes.
+      const { delimiterByte, quoteByte } = this;
+      let hash = FNV_OFFSET;
+      let plain = true;
+      for (let i = start; i < end; i++) {
+        const byte = buffer[i]!;
+        if (byte === delimiterByte) break;
+        if (byte === quoteByte) {
+          plain = false;
+          break;
+        }
+        hash = Math.imul(hash ^ byte, FNV_PRIME);
       }
-      hash = Math.imul(hash ^ byte, FNV_PRIME);
+      if (plain && !this.wanted.mayHaveFirst(hash)) return;
+      // A first column of few values (a type, a country) lets most records through, each then parsed: 16 times the
+      // whole pass's time on a file whose first field never changed. Past that share, a hash of all of a record's
+      // values tells them apart instead, at the cost of a loop over every byte.
+      if (++this.candidates >= CONTENT_AFTER_CANDIDATES && this.candidates * CONTENT_SHARE > this.index) this.byContent = true;
     }
-    if (plain && !this.wanted.mayHaveFirst(hash)) return;
     const fields = this.parse(buffer, start, end);
     if (!this.wanted.hasFirst(fields[0]!)) return;
     const match = this.wanted.take(padded(fields, this.layout.width + 1));
@@ -139,6 +153,34 @@ class Numbering {
 
   result(total: number): unknown[][] | null {
     return this.failed || this.index !== total || !this.wanted.allFound() ? null : this.numbered;
+  }
+
+  /**
+   * A hash of the record's values as parse reads them — quotes and escapes taken out, a separator mark before each
+   * field but the first — over the first `width + 1` fields, which `padded` keeps: WantedRows' contentHash of them.
+   */
+  private contentHash(buffer: Buffer, start: number, end: number): number {
+    const { delimiterByte, quoteByte, escapeByte } = this;
+    const kept = this.layout.width + 1;
+    let hash = FNV_OFFSET;
+    let field = 1;
+    let quoted = false;
+    for (let i = start; i < end; i++) {
+      const byte = buffer[i]!;
+      if (quoted) {
+        if (byte === escapeByte && i + 1 < end && buffer[i + 1] === quoteByte) {
+          hash = Math.imul(hash ^ quoteByte, FNV_PRIME);
+          i++;
+        } else if (byte === quoteByte) quoted = false;
+        else hash = Math.imul(hash ^ byte, FNV_PRIME);
+      } else if (byte === quoteByte) quoted = true;
+      else if (byte === delimiterByte) {
+        if (field++ === kept) break;
+        hash = Math.imul(hash ^ SEPARATOR_MARK, FNV_PRIME);
+      } else if (byte === LF || byte === CR) break;
+      else hash = Math.imul(hash ^ byte, FNV_PRIME);
+    }
+    return hash;
   }
 
   private parse(buffer: Buffer, start: number, end: number): string[] {
@@ -159,27 +201,58 @@ const FILTER_BITS = 1 << 23;
 const FILTER_MASK = FILTER_BITS - 1;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
+/** Mixed in between two fields' bytes in a content hash: no byte has this value. */
+const SEPARATOR_MARK = 0x100;
+/** When records start being told apart by their content (Numbering.take): past this many candidates… */
+const CONTENT_AFTER_CANDIDATES = 1024;
+/** …if more than one record in this many was one. */
+const CONTENT_SHARE = 8;
 
-/** FNV-1a over bytes: the key of the filter of first values (a signed 32-bit integer, which V8 keeps unboxed). */
-function hashBytes(bytes: Uint8Array): number {
-  let hash = FNV_OFFSET;
+/** FNV-1a over bytes, on from `hash`: the key of the filters (a signed 32-bit integer, which V8 keeps unboxed). */
+function hashBytes(bytes: Uint8Array, hash = FNV_OFFSET): number {
   for (const byte of bytes) hash = Math.imul(hash ^ byte, FNV_PRIME);
   return hash;
 }
 
-/** The rows to number, as a multiset (by first value, then by all values), and a filter of their first values' hashes. */
+/** A row's content hash (see Numbering's contentHash): its values up to the first null, the padding of a short row. */
+function contentHash(row: RowValues): number {
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < row.length && row[i] !== null; i++) {
+    if (i > 0) hash = Math.imul(hash ^ SEPARATOR_MARK, FNV_PRIME);
+    hash = hashBytes(Buffer.from(row[i]!, 'utf8'), hash);
+  }
+  return hash;
+}
+
+/** A filter of 32-bit hashes: false when a hash is none of those added. */
+class HashFilter {
+  private readonly bits = new Uint32Array(FILTER_BITS / 32);
+
+  add(hash: number): void {
+    const bit = hash & FILTER_MASK;
+    this.bits[bit >>> 5]! |= 1 << (bit & 31);
+  }
+
+  mayHave(hash: number): boolean {
+    const bit = hash & FILTER_MASK;
+    return (this.bits[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+}
+
+/** The rows to number, as a multiset (by first value, then by all values), and filters of their hashes. */
 class WantedRows {
   private readonly byFirst = new Map<string, Map<string, { left: number }>>();
-  private readonly filter = new Uint32Array(FILTER_BITS / 32);
+  private readonly firsts = new HashFilter();
+  /** Made when first asked for: most files never need it. */
+  private contents: HashFilter | null = null;
 
-  constructor(rows: readonly RowValues[]) {
+  constructor(private readonly rows: readonly RowValues[]) {
     for (const row of rows) {
       const first = row[0] ?? '';
       let same = this.byFirst.get(first);
       if (!same) {
         this.byFirst.set(first, (same = new Map()));
-        const bit = hashBytes(Buffer.from(first, 'utf8')) & FILTER_MASK;
-        this.filter[bit >>> 5]! |= 1 << (bit & 31);
+        this.firsts.add(hashBytes(Buffer.from(first, 'utf8')));
       }
       const key = JSON.stringify(row);
       const entry = same.get(key);
@@ -190,8 +263,16 @@ class WantedRows {
 
   /** Whether a wanted row may have a first value of this hash (false: none has). */
   mayHaveFirst(hash: number): boolean {
-    const bit = hash & FILTER_MASK;
-    return (this.filter[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+    return this.firsts.mayHave(hash);
+  }
+
+  /** Whether a wanted row may have values of this content hash (false: none has). */
+  mayHaveContent(hash: number): boolean {
+    if (!this.contents) {
+      this.contents = new HashFilter();
+      for (const row of this.rows) this.contents.add(contentHash(row));
+    }
+    return this.contents.mayHave(hash);
   }
 
   hasFirst(first: string): boolean {
