@@ -127,6 +127,28 @@ describe('coerce: dates', () => {
     expect(coerce('2024-05-06T07:08:09.123000999Z', DATE_TIME, 'f')).toBe('2024-05-06T07:08:09.123Z');
   });
 
+  it('counts every year as the proleptic Gregorian calendar does, the years 0–99 and the edges of 0–9999 too', () => {
+    // Date.UTC would read 0024 as 1924, whose leap years differ (0 and 400 are leap years, 1900 is not).
+    expect(coerce('0024-03-01T00:00:00Z', DATE_TIME, 'f')).toBe('0024-03-01T00:00:00.000Z');
+    expect(coerce('0000-02-29', DATE, 'f')).toBe('0000-02-29');
+    expect(coerce('0000-02-29T12:00:00+13:00', DATE_TIME, 'f')).toBe('0000-02-28T23:00:00.000Z');
+    expect(refusal('1900-02-29', DATE).message).toBe('cannot convert "1900-02-29" to a date for "f"');
+    expect(coerce('0000-01-01T00:30:00+01:00', DATE_TIME, 'f')).toBe('-000001-12-31T23:30:00.000Z');
+    expect(coerce('9999-12-31T23:30:00-01:00', DATE_TIME, 'f')).toBe('+010000-01-01T00:30:00.000Z');
+    // Against the Date object, set by setUTCFullYear (which takes every year as written), over many instants.
+    for (let i = 0; i < 2000; i++) {
+      const [y, mo, d, h, mi, s, ms] = [(i * 7919) % 10_000, (i % 12) + 1, (i % 28) + 1, i % 24, (i * 7) % 60, (i * 13) % 60, (i * 37) % 1000];
+      const offset = ((i % 37) - 18) * 60 + (i % 2) * 30;
+      const at = new Date(0);
+      at.setUTCFullYear(y, mo - 1, d);
+      at.setUTCHours(h, mi - offset, s, ms);
+      const two = (n: number) => String(Math.abs(n)).padStart(2, '0');
+      const zone = `${offset < 0 ? '-' : '+'}${two(Math.trunc(offset / 60))}:${two(offset % 60)}`;
+      const text = `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}.${String(ms).padStart(3, '0')}${zone}`;
+      expect(coerce(text, DATE_TIME, 'f'), text).toBe(at.toISOString());
+    }
+  });
+
   it('refuses out-of-range times and offsets', () => {
     for (const bad of ['2024-05-06T24:00:00Z', '2024-05-06T23:60Z', '2024-05-06T23:59:60Z', '2024-05-06T00:00+19:00', '2024-05-06T00:00+01:60']) {
       expect(refusal(bad, DATE_TIME).message).toBe(`cannot convert "${bad}" to a date-time for "f"`);
