@@ -25,9 +25,10 @@ const READ_BYTES = 1024 * 1024;
 /**
  * The row numbers of some rows of a delimited file, given only their values: DuckDB's parallel CSV reader numbers
  * nothing, so the rows a plan flags while reading the file once come back without their places in it. One pass of
- * the file in JavaScript finds them again (two when a quoted field holds a line break, see LineEnds): rows with equal values are judged alike, so the rows to number are
- * exactly those whose values equal one of them, as often as it was given. Only the first field of each row is
- * read here (a row whose first field matches none is skipped); a match is compared in full.
+ * the file in JavaScript finds them again (two when a quoted field holds a line break, see LineEnds): rows with
+ * equal values are judged alike, so the rows to number are exactly those whose values equal one of them, as often
+ * as it was given. Mostly only the first field of each row is read here (a row whose first field matches none is
+ * skipped; all its values, when the first ones hardly differ); a match is compared in full.
  *
  * Null when the file's rows cannot be told apart here as DuckDB read them — a separator other than one ASCII byte,
  * a row count other than `total`, a row matched more or fewer times than it was given, a record longer than the
