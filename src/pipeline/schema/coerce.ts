@@ -1,3 +1,4 @@
+import { civilFromDays, daysFromCivil, MS_PER_DAY, validCalendarDate } from './calendar.js';
 import type { IntegerWidth, XdmField } from './xdm-fields.js';
 
 /**
@@ -136,41 +137,6 @@ function toBoolean(value: unknown, path: string): boolean | undefined {
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const BASIC_DATE = /^(\d{4})(\d{2})(\d{2})$/;
 const EPOCH_MS = /^-?\d+$/;
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const isLeapYear = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-
-/**
- * Whether y-m-d is a day of the proleptic Gregorian calendar. By arithmetic, not by Date.UTC, which reads the years
- * 0–99 as 1900–1999 (whose leap years differ).
- */
-function validCalendarDate(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  return d <= (m === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[m - 1]!);
-}
-
-const MS_PER_DAY = 86_400_000;
-
-/** The days from 1970-01-01 to y-m-d (proleptic Gregorian, any year: Date.UTC would read 0–99 as 1900–1999). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  const year = m <= 2 ? y - 1 : y;
-  const era = Math.floor(year / 400);
-  const yearOfEra = year - era * 400;
-  const dayOfYear = Math.floor((153 * ((m + 9) % 12) + 2) / 5) + d - 1;
-  return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
-}
-
-/** The date `days` after 1970-01-01: [year, month, day] (the inverse of daysFromCivil). */
-function civilFromDays(days: number): [number, number, number] {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const shifted = Math.floor((5 * dayOfYear + 2) / 153);
-  const month = shifted < 10 ? shifted + 3 : shifted - 9;
-  return [yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, dayOfYear - Math.floor((153 * shifted + 2) / 5) + 1];
-}
 
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 

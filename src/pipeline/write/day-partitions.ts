@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { walk } from '../../lake/walk.js';
 import { engineMessage, openEngine, sqlIdent, sqlString, type Engine, type EngineOptions } from '../engine/duckdb.js';
+import { daysFromCivil } from '../schema/calendar.js';
 
 /**
  * Day partitions of a batch's Parquet files (a time-series dataset's Iceberg table is partitioned by the UTC day
@@ -15,7 +16,6 @@ import { engineMessage, openEngine, sqlIdent, sqlString, type Engine, type Engin
 /** A day as Iceberg's `day` transform gives it: days from 1970-01-01. */
 export type DayNumber = number;
 
-const DAY_MS = 86_400_000;
 /** The hidden folder DuckDB writes a split into (hidden names are writers' temporaries, skipped by the lake). */
 const SPLIT_DIR = '.day-split';
 const DAY_COLUMN = '__tributary_day';
@@ -67,10 +67,7 @@ function dayNumber(value: string): DayNumber | null {
   if (value === 'NULL' || value === '__HIVE_DEFAULT_PARTITION__') return null;
   const match = /^(-?\d{4,})-(\d{2})-(\d{2})$/.exec(value);
   if (!match) throw new Error(`unexpected day partition value ${value}`);
-  // setUTCFullYear, not Date.UTC: years 0 to 99 are not taken for 1900 to 1999.
-  const date = new Date(0);
-  date.setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  return Math.round(date.getTime() / DAY_MS);
+  return daysFromCivil(Number(match[1]), Number(match[2]), Number(match[3]));
 }
 
 /** A Parquet file written for one day, by its name under the output folder. */
