@@ -109,7 +109,7 @@ describe('numberDelimitedRows', () => {
     const stray = await number(`id,v\nx,5'11"\n${'y,1\n'.repeat(2000)}`, (_, [first]) => first === 'y');
     expect(stray.expected).toHaveLength(2000);
     expect(await numberDelimitedRows({ ...stray.source.layout, maxRecordBytes: 1024 }, stray.given, stray.total)).toEqual(stray.expected);
-    // A CR that no LF follows inside quotes is a character to DuckDB: the lines cannot show it, the quotes do.
+    // A CR that no LF follows refuses the lines; inside quotes it is a character to DuckDB, and the quotes number it.
     const cr = await number('id,v\na,"x\ry"\nb,2\na,"x\ry"\n', (_, [first]) => first === 'a');
     expect(cr.expected.map(([row]) => row)).toEqual([1, 3]);
     expect(cr.got).toEqual(cr.expected);
@@ -126,6 +126,11 @@ describe('numberDelimitedRows', () => {
     const cr = await number('id,v\ra,1\rb,2\r', (_, [first]) => first === 'a');
     expect(cr.expected).toHaveLength(1);
     expect(cr.got).toBeNull();
+    // A lone CR ends a record, which a quoted line break further on would hide from a count of lines (four of each):
+    // "d" is the third record but on the second line. The lines refuse the CR, and the quotes find three records.
+    const hidden = await number('id,v\na,1\rb,2\nd,4\nc,"x\ny"\n', (_, [first]) => first === 'd');
+    expect(hidden.expected.map(([row]) => row)).toEqual([3]);
+    expect(hidden.got).toBeNull();
     // A quote DuckDB reads as a character. With a record of two lines further on, following the quotes is the only
     // way, and that quote opens quoting to the end of the file: no row is found.
     const stray = await number(`id,v\nx,5'11"\nz,"two\nlines"\n${'y,1\n'.repeat(2000)}`, (_, [first]) => first === 'y');
