@@ -8,8 +8,8 @@ import { splitPath } from '../mapping/paths.js';
 import { csvFailure, refusedInParallel, toRecord, type DelimitedSource } from '../read/delimited.js';
 import { numberDelimitedRows } from '../read/delimited-row-numbers.js';
 import { jsonRecord, readFailure } from '../read/duckdb-json-rows.js';
-import { jsonLinesAgree, readJsonLines } from '../read/json-lines.js';
-import type { RecordBatches } from '../read/records.js';
+import { jsonLinesAgree, parseLine, readJsonLines } from '../read/json-lines.js';
+import { BATCH_SIZE, type RecordBatches, type SourceRecord } from '../read/records.js';
 
 /**
  * How the JavaScript mapper uses a source value, which decides when the value's text stands for it:
@@ -302,7 +302,7 @@ export function jsonPlanSource(path: string, multiLine: boolean, attributes: Att
     rowChecks: [`starts_with(__json, '{')`, `NOT __suspect OR NOT regexp_matches(__json, ${sqlString(LENIENT_JSON)})`],
     from,
     columns: attributes.map((_, i) => `s${i}`),
-    record: multiLine ? { column: '__json', text: (column) => column } : null,
+    record: { column: '__json', text: (column) => column },
     async *flagged(rows) {
       if (multiLine) {
         for await (const chunk of rows) {
@@ -314,10 +314,28 @@ export function jsonPlanSource(path: string, multiLine: boolean, attributes: Att
         }
         return;
       }
-      // DuckDB cannot say why a line is not JSON: the JavaScript reader reads the flagged lines again.
-      const numbers: number[] = [];
-      for await (const chunk of rows) for (const row of chunk) numbers.push(row[0] as number);
-      yield* readJsonLines(path, undefined, maxRecordBytes, numbers);
+      // A flagged line's record is parsed from the text DuckDB kept of it (the lines agree: see jsonLinesAgree),
+      // not read from the file again. DuckDB keeps no text of a line that is no JSON to it, nor can it say why:
+      // from the first such line on, the JavaScript reader reads the flagged lines again.
+      const rest: number[] = [];
+      let batch: SourceRecord[] = [];
+      for await (const chunk of rows) {
+        for (const row of chunk) {
+          const number = row[0] as number;
+          const text = row[row.length - 1] as string | null;
+          if (text === null || rest.length) {
+            rest.push(number);
+            continue;
+          }
+          batch.push(parseLine(text, number));
+          if (batch.length >= BATCH_SIZE) {
+            yield batch;
+            batch = [];
+          }
+        }
+      }
+      if (batch.length) yield batch;
+      if (rest.length) yield* readJsonLines(path, undefined, maxRecordBytes, rest);
     },
     failure: () => null,
     ...(multiLine ? {} : { agrees: () => jsonLinesAgree(path, maxRecordBytes) }),

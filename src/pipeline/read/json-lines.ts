@@ -177,7 +177,8 @@ async function* lineBlocks(path: string, maxLineBytes: number): AsyncGenerator<L
   }
 }
 
-function parseLine(line: string, row: number): SourceRecord {
+/** One line's record, as readJsonLines gives it (DuckDB's text of a line serves as well: JSON.parse ignores the white space it trims). */
+export function parseLine(line: string, row: number): SourceRecord {
   let value: unknown;
   try {
     value = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
