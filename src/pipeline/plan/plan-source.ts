@@ -44,7 +44,7 @@ export interface PlanSource {
   from: string;
   /** The columns the plan's values are computed from: kept in the scratch copy. */
   columns: string[];
-  /** A column of `from` that flagged rows are rebuilt from, and its text (for jsonRecord); computed for flagged rows only. */
+  /** A column of `from` that flagged rows are rebuilt from, and its text (a JSON record's, for jsonRecord or parseLine); computed for flagged rows only. */
   record: { column: string; text: (column: string) => string } | null;
   /**
    * The records of the flagged rows, from their rows of the scratch copy in file order: the row
