@@ -9,7 +9,7 @@ import { csvFailure, refusedInParallel, toRecord, type DelimitedSource } from '.
 import { numberDelimitedRows } from '../read/delimited-row-numbers.js';
 import { jsonRecord, readFailure } from '../read/duckdb-json-rows.js';
 import { jsonLinesAgree, parseLine, readJsonLines } from '../read/json-lines.js';
-import { BATCH_SIZE, type RecordBatches, type SourceRecord } from '../read/records.js';
+import type { RecordBatches, SourceRecord } from '../read/records.js';
 
 /**
  * How the JavaScript mapper uses a source value, which decides when the value's text stands for it:
@@ -318,23 +318,15 @@ export function jsonPlanSource(path: string, multiLine: boolean, attributes: Att
       // not read from the file again. DuckDB keeps no text of a line that is no JSON to it, nor can it say why:
       // from the first such line on, the JavaScript reader reads the flagged lines again.
       const rest: number[] = [];
-      let batch: SourceRecord[] = [];
       for await (const chunk of rows) {
+        const records: SourceRecord[] = [];
         for (const row of chunk) {
-          const number = row[0] as number;
           const text = row[row.length - 1] as string | null;
-          if (text === null || rest.length) {
-            rest.push(number);
-            continue;
-          }
-          batch.push(parseLine(text, number));
-          if (batch.length >= BATCH_SIZE) {
-            yield batch;
-            batch = [];
-          }
+          if (text === null || rest.length) rest.push(row[0] as number);
+          else records.push(parseLine(text, row[0] as number));
         }
+        if (records.length) yield records;
       }
-      if (batch.length) yield batch;
       if (rest.length) yield* readJsonLines(path, undefined, maxRecordBytes, rest);
     },
     failure: () => null,
